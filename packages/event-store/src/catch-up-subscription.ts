@@ -1,0 +1,85 @@
+import {
+  EventStoreUnavailableError,
+  type EventFilter,
+  type RecordedEvent,
+  type Subscription,
+} from './event-store.js';
+
+export interface CatchUpSource {
+  /** Events after `position` in global order, at most `limit` of them, filter applied. */
+  readPage(after: number, limit: number, filter: EventFilter | undefined): Promise<readonly RecordedEvent[]>;
+  /**
+   * Resolves when new events may have been appended after `position`, or when `signal` aborts.
+   * A spurious wake-up is harmless: the loop simply reads an empty page.
+   */
+  waitForAppends(after: number, signal: AbortSignal): Promise<void>;
+}
+
+export interface CatchUpOptions {
+  readonly after?: number;
+  readonly filter?: EventFilter;
+  readonly pageSize?: number;
+  /** Pause before reading again after the store was unreachable. */
+  readonly reconnectDelayMs?: number;
+}
+
+/**
+ * Catch-up then live delivery for adapters whose store can be read by position. Delivery resumes from the last
+ * delivered position after the store was unreachable, so a restart never causes a gap or a duplicate.
+ */
+export function catchUpSubscription(source: CatchUpSource, options: CatchUpOptions = {}): Subscription {
+  const closing = new AbortController();
+  const pageSize = options.pageSize ?? 500;
+  const reconnectDelayMs = options.reconnectDelayMs ?? 500;
+  let lastDelivered = options.after ?? 0;
+
+  async function* deliver(): AsyncGenerator<RecordedEvent> {
+    while (!closing.signal.aborted) {
+      let page: readonly RecordedEvent[];
+      try {
+        page = await source.readPage(lastDelivered, pageSize, options.filter);
+      } catch (error) {
+        if (!(error instanceof EventStoreUnavailableError)) throw error;
+        await abortableDelay(reconnectDelayMs, closing.signal);
+        continue;
+      }
+      for (const event of page) {
+        if (closing.signal.aborted) return;
+        lastDelivered = event.position;
+        yield event;
+      }
+      if (page.length < pageSize) {
+        try {
+          await source.waitForAppends(lastDelivered, closing.signal);
+        } catch (error) {
+          if (!(error instanceof EventStoreUnavailableError)) throw error;
+          await abortableDelay(reconnectDelayMs, closing.signal);
+        }
+      }
+    }
+  }
+
+  const iterator = deliver();
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    async close() {
+      closing.abort();
+      await iterator.return(undefined);
+    },
+  };
+}
+
+export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

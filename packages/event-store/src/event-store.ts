@@ -1,0 +1,122 @@
+// The event store port: the one contract every adapter (sqlite, postgres, eventstoredb) fulfils.
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A stream's revision counts from 0; `no_stream` and `stream_exists` mirror EventStoreDB's expectations. */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+export interface EventToAppend {
+  readonly id: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly stream: string;
+  readonly revision: number;
+  /** Global position: strictly increasing in commit order across all streams, never reused. */
+  readonly position: number;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export interface AppendResult {
+  readonly nextExpectedRevision: number;
+  /** Global position of the last event appended (or found, on an idempotent re-append). */
+  readonly position: number;
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: number;
+  readonly direction?: Direction;
+  readonly maxCount?: number;
+}
+
+export interface EventFilter {
+  /** Keep events whose stream name starts with one of these prefixes (`member-`, `motion-`). */
+  readonly streamPrefixes?: readonly string[];
+  readonly eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: only events with a position greater than this. 0 reads from the start. */
+  readonly after?: number;
+  readonly filter?: EventFilter;
+  readonly maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  readonly after?: number;
+  readonly filter?: EventFilter;
+}
+
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  /** Ends the iteration; a pending `next()` resolves as done. */
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  /** Position of the newest event, 0 when the store is empty. */
+  headPosition(): Promise<number>;
+  /** Throws when the store cannot be reached; used by readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedVersionError extends Error {
+  override readonly name = 'WrongExpectedVersionError';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's current revision, or `no_stream` when it has no events. */
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/** An append reused event ids that the store already holds at a different place. */
+export class DuplicateEventIdError extends Error {
+  override readonly name = 'DuplicateEventIdError';
+  constructor(
+    readonly stream: string,
+    readonly eventId: string,
+  ) {
+    super(`stream ${stream}: event id ${eventId} was already appended elsewhere`);
+  }
+}
+
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+}
+
+export function satisfiesExpectation(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return actual === 'no_stream';
+    case 'stream_exists':
+      return actual !== 'no_stream';
+    default:
+      return actual === expected;
+  }
+}
+
+export function matchesFilter(event: Pick<RecordedEvent, 'stream' | 'type'>, filter: EventFilter | undefined): boolean {
+  if (!filter) return true;
+  const { streamPrefixes, eventTypes } = filter;
+  if (streamPrefixes && !streamPrefixes.some((prefix) => event.stream.startsWith(prefix))) return false;
+  if (eventTypes && !eventTypes.includes(event.type)) return false;
+  return true;
+}

@@ -1,0 +1,9 @@
+export * from './event-store.js';
+export { catchUpSubscription, abortableDelay, type CatchUpSource, type CatchUpOptions } from './catch-up-subscription.js';
+export {
+  SqliteEventStore,
+  SQLITE_EVENTS_SCHEMA,
+  openSqliteDatabase,
+  type SqliteDurability,
+  type SqliteEventStoreOptions,
+} from './sqlite/sqlite-event-store.js';

@@ -1,0 +1,284 @@
+import Database from 'better-sqlite3';
+import { abortableDelay, catchUpSubscription } from '../catch-up-subscription.js';
+import {
+  DuplicateEventIdError,
+  WrongExpectedVersionError,
+  satisfiesExpectation,
+  type AppendResult,
+  type EventFilter,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type JsonObject,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.js';
+
+/**
+ * `normal`: WAL without an fsync per commit; an acknowledged append survives the process being killed, not a power
+ * cut. `full`: fsync on every commit; survives a power cut too, at a fraction of the append rate.
+ */
+export type SqliteDurability = 'normal' | 'full';
+
+export interface SqliteEventStoreOptions {
+  readonly path: string;
+  readonly durability?: SqliteDurability;
+  /** How often a live subscription looks for appends made by other processes sharing the file. */
+  readonly pollIntervalMs?: number;
+  readonly busyTimeoutMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const PAGE_SIZE = 500;
+
+export const SQLITE_EVENTS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    stream TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    UNIQUE (stream, revision)
+  );
+`;
+
+export function openSqliteDatabase(path: string, durability: SqliteDurability, busyTimeoutMs = 5000): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  return db;
+}
+
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly pollIntervalMs: number;
+  private readonly appendWaiters = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly statements;
+  private readonly appendInTransaction: Database.Transaction<SqliteEventStore['appendChecked']>;
+  private readonly filteredPageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  private closed = false;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.db = openSqliteDatabase(options.path, options.durability ?? 'normal', options.busyTimeoutMs);
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.db.exec(SQLITE_EVENTS_SCHEMA);
+    this.statements = {
+      streamRevision: this.db.prepare<[string], { revision: number | null }>(
+        'SELECT max(revision) AS revision FROM events WHERE stream = ?',
+      ),
+      insert: this.db.prepare<[string, string, number, string, string, string]>(
+        'INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      byId: this.db.prepare<[string], { stream: string; revision: number; position: number }>(
+        'SELECT stream, revision, position FROM events WHERE id = ?',
+      ),
+      streamForwards: this.db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      streamBackwards: this.db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
+      head: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events'),
+    };
+    this.appendInTransaction = this.db.transaction(this.appendChecked.bind(this));
+  }
+
+  append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    try {
+      const result = this.appendInTransaction.immediate(stream, events, expectedRevision);
+      this.wakeSubscribers();
+      return Promise.resolve(result);
+    } catch (error) {
+      const isConflict = error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError;
+      const earlier = isConflict ? this.findEarlierAppend(stream, events, expectedRevision) : undefined;
+      if (earlier) return Promise.resolve(earlier);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private appendChecked(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult {
+    const current = this.statements.streamRevision.get(stream)?.revision ?? null;
+    const actual = current ?? 'no_stream';
+    if (!satisfiesExpectation(expected, actual)) throw new WrongExpectedVersionError(stream, expected, actual);
+    if (events.length === 0) {
+      return { nextExpectedRevision: current ?? -1, position: 0 };
+    }
+    let revision = current ?? -1;
+    let position = 0;
+    for (const event of events) {
+      revision += 1;
+      try {
+        const info = this.statements.insert.run(
+          event.id,
+          stream,
+          revision,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+        );
+        position = Number(info.lastInsertRowid);
+      } catch (error) {
+        throw isUniqueIdViolation(error) ? new DuplicateEventIdError(stream, event.id) : error;
+      }
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+
+  /**
+   * Idempotent re-append: the same ids already stand, in order, in this stream where the expectation says they
+   * should. Returns what the first append returned.
+   */
+  private findEarlierAppend(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): AppendResult | undefined {
+    const found = events.map((event) => this.statements.byId.get(event.id));
+    const first = found[0];
+    if (!first || first.stream !== stream) return undefined;
+    const consecutive = found.every((row, index) => row?.stream === stream && row.revision === first.revision + index);
+    if (!consecutive) return undefined;
+    if (typeof expected === 'number' && first.revision !== expected + 1) return undefined;
+    if (expected === 'no_stream' && first.revision !== 0) return undefined;
+    const last = found[found.length - 1];
+    return last ? { nextExpectedRevision: last.revision, position: last.position } : undefined;
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    let from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    while (remaining > 0) {
+      const statement = backwards ? this.statements.streamBackwards : this.statements.streamForwards;
+      const rows = statement.all(stream, from, Math.min(PAGE_SIZE, remaining));
+      for (const row of rows) yield toRecordedEvent(row);
+      remaining -= rows.length;
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < PAGE_SIZE) return;
+      from = backwards ? last.revision - 1 : last.revision + 1;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    let after = options.after ?? 0;
+    let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    while (remaining > 0) {
+      const page = this.readPage(after, Math.min(PAGE_SIZE, remaining), options.filter);
+      for (const event of page) yield event;
+      remaining -= page.length;
+      const last = page[page.length - 1];
+      if (!last || page.length < PAGE_SIZE) return;
+      after = last.position;
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const subscription = catchUpSubscription(
+      {
+        readPage: async (after, limit, filter) => this.readPage(after, limit, filter),
+        waitForAppends: (after, signal) => this.waitForAppends(after, signal),
+      },
+      options,
+    );
+    this.subscriptions.add(subscription);
+    return {
+      [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  async headPosition(): Promise<number> {
+    return this.statements.head.get()?.position ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    this.db.close();
+  }
+
+  private readPage(after: number, limit: number, filter: EventFilter | undefined): RecordedEvent[] {
+    const { sql, parameters } = pageQuery(filter);
+    let statement = this.filteredPageStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], EventRow>(sql);
+      this.filteredPageStatements.set(sql, statement);
+    }
+    return statement.all(after, ...parameters, limit).map(toRecordedEvent);
+  }
+
+  private wakeSubscribers(): void {
+    for (const wake of this.appendWaiters) wake();
+    this.appendWaiters.clear();
+  }
+
+  /** Appends through this instance wake subscribers at once; appends by other processes are found by polling. */
+  private async waitForAppends(after: number, signal: AbortSignal): Promise<void> {
+    const local = new Promise<void>((resolve) => this.appendWaiters.add(resolve));
+    while (!signal.aborted) {
+      if ((await this.headPosition()) > after) return;
+      const polled = abortableDelay(this.pollIntervalMs, signal).then(() => 'poll' as const);
+      const woken = await Promise.race([local.then(() => 'append' as const), polled]);
+      if (woken === 'append') return;
+    }
+  }
+}
+
+function pageQuery(filter: EventFilter | undefined): { sql: string; parameters: (string | number)[] } {
+  const conditions = ['position > ?'];
+  const parameters: (string | number)[] = [];
+  if (filter?.streamPrefixes) {
+    conditions.push(`(${filter.streamPrefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ') || '0'})`);
+    for (const prefix of filter.streamPrefixes) parameters.push(prefix.length, prefix);
+  }
+  if (filter?.eventTypes) {
+    conditions.push(`type IN (${filter.eventTypes.map(() => '?').join(', ') || 'NULL'})`);
+    parameters.push(...filter.eventTypes);
+  }
+  return { sql: `SELECT * FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`, parameters };
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data) as JsonObject,
+    metadata: JSON.parse(row.metadata) as JsonObject,
+  };
+}
+
+function isUniqueIdViolation(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    error.message.includes('events.id')
+  );
+}
