@@ -1,0 +1,86 @@
+// The `meent` command: serve, token, projections.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ROLES, serve, signToken, type Role } from '@meent/http';
+import { buildServer, ConfigError, loadConfig, signingSecret, type MeentConfig } from '@meent/server';
+import { z } from 'zod';
+import { projectionsCommand } from './projections.command.js';
+import { UsageError } from './usage-error.js';
+
+const USAGE = `usage: meent <command>
+
+  serve                                   start the API (MEENT_HOST, MEENT_PORT, MEENT_DATA_DIR, …)
+  token --sub ID [--cooperative ID] --role admin|member [--role …] [--expires-in SECONDS]
+                                          print a signed bearer token
+  projections list                        list projections of the running server
+  projections replay NAME                 rebuild a projection, with a progress bar on a terminal
+`;
+
+const tokenOptions = z.object({
+  sub: z.string().min(1, '--sub is required'),
+  cooperative: z.uuid('--cooperative must be a cooperative id').optional(),
+  role: z.array(z.enum(ROLES)).min(1, 'at least one --role is required'),
+  'expires-in': z.coerce.number().int().positive().default(24 * 60 * 60),
+});
+
+/** parseArgs, with its complaints reported as usage errors. */
+function parseCommandLine<const Config extends ParseArgsConfig>(config: Config) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function tokenCommand(config: MeentConfig, args: string[]): void {
+  const { values } = parseCommandLine({
+    args,
+    options: {
+      sub: { type: 'string' },
+      cooperative: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      'expires-in': { type: 'string' },
+    },
+    strict: true,
+  });
+  const parsed = tokenOptions.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const roles: Role[] = parsed.data.role;
+  const token = signToken(signingSecret(config), {
+    subject: parsed.data.sub,
+    ...(parsed.data.cooperative ? { cooperativeId: parsed.data.cooperative } : {}),
+    roles,
+    expiresInSeconds: parsed.data['expires-in'],
+    now: new Date(),
+  });
+  process.stdout.write(`${token}\n`);
+}
+
+async function serveCommand(config: MeentConfig): Promise<void> {
+  const app = await buildServer({ config });
+  await serve(app, { host: config.host, port: config.port });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return serveCommand(config);
+    case 'token':
+      return tokenCommand(config, rest);
+    case 'projections':
+      return projectionsCommand(config, rest);
+    default:
+      throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    process.stderr.write(`meent: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`meent: ${message}\n`);
+  process.exit(1);
+});

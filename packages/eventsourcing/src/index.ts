@@ -1,0 +1,14 @@
+export * from './events.js';
+export * from './decider.js';
+export * from './command-handler.js';
+export * from './read-model-store.js';
+export * from './sqlite-read-model-store.js';
+export * from './projection.js';
+export {
+  GenerationRunner,
+  type ProjectionFailure,
+  type RunnerStatus,
+  type RunnerProgress,
+} from './projection-runner.js';
+export * from './projections.js';
+export * from './service-runtime.js';

@@ -1,0 +1,227 @@
+import type { EventStore, RecordedEvent, Subscription } from '@meent/event-store';
+import type { EventRegistry } from './events.js';
+import { physicalTableNames, type Projection, type TableNames } from './projection.js';
+import type { ReadModelStore, SqlExecutor } from './read-model-store.js';
+
+export type RunnerStatus = 'starting' | 'running' | 'failed' | 'stopped';
+
+export interface ProjectionFailure {
+  readonly message: string;
+  /** Position of the event whose handler threw; the checkpoint stays just before it. */
+  readonly position: number;
+  readonly eventType: string;
+}
+
+export interface RunnerProgress {
+  readonly generation: number;
+  readonly position: number;
+  readonly status: RunnerStatus;
+  readonly eventsPerSecond: number;
+  readonly failure: ProjectionFailure | undefined;
+}
+
+export const CHECKPOINTS_TABLE = 'meent_projection_checkpoints';
+export const ACTIVE_GENERATIONS_TABLE = 'meent_projection_generations';
+
+const MAX_BATCH = 1000;
+const RATE_WINDOW_MS = 5000;
+
+export async function ensureProjectionBookkeeping(readModels: ReadModelStore): Promise<void> {
+  await readModels.transaction(async (transaction) => {
+    await transaction.run(
+      `CREATE TABLE IF NOT EXISTS ${CHECKPOINTS_TABLE} (name TEXT NOT NULL, generation INTEGER NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (name, generation))`,
+    );
+    await transaction.run(
+      `CREATE TABLE IF NOT EXISTS ${ACTIVE_GENERATIONS_TABLE} (name TEXT PRIMARY KEY, generation INTEGER NOT NULL)`,
+    );
+  });
+}
+
+/**
+ * Runs one generation of one projection: subscribes after its checkpoint and applies events in batches, each batch
+ * and the checkpoint it reaches committed in one transaction, so a crash never applies an event twice or skips one.
+ */
+export class GenerationRunner<Table extends string = string> {
+  readonly tables: TableNames<Table>;
+  private position = 0;
+  private status: RunnerStatus = 'starting';
+  private failure: ProjectionFailure | undefined;
+  private subscription: Subscription | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+  private readonly rateSamples: { at: number; read: number }[] = [];
+  private read = 0;
+  private reportFailure: (failure: ProjectionFailure) => void = () => undefined;
+  /** Settles when a handler throws and the runner stops there. */
+  readonly failed = new Promise<ProjectionFailure>((resolve) => {
+    this.reportFailure = resolve;
+  });
+
+  constructor(
+    private readonly projection: Projection<Table>,
+    readonly generation: number,
+    private readonly store: EventStore,
+    private readonly readModels: ReadModelStore,
+    private readonly registry: EventRegistry,
+    private readonly onFailure: (failure: ProjectionFailure) => void,
+  ) {
+    this.tables = physicalTableNames(projection, generation);
+  }
+
+  get progress(): RunnerProgress {
+    return {
+      generation: this.generation,
+      position: this.position,
+      status: this.status,
+      eventsPerSecond: this.eventsPerSecond(),
+      failure: this.failure,
+    };
+  }
+
+  async start(): Promise<void> {
+    this.status = 'starting';
+    this.failure = undefined;
+    this.position = await this.readModels.transaction(async (transaction) => {
+      for (const [table, create] of Object.entries(this.projection.tables) as [Table, (name: string) => string[]][]) {
+        for (const statement of create(this.tables[table])) await transaction.run(statement);
+      }
+      await transaction.run(
+        `INSERT INTO ${CHECKPOINTS_TABLE} (name, generation, position) VALUES (?, ?, 0) ON CONFLICT (name, generation) DO NOTHING`,
+        [this.projection.name, this.generation],
+      );
+      const row = await transaction.get<{ position: number | string }>(
+        `SELECT position FROM ${CHECKPOINTS_TABLE} WHERE name = ? AND generation = ?`,
+        [this.projection.name, this.generation],
+      );
+      return Number(row?.position ?? 0);
+    });
+    this.status = 'running';
+    this.subscription = this.store.subscribeToAll({ after: this.position });
+    this.loop = this.consume(this.subscription);
+  }
+
+  async stop(): Promise<void> {
+    if (this.status === 'running' || this.status === 'starting') this.status = 'stopped';
+    await this.subscription?.close();
+    await this.loop;
+  }
+
+  /** Resolves once every event up to `position` is applied; `false` when `signal` aborts first. */
+  waitFor(position: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.position >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        position,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(true);
+        },
+      };
+      const onAbort = () => {
+        this.waiters.delete(waiter);
+        resolve(false);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(waiter);
+    });
+  }
+
+  async dropTables(): Promise<void> {
+    await this.readModels.transaction(async (transaction) => {
+      for (const name of Object.values<string>(this.tables)) await transaction.run(`DROP TABLE IF EXISTS ${name}`);
+      await transaction.run(`DELETE FROM ${CHECKPOINTS_TABLE} WHERE name = ? AND generation = ?`, [
+        this.projection.name,
+        this.generation,
+      ]);
+    });
+  }
+
+  private async consume(subscription: Subscription): Promise<void> {
+    const iterator = subscription[Symbol.asyncIterator]();
+    let pending = iterator.next();
+    for (;;) {
+      const first = await pending;
+      if (first.done) return;
+      const batch: RecordedEvent[] = [first.value];
+      pending = iterator.next();
+      let ended = false;
+      // Take what the subscription already holds in memory; commit as soon as it would have to wait.
+      while (batch.length < MAX_BATCH) {
+        const next = await Promise.race([pending, nextTurn()]);
+        if (next === TURN) break;
+        if (next.done) {
+          ended = true;
+          break;
+        }
+        batch.push(next.value);
+        pending = iterator.next();
+      }
+      if (!(await this.applyBatch(batch))) {
+        await subscription.close();
+        return;
+      }
+      if (ended) return;
+    }
+  }
+
+  private async applyBatch(batch: readonly RecordedEvent[]): Promise<boolean> {
+    let current: RecordedEvent | undefined;
+    try {
+      await this.readModels.transaction(async (transaction: SqlExecutor) => {
+        for (const recorded of batch) {
+          current = recorded;
+          const handler = this.projection.handlers.get(recorded.type);
+          if (!handler) continue;
+          await handler(this.registry.decode(recorded), transaction, this.tables);
+        }
+        const last = batch[batch.length - 1];
+        await transaction.run(`UPDATE ${CHECKPOINTS_TABLE} SET position = ? WHERE name = ? AND generation = ?`, [
+          last?.position ?? this.position,
+          this.projection.name,
+          this.generation,
+        ]);
+      });
+    } catch (error) {
+      this.status = 'failed';
+      this.failure = {
+        message: error instanceof Error ? error.message : String(error),
+        position: current?.position ?? this.position,
+        eventType: current?.type ?? 'unknown',
+      };
+      this.onFailure(this.failure);
+      this.reportFailure(this.failure);
+      return false;
+    }
+    this.position = batch[batch.length - 1]?.position ?? this.position;
+    this.read += batch.length;
+    this.recordRate();
+    for (const waiter of this.waiters) {
+      if (this.position >= waiter.position) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+    return true;
+  }
+
+  private recordRate(): void {
+    const now = performance.now();
+    this.rateSamples.push({ at: now, read: this.read });
+    while (this.rateSamples.length > 2 && (this.rateSamples[0]?.at ?? now) < now - RATE_WINDOW_MS) {
+      this.rateSamples.shift();
+    }
+  }
+
+  /** Events read (handled or not) per second over the last few seconds. */
+  private eventsPerSecond(): number {
+    const first = this.rateSamples[0];
+    const last = this.rateSamples[this.rateSamples.length - 1];
+    if (!first || !last || last.at === first.at || performance.now() - last.at > RATE_WINDOW_MS) return 0;
+    return Math.round(((last.read - first.read) * 1000) / (last.at - first.at));
+  }
+}
+
+const TURN = Symbol('turn');
+function nextTurn(): Promise<typeof TURN> {
+  return new Promise((resolve) => setImmediate(() => resolve(TURN)));
+}

@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import type { EventDefinition, StoredEvent } from './events.js';
+import type { SqlExecutor } from './read-model-store.js';
+
+/** Physical names of a projection's tables for one generation; a replay builds the next generation beside it. */
+export type TableNames<Table extends string> = Readonly<Record<Table, string>>;
+
+export type ProjectionHandler<Table extends string> = (
+  event: StoredEvent,
+  transaction: SqlExecutor,
+  tables: TableNames<Table>,
+) => Promise<void>;
+
+export interface Projection<Table extends string = string> {
+  readonly name: string;
+  /** Statements creating each table under the physical name given; run once per generation. */
+  readonly tables: Readonly<Record<Table, (name: string) => readonly string[]>>;
+  readonly handlers: ReadonlyMap<string, ProjectionHandler<Table>>;
+}
+
+export interface HandlerEntry<Table extends string> {
+  readonly type: string;
+  readonly handler: ProjectionHandler<Table>;
+}
+
+/** Pairs an event definition with its handler, typing the event's data by the definition's schema. */
+export function on<Type extends string, Schema extends z.ZodType, Table extends string>(
+  definition: EventDefinition<Type, Schema>,
+  handler: (
+    event: StoredEvent<Type, z.infer<Schema>>,
+    transaction: SqlExecutor,
+    tables: TableNames<Table>,
+  ) => Promise<void>,
+): HandlerEntry<Table> {
+  return { type: definition.type, handler: handler as ProjectionHandler<Table> };
+}
+
+export function defineProjection<Table extends string>(spec: {
+  name: string;
+  tables: Record<Table, (name: string) => readonly string[]>;
+  handlers: readonly HandlerEntry<NoInfer<Table>>[];
+}): Projection<Table> {
+  if (!/^[a-z][a-z0-9_]*$/.test(spec.name)) throw new Error(`projection name ${spec.name} must be snake_case`);
+  const handlers = new Map<string, ProjectionHandler<Table>>();
+  for (const { type, handler } of spec.handlers) {
+    if (handlers.has(type)) throw new Error(`projection ${spec.name} handles ${type} twice`);
+    handlers.set(type, handler);
+  }
+  return { name: spec.name, tables: spec.tables, handlers };
+}
+
+export function physicalTableNames<Table extends string>(
+  projection: Projection<Table>,
+  generation: number,
+): TableNames<Table> {
+  const names = {} as Record<Table, string>;
+  for (const table of Object.keys(projection.tables) as Table[]) {
+    names[table] = `${projection.name}_g${generation}_${table}`;
+  }
+  return names;
+}

@@ -1,0 +1,19 @@
+// The read-model store: where projections keep their tables and checkpoints. SQL uses `?` placeholders and the
+// subset SQLite and PostgreSQL share (TEXT, INTEGER, BIGINT, ON CONFLICT … DO UPDATE), so projections run on both.
+
+export type SqlValue = string | number | bigint | null;
+
+export interface SqlExecutor {
+  run(sql: string, parameters?: readonly SqlValue[]): Promise<void>;
+  get<Row>(sql: string, parameters?: readonly SqlValue[]): Promise<Row | undefined>;
+  all<Row>(sql: string, parameters?: readonly SqlValue[]): Promise<Row[]>;
+}
+
+export interface ReadModelStore {
+  /** Reads see only committed data, never a projection's transaction half-way. */
+  readonly reader: SqlExecutor;
+  /** Runs `work` in one transaction: all of it commits, or none of it. Transactions run one at a time. */
+  transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,74 @@
+import { openSqliteDatabase, type SqliteDurability } from '@meent/event-store';
+import type Database from 'better-sqlite3';
+import type { ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
+
+export interface SqliteReadModelStoreOptions {
+  readonly path: string;
+  readonly durability?: SqliteDurability;
+}
+
+/** One connection writes (transactions queued one after another); a second one serves reads from committed data. */
+export class SqliteReadModelStore implements ReadModelStore {
+  readonly reader: SqlExecutor;
+  private readonly writer: Database.Database;
+  private readonly readerDb: Database.Database;
+  private readonly writerExecutor: SqlExecutor;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: SqliteReadModelStoreOptions) {
+    this.writer = openSqliteDatabase(options.path, options.durability ?? 'normal');
+    this.readerDb = openSqliteDatabase(options.path, options.durability ?? 'normal');
+    this.writerExecutor = executor(this.writer);
+    this.reader = executor(this.readerDb);
+  }
+
+  transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.writerExecutor);
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async ping(): Promise<void> {
+    this.readerDb.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.writer.close();
+    this.readerDb.close();
+  }
+}
+
+function executor(db: Database.Database): SqlExecutor {
+  const statements = new Map<string, Database.Statement<SqlValue[]>>();
+  const prepared = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare<SqlValue[]>(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  return {
+    async run(sql, parameters = []) {
+      prepared(sql).run(...parameters);
+    },
+    async get<Row>(sql: string, parameters: readonly SqlValue[] = []) {
+      return prepared(sql).get(...parameters) as Row | undefined;
+    },
+    async all<Row>(sql: string, parameters: readonly SqlValue[] = []) {
+      return prepared(sql).all(...parameters) as Row[];
+    },
+  };
+}

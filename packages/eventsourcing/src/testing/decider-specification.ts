@@ -1,0 +1,45 @@
+// Given events, when a command, then events or an error: how every decider rule is specified.
+import type { Test } from 'tap';
+import { DomainError, type Decider } from '../decider.js';
+import type { DomainEvent } from '../events.js';
+
+export interface DeciderSpecification<Command, Event extends DomainEvent> {
+  given(...events: Event[]): {
+    when(command: Command): {
+      then(...expected: Event[]): void;
+      thenError(code: string, expected?: { statusCode?: number; rule?: string }): void;
+    };
+  };
+}
+
+export function deciderSpecification<State, Command, Event extends DomainEvent>(
+  t: Test,
+  decider: Decider<State, Command, Event>,
+): DeciderSpecification<Command, Event> {
+  return {
+    given: (...history) => ({
+      when: (command) => {
+        const decide = () => decider.decide(command, history.reduce(decider.evolve, decider.initialState));
+        return {
+          then: (...expected) => {
+            t.same(decide(), expected);
+          },
+          thenError: (code, expected = {}) => {
+            let thrown: unknown;
+            try {
+              const events = decide();
+              t.fail(`expected ${code}, got ${events.map((event) => event.type).join(', ') || 'no events'}`);
+              return;
+            } catch (error) {
+              thrown = error;
+            }
+            if (!(thrown instanceof DomainError)) throw thrown;
+            t.equal(thrown.code, code);
+            if (expected.statusCode !== undefined) t.equal(thrown.statusCode, expected.statusCode);
+            if (expected.rule !== undefined) t.equal(thrown.rule, expected.rule);
+          },
+        };
+      },
+    }),
+  };
+}

@@ -1,0 +1,136 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { authPlugin } from './auth.js';
+import { metricsPlugin } from './metrics.js';
+import { problemDetailsPlugin, sendProblem } from './problem-details.js';
+
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+export interface HttpAppOptions {
+  /** pino options, `false` for silence in tests, or a logger to reuse. */
+  readonly logger: boolean | { level: string } | FastifyBaseLogger;
+  readonly secret: string;
+  readonly clock: () => Date;
+  readonly bodyLimitBytes?: number;
+  readonly readiness?: readonly ReadinessCheck[];
+  readonly version?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The bare app every service plugs into: problems, auth, OpenAPI, health, metrics and request ids. */
+export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const serverOptions: FastifyServerOptions = {
+    ...(typeof options.logger === 'boolean' || 'level' in options.logger
+      ? { logger: options.logger }
+      : { loggerInstance: options.logger }),
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    // A caller's own id (a proxy's, say) is kept when it is sane, so one id follows a request across systems.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+    },
+  };
+  const app: HttpApp = Fastify(serverOptions).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(problemDetailsPlugin);
+  await app.register(authPlugin, { secret: options.secret, clock: options.clock });
+  await app.register(metricsPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Meent',
+        description: 'Event-sourced governance backend for neighbourhood cooperatives',
+        version: options.version ?? '0.1.0',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthPlugin, { readiness: options.readiness ?? [] });
+  return app;
+}
+
+const healthSchema = z.object({
+  status: z.enum(['live', 'ready']),
+  checks: z.record(z.string(), z.literal('ok')).optional(),
+});
+
+function health(app: FastifyInstance, options: { readiness: readonly ReadinessCheck[] }): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/health/live',
+    { schema: { tags: ['operations'], summary: 'The process is up', response: { 200: healthSchema } } },
+    async () => ({ status: 'live' as const }),
+  );
+  typed.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The event store and read-model store answer',
+        response: { 200: healthSchema },
+      },
+    },
+    async (request, reply) => {
+      const checks: Record<string, 'ok'> = {};
+      for (const readiness of options.readiness) {
+        try {
+          await readiness.check();
+          checks[readiness.name] = 'ok';
+        } catch (error) {
+          request.log.warn({ err: error, check: readiness.name }, 'readiness check failed');
+          return sendProblem(request, reply, {
+            status: 503,
+            code: 'NOT_READY',
+            detail: `${readiness.name} is not reachable`,
+          });
+        }
+      }
+      return { status: 'ready' as const, checks };
+    },
+  );
+}
+
+const healthPlugin = fp(health, { name: 'meent-health', fastify: '5.x' });

@@ -1,0 +1,6 @@
+export * from './app.js';
+export * from './auth.js';
+export * from './metrics.js';
+export * from './problem-details.js';
+export * from './serve.js';
+export * from './read-your-writes.js';

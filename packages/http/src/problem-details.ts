@@ -1,0 +1,137 @@
+// RFC 9457 problem details: the one shape every error leaves the API in.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    code: z.string(),
+    rule: z.string().optional(),
+    errors: z.array(z.object({ in: z.string(), field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof problemSchema>;
+
+/** An error raised at the HTTP edge (auth, lookups) that maps to a 4xx problem. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const unauthorized = (message: string) => new HttpProblem(401, 'UNAUTHORIZED', message);
+export const forbidden = (message: string) => new HttpProblem(403, 'FORBIDDEN', message);
+export const notFound = (message: string) => new HttpProblem(404, 'NOT_FOUND', message);
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function problemType(code: string): string {
+  return `urn:meent:problem:${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fields: Omit<Problem, 'type' | 'title' | 'instance'> & { title?: string },
+): FastifyReply {
+  const problem: Problem = {
+    type: problemType(fields.code),
+    title: fields.title ?? TITLES[fields.status] ?? 'Error',
+    instance: request.url,
+    ...fields,
+  };
+  return reply.code(fields.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+interface ClientError extends Error {
+  statusCode: number;
+  code?: string;
+  rule?: string;
+}
+
+function isClientError(error: unknown): error is ClientError {
+  return (
+    error instanceof Error &&
+    'statusCode' in error &&
+    typeof error.statusCode === 'number' &&
+    error.statusCode >= 400 &&
+    error.statusCode < 500
+  );
+}
+
+/** `/rules/noticeDays` becomes `rules.noticeDays`; the root is named after where the input was. */
+function fieldName(instancePath: string, location: string): string {
+  const path = instancePath.split('/').filter(Boolean).join('.');
+  return path || location;
+}
+
+function problemDetails(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const location = error.validationContext ?? 'body';
+      const errors = error.validation.map((issue) => ({
+        in: location,
+        field: fieldName(issue.instancePath, location),
+        message: issue.message ?? 'is invalid',
+      }));
+      return sendProblem(request, reply, {
+        status: 400,
+        code: 'VALIDATION',
+        detail: errors.map((issue) => `${issue.field}: ${issue.message}`).join('; '),
+        errors,
+      });
+    }
+    if (isClientError(error)) {
+      return sendProblem(request, reply, {
+        status: error.statusCode,
+        code: error.code ?? 'CLIENT_ERROR',
+        detail: error.message,
+        ...(error.rule ? { rule: error.rule } : {}),
+      });
+    }
+    request.log.error({ err: error }, 'request failed');
+    // The message of an unexpected error can carry internals (SQL, paths); only the request id leaves.
+    return sendProblem(request, reply, {
+      status: 500,
+      code: 'INTERNAL',
+      detail: `An unexpected error occurred. It was logged under request id ${request.id}.`,
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, {
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      detail: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+    }),
+  );
+}
+
+export const problemDetailsPlugin = fp(problemDetails, { name: 'meent-problem-details', fastify: '5.x' });

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { SqliteEventStore } from '@meent/event-store';
+import {
+  CommandHandler,
+  EventRegistry,
+  Projections,
+  SqliteReadModelStore,
+  type EventDefinition,
+  type Projection,
+  type ServiceRuntime,
+} from '@meent/eventsourcing';
+import { createHttpApp, type HttpApp, type HttpAppOptions } from '@meent/http';
+import { membership } from '@meent/membership';
+import type { FastifyPluginAsync } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { adminRoutes } from './admin-routes.js';
+import type { MeentConfig } from './config.js';
+import { ensureDataDir, signingSecret } from './data-dir.js';
+
+/** What a bounded context brings to the composition. */
+export interface Service {
+  readonly name: string;
+  readonly events: readonly EventDefinition[];
+  readonly projections: readonly Projection[];
+  readonly routes: FastifyPluginAsync<ServiceRuntime>;
+}
+
+export const SERVICES: readonly Service[] = [membership];
+
+export interface BuildServerOptions {
+  readonly config: MeentConfig;
+  readonly logger?: HttpAppOptions['logger'];
+  readonly clock?: () => Date;
+  readonly newId?: () => string;
+  readonly services?: readonly Service[];
+}
+
+/** One app from the chosen services and stores; closing the app closes projections and stores. */
+export async function buildServer(options: BuildServerOptions): Promise<HttpApp> {
+  const { config } = options;
+  const services = options.services ?? SERVICES;
+  const clock = options.clock ?? (() => new Date());
+  ensureDataDir(config.dataDir);
+  const store = new SqliteEventStore({
+    path: join(config.dataDir, 'events.db'),
+    durability: config.sqliteDurability,
+  });
+  const readModels = new SqliteReadModelStore({
+    path: join(config.dataDir, 'read-models.db'),
+    durability: config.sqliteDurability,
+  });
+  const closeStores = async () => {
+    await readModels.close();
+    await store.close();
+  };
+  try {
+    const app = await createHttpApp({
+      logger: options.logger ?? { level: config.logLevel },
+      secret: signingSecret(config),
+      clock,
+      bodyLimitBytes: config.bodyLimitBytes,
+      readiness: [
+        { name: 'event-store', check: () => store.ping() },
+        { name: 'read-model-store', check: () => readModels.ping() },
+      ],
+    });
+    const registry = new EventRegistry(services.flatMap((service) => service.events));
+    const projections = await Projections.start({
+      store,
+      readModels,
+      registry,
+      projections: services.flatMap((service) => service.projections),
+      onFailure: (projection, failure) => app.log.error({ projection, failure }, 'projection stopped'),
+    });
+    app.addHook('onClose', async () => {
+      await projections.close();
+      await closeStores();
+    });
+    app.metrics.addCollector({
+      name: 'meent_projection_position',
+      help: 'Global position each projection has applied up to.',
+      collect: async () =>
+        (await projections.list()).map((info) => ({ labels: { projection: info.name }, value: info.position })),
+    });
+    app.metrics.addCollector({
+      name: 'meent_event_store_head_position',
+      help: 'Global position of the newest event.',
+      collect: async () => [{ labels: {}, value: await store.headPosition() }],
+    });
+    const runtime: ServiceRuntime = {
+      commands: new CommandHandler({ store, registry }),
+      projections,
+      clock,
+      newId: options.newId ?? uuidv7,
+      readWaitMs: config.readWaitMs,
+    };
+    for (const service of services) await app.register(service.routes, runtime);
+    await app.register(adminRoutes, { projections });
+    return app;
+  } catch (error) {
+    await closeStores();
+    throw error;
+  }
+}

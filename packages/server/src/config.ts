@@ -1,0 +1,57 @@
+// Configuration comes from the environment only, validated here; the README's table lists every variable.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const configSchema = z.object({
+  MEENT_HOST: z.string().min(1).default('127.0.0.1'),
+  MEENT_PORT: port.default(3000),
+  MEENT_DATA_DIR: z.string().min(1).default('./data'),
+  MEENT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MEENT_EVENT_STORE: z.enum(['sqlite']).default('sqlite'),
+  MEENT_READ_STORE: z.enum(['sqlite']).default('sqlite'),
+  MEENT_SQLITE_DURABILITY: z.enum(['normal', 'full']).default('normal'),
+  MEENT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MEENT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  MEENT_READ_WAIT_MS: z.coerce.number().int().nonnegative().default(5000),
+});
+
+export interface MeentConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logLevel: z.infer<typeof configSchema>['MEENT_LOG_LEVEL'];
+  readonly eventStore: 'sqlite';
+  readonly readStore: 'sqlite';
+  readonly sqliteDurability: 'normal' | 'full';
+  /** When unset, a secret generated once into the data directory signs tokens. */
+  readonly jwtSecret: string | undefined;
+  readonly bodyLimitBytes: number;
+  readonly readWaitMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentConfig {
+  const parsed = configSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  return {
+    host: env.MEENT_HOST,
+    port: env.MEENT_PORT,
+    dataDir: resolve(env.MEENT_DATA_DIR),
+    logLevel: env.MEENT_LOG_LEVEL,
+    eventStore: env.MEENT_EVENT_STORE,
+    readStore: env.MEENT_READ_STORE,
+    sqliteDurability: env.MEENT_SQLITE_DURABILITY,
+    jwtSecret: env.MEENT_JWT_SECRET,
+    bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,
+    readWaitMs: env.MEENT_READ_WAIT_MS,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './build-server.js';
+export * from './config.js';
+export { signingSecret, ensureDataDir } from './data-dir.js';

@@ -1,0 +1,75 @@
+// A cooperative's statutes as parameters (DESIGN §4): the rules every decision is judged under.
+import { z } from 'zod';
+
+export const fractionSchema = z
+  .strictObject({
+    numerator: z.int().nonnegative(),
+    denominator: z.int().positive(),
+  })
+  .refine((fraction) => fraction.numerator <= fraction.denominator, {
+    message: 'numerator must not exceed denominator',
+    path: ['numerator'],
+  });
+export type Fraction = z.infer<typeof fractionSchema>;
+
+export const DECISION_TYPES = [
+  'ordinary',
+  'statute-amendment',
+  'budget-adoption',
+  'funding-decision',
+  'dissolution',
+  'merger',
+] as const;
+export type DecisionType = (typeof DECISION_TYPES)[number];
+
+export const majoritySchema = z.enum(['simple', 'two-thirds']);
+
+const decisionRule = (majority: z.infer<typeof majoritySchema>) =>
+  z
+    .strictObject({
+      majority: majoritySchema.default(majority),
+      /** Share of the voter roll present or represented; null: no quorum. */
+      quorum: fractionSchema.nullable().default(null),
+    })
+    .prefault({});
+
+export const cooperativeRulesSchema = z
+  .strictObject({
+    /** Days between convening and an ordinary assembly; the law sets no minimum. */
+    noticeDays: z.int().nonnegative().default(14),
+    /** BW 2:42: at least 7 days for an assembly that is to amend the statutes. */
+    statuteAmendmentNoticeDays: z.int().min(7).default(7),
+    /** BW 2:42: the verbatim amendment deposited at least 5 days before the meeting. */
+    statuteTextDepositDays: z.int().min(5).default(5),
+    /** BW 2:41: members holding this share of the votes may demand an assembly. */
+    assemblyRequestShare: fractionSchema.default({ numerator: 1, denominator: 10 }),
+    /** BW 2:38 lid 6–8: votes cast online before the meeting. */
+    electronicVoting: z.boolean().default(true),
+    /** BW 2:38 lid 5: voting by written proxy. */
+    proxiesAllowed: z.boolean().default(true),
+    maxProxiesPerHolder: z.int().nonnegative().default(1),
+    /** Whether people may apply for membership themselves, or only the secretary registers them. */
+    selfApplication: z.boolean().default(true),
+    decisions: z
+      .strictObject({
+        ordinary: decisionRule('simple'),
+        'statute-amendment': decisionRule('two-thirds'),
+        'budget-adoption': decisionRule('simple'),
+        'funding-decision': decisionRule('simple'),
+        dissolution: decisionRule('two-thirds'),
+        merger: decisionRule('two-thirds'),
+      })
+      .prefault({}),
+    /** A statute amendment that missed its quorum may be decided by a second assembly convened within this window. */
+    secondMeetingWindowDays: z.int().positive().default(42),
+    /** Expenses above this need a second approver. */
+    fourEyesThresholdCents: z.int().nonnegative().default(50_000),
+    /** The board may grant up to this per initiative; above it the assembly decides. */
+    boardMandateCents: z.int().nonnegative().default(250_000),
+    /** BW 2:10a: the calendar year unless the statutes say otherwise. */
+    financialYearStartMonth: z.int().min(1).max(12).default(1),
+  })
+  .meta({ id: 'CooperativeRules' });
+
+export type CooperativeRules = z.infer<typeof cooperativeRulesSchema>;
+export type CooperativeRulesInput = z.input<typeof cooperativeRulesSchema>;
