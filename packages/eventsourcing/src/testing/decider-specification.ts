@@ -12,11 +12,11 @@ export interface DeciderSpecification<Command, Event extends DomainEvent> {
   };
 }
 
+/** `const spec = deciderSpecification(decider)`, then in a test: `spec(t).given(…).when(…).then(…)`. */
 export function deciderSpecification<State, Command, Event extends DomainEvent>(
-  t: Test,
   decider: Decider<State, Command, Event>,
-): DeciderSpecification<Command, Event> {
-  return {
+): (t: Test) => DeciderSpecification<Command, Event> {
+  return (t) => ({
     given: (...history) => ({
       when: (command) => {
         const decide = () => decider.decide(command, history.reduce(decider.evolve, decider.initialState));
@@ -41,5 +41,5 @@ export function deciderSpecification<State, Command, Event extends DomainEvent>(
         };
       },
     }),
-  };
+  });
 }

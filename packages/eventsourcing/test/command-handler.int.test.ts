@@ -1,0 +1,71 @@
+import t from 'tap';
+import { WrongExpectedVersionError } from '@meent/event-store';
+import { collect } from '@meent/event-store/testing';
+import { CommandHandler, DomainError, EventRegistry, type CommandContext } from '@meent/eventsourcing';
+import { temporaryStores } from '@meent/eventsourcing/testing';
+import { Incremented, counterDecider } from './counter.fixture.js';
+
+const context: CommandContext = {
+  cooperativeId: '0193a6f0-0000-7000-8000-000000000001',
+  actor: { id: 'member-7', roles: ['member'] },
+  correlationId: 'request-1',
+  causationId: null,
+  occurredAt: new Date('2026-11-25T12:00:00.000Z'),
+};
+const registry = new EventRegistry([Incremented]);
+
+t.test('appends what the decider decides, with the metadata of who asked', async (t) => {
+  const { store } = temporaryStores(t);
+  const commands = new CommandHandler({ store, registry });
+  const result = await commands.handle('counter-1', counterDecider, { type: 'Increment', by: 3 }, context);
+  t.same(result.events, [Incremented({ by: 3 })]);
+  t.equal(result.nextExpectedRevision, 0);
+  const [stored] = await collect(store.readStream('counter-1'));
+  t.equal(result.position, stored?.position);
+  t.match(stored?.metadata, {
+    eventId: stored?.id,
+    cooperativeId: context.cooperativeId,
+    actor: context.actor,
+    correlationId: 'request-1',
+    causationId: null,
+    occurredAt: '2026-11-25T12:00:00.000Z',
+    schemaVersion: 2,
+  });
+});
+
+t.test('a rule violation appends nothing', async (t) => {
+  const { store } = temporaryStores(t);
+  const commands = new CommandHandler({ store, registry });
+  await commands.handle('counter-1', counterDecider, { type: 'Increment', by: 1000 }, context);
+  await t.rejects(commands.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context), DomainError);
+  t.equal((await collect(store.readStream('counter-1'))).length, 1);
+});
+
+t.test('concurrent commands on one stream retry until each is decided on the latest state', async (t) => {
+  const { store } = temporaryStores(t);
+  const commands = new CommandHandler({ store, registry, maxRetries: 25 });
+  await Promise.all(
+    Array.from({ length: 20 }, () => commands.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context)),
+  );
+  const events = await collect(store.readStream('counter-1'));
+  t.same(
+    events.map((event) => event.revision),
+    Array.from({ length: 20 }, (_, index) => index),
+  );
+  const { state } = await commands.load('counter-1', counterDecider);
+  t.equal(state.total, 20);
+});
+
+t.test('without retries, a concurrent writer makes the command fail rather than overwrite', async (t) => {
+  const { store } = temporaryStores(t);
+  const commands = new CommandHandler({ store, registry, maxRetries: 0 });
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: 5 }, () => commands.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context)),
+  );
+  const conflicts = outcomes.filter(
+    (outcome) => outcome.status === 'rejected' && outcome.reason instanceof WrongExpectedVersionError,
+  );
+  const succeeded = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+  t.ok(conflicts.length > 0, `${conflicts.length} conflicts`);
+  t.equal((await collect(store.readStream('counter-1'))).length, succeeded.length);
+});

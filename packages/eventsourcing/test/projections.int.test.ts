@@ -1,0 +1,185 @@
+import t from 'tap';
+import type { EventStore } from '@meent/event-store';
+import {
+  EventRegistry,
+  Projections,
+  defineProjection,
+  on,
+  type Projection,
+  type ReadModelStore,
+  type TableNames,
+} from '@meent/eventsourcing';
+import { temporaryStores } from '@meent/eventsourcing/testing';
+import { v7 as uuidv7 } from 'uuid';
+import { Incremented, countersProjection } from './counter.fixture.js';
+
+const registry = new EventRegistry([Incremented]);
+
+async function increment(store: EventStore, stream: string, by: number): Promise<number> {
+  const id = uuidv7();
+  const result = await store.append(
+    stream,
+    [
+      {
+        id,
+        type: 'Incremented',
+        data: { by },
+        metadata: {
+          eventId: id,
+          cooperativeId: 'c',
+          actor: { id: 'a', roles: [] },
+          correlationId: 'r',
+          causationId: null,
+          occurredAt: '2026-11-25T12:00:00.000Z',
+          schemaVersion: 2,
+        },
+      },
+    ],
+    'any',
+  );
+  return result.position;
+}
+
+const totals = (projections: Projections) =>
+  projections.query(countersProjection, (reader, tables: TableNames<'totals'>) =>
+    reader.all<{ stream: string; total: number; events: number }>(`SELECT * FROM ${tables.totals} ORDER BY stream`),
+  );
+
+const start = (
+  store: EventStore,
+  readModels: ReadModelStore,
+  projections: Projection[] = [countersProjection],
+  onFailure?: (projection: string) => void,
+) => Projections.start({ store, readModels, registry, projections, ...(onFailure ? { onFailure } : {}) });
+
+t.test('given events, the read model holds their sum and the checkpoint their position', async (t) => {
+  const { store, readModels } = temporaryStores(t);
+  await increment(store, 'counter-a', 2);
+  await increment(store, 'counter-b', 5);
+  const projections = await start(store, readModels);
+  t.teardown(() => projections.close());
+  const last = await increment(store, 'counter-a', 3);
+  t.ok(await projections.waitForPosition(['counters'], last, 5000));
+  t.same(await totals(projections), [
+    { stream: 'counter-a', total: 5, events: 2 },
+    { stream: 'counter-b', total: 5, events: 1 },
+  ]);
+  const [info] = await projections.list();
+  t.match(info, { name: 'counters', status: 'running', generation: 1, position: last, lag: 0 });
+  t.notOk(await projections.waitForPosition(['counters'], last + 10, 50), 'a position not yet written times out');
+});
+
+t.test('a restarted process resumes from the checkpoint, applying nothing twice', async (t) => {
+  const { store, readModels } = temporaryStores(t);
+  const first = await start(store, readModels);
+  const before = await increment(store, 'counter-a', 1);
+  await first.waitForPosition(['counters'], before, 5000);
+  await first.close();
+  await increment(store, 'counter-a', 10);
+  const last = await increment(store, 'counter-b', 100);
+  const second = await start(store, readModels);
+  t.teardown(() => second.close());
+  await second.waitForPosition(['counters'], last, 5000);
+  t.same(await totals(second), [
+    { stream: 'counter-a', total: 11, events: 2 },
+    { stream: 'counter-b', total: 100, events: 1 },
+  ]);
+});
+
+t.test('a projection whose handler throws stops there while the others run on, and resumes once fixed', async (t) => {
+  const { store, readModels } = temporaryStores(t);
+  let broken = true;
+  const fragile = defineProjection({
+    name: 'fragile',
+    tables: { seen: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (stream TEXT, by INTEGER)`] },
+    handlers: [
+      on(Incremented, async (event, transaction, tables) => {
+        await transaction.run(`INSERT INTO ${tables.seen} (stream, by) VALUES (?, ?)`, [event.stream, event.data.by]);
+        if (broken && event.data.by === 13) throw new Error('thirteen is unlucky');
+      }),
+    ],
+  });
+  let reportFailure: (projection: string) => void = () => undefined;
+  const failure = new Promise<string>((resolve) => {
+    reportFailure = resolve;
+  });
+  const projections = await start(store, readModels, [countersProjection, fragile], reportFailure);
+  t.teardown(() => projections.close());
+  await increment(store, 'counter-a', 1);
+  const unlucky = await increment(store, 'counter-a', 13);
+  const last = await increment(store, 'counter-a', 2);
+
+  t.equal(await failure, 'fragile');
+  await projections.waitForPosition(['counters'], last, 5000);
+  t.same(await totals(projections), [{ stream: 'counter-a', total: 16, events: 3 }], 'the others keep running');
+  const failed = await projections.info('fragile');
+  t.equal(failed.status, 'failed');
+  t.match(failed.failure, { message: 'thirteen is unlucky', position: unlucky, eventType: 'Incremented' });
+  t.ok(failed.position < unlucky, 'the checkpoint stays before the failing event');
+
+  broken = false;
+  await projections.restart('fragile');
+  t.ok(await projections.waitForPosition(['fragile'], last, 5000));
+  const seen = await projections.query(fragile, (reader, tables) =>
+    reader.all<{ by: number }>(`SELECT by FROM ${tables.seen} ORDER BY rowid`),
+  );
+  t.same(
+    seen.map((row) => row.by),
+    [1, 13, 2],
+    'the failed batch was rolled back, then applied once',
+  );
+});
+
+t.test('a replay rebuilds into fresh tables while reads and writes go on, then swaps', async (t) => {
+  const { store, readModels } = temporaryStores(t);
+  for (let index = 0; index < 3000; index += 1) await increment(store, `counter-${index % 7}`, 1 + (index % 3));
+  const projections = await start(store, readModels);
+  t.teardown(() => projections.close());
+  await projections.waitForPosition(['counters'], await store.headPosition(), 10_000);
+  const before = await totals(projections);
+
+  const started = await projections.replay('counters');
+  t.equal(started.generation, 2);
+  t.equal(started.status, 'replaying');
+  let reads = 0;
+  let failedReads = 0;
+  let writes = 0;
+  let replayDone = false;
+  const finished = projections.replayFinished('counters').finally(() => {
+    replayDone = true;
+  });
+  while (!replayDone) {
+    try {
+      const rows = await totals(projections);
+      if (rows.filter((row) => row.stream !== 'counter-late').length !== 7) failedReads += 1;
+      reads += 1;
+    } catch {
+      failedReads += 1;
+    }
+    await increment(store, 'counter-late', 1);
+    writes += 1;
+  }
+  const outcome = await finished;
+  t.equal(outcome?.status, 'completed');
+  t.equal(failedReads, 0, `${reads} reads during the rebuild, none failed`);
+  t.ok(reads > 0);
+
+  const head = await store.headPosition();
+  await projections.waitForPosition(['counters'], head, 5000);
+  const after = await totals(projections);
+  t.same(
+    after.filter((row) => row.stream !== 'counter-late'),
+    before,
+    'the rebuilt read model equals the old one',
+  );
+  t.same(
+    after.find((row) => row.stream === 'counter-late'),
+    { stream: 'counter-late', total: writes, events: writes },
+    'and holds the writes made during the rebuild',
+  );
+  const info = await projections.info('counters');
+  t.equal(info.generation, 2);
+  const oldTable = await readModels.reader.get(`SELECT name FROM sqlite_master WHERE name = 'counters_g1_totals'`);
+  t.equal(oldTable, undefined, 'the replaced tables are dropped');
+  await t.rejects(projections.replay('unknown'), { name: 'UnknownProjectionError' });
+});
