@@ -37,7 +37,7 @@ export interface ReadinessCheck {
 
 export interface HttpAppOptions {
   /** pino options, `false` for silence in tests, or a logger to reuse. */
-  readonly logger: boolean | { level: string } | FastifyBaseLogger;
+  readonly logger: boolean | { level: string; stream?: { write(line: string): void } } | FastifyBaseLogger;
   readonly secret: string;
   readonly clock: () => Date;
   readonly bodyLimitBytes?: number;

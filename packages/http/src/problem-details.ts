@@ -76,7 +76,9 @@ interface ClientError extends Error {
   rule?: string;
 }
 
-function isClientError(error: unknown): error is ClientError {
+/** A 4xx from anywhere (a domain rule, fastify's own checks), or any problem raised on purpose at the edge. */
+function isDeliberate(error: unknown): error is ClientError {
+  if (error instanceof HttpProblem) return true;
   return (
     error instanceof Error &&
     'statusCode' in error &&
@@ -108,7 +110,7 @@ function problemDetails(app: FastifyInstance): void {
         errors,
       });
     }
-    if (isClientError(error)) {
+    if (isDeliberate(error)) {
       return sendProblem(request, reply, {
         status: error.statusCode,
         code: error.code ?? 'CLIENT_ERROR',

@@ -1,0 +1,152 @@
+import t, { type Test } from 'tap';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createHttpApp, requireAdmin, signToken, type HttpApp, type ReadinessCheck } from '@meent/http';
+
+const secret = 'a-test-secret-that-is-long-enough-for-hs256';
+const now = new Date('2026-11-25T12:00:00.000Z');
+
+const exampleRoutes: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+  app.post(
+    '/echo',
+    { schema: { body: z.strictObject({ name: z.string().min(1), amountCents: z.int().nonnegative() }) } },
+    async (request) => request.body,
+  );
+  app.get('/explode', async () => {
+    throw new Error('SQLITE_CORRUPT at /var/lib/meent/events.db');
+  });
+  app.get('/admin-only', { onRequest: app.authenticate }, async (request) => {
+    requireAdmin(request);
+    return { ok: true };
+  });
+};
+
+async function build(t: Test, readiness: ReadinessCheck[] = [], logLines: string[] = []): Promise<HttpApp> {
+  const app = await createHttpApp({
+    logger: { level: 'info', stream: { write: (line: string) => void logLines.push(line) } },
+    secret,
+    clock: () => now,
+    bodyLimitBytes: 1024,
+    readiness,
+  });
+  await app.register(exampleRoutes);
+  t.teardown(() => app.close());
+  return app;
+}
+
+const token = (roles: ('admin' | 'member')[]) =>
+  signToken(secret, {
+    subject: 'someone',
+    cooperativeId: '0193a6f0-0000-7000-8000-000000000001',
+    roles,
+    expiresInSeconds: 60,
+    now,
+  });
+
+t.test('a bad body is a 400 problem naming each failing field', async (t) => {
+  const app = await build(t);
+  const response = await app.inject({ method: 'POST', url: '/echo', payload: { name: '', amountCents: 1.5, extra: 1 } });
+  t.equal(response.statusCode, 400);
+  t.match(response.headers['content-type'], /^application\/problem\+json/);
+  const problem = response.json();
+  t.match(problem, { type: 'urn:meent:problem:validation', status: 400, code: 'VALIDATION', instance: '/echo' });
+  t.same(
+    problem.errors.map((error: { field: string }) => error.field).sort(),
+    ['amountCents', 'body', 'name'],
+  );
+});
+
+t.test('malformed JSON is a 400 problem, not a 500', async (t) => {
+  const app = await build(t);
+  const response = await app.inject({
+    method: 'POST',
+    url: '/echo',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"name": ',
+  });
+  t.equal(response.statusCode, 400);
+  t.match(response.headers['content-type'], /problem\+json/);
+});
+
+t.test('a body over the limit is a 413 problem', async (t) => {
+  const app = await build(t);
+  const response = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'x'.repeat(2000), amountCents: 1 } });
+  t.equal(response.statusCode, 413);
+  t.match(response.json(), { status: 413 });
+});
+
+t.test('an unexpected error is a 500 that does not leak its message, logged with the request id', async (t) => {
+  const logLines: string[] = [];
+  const app = await build(t, [], logLines);
+  const response = await app.inject({ method: 'GET', url: '/explode', headers: { 'x-request-id': 'trace-42' } });
+  t.equal(response.statusCode, 500);
+  t.equal(response.headers['x-request-id'], 'trace-42');
+  t.notMatch(response.body, /SQLITE|var\/lib/);
+  t.match(response.json(), { code: 'INTERNAL', detail: /trace-42/ });
+  const logged = logLines.map((line) => JSON.parse(line) as { reqId?: string; msg?: string; err?: unknown });
+  t.ok(logged.some((entry) => entry.reqId === 'trace-42' && entry.err), 'the error is logged with its request id');
+  t.ok(logged.filter((entry) => entry.msg === 'incoming request').every((entry) => entry.reqId), 'every request log line has one');
+});
+
+t.test('an unknown route is a 404 problem', async (t) => {
+  const app = await build(t);
+  const response = await app.inject({ method: 'GET', url: '/nowhere' });
+  t.equal(response.statusCode, 404);
+  t.match(response.json(), { code: 'ROUTE_NOT_FOUND' });
+});
+
+t.test('a request without a usable id gets a generated one', async (t) => {
+  const app = await build(t);
+  const response = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'bad id!' } });
+  t.match(response.headers['x-request-id'], /^[0-9a-f-]{36}$/);
+});
+
+t.test('authentication and roles', async (t) => {
+  const app = await build(t);
+  const call = (authorization?: string) =>
+    app.inject({ method: 'GET', url: '/admin-only', headers: authorization ? { authorization } : {} });
+  t.equal((await call()).statusCode, 401, 'no token');
+  t.equal((await call('Bearer nonsense')).statusCode, 401, 'an invalid token');
+  t.equal((await call(`Basic ${token(['admin'])}`)).statusCode, 401, 'not a bearer token');
+  t.equal((await call(`Bearer ${token(['member'])}`)).statusCode, 403, 'the wrong role');
+  t.equal((await call(`Bearer ${token(['admin'])}`)).statusCode, 200);
+});
+
+t.test('health', async (t) => {
+  let storeUp = true;
+  const app = await build(t, [
+    {
+      name: 'event-store',
+      check: async () => {
+        if (!storeUp) throw new Error('connection refused');
+      },
+    },
+  ]);
+  t.same((await app.inject({ url: '/health/live' })).json(), { status: 'live' });
+  t.same((await app.inject({ url: '/health/ready' })).json(), { status: 'ready', checks: { 'event-store': 'ok' } });
+  storeUp = false;
+  const down = await app.inject({ url: '/health/ready' });
+  t.equal(down.statusCode, 503);
+  t.match(down.json(), { code: 'NOT_READY', detail: 'event-store is not reachable' });
+});
+
+t.test('metrics in Prometheus text format, labelled by route pattern', async (t) => {
+  const app = await build(t);
+  await app.inject({ method: 'POST', url: '/echo', payload: { name: 'a', amountCents: 1 } });
+  await app.inject({ method: 'POST', url: '/echo', payload: {} });
+  const response = await app.inject({ url: '/metrics' });
+  t.match(response.headers['content-type'], /^text\/plain; version=0\.0\.4/);
+  t.match(response.body, /http_requests_total\{method="POST",route="\/echo",status="200"\} 1/);
+  t.match(response.body, /http_requests_total\{method="POST",route="\/echo",status="400"\} 1/);
+  t.match(response.body, /http_request_duration_seconds_count\{method="POST",route="\/echo"\} 2/);
+});
+
+t.test('the OpenAPI document and its UI are served', async (t) => {
+  const app = await build(t);
+  const document = (await app.inject({ url: '/openapi.json' })).json();
+  t.equal(document.openapi, '3.1.0');
+  t.ok(document.paths['/echo'].post.requestBody, 'a route with its request schema');
+  t.equal((await app.inject({ url: '/docs/' })).statusCode, 200);
+});

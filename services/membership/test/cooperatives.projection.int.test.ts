@@ -1,0 +1,35 @@
+import t from 'tap';
+import { CommandHandler, EventRegistry, Projections } from '@meent/eventsourcing';
+import { temporaryStores } from '@meent/eventsourcing/testing';
+import { membership, cooperativeRulesSchema } from '@meent/membership';
+import { cooperativeDecider, cooperativeStream } from '../src/domain/cooperative.decider.js';
+import { cooperativesProjection, findCooperative } from '../src/projections/cooperatives.projection.js';
+
+t.test('given a founded cooperative, the read model shows it with its rules', async (t) => {
+  const { store, readModels } = temporaryStores(t);
+  const registry = new EventRegistry(membership.events);
+  const projections = await Projections.start({ store, readModels, registry, projections: membership.projections });
+  t.teardown(() => projections.close());
+  const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
+  const rules = cooperativeRulesSchema.parse({ noticeDays: 21 });
+  const { position } = await new CommandHandler({ store, registry }).handle(
+    cooperativeStream(cooperativeId),
+    cooperativeDecider,
+    { type: 'FoundCooperative', cooperativeId, name: 'De Meent', chamberOfCommerceNumber: null, rules, now: new Date('2026-01-02T00:00:00Z') },
+    { cooperativeId, actor: { id: 'admin', roles: ['admin'] }, correlationId: 'r', occurredAt: new Date('2026-01-02T00:00:00Z') },
+  );
+  t.ok(await projections.waitForPosition([cooperativesProjection.name], position, 5000));
+  const view = await projections.query(cooperativesProjection, (reader, tables) => findCooperative(reader, tables, cooperativeId));
+  t.same(view, {
+    id: cooperativeId,
+    name: 'De Meent',
+    chamberOfCommerceNumber: null,
+    rules,
+    rulesVersion: 1,
+    foundedAt: '2026-01-02T00:00:00.000Z',
+  });
+  t.equal(
+    await projections.query(cooperativesProjection, (reader, tables) => findCooperative(reader, tables, 'other')),
+    undefined,
+  );
+});

@@ -1,0 +1,127 @@
+import t from 'tap';
+import { collect } from '@meent/event-store/testing';
+import { bearer, testServer } from '../support/test-server.js';
+
+const OTHER_COOPERATIVE = '0193a6f0-0000-7000-8000-0000000000ff';
+
+t.test('an admin founds a cooperative; its members read it back at the position the command returned', async (t) => {
+  const { app, token } = await testServer(t);
+  const admin = token(['admin']);
+  const founded = await app.inject({
+    method: 'POST',
+    url: '/cooperatives',
+    headers: bearer(admin),
+    payload: { name: 'Wijkcoöperatie De Meent', chamberOfCommerceNumber: '12345678', rules: { noticeDays: 21 } },
+  });
+  t.equal(founded.statusCode, 201);
+  const { id, position } = founded.json();
+  t.equal(founded.headers.location, `/cooperatives/${id}`);
+  t.ok(position > 0);
+
+  const member = token(['member'], { cooperativeId: id });
+  const read = await app.inject({ url: `/cooperatives/${id}?minPosition=${position}`, headers: bearer(member) });
+  t.equal(read.statusCode, 200);
+  t.match(read.json(), {
+    id,
+    name: 'Wijkcoöperatie De Meent',
+    chamberOfCommerceNumber: '12345678',
+    rules: { noticeDays: 21, maxProxiesPerHolder: 1, decisions: { 'statute-amendment': { majority: 'two-thirds' } } },
+    rulesVersion: 1,
+  });
+});
+
+t.test('the founding is one event on the cooperative stream, carrying who did it and the request id', async (t) => {
+  const { app, token, dataDir } = await testServer(t);
+  const founded = await app.inject({
+    method: 'POST',
+    url: '/cooperatives',
+    headers: { ...bearer(token(['admin'], { subject: 'admin-7' })), 'x-request-id': 'req-founding' },
+    payload: { name: 'De Meent' },
+  });
+  const { id } = founded.json();
+  const { SqliteEventStore } = await import('@meent/event-store');
+  const store = new SqliteEventStore({ path: `${dataDir}/events.db` });
+  t.teardown(() => store.close());
+  const events = await collect(store.readStream(`cooperative-${id}`));
+  t.equal(events.length, 1);
+  t.match(events[0], {
+    type: 'CooperativeFounded',
+    metadata: { cooperativeId: id, actor: { id: 'admin-7', roles: ['admin'] }, correlationId: 'req-founding', schemaVersion: 1 },
+  });
+});
+
+t.test('a bad body is a 400 problem naming the field', async (t) => {
+  const { app, token } = await testServer(t);
+  const response = await app.inject({
+    method: 'POST',
+    url: '/cooperatives',
+    headers: bearer(token(['admin'])),
+    payload: { name: 'De Meent', rules: { maxProxiesPerHolder: -1 } },
+  });
+  t.equal(response.statusCode, 400);
+  t.match(response.headers['content-type'], /^application\/problem\+json/);
+  t.match(response.json(), {
+    status: 400,
+    errors: [{ in: 'body', field: 'rules.maxProxiesPerHolder' }],
+  });
+});
+
+t.test('a malformed cooperative id is a 400 naming the parameter', async (t) => {
+  const { app, token } = await testServer(t);
+  const response = await app.inject({ url: '/cooperatives/not-a-uuid', headers: bearer(token(['admin'])) });
+  t.equal(response.statusCode, 400);
+  t.match(response.json(), { errors: [{ in: 'params', field: 'cooperativeId' }] });
+});
+
+t.test('without a valid token: 401', async (t) => {
+  const { app } = await testServer(t);
+  const missing = await app.inject({ method: 'POST', url: '/cooperatives', payload: { name: 'X' } });
+  t.equal(missing.statusCode, 401);
+  t.match(missing.json(), { code: 'UNAUTHORIZED' });
+  const invalid = await app.inject({
+    url: `/cooperatives/${OTHER_COOPERATIVE}`,
+    headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl' },
+  });
+  t.equal(invalid.statusCode, 401);
+});
+
+t.test('the wrong role or another cooperative: 403', async (t) => {
+  const { app, token } = await testServer(t);
+  const { id } = (
+    await app.inject({ method: 'POST', url: '/cooperatives', headers: bearer(token(['admin'])), payload: { name: 'A' } })
+  ).json();
+  const member = token(['member'], { cooperativeId: id });
+  const founding = await app.inject({ method: 'POST', url: '/cooperatives', headers: bearer(member), payload: { name: 'B' } });
+  t.equal(founding.statusCode, 403, 'a member cannot found a cooperative');
+  const outsider = token(['member'], { cooperativeId: OTHER_COOPERATIVE });
+  const reading = await app.inject({ url: `/cooperatives/${id}`, headers: bearer(outsider) });
+  t.equal(reading.statusCode, 403, 'a member of another cooperative cannot read it');
+  t.match(reading.json(), { code: 'FORBIDDEN' });
+});
+
+t.test('an unknown cooperative: 404', async (t) => {
+  const { app, token } = await testServer(t);
+  const asAdmin = await app.inject({ url: `/cooperatives/${OTHER_COOPERATIVE}`, headers: bearer(token(['admin'])) });
+  t.equal(asAdmin.statusCode, 404);
+  t.match(asAdmin.json(), { code: 'NOT_FOUND', type: 'urn:meent:problem:not-found' });
+  const asMember = await app.inject({
+    url: `/cooperatives/${OTHER_COOPERATIVE}`,
+    headers: bearer(token(['member'], { cooperativeId: OTHER_COOPERATIVE })),
+  });
+  t.equal(asMember.statusCode, 404);
+});
+
+t.test('a read waiting for a position the store has not reached answers 503 once its wait is over', async (t) => {
+  const { app, token } = await testServer(t, { environment: { MEENT_READ_WAIT_MS: '20' } });
+  const response = await app.inject({
+    url: `/cooperatives/${OTHER_COOPERATIVE}?minPosition=1000`,
+    headers: bearer(token(['admin'])),
+  });
+  t.equal(response.statusCode, 503);
+  t.match(response.json(), { code: 'READ_MODEL_BEHIND' });
+  const negative = await app.inject({
+    url: `/cooperatives/${OTHER_COOPERATIVE}?minPosition=-1`,
+    headers: bearer(token(['admin'])),
+  });
+  t.match(negative.json(), { status: 400, errors: [{ in: 'querystring', field: 'minPosition' }] });
+});
