@@ -16,10 +16,12 @@ const USAGE = `usage: meent <command>
 `;
 
 const tokenOptions = z.object({
-  sub: z.string().min(1, '--sub is required'),
+  sub: z.string({ error: '--sub is required' }).min(1, '--sub is required'),
   cooperative: z.uuid('--cooperative must be a cooperative id').optional(),
-  role: z.array(z.enum(ROLES)).min(1, 'at least one --role is required'),
-  'expires-in': z.coerce.number().int().positive().default(24 * 60 * 60),
+  role: z
+    .array(z.enum(ROLES, { error: '--role is admin or member' }), { error: 'at least one --role is required' })
+    .min(1, 'at least one --role is required'),
+  'expires-in': z.coerce.number({ error: '--expires-in is a number of seconds' }).int().positive().default(24 * 60 * 60),
 });
 
 /** parseArgs, with its complaints reported as usage errors. */
