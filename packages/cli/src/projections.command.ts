@@ -1,27 +1,8 @@
 import { signToken } from '@meent/http';
-import { signingSecret, type MeentConfig } from '@meent/server';
+import { projectionSchema, replaySchema, signingSecret, type MeentConfig } from '@meent/server';
 import { z } from 'zod';
 import { UsageError } from './usage-error.js';
 
-const replaySchema = z.object({
-  generation: z.number(),
-  position: z.number(),
-  targetPosition: z.number(),
-  eventsPerSecond: z.number(),
-  etaSeconds: z.number().nullable(),
-  status: z.enum(['replaying', 'completed', 'failed']),
-  failure: z.object({ message: z.string(), position: z.number() }).optional(),
-});
-const projectionSchema = z.object({
-  name: z.string(),
-  status: z.string(),
-  generation: z.number(),
-  position: z.number(),
-  lag: z.number(),
-  eventsPerSecond: z.number(),
-  failure: z.object({ message: z.string(), position: z.number() }).nullable(),
-  replay: replaySchema.nullable(),
-});
 const listSchema = z.object({ projections: z.array(projectionSchema) });
 const problemSchema = z.object({ detail: z.string() });
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 
 const failureSchema = z.object({ message: z.string(), position: z.number(), eventType: z.string() });
 
-const replaySchema = z
+export const replaySchema = z
   .object({
     generation: z.int(),
     position: z.number(),
@@ -22,7 +22,7 @@ const replaySchema = z
   })
   .meta({ id: 'ReplayProgress' });
 
-const projectionSchema = z
+export const projectionSchema = z
   .object({
     name: z.string(),
     status: z.enum(['starting', 'running', 'failed', 'stopped']),

@@ -49,12 +49,15 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     path: join(config.dataDir, 'read-models.db'),
     durability: config.sqliteDurability,
   });
-  const closeStores = async () => {
+  let projections: Projections | undefined;
+  const closeAll = async () => {
+    await projections?.close();
     await readModels.close();
     await store.close();
   };
+  let app: HttpApp;
   try {
-    const app = await createHttpApp({
+    app = await createHttpApp({
       logger: options.logger ?? { level: config.logLevel },
       secret: signingSecret(config),
       clock,
@@ -64,23 +67,26 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
         { name: 'read-model-store', check: () => readModels.ping() },
       ],
     });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  app.addHook('onClose', closeAll);
+  try {
     const registry = new EventRegistry(services.flatMap((service) => service.events));
-    const projections = await Projections.start({
+    const started = await Projections.start({
       store,
       readModels,
       registry,
       projections: services.flatMap((service) => service.projections),
       onFailure: (projection, failure) => app.log.error({ projection, failure }, 'projection stopped'),
     });
-    app.addHook('onClose', async () => {
-      await projections.close();
-      await closeStores();
-    });
+    projections = started;
     app.metrics.addCollector({
       name: 'meent_projection_position',
       help: 'Global position each projection has applied up to.',
       collect: async () =>
-        (await projections.list()).map((info) => ({ labels: { projection: info.name }, value: info.position })),
+        (await started.list()).map((info) => ({ labels: { projection: info.name }, value: info.position })),
     });
     app.metrics.addCollector({
       name: 'meent_event_store_head_position',
@@ -89,16 +95,16 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     });
     const runtime: ServiceRuntime = {
       commands: new CommandHandler({ store, registry }),
-      projections,
+      projections: started,
       clock,
       newId: options.newId ?? uuidv7,
       readWaitMs: config.readWaitMs,
     };
     for (const service of services) await app.register(service.routes, runtime);
-    await app.register(adminRoutes, { projections });
+    await app.register(adminRoutes, { projections: started });
     return app;
   } catch (error) {
-    await closeStores();
+    await app.close();
     throw error;
   }
 }
