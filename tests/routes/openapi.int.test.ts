@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { SERVICES, type Service } from '@meent/server';
+import { defaultServices, type Service } from '@meent/server';
 import { testServer } from '../support/test-server.js';
 
 interface Operation {
@@ -23,7 +23,7 @@ t.test('/openapi.json lists every route with its request and response schemas', 
       });
     }),
   };
-  const { app } = await testServer(t, { services: [routeRecorder, ...SERVICES] });
+  const { app } = await testServer(t, { services: (dependencies) => [routeRecorder, ...defaultServices(dependencies)] });
   const document = (await app.inject({ url: '/openapi.json' })).json() as {
     paths: Record<string, Record<string, Operation>>;
   };

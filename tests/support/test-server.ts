@@ -1,6 +1,6 @@
 import { signToken, type HttpApp, type Role } from '@meent/http';
 import { temporaryDirectory } from '@meent/eventsourcing/testing';
-import { buildServer, loadConfig, SERVICES, type Service } from '@meent/server';
+import { buildServer, loadConfig, type BuildServerOptions } from '@meent/server';
 import type { Test } from 'tap';
 
 export const TEST_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
@@ -14,11 +14,11 @@ export interface TestServer {
 /** The whole server on a fresh data directory, as `meent serve` builds it, closed when the test ends. */
 export async function testServer(
   t: Test,
-  options: { services?: readonly Service[]; environment?: Record<string, string> } = {},
+  options: { services?: BuildServerOptions['services']; environment?: Record<string, string> } = {},
 ): Promise<TestServer> {
   const dataDir = temporaryDirectory(t);
   const config = loadConfig({ MEENT_DATA_DIR: dataDir, MEENT_JWT_SECRET: TEST_SECRET, ...options.environment });
-  const app = await buildServer({ config, logger: false, services: options.services ?? SERVICES });
+  const app = await buildServer({ config, logger: false, ...(options.services ? { services: options.services } : {}) });
   t.teardown(() => app.close());
   return {
     app,

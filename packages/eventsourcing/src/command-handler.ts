@@ -63,16 +63,20 @@ export class CommandHandler {
     }
   }
 
+  /** A stream's events, upcast and validated. */
+  async *read(stream: string): AsyncGenerator<StoredEvent> {
+    for await (const recorded of this.options.store.readStream(stream)) yield this.options.registry.decode(recorded);
+  }
+
   async load<State, Command, Event extends DomainEvent>(
     stream: string,
     decider: Decider<State, Command, Event>,
   ): Promise<{ state: State; revision: number | undefined }> {
     let state = decider.initialState;
     let revision: number | undefined;
-    for await (const recorded of this.options.store.readStream(stream)) {
-      const event = this.options.registry.decode(recorded) as StoredEvent & Event;
-      state = decider.evolve(state, event);
-      revision = recorded.revision;
+    for await (const event of this.read(stream)) {
+      state = decider.evolve(state, event as StoredEvent & Event);
+      revision = event.revision;
     }
     return { state, revision };
   }

@@ -12,3 +12,4 @@ export {
 } from './projection-runner.js';
 export * from './projections.js';
 export * from './service-runtime.js';
+export * from './personal-data.js';

@@ -4,13 +4,15 @@ import {
   CommandHandler,
   EventRegistry,
   Projections,
+  SqliteKeyStore,
   SqliteReadModelStore,
   type EventDefinition,
+  type KeyStore,
   type Projection,
   type ServiceRuntime,
 } from '@meent/eventsourcing';
 import { createHttpApp, type HttpApp, type HttpAppOptions } from '@meent/http';
-import { membership } from '@meent/membership';
+import { createMembership } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { adminRoutes } from './admin-routes.js';
@@ -25,20 +27,26 @@ export interface Service {
   readonly routes: FastifyPluginAsync<ServiceRuntime>;
 }
 
-export const SERVICES: readonly Service[] = [membership];
+/** What the composition root hands the services that need more than the runtime. */
+export interface ServiceDependencies {
+  readonly keys: KeyStore;
+}
+
+export const defaultServices = (dependencies: ServiceDependencies): readonly Service[] => [
+  createMembership(dependencies),
+];
 
 export interface BuildServerOptions {
   readonly config: MeentConfig;
   readonly logger?: HttpAppOptions['logger'];
   readonly clock?: () => Date;
   readonly newId?: () => string;
-  readonly services?: readonly Service[];
+  readonly services?: (dependencies: ServiceDependencies) => readonly Service[];
 }
 
 /** One app from the chosen services and stores; closing the app closes projections and stores. */
 export async function buildServer(options: BuildServerOptions): Promise<HttpApp> {
   const { config } = options;
-  const services = options.services ?? SERVICES;
   const clock = options.clock ?? (() => new Date());
   ensureDataDir(config.dataDir);
   const store = new SqliteEventStore({
@@ -49,10 +57,14 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     path: join(config.dataDir, 'read-models.db'),
     durability: config.sqliteDurability,
   });
+  // Keys live beside the events (backed up with them), never with the read models a replay rebuilds.
+  const keys = new SqliteKeyStore({ path: join(config.dataDir, 'events.db'), durability: config.sqliteDurability });
+  const services = (options.services ?? defaultServices)({ keys });
   let projections: Projections | undefined;
   const closeAll = async () => {
     await projections?.close();
     await readModels.close();
+    await keys.close();
     await store.close();
   };
   let app: HttpApp;

@@ -1,9 +1,31 @@
 // The membership context's public face: what the server composes, and the events other contexts may react to.
+import type { KeyStore } from '@meent/eventsourcing';
 import { cooperativeEvents } from './domain/cooperative.events.js';
+import { emailClaimEvents } from './domain/email-claim.decider.js';
+import { memberEvents } from './domain/member.events.js';
 import { cooperativesProjection } from './projections/cooperatives.projection.js';
+import { memberRegisterProjection } from './projections/member-register.projection.js';
 import { membershipRoutes } from './routes.js';
 
-export { CooperativeFounded, type CooperativeEvent } from './domain/cooperative.events.js';
+export {
+  CooperativeFounded,
+  OfficerAppointed,
+  OfficerDismissed,
+  OFFICES,
+  type CooperativeEvent,
+  type Office,
+} from './domain/cooperative.events.js';
+export {
+  MemberRegistered,
+  MemberAdmitted,
+  ApplicationRejected,
+  MemberDetailsChanged,
+  MemberSuspended,
+  MemberReinstated,
+  MemberTerminated,
+  PersonalDataErased,
+  type MemberEvent,
+} from './domain/member.events.js';
 export {
   cooperativeRulesSchema,
   DECISION_TYPES,
@@ -13,9 +35,17 @@ export {
   type Fraction,
 } from './domain/cooperative-rules.js';
 
-export const membership = {
-  name: 'membership',
-  events: [...cooperativeEvents],
-  projections: [cooperativesProjection],
-  routes: membershipRoutes,
-} as const;
+export interface MembershipDependencies {
+  /** Where each member's personal-data key lives, apart from the event log. */
+  readonly keys: KeyStore;
+}
+
+export function createMembership({ keys }: MembershipDependencies) {
+  const register = memberRegisterProjection(keys);
+  return {
+    name: 'membership',
+    events: [...cooperativeEvents, ...memberEvents, ...emailClaimEvents],
+    projections: [cooperativesProjection, register],
+    routes: membershipRoutes(keys, register),
+  };
+}

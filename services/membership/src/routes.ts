@@ -1,112 +1,14 @@
-import type { ServiceRuntime } from '@meent/eventsourcing';
-import {
-  BEARER_SECURITY,
-  commandAcceptedSchema,
-  commandContextOf,
-  minPositionQuery,
-  notFound,
-  problemSchema,
-  readModelBehind,
-  requireAdmin,
-  requireCooperativeAccess,
-} from '@meent/http';
+import type { KeyStore, ServiceRuntime } from '@meent/eventsourcing';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { cooperativeRulesSchema } from './domain/cooperative-rules.js';
-import { cooperativeDecider, cooperativeStream } from './domain/cooperative.decider.js';
-import { cooperativesProjection, findCooperative } from './projections/cooperatives.projection.js';
+import { cooperativeRoutes } from './cooperative.routes.js';
+import { memberRoutes } from './member.routes.js';
+import { officerRoutes } from './officer.routes.js';
+import type { MemberRegisterProjection } from './projections/member-register.projection.js';
 
-const foundCooperativeBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  chamberOfCommerceNumber: z
-    .string()
-    .regex(/^\d{8}$/, 'a Chamber of Commerce (KvK) number has 8 digits')
-    .optional(),
-  rules: cooperativeRulesSchema.prefault({}),
-});
-
-const cooperativeParams = z.object({ cooperativeId: z.uuid() });
-
-const cooperativeSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    chamberOfCommerceNumber: z.string().nullable(),
-    rules: cooperativeRulesSchema,
-    rulesVersion: z.int(),
-    foundedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Cooperative' });
-
-const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema };
-
-export const membershipRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
-  const app = plain.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', app.authenticate);
-
-  app.post(
-    '/cooperatives',
-    {
-      schema: {
-        tags: ['membership'],
-        summary: 'Found a cooperative with its rules (admin)',
-        security: BEARER_SECURITY,
-        body: foundCooperativeBody,
-        response: { 201: commandAcceptedSchema, ...problems, 409: problemSchema },
-      },
-    },
-    async (request, reply) => {
-      requireAdmin(request);
-      const cooperativeId = runtime.newId();
-      const now = runtime.clock();
-      const result = await runtime.commands.handle(
-        cooperativeStream(cooperativeId),
-        cooperativeDecider,
-        {
-          type: 'FoundCooperative',
-          cooperativeId,
-          name: request.body.name,
-          chamberOfCommerceNumber: request.body.chamberOfCommerceNumber ?? null,
-          rules: request.body.rules,
-          now,
-        },
-        commandContextOf(request, cooperativeId, now),
-      );
-      return reply
-        .code(201)
-        .header('location', `/cooperatives/${cooperativeId}`)
-        .send({ id: cooperativeId, position: result.position });
-    },
-  );
-
-  app.get(
-    '/cooperatives/:cooperativeId',
-    {
-      schema: {
-        tags: ['membership'],
-        summary: 'A cooperative and the rules in force (its members, or an admin)',
-        security: BEARER_SECURITY,
-        params: cooperativeParams,
-        querystring: minPositionQuery,
-        response: { 200: cooperativeSchema, ...problems, 404: problemSchema, 503: problemSchema },
-      },
-    },
-    async (request) => {
-      const { cooperativeId } = request.params;
-      requireCooperativeAccess(request, cooperativeId);
-      const { minPosition } = request.query;
-      if (
-        minPosition !== undefined &&
-        !(await runtime.projections.waitForPosition([cooperativesProjection.name], minPosition, runtime.readWaitMs))
-      ) {
-        throw readModelBehind(minPosition);
-      }
-      const cooperative = await runtime.projections.query(cooperativesProjection, (reader, tables) =>
-        findCooperative(reader, tables, cooperativeId),
-      );
-      if (!cooperative) throw notFound(`No cooperative ${cooperativeId}`);
-      return cooperative;
-    },
-  );
-};
+export function membershipRoutes(keys: KeyStore, register: MemberRegisterProjection): FastifyPluginAsync<ServiceRuntime> {
+  return async (app, runtime) => {
+    await app.register(cooperativeRoutes, runtime);
+    await app.register(memberRoutes(keys, register), runtime);
+    await app.register(officerRoutes, runtime);
+  };
+}

@@ -1,12 +1,16 @@
 import t from 'tap';
 import { CommandHandler, EventRegistry, Projections } from '@meent/eventsourcing';
 import { temporaryStores } from '@meent/eventsourcing/testing';
-import { membership, cooperativeRulesSchema } from '@meent/membership';
+import { createMembership, cooperativeRulesSchema } from '@meent/membership';
+import { SqliteKeyStore } from '@meent/eventsourcing';
 import { cooperativeDecider, cooperativeStream } from '../src/domain/cooperative.decider.js';
 import { cooperativesProjection, findCooperative } from '../src/projections/cooperatives.projection.js';
 
 t.test('given a founded cooperative, the read model shows it with its rules', async (t) => {
-  const { store, readModels } = temporaryStores(t);
+  const { store, readModels, directory } = temporaryStores(t);
+  const keys = new SqliteKeyStore({ path: `${directory}/events.db` });
+  t.teardown(() => keys.close());
+  const membership = createMembership({ keys });
   const registry = new EventRegistry(membership.events);
   const projections = await Projections.start({ store, readModels, registry, projections: membership.projections });
   t.teardown(() => projections.close());

@@ -1,6 +1,21 @@
 import { DomainError, assertNever, type Decider } from '@meent/eventsourcing';
 import type { CooperativeRules } from './cooperative-rules.js';
-import { CooperativeFounded, type CooperativeEvent } from './cooperative.events.js';
+import {
+  CooperativeFounded,
+  OfficerAppointed,
+  OfficerDismissed,
+  type CooperativeEvent,
+  type Office,
+} from './cooperative.events.js';
+import type { MemberState } from './member.decider.js';
+
+export interface Officer {
+  readonly memberId: string;
+  readonly office: Office;
+}
+
+/** Offices one person holds at a time; the board has as many members as the cooperative appoints. */
+const SINGLE_HOLDER_OFFICES: readonly Office[] = ['chair', 'secretary', 'treasurer'];
 
 export type CooperativeState =
   | { readonly status: 'Unfounded' }
@@ -10,34 +25,62 @@ export type CooperativeState =
       readonly name: string;
       readonly rules: CooperativeRules;
       readonly rulesVersion: number;
+      readonly officers: readonly Officer[];
     };
 
-export type CooperativeCommand = {
-  readonly type: 'FoundCooperative';
-  readonly cooperativeId: string;
-  readonly name: string;
-  readonly chamberOfCommerceNumber: string | null;
-  readonly rules: CooperativeRules;
-  readonly now: Date;
-};
+export type CooperativeCommand =
+  | {
+      readonly type: 'FoundCooperative';
+      readonly cooperativeId: string;
+      readonly name: string;
+      readonly chamberOfCommerceNumber: string | null;
+      readonly rules: CooperativeRules;
+      readonly now: Date;
+    }
+  | {
+      readonly type: 'AppointOfficer';
+      readonly memberId: string;
+      readonly office: Office;
+      /** The appointee's standing in the register when the appointment is made. */
+      readonly appointee: MemberState['status'];
+      readonly now: Date;
+    }
+  | { readonly type: 'DismissOfficer'; readonly memberId: string; readonly office: Office; readonly now: Date };
 
 export const cooperativeStream = (cooperativeId: string) => `cooperative-${cooperativeId}`;
 
 export const initialState: CooperativeState = { status: 'Unfounded' };
 
 export function evolve(state: CooperativeState, event: CooperativeEvent): CooperativeState {
+  if (event.type === 'CooperativeFounded') {
+    return {
+      status: 'Founded',
+      cooperativeId: event.data.cooperativeId,
+      name: event.data.name,
+      rules: event.data.rules,
+      rulesVersion: 1,
+      officers: [],
+    };
+  }
+  if (state.status !== 'Founded') return state;
   switch (event.type) {
-    case 'CooperativeFounded':
+    case 'OfficerAppointed':
+      return { ...state, officers: [...state.officers, { memberId: event.data.memberId, office: event.data.office }] };
+    case 'OfficerDismissed':
       return {
-        status: 'Founded',
-        cooperativeId: event.data.cooperativeId,
-        name: event.data.name,
-        rules: event.data.rules,
-        rulesVersion: 1,
+        ...state,
+        officers: state.officers.filter(
+          (officer) => !(officer.memberId === event.data.memberId && officer.office === event.data.office),
+        ),
       };
     default:
-      return assertNever(event.type);
+      return assertNever(event);
   }
+}
+
+export function officesOf(state: CooperativeState, memberId: string): Office[] {
+  if (state.status !== 'Founded') return [];
+  return state.officers.filter((officer) => officer.memberId === memberId).map((officer) => officer.office);
 }
 
 export function decide(command: CooperativeCommand, state: CooperativeState): CooperativeEvent[] {
@@ -56,10 +99,37 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
         }),
       ];
     }
+    case 'AppointOfficer': {
+      if (state.status !== 'Founded') throw notFounded();
+      if (command.appointee !== 'Admitted') {
+        throw new DomainError(
+          'OFFICER.NOT_AN_ADMITTED_MEMBER',
+          422,
+          'Only an admitted member can hold an office',
+          'officers-are-members',
+        );
+      }
+      if (officesOf(state, command.memberId).includes(command.office)) {
+        throw new DomainError('OFFICER.ALREADY_APPOINTED', 409, `This member already holds the office of ${command.office}`);
+      }
+      const holder = state.officers.find((officer) => officer.office === command.office);
+      if (holder && SINGLE_HOLDER_OFFICES.includes(command.office)) {
+        throw new DomainError('OFFICER.OFFICE_TAKEN', 409, `The office of ${command.office} is held; dismiss its holder first`);
+      }
+      return [OfficerAppointed({ memberId: command.memberId, office: command.office, appointedAt: command.now.toISOString() })];
+    }
+    case 'DismissOfficer':
+      if (state.status !== 'Founded') throw notFounded();
+      if (!officesOf(state, command.memberId).includes(command.office)) {
+        throw new DomainError('OFFICER.NOT_IN_OFFICE', 409, `This member does not hold the office of ${command.office}`);
+      }
+      return [OfficerDismissed({ memberId: command.memberId, office: command.office, dismissedAt: command.now.toISOString() })];
     default:
-      return assertNever(command.type);
+      return assertNever(command);
   }
 }
+
+const notFounded = () => new DomainError('COOPERATIVE.NOT_FOUND', 404, 'No such cooperative');
 
 export const cooperativeDecider: Decider<CooperativeState, CooperativeCommand, CooperativeEvent> = {
   initialState,

@@ -1,4 +1,4 @@
-// The cooperative's events: its founding, with the rules it starts under.
+// The cooperative's events: its founding with the rules it starts under, and who holds which office.
 import { defineEvent, type EventOf } from '@meent/eventsourcing';
 import { z } from 'zod';
 import { cooperativeRulesSchema } from './cooperative-rules.js';
@@ -15,5 +15,19 @@ export const CooperativeFounded = defineEvent('CooperativeFounded', {
   }),
 });
 
-export type CooperativeEvent = EventOf<typeof CooperativeFounded>;
-export const cooperativeEvents = [CooperativeFounded];
+export const OFFICES = ['chair', 'secretary', 'treasurer', 'board-member'] as const;
+export type Office = (typeof OFFICES)[number];
+
+export const OfficerAppointed = defineEvent('OfficerAppointed', {
+  schema: z.object({ memberId: z.uuid(), office: z.enum(OFFICES), appointedAt: z.iso.datetime() }),
+});
+
+export const OfficerDismissed = defineEvent('OfficerDismissed', {
+  schema: z.object({ memberId: z.uuid(), office: z.enum(OFFICES), dismissedAt: z.iso.datetime() }),
+});
+
+export type CooperativeEvent =
+  | EventOf<typeof CooperativeFounded>
+  | EventOf<typeof OfficerAppointed>
+  | EventOf<typeof OfficerDismissed>;
+export const cooperativeEvents = [CooperativeFounded, OfficerAppointed, OfficerDismissed];

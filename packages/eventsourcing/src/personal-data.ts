@@ -1,0 +1,131 @@
+// Crypto-shredding: personal data enters events only encrypted under a key per data subject, kept outside the
+// event log. Destroying the key erases the person while every event stays.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { openSqliteDatabase, type SqliteDurability } from '@meent/event-store';
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+
+export const encryptedDataSchema = z.object({
+  algorithm: z.literal('aes-256-gcm'),
+  /** The data subject whose key encrypts this. */
+  subject: z.string().min(1),
+  iv: z.base64(),
+  ciphertext: z.base64(),
+  tag: z.base64(),
+});
+export type EncryptedData = z.infer<typeof encryptedDataSchema>;
+
+export interface KeyStore {
+  /** Creates the subject's key if it has none; a destroyed key is never re-created. */
+  createKey(subject: string): Promise<void>;
+  /** The subject's key, or undefined once destroyed (or never made). */
+  key(subject: string): Promise<Buffer | undefined>;
+  destroyKey(subject: string): Promise<void>;
+  /** When the key was destroyed, if it was. */
+  destroyedAt(subject: string): Promise<string | undefined>;
+  /** A deployment-wide key for blind indexes: finding "this e-mail again" without storing the e-mail. */
+  indexKey(): Promise<Buffer>;
+}
+
+export class KeyDestroyedError extends Error {
+  override readonly name = 'KeyDestroyedError';
+  constructor(readonly subject: string) {
+    super(`the key of ${subject} has been destroyed`);
+  }
+}
+
+export async function encryptFor(keys: KeyStore, subject: string, plaintext: unknown): Promise<EncryptedData> {
+  const key = await keys.key(subject);
+  if (!key) throw new KeyDestroyedError(subject);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(plaintext), 'utf8'), cipher.final()]);
+  return {
+    algorithm: 'aes-256-gcm',
+    subject,
+    iv: iv.toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+  };
+}
+
+/** The decrypted data, validated by `schema`; undefined when the subject's key is gone. */
+export async function decryptWith<Schema extends z.ZodType>(
+  keys: KeyStore,
+  encrypted: EncryptedData,
+  schema: Schema,
+): Promise<z.infer<Schema> | undefined> {
+  const key = await keys.key(encrypted.subject);
+  if (!key) return undefined;
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(encrypted.iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(encrypted.tag, 'base64'));
+  const plaintext = Buffer.concat([decipher.update(Buffer.from(encrypted.ciphertext, 'base64')), decipher.final()]);
+  return schema.parse(JSON.parse(plaintext.toString('utf8')));
+}
+
+/** A keyed hash: equal inputs give equal digests, but the digest reveals nothing without the index key. */
+export function blindIndex(indexKey: Buffer, value: string): Buffer {
+  return createHmac('sha256', indexKey).update(value).digest();
+}
+
+const INDEX_KEY_SUBJECT = 'meent:blind-index';
+
+/**
+ * Keys in their own table of the event store's database file: backed up with the events, never touched by a
+ * projection replay (read models live elsewhere). `secure_delete` overwrites a destroyed key's bytes on disk.
+ */
+export class SqliteKeyStore implements KeyStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(options: { path: string; durability?: SqliteDurability }) {
+    this.db = openSqliteDatabase(options.path, options.durability ?? 'normal');
+    this.db.pragma('secure_delete = ON');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS personal_data_keys (
+      subject TEXT PRIMARY KEY,
+      key BLOB,
+      created_at TEXT NOT NULL,
+      destroyed_at TEXT
+    )`);
+    this.statements = {
+      create: this.db.prepare<[string, Buffer, string]>(
+        'INSERT INTO personal_data_keys (subject, key, created_at) VALUES (?, ?, ?) ON CONFLICT (subject) DO NOTHING',
+      ),
+      key: this.db.prepare<[string], { key: Buffer | null; destroyed_at: string | null }>(
+        'SELECT key, destroyed_at FROM personal_data_keys WHERE subject = ?',
+      ),
+      destroy: this.db.prepare<[string, string]>(
+        'UPDATE personal_data_keys SET key = NULL, destroyed_at = ? WHERE subject = ? AND key IS NOT NULL',
+      ),
+    };
+  }
+
+  async createKey(subject: string): Promise<void> {
+    this.statements.create.run(subject, randomBytes(32), new Date().toISOString());
+  }
+
+  async key(subject: string): Promise<Buffer | undefined> {
+    return this.statements.key.get(subject)?.key ?? undefined;
+  }
+
+  async destroyKey(subject: string): Promise<void> {
+    this.statements.destroy.run(new Date().toISOString(), subject);
+    // The old page may still sit in the write-ahead log; folding it into the database lets secure_delete wipe it.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async destroyedAt(subject: string): Promise<string | undefined> {
+    return this.statements.key.get(subject)?.destroyed_at ?? undefined;
+  }
+
+  async indexKey(): Promise<Buffer> {
+    await this.createKey(INDEX_KEY_SUBJECT);
+    const key = await this.key(INDEX_KEY_SUBJECT);
+    if (!key) throw new Error('the blind-index key is missing');
+    return key;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

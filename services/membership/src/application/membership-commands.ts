@@ -1,0 +1,152 @@
+// The membership use cases that span more than one stream or hold personal data: the e-mail claim, the
+// encryption under the member's own key, erasure by destroying that key.
+import {
+  DomainError,
+  blindIndex,
+  decryptWith,
+  encryptFor,
+  type CommandContext,
+  type CommandResult,
+  type KeyStore,
+  type ServiceRuntime,
+} from '@meent/eventsourcing';
+import { cooperativeDecider, cooperativeStream, type CooperativeState } from '../domain/cooperative.decider.js';
+import {
+  emailClaimDecider,
+  emailClaimStream,
+  type ClaimHolder,
+} from '../domain/email-claim.decider.js';
+import {
+  initialState,
+  memberDecider,
+  memberStream,
+  type MemberCommand,
+  type MemberState,
+} from '../domain/member.decider.js';
+import type { MemberEvent } from '../domain/member.events.js';
+import { personalDataSchema, type PersonalData } from '../domain/personal-data.js';
+
+type SimpleMemberCommand = Extract<
+  MemberCommand,
+  { type: 'AdmitMember' | 'RejectApplication' | 'SuspendMember' | 'ReinstateMember' | 'TerminateMembership' }
+>;
+
+export class MembershipCommands {
+  constructor(
+    private readonly runtime: ServiceRuntime,
+    private readonly keys: KeyStore,
+  ) {}
+
+  async cooperative(cooperativeId: string): Promise<Extract<CooperativeState, { status: 'Founded' }>> {
+    const { state } = await this.runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
+    if (state.status !== 'Founded') throw new DomainError('COOPERATIVE.NOT_FOUND', 404, 'No such cooperative');
+    return state;
+  }
+
+  async member(memberId: string): Promise<MemberState> {
+    return (await this.runtime.commands.load(memberStream(memberId), memberDecider)).state;
+  }
+
+  async register(
+    cooperativeId: string,
+    memberId: string,
+    personalData: PersonalData,
+    channel: 'secretary' | 'self-application',
+    context: CommandContext,
+  ): Promise<CommandResult<MemberEvent>> {
+    const cooperative = await this.cooperative(cooperativeId);
+    await this.keys.createKey(memberId);
+    const emailClaim = await this.emailClaim(cooperativeId, personalData.email);
+    const command: MemberCommand = {
+      type: 'RegisterMember',
+      memberId,
+      cooperativeId,
+      personalData: await encryptFor(this.keys, memberId, personalData),
+      emailClaim,
+      channel,
+      selfApplicationAllowed: cooperative.rules.selfApplication,
+      now: context.occurredAt,
+    };
+    // Deciding on the empty state first refuses a registration the rules forbid before it claims the address.
+    memberDecider.decide(command, initialState);
+    await this.claim(emailClaim, memberId, context);
+    return this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context);
+  }
+
+  async changeDetails(
+    cooperativeId: string,
+    memberId: string,
+    changes: Partial<PersonalData>,
+    context: CommandContext,
+  ): Promise<CommandResult<MemberEvent>> {
+    const current = await this.personalData(memberId);
+    if (!current) throw new DomainError('MEMBER.NOT_FOUND', 404, 'No such member, or their personal data is erased');
+    const personalData = personalDataSchema.parse({ ...current, ...changes });
+    const emailClaim = await this.emailClaim(cooperativeId, personalData.email);
+    if (personalData.email !== current.email) await this.claim(emailClaim, memberId, context);
+    return this.runtime.commands.handle(
+      memberStream(memberId),
+      memberDecider,
+      {
+        type: 'ChangeDetails',
+        personalData: await encryptFor(this.keys, memberId, personalData),
+        emailClaim,
+        now: context.occurredAt,
+      },
+      context,
+    );
+  }
+
+  async decide(memberId: string, command: SimpleMemberCommand, context: CommandContext): Promise<CommandResult<MemberEvent>> {
+    return this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context);
+  }
+
+  /**
+   * Destroys the member's key first: should the process stop before the event is written, the person is already
+   * unreadable, and asking again writes the event.
+   */
+  async erase(memberId: string, context: CommandContext): Promise<CommandResult<MemberEvent>> {
+    const command: MemberCommand = { type: 'ErasePersonalData', now: context.occurredAt };
+    memberDecider.decide(command, await this.member(memberId));
+    await this.keys.destroyKey(memberId);
+    return this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context);
+  }
+
+  /** The member's current personal data, or undefined once erased. */
+  async personalData(memberId: string): Promise<PersonalData | undefined> {
+    let latest: PersonalData | undefined;
+    for await (const event of this.runtime.commands.read(memberStream(memberId))) {
+      if (event.type !== 'MemberRegistered' && event.type !== 'MemberDetailsChanged') continue;
+      const { personalData } = (event as MemberEvent & { type: 'MemberRegistered' | 'MemberDetailsChanged' }).data;
+      latest = await decryptWith(this.keys, personalData, personalDataSchema);
+      if (!latest) return undefined;
+    }
+    return latest;
+  }
+
+  private async emailClaim(cooperativeId: string, email: string): Promise<string> {
+    const digest = blindIndex(await this.keys.indexKey(), `${cooperativeId}\n${email.toLowerCase()}`).toString('hex');
+    return [digest.slice(0, 8), digest.slice(8, 12), digest.slice(12, 16), digest.slice(16, 20), digest.slice(20, 32)].join('-');
+  }
+
+  private async claim(emailClaim: string, memberId: string, context: CommandContext): Promise<void> {
+    const stream = emailClaimStream(emailClaim);
+    const { state } = await this.runtime.commands.load(stream, emailClaimDecider);
+    const holder: ClaimHolder =
+      state.status === 'Claimed' && state.memberId !== memberId ? await this.holder(state.memberId, emailClaim) : 'missing';
+    await this.runtime.commands.handle(
+      stream,
+      emailClaimDecider,
+      { type: 'ClaimEmail', memberId, holder, now: context.occurredAt },
+      context,
+    );
+  }
+
+  /** Whether the member holding a claim still uses the address: a former member or an old address frees it. */
+  private async holder(memberId: string, emailClaim: string): Promise<ClaimHolder> {
+    const state = await this.member(memberId);
+    if (state.status === 'Unregistered') return 'missing';
+    const active = state.status === 'Applied' || state.status === 'Admitted' || state.status === 'Suspended';
+    return active && !state.erased && state.emailClaim === emailClaim ? 'active' : 'former';
+  }
+}

@@ -1,0 +1,52 @@
+// Keeps an e-mail address unique within a cooperative: one stream per (cooperative, address), named by a blind
+// index, so two registrations racing for one address meet at the same stream and exactly one append wins.
+import { DomainError, assertNever, defineEvent, type Decider, type EventOf } from '@meent/eventsourcing';
+import { z } from 'zod';
+
+export const EmailClaimed = defineEvent('EmailClaimed', {
+  schema: z.object({ memberId: z.uuid(), claimedAt: z.iso.datetime() }),
+});
+export type EmailClaimEvent = EventOf<typeof EmailClaimed>;
+export const emailClaimEvents = [EmailClaimed];
+
+/**
+ * A claim left by a registration that crashed before its member stream was written is taken over after this long;
+ * until then it may be a registration still under way.
+ */
+export const ABANDONED_CLAIM_MS = 60_000;
+
+export type EmailClaimState =
+  | { readonly status: 'Free' }
+  | { readonly status: 'Claimed'; readonly memberId: string; readonly claimedAt: string };
+
+/** What the register says of the member holding the claim now. */
+export type ClaimHolder = 'active' | 'former' | 'missing';
+
+export type ClaimEmail = {
+  readonly type: 'ClaimEmail';
+  readonly memberId: string;
+  readonly holder: ClaimHolder;
+  readonly now: Date;
+};
+
+export const emailClaimStream = (claim: string) => `emailclaim-${claim}`;
+
+export const emailClaimDecider: Decider<EmailClaimState, ClaimEmail, EmailClaimEvent> = {
+  initialState: { status: 'Free' },
+  evolve: (_state, event) => {
+    switch (event.type) {
+      case 'EmailClaimed':
+        return { status: 'Claimed', memberId: event.data.memberId, claimedAt: event.data.claimedAt };
+      default:
+        return assertNever(event.type);
+    }
+  },
+  decide: (command, state) => {
+    const claim = [EmailClaimed({ memberId: command.memberId, claimedAt: command.now.toISOString() })];
+    if (state.status === 'Free') return claim;
+    if (state.memberId === command.memberId) return [];
+    const abandoned = command.now.getTime() - Date.parse(state.claimedAt) > ABANDONED_CLAIM_MS;
+    if (command.holder === 'former' || (command.holder === 'missing' && abandoned)) return claim;
+    throw new DomainError('MEMBER.EMAIL_TAKEN', 409, 'Another member of this cooperative has this e-mail address');
+  },
+};

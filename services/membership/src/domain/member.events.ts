@@ -1,0 +1,79 @@
+// A member's life in the register, on `member-{memberId}`. Personal data appears only encrypted.
+import { defineEvent, encryptedDataSchema, type EventOf } from '@meent/eventsourcing';
+import { z } from 'zod';
+
+export const TERMINATION_KINDS = ['resigned', 'expelled', 'deceased'] as const;
+export type TerminationKind = (typeof TERMINATION_KINDS)[number];
+
+export const MemberRegistered = defineEvent('MemberRegistered', {
+  schema: z.object({
+    memberId: z.uuid(),
+    cooperativeId: z.uuid(),
+    personalData: encryptedDataSchema,
+    /** Blind index of the e-mail address: the claim stream that keeps it unique. */
+    emailClaim: z.string(),
+    channel: z.enum(['secretary', 'self-application']),
+    registeredAt: z.iso.datetime(),
+  }),
+});
+
+export const MemberAdmitted = defineEvent('MemberAdmitted', {
+  schema: z.object({ memberId: z.uuid(), admittedAt: z.iso.datetime() }),
+});
+
+export const ApplicationRejected = defineEvent('ApplicationRejected', {
+  schema: z.object({ memberId: z.uuid(), reason: z.string().min(1), rejectedAt: z.iso.datetime() }),
+});
+
+export const MemberDetailsChanged = defineEvent('MemberDetailsChanged', {
+  schema: z.object({
+    memberId: z.uuid(),
+    personalData: encryptedDataSchema,
+    emailClaim: z.string(),
+    changedAt: z.iso.datetime(),
+  }),
+});
+
+export const MemberSuspended = defineEvent('MemberSuspended', {
+  schema: z.object({ memberId: z.uuid(), reason: z.string().min(1), suspendedAt: z.iso.datetime() }),
+});
+
+export const MemberReinstated = defineEvent('MemberReinstated', {
+  schema: z.object({ memberId: z.uuid(), reinstatedAt: z.iso.datetime() }),
+});
+
+export const MemberTerminated = defineEvent('MemberTerminated', {
+  schema: z.object({
+    memberId: z.uuid(),
+    kind: z.enum(TERMINATION_KINDS),
+    reason: z.string().min(1).nullable(),
+    /** Membership ends at the start of this day (UTC); it may lie ahead, as a resignation at year end does. */
+    effectiveDate: z.iso.date(),
+    terminatedAt: z.iso.datetime(),
+  }),
+});
+
+export const PersonalDataErased = defineEvent('PersonalDataErased', {
+  schema: z.object({ memberId: z.uuid(), erasedAt: z.iso.datetime() }),
+});
+
+export type MemberEvent =
+  | EventOf<typeof MemberRegistered>
+  | EventOf<typeof MemberAdmitted>
+  | EventOf<typeof ApplicationRejected>
+  | EventOf<typeof MemberDetailsChanged>
+  | EventOf<typeof MemberSuspended>
+  | EventOf<typeof MemberReinstated>
+  | EventOf<typeof MemberTerminated>
+  | EventOf<typeof PersonalDataErased>;
+
+export const memberEvents = [
+  MemberRegistered,
+  MemberAdmitted,
+  ApplicationRejected,
+  MemberDetailsChanged,
+  MemberSuspended,
+  MemberReinstated,
+  MemberTerminated,
+  PersonalDataErased,
+];

@@ -1,0 +1,487 @@
+import type { KeyStore, ServiceRuntime, StoredEvent } from '@meent/eventsourcing';
+import {
+  BEARER_SECURITY,
+  commandAcceptedSchema,
+  commandContextOf,
+  forbidden,
+  minPositionQuery,
+  notFound,
+  problemSchema,
+  readModelBehind,
+} from '@meent/http';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ANY_OFFICE, callerIn, holdsOffice, personalDataView, requireOffice, type Caller } from './application/access.js';
+import { MembershipCommands } from './application/membership-commands.js';
+import { cooperativeDecider, cooperativeStream, officesOf } from './domain/cooperative.decider.js';
+import { memberStream } from './domain/member.decider.js';
+import { TERMINATION_KINDS } from './domain/member.events.js';
+import { personalDataSchema, type PersonalData } from './domain/personal-data.js';
+import {
+  REGISTER_STATUSES,
+  registerEntry,
+  registerPage,
+  registerRows,
+  statusCounts,
+  type MemberRegisterProjection,
+  type RegisterEntry,
+} from './projections/member-register.projection.js';
+
+const cooperativeParams = z.object({ cooperativeId: z.uuid() });
+const memberParams = cooperativeParams.extend({ memberId: z.uuid() });
+
+/** A date means the end of that day (UTC); a date-time means that moment. */
+const asOfSchema = z
+  .union([z.iso.date(), z.iso.datetime()])
+  .transform((value) => (value.length === 10 ? `${value}T23:59:59.999Z` : new Date(value).toISOString()));
+
+const registerQuery = minPositionQuery.extend({
+  status: z.enum(REGISTER_STATUSES).optional(),
+  name: z.string().min(1).max(200).optional(),
+  asOf: asOfSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().nonnegative().default(0),
+});
+
+const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+const terminationBody = z.strictObject({
+  kind: z.enum(TERMINATION_KINDS),
+  reason: z.string().trim().min(1).max(2000).optional(),
+  /** Defaults to today. */
+  effectiveDate: z.iso.date().optional(),
+});
+const detailsBody = personalDataSchema.partial().refine((changes) => Object.keys(changes).length > 0, {
+  message: 'name at least one detail to change',
+});
+
+const personalDataOut = z.object({
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  address: z.string().nullable(),
+  phone: z.string().nullable(),
+});
+const memberSummary = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(REGISTER_STATUSES),
+    erased: z.boolean(),
+    registeredAt: z.string(),
+    personalData: personalDataOut.partial().nullable(),
+  })
+  .meta({ id: 'RegisterEntry' });
+const historyEntry = z.object({
+  type: z.string(),
+  position: z.number(),
+  occurredAt: z.string(),
+  actor: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+const memberRecord = memberSummary
+  .extend({ offices: z.array(z.string()), history: z.array(historyEntry) })
+  .meta({ id: 'MemberRecord' });
+
+const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+const commandProblems = { ...problems, 409: problemSchema, 422: problemSchema };
+const accepted = { 200: commandAcceptedSchema, ...commandProblems };
+
+const ERASED = '(erased)';
+
+function visiblePersonalData(entry: RegisterEntry, view: 'full' | 'name' | 'none') {
+  if (view === 'none') return null;
+  if (entry.erased) return { name: ERASED, email: null, address: null, phone: null };
+  if (view === 'name') return { name: entry.name };
+  return { name: entry.name, email: entry.email, address: entry.address, phone: entry.phone };
+}
+
+/** What a history line shows: the facts of the event, never the encrypted envelope or the e-mail's blind index. */
+function historyOf(events: readonly StoredEvent[]) {
+  return events.map((event) => {
+    const { personalData: _personalData, emailClaim: _emailClaim, ...details } = event.data as Record<string, unknown>;
+    return {
+      type: event.type,
+      position: event.position,
+      occurredAt: event.metadata.occurredAt,
+      actor: event.metadata.actor.id,
+      details,
+    };
+  });
+}
+
+function csvField(value: string | null): string {
+  const text = value ?? '';
+  // A leading =, +, - or @ would be run as a formula by a spreadsheet.
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection): FastifyPluginAsync<ServiceRuntime> {
+  return async (plain, runtime) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+    const membership = new MembershipCommands(runtime, keys);
+    app.addHook('onRequest', app.authenticate);
+
+    const caughtUp = async (minPosition: number | undefined) => {
+      if (minPosition !== undefined && !(await runtime.projections.waitForPosition([register.name], minPosition, runtime.readWaitMs))) {
+        throw readModelBehind(minPosition);
+      }
+    };
+
+    /** The member, who must belong to this cooperative. */
+    const memberIn = async (cooperativeId: string, memberId: string) => {
+      const member = await membership.member(memberId);
+      if (member.status === 'Unregistered' || member.cooperativeId !== cooperativeId) {
+        throw notFound(`No member ${memberId} in this cooperative`);
+      }
+      return member;
+    };
+
+    const context = (request: FastifyRequest, cooperativeId: string) =>
+      commandContextOf(request, cooperativeId, runtime.clock());
+
+    app.post(
+      '/cooperatives/:cooperativeId/members',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'Register a member (secretary), or apply for membership yourself where the rules allow',
+          description:
+            'A caller holding no membership yet applies with their own token subject as member id; the secretary registers anyone.',
+          security: BEARER_SECURITY,
+          params: cooperativeParams,
+          body: personalDataSchema,
+          response: { 201: commandAcceptedSchema, ...commandProblems },
+        },
+      },
+      async (request, reply) => {
+        const { cooperativeId } = request.params;
+        const caller = await callerIn(runtime, request, cooperativeId);
+        let memberId: string;
+        let channel: 'secretary' | 'self-application';
+        if (holdsOffice(caller, 'secretary')) {
+          memberId = runtime.newId();
+          channel = 'secretary';
+        } else {
+          if (!z.uuid().safeParse(caller.subject).success) throw forbidden('Only the secretary registers members');
+          if ((await membership.member(caller.subject)).status !== 'Unregistered') {
+            throw forbidden('Only the secretary registers other members');
+          }
+          memberId = caller.subject;
+          channel = 'self-application';
+        }
+        const result = await membership.register(cooperativeId, memberId, request.body, channel, context(request, cooperativeId));
+        return reply
+          .code(201)
+          .header('location', `/cooperatives/${cooperativeId}/members/${memberId}`)
+          .send({ id: memberId, position: result.position });
+      },
+    );
+
+    const transition = (
+      path: string,
+      summary: string,
+      offices: Parameters<typeof requireOffice>[1][],
+      body: z.ZodType<unknown> | undefined,
+      command: (request: FastifyRequest, caller: Caller, now: Date) => Parameters<MembershipCommands['decide']>[1],
+    ) =>
+      app.post(
+        `/cooperatives/:cooperativeId/members/:memberId/${path}`,
+        {
+          schema: {
+            tags: ['membership'],
+            summary,
+            security: BEARER_SECURITY,
+            params: memberParams,
+            ...(body ? { body } : {}),
+            response: accepted,
+          },
+        },
+        async (request) => {
+          const { cooperativeId, memberId } = request.params;
+          const caller = await callerIn(runtime, request, cooperativeId);
+          const built = command(request, caller, runtime.clock());
+          const ownResignation =
+            built.type === 'TerminateMembership' && built.kind === 'resigned' && caller.subject === memberId;
+          if (!ownResignation) requireOffice(caller, ...offices);
+          await memberIn(cooperativeId, memberId);
+          const result = await membership.decide(memberId, built, context(request, cooperativeId));
+          return { id: memberId, position: result.position };
+        },
+      );
+
+    transition('admission', 'Admit an applicant (secretary)', ['secretary'], undefined, (_request, _caller, now) => ({
+      type: 'AdmitMember',
+      now,
+    }));
+    transition('rejection', 'Reject an application, with the reason (secretary)', ['secretary'], reasonBody, (request, _caller, now) => ({
+      type: 'RejectApplication',
+      reason: reasonBody.parse(request.body).reason,
+      now,
+    }));
+    transition('suspension', 'Suspend a member, with the reason (secretary or chair)', ['secretary', 'chair'], reasonBody, (request, _caller, now) => ({
+      type: 'SuspendMember',
+      reason: reasonBody.parse(request.body).reason,
+      now,
+    }));
+    transition('reinstatement', 'Reinstate a suspended member (secretary or chair)', ['secretary', 'chair'], undefined, (_request, _caller, now) => ({
+      type: 'ReinstateMember',
+      now,
+    }));
+    transition(
+      'termination',
+      'End a membership: resigned (the member or the secretary), expelled with reason, deceased',
+      ['secretary'],
+      terminationBody,
+      (request, _caller, now) => {
+        const body = terminationBody.parse(request.body);
+        return {
+          type: 'TerminateMembership',
+          kind: body.kind,
+          reason: body.reason ?? null,
+          effectiveDate: body.effectiveDate ?? now.toISOString().slice(0, 10),
+          now,
+        };
+      },
+    );
+
+    app.post(
+      '/cooperatives/:cooperativeId/members/:memberId/details',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'Change a member’s name, e-mail, address or phone (the member, or the secretary)',
+          security: BEARER_SECURITY,
+          params: memberParams,
+          body: detailsBody,
+          response: accepted,
+        },
+      },
+      async (request) => {
+        const { cooperativeId, memberId } = request.params;
+        const caller = await callerIn(runtime, request, cooperativeId);
+        if (caller.subject !== memberId) requireOffice(caller, 'secretary');
+        await memberIn(cooperativeId, memberId);
+        const changes = Object.fromEntries(
+          Object.entries(request.body).filter(([, value]) => value !== undefined),
+        ) as Partial<PersonalData>;
+        const result = await membership.changeDetails(cooperativeId, memberId, changes, context(request, cooperativeId));
+        return { id: memberId, position: result.position };
+      },
+    );
+
+    app.post(
+      '/cooperatives/:cooperativeId/members/:memberId/erasure',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'Erase a former member’s personal data (GDPR art. 17; secretary)',
+          description:
+            'Destroys the member’s key: the events stay, the person disappears from every read model, export and answer.',
+          security: BEARER_SECURITY,
+          params: memberParams,
+          response: accepted,
+        },
+      },
+      async (request) => {
+        const { cooperativeId, memberId } = request.params;
+        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary');
+        await memberIn(cooperativeId, memberId);
+        const result = await membership.erase(memberId, context(request, cooperativeId));
+        return { id: memberId, position: result.position };
+      },
+    );
+
+    app.get(
+      '/cooperatives/:cooperativeId/members',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'The register, now or as of a date (officers)',
+          security: BEARER_SECURITY,
+          params: cooperativeParams,
+          querystring: registerQuery,
+          response: {
+            200: z.object({ asOf: z.string(), total: z.int(), limit: z.int(), offset: z.int(), members: z.array(memberSummary) }),
+            ...problems,
+            503: problemSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { cooperativeId } = request.params;
+        const caller = await callerIn(runtime, request, cooperativeId);
+        requireOffice(caller, ...ANY_OFFICE);
+        const { minPosition, asOf = runtime.clock().toISOString(), status, name, limit, offset } = request.query;
+        await caughtUp(minPosition);
+        const page = await runtime.projections.query(register, (reader, tables) =>
+          registerPage(reader, tables, {
+            cooperativeId,
+            asOf,
+            limit,
+            offset,
+            ...(status ? { status } : {}),
+            ...(name ? { name } : {}),
+          }),
+        );
+        const view = holdsOffice(caller, 'secretary') ? 'full' : 'name';
+        return {
+          asOf,
+          total: page.total,
+          limit,
+          offset,
+          members: page.members.map((entry) => ({
+            id: entry.id,
+            status: entry.status,
+            erased: entry.erased,
+            registeredAt: entry.registeredAt,
+            personalData: visiblePersonalData(entry, view),
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/cooperatives/:cooperativeId/members/counts',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'How many members per status, now or as of a date (any member)',
+          security: BEARER_SECURITY,
+          params: cooperativeParams,
+          querystring: minPositionQuery.extend({ asOf: asOfSchema.optional() }),
+          response: {
+            200: z.object({ asOf: z.string(), counts: z.record(z.enum(REGISTER_STATUSES), z.int()) }),
+            ...problems,
+            503: problemSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { cooperativeId } = request.params;
+        await callerIn(runtime, request, cooperativeId);
+        const { minPosition, asOf = runtime.clock().toISOString() } = request.query;
+        await caughtUp(minPosition);
+        const counts = await runtime.projections.query(register, (reader, tables) =>
+          statusCounts(reader, tables, cooperativeId, asOf),
+        );
+        return { asOf, counts };
+      },
+    );
+
+    app.get(
+      '/cooperatives/:cooperativeId/members/export.csv',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'The register as CSV, now or as of a date (secretary)',
+          security: BEARER_SECURITY,
+          params: cooperativeParams,
+          querystring: minPositionQuery.extend({ asOf: asOfSchema.optional() }),
+          produces: ['text/csv'],
+          response: { 200: z.string().meta({ description: 'CSV, one member a row' }), ...problems, 503: problemSchema },
+        },
+      },
+      async (request, reply) => {
+        const { cooperativeId } = request.params;
+        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary');
+        const { minPosition, asOf = runtime.clock().toISOString() } = request.query;
+        await caughtUp(minPosition);
+        const lines = ['member_id,status,name,email,address,phone,registered_at'];
+        await runtime.projections.query(register, async (reader, tables) => {
+          for await (const entry of registerRows(reader, tables, cooperativeId, asOf)) {
+            const shown = visiblePersonalData(entry, 'full');
+            lines.push(
+              [entry.id, entry.status, shown?.name ?? null, shown?.email ?? null, shown?.address ?? null, shown?.phone ?? null, entry.registeredAt]
+                .map((value) => csvField(value ?? null))
+                .join(','),
+            );
+          }
+        });
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="register-${asOf.slice(0, 10)}.csv"`)
+          .send(`${lines.join('\n')}\n`);
+      },
+    );
+
+    app.get(
+      '/cooperatives/:cooperativeId/members/:memberId',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'A member with their full history; personal data only for themselves, the secretary or an admin',
+          security: BEARER_SECURITY,
+          params: memberParams,
+          querystring: minPositionQuery,
+          response: { 200: memberRecord, ...problems, 503: problemSchema },
+        },
+      },
+      async (request) => {
+        const { cooperativeId, memberId } = request.params;
+        const caller = await callerIn(runtime, request, cooperativeId);
+        await caughtUp(request.query.minPosition);
+        const entry = await runtime.projections.query(register, (reader, tables) =>
+          registerEntry(reader, tables, cooperativeId, memberId, runtime.clock().toISOString()),
+        );
+        if (!entry) throw notFound(`No member ${memberId} in this cooperative`);
+        const events: StoredEvent[] = [];
+        for await (const event of runtime.commands.read(memberStream(memberId))) events.push(event);
+        const { state: cooperative } = await runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
+        return {
+          id: entry.id,
+          status: entry.status,
+          erased: entry.erased,
+          registeredAt: entry.registeredAt,
+          personalData: visiblePersonalData(entry, personalDataView(caller, memberId)),
+          offices: officesOf(cooperative, memberId),
+          history: historyOf(events),
+        };
+      },
+    );
+
+    app.get(
+      '/cooperatives/:cooperativeId/members/:memberId/personal-data',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'Everything held about a member (GDPR art. 15; the member, or the secretary)',
+          security: BEARER_SECURITY,
+          params: memberParams,
+          response: {
+            200: z.object({
+              memberId: z.uuid(),
+              cooperativeId: z.uuid(),
+              personalData: personalDataOut.nullable(),
+              erasedAt: z.string().nullable(),
+              offices: z.array(z.string()),
+              events: z.array(historyEntry),
+              processing: z.string(),
+            }),
+            ...problems,
+          },
+        },
+      },
+      async (request) => {
+        const { cooperativeId, memberId } = request.params;
+        const caller = await callerIn(runtime, request, cooperativeId);
+        if (caller.subject !== memberId) requireOffice(caller, 'secretary');
+        await memberIn(cooperativeId, memberId);
+        const events: StoredEvent[] = [];
+        for await (const event of runtime.commands.read(memberStream(memberId))) events.push(event);
+        const { state: cooperative } = await runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
+        return {
+          memberId,
+          cooperativeId,
+          personalData: (await membership.personalData(memberId)) ?? null,
+          erasedAt: (await keys.destroyedAt(memberId)) ?? null,
+          offices: officesOf(cooperative, memberId),
+          events: historyOf(events),
+          processing:
+            'Held to keep the member register the statutes require. Name, e-mail, address and phone are stored only ' +
+            'encrypted under a key of this member; erasure destroys the key. The events (dates, statuses, offices) stay ' +
+            'for the cooperative’s records and cannot be linked to the person once the key is gone.',
+        };
+      },
+    );
+  };
+}
