@@ -1,6 +1,6 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
-import { cooperativeRulesSchema, CooperativeFounded } from '@meent/membership';
+import { cooperativeRulesSchema, CooperativeFounded, OfficerAppointed, OfficerDismissed } from '@meent/membership';
 import { cooperativeDecider } from '../src/domain/cooperative.decider.js';
 
 const spec = deciderSpecification(cooperativeDecider);
@@ -32,5 +32,50 @@ t.test('when no cooperative exists yet', async (t) => {
 t.test('when the cooperative was founded', async (t) => {
   t.test('rejects founding it again', async (t) => {
     spec(t).given(founded).when(found).thenError('COOPERATIVE.ALREADY_FOUNDED', { statusCode: 409 });
+  });
+});
+
+t.test('officers', async (t) => {
+  const memberId = '0193a6f0-0000-7000-8000-00000000000a';
+  const otherId = '0193a6f0-0000-7000-8000-00000000000b';
+  const appointed = (office: 'chair' | 'secretary' | 'treasurer' | 'board-member', who = memberId) =>
+    OfficerAppointed({ memberId: who, office, appointedAt: '2026-11-25T12:00:00.000Z' });
+  const appoint = (office: 'chair' | 'secretary' | 'treasurer' | 'board-member', who = memberId, appointee: 'Admitted' | 'Applied' | 'Suspended' | 'Unregistered' = 'Admitted') =>
+    ({ type: 'AppointOfficer', memberId: who, office, appointee, now } as const);
+
+  t.test('appoints an admitted member', async (t) => {
+    spec(t).given(founded).when(appoint('treasurer')).then(appointed('treasurer'));
+  });
+  t.test('refuses anyone not admitted', async (t) => {
+    for (const appointee of ['Applied', 'Suspended', 'Unregistered'] as const) {
+      spec(t)
+        .given(founded)
+        .when(appoint('treasurer', memberId, appointee))
+        .thenError('OFFICER.NOT_AN_ADMITTED_MEMBER', { statusCode: 422, rule: 'officers-are-members' });
+    }
+  });
+  t.test('one chair, secretary or treasurer at a time; many board members', async (t) => {
+    spec(t).given(founded, appointed('chair')).when(appoint('chair', otherId)).thenError('OFFICER.OFFICE_TAKEN', { statusCode: 409 });
+    spec(t)
+      .given(founded, appointed('board-member'))
+      .when(appoint('board-member', otherId))
+      .then(appointed('board-member', otherId));
+  });
+  t.test('the same office twice is refused', async (t) => {
+    spec(t).given(founded, appointed('board-member')).when(appoint('board-member')).thenError('OFFICER.ALREADY_APPOINTED');
+  });
+  t.test('dismisses an officer, after which the office is free', async (t) => {
+    const dismissed = OfficerDismissed({ memberId, office: 'treasurer', dismissedAt: '2026-11-25T12:00:00.000Z' });
+    spec(t).given(founded, appointed('treasurer')).when({ type: 'DismissOfficer', memberId, office: 'treasurer', now }).then(dismissed);
+    spec(t).given(founded, appointed('treasurer'), dismissed).when(appoint('treasurer', otherId)).then(appointed('treasurer', otherId));
+  });
+  t.test('dismissing someone not in the office is refused', async (t) => {
+    spec(t)
+      .given(founded, appointed('treasurer'))
+      .when({ type: 'DismissOfficer', memberId: otherId, office: 'treasurer', now })
+      .thenError('OFFICER.NOT_IN_OFFICE', { statusCode: 409 });
+  });
+  t.test('nothing happens to a cooperative that was never founded', async (t) => {
+    spec(t).given().when(appoint('chair')).thenError('COOPERATIVE.NOT_FOUND', { statusCode: 404 });
   });
 });

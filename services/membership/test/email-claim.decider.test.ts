@@ -1,0 +1,53 @@
+import t from 'tap';
+import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { ABANDONED_CLAIM_MS, EmailClaimed, emailClaimDecider } from '../src/domain/email-claim.decider.js';
+
+const spec = deciderSpecification(emailClaimDecider);
+const anna = '0193a6f0-0000-7000-8000-00000000000a';
+const bram = '0193a6f0-0000-7000-8000-00000000000b';
+const claimedAt = '2026-03-01T10:00:00.000Z';
+const soon = new Date(Date.parse(claimedAt) + 1000);
+const later = new Date(Date.parse(claimedAt) + ABANDONED_CLAIM_MS + 1);
+const annasClaim = EmailClaimed({ memberId: anna, claimedAt });
+
+t.test('when the address is free', async (t) => {
+  t.test('it is claimed', async (t) => {
+    spec(t)
+      .given()
+      .when({ type: 'ClaimEmail', memberId: anna, holder: 'missing', now: soon })
+      .then(EmailClaimed({ memberId: anna, claimedAt: soon.toISOString() }));
+  });
+});
+
+t.test('when another member holds the address', async (t) => {
+  t.test('refuses it while they use it', async (t) => {
+    spec(t)
+      .given(annasClaim)
+      .when({ type: 'ClaimEmail', memberId: bram, holder: 'active', now: later })
+      .thenError('MEMBER.EMAIL_TAKEN', { statusCode: 409 });
+  });
+  t.test('refuses it while a registration holding it may still be under way', async (t) => {
+    spec(t)
+      .given(annasClaim)
+      .when({ type: 'ClaimEmail', memberId: bram, holder: 'missing', now: soon })
+      .thenError('MEMBER.EMAIL_TAKEN');
+  });
+  t.test('takes over a claim its registration abandoned', async (t) => {
+    spec(t)
+      .given(annasClaim)
+      .when({ type: 'ClaimEmail', memberId: bram, holder: 'missing', now: later })
+      .then(EmailClaimed({ memberId: bram, claimedAt: later.toISOString() }));
+  });
+  t.test('takes over the address of a former member, or one they no longer use', async (t) => {
+    spec(t)
+      .given(annasClaim)
+      .when({ type: 'ClaimEmail', memberId: bram, holder: 'former', now: soon })
+      .then(EmailClaimed({ memberId: bram, claimedAt: soon.toISOString() }));
+  });
+});
+
+t.test('when the same member claims their own address again', async (t) => {
+  t.test('nothing changes', async (t) => {
+    spec(t).given(annasClaim).when({ type: 'ClaimEmail', memberId: anna, holder: 'active', now: later }).then();
+  });
+});

@@ -1,0 +1,99 @@
+import t from 'tap';
+import {
+  CommandHandler,
+  EventRegistry,
+  Projections,
+  SqliteKeyStore,
+  type CommandContext,
+  type ServiceRuntime,
+} from '@meent/eventsourcing';
+import { temporaryStores } from '@meent/eventsourcing/testing';
+import { createMembership, cooperativeRulesSchema } from '@meent/membership';
+import { MembershipCommands } from '../src/application/membership-commands.js';
+import { cooperativeDecider, cooperativeStream } from '../src/domain/cooperative.decider.js';
+import { registerPage, statusCounts, type MemberRegisterProjection } from '../src/projections/member-register.projection.js';
+
+const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
+const ids = {
+  anna: '0193a6f0-0000-7000-8000-00000000000a',
+  bram: '0193a6f0-0000-7000-8000-00000000000b',
+  cato: '0193a6f0-0000-7000-8000-00000000000c',
+  dirk: '0193a6f0-0000-7000-8000-00000000000d',
+};
+type Name = keyof typeof ids;
+
+t.test('the register as of any date, across suspension, reinstatement, termination and erasure', async (t) => {
+  const { store, readModels, directory } = temporaryStores(t);
+  const keys = new SqliteKeyStore({ path: `${directory}/events.db` });
+  t.teardown(() => keys.close());
+  const membership = createMembership({ keys });
+  const register = membership.projections[1] as MemberRegisterProjection;
+  const registry = new EventRegistry(membership.events);
+  const projections = await Projections.start({ store, readModels, registry, projections: membership.projections });
+  t.teardown(() => projections.close());
+  const commands = new CommandHandler({ store, registry });
+  const runtime: ServiceRuntime = { commands, projections, clock: () => new Date(), newId: () => '', readWaitMs: 5000 };
+  const members = new MembershipCommands(runtime, keys);
+  const on = (day: string): CommandContext => ({
+    cooperativeId,
+    actor: { id: 'secretary', roles: ['member'] },
+    correlationId: `on-${day}`,
+    occurredAt: new Date(`${day}T09:00:00.000Z`),
+  });
+  let position = 0;
+  const track = async (result: Promise<{ position: number }>) => {
+    position = (await result).position;
+  };
+
+  await track(
+    commands.handle(
+      cooperativeStream(cooperativeId),
+      cooperativeDecider,
+      { type: 'FoundCooperative', cooperativeId, name: 'De Meent', chamberOfCommerceNumber: null, rules: cooperativeRulesSchema.parse({}), now: new Date('2026-01-01') },
+      on('2026-01-01'),
+    ),
+  );
+  for (const name of Object.keys(ids) as Name[]) {
+    const personalData = { name: name[0]?.toUpperCase() + name.slice(1), email: `${name}@example.nl`, address: null, phone: null };
+    await track(members.register(cooperativeId, ids[name], personalData, 'secretary', on('2026-01-10')));
+  }
+  const transition = (name: Name, day: string, command: Parameters<MembershipCommands['decide']>[1]) =>
+    track(members.decide(ids[name], command, on(day)));
+  for (const name of ['anna', 'bram', 'cato'] as const) await transition(name, '2026-01-20', { type: 'AdmitMember', now: new Date('2026-01-20T09:00:00Z') });
+  await transition('bram', '2026-02-10', { type: 'SuspendMember', reason: 'unpaid contribution', now: new Date('2026-02-10T09:00:00Z') });
+  await transition('bram', '2026-03-10', { type: 'ReinstateMember', now: new Date('2026-03-10T09:00:00Z') });
+  await transition('cato', '2026-04-01', { type: 'TerminateMembership', kind: 'resigned', reason: null, effectiveDate: '2026-04-30', now: new Date('2026-04-01T09:00:00Z') });
+  await transition('dirk', '2026-05-01', { type: 'RejectApplication', reason: 'lives elsewhere', now: new Date('2026-05-01T09:00:00Z') });
+  await projections.waitForPosition([register.name], position, 5000);
+
+  const asOf = async (date: string) => {
+    const page = await projections.query(register, (reader, tables) =>
+      registerPage(reader, tables, { cooperativeId, asOf: `${date}T23:59:59.999Z`, limit: 50, offset: 0 }),
+    );
+    return Object.fromEntries(page.members.map((member) => [member.name ?? member.id, member.status]));
+  };
+  t.same(await asOf('2026-01-05'), {}, 'before anyone registered');
+  t.same(await asOf('2026-01-15'), { Anna: 'applied', Bram: 'applied', Cato: 'applied', Dirk: 'applied' });
+  t.same(await asOf('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', Cato: 'admitted', Dirk: 'applied' });
+  t.same(await asOf('2026-03-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' });
+  t.same(await asOf('2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'a resignation counts from its effective date');
+  t.same(await asOf('2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'rejected' });
+  const filtered = await projections.query(register, (reader, tables) =>
+    registerPage(reader, tables, { cooperativeId, asOf: '2026-02-15T23:59:59.999Z', status: 'admitted', name: 'AT', limit: 50, offset: 0 }),
+  );
+  t.same(filtered.members.map((member) => member.name), ['Cato'], 'filtered by status and by part of a name, any case');
+  const countsInFebruary = () =>
+    projections.query(register, (reader, tables) => statusCounts(reader, tables, cooperativeId, '2026-02-15T23:59:59.999Z'));
+  const february = await countsInFebruary();
+  t.same(february, { applied: 1, admitted: 2, suspended: 1, rejected: 0, terminated: 0 });
+
+  await track(members.erase(ids.cato, on('2026-06-01')));
+  await projections.waitForPosition([register.name], position, 5000);
+  t.same(await asOf('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', [ids.cato]: 'admitted', Dirk: 'applied' }, 'the erased member keeps their place, without their name');
+  t.same(await countsInFebruary(), february, 'counts of the past are unchanged by an erasure');
+
+  await projections.replay(register.name);
+  t.equal((await projections.replayFinished(register.name))?.status, 'completed');
+  t.same(await asOf('2026-05-15'), { Anna: 'admitted', Bram: 'admitted', [ids.cato]: 'terminated', Dirk: 'rejected' }, 'a rebuild cannot bring the erased member back');
+  t.same(await countsInFebruary(), february);
+});

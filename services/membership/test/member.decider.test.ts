@@ -1,0 +1,186 @@
+import t from 'tap';
+import { deciderSpecification } from '@meent/eventsourcing/testing';
+import {
+  ApplicationRejected,
+  MemberAdmitted,
+  MemberDetailsChanged,
+  MemberReinstated,
+  MemberRegistered,
+  MemberSuspended,
+  MemberTerminated,
+  PersonalDataErased,
+} from '@meent/membership';
+import { memberDecider, type MemberCommand } from '../src/domain/member.decider.js';
+
+const spec = deciderSpecification(memberDecider);
+const memberId = '0193a6f0-0000-7000-8000-00000000000a';
+const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
+const now = new Date('2026-03-01T10:00:00.000Z');
+const at = now.toISOString();
+const envelope = { algorithm: 'aes-256-gcm' as const, subject: memberId, iv: 'aXY=', ciphertext: 'Y2lwaGVy', tag: 'dGFn' };
+
+const register = (overrides: Partial<Extract<MemberCommand, { type: 'RegisterMember' }>> = {}): MemberCommand => ({
+  type: 'RegisterMember',
+  memberId,
+  cooperativeId,
+  personalData: envelope,
+  emailClaim: 'claim-1',
+  channel: 'secretary',
+  selfApplicationAllowed: true,
+  now,
+  ...overrides,
+});
+const registered = MemberRegistered({
+  memberId,
+  cooperativeId,
+  personalData: envelope,
+  emailClaim: 'claim-1',
+  channel: 'secretary',
+  registeredAt: at,
+});
+const admitted = MemberAdmitted({ memberId, admittedAt: at });
+const suspended = MemberSuspended({ memberId, reason: 'unpaid contribution', suspendedAt: at });
+const terminated = MemberTerminated({
+  memberId,
+  kind: 'resigned',
+  reason: null,
+  effectiveDate: '2026-12-31',
+  terminatedAt: at,
+});
+const rejected = ApplicationRejected({ memberId, reason: 'lives outside the neighbourhood', rejectedAt: at });
+const terminate = (kind: 'resigned' | 'expelled' | 'deceased', reason: string | null = null): MemberCommand => ({
+  type: 'TerminateMembership',
+  kind,
+  reason,
+  effectiveDate: '2026-12-31',
+  now,
+});
+
+t.test('when nobody is registered under the id', async (t) => {
+  t.test('the secretary registers them as an applicant', async (t) => {
+    spec(t).given().when(register()).then(registered);
+  });
+  t.test('a person applies themselves where the rules allow it', async (t) => {
+    spec(t)
+      .given()
+      .when(register({ channel: 'self-application' }))
+      .then(MemberRegistered({ ...registered.data, channel: 'self-application' }));
+  });
+  t.test('rejects a self-application where the rules leave registering to the secretary', async (t) => {
+    spec(t)
+      .given()
+      .when(register({ channel: 'self-application', selfApplicationAllowed: false }))
+      .thenError('MEMBER.SELF_APPLICATION_NOT_ALLOWED', { statusCode: 422, rule: 'selfApplication' });
+  });
+  t.test('anything else is about a member who does not exist', async (t) => {
+    spec(t).given().when({ type: 'AdmitMember', now }).thenError('MEMBER.NOT_FOUND', { statusCode: 404 });
+  });
+});
+
+t.test('when an application is pending', async (t) => {
+  t.test('registering again is refused', async (t) => {
+    spec(t).given(registered).when(register()).thenError('MEMBER.ALREADY_REGISTERED', { statusCode: 409 });
+  });
+  t.test('admits', async (t) => {
+    spec(t).given(registered).when({ type: 'AdmitMember', now }).then(admitted);
+  });
+  t.test('rejects, with the reason', async (t) => {
+    spec(t)
+      .given(registered)
+      .when({ type: 'RejectApplication', reason: 'lives outside the neighbourhood', now })
+      .then(rejected);
+  });
+  t.test('cannot suspend or terminate an applicant', async (t) => {
+    spec(t).given(registered).when({ type: 'SuspendMember', reason: 'x', now }).thenError('MEMBER.NOT_ADMITTED');
+    spec(t).given(registered).when(terminate('resigned')).thenError('MEMBER.NOT_ADMITTED');
+  });
+  t.test('details may change', async (t) => {
+    spec(t)
+      .given(registered)
+      .when({ type: 'ChangeDetails', personalData: envelope, emailClaim: 'claim-2', now })
+      .then(MemberDetailsChanged({ memberId, personalData: envelope, emailClaim: 'claim-2', changedAt: at }));
+  });
+});
+
+t.test('when the member is admitted', async (t) => {
+  t.test('admitting twice is refused', async (t) => {
+    spec(t).given(registered, admitted).when({ type: 'AdmitMember', now }).thenError('MEMBER.ALREADY_ADMITTED', { statusCode: 409 });
+  });
+  t.test('an application no longer pending cannot be rejected', async (t) => {
+    spec(t).given(registered, admitted).when({ type: 'RejectApplication', reason: 'x', now }).thenError('MEMBER.NOT_AN_APPLICANT');
+  });
+  t.test('suspends, with the reason', async (t) => {
+    spec(t).given(registered, admitted).when({ type: 'SuspendMember', reason: 'unpaid contribution', now }).then(suspended);
+  });
+  t.test('reinstating someone not suspended is refused', async (t) => {
+    spec(t).given(registered, admitted).when({ type: 'ReinstateMember', now }).thenError('MEMBER.NOT_SUSPENDED');
+  });
+  t.test('terminates on resignation, from the effective date', async (t) => {
+    spec(t).given(registered, admitted).when(terminate('resigned')).then(terminated);
+  });
+  t.test('an expulsion states its reason', async (t) => {
+    spec(t)
+      .given(registered, admitted)
+      .when(terminate('expelled'))
+      .thenError('MEMBER.EXPULSION_WITHOUT_REASON', { statusCode: 422, rule: 'expulsion-reason' });
+    spec(t)
+      .given(registered, admitted)
+      .when(terminate('expelled', 'acted against the cooperative'))
+      .then(MemberTerminated({ ...terminated.data, kind: 'expelled', reason: 'acted against the cooperative' }));
+  });
+  t.test('personal data stays while the membership lasts', async (t) => {
+    spec(t)
+      .given(registered, admitted)
+      .when({ type: 'ErasePersonalData', now })
+      .thenError('MEMBER.ERASURE_WHILE_MEMBER', { statusCode: 422, rule: 'register-obligation' });
+  });
+});
+
+t.test('when the member is suspended', async (t) => {
+  t.test('suspending again is refused', async (t) => {
+    spec(t).given(registered, admitted, suspended).when({ type: 'SuspendMember', reason: 'x', now }).thenError('MEMBER.ALREADY_SUSPENDED');
+  });
+  t.test('reinstates', async (t) => {
+    spec(t)
+      .given(registered, admitted, suspended)
+      .when({ type: 'ReinstateMember', now })
+      .then(MemberReinstated({ memberId, reinstatedAt: at }));
+  });
+  t.test('may still be terminated (a death, say)', async (t) => {
+    spec(t)
+      .given(registered, admitted, suspended)
+      .when(terminate('deceased'))
+      .then(MemberTerminated({ ...terminated.data, kind: 'deceased' }));
+  });
+});
+
+t.test('when the membership is terminated', async (t) => {
+  const after = [registered, admitted, terminated];
+  for (const command of [
+    { type: 'AdmitMember', now },
+    { type: 'SuspendMember', reason: 'x', now },
+    { type: 'ReinstateMember', now },
+    terminate('resigned'),
+    { type: 'ChangeDetails', personalData: envelope, emailClaim: 'claim-2', now },
+  ] satisfies MemberCommand[]) {
+    t.test(`nothing happens: ${command.type} is refused`, async (t) => {
+      spec(t).given(...after).when(command).thenError('MEMBER.TERMINATED', { statusCode: 409 });
+    });
+  }
+  t.test('the personal data may be erased, once', async (t) => {
+    spec(t).given(...after).when({ type: 'ErasePersonalData', now }).then(PersonalDataErased({ memberId, erasedAt: at }));
+    spec(t)
+      .given(...after, PersonalDataErased({ memberId, erasedAt: at }))
+      .when({ type: 'ErasePersonalData', now })
+      .thenError('MEMBER.ALREADY_ERASED', { statusCode: 409 });
+  });
+});
+
+t.test('when the application was rejected', async (t) => {
+  t.test('nothing more happens to it', async (t) => {
+    spec(t).given(registered, rejected).when({ type: 'AdmitMember', now }).thenError('MEMBER.REJECTED', { statusCode: 409 });
+  });
+  t.test('the applicant’s personal data may be erased', async (t) => {
+    spec(t).given(registered, rejected).when({ type: 'ErasePersonalData', now }).then(PersonalDataErased({ memberId, erasedAt: at }));
+  });
+});
