@@ -1,0 +1,53 @@
+import type { HttpApp } from '@meent/http';
+import { bearer, type TestServer } from './test-server.js';
+
+export interface FoundedCooperative {
+  readonly cooperativeId: string;
+  readonly admin: string;
+  /** A token of the admitted member who holds the office of secretary. */
+  readonly secretary: string;
+  readonly secretaryId: string;
+  /** The position of the last event written, for `?minPosition=`. */
+  position: number;
+}
+
+export async function command(app: HttpApp, token: string, url: string, payload?: object) {
+  const response = await app.inject({ method: 'POST', url, headers: bearer(token), ...(payload ? { payload } : {}) });
+  return { status: response.statusCode, body: response.json() as { id: string; position: number; code?: string; rule?: string } };
+}
+
+/** An admin founds a cooperative, registers and admits its first member and appoints them secretary. */
+export async function foundCooperative(server: TestServer, rules: object = {}): Promise<FoundedCooperative> {
+  const admin = server.token(['admin'], { subject: 'admin-1' });
+  const founded = await command(server.app, admin, '/cooperatives', { name: 'Wijkcoöperatie De Meent', rules });
+  const cooperativeId = founded.body.id;
+  const registered = await command(server.app, admin, `/cooperatives/${cooperativeId}/members`, {
+    name: 'Sanne Secretaris',
+    email: 'sanne@example.nl',
+  });
+  const secretaryId = registered.body.id;
+  await command(server.app, admin, `/cooperatives/${cooperativeId}/members/${secretaryId}/admission`);
+  const appointed = await command(server.app, admin, `/cooperatives/${cooperativeId}/officers`, {
+    memberId: secretaryId,
+    office: 'secretary',
+  });
+  return {
+    cooperativeId,
+    admin,
+    secretary: server.token(['member'], { subject: secretaryId, cooperativeId }),
+    secretaryId,
+    position: appointed.body.position,
+  };
+}
+
+/** The secretary registers and admits a member; returns their id and token. */
+export async function admittedMember(server: TestServer, cooperative: FoundedCooperative, name: string, email: string) {
+  const base = `/cooperatives/${cooperative.cooperativeId}/members`;
+  const registered = await command(server.app, cooperative.secretary, base, { name, email });
+  const admitted = await command(server.app, cooperative.secretary, `${base}/${registered.body.id}/admission`);
+  cooperative.position = admitted.body.position;
+  return {
+    id: registered.body.id,
+    token: server.token(['member'], { subject: registered.body.id, cooperativeId: cooperative.cooperativeId }),
+  };
+}
