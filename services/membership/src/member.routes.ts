@@ -48,7 +48,7 @@ const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }
 const terminationBody = z.strictObject({
   kind: z.enum(TERMINATION_KINDS),
   reason: z.string().trim().min(1).max(2000).optional(),
-  /** Defaults to today. */
+  /** Membership ends at the start of this day (UTC); without it, at once. */
   effectiveDate: z.iso.date().optional(),
 });
 const detailsBody = personalDataSchema.partial().refine((changes) => Object.keys(changes).length > 0, {
@@ -238,7 +238,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           type: 'TerminateMembership',
           kind: body.kind,
           reason: body.reason ?? null,
-          effectiveDate: body.effectiveDate ?? now.toISOString().slice(0, 10),
+          effectiveAt: body.effectiveDate ? `${body.effectiveDate}T00:00:00.000Z` : now.toISOString(),
           now,
         };
       },

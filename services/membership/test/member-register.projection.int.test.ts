@@ -62,7 +62,7 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   for (const name of ['anna', 'bram', 'cato'] as const) await transition(name, '2026-01-20', { type: 'AdmitMember', now: new Date('2026-01-20T09:00:00Z') });
   await transition('bram', '2026-02-10', { type: 'SuspendMember', reason: 'unpaid contribution', now: new Date('2026-02-10T09:00:00Z') });
   await transition('bram', '2026-03-10', { type: 'ReinstateMember', now: new Date('2026-03-10T09:00:00Z') });
-  await transition('cato', '2026-04-01', { type: 'TerminateMembership', kind: 'resigned', reason: null, effectiveDate: '2026-04-30', now: new Date('2026-04-01T09:00:00Z') });
+  await transition('cato', '2026-04-01', { type: 'TerminateMembership', kind: 'resigned', reason: null, effectiveAt: '2026-04-30T00:00:00.000Z', now: new Date('2026-04-01T09:00:00Z') });
   await transition('dirk', '2026-05-01', { type: 'RejectApplication', reason: 'lives elsewhere', now: new Date('2026-05-01T09:00:00Z') });
   await projections.waitForPosition([register.name], position, 5000);
 

@@ -44,7 +44,7 @@ const terminated = MemberTerminated({
   memberId,
   kind: 'resigned',
   reason: null,
-  effectiveDate: '2026-12-31',
+  effectiveAt: '2026-12-31T00:00:00.000Z',
   terminatedAt: at,
 });
 const rejected = ApplicationRejected({ memberId, reason: 'lives outside the neighbourhood', rejectedAt: at });
@@ -52,7 +52,7 @@ const terminate = (kind: 'resigned' | 'expelled' | 'deceased', reason: string | 
   type: 'TerminateMembership',
   kind,
   reason,
-  effectiveDate: '2026-12-31',
+  effectiveAt: '2026-12-31T00:00:00.000Z',
   now,
 });
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { abortableDelay, catchUpSubscription } from '../catch-up-subscription.js';
+import { catchUpSubscription } from '../catch-up-subscription.js';
 import {
   DuplicateEventIdError,
   WrongExpectedVersionError,
@@ -230,19 +230,28 @@ export class SqliteEventStore implements EventStore {
   }
 
   private wakeSubscribers(): void {
-    for (const wake of this.appendWaiters) wake();
-    this.appendWaiters.clear();
+    for (const wake of [...this.appendWaiters]) wake();
   }
 
   /** Appends through this instance wake subscribers at once; appends by other processes are found by polling. */
-  private async waitForAppends(after: number, signal: AbortSignal): Promise<void> {
-    const local = new Promise<void>((resolve) => this.appendWaiters.add(resolve));
-    while (!signal.aborted) {
-      if ((await this.headPosition()) > after) return;
-      const polled = abortableDelay(this.pollIntervalMs, signal).then(() => 'poll' as const);
-      const woken = await Promise.race([local.then(() => 'append' as const), polled]);
-      if (woken === 'append') return;
-    }
+  private waitForAppends(after: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = () => {
+        clearTimeout(timer);
+        this.appendWaiters.delete(finish);
+        signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const poll = () => {
+        if ((this.statements.head.get()?.position ?? 0) > after) finish();
+        else timer = setTimeout(poll, this.pollIntervalMs);
+      };
+      if (signal.aborted) return finish();
+      this.appendWaiters.add(finish);
+      signal.addEventListener('abort', finish, { once: true });
+      poll();
+    });
   }
 }
 

@@ -22,7 +22,7 @@ interface Registered {
 export type MemberState =
   | { readonly status: 'Unregistered' }
   | (Registered & { readonly status: 'Applied' | 'Admitted' | 'Suspended' | 'Rejected' })
-  | (Registered & { readonly status: 'Terminated'; readonly kind: TerminationKind; readonly effectiveDate: string });
+  | (Registered & { readonly status: 'Terminated'; readonly kind: TerminationKind; readonly effectiveAt: string });
 
 export type MemberStatus = Exclude<MemberState['status'], 'Unregistered'>;
 
@@ -52,7 +52,7 @@ export type MemberCommand =
       readonly type: 'TerminateMembership';
       readonly kind: TerminationKind;
       readonly reason: string | null;
-      readonly effectiveDate: string;
+      readonly effectiveAt: string;
       readonly now: Date;
     }
   | { readonly type: 'ErasePersonalData'; readonly now: Date };
@@ -83,7 +83,7 @@ export function evolve(state: MemberState, event: MemberEvent): MemberState {
     case 'MemberSuspended':
       return { ...state, status: 'Suspended' };
     case 'MemberTerminated':
-      return { ...state, status: 'Terminated', kind: event.data.kind, effectiveDate: event.data.effectiveDate };
+      return { ...state, status: 'Terminated', kind: event.data.kind, effectiveAt: event.data.effectiveAt };
     case 'PersonalDataErased':
       return { ...state, erased: true };
     default:
@@ -131,7 +131,7 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
     return [PersonalDataErased({ memberId: state.memberId, erasedAt: at })];
   }
   if (state.status === 'Terminated') {
-    throw wrongState('TERMINATED', `This membership was terminated (${state.kind}, effective ${state.effectiveDate})`);
+    throw wrongState('TERMINATED', `This membership was terminated (${state.kind}, effective ${state.effectiveAt})`);
   }
   if (state.status === 'Rejected') throw wrongState('REJECTED', 'This application was rejected');
   const { memberId } = state;
@@ -165,7 +165,7 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
           memberId,
           kind: command.kind,
           reason: command.reason,
-          effectiveDate: command.effectiveDate,
+          effectiveAt: command.effectiveAt,
           terminatedAt: at,
         }),
       ];

@@ -47,8 +47,8 @@ export const MemberTerminated = defineEvent('MemberTerminated', {
     memberId: z.uuid(),
     kind: z.enum(TERMINATION_KINDS),
     reason: z.string().min(1).nullable(),
-    /** Membership ends at the start of this day (UTC); it may lie ahead, as a resignation at year end does. */
-    effectiveDate: z.iso.date(),
+    /** The moment membership ends; it may lie ahead, as a resignation at year end does. */
+    effectiveAt: z.iso.datetime(),
     terminatedAt: z.iso.datetime(),
   }),
 });

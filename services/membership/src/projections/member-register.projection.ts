@@ -133,7 +133,7 @@ export function memberRegisterProjection(keys: KeyStore) {
         startPeriod(transaction, tables, event.data.memberId, 'admitted', event.data.reinstatedAt),
       ),
       on(MemberTerminated, (event, transaction, tables) =>
-        startPeriod(transaction, tables, event.data.memberId, 'terminated', `${event.data.effectiveDate}T00:00:00.000Z`),
+        startPeriod(transaction, tables, event.data.memberId, 'terminated', event.data.effectiveAt),
       ),
     ],
   });
