@@ -17,6 +17,8 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   constructor(options: SqliteReadModelStoreOptions) {
     this.writer = openSqliteDatabase(options.path, options.durability ?? 'normal');
+    // Erased personal data is overwritten on disk, not just unlinked from the table.
+    this.writer.pragma('secure_delete = ON');
     this.readerDb = openSqliteDatabase(options.path, options.durability ?? 'normal');
     this.writerExecutor = executor(this.writer);
     this.reader = executor(this.readerDb);
