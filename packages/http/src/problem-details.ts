@@ -137,3 +137,8 @@ function problemDetails(app: FastifyInstance): void {
 }
 
 export const problemDetailsPlugin = fp(problemDetails, { name: 'meent-problem-details', fastify: '5.x' });
+
+/** The problem answers a route may give, keyed by status, for its OpenAPI description. */
+export function problemResponses<const Status extends number>(...statuses: Status[]): Record<Status, typeof problemSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, problemSchema])) as Record<Status, typeof problemSchema>;
+}

@@ -5,8 +5,7 @@ import {
   commandContextOf,
   minPositionQuery,
   notFound,
-  problemSchema,
-  readModelBehind,
+  problemResponses,
   requireAdmin,
   requireCooperativeAccess,
 } from '@meent/http';
@@ -16,6 +15,7 @@ import { z } from 'zod';
 import { cooperativeRulesSchema } from './domain/cooperative-rules.js';
 import { cooperativeDecider, cooperativeStream } from './domain/cooperative.decider.js';
 import { cooperativesProjection, findCooperative } from './projections/cooperatives.projection.js';
+import { cooperativeParams, readAfter } from './route-support.js';
 
 const foundCooperativeBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -26,7 +26,6 @@ const foundCooperativeBody = z.strictObject({
   rules: cooperativeRulesSchema.prefault({}),
 });
 
-const cooperativeParams = z.object({ cooperativeId: z.uuid() });
 
 const cooperativeSchema = z
   .object({
@@ -39,7 +38,6 @@ const cooperativeSchema = z
   })
   .meta({ id: 'Cooperative' });
 
-const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema };
 
 export const cooperativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
@@ -53,7 +51,7 @@ export const cooperativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plai
         summary: 'Found a cooperative with its rules (admin)',
         security: BEARER_SECURITY,
         body: foundCooperativeBody,
-        response: { 201: commandAcceptedSchema, ...problems, 409: problemSchema },
+        response: { 201: commandAcceptedSchema, ...problemResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => {
@@ -89,19 +87,13 @@ export const cooperativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plai
         security: BEARER_SECURITY,
         params: cooperativeParams,
         querystring: minPositionQuery,
-        response: { 200: cooperativeSchema, ...problems, 404: problemSchema, 503: problemSchema },
+        response: { 200: cooperativeSchema, ...problemResponses(400, 401, 403, 404, 503) },
       },
     },
     async (request) => {
       const { cooperativeId } = request.params;
       requireCooperativeAccess(request, cooperativeId);
-      const { minPosition } = request.query;
-      if (
-        minPosition !== undefined &&
-        !(await runtime.projections.waitForPosition([cooperativesProjection.name], minPosition, runtime.readWaitMs))
-      ) {
-        throw readModelBehind(minPosition);
-      }
+      await readAfter(runtime, cooperativesProjection, request.query.minPosition);
       const cooperative = await runtime.projections.query(cooperativesProjection, (reader, tables) =>
         findCooperative(reader, tables, cooperativeId),
       );

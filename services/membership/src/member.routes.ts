@@ -6,8 +6,7 @@ import {
   forbidden,
   minPositionQuery,
   notFound,
-  problemSchema,
-  readModelBehind,
+  problemResponses,
 } from '@meent/http';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -27,9 +26,8 @@ import {
   type MemberRegisterProjection,
   type RegisterEntry,
 } from './projections/member-register.projection.js';
+import { cooperativeParams, memberParams, readAfter } from './route-support.js';
 
-const cooperativeParams = z.object({ cooperativeId: z.uuid() });
-const memberParams = cooperativeParams.extend({ memberId: z.uuid() });
 
 /** A date means the end of that day (UTC); a date-time means that moment. */
 const asOfSchema = z
@@ -81,8 +79,9 @@ const memberRecord = memberSummary
   .extend({ offices: z.array(z.string()), history: z.array(historyEntry) })
   .meta({ id: 'MemberRecord' });
 
-const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-const commandProblems = { ...problems, 409: problemSchema, 422: problemSchema };
+const problems = problemResponses(400, 401, 403, 404);
+const readProblems = problemResponses(400, 401, 403, 404, 503);
+const commandProblems = problemResponses(400, 401, 403, 404, 409, 422);
 const accepted = { 200: commandAcceptedSchema, ...commandProblems };
 
 const ERASED = '(erased)';
@@ -120,12 +119,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const membership = new MembershipCommands(runtime, keys);
     app.addHook('onRequest', app.authenticate);
-
-    const caughtUp = async (minPosition: number | undefined) => {
-      if (minPosition !== undefined && !(await runtime.projections.waitForPosition([register.name], minPosition, runtime.readWaitMs))) {
-        throw readModelBehind(minPosition);
-      }
-    };
 
     /** The member, who must belong to this cooperative. */
     const memberIn = async (cooperativeId: string, memberId: string) => {
@@ -302,8 +295,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           querystring: registerQuery,
           response: {
             200: z.object({ asOf: z.string(), total: z.int(), limit: z.int(), offset: z.int(), members: z.array(memberSummary) }),
-            ...problems,
-            503: problemSchema,
+            ...readProblems,
           },
         },
       },
@@ -312,7 +304,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         const caller = await callerIn(runtime, request, cooperativeId);
         requireOffice(caller, ...ANY_OFFICE);
         const { minPosition, asOf = runtime.clock().toISOString(), status, name, limit, offset } = request.query;
-        await caughtUp(minPosition);
+        await readAfter(runtime, register, minPosition);
         const page = await runtime.projections.query(register, (reader, tables) =>
           registerPage(reader, tables, {
             cooperativeId,
@@ -351,8 +343,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           querystring: minPositionQuery.extend({ asOf: asOfSchema.optional() }),
           response: {
             200: z.object({ asOf: z.string(), counts: z.record(z.enum(REGISTER_STATUSES), z.int()) }),
-            ...problems,
-            503: problemSchema,
+            ...readProblems,
           },
         },
       },
@@ -360,7 +351,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         const { cooperativeId } = request.params;
         await callerIn(runtime, request, cooperativeId);
         const { minPosition, asOf = runtime.clock().toISOString() } = request.query;
-        await caughtUp(minPosition);
+        await readAfter(runtime, register, minPosition);
         const counts = await runtime.projections.query(register, (reader, tables) =>
           statusCounts(reader, tables, cooperativeId, asOf),
         );
@@ -378,14 +369,14 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           params: cooperativeParams,
           querystring: minPositionQuery.extend({ asOf: asOfSchema.optional() }),
           produces: ['text/csv'],
-          response: { 200: z.string().meta({ description: 'CSV, one member a row' }), ...problems, 503: problemSchema },
+          response: { 200: z.string().meta({ description: 'CSV, one member a row' }), ...readProblems },
         },
       },
       async (request, reply) => {
         const { cooperativeId } = request.params;
         requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary');
         const { minPosition, asOf = runtime.clock().toISOString() } = request.query;
-        await caughtUp(minPosition);
+        await readAfter(runtime, register, minPosition);
         const lines = ['member_id,status,name,email,address,phone,registered_at'];
         await runtime.projections.query(register, async (reader, tables) => {
           for await (const entry of registerRows(reader, tables, cooperativeId, asOf)) {
@@ -413,13 +404,13 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           security: BEARER_SECURITY,
           params: memberParams,
           querystring: minPositionQuery,
-          response: { 200: memberRecord, ...problems, 503: problemSchema },
+          response: { 200: memberRecord, ...readProblems },
         },
       },
       async (request) => {
         const { cooperativeId, memberId } = request.params;
         const caller = await callerIn(runtime, request, cooperativeId);
-        await caughtUp(request.query.minPosition);
+        await readAfter(runtime, register, request.query.minPosition);
         const entry = await runtime.projections.query(register, (reader, tables) =>
           registerEntry(reader, tables, cooperativeId, memberId, runtime.clock().toISOString()),
         );

@@ -1,5 +1,5 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, notFound, problemSchema } from '@meent/http';
+import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, notFound, problemResponses } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,11 +7,10 @@ import { callerIn, requireOffice } from './application/access.js';
 import { cooperativeDecider, cooperativeStream } from './domain/cooperative.decider.js';
 import { OFFICES } from './domain/cooperative.events.js';
 import { memberDecider, memberStream } from './domain/member.decider.js';
+import { cooperativeParams, memberParams } from './route-support.js';
 
-const cooperativeParams = z.object({ cooperativeId: z.uuid() });
-const officerParams = cooperativeParams.extend({ memberId: z.uuid() });
-const problems = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-const accepted = { 200: commandAcceptedSchema, ...problems, 409: problemSchema, 422: problemSchema };
+const problems = problemResponses(400, 401, 403, 404);
+const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 
 /** Appointing and dismissing the chair, secretary, treasurer and board: an admin (the first officers) or the chair
  * or secretary on record. */
@@ -78,7 +77,7 @@ export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, r
         tags: ['membership'],
         summary: 'Dismiss an officer from an office (admin, chair or secretary)',
         security: BEARER_SECURITY,
-        params: officerParams,
+        params: memberParams,
         body: z.strictObject({ office: z.enum(OFFICES) }),
         response: accepted,
       },
