@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ROLES, serve, signToken, type Role } from '@meent/http';
 import { buildServer, ConfigError, loadConfig, signingSecret, type MeentConfig } from '@meent/server';
 import { z } from 'zod';
+import { auditCommand } from './audit.command.js';
 import { projectionsCommand } from './projections.command.js';
 import { UsageError } from './usage-error.js';
 
@@ -13,6 +14,7 @@ const USAGE = `usage: meent <command>
                                           print a signed bearer token
   projections list                        list projections of the running server
   projections replay NAME                 rebuild a projection, with a progress bar on a terminal
+  audit verify [--cooperative ID]         recheck every hash, link and seal in the store; exit 1 if one is broken
 `;
 
 const tokenOptions = z.object({
@@ -72,6 +74,8 @@ async function main(argv: string[]): Promise<void> {
       return tokenCommand(config, rest);
     case 'projections':
       return projectionsCommand(config, rest);
+    case 'audit':
+      return auditCommand(config, rest);
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command given');
   }

@@ -2,6 +2,7 @@ import { WrongExpectedVersionError, type EventStore } from '@meent/event-store';
 import { v7 as uuidv7 } from 'uuid';
 import type { Decider } from './decider.js';
 import type { Actor, DomainEvent, EventRegistry, StoredEvent } from './events.js';
+import { chainEvents } from './tamper-evidence.js';
 
 /** Who asks, on behalf of which cooperative, and why: becomes every appended event's metadata. */
 export interface CommandContext {
@@ -41,10 +42,10 @@ export class CommandHandler {
     context: CommandContext,
   ): Promise<CommandResult<Event>> {
     for (let attempt = 0; ; attempt += 1) {
-      const { state, revision } = await this.load(stream, decider);
+      const { state, revision, lastHash } = await this.load(stream, decider);
       const events = decider.decide(command, state);
       if (events.length === 0) return { events, nextExpectedRevision: revision ?? -1, position: 0 };
-      const toAppend = events.map((event) =>
+      const encoded = events.map((event) =>
         this.options.registry.encode(event, {
           eventId: uuidv7(),
           cooperativeId: context.cooperativeId,
@@ -54,6 +55,7 @@ export class CommandHandler {
           occurredAt: context.occurredAt.toISOString(),
         }),
       );
+      const toAppend = chainEvents(stream, (revision ?? -1) + 1, lastHash, encoded);
       try {
         const result = await this.options.store.append(stream, toAppend, revision ?? 'no_stream');
         return { events, ...result };
@@ -71,13 +73,15 @@ export class CommandHandler {
   async load<State, Command, Event extends DomainEvent>(
     stream: string,
     decider: Decider<State, Command, Event>,
-  ): Promise<{ state: State; revision: number | undefined }> {
+  ): Promise<{ state: State; revision: number | undefined; lastHash: string | null }> {
     let state = decider.initialState;
     let revision: number | undefined;
+    let lastHash: string | null = null;
     for await (const event of this.read(stream)) {
       state = decider.evolve(state, event as StoredEvent & Event);
       revision = event.revision;
+      lastHash = event.metadata.hash ?? null;
     }
-    return { state, revision };
+    return { state, revision, lastHash };
   }
 }

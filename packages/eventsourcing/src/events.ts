@@ -16,6 +16,9 @@ export const eventMetadataSchema = z.object({
   causationId: z.string().nullable(),
   occurredAt: z.iso.datetime(),
   schemaVersion: z.number().int().positive(),
+  /** The hash of the stream's previous event (null for its first), and this event's own: see tamper-evidence.ts. */
+  previousHash: z.string().nullable().optional(),
+  hash: z.string().optional(),
 });
 export type EventMetadata = z.infer<typeof eventMetadataSchema>;
 
@@ -120,7 +123,7 @@ export class EventRegistry {
     };
   }
 
-  encode(event: DomainEvent, metadata: Omit<EventMetadata, 'schemaVersion'>): EventToAppend {
+  encode(event: DomainEvent, metadata: Omit<EventMetadata, 'schemaVersion' | 'previousHash' | 'hash'>): EventToAppend {
     const definition = this.definitions.get(event.type);
     if (!definition) throw new Error(`event type ${event.type} is not registered`);
     // Validating on the way in keeps a decider bug from ever reaching the log.

@@ -4,3 +4,4 @@ export * from './metrics.js';
 export * from './problem-details.js';
 export * from './serve.js';
 export * from './read-your-writes.js';
+export * from './csv.js';

@@ -16,6 +16,8 @@ import { createMembership } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { adminRoutes } from './admin-routes.js';
+import { auditRoutes } from './audit/audit-routes.js';
+import { auditEvents } from './audit/seal.js';
 import type { MeentConfig } from './config.js';
 import { ensureDataDir, signingSecret } from './data-dir.js';
 
@@ -44,15 +46,16 @@ export interface BuildServerOptions {
   readonly services?: (dependencies: ServiceDependencies) => readonly Service[];
 }
 
+export function openEventStore(config: MeentConfig): SqliteEventStore {
+  ensureDataDir(config.dataDir);
+  return new SqliteEventStore({ path: join(config.dataDir, 'events.db'), durability: config.sqliteDurability });
+}
+
 /** One app from the chosen services and stores; closing the app closes projections and stores. */
 export async function buildServer(options: BuildServerOptions): Promise<HttpApp> {
   const { config } = options;
   const clock = options.clock ?? (() => new Date());
-  ensureDataDir(config.dataDir);
-  const store = new SqliteEventStore({
-    path: join(config.dataDir, 'events.db'),
-    durability: config.sqliteDurability,
-  });
+  const store = openEventStore(config);
   const readModels = new SqliteReadModelStore({
     path: join(config.dataDir, 'read-models.db'),
     durability: config.sqliteDurability,
@@ -85,7 +88,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   }
   app.addHook('onClose', closeAll);
   try {
-    const registry = new EventRegistry(services.flatMap((service) => service.events));
+    const registry = new EventRegistry([...services.flatMap((service) => service.events), ...auditEvents]);
     const started = await Projections.start({
       store,
       readModels,
@@ -114,6 +117,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     };
     for (const service of services) await app.register(service.routes, runtime);
     await app.register(adminRoutes, { projections: started });
+    await app.register(auditRoutes, { runtime, store, registry });
     return app;
   } catch (error) {
     await app.close();

@@ -49,3 +49,6 @@ export function createMembership({ keys }: MembershipDependencies) {
     routes: membershipRoutes(keys, register),
   };
 }
+
+/** Officer rights as the register records them, for other contexts' routes. */
+export { callerIn, holdsOffice, requireOffice, type Caller } from './application/access.js';

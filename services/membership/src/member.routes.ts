@@ -3,6 +3,7 @@ import {
   BEARER_SECURITY,
   commandAcceptedSchema,
   commandContextOf,
+  csvLine,
   forbidden,
   minPositionQuery,
   notFound,
@@ -105,13 +106,6 @@ function historyOf(events: readonly StoredEvent[]) {
       details,
     };
   });
-}
-
-function csvField(value: string | null): string {
-  const text = value ?? '';
-  // A leading =, +, - or @ would be run as a formula by a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection): FastifyPluginAsync<ServiceRuntime> {
@@ -382,9 +376,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           for await (const entry of registerRows(reader, tables, cooperativeId, asOf)) {
             const shown = visiblePersonalData(entry, 'full');
             lines.push(
-              [entry.id, entry.status, shown?.name ?? null, shown?.email ?? null, shown?.address ?? null, shown?.phone ?? null, entry.registeredAt]
-                .map((value) => csvField(value ?? null))
-                .join(','),
+              csvLine([entry.id, entry.status, shown?.name ?? null, shown?.email ?? null, shown?.address ?? null, shown?.phone ?? null, entry.registeredAt]),
             );
           }
         });

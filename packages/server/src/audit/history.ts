@@ -1,0 +1,91 @@
+// The cooperative's history as the treasurer audits it: every event in global order, filtered, a page at a time or
+// streamed whole as CSV.
+import type { EventStore, JsonValue, RecordedEvent } from '@meent/event-store';
+import type { EventRegistry } from '@meent/eventsourcing';
+import { csvLine } from '@meent/http';
+
+export interface HistoryFilter {
+  readonly cooperativeId: string;
+  readonly after: number;
+  readonly types?: readonly string[];
+  /** Exact stream names. */
+  readonly streams?: readonly string[];
+  readonly actor?: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export interface HistoryEntry {
+  readonly position: number;
+  readonly stream: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly actor: { readonly id: string; readonly roles: readonly string[] };
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly data: JsonValue;
+}
+
+const ENCRYPTED = '[personal data, encrypted]';
+
+/** Personal data stays out of the history: encrypted envelopes are named, never shown. */
+function redact(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value !== null && typeof value === 'object') {
+    if (value.algorithm === 'aes-256-gcm' && typeof value.ciphertext === 'string') return ENCRYPTED;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redact(inner)]));
+  }
+  return value;
+}
+
+function matches(event: RecordedEvent, filter: HistoryFilter): boolean {
+  const { metadata } = event;
+  if (metadata.cooperativeId !== filter.cooperativeId) return false;
+  if (filter.streams && !filter.streams.includes(event.stream)) return false;
+  const actor = metadata.actor as { id?: unknown } | null;
+  if (filter.actor && actor?.id !== filter.actor) return false;
+  const occurredAt = typeof metadata.occurredAt === 'string' ? metadata.occurredAt : '';
+  if (filter.from && occurredAt < filter.from) return false;
+  if (filter.to && occurredAt > filter.to) return false;
+  return true;
+}
+
+export async function* history(store: EventStore, registry: EventRegistry, filter: HistoryFilter): AsyncGenerator<HistoryEntry> {
+  const storeFilter = {
+    ...(filter.streams ? { streamPrefixes: filter.streams } : {}),
+    ...(filter.types ? { eventTypes: filter.types } : {}),
+  };
+  for await (const recorded of store.readAll({ after: filter.after, filter: storeFilter })) {
+    if (!matches(recorded, filter)) continue;
+    const event = registry.knows(recorded.type) ? registry.decode(recorded) : undefined;
+    yield {
+      position: recorded.position,
+      stream: recorded.stream,
+      revision: recorded.revision,
+      type: recorded.type,
+      occurredAt: event?.metadata.occurredAt ?? String(recorded.metadata.occurredAt ?? ''),
+      actor: event?.metadata.actor ?? { id: 'unknown', roles: [] },
+      correlationId: event?.metadata.correlationId ?? '',
+      causationId: event?.metadata.causationId ?? null,
+      data: redact((event?.data as JsonValue | undefined) ?? recorded.data),
+    };
+  }
+}
+
+export const HISTORY_CSV_HEADER = 'position,stream,revision,type,occurred_at,actor,actor_roles,correlation_id,causation_id,data\n';
+
+export function historyCsvLine(entry: HistoryEntry): string {
+  return `${csvLine([
+    String(entry.position),
+    entry.stream,
+    String(entry.revision),
+    entry.type,
+    entry.occurredAt,
+    entry.actor.id,
+    entry.actor.roles.join(' '),
+    entry.correlationId,
+    entry.causationId ?? '',
+    JSON.stringify(entry.data),
+  ])}\n`;
+}
