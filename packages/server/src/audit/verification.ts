@@ -2,7 +2,7 @@
 // first broken link, so a treasurer can say where the record was changed.
 import type { EventStore, RecordedEvent } from '@meent/event-store';
 import { checkEventHash, merkleRoot, type StreamHead } from '@meent/eventsourcing';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { AuditSealed, isSealStream } from './seal.js';
 
 export interface BrokenLink {
