@@ -145,9 +145,11 @@ export class GenerationRunner<Table extends string = string> {
       const batch: RecordedEvent[] = [first.value];
       pending = iterator.next();
       let ended = false;
-      // Take what the subscription already holds in memory; commit as soon as it would have to wait.
+      // Take what the subscription already holds in memory; commit as soon as it would have to wait for I/O or a
+      // timer, which is when this turn of the event loop ends.
+      const turnEnded = nextTurn();
       while (batch.length < MAX_BATCH) {
-        const next = await Promise.race([pending, nextTurn()]);
+        const next = await Promise.race([pending, turnEnded]);
         if (next === TURN) break;
         if (next.done) {
           ended = true;

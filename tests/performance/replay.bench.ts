@@ -1,0 +1,138 @@
+// Benchmark (not a test): a store of 1,000,000 events (members registered, their e-mail claimed, admitted,
+// suspended, reinstated) replayed from position 0 through every projection, beside a raw readAll (which JSON.parses
+// each event) of the same events in the same run; then the treasurer's CSV export of the same events, with its peak
+// memory. Target: replay ≥ 0.5 of raw readAll.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SqliteEventStore, type EventToAppend } from '@meent/event-store';
+import {
+  EventRegistry,
+  Projections,
+  SqliteKeyStore,
+  SqliteReadModelStore,
+  chainEvents,
+  encryptFor,
+} from '@meent/eventsourcing';
+import { cooperativeRulesSchema, createMembership } from '@meent/membership';
+import { v7 as uuidv7 } from 'uuid';
+import { HISTORY_CSV_HEADER, history, historyCsvLine } from '../../packages/server/src/audit/history.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const directory = mkdtempSync(join(tmpdir(), 'meent-bench-'));
+const format = (value: number) => Math.round(value).toLocaleString('en');
+
+const cooperativeId = uuidv7();
+let clock = Date.parse('2020-01-01T00:00:00.000Z');
+const event = (type: string, data: Record<string, unknown>): EventToAppend => {
+  const id = uuidv7();
+  clock += 1000;
+  return {
+    id,
+    type,
+    data: data as EventToAppend['data'],
+    metadata: {
+      eventId: id,
+      cooperativeId,
+      actor: { id: 'secretary', roles: ['member'] },
+      correlationId: id,
+      causationId: null,
+      occurredAt: new Date(clock).toISOString(),
+      schemaVersion: 1,
+    },
+  };
+};
+
+try {
+  const eventsPath = join(directory, 'events.db');
+  const store = new SqliteEventStore({ path: eventsPath });
+  const keys = new SqliteKeyStore({ path: eventsPath });
+  const append = (stream: string, events: EventToAppend[]) => store.append(stream, chainEvents(stream, 0, null, events), 'no_stream');
+
+  const filling = performance.now();
+  await append(`cooperative-${cooperativeId}`, [
+    event('CooperativeFounded', { cooperativeId, name: 'Benchmark', chamberOfCommerceNumber: null, rules: cooperativeRulesSchema.parse({}), foundedAt: new Date(clock).toISOString() }),
+  ]);
+  let written = 1;
+  for (let member = 0; written < EVENTS; member += 1) {
+    const memberId = uuidv7();
+    const claim = uuidv7();
+    await keys.createKey(memberId);
+    const at = () => new Date(clock).toISOString();
+    const personalData = await encryptFor(keys, memberId, { name: `Member ${member}`, email: `member${member}@example.nl`, address: null, phone: null });
+    await append(`emailclaim-${claim}`, [event('EmailClaimed', { memberId, claimedAt: at() })]);
+    await append(`member-${memberId}`, [
+      event('MemberRegistered', { memberId, cooperativeId, personalData, emailClaim: claim, channel: 'secretary', registeredAt: at() }),
+      event('MemberAdmitted', { memberId, admittedAt: at() }),
+      event('MemberSuspended', { memberId, reason: 'unpaid contribution', suspendedAt: at() }),
+      event('MemberReinstated', { memberId, reinstatedAt: at() }),
+    ]);
+    written += 5;
+  }
+  process.stdout.write(`${format(written)} events written in ${(performance.now() - filling) / 1000} s\n`);
+
+  const rawRead = async () => {
+    const started = performance.now();
+    let count = 0;
+    for await (const recorded of store.readAll()) if (recorded.position > 0) count += 1;
+    return { count, perSecond: (count * 1000) / (performance.now() - started) };
+  };
+  const raw1 = await rawRead();
+
+  const membership = createMembership({ keys });
+  const registry = new EventRegistry(membership.events);
+  const readModels = new SqliteReadModelStore({ path: join(directory, 'read-models.db') });
+  const head = await store.headPosition();
+  const replaying = performance.now();
+  const projections = await Projections.start({ store, readModels, registry, projections: membership.projections });
+  await projections.waitForPosition(projections.names(), head, 3_600_000);
+  const replaySeconds = (performance.now() - replaying) / 1000;
+  await projections.close();
+  await readModels.close();
+  const raw2 = await rawRead();
+  const rawPerSecond = Math.max(raw1.perSecond, raw2.perSecond);
+  const replayPerSecond = raw1.count / replaySeconds;
+  process.stdout.write(
+    `replay through ${membership.projections.length} projections (${membership.projections.map((projection) => projection.name).join(', ')}): ${format(replayPerSecond)} events/s (${replaySeconds.toFixed(1)} s)\n` +
+      `raw readAll with JSON.parse:               ${format(rawPerSecond)} events/s\n` +
+      `ratio ${(replayPerSecond / rawPerSecond).toFixed(2)} (target ≥ 0.5) ${replayPerSecond / rawPerSecond >= 0.5 ? 'met' : 'MISSED'}\n`,
+  );
+
+  const baselineRss = process.memoryUsage().rss;
+  let peakRss = baselineRss;
+  let peakHeap = process.memoryUsage().heapUsed;
+  let bytes = 0;
+  let lines = 0;
+  const exporting = performance.now();
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  }, 50);
+  const csv = async function* () {
+    yield HISTORY_CSV_HEADER;
+    for await (const entry of history(store, registry, { cooperativeId, after: 0 })) yield historyCsvLine(entry);
+  };
+  await pipeline(
+    Readable.from(csv()),
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        bytes += chunk.length;
+        lines += 1;
+        done();
+      },
+    }),
+  );
+  clearInterval(sampler);
+  const mib = (value: number) => (value / 2 ** 20).toFixed(0);
+  process.stdout.write(
+    `CSV export of ${format(lines - 1)} events: ${mib(bytes)} MiB in ${((performance.now() - exporting) / 1000).toFixed(1)} s; ` +
+      `peak RSS ${mib(peakRss)} MiB (${mib(peakRss - baselineRss)} MiB above the start), peak heap ${mib(peakHeap)} MiB\n`,
+  );
+  await keys.close();
+  await store.close();
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}
