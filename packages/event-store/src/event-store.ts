@@ -112,11 +112,3 @@ export function satisfiesExpectation(expected: ExpectedRevision, actual: number 
       return actual === expected;
   }
 }
-
-export function matchesFilter(event: Pick<RecordedEvent, 'stream' | 'type'>, filter: EventFilter | undefined): boolean {
-  if (!filter) return true;
-  const { streamPrefixes, eventTypes } = filter;
-  if (streamPrefixes && !streamPrefixes.some((prefix) => event.stream.startsWith(prefix))) return false;
-  if (eventTypes && !eventTypes.includes(event.type)) return false;
-  return true;
-}

@@ -1,5 +1,5 @@
 export * from './event-store.js';
-export { catchUpSubscription, abortableDelay, type CatchUpSource, type CatchUpOptions } from './catch-up-subscription.js';
+export { catchUpSubscription, type CatchUpSource, type CatchUpOptions } from './catch-up-subscription.js';
 export {
   SqliteEventStore,
   SQLITE_EVENTS_SCHEMA,

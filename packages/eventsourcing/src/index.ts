@@ -5,7 +5,6 @@ export * from './read-model-store.js';
 export * from './sqlite-read-model-store.js';
 export * from './projection.js';
 export {
-  GenerationRunner,
   type ProjectionFailure,
   type RunnerStatus,
   type RunnerProgress,
