@@ -1,11 +1,18 @@
 // Runs every test file with tap and closes with one line CI reads: `N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ensurePostgres } from './postgres.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const postgres = ensurePostgres();
+if (postgres.reason) process.stderr.write(`PostgreSQL tests will be skipped: ${postgres.reason}\n`);
 const child = spawn(`${root}node_modules/.bin/tap`, ['--reporter=tap', ...process.argv.slice(2)], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
+  env: {
+    ...process.env,
+    ...(postgres.url ? { MEENT_TEST_POSTGRES_URL: postgres.url } : { MEENT_TEST_POSTGRES_UNAVAILABLE: postgres.reason }),
+  },
 });
 
 let summary;

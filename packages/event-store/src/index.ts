@@ -7,3 +7,4 @@ export {
   type SqliteDurability,
   type SqliteEventStoreOptions,
 } from './sqlite/sqlite-event-store.js';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';

@@ -1,0 +1,367 @@
+import pg from 'pg';
+import { catchUpSubscription } from '../catch-up-subscription.js';
+import {
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  WrongExpectedVersionError,
+  satisfiesExpectation,
+  type AppendResult,
+  type EventFilter,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type JsonObject,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.js';
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** Schema holding the events table; created if missing. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+  /** Fallback poll for live subscriptions should a notification be missed. */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: string;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: JsonObject;
+  metadata: JsonObject;
+}
+
+const PAGE_SIZE = 1000;
+const CHANNEL = 'meent_events';
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Positions come from a sequence, so a transaction that took a lower position could commit after one with a higher
+ * position, and a reader going by position would skip the late one. Two guards: appends take a transaction-scoped
+ * advisory lock, so this adapter's writers commit in position order; and readers see only events whose transaction
+ * is older than every transaction still running, which also holds back a late commit by any other writer.
+ * (Transaction ids alone are not enough: a transaction may get its id after a later one took its position.)
+ */
+const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+function unavailable(error: unknown): unknown {
+  if (error instanceof Error && 'code' in error && CONNECTION_ERRORS.has(String(error.code))) {
+    return new EventStoreUnavailableError(`PostgreSQL is unreachable: ${error.message}`, { cause: error });
+  }
+  return error;
+}
+
+export class PostgresEventStore implements EventStore {
+  private readonly pool: pg.Pool;
+  private readonly connectionString: string;
+  private readonly schema: string;
+  private readonly pollIntervalMs: number;
+  private readonly ready: Promise<void>;
+  private listener: pg.Client | undefined;
+  private readonly appendWaiters = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.schema = options.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.schema)) throw new Error(`schema name ${this.schema} is not a plain identifier`);
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.connectionString = options.connectionString;
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    // An idle client's error (the server restarting) must not crash the process; the next query reports it.
+    this.pool.on('error', () => undefined);
+    this.ready = this.migrate();
+  }
+
+  private table(name: string): string {
+    return `"${this.schema}".${name}`;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      // One migration at a time, however many processes start together.
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [`meent-events-${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS ${this.table('events')} (
+          position BIGSERIAL PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          stream TEXT NOT NULL,
+          revision INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          data JSONB NOT NULL,
+          metadata JSONB NOT NULL,
+          transaction_id XID8 NOT NULL DEFAULT pg_current_xact_id(),
+          CONSTRAINT events_stream_revision UNIQUE (stream, revision)
+        )`);
+      await client.query(`CREATE INDEX IF NOT EXISTS events_type ON ${this.table('events')} (type, position)`);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`meent-events-${this.schema}`]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    await this.ready;
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw unavailable(error);
+    });
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meent-append-${this.schema}`]);
+      const current = await this.streamRevision(client, stream);
+      const actual = current ?? 'no_stream';
+      if (!satisfiesExpectation(expectedRevision, actual)) {
+        throw new WrongExpectedVersionError(stream, expectedRevision, actual);
+      }
+      let result: AppendResult = { nextExpectedRevision: current ?? -1, position: 0 };
+      if (events.length > 0) {
+        const first = (current ?? -1) + 1;
+        const values: unknown[] = [];
+        const rows = events.map((event, index) => {
+          const offset = index * 6;
+          values.push(event.id, stream, first + index, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+          return `($${offset + 1}, $${offset + 2}, $${offset + 3}, $${offset + 4}, $${offset + 5}::jsonb, $${offset + 6}::jsonb)`;
+        });
+        const inserted = await client.query<{ position: string }>(
+          `INSERT INTO ${this.table('events')} (id, stream, revision, type, data, metadata) VALUES ${rows.join(', ')} RETURNING position`,
+          values,
+        );
+        result = {
+          nextExpectedRevision: first + events.length - 1,
+          position: Number(inserted.rows[inserted.rows.length - 1]?.position ?? 0),
+        };
+        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, this.schema]);
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const conflict = await this.explainConflict(stream, events, expectedRevision, error);
+      if (conflict && 'position' in conflict) return conflict;
+      throw conflict ?? unavailable(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * After a failed append: the same events already appended (an idempotent retry) answer as the first append did;
+   * a concurrent writer that won the revision is a wrong expected version.
+   */
+  private async explainConflict(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+    error: unknown,
+  ): Promise<AppendResult | Error | undefined> {
+    const violation = error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION ? error : undefined;
+    if (!(error instanceof WrongExpectedVersionError) && !violation) return undefined;
+    const earlier = await this.findEarlierAppend(stream, events, expected);
+    if (earlier) return earlier;
+    if (error instanceof WrongExpectedVersionError) return error;
+    if (violation?.constraint === 'events_stream_revision') {
+      const current = await this.streamRevision(this.pool, stream);
+      return new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
+    }
+    return new DuplicateEventIdError(stream, events.find(() => true)?.id ?? '');
+  }
+
+  private async findEarlierAppend(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult | undefined> {
+    if (events.length === 0) return undefined;
+    const { rows } = await this.pool.query<{ id: string; stream: string; revision: number; position: string }>(
+      `SELECT id, stream, revision, position FROM ${this.table('events')} WHERE id = ANY($1)`,
+      [events.map((event) => event.id)],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const found = events.map((event) => byId.get(event.id));
+    const first = found[0];
+    if (!first || first.stream !== stream) return undefined;
+    const consecutive = found.every((row, index) => row?.stream === stream && row.revision === first.revision + index);
+    if (!consecutive) return undefined;
+    if (typeof expected === 'number' && first.revision !== expected + 1) return undefined;
+    if (expected === 'no_stream' && first.revision !== 0) return undefined;
+    const last = found[found.length - 1];
+    return last ? { nextExpectedRevision: last.revision, position: Number(last.position) } : undefined;
+  }
+
+  private async streamRevision(client: pg.Pool | pg.PoolClient, stream: string): Promise<number | undefined> {
+    const { rows } = await client.query<{ revision: number | null }>(
+      `SELECT max(revision) AS revision FROM ${this.table('events')} WHERE stream = $1`,
+      [stream],
+    );
+    return rows[0]?.revision ?? undefined;
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+    await this.ready;
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    let from = options.fromRevision ?? (backwards ? 2 ** 31 - 1 : 0);
+    while (remaining > 0) {
+      const { rows } = await this.query<EventRow>(
+        `SELECT position, id, stream, revision, type, data, metadata FROM ${this.table('events')}
+         WHERE stream = $1 AND revision ${backwards ? '<=' : '>='} $2 ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+        [stream, from, Math.min(PAGE_SIZE, remaining)],
+      );
+      for (const row of rows) yield toRecordedEvent(row);
+      remaining -= rows.length;
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < PAGE_SIZE) return;
+      from = backwards ? last.revision - 1 : last.revision + 1;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    let after = options.after ?? 0;
+    let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    while (remaining > 0) {
+      const page = await this.readPage(after, Math.min(PAGE_SIZE, remaining), options.filter);
+      for (const event of page) yield event;
+      remaining -= page.length;
+      const last = page[page.length - 1];
+      if (!last || page.length < PAGE_SIZE) return;
+      after = last.position;
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const subscription = catchUpSubscription(
+      {
+        readPage: (after, limit, filter) => this.readPage(after, limit, filter),
+        waitForAppends: (after, signal) => this.waitForAppends(after, signal),
+      },
+      { ...options, pageSize: PAGE_SIZE },
+    );
+    this.subscriptions.add(subscription);
+    return {
+      [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  async headPosition(): Promise<number> {
+    await this.ready;
+    const { rows } = await this.query<{ position: string | null }>(
+      `SELECT max(position) AS position FROM ${this.table('events')} WHERE ${VISIBLE}`,
+    );
+    return Number(rows[0]?.position ?? 0);
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.ready.catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  private async query<Row extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
+    try {
+      return await this.pool.query<Row>(sql, values);
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  private async readPage(after: number, limit: number, filter: EventFilter | undefined): Promise<RecordedEvent[]> {
+    await this.ready;
+    const conditions = ['position > $1', VISIBLE];
+    const values: unknown[] = [after];
+    if (filter?.streamPrefixes) {
+      values.push(filter.streamPrefixes);
+      conditions.push(`EXISTS (SELECT 1 FROM unnest($${values.length}::text[]) AS prefix WHERE starts_with(stream, prefix))`);
+    }
+    if (filter?.eventTypes) {
+      values.push(filter.eventTypes);
+      conditions.push(`type = ANY($${values.length}::text[])`);
+    }
+    values.push(limit);
+    const { rows } = await this.query<EventRow>(
+      `SELECT position, id, stream, revision, type, data, metadata FROM ${this.table('events')}
+       WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT $${values.length}`,
+      values,
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  /** LISTEN/NOTIFY wakes subscribers on any process's append; a slow poll covers a notification lost in a reconnect. */
+  private async waitForAppends(after: number, signal: AbortSignal): Promise<void> {
+    await this.listen();
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const finish = () => {
+        clearTimeout(timer);
+        this.appendWaiters.delete(finish);
+        signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, this.pollIntervalMs);
+      this.appendWaiters.add(finish);
+      signal.addEventListener('abort', finish, { once: true });
+      // A notification may have come between the last read and now.
+      void this.headPosition().then(
+        (head) => {
+          if (head > after) finish();
+        },
+        () => undefined,
+      );
+    });
+  }
+
+  private async listen(): Promise<void> {
+    if (this.listener || this.closed) return;
+    const client = new pg.Client({ connectionString: this.connectionString });
+    this.listener = client;
+    client.on('notification', (message) => {
+      if (message.payload !== this.schema) return;
+      for (const wake of [...this.appendWaiters]) wake();
+    });
+    client.on('error', () => {
+      // The next wait opens a new listener; until then the poll keeps subscribers moving.
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      this.listener = undefined;
+      await client.end().catch(() => undefined);
+      throw unavailable(error);
+    }
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    revision: row.revision,
+    position: Number(row.position),
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+  };
+}
