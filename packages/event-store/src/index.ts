@@ -7,4 +7,4 @@ export {
   type SqliteDurability,
   type SqliteEventStoreOptions,
 } from './sqlite/sqlite-event-store.js';
-export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
+export { PostgresEventStore, migrate as migratePostgres, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';

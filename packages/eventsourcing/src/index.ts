@@ -13,3 +13,4 @@ export * from './projections.js';
 export * from './service-runtime.js';
 export * from './personal-data.js';
 export * from './tamper-evidence.js';
+export * from './postgres-read-model-store.js';

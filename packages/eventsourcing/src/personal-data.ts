@@ -1,8 +1,9 @@
 // Crypto-shredding: personal data enters events only encrypted under a key per data subject, kept outside the
 // event log. Destroying the key erases the person while every event stays.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { openSqliteDatabase, type SqliteDurability } from '@meent/event-store';
+import { migratePostgres, openSqliteDatabase, type SqliteDurability } from '@meent/event-store';
 import type Database from 'better-sqlite3';
+import pg from 'pg';
 import { z } from 'zod';
 
 export const encryptedDataSchema = z.object({
@@ -25,6 +26,7 @@ export interface KeyStore {
   destroyedAt(subject: string): Promise<string | undefined>;
   /** A deployment-wide key for blind indexes: finding "this e-mail again" without storing the e-mail. */
   indexKey(): Promise<Buffer>;
+  close(): Promise<void>;
 }
 
 export class KeyDestroyedError extends Error {
@@ -127,5 +129,75 @@ export class SqliteKeyStore implements KeyStore {
 
   async close(): Promise<void> {
     this.db.close();
+  }
+}
+
+/** Keys in the event store's PostgreSQL schema: backed up with the events, never touched by a projection replay. */
+export class PostgresKeyStore implements KeyStore {
+  private readonly pool: pg.Pool;
+  private readonly table: string;
+  private readonly ready: Promise<void>;
+
+  constructor(options: { connectionString: string; schema?: string }) {
+    const schema = options.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`schema name ${schema} is not a plain identifier`);
+    this.table = `"${schema}".personal_data_keys`;
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: 4 });
+    this.pool.on('error', () => undefined);
+    this.ready = this.migrate(schema);
+  }
+
+  private async migrate(schema: string): Promise<void> {
+    await migratePostgres(this.pool, async (client) => {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+        subject TEXT PRIMARY KEY,
+        key BYTEA,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        destroyed_at TIMESTAMPTZ
+      )`);
+    });
+  }
+
+  async createKey(subject: string): Promise<void> {
+    await this.ready;
+    await this.pool.query(`INSERT INTO ${this.table} (subject, key) VALUES ($1, $2) ON CONFLICT (subject) DO NOTHING`, [
+      subject,
+      randomBytes(32),
+    ]);
+  }
+
+  async key(subject: string): Promise<Buffer | undefined> {
+    await this.ready;
+    const { rows } = await this.pool.query<{ key: Buffer | null }>(`SELECT key FROM ${this.table} WHERE subject = $1`, [subject]);
+    return rows[0]?.key ?? undefined;
+  }
+
+  async destroyKey(subject: string): Promise<void> {
+    await this.ready;
+    await this.pool.query(`UPDATE ${this.table} SET key = NULL, destroyed_at = now() WHERE subject = $1 AND key IS NOT NULL`, [
+      subject,
+    ]);
+  }
+
+  async destroyedAt(subject: string): Promise<string | undefined> {
+    await this.ready;
+    const { rows } = await this.pool.query<{ destroyed_at: Date | null }>(
+      `SELECT destroyed_at FROM ${this.table} WHERE subject = $1`,
+      [subject],
+    );
+    return rows[0]?.destroyed_at?.toISOString() ?? undefined;
+  }
+
+  async indexKey(): Promise<Buffer> {
+    await this.createKey(INDEX_KEY_SUBJECT);
+    const key = await this.key(INDEX_KEY_SUBJECT);
+    if (!key) throw new Error('the blind-index key is missing');
+    return key;
+  }
+
+  async close(): Promise<void> {
+    await this.ready.catch(() => undefined);
+    await this.pool.end();
   }
 }

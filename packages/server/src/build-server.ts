@@ -1,14 +1,17 @@
 import { join } from 'node:path';
-import { SqliteEventStore } from '@meent/event-store';
+import { PostgresEventStore, SqliteEventStore, type EventStore } from '@meent/event-store';
 import {
   CommandHandler,
   EventRegistry,
   Projections,
+  PostgresKeyStore,
+  PostgresReadModelStore,
   SqliteKeyStore,
   SqliteReadModelStore,
   type EventDefinition,
   type KeyStore,
   type Projection,
+  type ReadModelStore,
   type ServiceRuntime,
 } from '@meent/eventsourcing';
 import { createHttpApp, type HttpApp, type HttpAppOptions } from '@meent/http';
@@ -46,9 +49,33 @@ export interface BuildServerOptions {
   readonly services?: (dependencies: ServiceDependencies) => readonly Service[];
 }
 
-export function openEventStore(config: MeentConfig): SqliteEventStore {
+export function openEventStore(config: MeentConfig): EventStore {
+  if (config.eventStore === 'postgres') {
+    return new PostgresEventStore({ connectionString: postgresUrl(config), schema: config.postgresSchema });
+  }
   ensureDataDir(config.dataDir);
   return new SqliteEventStore({ path: join(config.dataDir, 'events.db'), durability: config.sqliteDurability });
+}
+
+/** Keys live beside the events (backed up with them), never with the read models a replay rebuilds. */
+function openKeyStore(config: MeentConfig): KeyStore {
+  if (config.eventStore === 'postgres') {
+    return new PostgresKeyStore({ connectionString: postgresUrl(config), schema: config.postgresSchema });
+  }
+  return new SqliteKeyStore({ path: join(config.dataDir, 'events.db'), durability: config.sqliteDurability });
+}
+
+function openReadModelStore(config: MeentConfig): ReadModelStore {
+  if (config.readStore === 'postgres') {
+    return new PostgresReadModelStore({ connectionString: postgresUrl(config), schema: `${config.postgresSchema}_read_models` });
+  }
+  ensureDataDir(config.dataDir);
+  return new SqliteReadModelStore({ path: join(config.dataDir, 'read-models.db'), durability: config.sqliteDurability });
+}
+
+function postgresUrl(config: MeentConfig): string {
+  if (!config.postgresUrl) throw new Error('MEENT_POSTGRES_URL is required for a PostgreSQL store');
+  return config.postgresUrl;
 }
 
 /** One app from the chosen services and stores; closing the app closes projections and stores. */
@@ -56,12 +83,8 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   const { config } = options;
   const clock = options.clock ?? (() => new Date());
   const store = openEventStore(config);
-  const readModels = new SqliteReadModelStore({
-    path: join(config.dataDir, 'read-models.db'),
-    durability: config.sqliteDurability,
-  });
-  // Keys live beside the events (backed up with them), never with the read models a replay rebuilds.
-  const keys = new SqliteKeyStore({ path: join(config.dataDir, 'events.db'), durability: config.sqliteDurability });
+  const readModels = openReadModelStore(config);
+  const keys = openKeyStore(config);
   const services = (options.services ?? defaultServices)({ keys });
   let projections: Projections | undefined;
   const closeAll = async () => {

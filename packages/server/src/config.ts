@@ -9,8 +9,10 @@ export const configSchema = z.object({
   MEENT_PORT: port.default(3000),
   MEENT_DATA_DIR: z.string().min(1).default('./data'),
   MEENT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MEENT_EVENT_STORE: z.enum(['sqlite']).default('sqlite'),
-  MEENT_READ_STORE: z.enum(['sqlite']).default('sqlite'),
+  MEENT_EVENT_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  MEENT_READ_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  MEENT_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional(),
+  MEENT_POSTGRES_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case identifier').default('meent'),
   MEENT_SQLITE_DURABILITY: z.enum(['normal', 'full']).default('normal'),
   MEENT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MEENT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
@@ -22,8 +24,12 @@ export interface MeentConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly logLevel: z.infer<typeof configSchema>['MEENT_LOG_LEVEL'];
-  readonly eventStore: 'sqlite';
-  readonly readStore: 'sqlite';
+  readonly eventStore: 'sqlite' | 'postgres';
+  readonly readStore: 'sqlite' | 'postgres';
+  /** Connection string for whichever store is PostgreSQL. */
+  readonly postgresUrl: string | undefined;
+  /** Events and keys live in this schema, read models in `{schema}_read_models`. */
+  readonly postgresSchema: string;
   readonly sqliteDurability: 'normal' | 'full';
   /** When unset, a secret generated once into the data directory signs tokens. */
   readonly jwtSecret: string | undefined;
@@ -42,6 +48,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const env = parsed.data;
+  const needsPostgres = env.MEENT_EVENT_STORE === 'postgres' || env.MEENT_READ_STORE === 'postgres';
+  if (needsPostgres && !env.MEENT_POSTGRES_URL) {
+    throw new ConfigError('invalid configuration:\n  MEENT_POSTGRES_URL: required when a store is postgres');
+  }
   return {
     host: env.MEENT_HOST,
     port: env.MEENT_PORT,
@@ -49,6 +59,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     logLevel: env.MEENT_LOG_LEVEL,
     eventStore: env.MEENT_EVENT_STORE,
     readStore: env.MEENT_READ_STORE,
+    postgresUrl: env.MEENT_POSTGRES_URL,
+    postgresSchema: env.MEENT_POSTGRES_SCHEMA,
     sqliteDurability: env.MEENT_SQLITE_DURABILITY,
     jwtSecret: env.MEENT_JWT_SECRET,
     bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,

@@ -59,6 +59,25 @@ function unavailable(error: unknown): unknown {
   return error;
 }
 
+/**
+ * Runs schema changes in a transaction holding one advisory lock: `CREATE … IF NOT EXISTS` is not safe against a
+ * concurrent twin, and several stores (and processes) start together.
+ */
+export async function migrate(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('meent-migration'))");
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export class PostgresEventStore implements EventStore {
   private readonly pool: pg.Pool;
   private readonly connectionString: string;
@@ -86,10 +105,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      // One migration at a time, however many processes start together.
-      await client.query('SELECT pg_advisory_lock(hashtext($1))', [`meent-events-${this.schema}`]);
+    await migrate(this.pool, async (client) => {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
       await client.query(`
         CREATE TABLE IF NOT EXISTS ${this.table('events')} (
@@ -104,10 +120,7 @@ export class PostgresEventStore implements EventStore {
           CONSTRAINT events_stream_revision UNIQUE (stream, revision)
         )`);
       await client.query(`CREATE INDEX IF NOT EXISTS events_type ON ${this.table('events')} (type, position)`);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`meent-events-${this.schema}`]).catch(() => undefined);
-      client.release();
-    }
+    });
   }
 
   async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
