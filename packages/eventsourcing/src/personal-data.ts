@@ -72,6 +72,14 @@ export function blindIndex(indexKey: Buffer, value: string): Buffer {
 
 const INDEX_KEY_SUBJECT = 'meent:blind-index';
 
+/** The blind-index key is kept like a subject's key, under a name no member id can take. */
+async function indexKeyOf(keys: KeyStore): Promise<Buffer> {
+  await keys.createKey(INDEX_KEY_SUBJECT);
+  const key = await keys.key(INDEX_KEY_SUBJECT);
+  if (!key) throw new Error('the blind-index key is missing');
+  return key;
+}
+
 /**
  * Keys in their own table of the event store's database file: backed up with the events, never touched by a
  * projection replay (read models live elsewhere). `secure_delete` overwrites a destroyed key's bytes on disk.
@@ -120,11 +128,8 @@ export class SqliteKeyStore implements KeyStore {
     return this.statements.key.get(subject)?.destroyed_at ?? undefined;
   }
 
-  async indexKey(): Promise<Buffer> {
-    await this.createKey(INDEX_KEY_SUBJECT);
-    const key = await this.key(INDEX_KEY_SUBJECT);
-    if (!key) throw new Error('the blind-index key is missing');
-    return key;
+  indexKey(): Promise<Buffer> {
+    return indexKeyOf(this);
   }
 
   async close(): Promise<void> {
@@ -189,11 +194,8 @@ export class PostgresKeyStore implements KeyStore {
     return rows[0]?.destroyed_at?.toISOString() ?? undefined;
   }
 
-  async indexKey(): Promise<Buffer> {
-    await this.createKey(INDEX_KEY_SUBJECT);
-    const key = await this.key(INDEX_KEY_SUBJECT);
-    if (!key) throw new Error('the blind-index key is missing');
-    return key;
+  indexKey(): Promise<Buffer> {
+    return indexKeyOf(this);
   }
 
   async close(): Promise<void> {

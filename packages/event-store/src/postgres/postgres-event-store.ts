@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { catchUpSubscription } from '../catch-up-subscription.js';
+import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
@@ -194,21 +195,12 @@ export class PostgresEventStore implements EventStore {
     events: readonly EventToAppend[],
     expected: ExpectedRevision,
   ): Promise<AppendResult | undefined> {
-    if (events.length === 0) return undefined;
     const { rows } = await this.pool.query<{ id: string; stream: string; revision: number; position: string }>(
       `SELECT id, stream, revision, position FROM ${this.table('events')} WHERE id = ANY($1)`,
       [events.map((event) => event.id)],
     );
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const found = events.map((event) => byId.get(event.id));
-    const first = found[0];
-    if (!first || first.stream !== stream) return undefined;
-    const consecutive = found.every((row, index) => row?.stream === stream && row.revision === first.revision + index);
-    if (!consecutive) return undefined;
-    if (typeof expected === 'number' && first.revision !== expected + 1) return undefined;
-    if (expected === 'no_stream' && first.revision !== 0) return undefined;
-    const last = found[found.length - 1];
-    return last ? { nextExpectedRevision: last.revision, position: Number(last.position) } : undefined;
+    const places = new Map(rows.map((row) => [row.id, { ...row, position: Number(row.position) }]));
+    return earlierAppend(stream, events, expected, (id) => places.get(id));
   }
 
   private async streamRevision(client: pg.Pool | pg.PoolClient, stream: string): Promise<number | undefined> {
@@ -219,36 +211,24 @@ export class PostgresEventStore implements EventStore {
     return rows[0]?.revision ?? undefined;
   }
 
-  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
-    await this.ready;
-    const backwards = options.direction === 'backwards';
-    let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    let from = options.fromRevision ?? (backwards ? 2 ** 31 - 1 : 0);
-    while (remaining > 0) {
-      const { rows } = await this.query<EventRow>(
-        `SELECT position, id, stream, revision, type, data, metadata FROM ${this.table('events')}
-         WHERE stream = $1 AND revision ${backwards ? '<=' : '>='} $2 ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
-        [stream, from, Math.min(PAGE_SIZE, remaining)],
-      );
-      for (const row of rows) yield toRecordedEvent(row);
-      remaining -= rows.length;
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < PAGE_SIZE) return;
-      from = backwards ? last.revision - 1 : last.revision + 1;
-    }
+  readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+    return readStreamInPages(
+      async (from, backwards, limit) => {
+        await this.ready;
+        const { rows } = await this.query<EventRow>(
+          `SELECT position, id, stream, revision, type, data, metadata FROM ${this.table('events')}
+           WHERE stream = $1 AND revision ${backwards ? '<=' : '>='} $2 ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+          [stream, from, limit],
+        );
+        return rows.map(toRecordedEvent);
+      },
+      PAGE_SIZE,
+      options,
+    );
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
-    let after = options.after ?? 0;
-    let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    while (remaining > 0) {
-      const page = await this.readPage(after, Math.min(PAGE_SIZE, remaining), options.filter);
-      for (const event of page) yield event;
-      remaining -= page.length;
-      const last = page[page.length - 1];
-      if (!last || page.length < PAGE_SIZE) return;
-      after = last.position;
-    }
+  readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    return readAllInPages((after, limit, filter) => this.readPage(after, limit, filter), PAGE_SIZE, options);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { catchUpSubscription } from '../catch-up-subscription.js';
+import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
 import {
   DuplicateEventIdError,
   WrongExpectedVersionError,
@@ -138,52 +139,25 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: revision, position };
   }
 
-  /**
-   * Idempotent re-append: the same ids already stand, in order, in this stream where the expectation says they
-   * should. Returns what the first append returned.
-   */
   private findEarlierAppend(
     stream: string,
     events: readonly EventToAppend[],
     expected: ExpectedRevision,
   ): AppendResult | undefined {
-    const found = events.map((event) => this.statements.byId.get(event.id));
-    const first = found[0];
-    if (!first || first.stream !== stream) return undefined;
-    const consecutive = found.every((row, index) => row?.stream === stream && row.revision === first.revision + index);
-    if (!consecutive) return undefined;
-    if (typeof expected === 'number' && first.revision !== expected + 1) return undefined;
-    if (expected === 'no_stream' && first.revision !== 0) return undefined;
-    const last = found[found.length - 1];
-    return last ? { nextExpectedRevision: last.revision, position: last.position } : undefined;
+    return earlierAppend(stream, events, expected, (id) => this.statements.byId.get(id));
   }
 
-  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
-    const backwards = options.direction === 'backwards';
-    let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    let from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
-    while (remaining > 0) {
-      const statement = backwards ? this.statements.streamBackwards : this.statements.streamForwards;
-      const rows = statement.all(stream, from, Math.min(PAGE_SIZE, remaining));
-      for (const row of rows) yield toRecordedEvent(row);
-      remaining -= rows.length;
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < PAGE_SIZE) return;
-      from = backwards ? last[3] - 1 : last[3] + 1;
-    }
+  readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+    return readStreamInPages(
+      async (from, backwards, limit) =>
+        (backwards ? this.statements.streamBackwards : this.statements.streamForwards).all(stream, from, limit).map(toRecordedEvent),
+      PAGE_SIZE,
+      options,
+    );
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
-    let after = options.after ?? 0;
-    let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    while (remaining > 0) {
-      const page = this.readPage(after, Math.min(PAGE_SIZE, remaining), options.filter);
-      for (const event of page) yield event;
-      remaining -= page.length;
-      const last = page[page.length - 1];
-      if (!last || page.length < PAGE_SIZE) return;
-      after = last.position;
-    }
+  readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    return readAllInPages(async (after, limit, filter) => this.readPage(after, limit, filter), PAGE_SIZE, options);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
