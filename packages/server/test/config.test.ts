@@ -1,0 +1,33 @@
+import t from 'tap';
+import { ConfigError, loadConfig } from '@meent/server';
+
+t.test('with no environment at all: the embedded store under ./data on 127.0.0.1:3000', async (t) => {
+  t.match(loadConfig({}), {
+    host: '127.0.0.1',
+    port: 3000,
+    dataDir: /\/data$/,
+    eventStore: 'sqlite',
+    readStore: 'sqlite',
+    sqliteDurability: 'normal',
+    jwtSecret: undefined,
+    readWaitMs: 5000,
+  });
+});
+
+t.test('refuses, naming the variable', async (t) => {
+  t.throws(() => loadConfig({ MEENT_PORT: '99999' }), { name: 'ConfigError', message: /MEENT_PORT/ });
+  t.throws(() => loadConfig({ MEENT_JWT_SECRET: 'short' }), { message: /MEENT_JWT_SECRET: must be at least 32 characters/ });
+  t.throws(() => loadConfig({ MEENT_SQLITE_DURABILITY: 'sometimes' }), /MEENT_SQLITE_DURABILITY/);
+  t.throws(() => loadConfig({ MEENT_EVENT_STORE: 'postgres' }), /MEENT_POSTGRES_URL: required/);
+  t.throws(() => loadConfig({ MEENT_READ_STORE: 'postgres', MEENT_POSTGRES_URL: 'mysql://x' }), /MEENT_POSTGRES_URL/);
+  t.ok(new ConfigError('x') instanceof Error);
+});
+
+t.test('PostgreSQL, when asked for', async (t) => {
+  t.match(loadConfig({ MEENT_EVENT_STORE: 'postgres', MEENT_POSTGRES_URL: 'postgres://u:p@h:5432/d' }), {
+    eventStore: 'postgres',
+    readStore: 'sqlite',
+    postgresUrl: 'postgres://u:p@h:5432/d',
+    postgresSchema: 'meent',
+  });
+});
