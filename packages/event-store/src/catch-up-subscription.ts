@@ -27,7 +27,12 @@ export interface CatchUpOptions {
  * Catch-up then live delivery for adapters whose store can be read by position. Delivery resumes from the last
  * delivered position after the store was unreachable, so a restart never causes a gap or a duplicate.
  */
-export function catchUpSubscription(source: CatchUpSource, options: CatchUpOptions = {}): Subscription {
+export function catchUpSubscription(
+  source: CatchUpSource,
+  options: CatchUpOptions = {},
+  /** The store's open subscriptions: this one stays in it until closed, so closing the store can close it. */
+  open?: Set<Subscription>,
+): Subscription {
   const closing = new AbortController();
   const pageSize = options.pageSize ?? 500;
   const reconnectDelayMs = options.reconnectDelayMs ?? 500;
@@ -60,13 +65,16 @@ export function catchUpSubscription(source: CatchUpSource, options: CatchUpOptio
   }
 
   const iterator = deliver();
-  return {
+  const subscription: Subscription = {
     [Symbol.asyncIterator]: () => iterator,
     async close() {
+      open?.delete(subscription);
       closing.abort();
       await iterator.return(undefined);
     },
   };
+  open?.add(subscription);
+  return subscription;
 }
 
 export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {

@@ -12,7 +12,7 @@ import {
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ANY_OFFICE, callerIn, holdsOffice, personalDataView, requireOffice, type Caller } from './application/access.js';
+import { ANY_OFFICE, callerIn, holdsOffice, personalDataView, requireOffice } from './application/access.js';
 import { MembershipCommands } from './application/membership-commands.js';
 import { cooperativeDecider, cooperativeStream, officesOf } from './domain/cooperative.decider.js';
 import { memberStream } from './domain/member.decider.js';
@@ -164,12 +164,13 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
     );
 
-    const transition = (
+    /** A state change on one member; the body, when there is one, arrives already validated by its schema. */
+    const transition = <Body>(
       path: string,
       summary: string,
       offices: Parameters<typeof requireOffice>[1][],
-      body: z.ZodType<unknown> | undefined,
-      command: (request: FastifyRequest, caller: Caller, now: Date) => Parameters<MembershipCommands['decide']>[1],
+      body: z.ZodType<Body> | undefined,
+      command: (body: Body, now: Date) => Parameters<MembershipCommands['decide']>[1],
     ) =>
       app.post(
         `/cooperatives/:cooperativeId/members/:memberId/${path}`,
@@ -186,7 +187,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         async (request) => {
           const { cooperativeId, memberId } = request.params;
           const caller = await callerIn(runtime, request, cooperativeId);
-          const built = command(request, caller, runtime.clock());
+          const built = command(request.body as Body, runtime.clock());
           const ownResignation =
             built.type === 'TerminateMembership' && built.kind === 'resigned' && caller.subject === memberId;
           if (!ownResignation) requireOffice(caller, ...offices);
@@ -196,21 +197,21 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         },
       );
 
-    transition('admission', 'Admit an applicant (secretary)', ['secretary'], undefined, (_request, _caller, now) => ({
+    transition('admission', 'Admit an applicant (secretary)', ['secretary'], undefined, (_body, now) => ({
       type: 'AdmitMember',
       now,
     }));
-    transition('rejection', 'Reject an application, with the reason (secretary)', ['secretary'], reasonBody, (request, _caller, now) => ({
+    transition('rejection', 'Reject an application, with the reason (secretary)', ['secretary'], reasonBody, ({ reason }, now) => ({
       type: 'RejectApplication',
-      reason: reasonBody.parse(request.body).reason,
+      reason,
       now,
     }));
-    transition('suspension', 'Suspend a member, with the reason (secretary or chair)', ['secretary', 'chair'], reasonBody, (request, _caller, now) => ({
+    transition('suspension', 'Suspend a member, with the reason (secretary or chair)', ['secretary', 'chair'], reasonBody, ({ reason }, now) => ({
       type: 'SuspendMember',
-      reason: reasonBody.parse(request.body).reason,
+      reason,
       now,
     }));
-    transition('reinstatement', 'Reinstate a suspended member (secretary or chair)', ['secretary', 'chair'], undefined, (_request, _caller, now) => ({
+    transition('reinstatement', 'Reinstate a suspended member (secretary or chair)', ['secretary', 'chair'], undefined, (_body, now) => ({
       type: 'ReinstateMember',
       now,
     }));
@@ -219,16 +220,13 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       'End a membership: resigned (the member or the secretary), expelled with reason, deceased',
       ['secretary'],
       terminationBody,
-      (request, _caller, now) => {
-        const body = terminationBody.parse(request.body);
-        return {
+      (body, now) => ({
           type: 'TerminateMembership',
           kind: body.kind,
           reason: body.reason ?? null,
           effectiveAt: body.effectiveDate ? `${body.effectiveDate}T00:00:00.000Z` : now.toISOString(),
           now,
-        };
-      },
+        }),
     );
 
     app.post(

@@ -232,21 +232,14 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    const subscription = catchUpSubscription(
+    return catchUpSubscription(
       {
         readPage: (after, limit, filter) => this.readPage(after, limit, filter),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
       },
       { ...options, pageSize: PAGE_SIZE },
+      this.subscriptions,
     );
-    this.subscriptions.add(subscription);
-    return {
-      [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
   }
 
   async headPosition(): Promise<number> {

@@ -161,21 +161,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    const subscription = catchUpSubscription(
+    return catchUpSubscription(
       {
         readPage: async (after, limit, filter) => this.readPage(after, limit, filter),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
       },
       options,
+      this.subscriptions,
     );
-    this.subscriptions.add(subscription);
-    return {
-      [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
   }
 
   async headPosition(): Promise<number> {
