@@ -221,12 +221,12 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       ['secretary'],
       terminationBody,
       (body, now) => ({
-          type: 'TerminateMembership',
-          kind: body.kind,
-          reason: body.reason ?? null,
-          effectiveAt: body.effectiveDate ? `${body.effectiveDate}T00:00:00.000Z` : now.toISOString(),
-          now,
-        }),
+        type: 'TerminateMembership',
+        kind: body.kind,
+        reason: body.reason ?? null,
+        effectiveAt: body.effectiveDate ? `${body.effectiveDate}T00:00:00.000Z` : now.toISOString(),
+        now,
+      }),
     );
 
     app.post(
