@@ -1,4 +1,4 @@
-import { WrongExpectedVersionError, type EventStore } from '@meent/event-store';
+import { WrongExpectedVersionError, type EventStore, type EventToAppend } from '@meent/event-store';
 import { v7 as uuidv7 } from 'uuid';
 import type { Decider } from './decider.js';
 import type { Actor, DomainEvent, EventRegistry, StoredEvent } from './events.js';
@@ -23,65 +23,200 @@ export interface CommandResult<Event extends DomainEvent> {
 export interface CommandHandlerOptions {
   readonly store: EventStore;
   readonly registry: EventRegistry;
-  /** Attempts after a concurrent writer moved the stream on; each re-reads the stream and decides again. */
+  /** Attempts after another process moved the stream on; each re-reads the stream and decides again. */
   readonly maxRetries?: number;
+  /** Streams whose folded state is kept per decider, so a command reads only the events after it. */
+  readonly cachedStreams?: number;
+  /** Commands on one stream decided together and appended in one transaction. */
+  readonly maxBatch?: number;
 }
 
+export interface LoadedStream<State> {
+  readonly state: State;
+  readonly revision: number | undefined;
+  readonly lastHash: string | null;
+}
+
+// The handler keeps deciders of any state and command side by side; each entry is only ever used with its own.
+type AnyDecider = Decider<unknown, unknown, DomainEvent>;
+
+interface PendingCommand {
+  readonly decider: AnyDecider;
+  readonly command: unknown;
+  readonly context: CommandContext;
+  resolve(result: CommandResult<DomainEvent>): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Loads a stream's state, decides, and appends at the revision it read. Commands arriving for a stream while an
+ * append to it is under way queue up and are decided one after another on the state each leaves, then appended
+ * together in one transaction (group commit): a busy stream, such as a motion's votes, costs one commit per batch
+ * instead of a conflict and a retry per command, and the store still checks the revision of every append.
+ */
 export class CommandHandler {
   private readonly maxRetries: number;
+  private readonly cachedStreams: number;
+  private readonly maxBatch: number;
+  private readonly cache = new Map<AnyDecider, Map<string, LoadedStream<unknown>>>();
+  private readonly queues = new Map<string, PendingCommand[]>();
 
   constructor(private readonly options: CommandHandlerOptions) {
     this.maxRetries = options.maxRetries ?? 3;
+    this.cachedStreams = options.cachedStreams ?? 10_000;
+    this.maxBatch = options.maxBatch ?? 500;
   }
 
-  /** Reads the stream, folds it through `evolve`, decides, and appends at the revision it read. */
-  async handle<State, Command, Event extends DomainEvent>(
+  handle<State, Command, Event extends DomainEvent>(
     stream: string,
     decider: Decider<State, Command, Event>,
     command: Command,
     context: CommandContext,
   ): Promise<CommandResult<Event>> {
-    for (let attempt = 0; ; attempt += 1) {
-      const { state, revision, lastHash } = await this.load(stream, decider);
-      const events = decider.decide(command, state);
-      if (events.length === 0) return { events, nextExpectedRevision: revision ?? -1, position: 0 };
-      const encoded = events.map((event) =>
-        this.options.registry.encode(event, {
-          eventId: uuidv7(),
-          cooperativeId: context.cooperativeId,
-          actor: context.actor,
-          correlationId: context.correlationId,
-          causationId: context.causationId ?? null,
-          occurredAt: context.occurredAt.toISOString(),
-        }),
-      );
-      const toAppend = chainEvents(stream, (revision ?? -1) + 1, lastHash, encoded);
-      try {
-        const result = await this.options.store.append(stream, toAppend, revision ?? 'no_stream');
-        return { events, ...result };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxRetries) throw error;
+    return new Promise((resolve, reject) => {
+      const pending: PendingCommand = {
+        decider: decider as unknown as AnyDecider,
+        command,
+        context,
+        resolve: resolve as (result: CommandResult<DomainEvent>) => void,
+        reject,
+      };
+      const queue = this.queues.get(stream);
+      if (queue) {
+        queue.push(pending);
+        return;
       }
-    }
+      this.queues.set(stream, [pending]);
+      void this.drain(stream);
+    });
   }
 
   /** A stream's events, upcast and validated. */
-  async *read(stream: string): AsyncGenerator<StoredEvent> {
-    for await (const recorded of this.options.store.readStream(stream)) yield this.options.registry.decode(recorded);
+  async *read(stream: string, fromRevision = 0): AsyncGenerator<StoredEvent> {
+    for await (const recorded of this.options.store.readStream(stream, { fromRevision })) {
+      yield this.options.registry.decode(recorded);
+    }
   }
 
+  /** The stream's state: the cached fold caught up with the events appended since, by this process or another. */
   async load<State, Command, Event extends DomainEvent>(
     stream: string,
     decider: Decider<State, Command, Event>,
-  ): Promise<{ state: State; revision: number | undefined; lastHash: string | null }> {
-    let state = decider.initialState;
-    let revision: number | undefined;
-    let lastHash: string | null = null;
-    for await (const event of this.read(stream)) {
+  ): Promise<LoadedStream<State>> {
+    const known = this.cacheOf(decider as unknown as AnyDecider);
+    const cached = known.get(stream) as LoadedStream<State> | undefined;
+    let { state, revision, lastHash } = cached ?? { state: decider.initialState, revision: undefined, lastHash: null };
+    for await (const event of this.read(stream, (revision ?? -1) + 1)) {
       state = decider.evolve(state, event as StoredEvent & Event);
       revision = event.revision;
       lastHash = event.metadata.hash ?? null;
     }
-    return { state, revision, lastHash };
+    const loaded = { state, revision, lastHash };
+    if (revision !== undefined) this.remember(known, stream, loaded);
+    return loaded;
+  }
+
+  private async drain(stream: string): Promise<void> {
+    const queue = this.queues.get(stream) ?? [];
+    while (queue.length > 0) {
+      const decider = queue[0]!.decider;
+      const batch: PendingCommand[] = [];
+      for (let index = 0; index < queue.length && batch.length < this.maxBatch; ) {
+        if (queue[index]!.decider === decider) batch.push(...queue.splice(index, 1));
+        else index += 1;
+      }
+      await this.decideAndAppend(stream, decider, batch);
+    }
+    this.queues.delete(stream);
+  }
+
+  private async decideAndAppend(stream: string, decider: AnyDecider, batch: readonly PendingCommand[]): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      let loaded: LoadedStream<unknown>;
+      try {
+        loaded = await this.load(stream, decider);
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      let state = loaded.state;
+      const decided: { pending: PendingCommand; events: readonly DomainEvent[]; encoded: EventToAppend[] }[] = [];
+      const refused: { pending: PendingCommand; error: unknown }[] = [];
+      for (const pending of batch) {
+        try {
+          const events = decider.decide(pending.command, state);
+          const encoded = events.map((event) => this.encode(event, pending.context));
+          // Evolving with the encoded data (defaults applied) keeps this state equal to one folded from the store.
+          for (const event of encoded) state = decider.evolve(state, { type: event.type, data: event.data });
+          decided.push({ pending, events, encoded });
+        } catch (error) {
+          refused.push({ pending, error });
+        }
+      }
+      const toAppend = chainEvents(
+        stream,
+        (loaded.revision ?? -1) + 1,
+        loaded.lastHash,
+        decided.flatMap((entry) => entry.encoded),
+      );
+      let position = 0;
+      let nextExpectedRevision = loaded.revision ?? -1;
+      if (toAppend.length > 0) {
+        try {
+          ({ position, nextExpectedRevision } = await this.options.store.append(
+            stream,
+            toAppend,
+            loaded.revision ?? 'no_stream',
+          ));
+        } catch (error) {
+          this.cacheOf(decider).delete(stream);
+          // Another process appended since the read: every command is decided again on the newer state.
+          if (error instanceof WrongExpectedVersionError && attempt < this.maxRetries) continue;
+          for (const pending of batch) pending.reject(error);
+          return;
+        }
+        this.remember(this.cacheOf(decider), stream, {
+          state,
+          revision: nextExpectedRevision,
+          lastHash: toAppend.at(-1)?.metadata.hash as string,
+        });
+      }
+      for (const { pending, error } of refused) pending.reject(error);
+      for (const { pending, events } of decided) {
+        // Every command of a batch reports the batch's last position: its own events are durable by then.
+        pending.resolve({ events, nextExpectedRevision, position: events.length > 0 ? position : 0 });
+      }
+      return;
+    }
+  }
+
+  private encode(event: DomainEvent, context: CommandContext): EventToAppend {
+    return this.options.registry.encode(event, {
+      eventId: uuidv7(),
+      cooperativeId: context.cooperativeId,
+      actor: context.actor,
+      correlationId: context.correlationId,
+      causationId: context.causationId ?? null,
+      occurredAt: context.occurredAt.toISOString(),
+    });
+  }
+
+  private cacheOf(decider: AnyDecider): Map<string, LoadedStream<unknown>> {
+    let known = this.cache.get(decider);
+    if (!known) {
+      known = new Map();
+      this.cache.set(decider, known);
+    }
+    return known;
+  }
+
+  /** Least recently used streams leave first: a Map iterates in insertion order. A slower read never replaces a
+   * newer state. */
+  private remember(known: Map<string, LoadedStream<unknown>>, stream: string, loaded: LoadedStream<unknown>): void {
+    const cached = known.get(stream);
+    if (cached && (cached.revision ?? -1) > (loaded.revision ?? -1)) return;
+    known.delete(stream);
+    known.set(stream, loaded);
+    if (known.size > this.cachedStreams) known.delete(known.keys().next().value as string);
   }
 }

@@ -41,10 +41,10 @@ t.test('a rule violation appends nothing', async (t) => {
   t.equal((await collect(store.readStream('counter-1'))).length, 1);
 });
 
-t.test('concurrent commands on one stream retry until each is decided on the latest state', async (t) => {
+t.test('concurrent commands on one stream are decided in turn and committed together', async (t) => {
   const { store } = temporaryStores(t);
-  const commands = new CommandHandler({ store, registry, maxRetries: 25 });
-  await Promise.all(
+  const commands = new CommandHandler({ store, registry, maxRetries: 0 });
+  const results = await Promise.all(
     Array.from({ length: 20 }, () => commands.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context)),
   );
   const events = await collect(store.readStream('counter-1'));
@@ -52,15 +52,45 @@ t.test('concurrent commands on one stream retry until each is decided on the lat
     events.map((event) => event.revision),
     Array.from({ length: 20 }, (_, index) => index),
   );
+  t.ok(new Set(results.map((result) => result.position)).size < 20, 'several commands shared one commit');
+  t.ok(results.every((result) => result.position >= 1 && result.position <= 20), 'each position covers the command');
   const { state } = await commands.load('counter-1', counterDecider);
   t.equal(state.total, 20);
 });
 
-t.test('without retries, a concurrent writer makes the command fail rather than overwrite', async (t) => {
+t.test('in a batch, a command that breaks a rule fails alone and the others are appended', async (t) => {
   const { store } = temporaryStores(t);
-  const commands = new CommandHandler({ store, registry, maxRetries: 0 });
+  const commands = new CommandHandler({ store, registry });
+  await commands.handle('counter-1', counterDecider, { type: 'Increment', by: 998 }, context);
   const outcomes = await Promise.allSettled(
-    Array.from({ length: 5 }, () => commands.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context)),
+    [1, 5, 1].map((by) => commands.handle('counter-1', counterDecider, { type: 'Increment', by }, context)),
+  );
+  t.same(
+    outcomes.map((outcome) => outcome.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  t.equal((await commands.load('counter-1', counterDecider)).state.total, 1000);
+});
+
+t.test('commands from two processes on one stream retry until each is decided on the latest state', async (t) => {
+  const { store } = temporaryStores(t);
+  const processes = [1, 2].map(() => new CommandHandler({ store, registry, maxRetries: 25 }));
+  await Promise.all(
+    Array.from({ length: 20 }, (_, index) =>
+      processes[index % 2]!.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context),
+    ),
+  );
+  t.equal((await processes[0]!.load('counter-1', counterDecider)).state.total, 20);
+  t.equal((await processes[1]!.load('counter-1', counterDecider)).state.total, 20);
+});
+
+t.test('without retries, a writer in another process makes the command fail rather than overwrite', async (t) => {
+  const { store } = temporaryStores(t);
+  const processes = [1, 2].map(() => new CommandHandler({ store, registry, maxRetries: 0 }));
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: 6 }, (_, index) =>
+      processes[index % 2]!.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context),
+    ),
   );
   const conflicts = outcomes.filter(
     (outcome) => outcome.status === 'rejected' && outcome.reason instanceof WrongExpectedVersionError,
