@@ -28,6 +28,8 @@ export {
 } from './domain/member.events.js';
 export {
   cooperativeRulesSchema,
+  fractionSchema,
+  majoritySchema,
   DECISION_TYPES,
   type CooperativeRules,
   type CooperativeRulesInput,

@@ -1,0 +1,94 @@
+// A general assembly on `assembly-{assemblyId}`: convened with its voter roll fixed, its agenda, the proxies its
+// voters grant, the meeting itself with who attended, and its end.
+import { defineEvent, type EventOf } from '@meent/eventsourcing';
+import { cooperativeRulesSchema } from '@meent/membership';
+import { z } from 'zod';
+
+export const venueSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('online'), url: z.url().nullable().default(null) }),
+    z.strictObject({ kind: z.literal('place'), address: z.string().min(1).max(500) }),
+  ])
+  .meta({ id: 'AssemblyVenue' });
+
+export const AssemblyConvened = defineEvent('AssemblyConvened', {
+  schema: z.object({
+    assemblyId: z.uuid(),
+    cooperativeId: z.uuid(),
+    title: z.string().min(1),
+    scheduledAt: z.iso.datetime(),
+    venue: venueSchema,
+    /** Membership on this moment decides who may vote. */
+    recordDate: z.iso.datetime(),
+    /** BW 2:42: the notice says the statutes are to be amended. */
+    announcesStatuteAmendment: z.boolean(),
+    /** The members' request this assembly answers (BW 2:41), if any. */
+    requestId: z.uuid().nullable(),
+    /** The rules in force at convening: every decision of this assembly is judged under them. */
+    rules: cooperativeRulesSchema,
+    rulesVersion: z.int().positive(),
+    convenedAt: z.iso.datetime(),
+  }),
+});
+
+export const voterSchema = z.object({ memberId: z.uuid(), weight: z.int().positive() });
+
+export const VoterRollFixed = defineEvent('VoterRollFixed', {
+  schema: z.object({
+    assemblyId: z.uuid(),
+    recordDate: z.iso.datetime(),
+    voters: z.array(voterSchema),
+    totalWeight: z.int().nonnegative(),
+  }),
+});
+
+export const AgendaItemAdded = defineEvent('AgendaItemAdded', {
+  schema: z.object({ assemblyId: z.uuid(), number: z.int().positive(), title: z.string().min(1), addedAt: z.iso.datetime() }),
+});
+
+export const ProxyGranted = defineEvent('ProxyGranted', {
+  schema: z.object({ assemblyId: z.uuid(), grantorId: z.uuid(), holderId: z.uuid(), grantedAt: z.iso.datetime() }),
+});
+
+export const ProxyRevoked = defineEvent('ProxyRevoked', {
+  schema: z.object({ assemblyId: z.uuid(), grantorId: z.uuid(), holderId: z.uuid(), revokedAt: z.iso.datetime() }),
+});
+
+export const AssemblyOpened = defineEvent('AssemblyOpened', {
+  schema: z.object({ assemblyId: z.uuid(), openedAt: z.iso.datetime() }),
+});
+
+export const AttendanceRecorded = defineEvent('AttendanceRecorded', {
+  schema: z.object({ assemblyId: z.uuid(), memberId: z.uuid(), recordedAt: z.iso.datetime() }),
+});
+
+export const AssemblyClosed = defineEvent('AssemblyClosed', {
+  schema: z.object({ assemblyId: z.uuid(), cooperativeId: z.uuid(), closedAt: z.iso.datetime() }),
+});
+
+export const AssemblyCancelled = defineEvent('AssemblyCancelled', {
+  schema: z.object({ assemblyId: z.uuid(), reason: z.string().min(1), cancelledAt: z.iso.datetime() }),
+});
+
+export type AssemblyEvent =
+  | EventOf<typeof AssemblyConvened>
+  | EventOf<typeof VoterRollFixed>
+  | EventOf<typeof AgendaItemAdded>
+  | EventOf<typeof ProxyGranted>
+  | EventOf<typeof ProxyRevoked>
+  | EventOf<typeof AssemblyOpened>
+  | EventOf<typeof AttendanceRecorded>
+  | EventOf<typeof AssemblyClosed>
+  | EventOf<typeof AssemblyCancelled>;
+
+export const assemblyEvents = [
+  AssemblyConvened,
+  VoterRollFixed,
+  AgendaItemAdded,
+  ProxyGranted,
+  ProxyRevoked,
+  AssemblyOpened,
+  AttendanceRecorded,
+  AssemblyClosed,
+  AssemblyCancelled,
+];

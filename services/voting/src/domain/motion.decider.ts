@@ -1,0 +1,379 @@
+import { DomainError, assertNever, type Decider, type EncryptedData } from '@meent/eventsourcing';
+import type { DecisionType } from '@meent/membership';
+import { BallotBox } from './ballot-box.js';
+import { daysBetween, type ConvenedAssembly } from './assembly.decider.js';
+import {
+  MotionDecided,
+  MotionTabled,
+  ResultChallenged,
+  SecretBallotCast,
+  VoteCast,
+  VotingClosed,
+  VotingOpened,
+  type BallotKind,
+  type Choice,
+  type DecisionRule,
+  type MotionEvent,
+  type Tally,
+} from './motion.events.js';
+import { outcomeOf } from './tally.js';
+
+/** BW 2:38 lid 7: votes cast online count as cast at the meeting, and may be cast at most this long before it. */
+export const ELECTRONIC_VOTING_DAYS = 30;
+const RECUSAL_RULE = 'BW 2:12 conflict of interest';
+
+type Decision = ReturnType<typeof MotionDecided>['data'];
+
+interface Tabled {
+  readonly motionId: string;
+  readonly assemblyId: string;
+  readonly cooperativeId: string;
+  readonly decisionType: DecisionType;
+  readonly rule: DecisionRule;
+  readonly ballot: BallotKind;
+  readonly subject: Decision['subject'];
+  /** Reason per recused member. */
+  readonly recused: ReadonlyMap<string, string>;
+  readonly round: number;
+  readonly ballots: BallotBox;
+  readonly decision: Decision | null;
+}
+
+export type MotionState =
+  | { readonly status: 'NotTabled' }
+  | (Tabled & { readonly status: 'Tabled' | 'VotingOpen' | 'VotingClosed' | 'Decided' | 'Challenged' });
+
+export type TabledMotion = Exclude<MotionState, { status: 'NotTabled' }>;
+
+export type BallotPaper = { readonly kind: 'open'; readonly choice: Choice } | { readonly kind: 'secret'; readonly sealedChoice: EncryptedData };
+
+/** The first meeting's decision on a statute amendment, when this motion puts it to a second meeting. */
+export interface RepeatedDecision {
+  readonly motionId: string;
+  readonly decisionType: DecisionType;
+  readonly quorumMet: boolean;
+  readonly decidedAt: string;
+}
+
+export type MotionCommand =
+  | {
+      readonly type: 'TableMotion';
+      readonly motionId: string;
+      readonly assembly: ConvenedAssembly;
+      readonly title: string;
+      readonly text: string;
+      readonly decisionType: DecisionType;
+      readonly ballot: BallotKind;
+      readonly subject: Decision['subject'];
+      readonly recused: readonly { readonly memberId: string; readonly reason: string }[];
+      readonly repeats: RepeatedDecision | null;
+      readonly now: Date;
+    }
+  | { readonly type: 'OpenVoting'; readonly assembly: ConvenedAssembly; readonly now: Date }
+  | {
+      readonly type: 'CastVote';
+      /** Whose vote: the caller's own, or that of the member whose proxy the caller holds. */
+      readonly voterId: string;
+      readonly castBy: string;
+      readonly paper: BallotPaper;
+      readonly assembly: ConvenedAssembly;
+      readonly now: Date;
+    }
+  | {
+      readonly type: 'CloseVoting';
+      readonly reason: 'closed-by-chair' | 'everyone-voted';
+      readonly assembly: ConvenedAssembly;
+      /** On a secret motion, each counted ballot's choice, unsealed with the round's key; null on an open one. */
+      readonly unsealed: ReadonlyMap<string, Choice> | null;
+      readonly now: Date;
+    }
+  | {
+      readonly type: 'ChallengeResult';
+      readonly challengedBy: string;
+      readonly reason: string;
+      readonly assembly: ConvenedAssembly;
+      readonly now: Date;
+    };
+
+export const motionStream = (motionId: string) => `motion-${motionId}`;
+
+export const initialState: MotionState = { status: 'NotTabled' };
+
+export function evolve(state: MotionState, event: MotionEvent): MotionState {
+  if (event.type === 'MotionTabled') {
+    return {
+      status: 'Tabled',
+      motionId: event.data.motionId,
+      assemblyId: event.data.assemblyId,
+      cooperativeId: event.data.cooperativeId,
+      decisionType: event.data.decisionType,
+      rule: event.data.rule,
+      ballot: event.data.ballot,
+      subject: event.data.subject,
+      recused: new Map(event.data.recused.map((recusal) => [recusal.memberId, recusal.reason])),
+      round: 0,
+      ballots: BallotBox.empty(),
+      decision: null,
+    };
+  }
+  if (state.status === 'NotTabled') return state;
+  switch (event.type) {
+    case 'VotingOpened':
+      return { ...state, status: 'VotingOpen', round: event.data.round, ballots: BallotBox.empty() };
+    case 'VoteCast':
+    case 'SecretBallotCast': {
+      const { voterId, castBy } = event.data;
+      const choice = event.type === 'VoteCast' ? event.data.choice : null;
+      const sealedChoice = event.type === 'SecretBallotCast' ? event.data.sealedChoice : null;
+      return { ...state, ballots: state.ballots.with({ voterId, castBy, choice, sealedChoice }) };
+    }
+    case 'VotingClosed':
+      return { ...state, status: 'VotingClosed' };
+    case 'MotionDecided':
+      return { ...state, status: 'Decided', decision: event.data };
+    case 'ResultChallenged':
+      return { ...state, status: 'Challenged' };
+    default:
+      return assertNever(event);
+  }
+}
+
+export function decide(command: MotionCommand, state: MotionState): MotionEvent[] {
+  if (command.type === 'TableMotion') return table(command, state);
+  if (state.status === 'NotTabled') throw new DomainError('MOTION.NOT_FOUND', 404, 'No such motion');
+  const at = command.now.toISOString();
+  const { motionId } = state;
+  const { assembly } = command;
+  switch (command.type) {
+    case 'OpenVoting': {
+      if (state.status !== 'Tabled') throw wrongState(state, 'Tabled');
+      requireAssembly(assembly, 'Convened', 'InSession');
+      const earliest = new Date(assembly.scheduledAt).getTime() - ELECTRONIC_VOTING_DAYS * 86_400_000;
+      if (command.now.getTime() < earliest) {
+        throw new DomainError(
+          'MOTION.VOTING_TOO_EARLY',
+          422,
+          `Voting may open ${ELECTRONIC_VOTING_DAYS} days before the meeting at the earliest`,
+          'BW 2:38 lid 7',
+        );
+      }
+      if (!assembly.rules.electronicVoting && assembly.status !== 'InSession') {
+        throw new DomainError(
+          'MOTION.ELECTRONIC_VOTING_NOT_ALLOWED',
+          422,
+          "The cooperative's rules allow voting only at the meeting",
+          'electronicVoting',
+        );
+      }
+      return [VotingOpened({ motionId, round: 1, openedAt: at })];
+    }
+    case 'CastVote':
+      return [castVote(command, state)];
+    case 'CloseVoting':
+      if (command.reason === 'everyone-voted' && state.status !== 'VotingOpen') return [];
+      if (state.status !== 'VotingOpen') throw wrongState(state, 'VotingOpen');
+      if (command.reason === 'closed-by-chair' && assembly.status !== 'InSession') {
+        throw new DomainError('MOTION.MEETING_NOT_IN_SESSION', 409, 'The chair closes voting at the meeting');
+      }
+      if (command.reason === 'everyone-voted' && !everyoneHasVoted(state, assembly)) {
+        throw new DomainError('MOTION.NOT_EVERYONE_VOTED', 409, 'Not every voter on the roll has voted yet');
+      }
+      return [
+        VotingClosed({ motionId, round: state.round, reason: command.reason, closedAt: at }),
+        MotionDecided(count(state, assembly, command.unsealed, at)),
+      ];
+    case 'ChallengeResult':
+      if (state.status !== 'Decided') throw wrongState(state, 'Decided');
+      if (assembly.status !== 'InSession') {
+        throw new DomainError(
+          'MOTION.CHALLENGE_TOO_LATE',
+          409,
+          "A result is challenged at once, at the meeting that announced it",
+          'BW 2:13',
+        );
+      }
+      if (!assembly.roll.has(command.challengedBy)) {
+        throw new DomainError('MOTION.NOT_ON_ROLL', 403, 'Only a voter on the roll may challenge the result');
+      }
+      return [
+        ResultChallenged({ motionId, round: state.round, challengedBy: command.challengedBy, reason: command.reason, challengedAt: at }),
+        VotingOpened({ motionId, round: state.round + 1, openedAt: at }),
+      ];
+    default:
+      return assertNever(command);
+  }
+}
+
+function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: MotionState): MotionEvent[] {
+  if (state.status !== 'NotTabled') throw new DomainError('MOTION.ALREADY_TABLED', 409, 'This motion is already tabled');
+  const { assembly, now } = command;
+  requireAssembly(assembly, 'Convened', 'InSession');
+  const configured = assembly.rules.decisions[command.decisionType];
+  let rule: DecisionRule = { majority: configured.majority, quorum: configured.quorum, basis: 'rules' };
+  if (command.decisionType === 'statute-amendment') {
+    if (!assembly.announcesStatuteAmendment) {
+      throw new DomainError(
+        'MOTION.AMENDMENT_NOT_ANNOUNCED',
+        422,
+        'The notice convening this assembly did not say the statutes are to be amended',
+        'BW 2:42',
+      );
+    }
+    const depositDays = daysBetween(now, assembly.scheduledAt);
+    if (depositDays < assembly.rules.statuteTextDepositDays) {
+      throw new DomainError(
+        'MOTION.TEXT_DEPOSITED_TOO_LATE',
+        422,
+        `The amendment's text must be deposited ${assembly.rules.statuteTextDepositDays} days before the meeting`,
+        'BW 2:42 statuteTextDepositDays',
+      );
+    }
+  }
+  if (command.repeats) {
+    const first = command.repeats;
+    if (command.decisionType !== 'statute-amendment' || first.decisionType !== 'statute-amendment' || first.quorumMet) {
+      throw new DomainError(
+        'MOTION.NOT_A_SECOND_MEETING',
+        422,
+        'Only a statute amendment that missed its quorum is decided again at a second meeting',
+        'BW 2:42',
+      );
+    }
+    const daysLater = daysBetween(first.decidedAt, assembly.convenedAt);
+    if (daysLater < 0 || daysLater > assembly.rules.secondMeetingWindowDays) {
+      throw new DomainError(
+        'MOTION.SECOND_MEETING_OUT_OF_WINDOW',
+        422,
+        `The second assembly must be convened within ${assembly.rules.secondMeetingWindowDays} days of the first decision`,
+        'secondMeetingWindowDays',
+      );
+    }
+    rule = { ...rule, quorum: null, basis: 'second-meeting' };
+  }
+  return [
+    MotionTabled({
+      motionId: command.motionId,
+      assemblyId: assembly.assemblyId,
+      cooperativeId: assembly.cooperativeId,
+      title: command.title,
+      text: command.text,
+      decisionType: command.decisionType,
+      rule,
+      ballot: command.ballot,
+      subject: command.subject,
+      recused: command.recused.map(({ memberId, reason }) => ({ memberId, reason })),
+      repeatsMotionId: command.repeats?.motionId ?? null,
+      tabledAt: now.toISOString(),
+    }),
+  ];
+}
+
+function castVote(command: Extract<MotionCommand, { type: 'CastVote' }>, state: TabledMotion): MotionEvent {
+  const { voterId, castBy, assembly, paper } = command;
+  if (state.status !== 'VotingOpen') {
+    throw new DomainError('MOTION.VOTING_NOT_OPEN', 409, `Voting on this motion is not open (${state.status})`);
+  }
+  requireAssembly(assembly, 'Convened', 'InSession');
+  if (!assembly.roll.has(castBy)) {
+    throw new DomainError('MOTION.NOT_ON_ROLL', 403, "You are not on this assembly's voter roll", 'recordDate');
+  }
+  const byProxy = voterId !== castBy;
+  if (byProxy && assembly.proxies.get(voterId) !== castBy) {
+    throw new DomainError('MOTION.NO_PROXY', 403, `You hold no proxy of member ${voterId} for this assembly`);
+  }
+  for (const member of byProxy ? [voterId, castBy] : [voterId]) {
+    const reason = state.recused.get(member);
+    if (reason !== undefined) {
+      throw new DomainError('MOTION.RECUSED', 403, `Member ${member} is recused from this decision: ${reason}`, RECUSAL_RULE);
+    }
+  }
+  if (paper.kind !== state.ballot) {
+    throw new DomainError('MOTION.WRONG_BALLOT', 422, `This motion is voted on by ${state.ballot} ballot`);
+  }
+  const previous = state.ballots.latest(voterId);
+  if (byProxy && previous?.castBy === voterId) {
+    throw new DomainError('MOTION.PROXY_OVERRIDDEN', 409, 'The member has voted in person, which overrides the proxy');
+  }
+  if (byProxy && previous?.castBy === castBy) {
+    throw new DomainError('MOTION.PROXY_ALREADY_USED', 409, 'This proxy has already been used on this motion');
+  }
+  const vote = { motionId: state.motionId, round: state.round, voterId, castBy, castAt: command.now.toISOString() };
+  return paper.kind === 'open' ? VoteCast({ ...vote, choice: paper.choice }) : SecretBallotCast({ ...vote, sealedChoice: paper.sealedChoice });
+}
+
+/** Voters on the roll who may vote on this motion: the recused are left out of the count and the quorum base. */
+function eligibleVoters(state: TabledMotion, assembly: ConvenedAssembly): { count: number; weight: number } {
+  let count = assembly.roll.size;
+  let weight = assembly.rollWeight;
+  for (const memberId of state.recused.keys()) {
+    const recusedWeight = assembly.roll.get(memberId);
+    if (recusedWeight === undefined) continue;
+    count -= 1;
+    weight -= recusedWeight;
+  }
+  return { count, weight };
+}
+
+export function everyoneHasVoted(state: MotionState, assembly: ConvenedAssembly): boolean {
+  return state.status === 'VotingOpen' && state.ballots.voterCount >= eligibleVoters(state, assembly).count;
+}
+
+function count(
+  state: TabledMotion,
+  assembly: ConvenedAssembly,
+  unsealed: ReadonlyMap<string, Choice> | null,
+  decidedAt: string,
+): Decision {
+  const tally: Tally = { for: 0, against: 0, abstain: 0, notVoted: 0 };
+  const voted = new Set<string>();
+  let turnoutWeight = 0;
+  for (const ballot of state.ballots.counted()) {
+    const choice = ballot.choice ?? unsealed?.get(ballot.voterId);
+    if (choice === undefined) throw new Error(`the ballot of ${ballot.voterId} was not unsealed for counting`);
+    const weight = assembly.roll.get(ballot.voterId) ?? 0;
+    tally[choice] += weight;
+    turnoutWeight += weight;
+    voted.add(ballot.voterId);
+  }
+  const eligible = eligibleVoters(state, assembly);
+  tally.notVoted = eligible.weight - turnoutWeight;
+  let presentWeight = 0;
+  for (const [memberId, weight] of assembly.roll) {
+    if (state.recused.has(memberId)) continue;
+    const holder = assembly.proxies.get(memberId);
+    const represented = holder !== undefined && assembly.present.has(holder);
+    if (voted.has(memberId) || assembly.present.has(memberId) || represented) presentWeight += weight;
+  }
+  const outcome = outcomeOf(state.rule, tally, presentWeight, eligible.weight);
+  return {
+    motionId: state.motionId,
+    assemblyId: state.assemblyId,
+    cooperativeId: state.cooperativeId,
+    round: state.round,
+    decisionType: state.decisionType,
+    subject: state.subject,
+    ballot: state.ballot,
+    tally,
+    eligibleWeight: eligible.weight,
+    turnoutWeight,
+    presentWeight,
+    rule: state.rule,
+    ...outcome,
+    decidedAt,
+  };
+}
+
+function requireAssembly(assembly: ConvenedAssembly, ...allowed: ConvenedAssembly['status'][]): void {
+  if (!allowed.includes(assembly.status)) {
+    throw new DomainError('MOTION.ASSEMBLY_NOT_ACTIVE', 409, `The assembly is ${assembly.status}`);
+  }
+}
+
+function wrongState(state: TabledMotion, expected: TabledMotion['status']): DomainError {
+  if (state.status === 'Decided' || state.status === 'VotingClosed') {
+    return new DomainError('MOTION.VOTING_CLOSED', 409, 'Voting on this motion has closed');
+  }
+  return new DomainError('MOTION.WRONG_STATE', 409, `The motion is ${state.status}; this needs ${expected}`);
+}
+
+export const motionDecider: Decider<MotionState, MotionCommand, MotionEvent> = { initialState, evolve, decide };

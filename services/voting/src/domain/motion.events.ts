@@ -1,0 +1,149 @@
+// A motion on `motion-{motionId}`: tabled on an assembly, voted on in one or more rounds (a challenged result is
+// voted again), and decided. `MotionDecided` is what the budget and initiative-funding contexts react to.
+import { defineEvent, encryptedDataSchema, type EventOf } from '@meent/eventsourcing';
+import { DECISION_TYPES, fractionSchema, majoritySchema } from '@meent/membership';
+import { z } from 'zod';
+
+export const CHOICES = ['for', 'against', 'abstain'] as const;
+export type Choice = (typeof CHOICES)[number];
+export const choiceSchema = z.enum(CHOICES);
+
+export const BALLOTS = ['open', 'secret'] as const;
+export type BallotKind = (typeof BALLOTS)[number];
+
+export const subjectSchema = z
+  .strictObject({ kind: z.enum(['budget', 'initiative']), id: z.uuid() })
+  .meta({ id: 'MotionSubject', description: 'What the decision is about, for the context that acts on it' });
+
+export const decisionRuleSchema = z.object({
+  majority: majoritySchema,
+  /** Share of the roll (less the recused) present or represented; null: no quorum. */
+  quorum: fractionSchema.nullable(),
+  /** Where the rule comes from: the rules at convening, or BW 2:42's second meeting that needs no quorum. */
+  basis: z.enum(['rules', 'second-meeting']),
+});
+export type DecisionRule = z.infer<typeof decisionRuleSchema>;
+
+export const recusalSchema = z.object({ memberId: z.uuid(), reason: z.string().min(1).max(500) });
+
+export const MotionTabled = defineEvent('MotionTabled', {
+  schema: z.object({
+    motionId: z.uuid(),
+    assemblyId: z.uuid(),
+    cooperativeId: z.uuid(),
+    title: z.string().min(1),
+    /** The verbatim text; for a statute amendment its deposit (BW 2:42) is this event. */
+    text: z.string().min(1),
+    decisionType: z.enum(DECISION_TYPES),
+    rule: decisionRuleSchema,
+    ballot: z.enum(BALLOTS),
+    subject: subjectSchema.nullable(),
+    recused: z.array(recusalSchema),
+    /** The statute amendment that missed its quorum and is decided again here. */
+    repeatsMotionId: z.uuid().nullable(),
+    tabledAt: z.iso.datetime(),
+  }),
+});
+
+export const VotingOpened = defineEvent('VotingOpened', {
+  schema: z.object({ motionId: z.uuid(), round: z.int().positive(), openedAt: z.iso.datetime() }),
+});
+
+export const VoteCast = defineEvent('VoteCast', {
+  schema: z.object({
+    motionId: z.uuid(),
+    round: z.int().positive(),
+    /** Whose vote this is. */
+    voterId: z.uuid(),
+    /** Who cast it: the voter, or the holder of their proxy. */
+    castBy: z.uuid(),
+    choice: choiceSchema,
+    castAt: z.iso.datetime(),
+  }),
+});
+
+/** A vote on a secret motion: the choice sealed under the round's ballot key, destroyed once the round is counted. */
+export const SecretBallotCast = defineEvent('SecretBallotCast', {
+  schema: z.object({
+    motionId: z.uuid(),
+    round: z.int().positive(),
+    voterId: z.uuid(),
+    castBy: z.uuid(),
+    sealedChoice: encryptedDataSchema,
+    castAt: z.iso.datetime(),
+  }),
+});
+
+export const VotingClosed = defineEvent('VotingClosed', {
+  schema: z.object({
+    motionId: z.uuid(),
+    round: z.int().positive(),
+    reason: z.enum(['closed-by-chair', 'everyone-voted']),
+    closedAt: z.iso.datetime(),
+  }),
+});
+
+export const tallySchema = z
+  .object({
+    for: z.int().nonnegative(),
+    against: z.int().nonnegative(),
+    abstain: z.int().nonnegative(),
+    notVoted: z.int().nonnegative(),
+  })
+  .meta({ id: 'Tally', description: 'Votes by weight' });
+export type Tally = z.infer<typeof tallySchema>;
+
+export const MotionDecided = defineEvent('MotionDecided', {
+  schema: z.object({
+    motionId: z.uuid(),
+    assemblyId: z.uuid(),
+    cooperativeId: z.uuid(),
+    round: z.int().positive(),
+    decisionType: z.enum(DECISION_TYPES),
+    subject: subjectSchema.nullable(),
+    ballot: z.enum(BALLOTS),
+    tally: tallySchema,
+    /** The roll's weight less the recused: the base of quorum and of "not voted". */
+    eligibleWeight: z.int().nonnegative(),
+    /** Weight of the voters who voted, in person, online or by proxy. */
+    turnoutWeight: z.int().nonnegative(),
+    /** Weight present or represented at the meeting, for the quorum. */
+    presentWeight: z.int().nonnegative(),
+    rule: decisionRuleSchema,
+    quorumMet: z.boolean(),
+    outcome: z.enum(['passed', 'rejected']),
+    /** In words, for the minutes: which rule decided and how. */
+    explanation: z.string(),
+    decidedAt: z.iso.datetime(),
+  }),
+});
+
+/** BW 2:13: the chair's announced result is challenged at once; a new vote is held and cancels the decision. */
+export const ResultChallenged = defineEvent('ResultChallenged', {
+  schema: z.object({
+    motionId: z.uuid(),
+    round: z.int().positive(),
+    challengedBy: z.uuid(),
+    reason: z.string().min(1),
+    challengedAt: z.iso.datetime(),
+  }),
+});
+
+export type MotionEvent =
+  | EventOf<typeof MotionTabled>
+  | EventOf<typeof VotingOpened>
+  | EventOf<typeof VoteCast>
+  | EventOf<typeof SecretBallotCast>
+  | EventOf<typeof VotingClosed>
+  | EventOf<typeof MotionDecided>
+  | EventOf<typeof ResultChallenged>;
+
+export const motionEvents = [
+  MotionTabled,
+  VotingOpened,
+  VoteCast,
+  SecretBallotCast,
+  VotingClosed,
+  MotionDecided,
+  ResultChallenged,
+];

@@ -1,0 +1,242 @@
+import t from 'tap';
+import { deciderSpecification } from '@meent/eventsourcing/testing';
+import {
+  AgendaItemAdded,
+  AssemblyCancelled,
+  AssemblyClosed,
+  AssemblyConvened,
+  AttendanceRecorded,
+  ProxyGranted,
+  ProxyRevoked,
+  VoterRollFixed,
+} from '@meent/voting';
+import { assemblyDecider, type AssemblyCommand } from '../src/domain/assembly.decider.js';
+import {
+  assemblyId,
+  atMeeting,
+  convened,
+  convenedAt,
+  cooperativeId,
+  opened,
+  outsider,
+  proxy,
+  recordDate,
+  rulesWith,
+  scheduledAt,
+  voter,
+} from './voting.fixture.js';
+
+const spec = deciderSpecification(assemblyDecider);
+const now = convenedAt;
+const at = now.toISOString();
+
+const convene = (overrides: Partial<Extract<AssemblyCommand, { type: 'ConveneAssembly' }>> = {}): AssemblyCommand => ({
+  type: 'ConveneAssembly',
+  assemblyId,
+  cooperativeId,
+  title: 'Algemene ledenvergadering voorjaar',
+  scheduledAt,
+  venue: { kind: 'place', address: 'Buurthuis De Meent, Dorpsstraat 1' },
+  recordDate,
+  announcesStatuteAmendment: false,
+  requestId: null,
+  rules: rulesWith(),
+  rulesVersion: 1,
+  eligibleVoters: [1, 2, 3, 4, 5].map((n) => ({ memberId: voter(n), weight: 1 })),
+  now,
+  ...overrides,
+});
+const grant = (grantor: number, holder: number): AssemblyCommand => ({
+  type: 'GrantProxy',
+  grantorId: voter(grantor),
+  holderId: voter(holder),
+  now,
+});
+
+t.test('when no assembly is convened', async (t) => {
+  t.test('convening fixes the voter roll beside the notice', async (t) => {
+    spec(t).given().when(convene()).then(...convened());
+  });
+  t.test('the roll keeps each voter weight and their sum', async (t) => {
+    const eligibleVoters = [
+      { memberId: voter(1), weight: 3 },
+      { memberId: voter(2), weight: 1 },
+    ];
+    spec(t)
+      .given()
+      .when(convene({ eligibleVoters }))
+      .then(convened()[0]!, VoterRollFixed({ assemblyId, recordDate, voters: eligibleVoters, totalWeight: 4 }));
+  });
+  t.test('rejects less notice than the rules require', async (t) => {
+    spec(t)
+      .given()
+      .when(convene({ scheduledAt: '2026-03-14T10:00:00.000Z' }))
+      .thenError('ASSEMBLY.NOTICE_TOO_SHORT', { statusCode: 422, rule: 'noticeDays' });
+  });
+  t.test('accepts exactly the notice the rules require', async (t) => {
+    const result = assemblyDecider.decide(convene({ scheduledAt: '2026-03-15T10:00:00.000Z' }), assemblyDecider.initialState);
+    t.equal(result[0]?.type, 'AssemblyConvened');
+  });
+  t.test('rejects a statute amendment on less than 7 days, even where the rules ask less notice', async (t) => {
+    spec(t)
+      .given()
+      .when(
+        convene({
+          rules: rulesWith({ noticeDays: 3 }),
+          scheduledAt: '2026-03-07T10:00:00.000Z',
+          announcesStatuteAmendment: true,
+        }),
+      )
+      .thenError('ASSEMBLY.NOTICE_TOO_SHORT', { statusCode: 422, rule: 'BW 2:42 statuteAmendmentNoticeDays' });
+  });
+  t.test('rejects a record date that lies ahead', async (t) => {
+    spec(t)
+      .given()
+      .when(convene({ recordDate: '2026-03-02T00:00:00.000Z' }))
+      .thenError('ASSEMBLY.RECORD_DATE_AHEAD', { statusCode: 422 });
+  });
+  t.test('rejects an empty voter roll', async (t) => {
+    spec(t).given().when(convene({ eligibleVoters: [] })).thenError('ASSEMBLY.EMPTY_VOTER_ROLL', { statusCode: 422 });
+  });
+  t.test('rejects any other command with 404', async (t) => {
+    spec(t).given().when({ type: 'OpenMeeting', now }).thenError('ASSEMBLY.NOT_FOUND', { statusCode: 404 });
+  });
+});
+
+t.test('when the assembly is convened', async (t) => {
+  t.test('rejects convening it again', async (t) => {
+    spec(t).given(...convened()).when(convene()).thenError('ASSEMBLY.ALREADY_CONVENED', { statusCode: 409 });
+  });
+  t.test('numbers agenda items in order', async (t) => {
+    spec(t)
+      .given(...convened(), AgendaItemAdded({ assemblyId, number: 1, title: 'Opening', addedAt: at }))
+      .when({ type: 'AddAgendaItem', title: 'Jaarrekening', now })
+      .then(AgendaItemAdded({ assemblyId, number: 2, title: 'Jaarrekening', addedAt: at }));
+  });
+  t.test('a voter grants another voter a proxy', async (t) => {
+    spec(t).given(...convened()).when(grant(1, 2)).then(proxy(1, 2));
+  });
+  t.test('rejects a proxy where the rules allow none', async (t) => {
+    spec(t)
+      .given(...convened({ rules: { proxiesAllowed: false } }))
+      .when(grant(1, 2))
+      .thenError('ASSEMBLY.PROXIES_NOT_ALLOWED', { statusCode: 422, rule: 'proxiesAllowed' });
+  });
+  t.test('rejects a proxy from someone not on the roll', async (t) => {
+    spec(t)
+      .given(...convened())
+      .when({ type: 'GrantProxy', grantorId: outsider, holderId: voter(2), now })
+      .thenError('ASSEMBLY.NOT_ON_ROLL', { statusCode: 403 });
+  });
+  t.test('rejects a proxy to someone not on the roll', async (t) => {
+    spec(t)
+      .given(...convened())
+      .when({ type: 'GrantProxy', grantorId: voter(1), holderId: outsider, now })
+      .thenError('ASSEMBLY.HOLDER_NOT_ON_ROLL', { statusCode: 422 });
+  });
+  t.test('rejects a proxy to oneself', async (t) => {
+    spec(t).given(...convened()).when(grant(1, 1)).thenError('ASSEMBLY.PROXY_TO_SELF', { statusCode: 422 });
+  });
+  t.test('rejects a second proxy from one grantor', async (t) => {
+    spec(t).given(...convened(), proxy(1, 2)).when(grant(1, 3)).thenError('ASSEMBLY.PROXY_ALREADY_GRANTED', { statusCode: 409 });
+  });
+  t.test('rejects a proxy beyond the holder cap', async (t) => {
+    spec(t)
+      .given(...convened(), proxy(1, 2))
+      .when(grant(3, 2))
+      .thenError('ASSEMBLY.PROXY_CAP_REACHED', { statusCode: 422, rule: 'maxProxiesPerHolder' });
+  });
+  t.test('lets a holder hold as many proxies as the rules allow', async (t) => {
+    spec(t).given(...convened({ rules: { maxProxiesPerHolder: 2 } }), proxy(1, 2)).when(grant(3, 2)).then(proxy(3, 2));
+  });
+  t.test('a revoked proxy frees the holder for another', async (t) => {
+    const revoked = ProxyRevoked({ assemblyId, grantorId: voter(1), holderId: voter(2), revokedAt: at });
+    spec(t).given(...convened(), proxy(1, 2), revoked).when(grant(3, 2)).then(proxy(3, 2));
+  });
+  t.test('the grantor revokes their proxy', async (t) => {
+    spec(t)
+      .given(...convened(), proxy(1, 2))
+      .when({ type: 'RevokeProxy', grantorId: voter(1), now })
+      .then(ProxyRevoked({ assemblyId, grantorId: voter(1), holderId: voter(2), revokedAt: at }));
+  });
+  t.test('rejects revoking a proxy never granted', async (t) => {
+    spec(t).given(...convened()).when({ type: 'RevokeProxy', grantorId: voter(1), now }).thenError('ASSEMBLY.NO_PROXY', { statusCode: 409 });
+  });
+  t.test('rejects opening the meeting before its time', async (t) => {
+    spec(t)
+      .given(...convened())
+      .when({ type: 'OpenMeeting', now: new Date('2026-04-01T18:59:59.000Z') })
+      .thenError('ASSEMBLY.TOO_EARLY', { statusCode: 422, rule: 'scheduledAt' });
+  });
+  t.test('rejects recording attendance before the meeting opens', async (t) => {
+    spec(t)
+      .given(...convened())
+      .when({ type: 'RecordAttendance', memberId: voter(1), now })
+      .thenError('ASSEMBLY.WRONG_STATE', { statusCode: 409 });
+  });
+  t.test('cancels it with a reason', async (t) => {
+    spec(t)
+      .given(...convened())
+      .when({ type: 'CancelAssembly', reason: 'venue unavailable', now })
+      .then(AssemblyCancelled({ assemblyId, reason: 'venue unavailable', cancelledAt: at }));
+  });
+});
+
+t.test('when the meeting is in session', async (t) => {
+  const meeting = atMeeting.toISOString();
+  t.test('records who is present', async (t) => {
+    spec(t)
+      .given(...convened(), opened)
+      .when({ type: 'RecordAttendance', memberId: voter(3), now: atMeeting })
+      .then(AttendanceRecorded({ assemblyId, memberId: voter(3), recordedAt: meeting }));
+  });
+  t.test('records a voter present once', async (t) => {
+    spec(t)
+      .given(...convened(), opened, AttendanceRecorded({ assemblyId, memberId: voter(3), recordedAt: meeting }))
+      .when({ type: 'RecordAttendance', memberId: voter(3), now: atMeeting })
+      .then();
+  });
+  t.test('rejects attendance of someone not on the roll', async (t) => {
+    spec(t)
+      .given(...convened(), opened)
+      .when({ type: 'RecordAttendance', memberId: outsider, now: atMeeting })
+      .thenError('ASSEMBLY.NOT_ON_ROLL', { statusCode: 422 });
+  });
+  t.test('rejects closing while a motion is still being voted on', async (t) => {
+    spec(t)
+      .given(...convened(), opened)
+      .when({ type: 'CloseMeeting', motionsStillVoting: 1, now: atMeeting })
+      .thenError('ASSEMBLY.VOTING_STILL_OPEN', { statusCode: 409 });
+  });
+  t.test('closes', async (t) => {
+    spec(t)
+      .given(...convened(), opened)
+      .when({ type: 'CloseMeeting', motionsStillVoting: 0, now: atMeeting })
+      .then(AssemblyClosed({ assemblyId, cooperativeId, closedAt: meeting }));
+  });
+  t.test('rejects cancelling a meeting that has begun', async (t) => {
+    spec(t)
+      .given(...convened(), opened)
+      .when({ type: 'CancelAssembly', reason: 'too late', now: atMeeting })
+      .thenError('ASSEMBLY.WRONG_STATE', { statusCode: 409 });
+  });
+});
+
+t.test('when the assembly is closed', async (t) => {
+  const closed = AssemblyClosed({ assemblyId, cooperativeId, closedAt: atMeeting.toISOString() });
+  t.test('rejects revoking a proxy: voting has closed', async (t) => {
+    spec(t)
+      .given(...convened(), proxy(1, 2), opened, closed)
+      .when({ type: 'RevokeProxy', grantorId: voter(1), now: atMeeting })
+      .thenError('ASSEMBLY.WRONG_STATE', { statusCode: 409 });
+  });
+  t.test('rejects granting a proxy', async (t) => {
+    spec(t).given(...convened(), opened, closed).when(grant(1, 2)).thenError('ASSEMBLY.WRONG_STATE', { statusCode: 409 });
+  });
+});
+
+t.test('the convening event carries the rules in force, so a later change never rejudges it', async (t) => {
+  const [event] = assemblyDecider.decide(convene({ rules: rulesWith({ noticeDays: 21 }) }), assemblyDecider.initialState);
+  t.equal(event?.type, AssemblyConvened.type);
+  t.equal(event?.type === 'AssemblyConvened' && event.data.rules.noticeDays, 21);
+});

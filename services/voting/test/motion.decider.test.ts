@@ -1,0 +1,487 @@
+import t from 'tap';
+import { deciderSpecification } from '@meent/eventsourcing/testing';
+import {
+  AssemblyCancelled,
+  AssemblyClosed,
+  MotionDecided,
+  MotionTabled,
+  ResultChallenged,
+  SecretBallotCast,
+  VoteCast,
+  VotingClosed,
+  VotingOpened,
+  type Choice,
+  type Tally,
+} from '@meent/voting';
+import type { DecisionType } from '@meent/membership';
+import type { ConvenedAssembly } from '../src/domain/assembly.decider.js';
+import type { AssemblyEvent } from '../src/domain/assembly.events.js';
+import { motionDecider, type MotionCommand } from '../src/domain/motion.decider.js';
+import type { DecisionRule } from '../src/domain/motion.events.js';
+import {
+  assemblyAfter,
+  assemblyId,
+  atMeeting,
+  convened,
+  convenedAt,
+  cooperativeId,
+  motionId,
+  opened,
+  outsider,
+  present,
+  proxy,
+  voter,
+} from './voting.fixture.js';
+
+const spec = deciderSpecification(motionDecider);
+const meeting = atMeeting.toISOString();
+const votingFrom = new Date('2026-03-10T09:00:00.000Z');
+const simple: DecisionRule = { majority: 'simple', quorum: null, basis: 'rules' };
+const twoThirdsWithQuorum: DecisionRule = { majority: 'two-thirds', quorum: { numerator: 1, denominator: 2 }, basis: 'rules' };
+
+const tabled = (
+  options: { rule?: DecisionRule; ballot?: 'open' | 'secret'; decisionType?: DecisionType; recused?: { memberId: string; reason: string }[] } = {},
+) =>
+  MotionTabled({
+    motionId,
+    assemblyId,
+    cooperativeId,
+    title: 'Buurtmoestuin',
+    text: 'De vergadering besluit tot aanleg van een buurtmoestuin.',
+    decisionType: options.decisionType ?? 'ordinary',
+    rule: options.rule ?? simple,
+    ballot: options.ballot ?? 'open',
+    subject: null,
+    recused: options.recused ?? [],
+    repeatsMotionId: null,
+    tabledAt: convenedAt.toISOString(),
+  });
+const votingOpened = (round = 1, at = votingFrom) => VotingOpened({ motionId, round, openedAt: at.toISOString() });
+const vote = (n: number, choice: Choice, castBy = n, round = 1) =>
+  VoteCast({ motionId, round, voterId: voter(n), castBy: voter(castBy), choice, castAt: votingFrom.toISOString() });
+const sealed = { algorithm: 'aes-256-gcm' as const, subject: `ballot-box-${motionId}-1`, iv: 'aXY=', ciphertext: 'Y2lwaGVy', tag: 'dGFn' };
+
+const table = (assembly: ConvenedAssembly, overrides: Partial<Extract<MotionCommand, { type: 'TableMotion' }>> = {}): MotionCommand => ({
+  type: 'TableMotion',
+  motionId,
+  assembly,
+  title: 'Buurtmoestuin',
+  text: 'De vergadering besluit tot aanleg van een buurtmoestuin.',
+  decisionType: 'ordinary',
+  ballot: 'open',
+  subject: null,
+  recused: [],
+  repeats: null,
+  now: convenedAt,
+  ...overrides,
+});
+type CastVote = Extract<MotionCommand, { type: 'CastVote' }>;
+const cast = (assembly: ConvenedAssembly, n: number, choice: Choice, castBy = n): CastVote => ({
+  type: 'CastVote',
+  voterId: voter(n),
+  castBy: voter(castBy),
+  paper: { kind: 'open', choice },
+  assembly,
+  now: votingFrom,
+});
+const closeByChair = (assembly: ConvenedAssembly, unsealed: ReadonlyMap<string, Choice> | null = null): MotionCommand => ({
+  type: 'CloseVoting',
+  reason: 'closed-by-chair',
+  assembly,
+  unsealed,
+  now: atMeeting,
+});
+const decided = (
+  tally: Tally,
+  outcome: 'passed' | 'rejected',
+  explanation: string,
+  options: { rule?: DecisionRule; eligibleWeight?: number; presentWeight?: number; quorumMet?: boolean; round?: number; ballot?: 'open' | 'secret' } = {},
+) => {
+  const round = options.round ?? 1;
+  const turnoutWeight = tally.for + tally.against + tally.abstain;
+  return [
+    VotingClosed({ motionId, round, reason: 'closed-by-chair', closedAt: meeting }),
+    MotionDecided({
+      motionId,
+      assemblyId,
+      cooperativeId,
+      round,
+      decisionType: 'ordinary',
+      subject: null,
+      ballot: options.ballot ?? 'open',
+      tally,
+      eligibleWeight: options.eligibleWeight ?? 5,
+      turnoutWeight,
+      presentWeight: options.presentWeight ?? turnoutWeight,
+      rule: options.rule ?? simple,
+      quorumMet: options.quorumMet ?? true,
+      outcome,
+      explanation,
+      decidedAt: meeting,
+    }),
+  ];
+};
+const inSession = (...extra: AssemblyEvent[]) => assemblyAfter(...convened(), ...extra, opened);
+
+t.test('when tabling a motion', async (t) => {
+  t.test('takes its majority and quorum from the rules in force at convening', async (t) => {
+    const assembly = assemblyAfter(...convened({ rules: { decisions: { ordinary: { quorum: { numerator: 1, denominator: 3 } } } } }));
+    spec(t)
+      .given()
+      .when(table(assembly))
+      .then(tabled({ rule: { majority: 'simple', quorum: { numerator: 1, denominator: 3 }, basis: 'rules' } }));
+  });
+  t.test('records who is recused and why', async (t) => {
+    const recused = [{ memberId: voter(4), reason: 'applicant of the initiative' }];
+    spec(t).given().when(table(assemblyAfter(...convened()), { recused })).then(tabled({ recused }));
+  });
+  t.test('rejects a statute amendment the notice did not announce', async (t) => {
+    spec(t)
+      .given()
+      .when(table(assemblyAfter(...convened()), { decisionType: 'statute-amendment' }))
+      .thenError('MOTION.AMENDMENT_NOT_ANNOUNCED', { statusCode: 422, rule: 'BW 2:42' });
+  });
+  t.test('rejects a statute amendment deposited less than 5 days before the meeting', async (t) => {
+    spec(t)
+      .given()
+      .when(
+        table(assemblyAfter(...convened({ announcesStatuteAmendment: true })), {
+          decisionType: 'statute-amendment',
+          now: new Date('2026-03-27T19:00:01.000Z'),
+        }),
+      )
+      .thenError('MOTION.TEXT_DEPOSITED_TOO_LATE', { statusCode: 422, rule: 'BW 2:42 statuteTextDepositDays' });
+  });
+  t.test('tables a statute amendment deposited exactly 5 days ahead, under two thirds', async (t) => {
+    const now = new Date('2026-03-27T19:00:00.000Z');
+    spec(t)
+      .given()
+      .when(table(assemblyAfter(...convened({ announcesStatuteAmendment: true })), { decisionType: 'statute-amendment', now }))
+      .then(
+        MotionTabled({
+          ...tabled({ decisionType: 'statute-amendment', rule: { majority: 'two-thirds', quorum: null, basis: 'rules' } }).data,
+          tabledAt: now.toISOString(),
+        }),
+      );
+  });
+  t.test('at a second meeting, decides a statute amendment that missed its quorum without one', async (t) => {
+    const assembly = assemblyAfter(
+      ...convened({ announcesStatuteAmendment: true, rules: { decisions: { 'statute-amendment': { quorum: { numerator: 2, denominator: 3 } } } } }),
+    );
+    const repeats = { motionId: voter(77), decisionType: 'statute-amendment' as const, quorumMet: false, decidedAt: '2026-02-10T21:00:00.000Z' };
+    spec(t)
+      .given()
+      .when(table(assembly, { decisionType: 'statute-amendment', repeats }))
+      .then(
+        MotionTabled({
+          ...tabled({ decisionType: 'statute-amendment', rule: { majority: 'two-thirds', quorum: null, basis: 'second-meeting' } }).data,
+          repeatsMotionId: voter(77),
+        }),
+      );
+  });
+  t.test('rejects a second meeting convened after the window', async (t) => {
+    const assembly = assemblyAfter(...convened({ announcesStatuteAmendment: true, rules: { secondMeetingWindowDays: 14 } }));
+    const repeats = { motionId: voter(77), decisionType: 'statute-amendment' as const, quorumMet: false, decidedAt: '2026-02-10T21:00:00.000Z' };
+    spec(t)
+      .given()
+      .when(table(assembly, { decisionType: 'statute-amendment', repeats }))
+      .thenError('MOTION.SECOND_MEETING_OUT_OF_WINDOW', { statusCode: 422, rule: 'secondMeetingWindowDays' });
+  });
+  t.test('rejects a second meeting for a decision that met its quorum', async (t) => {
+    const assembly = assemblyAfter(...convened({ announcesStatuteAmendment: true }));
+    const repeats = { motionId: voter(77), decisionType: 'statute-amendment' as const, quorumMet: true, decidedAt: '2026-02-10T21:00:00.000Z' };
+    spec(t)
+      .given()
+      .when(table(assembly, { decisionType: 'statute-amendment', repeats }))
+      .thenError('MOTION.NOT_A_SECOND_MEETING', { statusCode: 422 });
+  });
+  t.test('rejects a motion on a cancelled assembly', async (t) => {
+    const cancelled = AssemblyCancelled({ assemblyId, reason: 'venue unavailable', cancelledAt: convenedAt.toISOString() });
+    spec(t).given().when(table(assemblyAfter(...convened(), cancelled))).thenError('MOTION.ASSEMBLY_NOT_ACTIVE', { statusCode: 409 });
+  });
+});
+
+t.test('when opening the vote', async (t) => {
+  const assembly = assemblyAfter(...convened());
+  t.test('rejects opening more than 30 days before the meeting', async (t) => {
+    spec(t)
+      .given(tabled())
+      .when({ type: 'OpenVoting', assembly, now: new Date('2026-03-02T18:59:59.000Z') })
+      .thenError('MOTION.VOTING_TOO_EARLY', { statusCode: 422, rule: 'BW 2:38 lid 7' });
+  });
+  t.test('opens exactly 30 days before the meeting', async (t) => {
+    const now = new Date('2026-03-02T19:00:00.000Z');
+    spec(t).given(tabled()).when({ type: 'OpenVoting', assembly, now }).then(votingOpened(1, now));
+  });
+  t.test('without electronic voting, opens only at the meeting', async (t) => {
+    const offline = assemblyAfter(...convened({ rules: { electronicVoting: false } }));
+    spec(t)
+      .given(tabled())
+      .when({ type: 'OpenVoting', assembly: offline, now: votingFrom })
+      .thenError('MOTION.ELECTRONIC_VOTING_NOT_ALLOWED', { statusCode: 422, rule: 'electronicVoting' });
+    const meetingHeld = assemblyAfter(...convened({ rules: { electronicVoting: false } }), opened);
+    spec(t).given(tabled()).when({ type: 'OpenVoting', assembly: meetingHeld, now: atMeeting }).then(votingOpened(1, atMeeting));
+  });
+  t.test('rejects opening it twice', async (t) => {
+    spec(t).given(tabled(), votingOpened()).when({ type: 'OpenVoting', assembly, now: votingFrom }).thenError('MOTION.WRONG_STATE', { statusCode: 409 });
+  });
+});
+
+t.test('when voting is open', async (t) => {
+  const assembly = assemblyAfter(...convened(), proxy(1, 2));
+  t.test('records a vote', async (t) => {
+    spec(t).given(tabled(), votingOpened()).when(cast(assembly, 3, 'for')).then(vote(3, 'for'));
+  });
+  t.test('rejects a member not on the roll — one admitted after the record date', async (t) => {
+    spec(t)
+      .given(tabled(), votingOpened())
+      .when({ ...cast(assembly, 3, 'for'), voterId: outsider, castBy: outsider })
+      .thenError('MOTION.NOT_ON_ROLL', { statusCode: 403 });
+  });
+  t.test('accepts a member on the roll whatever the register says now — one suspended after the record date', async (t) => {
+    spec(t).given(tabled(), votingOpened()).when(cast(assembly, 5, 'against')).then(vote(5, 'against'));
+  });
+  t.test('rejects a recused member, naming the recusal', async (t) => {
+    spec(t)
+      .given(tabled({ recused: [{ memberId: voter(3), reason: 'applicant of the initiative' }] }), votingOpened())
+      .when(cast(assembly, 3, 'for'))
+      .thenError('MOTION.RECUSED', { statusCode: 403, rule: 'BW 2:12 conflict of interest' });
+  });
+  t.test('rejects a proxy vote by a recused holder', async (t) => {
+    spec(t)
+      .given(tabled({ recused: [{ memberId: voter(2), reason: 'board member of the applicant' }] }), votingOpened())
+      .when(cast(assembly, 1, 'for', 2))
+      .thenError('MOTION.RECUSED', { statusCode: 403 });
+  });
+  t.test('the holder votes for the grantor', async (t) => {
+    spec(t).given(tabled(), votingOpened()).when(cast(assembly, 1, 'for', 2)).then(vote(1, 'for', 2));
+  });
+  t.test('rejects a vote for someone whose proxy the caller does not hold', async (t) => {
+    spec(t).given(tabled(), votingOpened()).when(cast(assembly, 4, 'for', 2)).thenError('MOTION.NO_PROXY', { statusCode: 403 });
+  });
+  t.test('rejects a second use of one proxy', async (t) => {
+    spec(t)
+      .given(tabled(), votingOpened(), vote(1, 'for', 2))
+      .when(cast(assembly, 1, 'against', 2))
+      .thenError('MOTION.PROXY_ALREADY_USED', { statusCode: 409 });
+  });
+  t.test('the grantor voting in person overrides the proxy', async (t) => {
+    spec(t).given(tabled(), votingOpened(), vote(1, 'for', 2)).when(cast(assembly, 1, 'against')).then(vote(1, 'against'));
+    spec(t)
+      .given(tabled(), votingOpened(), vote(1, 'against'))
+      .when(cast(assembly, 1, 'for', 2))
+      .thenError('MOTION.PROXY_OVERRIDDEN', { statusCode: 409 });
+  });
+  t.test('a member changes their vote', async (t) => {
+    spec(t).given(tabled(), votingOpened(), vote(3, 'for')).when(cast(assembly, 3, 'against')).then(vote(3, 'against'));
+  });
+  t.test('rejects an open paper on a secret motion', async (t) => {
+    spec(t).given(tabled({ ballot: 'secret' }), votingOpened()).when(cast(assembly, 3, 'for')).thenError('MOTION.WRONG_BALLOT', { statusCode: 422 });
+  });
+  t.test('records a sealed ballot on a secret motion, without the choice', async (t) => {
+    spec(t)
+      .given(tabled({ ballot: 'secret' }), votingOpened())
+      .when({ ...cast(assembly, 3, 'for'), paper: { kind: 'secret', sealedChoice: sealed } })
+      .then(SecretBallotCast({ motionId, round: 1, voterId: voter(3), castBy: voter(3), sealedChoice: sealed, castAt: votingFrom.toISOString() }));
+  });
+  t.test('rejects a vote once the assembly is cancelled', async (t) => {
+    const cancelled = assemblyAfter(...convened(), AssemblyCancelled({ assemblyId, reason: 'storm', cancelledAt: votingFrom.toISOString() }));
+    spec(t).given(tabled(), votingOpened()).when(cast(cancelled, 3, 'for')).thenError('MOTION.ASSEMBLY_NOT_ACTIVE', { statusCode: 409 });
+  });
+  t.test('rejects the chair closing voting before the meeting', async (t) => {
+    spec(t).given(tabled(), votingOpened()).when(closeByChair(assembly)).thenError('MOTION.MEETING_NOT_IN_SESSION', { statusCode: 409 });
+  });
+  t.test('rejects closing early while someone has not voted', async (t) => {
+    spec(t)
+      .given(tabled(), votingOpened(), vote(1, 'for'))
+      .when({ type: 'CloseVoting', reason: 'everyone-voted', assembly, unsealed: null, now: votingFrom })
+      .thenError('MOTION.NOT_EVERYONE_VOTED', { statusCode: 409 });
+  });
+  t.test('closes early once everyone on the roll but the recused has voted', async (t) => {
+    const [closed, decision] = motionDecider.decide(
+      { type: 'CloseVoting', reason: 'everyone-voted', assembly, unsealed: null, now: votingFrom },
+      [tabled({ recused: [{ memberId: voter(5), reason: 'applicant' }] }), votingOpened(), vote(1, 'for', 2), vote(2, 'for'), vote(3, 'against'), vote(4, 'for')].reduce(
+        motionDecider.evolve,
+        motionDecider.initialState,
+      ),
+    );
+    t.same(closed, VotingClosed({ motionId, round: 1, reason: 'everyone-voted', closedAt: votingFrom.toISOString() }));
+    t.match(decision?.data, { tally: { for: 3, against: 1, abstain: 0, notVoted: 0 }, eligibleWeight: 4, outcome: 'passed' });
+  });
+});
+
+t.test('before voting opens and after it closes', async (t) => {
+  const assembly = inSession();
+  t.test('rejects a vote before voting opens', async (t) => {
+    spec(t).given(tabled()).when(cast(assembly, 1, 'for')).thenError('MOTION.VOTING_NOT_OPEN', { statusCode: 409 });
+  });
+  t.test('rejects a vote after voting closed', async (t) => {
+    spec(t)
+      .given(tabled(), votingOpened(), vote(1, 'for'), ...decided({ for: 1, against: 0, abstain: 0, notVoted: 4 }, 'passed', ''))
+      .when(cast(assembly, 2, 'for'))
+      .thenError('MOTION.VOTING_NOT_OPEN', { statusCode: 409 });
+  });
+  t.test('an early close racing a decided motion changes nothing', async (t) => {
+    spec(t)
+      .given(tabled(), votingOpened(), vote(1, 'for'), ...decided({ for: 1, against: 0, abstain: 0, notVoted: 4 }, 'passed', ''))
+      .when({ type: 'CloseVoting', reason: 'everyone-voted', assembly, unsealed: null, now: atMeeting })
+      .then();
+  });
+});
+
+t.test('when the chair closes voting, the result', async (t) => {
+  const assembly = inSession();
+  const result = (rule: DecisionRule, ...votes: ReturnType<typeof vote>[]) =>
+    motionDecider.decide(
+      closeByChair(assembly),
+      [tabled({ rule }), votingOpened(), ...votes].reduce(motionDecider.evolve, motionDecider.initialState),
+    )[1]?.data;
+
+  t.test('rejects a tie', async (t) => {
+    spec(t)
+      .given(tabled(), votingOpened(), vote(1, 'for'), vote(2, 'against'))
+      .when(closeByChair(assembly))
+      .then(
+        ...decided(
+          { for: 1, against: 1, abstain: 0, notVoted: 3 },
+          'rejected',
+          'Rejected, a simple majority not reached: 1 for, 1 against (0 abstaining, not counted as cast).',
+        ),
+      );
+  });
+  t.test('passes a simple majority', async (t) => {
+    spec(t)
+      .given(tabled(), votingOpened(), vote(1, 'for'), vote(2, 'for'), vote(3, 'against'))
+      .when(closeByChair(assembly))
+      .then(
+        ...decided(
+          { for: 2, against: 1, abstain: 0, notVoted: 2 },
+          'passed',
+          'Passed with a simple majority: 2 for, 1 against (0 abstaining, not counted as cast).',
+        ),
+      );
+  });
+  t.test('2 for and 1 against passes a two-thirds motion', async (t) => {
+    const rule = { ...simple, majority: 'two-thirds' as const };
+    t.match(result(rule, vote(1, 'for'), vote(2, 'for'), vote(3, 'against')), { outcome: 'passed' });
+  });
+  t.test('3 for and 2 against does not pass a two-thirds motion', async (t) => {
+    const rule = { ...simple, majority: 'two-thirds' as const };
+    t.match(result(rule, vote(1, 'for'), vote(2, 'for'), vote(3, 'for'), vote(4, 'against'), vote(5, 'against')), {
+      tally: { for: 3, against: 2 },
+      outcome: 'rejected',
+    });
+  });
+  t.test('a two-thirds motion with no votes cast is rejected', async (t) => {
+    const rule = { ...simple, majority: 'two-thirds' as const };
+    t.match(result(rule, vote(1, 'abstain')), { outcome: 'rejected' });
+  });
+  t.test('abstentions are not votes cast', async (t) => {
+    t.match(result(simple, vote(1, 'for'), vote(2, 'abstain'), vote(3, 'abstain'), vote(4, 'abstain')), {
+      tally: { for: 1, against: 0, abstain: 3, notVoted: 1 },
+      turnoutWeight: 4,
+      outcome: 'passed',
+    });
+  });
+  t.test('the last vote of a member counts, once', async (t) => {
+    t.match(result(simple, vote(1, 'for'), vote(1, 'against'), vote(2, 'for')), {
+      tally: { for: 1, against: 1, notVoted: 3 },
+      outcome: 'rejected',
+    });
+  });
+  t.test('a grantor in person counts, not their proxy', async (t) => {
+    t.match(result(simple, vote(1, 'for', 2), vote(1, 'against'), vote(3, 'for')), { tally: { for: 1, against: 1 } });
+  });
+  t.test('misses a quorum of those present or represented', async (t) => {
+    spec(t)
+      .given(tabled({ rule: twoThirdsWithQuorum }), votingOpened(), vote(1, 'for'), vote(2, 'for'))
+      .when(closeByChair(assembly))
+      .then(
+        ...decided({ for: 2, against: 0, abstain: 0, notVoted: 3 }, 'rejected', 'Quorum not met: 2 of 5 present or represented, 1/2 required.', {
+          rule: twoThirdsWithQuorum,
+          quorumMet: false,
+        }),
+      );
+  });
+  t.test('counts the present who did not vote and those their proxy holder represents toward the quorum', async (t) => {
+    const attended = assemblyAfter(...convened(), proxy(4, 3), opened, present(3));
+    const [, decision] = motionDecider.decide(
+      closeByChair(attended),
+      [tabled({ rule: twoThirdsWithQuorum }), votingOpened(), vote(1, 'for'), vote(2, 'for')].reduce(motionDecider.evolve, motionDecider.initialState),
+    );
+    t.match(decision?.data, { presentWeight: 4, quorumMet: true, outcome: 'passed' });
+  });
+  t.test('counts weights, not heads', async (t) => {
+    const weighted = assemblyAfter(
+      ...convened().map((event) =>
+        event.type === 'VoterRollFixed'
+          ? { ...event, data: { ...event.data, voters: event.data.voters.map((v, index) => ({ ...v, weight: index === 0 ? 5 : 1 })), totalWeight: 9 } }
+          : event,
+      ),
+      opened,
+    );
+    const [, decision] = motionDecider.decide(
+      closeByChair(weighted),
+      [tabled(), votingOpened(), vote(1, 'for'), vote(2, 'against'), vote(3, 'against')].reduce(motionDecider.evolve, motionDecider.initialState),
+    );
+    t.match(decision?.data, { tally: { for: 5, against: 2, notVoted: 2 }, eligibleWeight: 9, outcome: 'passed' });
+  });
+  t.test('a secret motion is counted from the unsealed choices', async (t) => {
+    const secretVote = (n: number) =>
+      SecretBallotCast({ motionId, round: 1, voterId: voter(n), castBy: voter(n), sealedChoice: sealed, castAt: votingFrom.toISOString() });
+    const unsealed = new Map<string, Choice>([
+      [voter(1), 'for'],
+      [voter(2), 'against'],
+      [voter(3), 'for'],
+    ]);
+    spec(t)
+      .given(tabled({ ballot: 'secret' }), votingOpened(), secretVote(1), secretVote(2), secretVote(3))
+      .when(closeByChair(assembly, unsealed))
+      .then(
+        ...decided(
+          { for: 2, against: 1, abstain: 0, notVoted: 2 },
+          'passed',
+          'Passed with a simple majority: 2 for, 1 against (0 abstaining, not counted as cast).',
+          { ballot: 'secret' },
+        ),
+      );
+  });
+});
+
+t.test('when the announced result is challenged', async (t) => {
+  const first = decided({ for: 2, against: 1, abstain: 0, notVoted: 2 }, 'passed', 'Passed');
+  const history = [tabled(), votingOpened(), vote(1, 'for'), vote(2, 'for'), vote(3, 'against'), ...first];
+  t.test('at once, a new vote is held', async (t) => {
+    spec(t)
+      .given(...history)
+      .when({ type: 'ChallengeResult', challengedBy: voter(3), reason: 'hands miscounted', assembly: inSession(), now: atMeeting })
+      .then(
+        ResultChallenged({ motionId, round: 1, challengedBy: voter(3), reason: 'hands miscounted', challengedAt: meeting }),
+        votingOpened(2, atMeeting),
+      );
+  });
+  t.test('the new vote starts empty and its decision supersedes the first', async (t) => {
+    const challenged = ResultChallenged({ motionId, round: 1, challengedBy: voter(3), reason: 'miscounted', challengedAt: meeting });
+    const [, decision] = motionDecider.decide(
+      closeByChair(inSession()),
+      [...history, challenged, votingOpened(2, atMeeting), vote(1, 'against', 1, 2), vote(3, 'against', 3, 2)].reduce(
+        motionDecider.evolve,
+        motionDecider.initialState,
+      ),
+    );
+    t.match(decision?.data, { round: 2, tally: { for: 0, against: 2, notVoted: 3 }, outcome: 'rejected' });
+  });
+  t.test('rejects a challenge after the meeting closed', async (t) => {
+    const closed = assemblyAfter(...convened(), opened, AssemblyClosed({ assemblyId, cooperativeId, closedAt: meeting }));
+    spec(t)
+      .given(...history)
+      .when({ type: 'ChallengeResult', challengedBy: voter(3), reason: 'late', assembly: closed, now: atMeeting })
+      .thenError('MOTION.CHALLENGE_TOO_LATE', { statusCode: 409, rule: 'BW 2:13' });
+  });
+  t.test('rejects a challenge from someone not on the roll', async (t) => {
+    spec(t)
+      .given(...history)
+      .when({ type: 'ChallengeResult', challengedBy: outsider, reason: 'no', assembly: inSession(), now: atMeeting })
+      .thenError('MOTION.NOT_ON_ROLL', { statusCode: 403 });
+  });
+});
