@@ -51,3 +51,8 @@ export async function admittedMember(server: TestServer, cooperative: FoundedCoo
     token: server.token(['member'], { subject: registered.body.id, cooperativeId: cooperative.cooperativeId }),
   };
 }
+
+export async function read<Body = Record<string, unknown>>(app: HttpApp, token: string, url: string) {
+  const response = await app.inject({ method: 'GET', url, headers: bearer(token) });
+  return { status: response.statusCode, body: response.json() as Body };
+}

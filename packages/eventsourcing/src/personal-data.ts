@@ -58,7 +58,11 @@ export async function decryptWith<Schema extends z.ZodType>(
   schema: Schema,
 ): Promise<z.infer<Schema> | undefined> {
   const key = await keys.key(encrypted.subject);
-  if (!key) return undefined;
+  return key && decryptWithKey(key, encrypted, schema);
+}
+
+/** Decrypts with a key already fetched, for many envelopes of one subject at once. */
+export function decryptWithKey<Schema extends z.ZodType>(key: Buffer, encrypted: EncryptedData, schema: Schema): z.infer<Schema> {
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(encrypted.iv, 'base64'));
   decipher.setAuthTag(Buffer.from(encrypted.tag, 'base64'));
   const plaintext = Buffer.concat([decipher.update(Buffer.from(encrypted.ciphertext, 'base64')), decipher.final()]);

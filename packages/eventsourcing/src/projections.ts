@@ -145,6 +145,12 @@ export class Projections {
     return reached.every(Boolean);
   }
 
+  /** Resolves true once each named projection has applied every event in the store now, false on timeout: for a
+   * decision that must see the whole history, such as the voter roll fixed at convening. */
+  async catchUp(names: readonly string[], timeoutMs: number): Promise<boolean> {
+    return this.waitForPosition(names, await this.options.store.headPosition(), timeoutMs);
+  }
+
   /** Starts a rebuild into fresh tables; the current ones keep serving reads until the rebuild has caught up. */
   async replay(name: string): Promise<ReplayProgress> {
     const slot = this.slot(name);

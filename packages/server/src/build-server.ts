@@ -16,6 +16,7 @@ import {
 } from '@meent/eventsourcing';
 import { createHttpApp, type HttpApp, type HttpAppOptions } from '@meent/http';
 import { createMembership } from '@meent/membership';
+import { createVoting } from '@meent/voting';
 import type { FastifyPluginAsync } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { adminRoutes } from './admin-routes.js';
@@ -39,6 +40,7 @@ export interface ServiceDependencies {
 
 export const defaultServices = (dependencies: ServiceDependencies): readonly Service[] => [
   createMembership(dependencies),
+  createVoting(dependencies),
 ];
 
 export interface BuildServerOptions {

@@ -54,3 +54,4 @@ export function createMembership({ keys }: MembershipDependencies) {
 
 /** Officer rights as the register records them, for other contexts' routes. */
 export { callerIn, holdsOffice, requireOffice, type Caller } from './application/access.js';
+export { cooperativeParams, readAfter } from './route-support.js';

@@ -1,4 +1,16 @@
 // The voting context's public face: what the server composes, and the events other contexts may react to.
+import type { KeyStore, ServiceRuntime } from '@meent/eventsourcing';
+import type { FastifyPluginAsync } from 'fastify';
+import { assemblyRequestEvents } from './domain/assembly-request.events.js';
+import { assemblyEvents } from './domain/assembly.events.js';
+import { motionEvents } from './domain/motion.events.js';
+import { assembliesProjection } from './projections/assemblies.projection.js';
+import { motionsProjection } from './projections/motions.projection.js';
+import { votingRegisterProjection } from './projections/voting-register.projection.js';
+import { assemblyRequestRoutes } from './assembly-request.routes.js';
+import { assemblyRoutes } from './assembly.routes.js';
+import { motionRoutes } from './motion.routes.js';
+
 export {
   AssemblyConvened,
   VoterRollFixed,
@@ -25,3 +37,22 @@ export {
   type Tally,
 } from './domain/motion.events.js';
 export { AssemblyRequested, AssemblyRequestSupported, AssemblyDemanded } from './domain/assembly-request.events.js';
+
+export interface VotingDependencies {
+  /** Where each secret round's ballot key lives, apart from the event log. */
+  readonly keys: KeyStore;
+}
+
+export function createVoting({ keys }: VotingDependencies) {
+  const routes: FastifyPluginAsync<ServiceRuntime> = async (app, runtime) => {
+    await app.register(assemblyRoutes(keys), runtime);
+    await app.register(motionRoutes(keys), runtime);
+    await app.register(assemblyRequestRoutes, runtime);
+  };
+  return {
+    name: 'voting',
+    events: [...assemblyEvents, ...motionEvents, ...assemblyRequestEvents],
+    projections: [votingRegisterProjection, assembliesProjection, motionsProjection],
+    routes,
+  };
+}

@@ -6,7 +6,6 @@ import {
   AssemblyClosed,
   AssemblyConvened,
   AttendanceRecorded,
-  ProxyGranted,
   ProxyRevoked,
   VoterRollFixed,
 } from '@meent/voting';

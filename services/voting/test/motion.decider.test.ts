@@ -13,6 +13,7 @@ import {
   type Choice,
   type Tally,
 } from '@meent/voting';
+import type { EncryptedData } from '@meent/eventsourcing';
 import type { DecisionType } from '@meent/membership';
 import type { ConvenedAssembly } from '../src/domain/assembly.decider.js';
 import type { AssemblyEvent } from '../src/domain/assembly.events.js';
@@ -59,7 +60,14 @@ const tabled = (
 const votingOpened = (round = 1, at = votingFrom) => VotingOpened({ motionId, round, openedAt: at.toISOString() });
 const vote = (n: number, choice: Choice, castBy = n, round = 1) =>
   VoteCast({ motionId, round, voterId: voter(n), castBy: voter(castBy), choice, castAt: votingFrom.toISOString() });
-const sealed = { algorithm: 'aes-256-gcm' as const, subject: `ballot-box-${motionId}-1`, iv: 'aXY=', ciphertext: 'Y2lwaGVy', tag: 'dGFn' };
+const sealedAs = (choice: Choice) => ({
+  algorithm: 'aes-256-gcm' as const,
+  subject: `ballot-box-${motionId}-1`,
+  iv: 'aXY=',
+  ciphertext: Buffer.from(choice).toString('base64'),
+  tag: 'dGFn',
+});
+const sealed = sealedAs('for');
 
 const table = (assembly: ConvenedAssembly, overrides: Partial<Extract<MotionCommand, { type: 'TableMotion' }>> = {}): MotionCommand => ({
   type: 'TableMotion',
@@ -84,11 +92,11 @@ const cast = (assembly: ConvenedAssembly, n: number, choice: Choice, castBy = n)
   assembly,
   now: votingFrom,
 });
-const closeByChair = (assembly: ConvenedAssembly, unsealed: ReadonlyMap<string, Choice> | null = null): MotionCommand => ({
+const closeByChair = (assembly: ConvenedAssembly, unseal: ((sealedChoice: EncryptedData) => Choice) | null = null): MotionCommand => ({
   type: 'CloseVoting',
   reason: 'closed-by-chair',
   assembly,
-  unsealed,
+  unseal,
   now: atMeeting,
 });
 const decided = (
@@ -275,6 +283,12 @@ t.test('when voting is open', async (t) => {
   t.test('a member changes their vote', async (t) => {
     spec(t).given(tabled(), votingOpened(), vote(3, 'for')).when(cast(assembly, 3, 'against')).then(vote(3, 'against'));
   });
+  t.test('rejects a ballot sealed for a round that has ended', async (t) => {
+    spec(t)
+      .given(tabled({ ballot: 'secret' }), votingOpened(2))
+      .when({ ...cast(assembly, 3, 'for'), paper: { kind: 'secret', sealedChoice: sealed } })
+      .thenError('MOTION.ROUND_CHANGED', { statusCode: 409 });
+  });
   t.test('rejects an open paper on a secret motion', async (t) => {
     spec(t).given(tabled({ ballot: 'secret' }), votingOpened()).when(cast(assembly, 3, 'for')).thenError('MOTION.WRONG_BALLOT', { statusCode: 422 });
   });
@@ -294,12 +308,12 @@ t.test('when voting is open', async (t) => {
   t.test('rejects closing early while someone has not voted', async (t) => {
     spec(t)
       .given(tabled(), votingOpened(), vote(1, 'for'))
-      .when({ type: 'CloseVoting', reason: 'everyone-voted', assembly, unsealed: null, now: votingFrom })
+      .when({ type: 'CloseVoting', reason: 'everyone-voted', assembly, unseal: null, now: votingFrom })
       .thenError('MOTION.NOT_EVERYONE_VOTED', { statusCode: 409 });
   });
   t.test('closes early once everyone on the roll but the recused has voted', async (t) => {
     const [closed, decision] = motionDecider.decide(
-      { type: 'CloseVoting', reason: 'everyone-voted', assembly, unsealed: null, now: votingFrom },
+      { type: 'CloseVoting', reason: 'everyone-voted', assembly, unseal: null, now: votingFrom },
       [tabled({ recused: [{ memberId: voter(5), reason: 'applicant' }] }), votingOpened(), vote(1, 'for', 2), vote(2, 'for'), vote(3, 'against'), vote(4, 'for')].reduce(
         motionDecider.evolve,
         motionDecider.initialState,
@@ -324,7 +338,7 @@ t.test('before voting opens and after it closes', async (t) => {
   t.test('an early close racing a decided motion changes nothing', async (t) => {
     spec(t)
       .given(tabled(), votingOpened(), vote(1, 'for'), ...decided({ for: 1, against: 0, abstain: 0, notVoted: 4 }, 'passed', ''))
-      .when({ type: 'CloseVoting', reason: 'everyone-voted', assembly, unsealed: null, now: atMeeting })
+      .when({ type: 'CloseVoting', reason: 'everyone-voted', assembly, unseal: null, now: atMeeting })
       .then();
   });
 });
@@ -427,16 +441,12 @@ t.test('when the chair closes voting, the result', async (t) => {
     t.match(decision?.data, { tally: { for: 5, against: 2, notVoted: 2 }, eligibleWeight: 9, outcome: 'passed' });
   });
   t.test('a secret motion is counted from the unsealed choices', async (t) => {
-    const secretVote = (n: number) =>
-      SecretBallotCast({ motionId, round: 1, voterId: voter(n), castBy: voter(n), sealedChoice: sealed, castAt: votingFrom.toISOString() });
-    const unsealed = new Map<string, Choice>([
-      [voter(1), 'for'],
-      [voter(2), 'against'],
-      [voter(3), 'for'],
-    ]);
+    const secretVote = (n: number, choice: Choice) =>
+      SecretBallotCast({ motionId, round: 1, voterId: voter(n), castBy: voter(n), sealedChoice: sealedAs(choice), castAt: votingFrom.toISOString() });
+    const unseal = (sealedChoice: EncryptedData) => Buffer.from(sealedChoice.ciphertext, 'base64').toString() as Choice;
     spec(t)
-      .given(tabled({ ballot: 'secret' }), votingOpened(), secretVote(1), secretVote(2), secretVote(3))
-      .when(closeByChair(assembly, unsealed))
+      .given(tabled({ ballot: 'secret' }), votingOpened(), secretVote(1, 'for'), secretVote(2, 'against'), secretVote(3, 'for'))
+      .when(closeByChair(assembly, unseal))
       .then(
         ...decided(
           { for: 2, against: 1, abstain: 0, notVoted: 2 },

@@ -1,6 +1,6 @@
 import { DomainError, assertNever, type Decider } from '@meent/eventsourcing';
 import type { CooperativeRules } from '@meent/membership';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   AgendaItemAdded,
   AssemblyCancelled,

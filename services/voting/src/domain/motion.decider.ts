@@ -83,8 +83,8 @@ export type MotionCommand =
       readonly type: 'CloseVoting';
       readonly reason: 'closed-by-chair' | 'everyone-voted';
       readonly assembly: ConvenedAssembly;
-      /** On a secret motion, each counted ballot's choice, unsealed with the round's key; null on an open one. */
-      readonly unsealed: ReadonlyMap<string, Choice> | null;
+      /** On a secret motion, opens a sealed ballot with the round's key; null on an open one. */
+      readonly unseal: ((sealedChoice: EncryptedData) => Choice) | null;
       readonly now: Date;
     }
   | {
@@ -96,6 +96,9 @@ export type MotionCommand =
     };
 
 export const motionStream = (motionId: string) => `motion-${motionId}`;
+
+/** The key a secret round's ballots are sealed under: one per round, destroyed once the round is counted. */
+export const ballotKeySubject = (motionId: string, round: number) => `ballot-box-${motionId}-${round}`;
 
 export const initialState: MotionState = { status: 'NotTabled' };
 
@@ -180,7 +183,7 @@ export function decide(command: MotionCommand, state: MotionState): MotionEvent[
       }
       return [
         VotingClosed({ motionId, round: state.round, reason: command.reason, closedAt: at }),
-        MotionDecided(count(state, assembly, command.unsealed, at)),
+        MotionDecided(count(state, assembly, command.unseal, at)),
       ];
     case 'ChallengeResult':
       if (state.status !== 'Decided') throw wrongState(state, 'Decided');
@@ -290,6 +293,9 @@ function castVote(command: Extract<MotionCommand, { type: 'CastVote' }>, state: 
   if (paper.kind !== state.ballot) {
     throw new DomainError('MOTION.WRONG_BALLOT', 422, `This motion is voted on by ${state.ballot} ballot`);
   }
+  if (paper.kind === 'secret' && paper.sealedChoice.subject !== ballotKeySubject(state.motionId, state.round)) {
+    throw new DomainError('MOTION.ROUND_CHANGED', 409, 'A new round of voting began while this ballot was cast; vote again');
+  }
   const previous = state.ballots.latest(voterId);
   if (byProxy && previous?.castBy === voterId) {
     throw new DomainError('MOTION.PROXY_OVERRIDDEN', 409, 'The member has voted in person, which overrides the proxy');
@@ -321,15 +327,15 @@ export function everyoneHasVoted(state: MotionState, assembly: ConvenedAssembly)
 function count(
   state: TabledMotion,
   assembly: ConvenedAssembly,
-  unsealed: ReadonlyMap<string, Choice> | null,
+  unseal: ((sealedChoice: EncryptedData) => Choice) | null,
   decidedAt: string,
 ): Decision {
   const tally: Tally = { for: 0, against: 0, abstain: 0, notVoted: 0 };
   const voted = new Set<string>();
   let turnoutWeight = 0;
   for (const ballot of state.ballots.counted()) {
-    const choice = ballot.choice ?? unsealed?.get(ballot.voterId);
-    if (choice === undefined) throw new Error(`the ballot of ${ballot.voterId} was not unsealed for counting`);
+    const choice = ballot.choice ?? (ballot.sealedChoice && unseal?.(ballot.sealedChoice));
+    if (!choice) throw new Error(`the ballot of ${ballot.voterId} cannot be counted without its ballot key`);
     const weight = assembly.roll.get(ballot.voterId) ?? 0;
     tally[choice] += weight;
     turnoutWeight += weight;

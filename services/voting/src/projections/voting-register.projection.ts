@@ -1,0 +1,107 @@
+// The voting context's own view of membership: the rules each cooperative decides under, and when each member
+// could vote. Voter rolls are read from here at convening, never by calling into the membership context.
+import { defineProjection, on, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
+import {
+  CooperativeFounded,
+  MemberAdmitted,
+  MemberRegistered,
+  MemberReinstated,
+  MemberSuspended,
+  MemberTerminated,
+  cooperativeRulesSchema,
+  type CooperativeRules,
+} from '@meent/membership';
+
+type Tables = 'cooperatives' | 'members' | 'eligibility';
+
+async function startEligibility(transaction: SqlExecutor, tables: TableNames<Tables>, memberId: string, at: string) {
+  await transaction.run(
+    `INSERT INTO ${tables.eligibility} (member_id, cooperative_id, from_at, to_at)
+     SELECT id, cooperative_id, ?, NULL FROM ${tables.members} WHERE id = ?`,
+    [at, memberId],
+  );
+}
+
+async function endEligibility(transaction: SqlExecutor, tables: TableNames<Tables>, memberId: string, at: string) {
+  // A termination backdated before the period began ends it where it began: the member never could vote in it.
+  await transaction.run(
+    `UPDATE ${tables.eligibility} SET to_at = CASE WHEN from_at > ? THEN from_at ELSE ? END
+     WHERE member_id = ? AND to_at IS NULL`,
+    [at, at, memberId],
+  );
+}
+
+export const votingRegisterProjection = defineProjection({
+  name: 'voting_register',
+  tables: {
+    cooperatives: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, rules TEXT NOT NULL, rules_version INTEGER NOT NULL)`,
+    ],
+    members: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, cooperative_id TEXT NOT NULL)`],
+    eligibility: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (
+        member_id TEXT NOT NULL,
+        cooperative_id TEXT NOT NULL,
+        from_at TEXT NOT NULL,
+        to_at TEXT
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, from_at)`,
+      `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id)`,
+    ],
+  },
+  handlers: [
+    on(CooperativeFounded, async (event, transaction, tables) => {
+      await transaction.run(`INSERT INTO ${tables.cooperatives} (id, rules, rules_version) VALUES (?, ?, 1)`, [
+        event.data.cooperativeId,
+        JSON.stringify(event.data.rules),
+      ]);
+    }),
+    on(MemberRegistered, async (event, transaction, tables) => {
+      await transaction.run(`INSERT INTO ${tables.members} (id, cooperative_id) VALUES (?, ?)`, [
+        event.data.memberId,
+        event.data.cooperativeId,
+      ]);
+    }),
+    on(MemberAdmitted, (event, transaction, tables) => startEligibility(transaction, tables, event.data.memberId, event.data.admittedAt)),
+    on(MemberReinstated, (event, transaction, tables) =>
+      startEligibility(transaction, tables, event.data.memberId, event.data.reinstatedAt),
+    ),
+    on(MemberSuspended, (event, transaction, tables) => endEligibility(transaction, tables, event.data.memberId, event.data.suspendedAt)),
+    on(MemberTerminated, (event, transaction, tables) => endEligibility(transaction, tables, event.data.memberId, event.data.effectiveAt)),
+  ],
+});
+
+export type VotingRegisterTables = TableNames<Tables>;
+
+export interface EligibleVoter {
+  readonly memberId: string;
+  /** One member, one vote (BW 2:38): the rules give no weights yet. */
+  readonly weight: number;
+}
+
+/** Every member who could vote at `instant`: admitted by then, and not suspended or gone at that moment. */
+export async function eligibleAt(
+  reader: SqlExecutor,
+  tables: VotingRegisterTables,
+  cooperativeId: string,
+  instant: string,
+): Promise<EligibleVoter[]> {
+  const rows = await reader.all<{ member_id: string }>(
+    `SELECT DISTINCT member_id FROM ${tables.eligibility}
+     WHERE cooperative_id = ? AND from_at <= ? AND (to_at IS NULL OR to_at > ?) ORDER BY member_id`,
+    [cooperativeId, instant, instant],
+  );
+  return rows.map((row) => ({ memberId: row.member_id, weight: 1 }));
+}
+
+export async function rulesOf(
+  reader: SqlExecutor,
+  tables: VotingRegisterTables,
+  cooperativeId: string,
+): Promise<{ rules: CooperativeRules; version: number } | undefined> {
+  const row = await reader.get<{ rules: string; rules_version: number }>(
+    `SELECT rules, rules_version FROM ${tables.cooperatives} WHERE id = ?`,
+    [cooperativeId],
+  );
+  return row && { rules: cooperativeRulesSchema.parse(JSON.parse(row.rules)), version: row.rules_version };
+}
