@@ -1,0 +1,181 @@
+import t from 'tap';
+import type { Test } from 'tap';
+import { SqliteKeyStore } from '@meent/eventsourcing';
+import { join } from 'node:path';
+import { admittedMember, command, foundCooperative, read, type FoundedCooperative } from '../support/cooperative-fixture.js';
+import { bearer, days, testServer, type TestServer } from '../support/test-server.js';
+
+const start = new Date('2026-03-01T10:00:00.000Z');
+
+/** A cooperative of `size` members (the secretary first) with an assembly 20 days ahead. */
+async function assemblyOf(t: Test, size: number, rules: object = {}) {
+  const server = await testServer(t);
+  server.clock.set(start);
+  const cooperative = await foundCooperative(server, rules);
+  const members = [{ id: cooperative.secretaryId, token: cooperative.secretary }];
+  for (let n = 2; n <= size; n += 1) members.push(await admittedMember(server, cooperative, `Lid ${n}`, `lid${n}@example.nl`));
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  server.clock.advance(60_000);
+  const scheduledAt = new Date(start.getTime() + days(20)).toISOString();
+  const convened = await command(server.app, cooperative.secretary, `${base}/assemblies`, {
+    title: 'Ledenvergadering',
+    scheduledAt,
+    venue: { kind: 'online', url: 'https://meet.example.nl/alv' },
+  });
+  t.equal(convened.status, 201);
+  return { server, cooperative, members, base, assemblyId: convened.body.id, scheduledAt };
+}
+
+async function tableAndOpen(
+  server: TestServer,
+  cooperative: FoundedCooperative,
+  base: string,
+  assemblyId: string,
+  body: object = {},
+) {
+  const tabled = await command(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}/motions`, {
+    title: 'Motie',
+    text: 'De vergadering besluit.',
+    ...body,
+  });
+  await command(server.app, cooperative.secretary, `${base}/motions/${tabled.body.id}/opening`);
+  return tabled.body.id;
+}
+
+t.test('convening answers problems that name the rule or the field', async (t) => {
+  const { server, cooperative, members, base } = await assemblyOf(t, 3);
+  const tooSoon = await command(server.app, cooperative.secretary, `${base}/assemblies`, {
+    title: 'Spoedvergadering',
+    scheduledAt: new Date(server.clock.now().getTime() + days(3)).toISOString(),
+    venue: { kind: 'place', address: 'Buurthuis' },
+  });
+  t.match(tooSoon, { status: 422, body: { code: 'ASSEMBLY.NOTICE_TOO_SHORT', rule: 'noticeDays' } });
+  const badVenue = await server.app.inject({
+    method: 'POST',
+    url: `${base}/assemblies`,
+    headers: bearer(cooperative.secretary),
+    payload: { title: 'x', scheduledAt: 'next tuesday', venue: { kind: 'boat' } },
+  });
+  t.equal(badVenue.statusCode, 400);
+  t.equal(badVenue.headers['content-type'], 'application/problem+json; charset=utf-8');
+  const fields = (badVenue.json() as { errors: { field: string }[] }).errors.map((error) => error.field);
+  t.ok(fields.includes('scheduledAt') && fields.some((field) => field.startsWith('venue')), fields.join(', '));
+  const byMember = await command(server.app, members[1]!.token, `${base}/assemblies`, {
+    title: 'x',
+    scheduledAt: new Date(start.getTime() + days(30)).toISOString(),
+    venue: { kind: 'online' },
+  });
+  t.equal(byMember.status, 403, 'a member convenes nothing');
+});
+
+t.test('voting closes by itself once everyone on the roll but the recused has voted', async (t) => {
+  const { server, cooperative, members, base, assemblyId } = await assemblyOf(t, 4);
+  const motionId = await tableAndOpen(server, cooperative, base, assemblyId, {
+    recused: [{ memberId: members[3]!.id, reason: 'aanvrager van het initiatief' }],
+  });
+  const recused = await command(server.app, members[3]!.token, `${base}/motions/${motionId}/votes`, { choice: 'for' });
+  t.match(recused, { status: 403, body: { code: 'MOTION.RECUSED', rule: 'BW 2:12 conflict of interest' } });
+  t.match(recused.body, { detail: /aanvrager van het initiatief/ });
+  let position = 0;
+  for (const [index, choice] of (['for', 'for', 'against'] as const).entries()) {
+    const cast = await command(server.app, members[index]!.token, `${base}/motions/${motionId}/votes`, { choice });
+    t.equal(cast.status, 200);
+    position = cast.body.position;
+  }
+  const motion = await read<{ status: string; result: { outcome: string; tally: object; eligibleWeight: number } }>(
+    server.app,
+    members[1]!.token,
+    `${base}/motions/${motionId}?minPosition=${position}`,
+  );
+  t.match(motion.body, { status: 'decided', result: { outcome: 'passed', tally: { for: 2, against: 1, notVoted: 0 }, eligibleWeight: 3 } });
+  const late = await command(server.app, members[0]!.token, `${base}/motions/${motionId}/votes`, { choice: 'against' });
+  t.match(late, { status: 409, body: { code: 'MOTION.VOTING_NOT_OPEN' } });
+});
+
+t.test('a secret ballot: turnout is known, choices are sealed and the key is destroyed once counted', async (t) => {
+  const { server, cooperative, members, base, assemblyId, scheduledAt } = await assemblyOf(t, 4);
+  const motionId = await tableAndOpen(server, cooperative, base, assemblyId, { ballot: 'secret' });
+  for (const [index, choice] of (['for', 'against', 'for'] as const).entries()) {
+    t.equal((await command(server.app, members[index]!.token, `${base}/motions/${motionId}/votes`, { choice })).status, 200);
+  }
+  const keys = new SqliteKeyStore({ path: join(server.dataDir, 'events.db') });
+  t.teardown(() => keys.close());
+  t.ok(await keys.key(`ballot-box-${motionId}-1`), 'the ballot key exists while voting is open');
+
+  server.clock.set(new Date(new Date(scheduledAt).getTime() + 60_000));
+  await command(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}/opening`);
+  const closed = await command(server.app, cooperative.secretary, `${base}/motions/${motionId}/closing`);
+  t.equal(closed.status, 200);
+  t.equal(await keys.key(`ballot-box-${motionId}-1`), undefined, 'the key is destroyed once the round is counted');
+
+  const motion = await read(server.app, members[3]!.token, `${base}/motions/${motionId}?minPosition=${closed.body.position}`);
+  t.match(motion.body, { ballot: 'secret', result: { tally: { for: 2, against: 1, abstain: 0, notVoted: 1 } } });
+  const history = await server.app.inject({
+    url: `${base}/events?type=SecretBallotCast`,
+    headers: bearer(cooperative.secretary),
+  });
+  const ballots = (history.json() as { events: { data: Record<string, unknown> }[] }).events;
+  t.equal(ballots.length, 3);
+  t.notMatch(history.body, /"(for|against|abstain)"/, 'no choice appears in the history');
+  const turnout = await read<{ voted: { choice: unknown }[] }>(server.app, cooperative.secretary, `${base}/motions/${motionId}/turnout`);
+  t.same(turnout.body.voted.map((entry) => entry.choice), [null, null, null]);
+});
+
+t.test('a challenged result is voted again; both decisions stay on record', async (t) => {
+  const { server, cooperative, members, base, assemblyId, scheduledAt } = await assemblyOf(t, 3);
+  server.clock.set(new Date(new Date(scheduledAt).getTime() + 60_000));
+  await command(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}/opening`);
+  const motionId = await tableAndOpen(server, cooperative, base, assemblyId);
+  await command(server.app, members[0]!.token, `${base}/motions/${motionId}/votes`, { choice: 'for' });
+  await command(server.app, cooperative.secretary, `${base}/motions/${motionId}/closing`);
+  const challenged = await command(server.app, members[1]!.token, `${base}/motions/${motionId}/challenge`, {
+    reason: 'Mijn stem is niet meegeteld',
+  });
+  t.equal(challenged.status, 200);
+  await command(server.app, members[1]!.token, `${base}/motions/${motionId}/votes`, { choice: 'against' });
+  await command(server.app, members[2]!.token, `${base}/motions/${motionId}/votes`, { choice: 'against' });
+  const closed = await command(server.app, cooperative.secretary, `${base}/motions/${motionId}/closing`);
+  const motion = await read<{ round: number; result: { round: number; outcome: string }; decisions: { challenge: unknown }[] }>(
+    server.app,
+    members[0]!.token,
+    `${base}/motions/${motionId}?minPosition=${closed.body.position}`,
+  );
+  t.match(motion.body, { round: 2, result: { round: 2, outcome: 'rejected' } });
+  t.equal(motion.body.decisions.length, 2);
+  t.match(motion.body.decisions[0], { round: 1, outcome: 'passed', challenge: { reason: 'Mijn stem is niet meegeteld' } });
+});
+
+t.test('members demand an assembly once they hold a tenth of the votes', async (t) => {
+  const { server, cooperative, members, base } = await assemblyOf(t, 12);
+  const requested = await command(server.app, members[4]!.token, `${base}/assembly-requests`, { subject: 'De huurverhoging' });
+  t.equal(requested.status, 201);
+  const requestId = requested.body.id;
+  const twice = await command(server.app, members[4]!.token, `${base}/assembly-requests/${requestId}/support`);
+  t.match(twice, { status: 409, body: { code: 'ASSEMBLY_REQUEST.ALREADY_SUPPORTED' } });
+  const supported = await command(server.app, members[5]!.token, `${base}/assembly-requests/${requestId}/support`);
+  t.equal(supported.status, 200);
+  const beyond = await command(server.app, members[6]!.token, `${base}/assembly-requests/${requestId}/support`);
+  t.match(beyond, { status: 409, body: { code: 'ASSEMBLY_REQUEST.ALREADY_DEMANDED' } });
+  const request = await read(server.app, members[0]!.token, `${base}/assembly-requests/${requestId}?minPosition=${supported.body.position}`);
+  const deadline = new Date(server.clock.now().getTime() + days(28)).toISOString();
+  t.match(request.body, { supporters: 2, supportingWeight: 2, demanded: true, eligibleWeight: 12, deadline });
+  t.equal((await command(server.app, cooperative.admin, `${base}/assembly-requests`, { subject: 'x' })).status, 403, 'an admin has no vote');
+});
+
+t.test('proxies: granted and revoked by the grantor, shown to officers and to those concerned', async (t) => {
+  const { server, cooperative, members, base, assemblyId } = await assemblyOf(t, 4);
+  const proxies = `${base}/assemblies/${assemblyId}/proxies`;
+  t.equal((await command(server.app, members[1]!.token, proxies, { holderId: members[2]!.id })).status, 200);
+  const second = await command(server.app, members[1]!.token, proxies, { holderId: members[3]!.id });
+  t.match(second, { status: 409, body: { code: 'ASSEMBLY.PROXY_ALREADY_GRANTED' } });
+  const outsider = await command(server.app, members[3]!.token, proxies, { holderId: '0193a6f0-0000-7000-8000-000000000999' });
+  t.match(outsider, { status: 422, body: { code: 'ASSEMBLY.HOLDER_NOT_ON_ROLL' } });
+  const seenByOther = await read<{ proxies: unknown[] }>(server.app, members[3]!.token, `${base}/assemblies/${assemblyId}?minPosition=${cooperative.position}`);
+  t.same(seenByOther.body.proxies, [], 'another member does not see whose proxy who holds');
+  const seenBySecretary = await read<{ proxies: unknown[] }>(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}`);
+  t.equal(seenBySecretary.body.proxies.length, 1);
+  const revoked = await command(server.app, members[1]!.token, `${proxies}/revocation`);
+  t.equal(revoked.status, 200);
+  const after = await read<{ proxies: unknown[] }>(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}?minPosition=${revoked.body.position}`);
+  t.same(after.body.proxies, []);
+});
