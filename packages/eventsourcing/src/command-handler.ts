@@ -13,11 +13,13 @@ export interface CommandContext {
   readonly occurredAt: Date;
 }
 
-export interface CommandResult<Event extends DomainEvent> {
+export interface CommandResult<Event extends DomainEvent, State = unknown> {
   readonly events: readonly Event[];
   readonly nextExpectedRevision: number;
   /** Global position of the last event appended; reads wait for it with `?minPosition=`. */
   readonly position: number;
+  /** The stream's state once the command's batch was appended: what the next command will be decided on. */
+  readonly state: State;
 }
 
 export interface CommandHandlerOptions {
@@ -37,6 +39,11 @@ export interface LoadedStream<State> {
   readonly lastHash: string | null;
 }
 
+interface RememberedStream extends LoadedStream<unknown> {
+  /** `performance.now()` when the store last confirmed this state, or this process appended it. */
+  readonly confirmedAt: number;
+}
+
 // The handler keeps deciders of any state and command side by side; each entry is only ever used with its own.
 type AnyDecider = Decider<unknown, unknown, DomainEvent>;
 
@@ -44,7 +51,7 @@ interface PendingCommand {
   readonly decider: AnyDecider;
   readonly command: unknown;
   readonly context: CommandContext;
-  resolve(result: CommandResult<DomainEvent>): void;
+  resolve(result: CommandResult<DomainEvent, unknown>): void;
   reject(error: unknown): void;
 }
 
@@ -58,7 +65,7 @@ export class CommandHandler {
   private readonly maxRetries: number;
   private readonly cachedStreams: number;
   private readonly maxBatch: number;
-  private readonly cache = new Map<AnyDecider, Map<string, LoadedStream<unknown>>>();
+  private readonly cache = new Map<AnyDecider, Map<string, RememberedStream>>();
   private readonly queues = new Map<string, PendingCommand[]>();
 
   constructor(private readonly options: CommandHandlerOptions) {
@@ -72,13 +79,13 @@ export class CommandHandler {
     decider: Decider<State, Command, Event>,
     command: Command,
     context: CommandContext,
-  ): Promise<CommandResult<Event>> {
+  ): Promise<CommandResult<Event, State>> {
     return new Promise((resolve, reject) => {
       const pending: PendingCommand = {
         decider: decider as unknown as AnyDecider,
         command,
         context,
-        resolve: resolve as (result: CommandResult<DomainEvent>) => void,
+        resolve: resolve as (result: CommandResult<DomainEvent, unknown>) => void,
         reject,
       };
       const queue = this.queues.get(stream);
@@ -87,7 +94,8 @@ export class CommandHandler {
         return;
       }
       this.queues.set(stream, [pending]);
-      void this.drain(stream);
+      // Deciding after the requests already received in this turn of the event loop lets them share the commit.
+      setImmediate(() => void this.drain(stream));
     });
   }
 
@@ -116,6 +124,21 @@ export class CommandHandler {
     return loaded;
   }
 
+  /**
+   * The state this process last saw of the stream, read again only when it has none or what it has was confirmed
+   * longer than `maxAgeMs` ago. Appends by this process are always in it; another process's may be missing for up to
+   * `maxAgeMs`. By default for facts that never change once recorded, such as the assembly a motion belongs to.
+   */
+  async recall<State, Command, Event extends DomainEvent>(
+    stream: string,
+    decider: Decider<State, Command, Event>,
+    maxAgeMs = Number.POSITIVE_INFINITY,
+  ): Promise<LoadedStream<State>> {
+    const cached = this.cacheOf(decider as unknown as AnyDecider).get(stream);
+    if (cached && performance.now() - cached.confirmedAt <= maxAgeMs) return cached as LoadedStream<State>;
+    return this.load(stream, decider);
+  }
+
   private async drain(stream: string): Promise<void> {
     const queue = this.queues.get(stream) ?? [];
     while (queue.length > 0) {
@@ -131,10 +154,16 @@ export class CommandHandler {
   }
 
   private async decideAndAppend(stream: string, decider: AnyDecider, batch: readonly PendingCommand[]): Promise<void> {
+    // Deciding on the remembered state is optimistic: if another process appended since, the append's revision
+    // check fails and the batch is decided again on a fresh read. Only an append vouches for a remembered state, so
+    // a refusal, or a batch with nothing to append, is decided again on a fresh read before it is reported.
+    let fresh = false;
     for (let attempt = 0; ; attempt += 1) {
       let loaded: LoadedStream<unknown>;
       try {
-        loaded = await this.load(stream, decider);
+        const remembered = fresh ? undefined : this.cacheOf(decider).get(stream);
+        fresh = remembered === undefined;
+        loaded = remembered ?? (await this.load(stream, decider));
       } catch (error) {
         for (const pending of batch) pending.reject(error);
         return;
@@ -159,8 +188,13 @@ export class CommandHandler {
         loaded.lastHash,
         decided.flatMap((entry) => entry.encoded),
       );
+      if (!fresh && (refused.length > 0 || toAppend.length === 0)) {
+        fresh = true;
+        continue;
+      }
       let position = 0;
       let nextExpectedRevision = loaded.revision ?? -1;
+      const stateAfter = toAppend.length > 0 ? state : loaded.state;
       if (toAppend.length > 0) {
         try {
           ({ position, nextExpectedRevision } = await this.options.store.append(
@@ -171,7 +205,10 @@ export class CommandHandler {
         } catch (error) {
           this.cacheOf(decider).delete(stream);
           // Another process appended since the read: every command is decided again on the newer state.
-          if (error instanceof WrongExpectedVersionError && attempt < this.maxRetries) continue;
+          if (error instanceof WrongExpectedVersionError && attempt < this.maxRetries) {
+            fresh = true;
+            continue;
+          }
           for (const pending of batch) pending.reject(error);
           return;
         }
@@ -184,7 +221,7 @@ export class CommandHandler {
       for (const { pending, error } of refused) pending.reject(error);
       for (const { pending, events } of decided) {
         // Every command of a batch reports the batch's last position: its own events are durable by then.
-        pending.resolve({ events, nextExpectedRevision, position: events.length > 0 ? position : 0 });
+        pending.resolve({ events, nextExpectedRevision, position: events.length > 0 ? position : 0, state: stateAfter });
       }
       return;
     }
@@ -201,7 +238,7 @@ export class CommandHandler {
     });
   }
 
-  private cacheOf(decider: AnyDecider): Map<string, LoadedStream<unknown>> {
+  private cacheOf(decider: AnyDecider): Map<string, RememberedStream> {
     let known = this.cache.get(decider);
     if (!known) {
       known = new Map();
@@ -212,11 +249,11 @@ export class CommandHandler {
 
   /** Least recently used streams leave first: a Map iterates in insertion order. A slower read never replaces a
    * newer state. */
-  private remember(known: Map<string, LoadedStream<unknown>>, stream: string, loaded: LoadedStream<unknown>): void {
+  private remember(known: Map<string, RememberedStream>, stream: string, loaded: LoadedStream<unknown>): void {
     const cached = known.get(stream);
     if (cached && (cached.revision ?? -1) > (loaded.revision ?? -1)) return;
     known.delete(stream);
-    known.set(stream, loaded);
+    known.set(stream, { ...loaded, confirmedAt: performance.now() });
     if (known.size > this.cachedStreams) known.delete(known.keys().next().value as string);
   }
 }

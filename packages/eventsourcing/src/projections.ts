@@ -145,10 +145,11 @@ export class Projections {
     return reached.every(Boolean);
   }
 
-  /** Resolves true once each named projection has applied every event in the store now, false on timeout: for a
-   * decision that must see the whole history, such as the voter roll fixed at convening. */
-  async catchUp(names: readonly string[], timeoutMs: number): Promise<boolean> {
-    return this.waitForPosition(names, await this.options.store.headPosition(), timeoutMs);
+  /** Waits until each named projection has applied every event in the store now: for a decision that must see the
+   * whole history, such as the voter roll fixed at convening. `caughtUp` is false on timeout. */
+  async catchUp(names: readonly string[], timeoutMs: number): Promise<{ caughtUp: boolean; head: number }> {
+    const head = await this.options.store.headPosition();
+    return { caughtUp: await this.waitForPosition(names, head, timeoutMs), head };
   }
 
   /** Starts a rebuild into fresh tables; the current ones keep serving reads until the rebuild has caught up. */

@@ -84,18 +84,31 @@ t.test('commands from two processes on one stream retry until each is decided on
   t.equal((await processes[1]!.load('counter-1', counterDecider)).state.total, 20);
 });
 
-t.test('without retries, a writer in another process makes the command fail rather than overwrite', async (t) => {
+t.test('a state remembered from before another process wrote is caught by the revision check', async (t) => {
   const { store } = temporaryStores(t);
-  const processes = [1, 2].map(() => new CommandHandler({ store, registry, maxRetries: 0 }));
-  const outcomes = await Promise.allSettled(
-    Array.from({ length: 6 }, (_, index) =>
-      processes[index % 2]!.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context),
-    ),
-  );
-  const conflicts = outcomes.filter(
-    (outcome) => outcome.status === 'rejected' && outcome.reason instanceof WrongExpectedVersionError,
-  );
-  const succeeded = outcomes.filter((outcome) => outcome.status === 'fulfilled');
-  t.ok(conflicts.length > 0, `${conflicts.length} conflicts`);
-  t.equal((await collect(store.readStream('counter-1'))).length, succeeded.length);
+  const increment = { type: 'Increment', by: 1 } as const;
+  for (const maxRetries of [0, 3]) {
+    const stream = `counter-${maxRetries}`;
+    const [writer, stale] = [1, 2].map(() => new CommandHandler({ store, registry, maxRetries })) as [CommandHandler, CommandHandler];
+    await writer.handle(stream, counterDecider, increment, context);
+    await stale.load(stream, counterDecider);
+    await writer.handle(stream, counterDecider, increment, context);
+    if (maxRetries === 0) {
+      await t.rejects(stale.handle(stream, counterDecider, increment, context), WrongExpectedVersionError, 'without retries it fails');
+      t.equal((await collect(store.readStream(stream))).length, 2, 'and overwrites nothing');
+    } else {
+      await stale.handle(stream, counterDecider, increment, context);
+      t.equal((await stale.load(stream, counterDecider)).state.total, 3, 'with retries it is decided again on the latest state');
+    }
+  }
+});
+
+t.test('a refusal is never reported from a remembered state that another process has moved on from', async (t) => {
+  const { store } = temporaryStores(t);
+  const [writer, stale] = [1, 2].map(() => new CommandHandler({ store, registry })) as [CommandHandler, CommandHandler];
+  await writer.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context);
+  await stale.load('counter-1', counterDecider);
+  await writer.handle('counter-1', counterDecider, { type: 'Increment', by: 999 }, context);
+  await t.rejects(stale.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context), { code: 'COUNTER.LIMIT' });
+  t.equal((await stale.recall('counter-1', counterDecider)).state.total, 1000, 'the refusal came from a fresh read');
 });

@@ -6,13 +6,13 @@ import {
   minPositionQuery,
   notFound,
   problemResponses,
-  readModelBehind,
   requireCooperativeAccess,
 } from '@meent/http';
 import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { readEverything } from './application/caught-up.js';
 import { assemblyRequestDecider, assemblyRequestStream } from './domain/assembly-request.decider.js';
 import { assembliesProjection, assemblyRequest, assemblyRequestSchema } from './projections/assemblies.projection.js';
 import { eligibleAt, rulesOf, votingRegisterProjection } from './projections/voting-register.projection.js';
@@ -28,7 +28,7 @@ export const assemblyRequestRoutes: FastifyPluginAsync<ServiceRuntime> = async (
   /** The caller's vote and everyone's, now, from the voting context's own membership projection. */
   const standingOf = async (request: FastifyRequest, cooperativeId: string) => {
     const memberId = requireCooperativeAccess(request, cooperativeId).subject;
-    if (!(await runtime.projections.catchUp([votingRegisterProjection.name], runtime.readWaitMs))) throw readModelBehind(0);
+    await readEverything(runtime, votingRegisterProjection);
     const now = runtime.clock();
     const { rules, eligible } = await runtime.projections.query(votingRegisterProjection, async (reader, tables) => ({
       rules: await rulesOf(reader, tables, cooperativeId),

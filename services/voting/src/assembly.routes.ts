@@ -6,13 +6,13 @@ import {
   minPositionQuery,
   notFound,
   problemResponses,
-  readModelBehind,
   requireCooperativeAccess,
 } from '@meent/http';
 import { DECISION_TYPES, callerIn, cooperativeParams, holdsOffice, readAfter, requireOffice } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { readEverything } from './application/caught-up.js';
 import { MotionCommands } from './application/motion-commands.js';
 import { assemblyDecider, assemblyStream, type AssemblyCommand } from './domain/assembly.decider.js';
 import { venueSchema } from './domain/assembly.events.js';
@@ -115,9 +115,7 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
         const { cooperativeId } = request.params;
         requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
         // The roll must reflect every membership event on record, not whatever the projection has reached.
-        if (!(await runtime.projections.catchUp([votingRegisterProjection.name], runtime.readWaitMs))) {
-          throw readModelBehind(0);
-        }
+        await readEverything(runtime, votingRegisterProjection);
         const now = runtime.clock();
         const recordDate = request.body.recordDate ?? now.toISOString();
         const { rules, eligibleVoters } = await runtime.projections.query(votingRegisterProjection, async (reader, tables) => ({
@@ -344,7 +342,7 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
           requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
           let motionsVoting = 0;
           if (path === 'closing') {
-            if (!(await runtime.projections.catchUp([motionsProjection.name], runtime.readWaitMs))) throw readModelBehind(0);
+            await readEverything(runtime, motionsProjection);
             motionsVoting = await runtime.projections.query(motionsProjection, (reader, tables) =>
               motionsStillVoting(reader, tables, assemblyId),
             );

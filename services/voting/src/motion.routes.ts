@@ -100,7 +100,7 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       async (request) => {
         const { cooperativeId, motionId } = request.params;
         requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
-        const motion = await motions.motion(cooperativeId, motionId);
+        const motion = await motions.motion(cooperativeId, motionId, 'fresh');
         const position = await motions.closeVoting(motion, 'closed-by-chair', commandContextOf(request, cooperativeId, runtime.clock()));
         return { id: motionId, position };
       },
@@ -121,7 +121,7 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       async (request) => {
         const { cooperativeId, motionId } = request.params;
         const challengedBy = requireCooperativeAccess(request, cooperativeId).subject;
-        const motion = await motions.motion(cooperativeId, motionId);
+        const motion = await motions.motion(cooperativeId, motionId, 'fresh');
         const assembly = await motions.assembly(cooperativeId, motion.assemblyId);
         if (motion.ballot === 'secret') await openBallotBox(keys, motionId, motion.round + 1);
         const now = runtime.clock();

@@ -7,27 +7,35 @@ import { everyoneHasVoted, motionDecider, motionStream, type BallotPaper, type T
 import type { Choice } from '../domain/motion.events.js';
 import { ballotOpener, destroyBallotKey, sealChoice } from './secret-ballot.js';
 
+const ASSEMBLY_FRESHNESS_MS = 50;
+
 export class MotionCommands {
   constructor(
     private readonly runtime: ServiceRuntime,
     private readonly keys: KeyStore,
   ) {}
 
-  async motion(cooperativeId: string, motionId: string): Promise<TabledMotion> {
-    const { state } = await this.runtime.commands.load(motionStream(motionId), motionDecider);
+  /** The motion as this process last saw it: what a command needs of it (its assembly, ballot kind, round) is fixed
+   * once tabled or, for the round, checked again when the vote is decided. */
+  async motion(cooperativeId: string, motionId: string, read: 'recalled' | 'fresh' = 'recalled'): Promise<TabledMotion> {
+    const stream = motionStream(motionId);
+    const { state } = await (read === 'fresh' ? this.runtime.commands.load(stream, motionDecider) : this.runtime.commands.recall(stream, motionDecider));
     if (state.status === 'NotTabled' || state.cooperativeId !== cooperativeId) throw notFound(`No motion ${motionId}`);
     return state;
   }
 
-  async assembly(cooperativeId: string, assemblyId: string): Promise<ConvenedAssembly> {
-    const { state } = await this.runtime.commands.load(assemblyStream(assemblyId), assemblyDecider);
+  /** The assembly at most `maxAgeMs` behind another process's appends (this process's own are always in it). */
+  async assembly(cooperativeId: string, assemblyId: string, maxAgeMs = 0): Promise<ConvenedAssembly> {
+    const { state } = await this.runtime.commands.recall(assemblyStream(assemblyId), assemblyDecider, maxAgeMs);
     if (state.status === 'NotConvened' || state.cooperativeId !== cooperativeId) throw notFound(`No assembly ${assemblyId}`);
     return state;
   }
 
   /** Casts a vote; when it was the last one the roll was waiting for, closes voting. Answers the last position. */
   async castVote(motion: TabledMotion, voterId: string, castBy: string, choice: Choice, context: CommandContext): Promise<number> {
-    const assembly = await this.assembly(motion.cooperativeId, motion.assemblyId);
+    // Votes come in bursts; a proxy granted or revoked in another process a moment ago may be missed for as long as
+    // two requests racing each other could be ordered either way.
+    const assembly = await this.assembly(motion.cooperativeId, motion.assemblyId, ASSEMBLY_FRESHNESS_MS);
     const paper: BallotPaper =
       motion.ballot === 'secret'
         ? { kind: 'secret', sealedChoice: await sealChoice(this.keys, motion.motionId, motion.round, choice) }
@@ -38,9 +46,8 @@ export class MotionCommands {
       { type: 'CastVote', voterId, castBy, paper, assembly, now: context.occurredAt },
       context,
     );
-    const after = await this.motion(motion.cooperativeId, motion.motionId);
-    if (!everyoneHasVoted(after, assembly)) return cast.position;
-    return Math.max(cast.position, await this.closeVoting(after, 'everyone-voted', context));
+    if (cast.state.status === 'NotTabled' || !everyoneHasVoted(cast.state, assembly)) return cast.position;
+    return Math.max(cast.position, await this.closeVoting(cast.state, 'everyone-voted', context));
   }
 
   async closeVoting(motion: TabledMotion, reason: 'closed-by-chair' | 'everyone-voted', context: CommandContext): Promise<number> {
