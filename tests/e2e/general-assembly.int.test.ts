@@ -1,6 +1,9 @@
 // A general assembly from convening to closing, over HTTP: 25 members, three motions (a simple open one, a
 // two-thirds statute amendment with a quorum, a secret one), proxies, changed votes, and the expected results.
+import { join } from 'node:path';
 import t from 'tap';
+import { SqliteEventStore } from '@meent/event-store';
+import { take } from '@meent/event-store/testing';
 import { admittedMember, command, foundCooperative, read } from '../support/cooperative-fixture.js';
 import { days, testServer } from '../support/test-server.js';
 
@@ -140,7 +143,17 @@ t.test('a general assembly decides three motions', async (t) => {
     t.match(own.body.votes.find((entry) => entry.motionId === garden), { vote: { choice: 'for', castBy: member(16).id } });
     t.equal((await read(server.app, member(16).token, `${base}/assemblies/${assemblyId}/voters/${member(17).id}`)).status, 403);
 
-    t.equal((await command(server.app, secretary, `${base}/assemblies/${assemblyId}/closing`)).status, 200);
+    const seals = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
+    t.teardown(() => seals.close());
+    const sealed = seals.subscribeToAll({ after: position, filter: { eventTypes: ['AuditSealed'] } });
+    const closed = await command(server.app, secretary, `${base}/assemblies/${assemblyId}/closing`);
+    t.equal(closed.status, 200);
+    const [seal] = await take(sealed, 1);
+    await sealed.close();
+    t.match(seal?.data, { cooperativeId, reason: 'assembly-closed', upToPosition: closed.body.position, root: /^[0-9a-f]{64}$/ });
+    t.match(seal?.metadata, { actor: { id: 'reaction:seal-when-assembly-closed' }, causationId: /^[0-9a-f-]{36}$/ });
+    const verification = await read(server.app, secretary, `${base}/audit/verification`);
+    t.match(verification.body, { verified: true, firstBrokenLink: null, seals: 1 }, 'sealed when the assembly closed');
     const overview = await read<{ status: string; rollSize: number; presentWeight: number; motions: unknown[] }>(
       server.app,
       secretary,

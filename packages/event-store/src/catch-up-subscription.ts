@@ -13,6 +13,8 @@ export interface CatchUpSource {
    * A spurious wake-up is harmless: the loop simply reads an empty page.
    */
   waitForAppends(after: number, signal: AbortSignal): Promise<void>;
+  /** Position of the newest event visible to a read. */
+  headPosition(): Promise<number>;
 }
 
 export interface CatchUpOptions {
@@ -41,7 +43,11 @@ export function catchUpSubscription(
   async function* deliver(): AsyncGenerator<RecordedEvent> {
     while (!closing.signal.aborted) {
       let page: readonly RecordedEvent[];
+      // With a filter, the last delivered event may lie well before the head: waiting for appends after it would
+      // wake at once, forever. Waiting for appends after the head seen before the read never misses one.
+      let seen = lastDelivered;
       try {
+        if (options.filter) seen = await source.headPosition();
         page = await source.readPage(lastDelivered, pageSize, options.filter);
       } catch (error) {
         if (!(error instanceof EventStoreUnavailableError)) throw error;
@@ -55,7 +61,7 @@ export function catchUpSubscription(
       }
       if (page.length < pageSize) {
         try {
-          await source.waitForAppends(lastDelivered, closing.signal);
+          await source.waitForAppends(Math.max(seen, lastDelivered), closing.signal);
         } catch (error) {
           if (!(error instanceof EventStoreUnavailableError)) throw error;
           await abortableDelay(reconnectDelayMs, closing.signal);

@@ -1,4 +1,5 @@
-import { WrongExpectedVersionError, type EventStore, type EventToAppend } from '@meent/event-store';
+import { createHash } from 'node:crypto';
+import { DuplicateEventIdError, WrongExpectedVersionError, type EventStore, type EventToAppend } from '@meent/event-store';
 import { v7 as uuidv7 } from 'uuid';
 import type { Decider } from './decider.js';
 import type { Actor, DomainEvent, EventRegistry, StoredEvent } from './events.js';
@@ -11,6 +12,11 @@ export interface CommandContext {
   readonly correlationId: string;
   readonly causationId?: string | null;
   readonly occurredAt: Date;
+  /**
+   * Makes the command's event ids a function of this key, so repeating the command (a reaction run again after a
+   * crash) finds them already appended and appends nothing. Unset, every event gets a fresh id.
+   */
+  readonly idempotencyKey?: string;
 }
 
 export interface CommandResult<Event extends DomainEvent, State = unknown> {
@@ -153,7 +159,8 @@ export class CommandHandler {
     this.queues.delete(stream);
   }
 
-  private async decideAndAppend(stream: string, decider: AnyDecider, batch: readonly PendingCommand[]): Promise<void> {
+  private async decideAndAppend(stream: string, decider: AnyDecider, commands: readonly PendingCommand[]): Promise<void> {
+    let batch = commands;
     // Deciding on the remembered state is optimistic: if another process appended since, the append's revision
     // check fails and the batch is decided again on a fresh read. Only an append vouches for a remembered state, so
     // a refusal, or a batch with nothing to append, is decided again on a fresh read before it is reported.
@@ -174,7 +181,7 @@ export class CommandHandler {
       for (const pending of batch) {
         try {
           const events = decider.decide(pending.command, state);
-          const encoded = events.map((event) => this.encode(event, pending.context));
+          const encoded = events.map((event, index) => this.encode(event, pending.context, index));
           // Evolving with the encoded data (defaults applied) keeps this state equal to one folded from the store.
           for (const event of encoded) state = decider.evolve(state, { type: event.type, data: event.data });
           decided.push({ pending, events, encoded });
@@ -209,6 +216,15 @@ export class CommandHandler {
             fresh = true;
             continue;
           }
+          const repeated = error instanceof DuplicateEventIdError ? repeatedCommand(decided, error.eventId) : undefined;
+          if (repeated) {
+            // A command repeated under its idempotency key: it took effect before, so it succeeds without appending.
+            repeated.resolve({ events: [], nextExpectedRevision: -1, position: 0, state: loaded.state });
+            batch = batch.filter((pending) => pending !== repeated);
+            fresh = true;
+            if (batch.length === 0) return;
+            continue;
+          }
           for (const pending of batch) pending.reject(error);
           return;
         }
@@ -227,9 +243,9 @@ export class CommandHandler {
     }
   }
 
-  private encode(event: DomainEvent, context: CommandContext): EventToAppend {
+  private encode(event: DomainEvent, context: CommandContext, index: number): EventToAppend {
     return this.options.registry.encode(event, {
-      eventId: uuidv7(),
+      eventId: context.idempotencyKey === undefined ? uuidv7() : idempotentEventId(context, index),
       cooperativeId: context.cooperativeId,
       actor: context.actor,
       correlationId: context.correlationId,
@@ -256,4 +272,18 @@ export class CommandHandler {
     known.set(stream, { ...loaded, confirmedAt: performance.now() });
     if (known.size > this.cachedStreams) known.delete(known.keys().next().value as string);
   }
+}
+
+function repeatedCommand(
+  decided: readonly { pending: PendingCommand; encoded: readonly EventToAppend[] }[],
+  eventId: string,
+): PendingCommand | undefined {
+  const entry = decided.find(({ encoded }) => encoded.some((event) => event.id === eventId));
+  return entry?.pending.context.idempotencyKey === undefined ? undefined : entry.pending;
+}
+
+/** A uuid v7 for the `index`th event of a keyed command: its time the command's, its random bits the key's hash. */
+function idempotentEventId(context: CommandContext, index: number): string {
+  const random = createHash('sha256').update(`${context.idempotencyKey}\u0000${index}`).digest().subarray(0, 16);
+  return uuidv7({ msecs: context.occurredAt.getTime(), random });
 }

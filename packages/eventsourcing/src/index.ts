@@ -10,6 +10,7 @@ export {
   type RunnerProgress,
 } from './projection-runner.js';
 export * from './projections.js';
+export * from './reactions.js';
 export * from './service-runtime.js';
 export * from './personal-data.js';
 export * from './tamper-evidence.js';

@@ -2,6 +2,7 @@ import {
   ReplayInProgressError,
   UnknownProjectionError,
   type Projections,
+  type Reactions,
 } from '@meent/eventsourcing';
 import { BEARER_SECURITY, HttpProblem, notFound, problemSchema, requireAdmin } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
@@ -39,7 +40,10 @@ const nameParams = z.object({ name: z.string().min(1) });
 const problems = { 401: problemSchema, 403: problemSchema, 404: problemSchema };
 
 /** The admin's view of projections: their positions and lag, a replay into fresh tables, a restart after failure. */
-export const adminRoutes: FastifyPluginAsync<{ projections: Projections }> = async (plain, { projections }) => {
+export const adminRoutes: FastifyPluginAsync<{ projections: Projections; reactions: Reactions }> = async (
+  plain,
+  { projections, reactions },
+) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
   app.addHook('onRequest', app.authenticate);
   app.addHook('preHandler', async (request) => {
@@ -67,6 +71,30 @@ export const adminRoutes: FastifyPluginAsync<{ projections: Projections }> = asy
       },
     },
     async () => ({ projections: await projections.list() }),
+  );
+
+  app.get(
+    '/admin/reactions',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Every reaction (process manager): the last event it finished, and a failure it keeps retrying',
+        security: BEARER_SECURITY,
+        response: {
+          200: z.object({
+            reactions: z.array(
+              z.object({
+                name: z.string(),
+                position: z.int(),
+                failure: z.object({ message: z.string(), position: z.int(), attempts: z.int() }).nullable(),
+              }),
+            ),
+          }),
+          ...problems,
+        },
+      },
+    },
+    async () => ({ reactions: reactions.list() }),
   );
 
   app.get(

@@ -4,6 +4,7 @@ import {
   CommandHandler,
   EventRegistry,
   Projections,
+  Reactions,
   PostgresKeyStore,
   PostgresReadModelStore,
   SqliteKeyStore,
@@ -22,6 +23,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { adminRoutes } from './admin-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { auditEvents } from './audit/seal.js';
+import { sealWhenAssemblyClosed } from './audit/seal-when-assembly-closed.reaction.js';
 import type { MeentConfig } from './config.js';
 import { ensureDataDir, signingSecret } from './data-dir.js';
 
@@ -89,7 +91,9 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   const keys = openKeyStore(config);
   const services = (options.services ?? defaultServices)({ keys });
   let projections: Projections | undefined;
+  let reactions: Reactions | undefined;
   const closeAll = async () => {
+    await reactions?.close();
     await projections?.close();
     await readModels.close();
     await keys.close();
@@ -133,15 +137,24 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       help: 'Global position of the newest event.',
       collect: async () => [{ labels: {}, value: await store.headPosition() }],
     });
+    const commands = new CommandHandler({ store, registry });
+    reactions = await Reactions.start({
+      store,
+      readModels,
+      registry,
+      commands,
+      reactions: [sealWhenAssemblyClosed(store)],
+      onFailure: (reaction, error, position) => app.log.error({ reaction, position, err: error }, 'reaction failed; retrying'),
+    });
     const runtime: ServiceRuntime = {
-      commands: new CommandHandler({ store, registry }),
+      commands,
       projections: started,
       clock,
       newId: options.newId ?? uuidv7,
       readWaitMs: config.readWaitMs,
     };
     for (const service of services) await app.register(service.routes, runtime);
-    await app.register(adminRoutes, { projections: started });
+    await app.register(adminRoutes, { projections: started, reactions });
     await app.register(auditRoutes, { runtime, store, registry });
     return app;
   } catch (error) {

@@ -236,6 +236,7 @@ export class PostgresEventStore implements EventStore {
       {
         readPage: (after, limit, filter) => this.readPage(after, limit, filter),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
+        headPosition: () => this.headPosition(),
       },
       { ...options, pageSize: PAGE_SIZE },
       this.subscriptions,

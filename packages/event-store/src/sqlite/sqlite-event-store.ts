@@ -165,6 +165,7 @@ export class SqliteEventStore implements EventStore {
       {
         readPage: async (after, limit, filter) => this.readPage(after, limit, filter),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
+        headPosition: () => this.headPosition(),
       },
       options,
       this.subscriptions,

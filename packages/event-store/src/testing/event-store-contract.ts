@@ -278,6 +278,21 @@ export function eventStoreContract(t: Test, options: EventStoreContractOptions):
       );
     });
 
+    withStore(t, 'a filtered subscription waits quietly behind events it does not match', async (store, _, t) => {
+      await store.append(stream('budget'), [newEvent('Adopted')], 'no_stream');
+      await store.append(stream('member'), [newEvent('Admitted'), newEvent('Admitted')], 'no_stream');
+      const subscription = store.subscribeToAll({ filter: { eventTypes: ['Adopted'] } });
+      t.equal((await take(subscription, 1)).length, 1);
+      const iterator = subscription[Symbol.asyncIterator]();
+      const waiting = iterator.next();
+      // A subscription that kept re-reading would hold the event loop in its promises and this timer would not fire.
+      const turnsLater = await new Promise<string>((resolve) => setTimeout(() => resolve('the event loop turned'), 50));
+      t.equal(turnsLater, 'the event loop turned');
+      await store.append(stream('budget'), [newEvent('Adopted')], 'no_stream');
+      t.equal(((await waiting).value as RecordedEvent | undefined)?.type, 'Adopted');
+      await subscription.close();
+    });
+
     withStore(t, 'closing ends a waiting iteration', async (store, _, t) => {
       await store.append(stream(), [newEvent()], 'no_stream');
       const subscription = store.subscribeToAll();
