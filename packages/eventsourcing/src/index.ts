@@ -14,4 +14,5 @@ export * from './reactions.js';
 export * from './service-runtime.js';
 export * from './personal-data.js';
 export * from './tamper-evidence.js';
+export * from './versioned-map.js';
 export * from './postgres-read-model-store.js';

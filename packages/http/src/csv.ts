@@ -5,6 +5,7 @@ export function csvField(value: string | null): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-export function csvLine(values: readonly (string | null)[]): string {
-  return values.map(csvField).join(',');
+/** Numbers are written as they are: a figure Meent computed is never a formula, negative ones included. */
+export function csvLine(values: readonly (string | number | null)[]): string {
+  return values.map((value) => (typeof value === 'number' ? String(value) : csvField(value))).join(',');
 }

@@ -12,11 +12,13 @@ import {
   type EventDefinition,
   type KeyStore,
   type Projection,
+  type Reaction,
   type ReadModelStore,
   type ServiceRuntime,
 } from '@meent/eventsourcing';
 import { createHttpApp, type HttpApp, type HttpAppOptions } from '@meent/http';
 import { createMembership } from '@meent/membership';
+import { createBudget } from '@meent/budget';
 import { createVoting } from '@meent/voting';
 import type { FastifyPluginAsync } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
@@ -32,6 +34,8 @@ export interface Service {
   readonly name: string;
   readonly events: readonly EventDefinition[];
   readonly projections: readonly Projection[];
+  /** Process managers: other contexts' events in, this context's commands out. */
+  readonly reactions?: readonly Reaction[];
   readonly routes: FastifyPluginAsync<ServiceRuntime>;
 }
 
@@ -43,6 +47,7 @@ export interface ServiceDependencies {
 export const defaultServices = (dependencies: ServiceDependencies): readonly Service[] => [
   createMembership(dependencies),
   createVoting(dependencies),
+  createBudget(),
 ];
 
 export interface BuildServerOptions {
@@ -143,7 +148,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       readModels,
       registry,
       commands,
-      reactions: [sealWhenAssemblyClosed(store)],
+      reactions: [...services.flatMap((service) => service.reactions ?? []), sealWhenAssemblyClosed(store)],
       onFailure: (reaction, error, position) => app.log.error({ reaction, position, err: error }, 'reaction failed; retrying'),
     });
     const runtime: ServiceRuntime = {

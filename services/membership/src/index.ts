@@ -53,5 +53,5 @@ export function createMembership({ keys }: MembershipDependencies) {
 }
 
 /** Officer rights as the register records them, for other contexts' routes. */
-export { callerIn, holdsOffice, requireOffice, type Caller } from './application/access.js';
+export { ANY_OFFICE, callerIn, holdsOffice, requireOffice, type Caller } from './application/access.js';
 export { cooperativeParams, readAfter } from './route-support.js';

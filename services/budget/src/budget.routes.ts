@@ -1,0 +1,243 @@
+import type { ServiceRuntime } from '@meent/eventsourcing';
+import {
+  BEARER_SECURITY,
+  commandAcceptedSchema,
+  commandContextOf,
+  csvLine,
+  minPositionQuery,
+  notFound,
+  problemResponses,
+  requireCooperativeAccess,
+} from '@meent/http';
+import { callerIn, cooperativeParams, readAfter, requireOffice } from '@meent/membership';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { budgetActuals, budgetActualsSchema } from './application/budget-view.js';
+import { budgetOf, today } from './application/budget-commands.js';
+import { budgetDecider, budgetStream } from './domain/budget.decider.js';
+import { budgetLineSchema, lineCodeSchema } from './domain/budget.events.js';
+import { budgetSummarySchema, budgetsOf, budgetsProjection, draftLines } from './projections/budgets.projection.js';
+import { journalEntrySchema, journalPage, ledgerProjection } from './projections/ledger.projection.js';
+
+const budgetParams = cooperativeParams.extend({ budgetId: z.uuid() });
+const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
+const readProblems = problemResponses(400, 401, 403, 404, 503);
+const asOfQuery = minPositionQuery.extend({ asOf: z.iso.date().optional() });
+
+/** The budget: drafted and submitted by the treasurer, adopted by the assembly, read by every member. */
+export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', app.authenticate);
+
+  const budgetCommand = async (
+    request: Parameters<typeof commandContextOf>[0],
+    cooperativeId: string,
+    budgetId: string,
+    command: (now: Date) => Parameters<typeof budgetDecider.decide>[0],
+  ) => {
+    requireOffice(await callerIn(runtime, request, cooperativeId), 'treasurer');
+    await budgetOf(runtime, cooperativeId, budgetId);
+    const now = runtime.clock();
+    const result = await runtime.commands.handle(budgetStream(budgetId), budgetDecider, command(now), commandContextOf(request, cooperativeId, now));
+    return { id: budgetId, position: result.position };
+  };
+
+  const actualsOf = (cooperativeId: string, budgetId: string, asOf: string) =>
+    runtime.projections.query(budgetsProjection, (budgetsReader, budgetsTables) =>
+      runtime.projections.query(ledgerProjection, (ledgerReader, ledgerTables) =>
+        budgetActuals({ reader: budgetsReader, tables: budgetsTables }, { reader: ledgerReader, tables: ledgerTables }, cooperativeId, budgetId, asOf),
+      ),
+    );
+
+  app.post(
+    '/cooperatives/:cooperativeId/budgets',
+    {
+      schema: {
+        tags: ['budget'],
+        summary: 'Draft the budget of a financial year (treasurer)',
+        security: BEARER_SECURITY,
+        params: cooperativeParams,
+        body: z.strictObject({ financialYear: z.int().min(2000).max(2200), title: z.string().trim().min(1).max(200) }),
+        response: { 201: commandAcceptedSchema, ...problemResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { cooperativeId } = request.params;
+      requireOffice(await callerIn(runtime, request, cooperativeId), 'treasurer');
+      const budgetId = runtime.newId();
+      const now = runtime.clock();
+      const result = await runtime.commands.handle(
+        budgetStream(budgetId),
+        budgetDecider,
+        { type: 'DraftBudget', budgetId, cooperativeId, ...request.body, now },
+        commandContextOf(request, cooperativeId, now),
+      );
+      return reply.code(201).send({ id: budgetId, position: result.position });
+    },
+  );
+
+  app.post(
+    '/cooperatives/:cooperativeId/budgets/:budgetId/lines',
+    {
+      schema: {
+        tags: ['budget'],
+        summary: 'Set a line of the draft: the budget before adoption, an amendment after (treasurer)',
+        security: BEARER_SECURITY,
+        params: budgetParams,
+        body: budgetLineSchema.strict(),
+        response: accepted,
+      },
+    },
+    async (request) => {
+      const { cooperativeId, budgetId } = request.params;
+      return budgetCommand(request, cooperativeId, budgetId, (now) => ({ type: 'SetLine', line: request.body, now }));
+    },
+  );
+
+  app.post(
+    '/cooperatives/:cooperativeId/budgets/:budgetId/lines/:code/removal',
+    {
+      schema: {
+        tags: ['budget'],
+        summary: 'Remove a line from the draft (treasurer)',
+        security: BEARER_SECURITY,
+        params: budgetParams.extend({ code: lineCodeSchema }),
+        response: accepted,
+      },
+    },
+    async (request) => {
+      const { cooperativeId, budgetId, code } = request.params;
+      return budgetCommand(request, cooperativeId, budgetId, (now) => ({ type: 'RemoveLine', code, now }));
+    },
+  );
+
+  app.post(
+    '/cooperatives/:cooperativeId/budgets/:budgetId/submission',
+    {
+      schema: {
+        tags: ['budget'],
+        summary: "Submit the draft for adoption: table a budget-adoption motion with this budget as its subject (treasurer)",
+        security: BEARER_SECURITY,
+        params: budgetParams,
+        response: accepted,
+      },
+    },
+    async (request) => {
+      const { cooperativeId, budgetId } = request.params;
+      return budgetCommand(request, cooperativeId, budgetId, (now) => ({ type: 'SubmitBudget', now }));
+    },
+  );
+
+  app.get(
+    '/cooperatives/:cooperativeId/budgets',
+    {
+      schema: {
+        tags: ['budget'],
+        summary: "The cooperative's budgets (any member)",
+        security: BEARER_SECURITY,
+        params: cooperativeParams,
+        querystring: minPositionQuery,
+        response: { 200: z.object({ budgets: z.array(budgetSummarySchema) }), ...readProblems },
+      },
+    },
+    async (request) => {
+      const { cooperativeId } = request.params;
+      requireCooperativeAccess(request, cooperativeId);
+      await readAfter(runtime, budgetsProjection, request.query.minPosition);
+      return { budgets: await runtime.projections.query(budgetsProjection, (reader, tables) => budgetsOf(reader, tables, cooperativeId)) };
+    },
+  );
+
+  app.get(
+    '/cooperatives/:cooperativeId/budgets/:budgetId',
+    {
+      schema: {
+        tags: ['budget'],
+        summary: 'Budget versus actuals per line, now or at the end of `asOf`, with the cash position (any member)',
+        security: BEARER_SECURITY,
+        params: budgetParams,
+        querystring: asOfQuery,
+        response: { 200: budgetActualsSchema.extend({ draft: z.array(budgetLineSchema) }), ...readProblems },
+      },
+    },
+    async (request) => {
+      const { cooperativeId, budgetId } = request.params;
+      requireCooperativeAccess(request, cooperativeId);
+      await readAfter(runtime, budgetsProjection, request.query.minPosition);
+      await readAfter(runtime, ledgerProjection, request.query.minPosition);
+      const actuals = await actualsOf(cooperativeId, budgetId, request.query.asOf ?? today(runtime.clock()));
+      if (!actuals) throw notFound(`No budget ${budgetId}`);
+      const draft = await runtime.projections.query(budgetsProjection, (reader, tables) => draftLines(reader, tables, budgetId));
+      return { ...actuals, draft };
+    },
+  );
+
+  app.get(
+    '/cooperatives/:cooperativeId/budgets/:budgetId/overview.csv',
+    {
+      schema: {
+        tags: ['budget'],
+        summary: 'The annual overview as CSV: per line budgeted, received, spent, reserved, available, in cents (any member)',
+        security: BEARER_SECURITY,
+        params: budgetParams,
+        querystring: asOfQuery,
+        response: { 200: z.string(), ...readProblems },
+      },
+    },
+    async (request, reply) => {
+      const { cooperativeId, budgetId } = request.params;
+      requireCooperativeAccess(request, cooperativeId);
+      await readAfter(runtime, ledgerProjection, request.query.minPosition);
+      const actuals = await actualsOf(cooperativeId, budgetId, request.query.asOf ?? today(runtime.clock()));
+      if (!actuals) throw notFound(`No budget ${budgetId}`);
+      const header = ['code', 'name', 'kind', 'budgeted_cents', 'received_cents', 'spent_cents', 'reserved_cents', 'available_cents'];
+      const rows = [
+        csvLine(header),
+        ...actuals.lines.map((line) =>
+          csvLine([
+            line.code,
+            line.name,
+            line.kind,
+            line.budgetedCents,
+            line.receivedCents,
+            line.spentCents,
+            line.reservedCents,
+            line.availableCents,
+          ]),
+        ),
+      ];
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="budget-${actuals.financialYear}-${actuals.asOf}.csv"`)
+        .send(rows.map((row) => `${row}\n`).join(''));
+    },
+  );
+
+  app.get(
+    '/cooperatives/:cooperativeId/budgets/:budgetId/journal',
+    {
+      schema: {
+        tags: ['budget'],
+        summary: 'The journal in order, with who did what (officers)',
+        security: BEARER_SECURITY,
+        params: budgetParams,
+        querystring: minPositionQuery.extend({
+          after: z.coerce.number().int().nonnegative().default(0),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+        response: { 200: z.object({ entries: z.array(journalEntrySchema), nextAfter: z.number().nullable() }), ...readProblems },
+      },
+    },
+    async (request) => {
+      const { cooperativeId, budgetId } = request.params;
+      requireOffice(await callerIn(runtime, request, cooperativeId), 'chair', 'secretary', 'treasurer', 'board-member');
+      await budgetOf(runtime, cooperativeId, budgetId);
+      await readAfter(runtime, ledgerProjection, request.query.minPosition);
+      const { after, limit } = request.query;
+      const entries = await runtime.projections.query(ledgerProjection, (reader, tables) => journalPage(reader, tables, budgetId, after, limit));
+      return { entries, nextAfter: entries.length === limit ? (entries.at(-1)?.position ?? null) : null };
+    },
+  );
+};
+

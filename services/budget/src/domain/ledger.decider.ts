@@ -1,0 +1,383 @@
+import { DomainError, VersionedMap, assertNever, type Decider } from '@meent/eventsourcing';
+import type { z } from 'zod';
+import type { BudgetLine } from './budget.events.js';
+import {
+  DisbursementBooked,
+  EntryReversed,
+  ExpenseApproved,
+  ExpenseBooked,
+  ExpensePaid,
+  ExpenseSubmitted,
+  FundsReserved,
+  IncomeRecorded,
+  ReservationRefused,
+  ReservationReleased,
+  type LedgerEvent,
+  type referenceSchema,
+} from './ledger.events.js';
+
+type Reference = z.infer<typeof referenceSchema>;
+
+/** Money per line, in cents: what was received (income lines), spent and is still reserved (expense lines). */
+export interface LineTotals {
+  readonly receivedCents: number;
+  readonly spentCents: number;
+  readonly reservedCents: number;
+}
+const NO_MONEY: LineTotals = { receivedCents: 0, spentCents: 0, reservedCents: 0 };
+
+type Expense = {
+  readonly kind: 'expense';
+  readonly lineCode: string;
+  readonly amountCents: number;
+  readonly submittedBy: string;
+  readonly status: 'AwaitingApproval' | 'Booked' | 'Paid' | 'Reversed';
+};
+type Income = { readonly kind: 'income'; readonly lineCode: string; readonly amountCents: number; readonly reversed: boolean };
+type Disbursement = { readonly kind: 'disbursement'; readonly lineCode: string; readonly amountCents: number; readonly reversed: boolean };
+type Entry = Expense | Income | Disbursement;
+
+interface Reservation {
+  readonly lineCode: string;
+  /** Still reserved: the amount less what was disbursed or released. */
+  readonly remainingCents: number;
+}
+
+export interface LedgerState {
+  readonly totals: Readonly<Record<string, LineTotals>>;
+  readonly entries: VersionedMap<string, Entry>;
+  /** Reservations made; a refused one is kept as null, so asking again with its id changes nothing. */
+  readonly reservations: VersionedMap<string, Reservation | null>;
+}
+
+/** The adopted budget the ledger books against, as the budget context has it. */
+export interface BudgetInForce {
+  readonly adopted: boolean;
+  readonly lines: ReadonlyMap<string, BudgetLine>;
+}
+
+interface Dated {
+  readonly budget: BudgetInForce;
+  /** The booking date, in the cooperative's calendar. */
+  readonly today: string;
+  readonly now: Date;
+}
+type Override = { readonly by: string; readonly reason: string } | null;
+
+export type LedgerCommand =
+  | ({
+      readonly type: 'RecordIncome';
+      readonly entryId: string;
+      readonly lineCode: string;
+      readonly source: string;
+      readonly amountCents: number;
+      readonly receivedOn: string;
+      readonly by: string;
+    } & Dated)
+  | ({
+      readonly type: 'SubmitExpense';
+      readonly expenseId: string;
+      readonly lineCode: string;
+      readonly payee: string;
+      readonly amountCents: number;
+      readonly invoiceReference: string;
+      readonly description: string;
+      readonly by: string;
+      readonly fourEyesThresholdCents: number;
+      /** Only the board may let a line be exceeded. */
+      readonly override: Override;
+    } & Dated)
+  | ({ readonly type: 'ApproveExpense'; readonly expenseId: string; readonly by: string; readonly override: Override } & Dated)
+  | ({ readonly type: 'PayExpense'; readonly expenseId: string } & Dated)
+  | ({
+      readonly type: 'ReserveFunds';
+      readonly reservationId: string;
+      readonly lineCode: string;
+      readonly amountCents: number;
+      readonly reference: Reference | null;
+      readonly override: Override;
+    } & Dated)
+  | ({ readonly type: 'ReleaseReservation'; readonly reservationId: string; readonly reason: string } & Dated)
+  | ({
+      readonly type: 'BookDisbursement';
+      readonly disbursementId: string;
+      readonly reservationId: string;
+      readonly amountCents: number;
+      readonly description: string;
+    } & Dated)
+  | ({ readonly type: 'ReverseEntry'; readonly reversalId: string; readonly entryId: string; readonly reason: string; readonly by: string } & Dated);
+
+export const ledgerStream = (budgetId: string) => `ledger-${budgetId}`;
+
+export const initialState: LedgerState = { totals: {}, entries: VersionedMap.empty(), reservations: VersionedMap.empty() };
+
+const AVAILABLE_RULE = 'an expense or reservation never exceeds what its line has left';
+
+/** Budgeted less spent less reserved, for an expense line of the budget in force. */
+export function availableCents(state: LedgerState, line: BudgetLine): number {
+  const totals = state.totals[line.code] ?? NO_MONEY;
+  return line.amountCents - totals.spentCents - totals.reservedCents;
+}
+
+function addTo(state: LedgerState, lineCode: string, change: Partial<LineTotals>): LedgerState['totals'] {
+  const current = state.totals[lineCode] ?? NO_MONEY;
+  return {
+    ...state.totals,
+    [lineCode]: {
+      receivedCents: current.receivedCents + (change.receivedCents ?? 0),
+      spentCents: current.spentCents + (change.spentCents ?? 0),
+      reservedCents: current.reservedCents + (change.reservedCents ?? 0),
+    },
+  };
+}
+
+export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
+  switch (event.type) {
+    case 'IncomeRecorded': {
+      const { entryId, lineCode, amountCents } = event.data;
+      return {
+        ...state,
+        totals: addTo(state, lineCode, { receivedCents: amountCents }),
+        entries: state.entries.set(entryId, { kind: 'income', lineCode, amountCents, reversed: false }),
+      };
+    }
+    case 'ExpenseSubmitted': {
+      const { expenseId, lineCode, amountCents, submittedBy } = event.data;
+      const expense: Expense = { kind: 'expense', lineCode, amountCents, submittedBy, status: 'AwaitingApproval' };
+      return { ...state, entries: state.entries.set(expenseId, expense) };
+    }
+    case 'ExpenseApproved':
+      return state;
+    case 'ExpenseBooked':
+    case 'ExpensePaid': {
+      const expense = state.entries.get(event.data.expenseId);
+      if (expense?.kind !== 'expense') return state;
+      const booked = event.type === 'ExpenseBooked';
+      return {
+        ...state,
+        totals: booked ? addTo(state, expense.lineCode, { spentCents: expense.amountCents }) : state.totals,
+        entries: state.entries.set(event.data.expenseId, { ...expense, status: booked ? 'Booked' : 'Paid' }),
+      };
+    }
+    case 'FundsReserved': {
+      const { reservationId, lineCode, amountCents } = event.data;
+      return {
+        ...state,
+        totals: addTo(state, lineCode, { reservedCents: amountCents }),
+        reservations: state.reservations.set(reservationId, { lineCode, remainingCents: amountCents }),
+      };
+    }
+    case 'ReservationRefused':
+      return { ...state, reservations: state.reservations.set(event.data.reservationId, null) };
+    case 'ReservationReleased': {
+      const { reservationId, lineCode, amountCents } = event.data;
+      const reservation = state.reservations.get(reservationId);
+      if (!reservation) return state;
+      return {
+        ...state,
+        totals: addTo(state, lineCode, { reservedCents: -amountCents }),
+        reservations: state.reservations.set(reservationId, { ...reservation, remainingCents: reservation.remainingCents - amountCents }),
+      };
+    }
+    case 'DisbursementBooked': {
+      const { disbursementId, reservationId, lineCode, amountCents } = event.data;
+      const reservation = state.reservations.get(reservationId);
+      if (!reservation) return state;
+      return {
+        ...state,
+        totals: addTo(state, lineCode, { reservedCents: -amountCents, spentCents: amountCents }),
+        entries: state.entries.set(disbursementId, { kind: 'disbursement', lineCode, amountCents, reversed: false }),
+        reservations: state.reservations.set(reservationId, { ...reservation, remainingCents: reservation.remainingCents - amountCents }),
+      };
+    }
+    case 'EntryReversed': {
+      const { entryId, lineCode, amountCents, entryKind } = event.data;
+      const entry = state.entries.get(entryId);
+      if (!entry) return state;
+      const reversed: Entry = entry.kind === 'expense' ? { ...entry, status: 'Reversed' } : { ...entry, reversed: true };
+      return {
+        ...state,
+        totals: addTo(state, lineCode, entryKind === 'income' ? { receivedCents: -amountCents } : { spentCents: -amountCents }),
+        entries: state.entries.set(entryId, reversed),
+      };
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
+  const at = command.now.toISOString();
+  const { today } = command;
+  if (!command.budget.adopted) {
+    throw new DomainError('LEDGER.BUDGET_NOT_ADOPTED', 409, 'Nothing is booked before the assembly adopts the budget');
+  }
+  switch (command.type) {
+    case 'RecordIncome': {
+      const line = lineOf(command, command.lineCode, 'income');
+      const { entryId, source, amountCents, receivedOn, by } = command;
+      if (state.entries.has(entryId)) return [];
+      return [IncomeRecorded({ entryId, lineCode: line.code, source, amountCents, receivedOn, recordedBy: by, recordedAt: at })];
+    }
+    case 'SubmitExpense': {
+      const line = lineOf(command, command.lineCode, 'expense');
+      const { expenseId, payee, amountCents, invoiceReference, description, by } = command;
+      if (state.entries.has(expenseId)) return [];
+      const needsSecondApprover = amountCents > command.fourEyesThresholdCents;
+      const submitted = ExpenseSubmitted({
+        expenseId,
+        lineCode: line.code,
+        payee,
+        amountCents,
+        invoiceReference,
+        description,
+        submittedBy: by,
+        needsSecondApprover,
+        submittedAt: at,
+      });
+      if (needsSecondApprover) return [submitted];
+      const override = fundsFor(state, line, amountCents, command.override);
+      return [submitted, ExpenseBooked({ expenseId, lineCode: line.code, amountCents, override, bookedOn: today, bookedAt: at })];
+    }
+    case 'ApproveExpense': {
+      const expense = expenseOf(state, command.expenseId);
+      if (expense.status !== 'AwaitingApproval') {
+        throw new DomainError('LEDGER.NOT_AWAITING_APPROVAL', 409, `The expense is ${expense.status}`);
+      }
+      if (command.by === expense.submittedBy) {
+        throw new DomainError(
+          'LEDGER.SAME_APPROVER',
+          403,
+          'An expense above the four-eyes threshold is approved by an officer other than its submitter',
+          'fourEyesThresholdCents',
+        );
+      }
+      const line = lineOf(command, expense.lineCode, 'expense');
+      const override = fundsFor(state, line, expense.amountCents, command.override);
+      const { expenseId } = command;
+      return [
+        ExpenseApproved({ expenseId, approvedBy: command.by, approvedAt: at }),
+        ExpenseBooked({ expenseId, lineCode: line.code, amountCents: expense.amountCents, override, bookedOn: today, bookedAt: at }),
+      ];
+    }
+    case 'PayExpense': {
+      const expense = expenseOf(state, command.expenseId);
+      if (expense.status !== 'Booked') throw new DomainError('LEDGER.NOT_BOOKED', 409, `The expense is ${expense.status}`);
+      return [ExpensePaid({ expenseId: command.expenseId, paidOn: today, paidAt: at })];
+    }
+    case 'ReserveFunds': {
+      const { reservationId, amountCents, reference } = command;
+      if (state.reservations.has(reservationId)) return [];
+      const line = lineOf(command, command.lineCode, 'expense');
+      const available = availableCents(state, line);
+      if (available < amountCents && !command.override) {
+        // Initiative funding must act on a refusal, so it is an event, not an error.
+        return [
+          ReservationRefused({
+            reservationId,
+            lineCode: line.code,
+            amountCents,
+            availableCents: available,
+            reference,
+            reason: `Line ${line.code} has ${available} cents left`,
+            refusedAt: at,
+          }),
+        ];
+      }
+      const override = available < amountCents ? command.override : null;
+      return [FundsReserved({ reservationId, lineCode: line.code, amountCents, reference, override, reservedOn: today, reservedAt: at })];
+    }
+    case 'ReleaseReservation': {
+      const reservation = reservationOf(state, command.reservationId);
+      if (reservation.remainingCents <= 0) throw new DomainError('LEDGER.NOTHING_RESERVED', 409, 'Nothing is left of this reservation');
+      return [
+        ReservationReleased({
+          reservationId: command.reservationId,
+          lineCode: reservation.lineCode,
+          amountCents: reservation.remainingCents,
+          reason: command.reason,
+          releasedOn: today,
+          releasedAt: at,
+        }),
+      ];
+    }
+    case 'BookDisbursement': {
+      const { disbursementId, reservationId, amountCents, description } = command;
+      if (state.entries.has(disbursementId)) return [];
+      const reservation = reservationOf(state, reservationId);
+      if (amountCents > reservation.remainingCents) {
+        throw new DomainError(
+          'LEDGER.BEYOND_RESERVATION',
+          422,
+          `The reservation has ${reservation.remainingCents} cents left`,
+          'a disbursement never exceeds its reservation',
+        );
+      }
+      return [
+        DisbursementBooked({ disbursementId, reservationId, lineCode: reservation.lineCode, amountCents, description, bookedOn: today, bookedAt: at }),
+      ];
+    }
+    case 'ReverseEntry': {
+      const entry = state.entries.get(command.entryId);
+      if (!entry) throw new DomainError('LEDGER.NO_SUCH_ENTRY', 404, `No entry ${command.entryId} in this ledger`);
+      const reversed = entry.kind === 'expense' ? entry.status === 'Reversed' : entry.reversed;
+      if (reversed) throw new DomainError('LEDGER.ALREADY_REVERSED', 409, 'This entry has been reversed already');
+      if (entry.kind === 'expense' && entry.status === 'AwaitingApproval') {
+        throw new DomainError('LEDGER.NOT_BOOKED', 409, 'An expense not yet booked has nothing to reverse');
+      }
+      return [
+        EntryReversed({
+          reversalId: command.reversalId,
+          entryId: command.entryId,
+          entryKind: entry.kind,
+          lineCode: entry.lineCode,
+          amountCents: entry.amountCents,
+          reason: command.reason,
+          reversedBy: command.by,
+          reversedOn: today,
+          reversedAt: at,
+        }),
+      ];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function lineOf(command: Dated, code: string, kind: BudgetLine['kind']): BudgetLine {
+  const line = command.budget.lines.get(code);
+  if (!line) {
+    throw new DomainError('LEDGER.LINE_NOT_IN_BUDGET', 422, `The adopted budget has no line ${code}`, 'booked only to lines of the adopted budget');
+  }
+  if (line.kind !== kind) throw new DomainError('LEDGER.WRONG_LINE_KIND', 422, `Line ${code} is an ${line.kind} line`);
+  return line;
+}
+
+/** The override to record when the amount exceeds what the line has left; refuses without one. */
+function fundsFor(state: LedgerState, line: BudgetLine, amountCents: number, override: Override): Override {
+  const available = availableCents(state, line);
+  if (amountCents <= available) return null;
+  if (!override) {
+    throw new DomainError(
+      'LEDGER.LINE_EXHAUSTED',
+      422,
+      `Line ${line.code} has ${available} cents left; ${amountCents} asked`,
+      AVAILABLE_RULE,
+    );
+  }
+  return override;
+}
+
+function expenseOf(state: LedgerState, expenseId: string): Expense {
+  const entry = state.entries.get(expenseId);
+  if (entry?.kind !== 'expense') throw new DomainError('LEDGER.NO_SUCH_EXPENSE', 404, `No expense ${expenseId}`);
+  return entry;
+}
+
+function reservationOf(state: LedgerState, reservationId: string): Reservation {
+  const reservation = state.reservations.get(reservationId);
+  if (!reservation) throw new DomainError('LEDGER.NO_SUCH_RESERVATION', 404, `No reservation ${reservationId}`);
+  return reservation;
+}
+
+export const ledgerDecider: Decider<LedgerState, LedgerCommand, LedgerEvent> = { initialState, evolve, decide };

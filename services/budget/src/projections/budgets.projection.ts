@@ -1,0 +1,165 @@
+// Budgets: the draft lines, every adopted version with when it was in force, and the rules each cooperative books
+// under — so the budget can be read as it stood on any date.
+import { defineProjection, on, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
+import { CooperativeFounded, cooperativeRulesSchema, type CooperativeRules } from '@meent/membership';
+import { z } from 'zod';
+import {
+  BudgetAdopted,
+  BudgetAdoptionRefused,
+  BudgetAdoptionWithdrawn,
+  BudgetDrafted,
+  BudgetLineRemoved,
+  BudgetLineSet,
+  BudgetSubmitted,
+  budgetLineSchema,
+  type BudgetLine,
+} from '../domain/budget.events.js';
+
+type Tables = 'cooperatives' | 'budgets' | 'draft_lines' | 'versions';
+
+const setStatus = (transaction: SqlExecutor, tables: TableNames<Tables>, budgetId: string, status: string) =>
+  transaction.run(`UPDATE ${tables.budgets} SET status = ? WHERE id = ?`, [status, budgetId]);
+
+export const budgetsProjection = defineProjection({
+  name: 'budgets',
+  tables: {
+    cooperatives: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, rules TEXT NOT NULL)`],
+    budgets: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (
+        id TEXT PRIMARY KEY,
+        cooperative_id TEXT NOT NULL,
+        financial_year INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL,
+        drafted_at TEXT NOT NULL
+      )`,
+    ],
+    draft_lines: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (budget_id TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+        amount_cents BIGINT NOT NULL, PRIMARY KEY (budget_id, code))`,
+    ],
+    versions: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (
+        budget_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        lines TEXT NOT NULL,
+        motion_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        adopted_at TEXT NOT NULL,
+        withdrawn_at TEXT,
+        PRIMARY KEY (budget_id, version, round)
+      )`,
+    ],
+  },
+  handlers: [
+    on(CooperativeFounded, async (event, transaction, tables) => {
+      await transaction.run(`INSERT INTO ${tables.cooperatives} (id, rules) VALUES (?, ?)`, [
+        event.data.cooperativeId,
+        JSON.stringify(event.data.rules),
+      ]);
+    }),
+    on(BudgetDrafted, async (event, transaction, tables) => {
+      const { budgetId, cooperativeId, financialYear, title, draftedAt } = event.data;
+      await transaction.run(
+        `INSERT INTO ${tables.budgets} (id, cooperative_id, financial_year, title, status, drafted_at) VALUES (?, ?, ?, ?, 'draft', ?)`,
+        [budgetId, cooperativeId, financialYear, title, draftedAt],
+      );
+    }),
+    on(BudgetLineSet, async (event, transaction, tables) => {
+      const { budgetId, code, name, kind, amountCents } = event.data;
+      await transaction.run(
+        `INSERT INTO ${tables.draft_lines} (budget_id, code, name, kind, amount_cents) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (budget_id, code) DO UPDATE SET name = excluded.name, kind = excluded.kind, amount_cents = excluded.amount_cents`,
+        [budgetId, code, name, kind, amountCents],
+      );
+    }),
+    on(BudgetLineRemoved, async (event, transaction, tables) => {
+      await transaction.run(`DELETE FROM ${tables.draft_lines} WHERE budget_id = ? AND code = ?`, [event.data.budgetId, event.data.code]);
+    }),
+    on(BudgetSubmitted, (event, transaction, tables) => setStatus(transaction, tables, event.data.budgetId, 'submitted')),
+    on(BudgetAdopted, async (event, transaction, tables) => {
+      const { budgetId, version, lines, motionId, round, adoptedAt } = event.data;
+      await transaction.run(
+        `INSERT INTO ${tables.versions} (budget_id, version, lines, motion_id, round, adopted_at) VALUES (?, ?, ?, ?, ?, ?)`,
+        [budgetId, version, JSON.stringify(lines), motionId, round, adoptedAt],
+      );
+      await setStatus(transaction, tables, budgetId, 'adopted');
+    }),
+    on(BudgetAdoptionRefused, async (event, transaction, tables) => {
+      const adopted = await transaction.get<{ version: number }>(
+        `SELECT version FROM ${tables.versions} WHERE budget_id = ? AND withdrawn_at IS NULL LIMIT 1`,
+        [event.data.budgetId],
+      );
+      await setStatus(transaction, tables, event.data.budgetId, adopted ? 'adopted' : 'draft');
+    }),
+    on(BudgetAdoptionWithdrawn, async (event, transaction, tables) => {
+      const { budgetId, version, withdrawnAt } = event.data;
+      await transaction.run(`UPDATE ${tables.versions} SET withdrawn_at = ? WHERE budget_id = ? AND version = ? AND withdrawn_at IS NULL`, [
+        withdrawnAt,
+        budgetId,
+        version,
+      ]);
+      const standing = await transaction.get<{ version: number }>(
+        `SELECT version FROM ${tables.versions} WHERE budget_id = ? AND withdrawn_at IS NULL LIMIT 1`,
+        [budgetId],
+      );
+      await setStatus(transaction, tables, budgetId, standing ? 'adopted' : 'draft');
+    }),
+  ],
+});
+
+export type BudgetsTables = TableNames<Tables>;
+
+export const BUDGET_STATUSES = ['draft', 'submitted', 'adopted'] as const;
+
+export const budgetSummarySchema = z.object({
+  id: z.uuid(),
+  financialYear: z.int(),
+  title: z.string(),
+  status: z.enum(BUDGET_STATUSES),
+});
+
+export async function budgetsOf(reader: SqlExecutor, tables: BudgetsTables, cooperativeId: string) {
+  const rows = await reader.all<{ id: string; financial_year: number; title: string; status: string }>(
+    `SELECT id, financial_year, title, status FROM ${tables.budgets} WHERE cooperative_id = ? ORDER BY financial_year DESC, drafted_at`,
+    [cooperativeId],
+  );
+  return rows.map((row) => budgetSummarySchema.parse({ id: row.id, financialYear: row.financial_year, title: row.title, status: row.status }));
+}
+
+export async function budgetSummary(reader: SqlExecutor, tables: BudgetsTables, cooperativeId: string, budgetId: string) {
+  const row = await reader.get<{ id: string; financial_year: number; title: string; status: string }>(
+    `SELECT id, financial_year, title, status FROM ${tables.budgets} WHERE id = ? AND cooperative_id = ?`,
+    [budgetId, cooperativeId],
+  );
+  return row && budgetSummarySchema.parse({ id: row.id, financialYear: row.financial_year, title: row.title, status: row.status });
+}
+
+/** The version in force at the end of `asOf` (an ISO date-time): adopted by then, and not withdrawn by then. */
+export async function versionInForce(
+  reader: SqlExecutor,
+  tables: BudgetsTables,
+  budgetId: string,
+  asOf: string,
+): Promise<{ version: number; lines: BudgetLine[]; adoptedAt: string } | undefined> {
+  const row = await reader.get<{ version: number; lines: string; adopted_at: string }>(
+    `SELECT version, lines, adopted_at FROM ${tables.versions}
+     WHERE budget_id = ? AND adopted_at <= ? AND (withdrawn_at IS NULL OR withdrawn_at > ?)
+     ORDER BY adopted_at DESC, version DESC LIMIT 1`,
+    [budgetId, asOf, asOf],
+  );
+  return row && { version: row.version, lines: z.array(budgetLineSchema).parse(JSON.parse(row.lines)), adoptedAt: row.adopted_at };
+}
+
+export async function draftLines(reader: SqlExecutor, tables: BudgetsTables, budgetId: string): Promise<BudgetLine[]> {
+  const rows = await reader.all<{ code: string; name: string; kind: string; amount_cents: number | string }>(
+    `SELECT code, name, kind, amount_cents FROM ${tables.draft_lines} WHERE budget_id = ? ORDER BY code`,
+    [budgetId],
+  );
+  return rows.map((row) => budgetLineSchema.parse({ code: row.code, name: row.name, kind: row.kind, amountCents: Number(row.amount_cents) }));
+}
+
+export async function rulesOf(reader: SqlExecutor, tables: BudgetsTables, cooperativeId: string): Promise<CooperativeRules | undefined> {
+  const row = await reader.get<{ rules: string }>(`SELECT rules FROM ${tables.cooperatives} WHERE id = ?`, [cooperativeId]);
+  return row && cooperativeRulesSchema.parse(JSON.parse(row.rules));
+}

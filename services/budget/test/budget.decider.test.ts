@@ -1,0 +1,108 @@
+import t from 'tap';
+import { deciderSpecification } from '@meent/eventsourcing/testing';
+import {
+  BudgetAdopted,
+  BudgetAdoptionRefused,
+  BudgetAdoptionWithdrawn,
+  BudgetDrafted,
+  BudgetLineRemoved,
+  BudgetLineSet,
+  BudgetSubmitted,
+  type BudgetLine,
+} from '@meent/budget';
+import { budgetDecider, linesInForce, type BudgetCommand } from '../src/domain/budget.decider.js';
+
+const spec = deciderSpecification(budgetDecider);
+const budgetId = '0193a6f0-0000-7000-8000-0000000000d1';
+const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
+const motionId = '0193a6f0-0000-7000-8000-0000000000b1';
+const now = new Date('2026-10-01T10:00:00.000Z');
+const at = now.toISOString();
+
+const garden: BudgetLine = { code: '4100', name: 'Buurtmoestuin', kind: 'expense', amountCents: 250_000 };
+const rent: BudgetLine = { code: '8000', name: 'Huurinkomsten', kind: 'income', amountCents: 1_200_000 };
+const drafted = BudgetDrafted({ budgetId, cooperativeId, financialYear: 2027, title: 'Begroting 2027', draftedAt: at });
+const lineSet = (line: BudgetLine) => BudgetLineSet({ ...line, budgetId, setAt: at });
+const submitted = (version: number, ...lines: BudgetLine[]) => BudgetSubmitted({ budgetId, version, lines, submittedAt: at });
+const adopted = (version: number, round: number, ...lines: BudgetLine[]) =>
+  BudgetAdopted({ budgetId, cooperativeId, financialYear: 2027, version, lines, motionId, round, adoptedAt: at });
+const decision = (passed: boolean, round = 1, motion = motionId): BudgetCommand => ({
+  type: 'RecordAdoptionDecision',
+  motionId: motion,
+  round,
+  passed,
+  now,
+});
+
+t.test('the treasurer drafts line by line and submits', async (t) => {
+  spec(t)
+    .given()
+    .when({ type: 'DraftBudget', budgetId, cooperativeId, financialYear: 2027, title: 'Begroting 2027', now })
+    .then(drafted);
+  spec(t).given(drafted).when({ type: 'SetLine', line: garden, now }).then(lineSet(garden));
+  spec(t)
+    .given(drafted, lineSet(rent), lineSet(garden))
+    .when({ type: 'SubmitBudget', now })
+    .then(submitted(1, garden, rent));
+  spec(t)
+    .given(drafted, lineSet(garden))
+    .when({ type: 'RemoveLine', code: '4100', now })
+    .then(BudgetLineRemoved({ budgetId, code: '4100', removedAt: at }));
+});
+
+t.test('rejects an empty budget, a change while before the assembly, and an unknown line', async (t) => {
+  spec(t).given(drafted).when({ type: 'SubmitBudget', now }).thenError('BUDGET.EMPTY', { statusCode: 422 });
+  spec(t).given(drafted, lineSet(garden), submitted(1, garden)).when({ type: 'SetLine', line: rent, now }).thenError('BUDGET.SUBMITTED', {
+    statusCode: 409,
+  });
+  spec(t).given(drafted).when({ type: 'RemoveLine', code: '9999', now }).thenError('BUDGET.NO_SUCH_LINE', { statusCode: 404 });
+});
+
+t.test('a passed budget-adoption motion adopts the submitted version', async (t) => {
+  spec(t).given(drafted, lineSet(garden), submitted(1, garden)).when(decision(true)).then(adopted(1, 1, garden));
+});
+
+t.test('a rejected budget stays a draft, and can be changed and submitted again', async (t) => {
+  const refused = BudgetAdoptionRefused({ budgetId, version: 1, motionId, round: 1, refusedAt: at });
+  spec(t).given(drafted, lineSet(garden), submitted(1, garden)).when(decision(false)).then(refused);
+  const smaller = { ...garden, amountCents: 100_000 };
+  spec(t)
+    .given(drafted, lineSet(garden), submitted(1, garden), refused, lineSet(smaller))
+    .when({ type: 'SubmitBudget', now })
+    .then(submitted(2, smaller));
+});
+
+t.test('an amendment goes the same way; the budget in force stays until it is adopted', async (t) => {
+  const raised = { ...garden, amountCents: 300_000 };
+  const history = [drafted, lineSet(garden), submitted(1, garden), adopted(1, 1, garden), lineSet(raised), submitted(2, raised)];
+  const state = history.reduce(budgetDecider.evolve, budgetDecider.initialState);
+  t.same(linesInForce(state), [garden]);
+  const amendmentMotion = '0193a6f0-0000-7000-8000-0000000000b2';
+  spec(t)
+    .given(...history)
+    .when(decision(true, 1, amendmentMotion))
+    .then(BudgetAdopted({ budgetId, cooperativeId, financialYear: 2027, version: 2, lines: [raised], motionId: amendmentMotion, round: 1, adoptedAt: at }));
+  spec(t)
+    .given(drafted, lineSet(garden), submitted(1, garden), adopted(1, 1, garden))
+    .when({ type: 'SubmitBudget', now })
+    .thenError('BUDGET.NOTHING_TO_AMEND', { statusCode: 422 });
+});
+
+t.test('a challenged adoption voted down in the new round is withdrawn; one voted up stands', async (t) => {
+  const history = [drafted, lineSet(garden), submitted(1, garden), adopted(1, 1, garden)];
+  spec(t)
+    .given(...history)
+    .when(decision(false, 2))
+    .then(BudgetAdoptionWithdrawn({ budgetId, version: 1, motionId, round: 2, withdrawnAt: at }));
+  spec(t).given(...history).when(decision(true, 2)).then();
+  spec(t).given(...history).when(decision(true, 1)).then();
+});
+
+t.test('a challenged refusal passed in the new round adopts the version voted on', async (t) => {
+  const refused = BudgetAdoptionRefused({ budgetId, version: 1, motionId, round: 1, refusedAt: at });
+  spec(t).given(drafted, lineSet(garden), submitted(1, garden), refused).when(decision(true, 2)).then(adopted(1, 2, garden));
+});
+
+t.test('a decision about a budget not before the assembly changes nothing', async (t) => {
+  spec(t).given(drafted, lineSet(garden)).when(decision(true)).then();
+});

@@ -1,0 +1,192 @@
+import t from 'tap';
+import { deciderSpecification } from '@meent/eventsourcing/testing';
+import {
+  DisbursementBooked,
+  EntryReversed,
+  ExpenseApproved,
+  ExpenseBooked,
+  ExpensePaid,
+  ExpenseSubmitted,
+  FundsReserved,
+  IncomeRecorded,
+  ReservationRefused,
+  ReservationReleased,
+  type BudgetLine,
+} from '@meent/budget';
+import { availableCents, ledgerDecider, type BudgetInForce, type LedgerCommand } from '../src/domain/ledger.decider.js';
+
+const spec = deciderSpecification(ledgerDecider);
+const now = new Date('2027-02-01T10:00:00.000Z');
+const at = now.toISOString();
+const today = '2027-02-01';
+const id = (n: number) => `0193a6f0-0000-7000-8000-${String(n).padStart(12, '0')}`;
+const treasurer = id(501);
+const chair = id(502);
+
+const garden: BudgetLine = { code: '4100', name: 'Buurtmoestuin', kind: 'expense', amountCents: 100_000 };
+const rent: BudgetLine = { code: '8000', name: 'Huurinkomsten', kind: 'income', amountCents: 1_200_000 };
+const budget: BudgetInForce = { adopted: true, lines: new Map([garden, rent].map((line) => [line.code, line])) };
+const dated = { budget, today, now };
+
+const submit = (expenseId: string, amountCents: number, override: { by: string; reason: string } | null = null): LedgerCommand => ({
+  type: 'SubmitExpense',
+  expenseId,
+  lineCode: '4100',
+  payee: 'Tuincentrum Groen',
+  amountCents,
+  invoiceReference: `F-${expenseId.slice(-3)}`,
+  description: 'Zaden en gereedschap',
+  by: treasurer,
+  fourEyesThresholdCents: 50_000,
+  override,
+  ...dated,
+});
+const submitted = (expenseId: string, amountCents: number, needsSecondApprover = false) =>
+  ExpenseSubmitted({
+    expenseId,
+    lineCode: '4100',
+    payee: 'Tuincentrum Groen',
+    amountCents,
+    invoiceReference: `F-${expenseId.slice(-3)}`,
+    description: 'Zaden en gereedschap',
+    submittedBy: treasurer,
+    needsSecondApprover,
+    submittedAt: at,
+  });
+const booked = (expenseId: string, amountCents: number, override: { by: string; reason: string } | null = null) =>
+  ExpenseBooked({ expenseId, lineCode: '4100', amountCents, override, bookedOn: today, bookedAt: at });
+const reserved = (reservationId: string, amountCents: number) =>
+  FundsReserved({ reservationId, lineCode: '4100', amountCents, reference: null, override: null, reservedOn: today, reservedAt: at });
+
+t.test('income is recorded on an income line of the adopted budget', async (t) => {
+  spec(t)
+    .given()
+    .when({ type: 'RecordIncome', entryId: id(1), lineCode: '8000', source: 'Woningcorporatie', amountCents: 100_000, receivedOn: '2027-01-31', by: treasurer, ...dated })
+    .then(IncomeRecorded({ entryId: id(1), lineCode: '8000', source: 'Woningcorporatie', amountCents: 100_000, receivedOn: '2027-01-31', recordedBy: treasurer, recordedAt: at }));
+});
+
+t.test('rejects booking before adoption, to a line not in the budget, or to a line of the other kind', async (t) => {
+  spec(t).given().when({ ...submit(id(1), 100), budget: { adopted: false, lines: new Map() } } as LedgerCommand).thenError('LEDGER.BUDGET_NOT_ADOPTED', { statusCode: 409 });
+  spec(t).given().when({ ...submit(id(1), 100), lineCode: '9999' } as LedgerCommand).thenError('LEDGER.LINE_NOT_IN_BUDGET', { statusCode: 422 });
+  spec(t).given().when({ ...submit(id(1), 100), lineCode: '8000' } as LedgerCommand).thenError('LEDGER.WRONG_LINE_KIND', { statusCode: 422 });
+});
+
+t.test('an expense up to the four-eyes threshold is booked at once', async (t) => {
+  spec(t).given().when(submit(id(1), 50_000)).then(submitted(id(1), 50_000), booked(id(1), 50_000));
+});
+
+t.test('an expense above the threshold waits for a second officer, who is not the submitter', async (t) => {
+  spec(t).given().when(submit(id(1), 50_001)).then(submitted(id(1), 50_001, true));
+  spec(t)
+    .given(submitted(id(1), 50_001, true))
+    .when({ type: 'ApproveExpense', expenseId: id(1), by: treasurer, override: null, ...dated })
+    .thenError('LEDGER.SAME_APPROVER', { statusCode: 403, rule: 'fourEyesThresholdCents' });
+  spec(t)
+    .given(submitted(id(1), 50_001, true))
+    .when({ type: 'ApproveExpense', expenseId: id(1), by: chair, override: null, ...dated })
+    .then(ExpenseApproved({ expenseId: id(1), approvedBy: chair, approvedAt: at }), booked(id(1), 50_001));
+});
+
+t.test('a line is never exceeded, counting what is spent and what is reserved', async (t) => {
+  spec(t)
+    .given(submitted(id(1), 40_000), booked(id(1), 40_000), reserved(id(2), 50_000))
+    .when(submit(id(3), 10_001))
+    .thenError('LEDGER.LINE_EXHAUSTED', { statusCode: 422, rule: 'an expense or reservation never exceeds what its line has left' });
+  spec(t)
+    .given(submitted(id(1), 40_000), booked(id(1), 40_000), reserved(id(2), 50_000))
+    .when(submit(id(3), 10_000))
+    .then(submitted(id(3), 10_000), booked(id(3), 10_000));
+});
+
+t.test('unless the board overrides, with its reason on record', async (t) => {
+  const override = { by: chair, reason: 'Storm damage, decided by the board on 30 January' };
+  spec(t)
+    .given(submitted(id(1), 40_000), booked(id(1), 40_000))
+    .when(submit(id(3), 60_001, override))
+    .then(submitted(id(3), 60_001, true));
+  spec(t)
+    .given(submitted(id(1), 90_000, true), ExpenseApproved({ expenseId: id(1), approvedBy: chair, approvedAt: at }), booked(id(1), 90_000))
+    .when(submit(id(3), 20_000, override))
+    .then(submitted(id(3), 20_000), booked(id(3), 20_000, override));
+});
+
+t.test('a booked expense is paid once', async (t) => {
+  spec(t).given(submitted(id(1), 100), booked(id(1), 100)).when({ type: 'PayExpense', expenseId: id(1), ...dated }).then(
+    ExpensePaid({ expenseId: id(1), paidOn: today, paidAt: at }),
+  );
+  spec(t)
+    .given(submitted(id(1), 100), booked(id(1), 100), ExpensePaid({ expenseId: id(1), paidOn: today, paidAt: at }))
+    .when({ type: 'PayExpense', expenseId: id(1), ...dated })
+    .thenError('LEDGER.NOT_BOOKED', { statusCode: 409 });
+});
+
+t.test('a correction is a reversing entry that references the original, once', async (t) => {
+  const reversal = EntryReversed({
+    reversalId: id(9),
+    entryId: id(1),
+    entryKind: 'expense',
+    lineCode: '4100',
+    amountCents: 30_000,
+    reason: 'double invoice',
+    reversedBy: treasurer,
+    reversedOn: today,
+    reversedAt: at,
+  });
+  const reverse: LedgerCommand = { type: 'ReverseEntry', reversalId: id(9), entryId: id(1), reason: 'double invoice', by: treasurer, ...dated };
+  spec(t).given(submitted(id(1), 30_000), booked(id(1), 30_000)).when(reverse).then(reversal);
+  spec(t).given(submitted(id(1), 30_000), booked(id(1), 30_000), reversal).when(reverse).thenError('LEDGER.ALREADY_REVERSED', { statusCode: 409 });
+  spec(t).given().when(reverse).thenError('LEDGER.NO_SUCH_ENTRY', { statusCode: 404 });
+  const state = [submitted(id(1), 30_000), booked(id(1), 30_000), reversal].reduce(ledgerDecider.evolve, ledgerDecider.initialState);
+  t.equal(availableCents(state, garden), 100_000, 'the reversal gives the line its money back');
+});
+
+t.test('reservations: made while the line has room, refused as an event when not, released, disbursed against', async (t) => {
+  const reserve = (reservationId: string, amountCents: number): LedgerCommand => ({
+    type: 'ReserveFunds',
+    reservationId,
+    lineCode: '4100',
+    amountCents,
+    reference: null,
+    override: null,
+    ...dated,
+  });
+  spec(t).given().when(reserve(id(2), 100_000)).then(reserved(id(2), 100_000));
+  spec(t)
+    .given(reserved(id(2), 60_000))
+    .when(reserve(id(3), 40_001))
+    .then(
+      ReservationRefused({
+        reservationId: id(3),
+        lineCode: '4100',
+        amountCents: 40_001,
+        availableCents: 40_000,
+        reference: null,
+        reason: 'Line 4100 has 40000 cents left',
+        refusedAt: at,
+      }),
+    );
+  spec(t).given(reserved(id(2), 60_000)).when(reserve(id(2), 60_000)).then();
+  const disbursed = DisbursementBooked({
+    disbursementId: id(4),
+    reservationId: id(2),
+    lineCode: '4100',
+    amountCents: 25_000,
+    description: 'Eerste tranche',
+    bookedOn: today,
+    bookedAt: at,
+  });
+  spec(t)
+    .given(reserved(id(2), 60_000))
+    .when({ type: 'BookDisbursement', disbursementId: id(4), reservationId: id(2), amountCents: 25_000, description: 'Eerste tranche', ...dated })
+    .then(disbursed);
+  spec(t)
+    .given(reserved(id(2), 60_000), disbursed)
+    .when({ type: 'BookDisbursement', disbursementId: id(5), reservationId: id(2), amountCents: 35_001, description: 'Te veel', ...dated })
+    .thenError('LEDGER.BEYOND_RESERVATION', { statusCode: 422 });
+  spec(t)
+    .given(reserved(id(2), 60_000), disbursed)
+    .when({ type: 'ReleaseReservation', reservationId: id(2), reason: 'Initiative completed', ...dated })
+    .then(ReservationReleased({ reservationId: id(2), lineCode: '4100', amountCents: 35_000, reason: 'Initiative completed', releasedOn: today, releasedAt: at }));
+  const state = [reserved(id(2), 60_000), disbursed].reduce(ledgerDecider.evolve, ledgerDecider.initialState);
+  t.equal(availableCents(state, garden), 40_000, 'a disbursement moves money from reserved to spent');
+});
