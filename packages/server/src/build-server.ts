@@ -19,6 +19,7 @@ import {
 import { createHttpApp, type HttpApp, type HttpAppOptions } from '@meent/http';
 import { createMembership } from '@meent/membership';
 import { createBudget } from '@meent/budget';
+import { createInitiativeFunding } from '@meent/initiative-funding';
 import { createVoting } from '@meent/voting';
 import type { FastifyPluginAsync } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
@@ -48,6 +49,7 @@ export const defaultServices = (dependencies: ServiceDependencies): readonly Ser
   createMembership(dependencies),
   createVoting(dependencies),
   createBudget(),
+  createInitiativeFunding(),
 ];
 
 export interface BuildServerOptions {

@@ -8,6 +8,11 @@ import { ledgerRoutes } from './ledger.routes.js';
 import { budgetsProjection } from './projections/budgets.projection.js';
 import { ledgerProjection } from './projections/ledger.projection.js';
 import { adoptBudgetWhenMotionDecided } from './reactions/adopt-budget-when-motion-decided.reaction.js';
+import {
+  disburseWhenTrancheApproved,
+  releaseReservationWhenInitiativeEnds,
+  reserveFundsWhenFundingApproved,
+} from './reactions/initiative-money.reactions.js';
 
 export {
   BudgetDrafted,
@@ -47,7 +52,7 @@ export function createBudget(): BudgetService {
     name: 'budget',
     events: [...budgetEvents, ...ledgerEvents],
     projections: [budgetsProjection, ledgerProjection],
-    reactions: [adoptBudgetWhenMotionDecided],
+    reactions: [adoptBudgetWhenMotionDecided, reserveFundsWhenFundingApproved, disburseWhenTrancheApproved, releaseReservationWhenInitiativeEnds],
     routes: async (app, runtime) => {
       await app.register(budgetRoutes, runtime);
       await app.register(ledgerRoutes, runtime);

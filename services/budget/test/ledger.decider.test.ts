@@ -169,6 +169,7 @@ t.test('reservations: made while the line has room, refused as an event when not
   const disbursed = DisbursementBooked({
     disbursementId: id(4),
     reservationId: id(2),
+    reference: null,
     lineCode: '4100',
     amountCents: 25_000,
     description: 'Eerste tranche',
@@ -186,7 +187,7 @@ t.test('reservations: made while the line has room, refused as an event when not
   spec(t)
     .given(reserved(id(2), 60_000), disbursed)
     .when({ type: 'ReleaseReservation', reservationId: id(2), reason: 'Initiative completed', ...dated })
-    .then(ReservationReleased({ reservationId: id(2), lineCode: '4100', amountCents: 35_000, reason: 'Initiative completed', releasedOn: today, releasedAt: at }));
+    .then(ReservationReleased({ reservationId: id(2), reference: null, lineCode: '4100', amountCents: 35_000, reason: 'Initiative completed', releasedOn: today, releasedAt: at }));
   const state = [reserved(id(2), 60_000), disbursed].reduce(ledgerDecider.evolve, ledgerDecider.initialState);
   t.equal(availableCents(state, garden), 40_000, 'a disbursement moves money from reserved to spent');
 });

@@ -62,8 +62,8 @@ t.test('budget versus actuals and cash, now and as of any date, from ledger even
   );
   await append(ledger, ExpensePaid({ expenseId: id(11), paidOn: '2027-01-12', paidAt: at('2027-01-12') }));
   await append(ledger, FundsReserved({ reservationId: id(12), lineCode: '4100', amountCents: 50_000, reference: { kind: 'initiative', id: id(4) }, override: null, reservedOn: '2027-02-01', reservedAt: at('2027-02-01') }));
-  await append(ledger, DisbursementBooked({ disbursementId: id(13), reservationId: id(12), lineCode: '4100', amountCents: 30_000, description: 'Tranche 1', bookedOn: '2027-02-15', bookedAt: at('2027-02-15') }));
-  await append(ledger, ReservationReleased({ reservationId: id(12), lineCode: '4100', amountCents: 20_000, reason: 'Afgerond', releasedOn: '2027-03-01', releasedAt: at('2027-03-01') }));
+  await append(ledger, DisbursementBooked({ disbursementId: id(13), reservationId: id(12), reference: { kind: 'initiative', id: id(4) }, lineCode: '4100', amountCents: 30_000, description: 'Tranche 1', bookedOn: '2027-02-15', bookedAt: at('2027-02-15') }));
+  await append(ledger, ReservationReleased({ reservationId: id(12), reference: { kind: 'initiative', id: id(4) }, lineCode: '4100', amountCents: 20_000, reason: 'Afgerond', releasedOn: '2027-03-01', releasedAt: at('2027-03-01') }));
   await append(ledger, EntryReversed({ reversalId: id(14), entryId: id(11), entryKind: 'expense', lineCode: '4100', amountCents: 20_000, reason: 'Creditnota', reversedBy: 'treasurer-1', reversedOn: '2027-03-05', reversedAt: at('2027-03-05') }));
   t.ok(await projections.waitForPosition([budgetsProjection.name, ledgerProjection.name], position, 5000));
 

@@ -34,6 +34,7 @@ import {
   turnoutEntrySchema,
   turnoutOf,
 } from './projections/motions.projection.js';
+import { applicantOf, initiativeApplicantsProjection } from './projections/initiative-applicants.projection.js';
 import { eligibleAt, rulesOf, votingRegisterProjection } from './projections/voting-register.projection.js';
 
 const assemblyParams = cooperativeParams.extend({ assemblyId: z.uuid() });
@@ -380,7 +381,8 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
         schema: {
           tags: ['voting'],
           summary: 'Table a motion on the assembly (secretary or chair)',
-          description: "Its majority and quorum come from the rules in force when the assembly was convened.",
+          description:
+            "Its majority and quorum come from the rules in force when the assembly was convened. On a motion about an initiative, its applicant is recused.",
           security: BEARER_SECURITY,
           params: assemblyParams,
           body: tableBody,
@@ -403,6 +405,17 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
             decidedAt: first.decision.decidedAt,
           };
         }
+        const recused = [...request.body.recused];
+        const { subject } = request.body;
+        if (subject?.kind === 'initiative') {
+          await readEverything(runtime, initiativeApplicantsProjection);
+          const applicant = await runtime.projections.query(initiativeApplicantsProjection, (reader, tables) =>
+            applicantOf(reader, tables, subject.id),
+          );
+          if (applicant && !recused.some((recusal) => recusal.memberId === applicant)) {
+            recused.push({ memberId: applicant, reason: 'applicant of the initiative' });
+          }
+        }
         const motionId = runtime.newId();
         const now = runtime.clock();
         const result = await runtime.commands.handle(
@@ -416,8 +429,8 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
             text: request.body.text,
             decisionType: request.body.decisionType,
             ballot: request.body.ballot,
-            subject: request.body.subject ?? null,
-            recused: request.body.recused,
+            subject: subject ?? null,
+            recused,
             repeats,
             now,
           },

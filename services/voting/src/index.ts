@@ -5,6 +5,7 @@ import { assemblyRequestEvents } from './domain/assembly-request.events.js';
 import { assemblyEvents } from './domain/assembly.events.js';
 import { motionEvents } from './domain/motion.events.js';
 import { assembliesProjection } from './projections/assemblies.projection.js';
+import { initiativeApplicantsProjection } from './projections/initiative-applicants.projection.js';
 import { motionsProjection } from './projections/motions.projection.js';
 import { votingRegisterProjection } from './projections/voting-register.projection.js';
 import { assemblyRequestRoutes } from './assembly-request.routes.js';
@@ -52,7 +53,7 @@ export function createVoting({ keys }: VotingDependencies) {
   return {
     name: 'voting',
     events: [...assemblyEvents, ...motionEvents, ...assemblyRequestEvents],
-    projections: [votingRegisterProjection, assembliesProjection, motionsProjection],
+    projections: [votingRegisterProjection, assembliesProjection, motionsProjection, initiativeApplicantsProjection],
     routes,
   };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
@@ -39,6 +40,7 @@ interface EventRow {
 }
 
 const PAGE_SIZE = 1000;
+const VISIBILITY_WAIT_MS = 1000;
 const CHANNEL = 'meent_events';
 const UNIQUE_VIOLATION = '23505';
 
@@ -227,8 +229,11 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
-  readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
-    return readAllInPages((after, limit, filter) => this.readPage(after, limit, filter), PAGE_SIZE, options);
+  /** Every event committed before the call, unless an older transaction elsewhere holds them back for longer than a
+   * moment: then what is visible by then, in order, never a later event before an earlier one. */
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    await this.untilCommittedAreVisible();
+    yield* readAllInPages((after, limit, filter) => this.readPage(after, limit, filter), PAGE_SIZE, options);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -262,6 +267,20 @@ export class PostgresEventStore implements EventStore {
     await this.ready.catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
+  }
+
+  /** Any transaction in the cluster older than an event's hides it for a while; a reader right after its own append
+   * waits that out, briefly. */
+  private async untilCommittedAreVisible(): Promise<void> {
+    await this.ready;
+    const deadline = Date.now() + VISIBILITY_WAIT_MS;
+    for (;;) {
+      const { rows } = await this.query<{ hidden: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM ${this.table('events')} WHERE NOT (${VISIBLE})) AS hidden`,
+      );
+      if (!rows[0]?.hidden || Date.now() >= deadline) return;
+      await delay(10);
+    }
   }
 
   private async query<Row extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {

@@ -39,6 +39,7 @@ type Entry = Expense | Income | Disbursement;
 
 interface Reservation {
   readonly lineCode: string;
+  readonly reference: Reference | null;
   /** Still reserved: the amount less what was disbursed or released. */
   readonly remainingCents: number;
 }
@@ -160,11 +161,11 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
       };
     }
     case 'FundsReserved': {
-      const { reservationId, lineCode, amountCents } = event.data;
+      const { reservationId, lineCode, amountCents, reference } = event.data;
       return {
         ...state,
         totals: addTo(state, lineCode, { reservedCents: amountCents }),
-        reservations: state.reservations.set(reservationId, { lineCode, remainingCents: amountCents }),
+        reservations: state.reservations.set(reservationId, { lineCode, reference, remainingCents: amountCents }),
       };
     }
     case 'ReservationRefused':
@@ -209,6 +210,7 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
 export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
   const at = command.now.toISOString();
   const { today } = command;
+  if (command.type === 'ReserveFunds') return reserve(command, state);
   if (!command.budget.adopted) {
     throw new DomainError('LEDGER.BUDGET_NOT_ADOPTED', 409, 'Nothing is booked before the assembly adopts the budget');
   }
@@ -265,34 +267,13 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
       if (expense.status !== 'Booked') throw new DomainError('LEDGER.NOT_BOOKED', 409, `The expense is ${expense.status}`);
       return [ExpensePaid({ expenseId: command.expenseId, paidOn: today, paidAt: at })];
     }
-    case 'ReserveFunds': {
-      const { reservationId, amountCents, reference } = command;
-      if (state.reservations.has(reservationId)) return [];
-      const line = lineOf(command, command.lineCode, 'expense');
-      const available = availableCents(state, line);
-      if (available < amountCents && !command.override) {
-        // Initiative funding must act on a refusal, so it is an event, not an error.
-        return [
-          ReservationRefused({
-            reservationId,
-            lineCode: line.code,
-            amountCents,
-            availableCents: available,
-            reference,
-            reason: `Line ${line.code} has ${available} cents left`,
-            refusedAt: at,
-          }),
-        ];
-      }
-      const override = available < amountCents ? command.override : null;
-      return [FundsReserved({ reservationId, lineCode: line.code, amountCents, reference, override, reservedOn: today, reservedAt: at })];
-    }
     case 'ReleaseReservation': {
       const reservation = reservationOf(state, command.reservationId);
       if (reservation.remainingCents <= 0) throw new DomainError('LEDGER.NOTHING_RESERVED', 409, 'Nothing is left of this reservation');
       return [
         ReservationReleased({
           reservationId: command.reservationId,
+          reference: reservation.reference,
           lineCode: reservation.lineCode,
           amountCents: reservation.remainingCents,
           reason: command.reason,
@@ -314,7 +295,16 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
         );
       }
       return [
-        DisbursementBooked({ disbursementId, reservationId, lineCode: reservation.lineCode, amountCents, description, bookedOn: today, bookedAt: at }),
+        DisbursementBooked({
+          disbursementId,
+          reservationId,
+          reference: reservation.reference,
+          lineCode: reservation.lineCode,
+          amountCents,
+          description,
+          bookedOn: today,
+          bookedAt: at,
+        }),
       ];
     }
     case 'ReverseEntry': {
@@ -342,6 +332,23 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
     default:
       return assertNever(command);
   }
+}
+
+/** A reservation another context asked for: a refusal is an event it acts on, never an error it cannot. */
+function reserve(command: Extract<LedgerCommand, { type: 'ReserveFunds' }>, state: LedgerState): LedgerEvent[] {
+  const { reservationId, amountCents, reference, lineCode } = command;
+  if (state.reservations.has(reservationId)) return [];
+  const at = command.now.toISOString();
+  const refuse = (availableCents: number, reason: string) => [
+    ReservationRefused({ reservationId, lineCode, amountCents, availableCents, reference, reason, refusedAt: at }),
+  ];
+  const line = command.budget.lines.get(lineCode);
+  if (!command.budget.adopted) return refuse(0, 'The budget has not been adopted');
+  if (!line || line.kind !== 'expense') return refuse(0, `The adopted budget has no expense line ${lineCode}`);
+  const available = availableCents(state, line);
+  if (available < amountCents && !command.override) return refuse(available, `Line ${line.code} has ${available} cents left`);
+  const override = available < amountCents ? command.override : null;
+  return [FundsReserved({ reservationId, lineCode, amountCents, reference, override, reservedOn: command.today, reservedAt: at })];
 }
 
 function lineOf(command: Dated, code: string, kind: BudgetLine['kind']): BudgetLine {

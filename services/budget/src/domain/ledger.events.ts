@@ -88,6 +88,7 @@ export const ReservationRefused = defineEvent('ReservationRefused', {
 export const ReservationReleased = defineEvent('ReservationReleased', {
   schema: z.object({
     reservationId: z.uuid(),
+    reference: referenceSchema.nullable(),
     lineCode: lineCodeSchema,
     /** What was left of the reservation, back on the line. */
     amountCents: cents,
@@ -101,6 +102,8 @@ export const DisbursementBooked = defineEvent('DisbursementBooked', {
   schema: z.object({
     disbursementId: z.uuid(),
     reservationId: z.uuid(),
+    /** What the reservation was for, so that context can follow its money. */
+    reference: referenceSchema.nullable(),
     lineCode: lineCodeSchema,
     amountCents: cents,
     description: z.string().min(1),

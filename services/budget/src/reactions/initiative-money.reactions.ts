@@ -1,0 +1,107 @@
+// The budget's side of initiative funding: a granted initiative's money is reserved on its line, each approved
+// tranche disbursed against the reservation, and what is left released when the initiative ends. The budget context
+// knows initiative events by name and by the fields read here — so it does not depend on the initiative context,
+// which depends on it.
+import { DomainError, causedBy, type CommandHandler, type Reaction, type StoredEvent } from '@meent/eventsourcing';
+import { z } from 'zod';
+import { inForce } from '../application/budget-commands.js';
+import { budgetDecider, budgetStream } from '../domain/budget.decider.js';
+import { ledgerDecider, ledgerStream } from '../domain/ledger.decider.js';
+
+const fundingToReserve = z.object({
+  initiativeId: z.uuid(),
+  amountCents: z.int().positive(),
+  budgetId: z.uuid(),
+  lineCode: z.string(),
+});
+const approvedTranche = z.object({
+  initiativeId: z.uuid(),
+  budgetId: z.uuid(),
+  reservationId: z.uuid(),
+  trancheNumber: z.int(),
+  amountCents: z.int().positive(),
+});
+const endedInitiative = z.object({ initiativeId: z.uuid(), budgetId: z.uuid(), reservationId: z.uuid().nullable() });
+
+const dayOf = (event: StoredEvent) => event.metadata.occurredAt.slice(0, 10);
+
+async function budgetFor(commands: CommandHandler, budgetId: string) {
+  const { state } = await commands.load(budgetStream(budgetId), budgetDecider);
+  return state.status === 'NotDrafted' ? { adopted: false, lines: new Map() } : inForce(state);
+}
+
+/** FundingApproved or ReservationRetried: reserve the amount, keyed by the causing event so it is never doubled. */
+export const reserveFundsWhenFundingApproved: Reaction = {
+  name: 'reserve-funds-when-funding-approved',
+  eventTypes: ['FundingApproved', 'ReservationRetried'],
+  async react(event, commands) {
+    const funding = fundingToReserve.parse(event.data);
+    const occurredAt = new Date(event.metadata.occurredAt);
+    await commands.handle(
+      ledgerStream(funding.budgetId),
+      ledgerDecider,
+      {
+        type: 'ReserveFunds',
+        reservationId: event.id,
+        lineCode: funding.lineCode,
+        amountCents: funding.amountCents,
+        reference: { kind: 'initiative', id: funding.initiativeId },
+        override: null,
+        budget: await budgetFor(commands, funding.budgetId),
+        today: dayOf(event),
+        now: occurredAt,
+      },
+      causedBy(reserveFundsWhenFundingApproved, event),
+    );
+  },
+};
+
+export const disburseWhenTrancheApproved: Reaction = {
+  name: 'disburse-when-tranche-approved',
+  eventTypes: ['TrancheApproved'],
+  async react(event, commands) {
+    const tranche = approvedTranche.parse(event.data);
+    await commands.handle(
+      ledgerStream(tranche.budgetId),
+      ledgerDecider,
+      {
+        type: 'BookDisbursement',
+        disbursementId: event.id,
+        reservationId: tranche.reservationId,
+        amountCents: tranche.amountCents,
+        description: `Tranche ${tranche.trancheNumber} of initiative ${tranche.initiativeId}`,
+        budget: await budgetFor(commands, tranche.budgetId),
+        today: dayOf(event),
+        now: new Date(event.metadata.occurredAt),
+      },
+      causedBy(disburseWhenTrancheApproved, event),
+    );
+  },
+};
+
+export const releaseReservationWhenInitiativeEnds: Reaction = {
+  name: 'release-reservation-when-initiative-ends',
+  eventTypes: ['InitiativeCompleted', 'InitiativeWithdrawn'],
+  async react(event, commands) {
+    const ended = endedInitiative.parse(event.data);
+    if (!ended.reservationId) return;
+    try {
+      await commands.handle(
+        ledgerStream(ended.budgetId),
+        ledgerDecider,
+        {
+          type: 'ReleaseReservation',
+          reservationId: ended.reservationId,
+          reason: event.type === 'InitiativeCompleted' ? 'The initiative is completed' : 'The initiative was withdrawn',
+          budget: await budgetFor(commands, ended.budgetId),
+          today: dayOf(event),
+          now: new Date(event.metadata.occurredAt),
+        },
+        causedBy(releaseReservationWhenInitiativeEnds, event),
+      );
+    } catch (error) {
+      // Every cent was paid out: there is nothing to give back.
+      if (!(error instanceof DomainError && error.code === 'LEDGER.NOTHING_RESERVED')) throw error;
+    }
+  },
+};

@@ -1,0 +1,329 @@
+import { DomainError, assertNever, type Decider } from '@meent/eventsourcing';
+import {
+  FundingApproved,
+  FundingRejected,
+  InitiativeAwaitingFunds,
+  InitiativeCompleted,
+  InitiativeFundsReserved,
+  InitiativeReviewed,
+  InitiativeSubmitted,
+  InitiativeWithdrawn,
+  RepaymentClaimed,
+  ReservationRetried,
+  TrancheApprovalGiven,
+  TrancheApproved,
+  TrancheDisbursed,
+  TrancheRequested,
+  type Applicant,
+  type InitiativeEvent,
+} from './initiative.events.js';
+
+const RECUSAL_RULE = 'BW 2:12 conflict of interest';
+
+interface Tranche {
+  readonly amountCents: number;
+  readonly approvers: readonly string[];
+  readonly status: 'Requested' | 'Approved' | 'Disbursed';
+}
+
+interface Submitted {
+  readonly initiativeId: string;
+  readonly cooperativeId: string;
+  readonly applicant: Applicant;
+  readonly requestedCents: number;
+  readonly budgetId: string;
+  readonly lineCode: string;
+  readonly planned: readonly { readonly amountCents: number; readonly milestone: string }[];
+  readonly reservationAttempt: number;
+  readonly reservationId: string | null;
+  readonly tranches: readonly Tranche[];
+  readonly disbursedCents: number;
+  readonly claimedCents: number;
+}
+
+export type InitiativeState =
+  | { readonly status: 'NotSubmitted' }
+  | (Submitted & {
+      readonly status: 'Submitted' | 'Approved' | 'AwaitingFunds' | 'Funded' | 'Rejected' | 'Completed' | 'Withdrawn';
+    });
+
+export type SubmittedInitiative = Exclude<InitiativeState, { status: 'NotSubmitted' }>;
+
+type Board = { readonly deciders: readonly string[] };
+
+export type InitiativeCommand =
+  | {
+      readonly type: 'SubmitInitiative';
+      readonly initiativeId: string;
+      readonly cooperativeId: string;
+      readonly applicant: Applicant;
+      readonly submittedBy: string;
+      readonly title: string;
+      readonly description: string;
+      readonly requestedCents: number;
+      readonly budgetId: string;
+      readonly lineCode: string;
+      readonly tranches: readonly { readonly amountCents: number; readonly milestone: string }[];
+      readonly now: Date;
+    }
+  | { readonly type: 'ReviewInitiative'; readonly reviewedBy: string; readonly advice: 'grant' | 'grant-in-part' | 'reject'; readonly notes: string; readonly now: Date }
+  | ({
+      readonly type: 'DecideByBoard';
+      readonly approve: boolean;
+      readonly reason: string;
+      readonly boardMandateCents: number;
+      readonly now: Date;
+    } & Board)
+  | { readonly type: 'RecordAssemblyDecision'; readonly motionId: string; readonly round: number; readonly passed: boolean; readonly now: Date }
+  | { readonly type: 'RecordReservation'; readonly reservationId: string; readonly amountCents: number; readonly now: Date }
+  | { readonly type: 'RecordReservationRefused'; readonly availableCents: number; readonly reason: string; readonly now: Date }
+  | { readonly type: 'RetryReservation'; readonly now: Date }
+  | ({ readonly type: 'RejectForLackOfFunds'; readonly now: Date } & Board)
+  | { readonly type: 'RequestTranche'; readonly progressReport: string; readonly spentSoFarCents: number; readonly now: Date }
+  | { readonly type: 'ApproveTranche'; readonly trancheNumber: number; readonly approvedBy: string; readonly now: Date }
+  | { readonly type: 'RecordDisbursement'; readonly amountCents: number; readonly now: Date }
+  | { readonly type: 'CompleteInitiative'; readonly finalReport: string; readonly now: Date }
+  | { readonly type: 'WithdrawInitiative'; readonly reason: string; readonly now: Date }
+  | { readonly type: 'ClaimRepayment'; readonly amountCents: number; readonly reason: string; readonly claimedBy: string; readonly now: Date };
+
+export const initiativeStream = (initiativeId: string) => `initiative-${initiativeId}`;
+
+export const initialState: InitiativeState = { status: 'NotSubmitted' };
+
+export const applicantMemberOf = (applicant: Applicant): string | null => (applicant.kind === 'member' ? applicant.memberId : null);
+
+function withTranche(state: SubmittedInitiative, trancheNumber: number, change: (tranche: Tranche) => Tranche): readonly Tranche[] {
+  return state.tranches.map((tranche, index) => (index + 1 === trancheNumber ? change(tranche) : tranche));
+}
+
+export function evolve(state: InitiativeState, event: InitiativeEvent): InitiativeState {
+  if (event.type === 'InitiativeSubmitted') {
+    const { initiativeId, cooperativeId, applicant, requestedCents, budgetId, lineCode, tranches } = event.data;
+    return {
+      status: 'Submitted',
+      initiativeId,
+      cooperativeId,
+      applicant,
+      requestedCents,
+      budgetId,
+      lineCode,
+      planned: tranches,
+      reservationAttempt: 0,
+      reservationId: null,
+      tranches: [],
+      disbursedCents: 0,
+      claimedCents: 0,
+    };
+  }
+  if (state.status === 'NotSubmitted') return state;
+  switch (event.type) {
+    case 'InitiativeReviewed':
+      return state;
+    case 'FundingApproved':
+      return { ...state, status: 'Approved', reservationAttempt: 1 };
+    case 'FundingRejected':
+      return { ...state, status: 'Rejected' };
+    case 'InitiativeFundsReserved':
+      return { ...state, status: 'Funded', reservationId: event.data.reservationId };
+    case 'InitiativeAwaitingFunds':
+      return { ...state, status: 'AwaitingFunds' };
+    case 'ReservationRetried':
+      return { ...state, status: 'Approved', reservationAttempt: event.data.attempt };
+    case 'TrancheRequested':
+      return { ...state, tranches: [...state.tranches, { amountCents: event.data.amountCents, approvers: [], status: 'Requested' }] };
+    case 'TrancheApprovalGiven':
+      return {
+        ...state,
+        tranches: withTranche(state, event.data.trancheNumber, (tranche) => ({ ...tranche, approvers: [...tranche.approvers, event.data.approvedBy] })),
+      };
+    case 'TrancheApproved':
+      return { ...state, tranches: withTranche(state, event.data.trancheNumber, (tranche) => ({ ...tranche, status: 'Approved' })) };
+    case 'TrancheDisbursed':
+      return {
+        ...state,
+        disbursedCents: state.disbursedCents + event.data.amountCents,
+        tranches: withTranche(state, event.data.trancheNumber, (tranche) => ({ ...tranche, status: 'Disbursed' })),
+      };
+    case 'InitiativeCompleted':
+      return { ...state, status: 'Completed' };
+    case 'InitiativeWithdrawn':
+      return { ...state, status: 'Withdrawn' };
+    case 'RepaymentClaimed':
+      return { ...state, claimedCents: state.claimedCents + event.data.amountCents };
+    default:
+      return assertNever(event);
+  }
+}
+
+export function decide(command: InitiativeCommand, state: InitiativeState): InitiativeEvent[] {
+  if (command.type === 'SubmitInitiative') return submit(command, state);
+  if (state.status === 'NotSubmitted') throw new DomainError('INITIATIVE.NOT_FOUND', 404, 'No such initiative');
+  const at = command.now.toISOString();
+  const { initiativeId, cooperativeId, budgetId } = state;
+  switch (command.type) {
+    case 'ReviewInitiative':
+      requireStatus(state, 'Submitted');
+      requireNotApplicant(state, [command.reviewedBy]);
+      return [InitiativeReviewed({ initiativeId, reviewedBy: command.reviewedBy, advice: command.advice, notes: command.notes, reviewedAt: at })];
+    case 'DecideByBoard': {
+      requireStatus(state, 'Submitted');
+      if (state.requestedCents > command.boardMandateCents) {
+        throw new DomainError(
+          'INITIATIVE.ABOVE_BOARD_MANDATE',
+          422,
+          `${state.requestedCents} cents is above the board's mandate of ${command.boardMandateCents}: the assembly decides`,
+          'boardMandateCents',
+        );
+      }
+      requireNotApplicant(state, command.deciders);
+      const decidedBy = { kind: 'board' as const, boardMembers: [...command.deciders] };
+      return [
+        command.approve
+          ? FundingApproved({ initiativeId, cooperativeId, amountCents: state.requestedCents, budgetId, lineCode: state.lineCode, decidedBy, approvedAt: at })
+          : FundingRejected({ initiativeId, decidedBy, reason: command.reason, rejectedAt: at }),
+      ];
+    }
+    case 'RecordAssemblyDecision': {
+      // The assembly is the cooperative's highest body: it may decide any request. A decision already taken stands.
+      if (state.status !== 'Submitted') return [];
+      const decidedBy = { kind: 'assembly' as const, motionId: command.motionId, round: command.round };
+      return [
+        command.passed
+          ? FundingApproved({ initiativeId, cooperativeId, amountCents: state.requestedCents, budgetId, lineCode: state.lineCode, decidedBy, approvedAt: at })
+          : FundingRejected({ initiativeId, decidedBy, reason: 'The general assembly voted the funding down', rejectedAt: at }),
+      ];
+    }
+    case 'RecordReservation':
+      if (state.status !== 'Approved') return [];
+      return [InitiativeFundsReserved({ initiativeId, reservationId: command.reservationId, amountCents: command.amountCents, reservedAt: at })];
+    case 'RecordReservationRefused':
+      if (state.status !== 'Approved') return [];
+      return [InitiativeAwaitingFunds({ initiativeId, availableCents: command.availableCents, reason: command.reason, refusedAt: at })];
+    case 'RetryReservation':
+      requireStatus(state, 'AwaitingFunds');
+      return [
+        ReservationRetried({
+          initiativeId,
+          cooperativeId,
+          attempt: state.reservationAttempt + 1,
+          amountCents: state.requestedCents,
+          budgetId,
+          lineCode: state.lineCode,
+          retriedAt: at,
+        }),
+      ];
+    case 'RejectForLackOfFunds':
+      requireStatus(state, 'AwaitingFunds');
+      requireNotApplicant(state, command.deciders);
+      return [
+        FundingRejected({
+          initiativeId,
+          decidedBy: { kind: 'board', boardMembers: [...command.deciders] },
+          reason: 'The budget line has too little left; the board rejects rather than waits',
+          rejectedAt: at,
+        }),
+      ];
+    case 'RequestTranche': {
+      requireStatus(state, 'Funded');
+      if (state.tranches.some((tranche) => tranche.status !== 'Disbursed')) {
+        throw new DomainError('INITIATIVE.TRANCHE_PENDING', 409, 'The previous tranche has not been paid out yet');
+      }
+      const planned = state.planned[state.tranches.length];
+      if (!planned) throw new DomainError('INITIATIVE.NO_TRANCHES_LEFT', 409, 'Every planned tranche has been requested');
+      return [
+        TrancheRequested({
+          initiativeId,
+          trancheNumber: state.tranches.length + 1,
+          amountCents: planned.amountCents,
+          progressReport: command.progressReport,
+          spentSoFarCents: command.spentSoFarCents,
+          requestedAt: at,
+        }),
+      ];
+    }
+    case 'ApproveTranche': {
+      requireStatus(state, 'Funded');
+      const tranche = state.tranches[command.trancheNumber - 1];
+      if (!tranche || tranche.status !== 'Requested') {
+        throw new DomainError('INITIATIVE.TRANCHE_NOT_AWAITING_APPROVAL', 409, `Tranche ${command.trancheNumber} awaits no approval`);
+      }
+      requireNotApplicant(state, [command.approvedBy]);
+      if (tranche.approvers.includes(command.approvedBy)) {
+        throw new DomainError('INITIATIVE.SAME_APPROVER', 409, 'A tranche is approved by two different people', 'two approvers per tranche');
+      }
+      const given = TrancheApprovalGiven({ initiativeId, trancheNumber: command.trancheNumber, approvedBy: command.approvedBy, approvedAt: at });
+      if (tranche.approvers.length === 0) return [given];
+      return [
+        given,
+        TrancheApproved({
+          initiativeId,
+          cooperativeId,
+          budgetId,
+          reservationId: state.reservationId ?? '',
+          trancheNumber: command.trancheNumber,
+          amountCents: tranche.amountCents,
+          approvers: [tranche.approvers[0]!, command.approvedBy],
+          approvedAt: at,
+        }),
+      ];
+    }
+    case 'RecordDisbursement': {
+      const index = state.tranches.findIndex((tranche) => tranche.status === 'Approved');
+      if (index < 0) return [];
+      return [TrancheDisbursed({ initiativeId, trancheNumber: index + 1, amountCents: command.amountCents, disbursedAt: at })];
+    }
+    case 'CompleteInitiative':
+      requireStatus(state, 'Funded');
+      if (state.tranches.some((tranche) => tranche.status !== 'Disbursed')) {
+        throw new DomainError('INITIATIVE.TRANCHE_PENDING', 409, 'A tranche is still on its way');
+      }
+      return [InitiativeCompleted({ initiativeId, cooperativeId, budgetId, reservationId: state.reservationId, finalReport: command.finalReport, completedAt: at })];
+    case 'WithdrawInitiative':
+      requireStatus(state, 'Submitted', 'Approved', 'AwaitingFunds', 'Funded');
+      return [InitiativeWithdrawn({ initiativeId, cooperativeId, budgetId, reservationId: state.reservationId, reason: command.reason, withdrawnAt: at })];
+    case 'ClaimRepayment':
+      requireStatus(state, 'Funded', 'Completed', 'Withdrawn');
+      if (command.amountCents > state.disbursedCents - state.claimedCents) {
+        throw new DomainError(
+          'INITIATIVE.CLAIM_BEYOND_PAID',
+          422,
+          `Only ${state.disbursedCents - state.claimedCents} cents were paid out and not yet claimed`,
+          'a claim never exceeds what was paid',
+        );
+      }
+      return [RepaymentClaimed({ initiativeId, amountCents: command.amountCents, reason: command.reason, claimedBy: command.claimedBy, claimedAt: at })];
+    default:
+      return assertNever(command);
+  }
+}
+
+function submit(command: Extract<InitiativeCommand, { type: 'SubmitInitiative' }>, state: InitiativeState): InitiativeEvent[] {
+  if (state.status !== 'NotSubmitted') throw new DomainError('INITIATIVE.EXISTS', 409, 'This initiative exists');
+  const planned = command.tranches.reduce((sum, tranche) => sum + tranche.amountCents, 0);
+  if (planned !== command.requestedCents) {
+    throw new DomainError(
+      'INITIATIVE.TRANCHES_DO_NOT_ADD_UP',
+      422,
+      `The tranches add up to ${planned} cents; ${command.requestedCents} requested`,
+      'tranches add up to the request',
+    );
+  }
+  const { now, type: _type, ...data } = command;
+  return [InitiativeSubmitted({ ...data, tranches: [...data.tranches], submittedAt: now.toISOString() })];
+}
+
+function requireStatus(state: SubmittedInitiative, ...allowed: SubmittedInitiative['status'][]): void {
+  if (!allowed.includes(state.status)) {
+    throw new DomainError('INITIATIVE.WRONG_STATE', 409, `The initiative is ${state.status}; this needs ${allowed.join(' or ')}`);
+  }
+}
+
+/** The applicant decides, approves and reviews nothing about their own initiative (BW 2:12, WBTR). */
+function requireNotApplicant(state: SubmittedInitiative, people: readonly string[]): void {
+  const applicant = applicantMemberOf(state.applicant);
+  if (applicant && people.includes(applicant)) {
+    throw new DomainError('INITIATIVE.RECUSED', 403, 'The applicant is recused from decisions on their own initiative', RECUSAL_RULE);
+  }
+}
+
+export const initiativeDecider: Decider<InitiativeState, InitiativeCommand, InitiativeEvent> = { initialState, evolve, decide };

@@ -1,0 +1,186 @@
+// A neighbourhood initiative asking for money, on `initiative-{initiativeId}`: submitted, reviewed, decided by the
+// board within its mandate or by the assembly above it, reserved on a budget line, paid in tranches against
+// progress reports approved by two officers, and completed, withdrawn or reclaimed.
+import { defineEvent, type EventOf } from '@meent/eventsourcing';
+import { z } from 'zod';
+
+const cents = z.int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const applicantSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('member'), memberId: z.uuid() }),
+    z.strictObject({
+      kind: z.literal('outside'),
+      name: z.string().min(1).max(200),
+      chamberOfCommerceNumber: z.string().regex(/^\d{8}$/).nullable(),
+      contact: z.string().min(1).max(500),
+    }),
+  ])
+  .meta({ id: 'Applicant', description: 'A member, or an outside community initiative or social enterprise' });
+export type Applicant = z.infer<typeof applicantSchema>;
+
+export const trancheSchema = z.object({ amountCents: cents, milestone: z.string().min(1).max(500) }).meta({ id: 'PlannedTranche' });
+
+export const deciderSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('board'), boardMembers: z.array(z.uuid()).min(1) }),
+  z.object({ kind: z.literal('assembly'), motionId: z.uuid(), round: z.int().positive() }),
+]);
+
+export const InitiativeSubmitted = defineEvent('InitiativeSubmitted', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    cooperativeId: z.uuid(),
+    applicant: applicantSchema,
+    submittedBy: z.string(),
+    title: z.string().min(1),
+    description: z.string().min(1),
+    requestedCents: cents,
+    budgetId: z.uuid(),
+    lineCode: z.string().min(1),
+    tranches: z.array(trancheSchema).min(1),
+    submittedAt: z.iso.datetime(),
+  }),
+});
+
+export const InitiativeReviewed = defineEvent('InitiativeReviewed', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    reviewedBy: z.string(),
+    advice: z.enum(['grant', 'grant-in-part', 'reject']),
+    notes: z.string().min(1),
+    reviewedAt: z.iso.datetime(),
+  }),
+});
+
+export const FundingApproved = defineEvent('FundingApproved', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    cooperativeId: z.uuid(),
+    amountCents: cents,
+    budgetId: z.uuid(),
+    lineCode: z.string().min(1),
+    decidedBy: deciderSchema,
+    approvedAt: z.iso.datetime(),
+  }),
+});
+
+export const FundingRejected = defineEvent('FundingRejected', {
+  schema: z.object({ initiativeId: z.uuid(), decidedBy: deciderSchema, reason: z.string().min(1), rejectedAt: z.iso.datetime() }),
+});
+
+export const InitiativeFundsReserved = defineEvent('InitiativeFundsReserved', {
+  schema: z.object({ initiativeId: z.uuid(), reservationId: z.uuid(), amountCents: cents, reservedAt: z.iso.datetime() }),
+});
+
+/** The line had too little left: the initiative waits for funds until the board retries or rejects it. */
+export const InitiativeAwaitingFunds = defineEvent('InitiativeAwaitingFunds', {
+  schema: z.object({ initiativeId: z.uuid(), availableCents: z.int(), reason: z.string(), refusedAt: z.iso.datetime() }),
+});
+
+export const ReservationRetried = defineEvent('ReservationRetried', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    cooperativeId: z.uuid(),
+    attempt: z.int().min(2),
+    amountCents: cents,
+    budgetId: z.uuid(),
+    lineCode: z.string().min(1),
+    retriedAt: z.iso.datetime(),
+  }),
+});
+
+export const TrancheRequested = defineEvent('TrancheRequested', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    trancheNumber: z.int().positive(),
+    amountCents: cents,
+    progressReport: z.string().min(1),
+    spentSoFarCents: z.int().nonnegative(),
+    requestedAt: z.iso.datetime(),
+  }),
+});
+
+export const TrancheApprovalGiven = defineEvent('TrancheApprovalGiven', {
+  schema: z.object({ initiativeId: z.uuid(), trancheNumber: z.int().positive(), approvedBy: z.uuid(), approvedAt: z.iso.datetime() }),
+});
+
+/** The second officer's approval: the budget context disburses it against the reservation. */
+export const TrancheApproved = defineEvent('TrancheApproved', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    cooperativeId: z.uuid(),
+    budgetId: z.uuid(),
+    reservationId: z.uuid(),
+    trancheNumber: z.int().positive(),
+    amountCents: cents,
+    approvers: z.array(z.uuid()).length(2),
+    approvedAt: z.iso.datetime(),
+  }),
+});
+
+export const TrancheDisbursed = defineEvent('TrancheDisbursed', {
+  schema: z.object({ initiativeId: z.uuid(), trancheNumber: z.int().positive(), amountCents: cents, disbursedAt: z.iso.datetime() }),
+});
+
+/** Completed with a final report: what was not disbursed goes back to the line. */
+export const InitiativeCompleted = defineEvent('InitiativeCompleted', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    cooperativeId: z.uuid(),
+    budgetId: z.uuid(),
+    /** The reservation whose remainder goes back to the line; null when nothing was reserved. */
+    reservationId: z.uuid().nullable(),
+    finalReport: z.string().min(1),
+    completedAt: z.iso.datetime(),
+  }),
+});
+
+export const InitiativeWithdrawn = defineEvent('InitiativeWithdrawn', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    cooperativeId: z.uuid(),
+    budgetId: z.uuid(),
+    /** The reservation whose remainder goes back to the line; null when nothing was reserved. */
+    reservationId: z.uuid().nullable(),
+    reason: z.string().min(1),
+    withdrawnAt: z.iso.datetime(),
+  }),
+});
+
+/** Money paid for work not done, claimed back from the applicant; repayment is booked as income when it comes. */
+export const RepaymentClaimed = defineEvent('RepaymentClaimed', {
+  schema: z.object({ initiativeId: z.uuid(), amountCents: cents, reason: z.string().min(1), claimedBy: z.uuid(), claimedAt: z.iso.datetime() }),
+});
+
+export type InitiativeEvent =
+  | EventOf<typeof InitiativeSubmitted>
+  | EventOf<typeof InitiativeReviewed>
+  | EventOf<typeof FundingApproved>
+  | EventOf<typeof FundingRejected>
+  | EventOf<typeof InitiativeFundsReserved>
+  | EventOf<typeof InitiativeAwaitingFunds>
+  | EventOf<typeof ReservationRetried>
+  | EventOf<typeof TrancheRequested>
+  | EventOf<typeof TrancheApprovalGiven>
+  | EventOf<typeof TrancheApproved>
+  | EventOf<typeof TrancheDisbursed>
+  | EventOf<typeof InitiativeCompleted>
+  | EventOf<typeof InitiativeWithdrawn>
+  | EventOf<typeof RepaymentClaimed>;
+
+export const initiativeEvents = [
+  InitiativeSubmitted,
+  InitiativeReviewed,
+  FundingApproved,
+  FundingRejected,
+  InitiativeFundsReserved,
+  InitiativeAwaitingFunds,
+  ReservationRetried,
+  TrancheRequested,
+  TrancheApprovalGiven,
+  TrancheApproved,
+  TrancheDisbursed,
+  InitiativeCompleted,
+  InitiativeWithdrawn,
+  RepaymentClaimed,
+];

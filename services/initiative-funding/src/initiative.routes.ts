@@ -1,0 +1,289 @@
+import type { ServiceRuntime } from '@meent/eventsourcing';
+import {
+  BEARER_SECURITY,
+  commandAcceptedSchema,
+  commandContextOf,
+  forbidden,
+  minPositionQuery,
+  notFound,
+  problemResponses,
+  requireCooperativeAccess,
+} from '@meent/http';
+import { ANY_OFFICE, callerIn, cooperativeParams, holdsOffice, readAfter, requireOffice, type Caller } from '@meent/membership';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  applicantMemberOf,
+  initiativeDecider,
+  initiativeStream,
+  type InitiativeCommand,
+  type SubmittedInitiative,
+} from './domain/initiative.decider.js';
+import { applicantSchema, trancheSchema } from './domain/initiative.events.js';
+import {
+  INITIATIVE_STATUSES,
+  historyEntrySchema,
+  initiativeDetail,
+  initiativeSummarySchema,
+  initiativesOf,
+  initiativesProjection,
+  rulesOf,
+} from './projections/initiatives.projection.js';
+
+const initiativeParams = cooperativeParams.extend({ initiativeId: z.uuid() });
+const created = { 201: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
+const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
+const readProblems = problemResponses(400, 401, 403, 404, 503);
+const text = (max: number) => z.string().trim().min(1).max(max);
+const cents = z.int().positive().max(Number.MAX_SAFE_INTEGER);
+const BOARD = ['chair', 'board-member'] as const;
+
+type CommandBody = { [Type in InitiativeCommand['type']]: Omit<Extract<InitiativeCommand, { type: Type }>, 'now'> }[InitiativeCommand['type']];
+
+/** Initiatives: submitted by members (or by the secretary for outside applicants), decided by the board within its
+ * mandate or by the assembly above it, paid in tranches approved by two officers. */
+export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', app.authenticate);
+
+  const initiativeOf = async (cooperativeId: string, initiativeId: string): Promise<SubmittedInitiative> => {
+    const { state } = await runtime.commands.load(initiativeStream(initiativeId), initiativeDecider);
+    if (state.status === 'NotSubmitted' || state.cooperativeId !== cooperativeId) throw notFound(`No initiative ${initiativeId}`);
+    return state;
+  };
+
+  /** The applicant speaks for their own initiative; the secretary for an outside applicant's. */
+  const requireApplicantSide = (caller: Caller, initiative: SubmittedInitiative) => {
+    const applicant = applicantMemberOf(initiative.applicant);
+    if (applicant ? caller.subject === applicant : holdsOffice(caller, 'secretary')) return;
+    throw forbidden(applicant ? 'Only the applicant may do this' : 'The secretary acts for an outside applicant');
+  };
+
+  const initiativeCommand = async (
+    request: FastifyRequest<{ Params: { cooperativeId: string; initiativeId: string } }>,
+    authorize: (caller: Caller, initiative: SubmittedInitiative) => void,
+    command: (caller: Caller) => CommandBody | Promise<CommandBody>,
+  ) => {
+    const { cooperativeId, initiativeId } = request.params;
+    const caller = await callerIn(runtime, request, cooperativeId);
+    authorize(caller, await initiativeOf(cooperativeId, initiativeId));
+    const body = await command(caller);
+    const now = runtime.clock();
+    const result = await runtime.commands.handle(
+      initiativeStream(initiativeId),
+      initiativeDecider,
+      { ...body, now } as InitiativeCommand,
+      commandContextOf(request, cooperativeId, now),
+    );
+    return { id: initiativeId, position: result.position };
+  };
+  const board = (caller: Caller) => requireOffice(caller, ...BOARD);
+
+  app.post(
+    '/cooperatives/:cooperativeId/initiatives',
+    {
+      schema: {
+        tags: ['initiative-funding'],
+        summary: 'Submit an initiative: a member for themselves, or the secretary for an outside applicant',
+        security: BEARER_SECURITY,
+        params: cooperativeParams,
+        body: z.strictObject({
+          title: text(200),
+          description: text(10_000),
+          requestedCents: cents,
+          budgetId: z.uuid(),
+          lineCode: text(32),
+          tranches: z.array(trancheSchema).min(1).max(24),
+          /** Only for an outside applicant, submitted by the secretary. */
+          applicant: applicantSchema.optional(),
+        }),
+        response: created,
+      },
+    },
+    async (request, reply) => {
+      const { cooperativeId } = request.params;
+      const caller = await callerIn(runtime, request, cooperativeId);
+      const { applicant: given, ...initiative } = request.body;
+      if (given && given.kind === 'outside') requireOffice(caller, 'secretary');
+      if (given?.kind === 'member' && given.memberId !== caller.subject) requireOffice(caller, 'secretary');
+      if (!given && caller.admin) throw forbidden('An admin is not a member who can apply');
+      const applicant = given ?? { kind: 'member' as const, memberId: caller.subject };
+      const initiativeId = runtime.newId();
+      const now = runtime.clock();
+      const result = await runtime.commands.handle(
+        initiativeStream(initiativeId),
+        initiativeDecider,
+        { type: 'SubmitInitiative', initiativeId, cooperativeId, applicant, submittedBy: caller.subject, ...initiative, now },
+        commandContextOf(request, cooperativeId, now),
+      );
+      return reply.code(201).send({ id: initiativeId, position: result.position });
+    },
+  );
+
+  app.get(
+    '/cooperatives/:cooperativeId/initiatives',
+    {
+      schema: {
+        tags: ['initiative-funding'],
+        summary: 'Initiatives by status and by applicant (any member)',
+        security: BEARER_SECURITY,
+        params: cooperativeParams,
+        querystring: minPositionQuery.extend({ status: z.enum(INITIATIVE_STATUSES).optional(), applicant: z.uuid().optional() }),
+        response: { 200: z.object({ initiatives: z.array(initiativeSummarySchema) }), ...readProblems },
+      },
+    },
+    async (request) => {
+      const { cooperativeId } = request.params;
+      requireCooperativeAccess(request, cooperativeId);
+      const { minPosition, status, applicant } = request.query;
+      await readAfter(runtime, initiativesProjection, minPosition);
+      const initiatives = await runtime.projections.query(initiativesProjection, (reader, tables) =>
+        initiativesOf(reader, tables, {
+          cooperativeId,
+          ...(status ? { statuses: [status] } : {}),
+          ...(applicant ? { applicantMemberId: applicant } : {}),
+        }),
+      );
+      return { initiatives };
+    },
+  );
+
+  app.get(
+    '/cooperatives/:cooperativeId/initiatives/pipeline',
+    {
+      schema: {
+        tags: ['initiative-funding'],
+        summary: "The board's funding pipeline: initiatives awaiting a decision or their money (officers)",
+        security: BEARER_SECURITY,
+        params: cooperativeParams,
+        querystring: minPositionQuery,
+        response: { 200: z.object({ initiatives: z.array(initiativeSummarySchema) }), ...readProblems },
+      },
+    },
+    async (request) => {
+      const { cooperativeId } = request.params;
+      requireOffice(await callerIn(runtime, request, cooperativeId), ...ANY_OFFICE);
+      await readAfter(runtime, initiativesProjection, request.query.minPosition);
+      const initiatives = await runtime.projections.query(initiativesProjection, (reader, tables) =>
+        initiativesOf(reader, tables, { cooperativeId, statuses: ['submitted', 'approved', 'awaiting-funds'] }),
+      );
+      return { initiatives };
+    },
+  );
+
+  app.get(
+    '/cooperatives/:cooperativeId/initiatives/:initiativeId',
+    {
+      schema: {
+        tags: ['initiative-funding'],
+        summary: 'An initiative: its status, money flow and history (any member)',
+        security: BEARER_SECURITY,
+        params: initiativeParams,
+        querystring: minPositionQuery,
+        response: { 200: initiativeSummarySchema.extend({ history: z.array(historyEntrySchema) }), ...readProblems },
+      },
+    },
+    async (request) => {
+      const { cooperativeId, initiativeId } = request.params;
+      requireCooperativeAccess(request, cooperativeId);
+      await readAfter(runtime, initiativesProjection, request.query.minPosition);
+      const detail = await runtime.projections.query(initiativesProjection, (reader, tables) =>
+        initiativeDetail(reader, tables, cooperativeId, initiativeId),
+      );
+      if (!detail) throw notFound(`No initiative ${initiativeId}`);
+      return detail;
+    },
+  );
+
+  const post = <Body extends z.ZodType>(
+    path: string,
+    summary: string,
+    body: Body | null,
+    authorize: (caller: Caller, initiative: SubmittedInitiative) => void,
+    command: (body: z.infer<Body>, caller: Caller, params: { cooperativeId: string; trancheNumber?: number }) => CommandBody | Promise<CommandBody>,
+    params: z.ZodObject = initiativeParams,
+  ) =>
+    app.post(
+      `/cooperatives/:cooperativeId/initiatives/:initiativeId/${path}`,
+      {
+        schema: {
+          tags: ['initiative-funding'],
+          summary,
+          security: BEARER_SECURITY,
+          params,
+          ...(body ? { body } : {}),
+          response: accepted,
+        },
+      },
+      async (request) =>
+        initiativeCommand(request as FastifyRequest<{ Params: { cooperativeId: string; initiativeId: string } }>, authorize, (caller) =>
+          command(request.body as z.infer<Body>, caller, request.params as { cooperativeId: string; trancheNumber?: number }),
+        ),
+    );
+
+  post(
+    'review',
+    'Review an initiative with advice (an officer who is not the applicant)',
+    z.strictObject({ advice: z.enum(['grant', 'grant-in-part', 'reject']), notes: text(5000) }),
+    (caller) => requireOffice(caller, ...ANY_OFFICE),
+    (body, caller) => ({ type: 'ReviewInitiative', reviewedBy: caller.subject, ...body }),
+  );
+  post(
+    'decision',
+    "Decide within the board's mandate (chair or board member; the applicant is recused)",
+    z.strictObject({ approve: z.boolean(), reason: text(5000), alsoDecidedBy: z.array(z.uuid()).max(20).default([]) }),
+    board,
+    async (body, caller, params) => {
+      const rules = await runtime.projections.query(initiativesProjection, (reader, tables) => rulesOf(reader, tables, params.cooperativeId));
+      return {
+        type: 'DecideByBoard',
+        approve: body.approve,
+        reason: body.reason,
+        deciders: [caller.subject, ...body.alsoDecidedBy.filter((member) => member !== caller.subject)],
+        boardMandateCents: rules?.boardMandateCents ?? 0,
+      };
+    },
+  );
+  post('reservation-retry', 'Ask the budget again for an initiative waiting for funds (board)', null, board, () => ({ type: 'RetryReservation' }));
+  post('rejection-for-lack-of-funds', 'Reject an initiative waiting for funds rather than let it wait (board)', null, board, (_, caller) => ({
+    type: 'RejectForLackOfFunds',
+    deciders: [caller.subject],
+  }));
+  post(
+    'tranches',
+    'Report progress and request the next planned tranche (the applicant; the secretary for an outside applicant)',
+    z.strictObject({ progressReport: text(10_000), spentSoFarCents: z.int().nonnegative() }),
+    requireApplicantSide,
+    (body) => ({ type: 'RequestTranche', ...body }),
+  );
+  post(
+    'tranches/:trancheNumber/approval',
+    'Approve a requested tranche: the second approval releases it for payment (officers, two different ones)',
+    null,
+    (caller) => requireOffice(caller, ...ANY_OFFICE),
+    (_, caller, params) => ({ type: 'ApproveTranche', trancheNumber: params.trancheNumber ?? 0, approvedBy: caller.subject }),
+    initiativeParams.extend({ trancheNumber: z.coerce.number().int().positive() }),
+  );
+  post(
+    'completion',
+    'Complete the initiative with a final report; what was not paid out returns to the line (the applicant side)',
+    z.strictObject({ finalReport: text(20_000) }),
+    requireApplicantSide,
+    (body) => ({ type: 'CompleteInitiative', finalReport: body.finalReport }),
+  );
+  post(
+    'withdrawal',
+    'Withdraw the initiative; its reservation returns to the line (the applicant side)',
+    z.strictObject({ reason: text(5000) }),
+    requireApplicantSide,
+    (body) => ({ type: 'WithdrawInitiative', reason: body.reason }),
+  );
+  post(
+    'repayment-claim',
+    'Claim back money paid for work not done (board or treasurer)',
+    z.strictObject({ amountCents: cents, reason: text(5000) }),
+    (caller) => requireOffice(caller, ...BOARD, 'treasurer'),
+    (body, caller) => ({ type: 'ClaimRepayment', amountCents: body.amountCents, reason: body.reason, claimedBy: caller.subject }),
+  );
+};

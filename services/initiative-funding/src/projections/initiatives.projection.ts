@@ -1,0 +1,297 @@
+// Initiatives by status and applicant, the board's pipeline, and per initiative its history and money flow:
+// requested, granted, reserved, disbursed, released and claimed back.
+import { defineProjection, on, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
+import { ReservationReleased } from '@meent/budget';
+import { CooperativeFounded, cooperativeRulesSchema, type CooperativeRules } from '@meent/membership';
+import { z } from 'zod';
+import {
+  FundingApproved,
+  FundingRejected,
+  InitiativeAwaitingFunds,
+  InitiativeCompleted,
+  InitiativeFundsReserved,
+  InitiativeReviewed,
+  InitiativeSubmitted,
+  InitiativeWithdrawn,
+  RepaymentClaimed,
+  ReservationRetried,
+  TrancheApprovalGiven,
+  TrancheApproved,
+  TrancheDisbursed,
+  TrancheRequested,
+  applicantSchema,
+} from '../domain/initiative.events.js';
+
+type Tables = 'cooperatives' | 'initiatives' | 'history';
+
+export const INITIATIVE_STATUSES = ['submitted', 'approved', 'awaiting-funds', 'funded', 'rejected', 'completed', 'withdrawn'] as const;
+
+async function record(transaction: SqlExecutor, tables: TableNames<Tables>, event: StoredEvent, initiativeId: string, summary: string) {
+  await transaction.run(
+    `INSERT INTO ${tables.history} (initiative_id, position, type, summary, actor, at) VALUES (?, ?, ?, ?, ?, ?)`,
+    [initiativeId, event.position, event.type, summary, event.metadata.actor.id, event.metadata.occurredAt],
+  );
+}
+
+async function update(
+  transaction: SqlExecutor,
+  tables: TableNames<Tables>,
+  initiativeId: string,
+  assignments: string,
+  parameters: (string | number | null)[],
+) {
+  await transaction.run(`UPDATE ${tables.initiatives} SET ${assignments} WHERE id = ?`, [...parameters, initiativeId]);
+}
+
+const euros = (cents: number) => `€${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+
+export const initiativesProjection = defineProjection({
+  name: 'initiatives',
+  tables: {
+    cooperatives: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, rules TEXT NOT NULL)`],
+    initiatives: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (
+        id TEXT PRIMARY KEY,
+        cooperative_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        applicant TEXT NOT NULL,
+        applicant_member_id TEXT,
+        status TEXT NOT NULL,
+        advice TEXT,
+        budget_id TEXT NOT NULL,
+        line_code TEXT NOT NULL,
+        requested_cents BIGINT NOT NULL,
+        granted_cents BIGINT NOT NULL DEFAULT 0,
+        reserved_cents BIGINT NOT NULL DEFAULT 0,
+        disbursed_cents BIGINT NOT NULL DEFAULT 0,
+        released_cents BIGINT NOT NULL DEFAULT 0,
+        claimed_cents BIGINT NOT NULL DEFAULT 0,
+        tranches_planned INTEGER NOT NULL,
+        tranches_paid INTEGER NOT NULL DEFAULT 0,
+        decided_by TEXT,
+        submitted_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${name}_by_status ON ${name} (cooperative_id, status)`,
+    ],
+    history: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (initiative_id TEXT NOT NULL, position BIGINT NOT NULL, type TEXT NOT NULL,
+        summary TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (initiative_id, position))`,
+    ],
+  },
+  handlers: [
+    on(CooperativeFounded, async (event, transaction, tables) => {
+      await transaction.run(`INSERT INTO ${tables.cooperatives} (id, rules) VALUES (?, ?)`, [
+        event.data.cooperativeId,
+        JSON.stringify(event.data.rules),
+      ]);
+    }),
+    on(InitiativeSubmitted, async (event, transaction, tables) => {
+      const { data } = event;
+      await transaction.run(
+        `INSERT INTO ${tables.initiatives} (id, cooperative_id, title, applicant, applicant_member_id, status, budget_id, line_code,
+           requested_cents, tranches_planned, submitted_at)
+         VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?)`,
+        [
+          data.initiativeId,
+          data.cooperativeId,
+          data.title,
+          JSON.stringify(data.applicant),
+          data.applicant.kind === 'member' ? data.applicant.memberId : null,
+          data.budgetId,
+          data.lineCode,
+          data.requestedCents,
+          data.tranches.length,
+          data.submittedAt,
+        ],
+      );
+      await record(transaction, tables, event, data.initiativeId, `Submitted: ${euros(data.requestedCents)} in ${data.tranches.length} tranche(s)`);
+    }),
+    on(InitiativeReviewed, async (event, transaction, tables) => {
+      await update(transaction, tables, event.data.initiativeId, 'advice = ?', [event.data.advice]);
+      await record(transaction, tables, event, event.data.initiativeId, `Reviewed: ${event.data.advice}. ${event.data.notes}`);
+    }),
+    on(FundingApproved, async (event, transaction, tables) => {
+      const { initiativeId, amountCents, decidedBy } = event.data;
+      await update(transaction, tables, initiativeId, `status = 'approved', granted_cents = ?, decided_by = ?`, [amountCents, JSON.stringify(decidedBy)]);
+      const by = decidedBy.kind === 'board' ? 'the board' : `the general assembly (motion ${decidedBy.motionId})`;
+      await record(transaction, tables, event, initiativeId, `Granted ${euros(amountCents)} by ${by}`);
+    }),
+    on(FundingRejected, async (event, transaction, tables) => {
+      const { initiativeId, decidedBy, reason } = event.data;
+      await update(transaction, tables, initiativeId, `status = 'rejected', decided_by = ?`, [JSON.stringify(decidedBy)]);
+      await record(transaction, tables, event, initiativeId, `Rejected: ${reason}`);
+    }),
+    on(InitiativeFundsReserved, async (event, transaction, tables) => {
+      await update(transaction, tables, event.data.initiativeId, `status = 'funded', reserved_cents = ?`, [event.data.amountCents]);
+      await record(transaction, tables, event, event.data.initiativeId, `${euros(event.data.amountCents)} reserved on the budget line`);
+    }),
+    on(InitiativeAwaitingFunds, async (event, transaction, tables) => {
+      await update(transaction, tables, event.data.initiativeId, `status = 'awaiting-funds'`, []);
+      await record(transaction, tables, event, event.data.initiativeId, `Waiting for funds: ${event.data.reason}`);
+    }),
+    on(ReservationRetried, async (event, transaction, tables) => {
+      await update(transaction, tables, event.data.initiativeId, `status = 'approved'`, []);
+      await record(transaction, tables, event, event.data.initiativeId, `Reservation asked again (attempt ${event.data.attempt})`);
+    }),
+    on(TrancheRequested, (event, transaction, tables) =>
+      record(
+        transaction,
+        tables,
+        event,
+        event.data.initiativeId,
+        `Tranche ${event.data.trancheNumber} of ${euros(event.data.amountCents)} requested; spent so far ${euros(event.data.spentSoFarCents)}. ${event.data.progressReport}`,
+      ),
+    ),
+    on(TrancheApprovalGiven, (event, transaction, tables) =>
+      record(transaction, tables, event, event.data.initiativeId, `Tranche ${event.data.trancheNumber} approved by ${event.data.approvedBy}`),
+    ),
+    on(TrancheApproved, (event, transaction, tables) =>
+      record(transaction, tables, event, event.data.initiativeId, `Tranche ${event.data.trancheNumber} released for payment`),
+    ),
+    on(TrancheDisbursed, async (event, transaction, tables) => {
+      await update(transaction, tables, event.data.initiativeId, 'disbursed_cents = disbursed_cents + ?, tranches_paid = tranches_paid + 1', [
+        event.data.amountCents,
+      ]);
+      await record(transaction, tables, event, event.data.initiativeId, `Tranche ${event.data.trancheNumber} paid: ${euros(event.data.amountCents)}`);
+    }),
+    on(InitiativeCompleted, async (event, transaction, tables) => {
+      await update(transaction, tables, event.data.initiativeId, `status = 'completed'`, []);
+      await record(transaction, tables, event, event.data.initiativeId, `Completed. ${event.data.finalReport}`);
+    }),
+    on(InitiativeWithdrawn, async (event, transaction, tables) => {
+      await update(transaction, tables, event.data.initiativeId, `status = 'withdrawn'`, []);
+      await record(transaction, tables, event, event.data.initiativeId, `Withdrawn: ${event.data.reason}`);
+    }),
+    on(RepaymentClaimed, async (event, transaction, tables) => {
+      await update(transaction, tables, event.data.initiativeId, 'claimed_cents = claimed_cents + ?', [event.data.amountCents]);
+      await record(transaction, tables, event, event.data.initiativeId, `Repayment of ${euros(event.data.amountCents)} claimed: ${event.data.reason}`);
+    }),
+    on(ReservationReleased, async (event, transaction, tables) => {
+      const { reference, amountCents } = event.data;
+      if (reference?.kind !== 'initiative') return;
+      const known = await transaction.get<{ id: string }>(`SELECT id FROM ${tables.initiatives} WHERE id = ?`, [reference.id]);
+      if (!known) return;
+      await update(transaction, tables, reference.id, 'released_cents = released_cents + ?', [amountCents]);
+      await record(transaction, tables, event, reference.id, `${euros(amountCents)} not needed, back on the budget line`);
+    }),
+  ],
+});
+
+export type InitiativesTables = TableNames<Tables>;
+
+export const moneyFlowSchema = z
+  .object({
+    requestedCents: z.int(),
+    grantedCents: z.int(),
+    reservedCents: z.int(),
+    disbursedCents: z.int(),
+    releasedCents: z.int(),
+    /** Reserved and neither paid out nor released. */
+    remainingCents: z.int(),
+    claimedCents: z.int(),
+  })
+  .meta({ id: 'InitiativeMoneyFlow' });
+
+export const initiativeSummarySchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    applicant: applicantSchema,
+    status: z.enum(INITIATIVE_STATUSES),
+    advice: z.string().nullable(),
+    budgetId: z.uuid(),
+    lineCode: z.string(),
+    tranchesPlanned: z.int(),
+    tranchesPaid: z.int(),
+    submittedAt: z.string(),
+    money: moneyFlowSchema,
+  })
+  .meta({ id: 'InitiativeSummary' });
+
+interface InitiativeRow {
+  id: string;
+  title: string;
+  applicant: string;
+  status: string;
+  advice: string | null;
+  budget_id: string;
+  line_code: string;
+  requested_cents: number | string;
+  granted_cents: number | string;
+  reserved_cents: number | string;
+  disbursed_cents: number | string;
+  released_cents: number | string;
+  claimed_cents: number | string;
+  tranches_planned: number;
+  tranches_paid: number;
+  submitted_at: string;
+}
+
+const summaryOf = (row: InitiativeRow) => {
+  const reserved = Number(row.reserved_cents);
+  const disbursed = Number(row.disbursed_cents);
+  const released = Number(row.released_cents);
+  return initiativeSummarySchema.parse({
+    id: row.id,
+    title: row.title,
+    applicant: JSON.parse(row.applicant),
+    status: row.status,
+    advice: row.advice,
+    budgetId: row.budget_id,
+    lineCode: row.line_code,
+    tranchesPlanned: row.tranches_planned,
+    tranchesPaid: row.tranches_paid,
+    submittedAt: row.submitted_at,
+    money: {
+      requestedCents: Number(row.requested_cents),
+      grantedCents: Number(row.granted_cents),
+      reservedCents: reserved,
+      disbursedCents: disbursed,
+      releasedCents: released,
+      remainingCents: reserved - disbursed - released,
+      claimedCents: Number(row.claimed_cents),
+    },
+  });
+};
+
+export async function initiativesOf(
+  reader: SqlExecutor,
+  tables: InitiativesTables,
+  query: { cooperativeId: string; statuses?: readonly string[]; applicantMemberId?: string },
+) {
+  const conditions = ['cooperative_id = ?'];
+  const parameters: string[] = [query.cooperativeId];
+  if (query.statuses?.length) {
+    conditions.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
+    parameters.push(...query.statuses);
+  }
+  if (query.applicantMemberId) {
+    conditions.push('applicant_member_id = ?');
+    parameters.push(query.applicantMemberId);
+  }
+  const rows = await reader.all<InitiativeRow>(
+    `SELECT * FROM ${tables.initiatives} WHERE ${conditions.join(' AND ')} ORDER BY submitted_at, id`,
+    parameters,
+  );
+  return rows.map(summaryOf);
+}
+
+export const historyEntrySchema = z.object({ position: z.number(), type: z.string(), summary: z.string(), actor: z.string(), at: z.string() });
+
+export async function initiativeDetail(reader: SqlExecutor, tables: InitiativesTables, cooperativeId: string, initiativeId: string) {
+  const row = await reader.get<InitiativeRow>(`SELECT * FROM ${tables.initiatives} WHERE id = ? AND cooperative_id = ?`, [
+    initiativeId,
+    cooperativeId,
+  ]);
+  if (!row) return undefined;
+  const history = await reader.all<{ position: number | string; type: string; summary: string; actor: string; at: string }>(
+    `SELECT position, type, summary, actor, at FROM ${tables.history} WHERE initiative_id = ? ORDER BY position`,
+    [initiativeId],
+  );
+  return { ...summaryOf(row), history: history.map((entry) => ({ ...entry, position: Number(entry.position) })) };
+}
+
+export async function rulesOf(reader: SqlExecutor, tables: InitiativesTables, cooperativeId: string): Promise<CooperativeRules | undefined> {
+  const row = await reader.get<{ rules: string }>(`SELECT rules FROM ${tables.cooperatives} WHERE id = ?`, [cooperativeId]);
+  return row && cooperativeRulesSchema.parse(JSON.parse(row.rules));
+}
