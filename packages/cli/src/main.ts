@@ -9,7 +9,8 @@ import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: meent <command>
 
-  serve                                   start the API (MEENT_HOST, MEENT_PORT, MEENT_DATA_DIR, …)
+  serve [--only SERVICE[,SERVICE…]]       start the API (MEENT_HOST, MEENT_PORT, MEENT_DATA_DIR, …); with --only,
+                                          just those of membership, voting, budget, initiative-funding
   token --sub ID [--cooperative ID] --role admin|member [--role …] [--expires-in SECONDS]
                                           print a signed bearer token
   projections list                        list projections of the running server
@@ -59,8 +60,10 @@ function tokenCommand(config: MeentConfig, args: string[]): void {
   process.stdout.write(`${token}\n`);
 }
 
-async function serveCommand(config: MeentConfig): Promise<void> {
-  const app = await buildServer({ config });
+async function serveCommand(config: MeentConfig, args: readonly string[]): Promise<void> {
+  const [flag, only] = args;
+  if (flag !== undefined && (flag !== '--only' || !only)) throw new UsageError('serve takes only --only SERVICE[,SERVICE…]');
+  const app = await buildServer({ config: only ? loadConfig({ ...process.env, MEENT_SERVICES: only }) : config });
   await serve(app, { host: config.host, port: config.port });
 }
 
@@ -69,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'serve':
-      return serveCommand(config);
+      return serveCommand(config, rest);
     case 'token':
       return tokenCommand(config, rest);
     case 'projections':

@@ -27,7 +27,7 @@ import { adminRoutes } from './admin-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { auditEvents } from './audit/seal.js';
 import { sealWhenAssemblyClosed } from './audit/seal-when-assembly-closed.reaction.js';
-import type { MeentConfig } from './config.js';
+import { SERVICE_NAMES, type MeentConfig, type ServiceName } from './config.js';
 import { ensureDataDir, signingSecret } from './data-dir.js';
 
 /** What a bounded context brings to the composition. */
@@ -96,7 +96,9 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   const store = openEventStore(config);
   const readModels = openReadModelStore(config);
   const keys = openKeyStore(config);
-  const services = (options.services ?? defaultServices)({ keys });
+  const composed = (options.services ?? defaultServices)({ keys });
+  // A process serving some contexts still reads every event on record: their definitions are all registered.
+  const services = composed.filter((service) => !isServiceName(service.name) || config.services.includes(service.name));
   let projections: Projections | undefined;
   let reactions: Reactions | undefined;
   const closeAll = async () => {
@@ -124,7 +126,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   }
   app.addHook('onClose', closeAll);
   try {
-    const registry = new EventRegistry([...services.flatMap((service) => service.events), ...auditEvents]);
+    const registry = new EventRegistry([...composed.flatMap((service) => service.events), ...auditEvents]);
     const started = await Projections.start({
       store,
       readModels,
@@ -150,7 +152,9 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       readModels,
       registry,
       commands,
-      reactions: [...services.flatMap((service) => service.reactions ?? []), sealWhenAssemblyClosed(store)],
+      reactions: config.runReactions
+        ? [...services.flatMap((service) => service.reactions ?? []), sealWhenAssemblyClosed(store)]
+        : [],
       onFailure: (reaction, error, position) => app.log.error({ reaction, position, err: error }, 'reaction failed; retrying'),
     });
     const runtime: ServiceRuntime = {
@@ -168,4 +172,8 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     await app.close();
     throw error;
   }
+}
+
+function isServiceName(name: string): name is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(name);
 }

@@ -4,6 +4,9 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+export const SERVICE_NAMES = ['membership', 'voting', 'budget', 'initiative-funding'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
 export const configSchema = z.object({
   MEENT_HOST: z.string().min(1).default('127.0.0.1'),
   MEENT_PORT: port.default(3000),
@@ -17,6 +20,12 @@ export const configSchema = z.object({
   MEENT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MEENT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   MEENT_READ_WAIT_MS: z.coerce.number().int().nonnegative().default(5000),
+  MEENT_SERVICES: z
+    .string()
+    .default(SERVICE_NAMES.join(','))
+    .transform((list) => list.split(',').map((name) => name.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(SERVICE_NAMES)).min(1, 'name at least one service')),
+  MEENT_REACTIONS: z.enum(['on', 'off']).default('on'),
 });
 
 export interface MeentConfig {
@@ -35,6 +44,10 @@ export interface MeentConfig {
   readonly jwtSecret: string | undefined;
   readonly bodyLimitBytes: number;
   readonly readWaitMs: number;
+  /** The bounded contexts this process serves: their routes, projections and reactions. */
+  readonly services: readonly ServiceName[];
+  /** Whether this process runs reactions; with several processes on one store, one may do it for all. */
+  readonly runReactions: boolean;
 }
 
 export class ConfigError extends Error {
@@ -65,5 +78,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     jwtSecret: env.MEENT_JWT_SECRET,
     bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,
     readWaitMs: env.MEENT_READ_WAIT_MS,
+    services: env.MEENT_SERVICES,
+    runReactions: env.MEENT_REACTIONS === 'on',
   };
 }

@@ -1,0 +1,222 @@
+import t from 'tap';
+import { deciderSpecification } from '@meent/eventsourcing/testing';
+import {
+  FundingApproved,
+  FundingRejected,
+  InitiativeAwaitingFunds,
+  InitiativeCompleted,
+  InitiativeFundsReserved,
+  InitiativeReviewed,
+  InitiativeSubmitted,
+  InitiativeWithdrawn,
+  RepaymentClaimed,
+  ReservationRetried,
+  TrancheApprovalGiven,
+  TrancheApproved,
+  TrancheDisbursed,
+  TrancheRequested,
+} from '@meent/initiative-funding';
+import { initiativeDecider, type InitiativeCommand } from '../src/domain/initiative.decider.js';
+
+const spec = deciderSpecification(initiativeDecider);
+const id = (n: number) => `0193a6f0-0000-7000-8000-${String(n).padStart(12, '0')}`;
+const initiativeId = id(1);
+const cooperativeId = id(2);
+const budgetId = id(3);
+const applicant = id(10);
+const chair = id(11);
+const boardMember = id(12);
+const treasurer = id(13);
+const reservationId = id(20);
+const now = new Date('2027-02-01T10:00:00.000Z');
+const at = now.toISOString();
+const MANDATE = 250_000;
+
+const submittedFor = (requestedCents: number) =>
+  InitiativeSubmitted({
+    initiativeId,
+    cooperativeId,
+    applicant: { kind: 'member', memberId: applicant },
+    submittedBy: applicant,
+    title: 'Buurtmoestuin',
+    description: 'Een moestuin voor de hele buurt',
+    requestedCents,
+    budgetId,
+    lineCode: '4100',
+    tranches: [
+      { amountCents: Math.floor(requestedCents / 2), milestone: 'Grond bewerkt' },
+      { amountCents: requestedCents - Math.floor(requestedCents / 2), milestone: 'Eerste oogst' },
+    ],
+    submittedAt: at,
+  });
+const submitted = submittedFor(200_000);
+const byBoard = { kind: 'board' as const, boardMembers: [chair, boardMember] };
+const approved = FundingApproved({ initiativeId, cooperativeId, amountCents: 200_000, budgetId, lineCode: '4100', decidedBy: byBoard, approvedAt: at });
+const reserved = InitiativeFundsReserved({ initiativeId, reservationId, amountCents: 200_000, reservedAt: at });
+const requested = (trancheNumber: number) =>
+  TrancheRequested({ initiativeId, trancheNumber, amountCents: 100_000, progressReport: 'Op schema', spentSoFarCents: 0, requestedAt: at });
+const approval = (trancheNumber: number, by: string) => TrancheApprovalGiven({ initiativeId, trancheNumber, approvedBy: by, approvedAt: at });
+const released = (trancheNumber: number) =>
+  TrancheApproved({ initiativeId, cooperativeId, budgetId, reservationId, trancheNumber, amountCents: 100_000, approvers: [chair, treasurer], approvedAt: at });
+const paid = (trancheNumber: number) => TrancheDisbursed({ initiativeId, trancheNumber, amountCents: 100_000, disbursedAt: at });
+const decide = (requestedCents: number, deciders = [chair, boardMember], approve = true): InitiativeCommand => ({
+  type: 'DecideByBoard',
+  approve,
+  reason: 'Past in het beleid',
+  boardMandateCents: MANDATE,
+  deciders,
+  now,
+});
+
+t.test('an initiative is submitted with tranches that add up to the request', async (t) => {
+  const command: InitiativeCommand = {
+    type: 'SubmitInitiative',
+    initiativeId,
+    cooperativeId,
+    applicant: { kind: 'member', memberId: applicant },
+    submittedBy: applicant,
+    title: 'Buurtmoestuin',
+    description: 'Een moestuin voor de hele buurt',
+    requestedCents: 200_000,
+    budgetId,
+    lineCode: '4100',
+    tranches: submitted.data.tranches,
+    now,
+  };
+  spec(t).given().when(command).then(submitted);
+  spec(t)
+    .given()
+    .when({ ...command, requestedCents: 200_001 })
+    .thenError('INITIATIVE.TRANCHES_DO_NOT_ADD_UP', { statusCode: 422 });
+});
+
+t.test('the board decides up to exactly its mandate; one cent more goes to the assembly', async (t) => {
+  spec(t)
+    .given(submittedFor(MANDATE))
+    .when(decide(MANDATE))
+    .then(FundingApproved({ initiativeId, cooperativeId, amountCents: MANDATE, budgetId, lineCode: '4100', decidedBy: byBoard, approvedAt: at }));
+  spec(t).given(submittedFor(MANDATE + 1)).when(decide(MANDATE + 1)).thenError('INITIATIVE.ABOVE_BOARD_MANDATE', {
+    statusCode: 422,
+    rule: 'boardMandateCents',
+  });
+});
+
+t.test('the applicant is recused from the decision, the review and the tranche approvals', async (t) => {
+  spec(t).given(submitted).when(decide(200_000, [chair, applicant])).thenError('INITIATIVE.RECUSED', {
+    statusCode: 403,
+    rule: 'BW 2:12 conflict of interest',
+  });
+  spec(t)
+    .given(submitted)
+    .when({ type: 'ReviewInitiative', reviewedBy: applicant, advice: 'grant', notes: 'Mijn eigen plan', now })
+    .thenError('INITIATIVE.RECUSED', { statusCode: 403 });
+  spec(t)
+    .given(submitted, approved, reserved, requested(1))
+    .when({ type: 'ApproveTranche', trancheNumber: 1, approvedBy: applicant, now })
+    .thenError('INITIATIVE.RECUSED', { statusCode: 403 });
+});
+
+t.test('a review is advice on record; a board rejection is a decision with its reason', async (t) => {
+  spec(t)
+    .given(submitted)
+    .when({ type: 'ReviewInitiative', reviewedBy: treasurer, advice: 'grant-in-part', notes: 'Minder gereedschap', now })
+    .then(InitiativeReviewed({ initiativeId, reviewedBy: treasurer, advice: 'grant-in-part', notes: 'Minder gereedschap', reviewedAt: at }));
+  spec(t)
+    .given(submitted)
+    .when(decide(200_000, [chair], false))
+    .then(FundingRejected({ initiativeId, decidedBy: { kind: 'board', boardMembers: [chair] }, reason: 'Past in het beleid', rejectedAt: at }));
+});
+
+t.test("the assembly's decision on a funding motion decides, once", async (t) => {
+  const motion = { motionId: id(30), round: 1 };
+  spec(t)
+    .given(submittedFor(300_000))
+    .when({ type: 'RecordAssemblyDecision', ...motion, passed: true, now })
+    .then(
+      FundingApproved({
+        initiativeId,
+        cooperativeId,
+        amountCents: 300_000,
+        budgetId,
+        lineCode: '4100',
+        decidedBy: { kind: 'assembly', ...motion },
+        approvedAt: at,
+      }),
+    );
+  spec(t).given(submitted, approved).when({ type: 'RecordAssemblyDecision', ...motion, passed: false, now }).then();
+});
+
+t.test('the reservation: recorded once; refused, the initiative waits until the board retries or rejects', async (t) => {
+  spec(t).given(submitted, approved).when({ type: 'RecordReservation', reservationId, amountCents: 200_000, now }).then(reserved);
+  spec(t).given(submitted, approved, reserved).when({ type: 'RecordReservation', reservationId, amountCents: 200_000, now }).then();
+  const waiting = InitiativeAwaitingFunds({ initiativeId, availableCents: 50_000, reason: 'Line 4100 has 50000 cents left', refusedAt: at });
+  spec(t)
+    .given(submitted, approved)
+    .when({ type: 'RecordReservationRefused', availableCents: 50_000, reason: 'Line 4100 has 50000 cents left', now })
+    .then(waiting);
+  spec(t)
+    .given(submitted, approved, waiting)
+    .when({ type: 'RetryReservation', now })
+    .then(ReservationRetried({ initiativeId, cooperativeId, attempt: 2, amountCents: 200_000, budgetId, lineCode: '4100', retriedAt: at }));
+  spec(t)
+    .given(submitted, approved, waiting)
+    .when({ type: 'RejectForLackOfFunds', deciders: [chair], now })
+    .then(
+      FundingRejected({
+        initiativeId,
+        decidedBy: { kind: 'board', boardMembers: [chair] },
+        reason: 'The budget line has too little left; the board rejects rather than waits',
+        rejectedAt: at,
+      }),
+    );
+});
+
+t.test('tranches: requested with a progress report, approved by two different officers, paid, one at a time', async (t) => {
+  const funded = [submitted, approved, reserved];
+  spec(t).given(...funded).when({ type: 'RequestTranche', progressReport: 'Op schema', spentSoFarCents: 0, now }).then(requested(1));
+  spec(t).given(...funded, requested(1)).when({ type: 'ApproveTranche', trancheNumber: 1, approvedBy: chair, now }).then(approval(1, chair));
+  spec(t)
+    .given(...funded, requested(1), approval(1, chair))
+    .when({ type: 'ApproveTranche', trancheNumber: 1, approvedBy: chair, now })
+    .thenError('INITIATIVE.SAME_APPROVER', { statusCode: 409 });
+  spec(t)
+    .given(...funded, requested(1), approval(1, chair))
+    .when({ type: 'ApproveTranche', trancheNumber: 1, approvedBy: treasurer, now })
+    .then(approval(1, treasurer), released(1));
+  spec(t)
+    .given(...funded, requested(1), approval(1, chair), approval(1, treasurer), released(1))
+    .when({ type: 'RequestTranche', progressReport: 'Te vroeg', spentSoFarCents: 0, now })
+    .thenError('INITIATIVE.TRANCHE_PENDING', { statusCode: 409 });
+  spec(t)
+    .given(...funded, requested(1), approval(1, chair), approval(1, treasurer), released(1))
+    .when({ type: 'RecordDisbursement', amountCents: 100_000, now })
+    .then(paid(1));
+  const allPaid = [...funded, requested(1), released(1), paid(1), requested(2), released(2), paid(2)];
+  spec(t).given(...allPaid).when({ type: 'RequestTranche', progressReport: 'Meer', spentSoFarCents: 0, now }).thenError('INITIATIVE.NO_TRANCHES_LEFT', {
+    statusCode: 409,
+  });
+});
+
+t.test('completion, withdrawal and a claim for work not done', async (t) => {
+  const onePaid = [submitted, approved, reserved, requested(1), released(1), paid(1)];
+  spec(t)
+    .given(...onePaid)
+    .when({ type: 'CompleteInitiative', finalReport: 'De tuin bloeit', now })
+    .then(InitiativeCompleted({ initiativeId, cooperativeId, budgetId, reservationId, finalReport: 'De tuin bloeit', completedAt: at }));
+  spec(t)
+    .given(...onePaid, requested(2))
+    .when({ type: 'CompleteInitiative', finalReport: 'Klaar', now })
+    .thenError('INITIATIVE.TRANCHE_PENDING', { statusCode: 409 });
+  spec(t)
+    .given(submitted, approved)
+    .when({ type: 'WithdrawInitiative', reason: 'Geen vrijwilligers', now })
+    .then(InitiativeWithdrawn({ initiativeId, cooperativeId, budgetId, reservationId: null, reason: 'Geen vrijwilligers', withdrawnAt: at }));
+  spec(t)
+    .given(...onePaid)
+    .when({ type: 'ClaimRepayment', amountCents: 100_000, reason: 'Niet uitgevoerd', claimedBy: chair, now })
+    .then(RepaymentClaimed({ initiativeId, amountCents: 100_000, reason: 'Niet uitgevoerd', claimedBy: chair, claimedAt: at }));
+  spec(t)
+    .given(...onePaid)
+    .when({ type: 'ClaimRepayment', amountCents: 100_001, reason: 'Te veel', claimedBy: chair, now })
+    .thenError('INITIATIVE.CLAIM_BEYOND_PAID', { statusCode: 422 });
+});

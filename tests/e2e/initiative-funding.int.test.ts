@@ -1,0 +1,141 @@
+// Initiative funding over HTTP, reactions and all: an initiative above the board's mandate goes to the assembly,
+// passes, is reserved, receives two tranches, completes, and its remainder returns to the line; a second one is
+// granted by the board but refused by the budget for lack of funds, and waits.
+import { join } from 'node:path';
+import t from 'tap';
+import { SqliteEventStore, type RecordedEvent } from '@meent/event-store';
+import { take } from '@meent/event-store/testing';
+import { admittedMember, command, foundCooperative, read } from '../support/cooperative-fixture.js';
+import { days, testServer } from '../support/test-server.js';
+
+t.test('two initiatives, from application to the money', async (t) => {
+  const server = await testServer(t);
+  server.clock.set('2026-10-01T10:00:00.000Z');
+  const cooperative = await foundCooperative(server);
+  const { cooperativeId, admin, secretary } = cooperative;
+  const base = `/cooperatives/${cooperativeId}`;
+  const treasurer = await admittedMember(server, cooperative, 'Theo Penning', 'theo@example.nl');
+  const chair = await admittedMember(server, cooperative, 'Clara Voorzitter', 'clara@example.nl');
+  const applicant = await admittedMember(server, cooperative, 'Ali Aanvrager', 'ali@example.nl');
+  await command(server.app, admin, `${base}/officers`, { memberId: treasurer.id, office: 'treasurer' });
+  await command(server.app, admin, `${base}/officers`, { memberId: chair.id, office: 'chair' });
+
+  const events = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
+  t.teardown(() => events.close());
+  /** The next event of `type` after `position`, as the reactions write it. */
+  const next = async (type: string, after: number): Promise<RecordedEvent> => {
+    const subscription = events.subscribeToAll({ after, filter: { eventTypes: [type] } });
+    const [event] = await take(subscription, 1);
+    await subscription.close();
+    if (!event) throw new Error(`no ${type}`);
+    return event;
+  };
+  const everyoneVotes = async (motionId: string, ...voters: string[]) => {
+    let position = 0;
+    for (const voter of voters) position = (await command(server.app, voter, `${base}/motions/${motionId}/votes`, { choice: 'for' })).body.position;
+    return position;
+  };
+  const assemblyWith = async (motion: object) => {
+    const convened = await command(server.app, secretary, `${base}/assemblies`, {
+      title: 'Ledenvergadering',
+      scheduledAt: new Date(server.clock.now().getTime() + days(20)).toISOString(),
+      venue: { kind: 'online' },
+    });
+    const tabled = await command(server.app, secretary, `${base}/assemblies/${convened.body.id}/motions`, motion);
+    t.equal(tabled.status, 201, JSON.stringify(tabled.body));
+    await command(server.app, secretary, `${base}/motions/${tabled.body.id}/opening`);
+    return tabled.body.id;
+  };
+
+  const budgetId = (await command(server.app, treasurer.token, `${base}/budgets`, { financialYear: 2027, title: 'Begroting 2027' })).body.id;
+  const budget = `${base}/budgets/${budgetId}`;
+  await command(server.app, treasurer.token, `${budget}/lines`, { code: '4100', name: 'Buurtinitiatieven', kind: 'expense', amountCents: 400_000 });
+  await command(server.app, treasurer.token, `${budget}/submission`);
+  const budgetMotion = await assemblyWith({
+    title: 'Begroting 2027',
+    text: 'De vergadering stelt de begroting vast.',
+    decisionType: 'budget-adoption',
+    subject: { kind: 'budget', id: budgetId },
+  });
+  const votedBudget = await everyoneVotes(budgetMotion, secretary, treasurer.token, chair.token, applicant.token);
+  await next('BudgetAdopted', votedBudget);
+  server.clock.set('2027-01-15T10:00:00.000Z');
+
+  const apply = (requestedCents: number, tranches: number[]) =>
+    command(server.app, applicant.token, `${base}/initiatives`, {
+      title: 'Buurtmoestuin',
+      description: 'Een moestuin voor de hele buurt',
+      requestedCents,
+      budgetId,
+      lineCode: '4100',
+      tranches: tranches.map((amountCents, index) => ({ amountCents, milestone: `Mijlpaal ${index + 1}` })),
+    });
+  const garden = await apply(300_000, [120_000, 120_000, 60_000]);
+  t.equal(garden.status, 201);
+  const initiative = `${base}/initiatives/${garden.body.id}`;
+
+  t.test('above the mandate, the board cannot decide; the assembly does, without the applicant', async (t) => {
+    const byBoard = await command(server.app, chair.token, `${initiative}/decision`, { approve: true, reason: 'Mooi plan' });
+    t.match(byBoard, { status: 422, body: { code: 'INITIATIVE.ABOVE_BOARD_MANDATE', rule: 'boardMandateCents' } });
+    const motionId = await assemblyWith({
+      title: 'Subsidie buurtmoestuin',
+      text: 'De vergadering kent € 3.000 toe aan de buurtmoestuin.',
+      decisionType: 'funding-decision',
+      subject: { kind: 'initiative', id: garden.body.id },
+    });
+    const motion = await read<{ recused: { memberId: string }[] }>(server.app, secretary, `${base}/motions/${motionId}?minPosition=${garden.body.position}`);
+    t.same(motion.body.recused.map((recusal) => recusal.memberId), [applicant.id], 'the applicant is recused');
+    const ownVote = await command(server.app, applicant.token, `${base}/motions/${motionId}/votes`, { choice: 'for' });
+    t.match(ownVote, { status: 403, body: { code: 'MOTION.RECUSED' } });
+    const voted = await everyoneVotes(motionId, secretary, treasurer.token, chair.token);
+    const reserved = await next('InitiativeFundsReserved', voted);
+    const view = await read(server.app, applicant.token, `${initiative}?minPosition=${reserved.position}`);
+    t.match(view.body, { status: 'funded', money: { grantedCents: 300_000, reservedCents: 300_000, disbursedCents: 0 } });
+  });
+
+  t.test('two tranches, each approved by two officers, paid against the reservation', async (t) => {
+    let position = 0;
+    for (const tranche of [1, 2]) {
+      const requested = await command(server.app, applicant.token, `${initiative}/tranches`, {
+        progressReport: `Voortgang ${tranche}`,
+        spentSoFarCents: (tranche - 1) * 120_000,
+      });
+      t.equal(requested.status, 200);
+      t.equal((await command(server.app, applicant.token, `${initiative}/tranches/${tranche}/approval`)).status, 403, 'not the applicant');
+      t.equal((await command(server.app, chair.token, `${initiative}/tranches/${tranche}/approval`)).status, 200);
+      const second = await command(server.app, treasurer.token, `${initiative}/tranches/${tranche}/approval`);
+      t.equal(second.status, 200);
+      position = (await next('TrancheDisbursed', second.body.position)).position;
+    }
+    const completed = await command(server.app, applicant.token, `${initiative}/completion`, { finalReport: 'De tuin bloeit' });
+    t.equal(completed.status, 200);
+    const released = await next('ReservationReleased', Math.max(position, completed.body.position));
+    t.match(released.data, { amountCents: 60_000, reference: { kind: 'initiative', id: garden.body.id } });
+    const view = await read(server.app, applicant.token, `${initiative}?minPosition=${released.position}`);
+    t.match(view.body, {
+      status: 'completed',
+      tranchesPaid: 2,
+      money: { grantedCents: 300_000, reservedCents: 300_000, disbursedCents: 240_000, releasedCents: 60_000, remainingCents: 0 },
+    });
+    const actuals = await read<{ lines: { code: string; spentCents: number; reservedCents: number; availableCents: number }[] }>(
+      server.app,
+      treasurer.token,
+      `${budget}?minPosition=${released.position}`,
+    );
+    t.match(actuals.body.lines[0], { code: '4100', spentCents: 240_000, reservedCents: 0, availableCents: 160_000 }, 'the remainder is back on the line');
+  });
+
+  t.test('a second initiative, granted by the board, is refused by the budget and waits', async (t) => {
+    const second = await apply(200_000, [200_000]);
+    const decided = await command(server.app, chair.token, `${base}/initiatives/${second.body.id}/decision`, { approve: true, reason: 'Binnen mandaat' });
+    t.equal(decided.status, 200);
+    const waiting = await next('InitiativeAwaitingFunds', decided.body.position);
+    t.match(waiting.data, { availableCents: 160_000 });
+    const view = await read(server.app, chair.token, `${base}/initiatives/${second.body.id}?minPosition=${waiting.position}`);
+    t.match(view.body, { status: 'awaiting-funds', money: { grantedCents: 200_000, reservedCents: 0 } });
+    const pipeline = await read<{ initiatives: { id: string; status: string }[] }>(server.app, chair.token, `${base}/initiatives/pipeline`);
+    t.same(pipeline.body.initiatives.map((entry) => [entry.id, entry.status]), [[second.body.id, 'awaiting-funds']]);
+    const mine = await read<{ initiatives: unknown[] }>(server.app, applicant.token, `${base}/initiatives?applicant=${applicant.id}`);
+    t.equal(mine.body.initiatives.length, 2);
+  });
+});
