@@ -1,6 +1,6 @@
 import { migratePostgres } from '@meent/event-store';
 import pg from 'pg';
-import type { ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
+import type { Lease, ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
 
 export interface PostgresReadModelStoreOptions {
   readonly connectionString: string;
@@ -32,6 +32,9 @@ export class PostgresReadModelStore implements ReadModelStore {
   readonly reader: SqlExecutor;
   private readonly pool: pg.Pool;
   private readonly ready: Promise<void>;
+  private readonly connectionString: string;
+  private readonly schema: string;
+  private readonly leases = new Set<pg.Client>();
 
   constructor(options: PostgresReadModelStoreOptions) {
     const schema = options.schema ?? 'meent_read_models';
@@ -43,6 +46,8 @@ export class PostgresReadModelStore implements ReadModelStore {
       types,
     });
     this.pool.on('error', () => undefined);
+    this.connectionString = options.connectionString;
+    this.schema = schema;
     this.ready = migratePostgres(this.pool, async (client) => {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     });
@@ -65,12 +70,45 @@ export class PostgresReadModelStore implements ReadModelStore {
     }
   }
 
+  /**
+   * A session advisory lock on a connection of its own: held as long as this process lives, released by PostgreSQL
+   * the moment the process or its connection dies, so another process can take over.
+   */
+  async lease(name: string): Promise<Lease | undefined> {
+    await this.ready;
+    const client = new pg.Client({ connectionString: this.connectionString });
+    let onLost = () => undefined as void;
+    const lost = new Promise<void>((resolve) => {
+      onLost = resolve;
+    });
+    client.on('error', () => onLost());
+    client.on('end', () => onLost());
+    await client.connect();
+    const key = `${this.schema}/${name}`;
+    const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS held', [key]);
+    if (!rows[0]?.held) {
+      await client.end();
+      return undefined;
+    }
+    this.leases.add(client);
+    return {
+      lost,
+      release: async () => {
+        if (!this.leases.delete(client)) return;
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+        await client.end().catch(() => undefined);
+      },
+    };
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
 
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
+    await Promise.all([...this.leases].map((client) => client.end().catch(() => undefined)));
+    this.leases.clear();
     await this.pool.end();
   }
 

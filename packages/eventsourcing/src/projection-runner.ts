@@ -1,9 +1,11 @@
 import type { EventStore, RecordedEvent, Subscription } from '@meent/event-store';
 import type { EventRegistry } from './events.js';
 import { physicalTableNames, type Projection, type TableNames } from './projection.js';
-import type { ReadModelStore, SqlExecutor } from './read-model-store.js';
+import type { Lease, ReadModelStore, SqlExecutor } from './read-model-store.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
-export type RunnerStatus = 'starting' | 'running' | 'failed' | 'stopped';
+/** `standby`: another process holds this projection's lease and writes it; this one follows its checkpoint. */
+export type RunnerStatus = 'starting' | 'running' | 'standby' | 'failed' | 'stopped';
 
 export interface ProjectionFailure {
   readonly message: string;
@@ -25,6 +27,14 @@ export const ACTIVE_GENERATIONS_TABLE = 'meent_projection_generations';
 
 const MAX_BATCH = 1000;
 const RATE_WINDOW_MS = 5000;
+/** How often a standby follows the holder's checkpoint, and how many of those before it tries for the lease again. */
+const FOLLOW_INTERVAL_MS = 100;
+const FOLLOWS_PER_LEASE_ATTEMPT = 5;
+
+/** The checkpoint moved under this runner: another process holds the projection now. */
+class CheckpointMovedError extends Error {
+  override readonly name = 'CheckpointMovedError';
+}
 
 export async function ensureProjectionBookkeeping(readModels: ReadModelStore): Promise<void> {
   await readModels.transaction(async (transaction) => {
@@ -48,6 +58,8 @@ export class GenerationRunner<Table extends string = string> {
   private failure: ProjectionFailure | undefined;
   private subscription: Subscription | undefined;
   private loop: Promise<void> | undefined;
+  private lease: Lease | undefined;
+  private following: AbortController | undefined;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private readonly rateSamples: { at: number; read: number }[] = [];
   private read = 0;
@@ -78,9 +90,32 @@ export class GenerationRunner<Table extends string = string> {
     };
   }
 
+  /**
+   * Runs the projection where this process holds its lease; otherwise stands by, following the holder's checkpoint
+   * so reads here can wait for positions, and takes over once the holder is gone.
+   */
   async start(): Promise<void> {
     this.status = 'starting';
     this.failure = undefined;
+    this.lease = await this.readModels.lease(this.leaseName);
+    if (this.lease) await this.run(this.lease);
+    else this.follow();
+  }
+
+  async stop(): Promise<void> {
+    if (this.status === 'running' || this.status === 'starting' || this.status === 'standby') this.status = 'stopped';
+    this.following?.abort();
+    await this.subscription?.close();
+    await this.loop;
+    await this.lease?.release();
+    this.lease = undefined;
+  }
+
+  private get leaseName(): string {
+    return `projection/${this.projection.name}/g${this.generation}`;
+  }
+
+  private async run(lease: Lease): Promise<void> {
     this.position = await this.readModels.transaction(async (transaction) => {
       for (const [table, create] of Object.entries(this.projection.tables) as [Table, (name: string) => string[]][]) {
         for (const statement of create(this.tables[table])) await transaction.run(statement);
@@ -89,21 +124,55 @@ export class GenerationRunner<Table extends string = string> {
         `INSERT INTO ${CHECKPOINTS_TABLE} (name, generation, position) VALUES (?, ?, 0) ON CONFLICT (name, generation) DO NOTHING`,
         [this.projection.name, this.generation],
       );
-      const row = await transaction.get<{ position: number | string }>(
-        `SELECT position FROM ${CHECKPOINTS_TABLE} WHERE name = ? AND generation = ?`,
-        [this.projection.name, this.generation],
-      );
-      return Number(row?.position ?? 0);
+      return this.storedCheckpoint(transaction);
     });
     this.status = 'running';
     this.subscription = this.store.subscribeToAll({ after: this.position });
     this.loop = this.consume(this.subscription);
+    void lease.lost.then(() => this.handOver(lease));
   }
 
-  async stop(): Promise<void> {
-    if (this.status === 'running' || this.status === 'starting') this.status = 'stopped';
+  /** The lease went with its connection: stop writing at once, and stand by like any other process. */
+  private async handOver(lease: Lease): Promise<void> {
+    if (this.lease !== lease || this.status !== 'running') return;
+    this.lease = undefined;
     await this.subscription?.close();
     await this.loop;
+    this.follow();
+  }
+
+  private follow(): void {
+    this.status = 'standby';
+    const following = new AbortController();
+    this.following = following;
+    void (async () => {
+      try {
+        while (!following.signal.aborted) {
+          for (let follow = 0; follow < FOLLOWS_PER_LEASE_ATTEMPT; follow += 1) {
+            this.advanceTo(await this.storedCheckpoint(this.readModels.reader));
+            await delay(FOLLOW_INTERVAL_MS, undefined, { signal: following.signal });
+          }
+          const lease = await this.readModels.lease(this.leaseName);
+          if (lease && !following.signal.aborted) {
+            this.lease = lease;
+            await this.run(lease);
+            return;
+          }
+          await lease?.release();
+        }
+      } catch (error) {
+        if (following.signal.aborted) return;
+        this.fail({ message: error instanceof Error ? error.message : String(error), position: this.position, eventType: 'none' });
+      }
+    })();
+  }
+
+  private async storedCheckpoint(executor: SqlExecutor): Promise<number> {
+    const row = await executor.get<{ position: number | string }>(
+      `SELECT position FROM ${CHECKPOINTS_TABLE} WHERE name = ? AND generation = ?`,
+      [this.projection.name, this.generation],
+    );
+    return Number(row?.position ?? 0);
   }
 
   /** Resolves once every event up to `position` is applied; `false` when `signal` aborts first. */
@@ -177,33 +246,48 @@ export class GenerationRunner<Table extends string = string> {
           await handler(this.registry.decode(recorded), transaction, this.tables);
         }
         const last = batch[batch.length - 1];
-        await transaction.run(`UPDATE ${CHECKPOINTS_TABLE} SET position = ? WHERE name = ? AND generation = ?`, [
-          last?.position ?? this.position,
-          this.projection.name,
-          this.generation,
-        ]);
+        // Conditional on the checkpoint this runner started the batch from: two writers can never both apply it.
+        const moved = await transaction.get<{ position: number }>(
+          `UPDATE ${CHECKPOINTS_TABLE} SET position = ? WHERE name = ? AND generation = ? AND position = ? RETURNING position`,
+          [last?.position ?? this.position, this.projection.name, this.generation, this.position],
+        );
+        if (!moved) throw new CheckpointMovedError(`${this.projection.name} moved past ${this.position} elsewhere`);
       });
     } catch (error) {
-      this.status = 'failed';
-      this.failure = {
+      if (error instanceof CheckpointMovedError) {
+        void this.lease?.release();
+        this.lease = undefined;
+        this.follow();
+        return false;
+      }
+      this.fail({
         message: error instanceof Error ? error.message : String(error),
         position: current?.position ?? this.position,
         eventType: current?.type ?? 'unknown',
-      };
-      this.onFailure(this.failure);
-      this.reportFailure(this.failure);
+      });
       return false;
     }
-    this.position = batch[batch.length - 1]?.position ?? this.position;
     this.read += batch.length;
+    this.advanceTo(batch[batch.length - 1]?.position ?? this.position);
     this.recordRate();
+    return true;
+  }
+
+  private fail(failure: ProjectionFailure): void {
+    this.status = 'failed';
+    this.failure = failure;
+    this.onFailure(failure);
+    this.reportFailure(failure);
+  }
+
+  private advanceTo(position: number): void {
+    this.position = position;
     for (const waiter of this.waiters) {
       if (this.position >= waiter.position) {
         this.waiters.delete(waiter);
         waiter.resolve();
       }
     }
-    return true;
   }
 
   private recordRate(): void {

@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { EventStore } from '@meent/event-store';
 import type { CommandContext, CommandHandler } from './command-handler.js';
 import type { EventRegistry, StoredEvent } from './events.js';
-import type { ReadModelStore } from './read-model-store.js';
+import type { Lease, ReadModelStore } from './read-model-store.js';
 
 export interface Reaction {
   /** Names the checkpoint, and keys the commands it sends: never rename a reaction that has run. */
@@ -15,6 +15,7 @@ export interface Reaction {
 }
 
 export const REACTION_CHECKPOINTS_TABLE = 'meent_reaction_checkpoints';
+const LEASE_RETRY_MS = 1000;
 
 /** The context of a command a reaction sends because of `event`: correlated with it, caused by it, keyed by both. */
 export function causedBy(reaction: Pick<Reaction, 'name'>, event: StoredEvent): CommandContext {
@@ -86,34 +87,69 @@ export class Reactions {
     await Promise.all(this.running);
   }
 
+  /** Where several processes share the store, the one holding a reaction's lease runs it; the others wait to take
+   * over, from its checkpoint. */
   private async run(reaction: Reaction): Promise<void> {
+    const signal = this.closing.signal;
+    while (!signal.aborted) {
+      const lease = await this.options.readModels.lease(`reaction/${reaction.name}`);
+      if (!lease) {
+        if (!(await this.pause(LEASE_RETRY_MS))) return;
+        continue;
+      }
+      try {
+        await this.runHolding(reaction, lease);
+      } finally {
+        await lease.release();
+      }
+    }
+  }
+
+  private async runHolding(reaction: Reaction, lease: Lease): Promise<void> {
     const { store, registry, commands, readModels } = this.options;
-    const after = this.statuses.get(reaction.name)?.position ?? 0;
+    const row = await readModels.reader.get<{ position: number | string }>(
+      `SELECT position FROM ${REACTION_CHECKPOINTS_TABLE} WHERE name = ?`,
+      [reaction.name],
+    );
+    const after = Number(row?.position ?? 0);
+    this.statuses.set(reaction.name, { name: reaction.name, position: after, failure: null });
     const subscription = store.subscribeToAll({ after, filter: { eventTypes: reaction.eventTypes } });
-    this.closing.signal.addEventListener('abort', () => void subscription.close(), { once: true });
-    for await (const recorded of subscription) {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await reaction.react(registry.decode(recorded), commands);
-          break;
-        } catch (error) {
-          if (this.closing.signal.aborted) return;
-          const message = error instanceof Error ? error.message : String(error);
-          const failure = { message, position: recorded.position, attempts: attempt };
-          const position = this.statuses.get(reaction.name)?.position ?? 0;
-          this.statuses.set(reaction.name, { name: reaction.name, position, failure });
-          this.options.onFailure?.(reaction.name, error, recorded.position);
+    const stop = () => void subscription.close();
+    this.closing.signal.addEventListener('abort', stop, { once: true });
+    void lease.lost.then(stop);
+    try {
+      for await (const recorded of subscription) {
+        for (let attempt = 1; ; attempt += 1) {
           try {
-            await delay(this.options.retryDelayMs ?? 1000, undefined, { signal: this.closing.signal });
-          } catch {
-            return;
+            await reaction.react(registry.decode(recorded), commands);
+            break;
+          } catch (error) {
+            if (this.closing.signal.aborted) return;
+            const message = error instanceof Error ? error.message : String(error);
+            const failure = { message, position: recorded.position, attempts: attempt };
+            const position = this.statuses.get(reaction.name)?.position ?? after;
+            this.statuses.set(reaction.name, { name: reaction.name, position, failure });
+            this.options.onFailure?.(reaction.name, error, recorded.position);
+            if (!(await this.pause(this.options.retryDelayMs ?? 1000))) return;
           }
         }
+        await readModels.transaction((transaction) =>
+          transaction.run(`UPDATE ${REACTION_CHECKPOINTS_TABLE} SET position = ? WHERE name = ?`, [recorded.position, reaction.name]),
+        );
+        this.statuses.set(reaction.name, { name: reaction.name, position: recorded.position, failure: null });
       }
-      await readModels.transaction((transaction) =>
-        transaction.run(`UPDATE ${REACTION_CHECKPOINTS_TABLE} SET position = ? WHERE name = ?`, [recorded.position, reaction.name]),
-      );
-      this.statuses.set(reaction.name, { name: reaction.name, position: recorded.position, failure: null });
+    } finally {
+      this.closing.signal.removeEventListener('abort', stop);
+    }
+  }
+
+  /** Waits, unless the reactions close first; false when they did. */
+  private async pause(ms: number): Promise<boolean> {
+    try {
+      await delay(ms, undefined, { signal: this.closing.signal });
+      return true;
+    } catch {
+      return false;
     }
   }
 }

@@ -9,11 +9,20 @@ export interface SqlExecutor {
   all<Row>(sql: string, parameters?: readonly SqlValue[]): Promise<Row[]>;
 }
 
+/** The right to be the one process that writes a projection or runs a reaction. */
+export interface Lease {
+  /** Settles if the lease is lost without being released: the holder must stop writing. */
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
+}
+
 export interface ReadModelStore {
   /** Reads see only committed data, never a projection's transaction half-way. */
   readonly reader: SqlExecutor;
   /** Runs `work` in one transaction: all of it commits, or none of it. Transactions run one at a time. */
   transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T>;
+  /** The lease on `name`, or undefined while another holder has it. A holder that dies loses it. */
+  lease(name: string): Promise<Lease | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { openSqliteDatabase, type SqliteDurability } from '@meent/event-store';
 import type Database from 'better-sqlite3';
-import type { ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
+import type { Lease, ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
 
 export interface SqliteReadModelStoreOptions {
   readonly path: string;
@@ -14,6 +14,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly readerDb: Database.Database;
   private readonly writerExecutor: SqlExecutor;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly leased = new Set<string>();
 
   constructor(options: SqliteReadModelStoreOptions) {
     this.writer = openSqliteDatabase(options.path, options.durability ?? 'normal');
@@ -39,6 +40,18 @@ export class SqliteReadModelStore implements ReadModelStore {
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** An embedded read store serves one process: leases only keep two holders in it apart. */
+  async lease(name: string): Promise<Lease | undefined> {
+    if (this.leased.has(name)) return undefined;
+    this.leased.add(name);
+    return {
+      lost: new Promise<void>(() => undefined),
+      release: async () => {
+        this.leased.delete(name);
+      },
+    };
   }
 
   async ping(): Promise<void> {

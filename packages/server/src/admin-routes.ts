@@ -26,7 +26,7 @@ export const replaySchema = z
 export const projectionSchema = z
   .object({
     name: z.string(),
-    status: z.enum(['starting', 'running', 'failed', 'stopped']),
+    status: z.enum(['starting', 'running', 'standby', 'failed', 'stopped']),
     generation: z.int(),
     position: z.number(),
     lag: z.number(),
