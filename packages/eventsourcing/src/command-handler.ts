@@ -219,7 +219,7 @@ export class CommandHandler {
           const repeated = error instanceof DuplicateEventIdError ? repeatedCommand(decided, error.eventId) : undefined;
           if (repeated) {
             // A command repeated under its idempotency key: it took effect before, so it succeeds without appending.
-            repeated.resolve({ events: [], nextExpectedRevision: -1, position: 0, state: loaded.state });
+            repeated.resolve({ events: [], nextExpectedRevision: loaded.revision ?? -1, position: 0, state: loaded.state });
             batch = batch.filter((pending) => pending !== repeated);
             fresh = true;
             if (batch.length === 0) return;

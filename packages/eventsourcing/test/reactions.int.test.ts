@@ -38,7 +38,6 @@ function mirror(failing: { remaining: number }): Reaction {
   return reaction;
 }
 
-console.error('loaded');
 t.test('a reaction repeated after failing half-way appends its command once', async (t) => {
   const { store, readModels } = temporaryStores(t);
   const commands = new CommandHandler({ store, registry });

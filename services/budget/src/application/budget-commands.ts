@@ -1,8 +1,7 @@
 // What a ledger command needs of other streams: the budget in force, the cooperative's rules, who may override.
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import { notFound } from '@meent/http';
+import { forbidden, notFound } from '@meent/http';
 import { holdsOffice, type Caller } from '@meent/membership';
-import { forbidden } from '@meent/http';
 import { budgetDecider, budgetStream, linesInForce, type DraftedBudget } from '../domain/budget.decider.js';
 import type { BudgetInForce } from '../domain/ledger.decider.js';
 
