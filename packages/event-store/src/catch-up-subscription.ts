@@ -13,8 +13,11 @@ export interface CatchUpSource {
    * A spurious wake-up is harmless: the loop simply reads an empty page.
    */
   waitForAppends(after: number, signal: AbortSignal): Promise<void>;
-  /** Position of the newest event visible to a read. */
-  headPosition(): Promise<number>;
+  /**
+   * A position up to which every event after `after` is visible to `readPage` now: a filtered subscription that
+   * found nothing more can move its cursor there instead of reading the same unmatched events again.
+   */
+  completeUpTo(after: number): Promise<number>;
 }
 
 export interface CatchUpOptions {
@@ -41,14 +44,14 @@ export function catchUpSubscription(
   let lastDelivered = options.after ?? 0;
 
   async function* deliver(): AsyncGenerator<RecordedEvent> {
+    // Every event up to `scanned` has been read: delivered, or passed over by the filter.
+    let scanned = lastDelivered;
     while (!closing.signal.aborted) {
       let page: readonly RecordedEvent[];
-      // With a filter, the last delivered event may lie well before the head: waiting for appends after it would
-      // wake at once, forever. Waiting for appends after the head seen before the read never misses one.
-      let seen = lastDelivered;
+      let complete = scanned;
       try {
-        if (options.filter) seen = await source.headPosition();
-        page = await source.readPage(lastDelivered, pageSize, options.filter);
+        if (options.filter) complete = await source.completeUpTo(scanned);
+        page = await source.readPage(scanned, pageSize, options.filter);
       } catch (error) {
         if (!(error instanceof EventStoreUnavailableError)) throw error;
         await abortableDelay(reconnectDelayMs, closing.signal);
@@ -57,11 +60,14 @@ export function catchUpSubscription(
       for (const event of page) {
         if (closing.signal.aborted) return;
         lastDelivered = event.position;
+        scanned = event.position;
         yield event;
       }
       if (page.length < pageSize) {
+        // A short page read everything up to where the store was complete before it: nothing there needs reading again.
+        scanned = Math.max(scanned, complete);
         try {
-          await source.waitForAppends(Math.max(seen, lastDelivered), closing.signal);
+          await source.waitForAppends(scanned, closing.signal);
         } catch (error) {
           if (!(error instanceof EventStoreUnavailableError)) throw error;
           await abortableDelay(reconnectDelayMs, closing.signal);

@@ -30,6 +30,8 @@ const RATE_WINDOW_MS = 5000;
 /** How often a standby follows the holder's checkpoint, and how many of those before it tries for the lease again. */
 const FOLLOW_INTERVAL_MS = 100;
 const FOLLOWS_PER_LEASE_ATTEMPT = 5;
+/** A batch that changes nothing here moves the stored checkpoint at most this often; the position moves at once. */
+const IDLE_CHECKPOINT_MS = 1000;
 
 /** The checkpoint moved under this runner: another process holds the projection now. */
 class CheckpointMovedError extends Error {
@@ -60,6 +62,9 @@ export class GenerationRunner<Table extends string = string> {
   private loop: Promise<void> | undefined;
   private lease: Lease | undefined;
   private following: AbortController | undefined;
+  /** The checkpoint as stored, which the next batch's update is conditional on. */
+  private stored = 0;
+  private storedAt = 0;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private readonly rateSamples: { at: number; read: number }[] = [];
   private read = 0;
@@ -126,6 +131,8 @@ export class GenerationRunner<Table extends string = string> {
       );
       return this.storedCheckpoint(transaction);
     });
+    this.stored = this.position;
+    this.storedAt = performance.now();
     this.status = 'running';
     this.subscription = this.store.subscribeToAll({ after: this.position });
     this.loop = this.consume(this.subscription);
@@ -237,6 +244,15 @@ export class GenerationRunner<Table extends string = string> {
 
   private async applyBatch(batch: readonly RecordedEvent[]): Promise<boolean> {
     let current: RecordedEvent | undefined;
+    const last = batch[batch.length - 1]?.position ?? this.position;
+    const handles = batch.some((recorded) => this.projection.handlers.has(recorded.type));
+    if (!handles && performance.now() - this.storedAt < IDLE_CHECKPOINT_MS) {
+      // Events this projection ignores: reading them again after a crash costs nothing, a commit per batch does.
+      this.read += batch.length;
+      this.advanceTo(last);
+      this.recordRate();
+      return true;
+    }
     try {
       await this.readModels.transaction(async (transaction: SqlExecutor) => {
         for (const recorded of batch) {
@@ -245,14 +261,15 @@ export class GenerationRunner<Table extends string = string> {
           if (!handler) continue;
           await handler(this.registry.decode(recorded), transaction, this.tables);
         }
-        const last = batch[batch.length - 1];
-        // Conditional on the checkpoint this runner started the batch from: two writers can never both apply it.
+        // Conditional on the checkpoint this runner last stored: two writers can never both apply a batch.
         const moved = await transaction.get<{ position: number }>(
           `UPDATE ${CHECKPOINTS_TABLE} SET position = ? WHERE name = ? AND generation = ? AND position = ? RETURNING position`,
-          [last?.position ?? this.position, this.projection.name, this.generation, this.position],
+          [last, this.projection.name, this.generation, this.stored],
         );
-        if (!moved) throw new CheckpointMovedError(`${this.projection.name} moved past ${this.position} elsewhere`);
+        if (!moved) throw new CheckpointMovedError(`${this.projection.name} moved past ${this.stored} elsewhere`);
       });
+      this.stored = last;
+      this.storedAt = performance.now();
     } catch (error) {
       if (error instanceof CheckpointMovedError) {
         void this.lease?.release();
@@ -268,7 +285,7 @@ export class GenerationRunner<Table extends string = string> {
       return false;
     }
     this.read += batch.length;
-    this.advanceTo(batch[batch.length - 1]?.position ?? this.position);
+    this.advanceTo(last);
     this.recordRate();
     return true;
   }

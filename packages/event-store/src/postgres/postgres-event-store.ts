@@ -241,7 +241,7 @@ export class PostgresEventStore implements EventStore {
       {
         readPage: (after, limit, filter) => this.readPage(after, limit, filter),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
-        headPosition: () => this.headPosition(),
+        completeUpTo: (after) => this.completeUpTo(after),
       },
       { ...options, pageSize: PAGE_SIZE },
       this.subscriptions,
@@ -254,6 +254,20 @@ export class PostgresEventStore implements EventStore {
       `SELECT max(position) AS position FROM ${this.table('events')} WHERE ${VISIBLE}`,
     );
     return Number(rows[0]?.position ?? 0);
+  }
+
+  /** Below the first event after `after` that an older running transaction still hides; the head when none is. */
+  private async completeUpTo(after: number): Promise<number> {
+    await this.ready;
+    const { rows } = await this.query<{ position: string | null }>(
+      `SELECT coalesce(
+         (SELECT min(position) - 1 FROM ${this.table('events')} WHERE position > $1 AND NOT (${VISIBLE})),
+         (SELECT max(position) FROM ${this.table('events')}),
+         $1
+       ) AS position`,
+      [after],
+    );
+    return Number(rows[0]?.position ?? after);
   }
 
   async ping(): Promise<void> {

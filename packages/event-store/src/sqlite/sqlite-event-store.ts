@@ -165,7 +165,8 @@ export class SqliteEventStore implements EventStore {
       {
         readPage: async (after, limit, filter) => this.readPage(after, limit, filter),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
-        headPosition: () => this.headPosition(),
+        // Positions commit in order here: every event up to the head is there to read.
+        completeUpTo: () => this.headPosition(),
       },
       options,
       this.subscriptions,
