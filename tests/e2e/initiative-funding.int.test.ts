@@ -3,9 +3,9 @@
 // granted by the board but refused by the budget for lack of funds, and waits.
 import { join } from 'node:path';
 import t from 'tap';
-import { SqliteEventStore, type RecordedEvent } from '@meent/event-store';
-import { take } from '@meent/event-store/testing';
+import { SqliteEventStore } from '@meent/event-store';
 import { admittedMember, command, foundCooperative, read } from '../support/cooperative-fixture.js';
+import { nextEvent } from '../support/events.js';
 import { days, testServer } from '../support/test-server.js';
 
 t.test('two initiatives, from application to the money', async (t) => {
@@ -22,14 +22,7 @@ t.test('two initiatives, from application to the money', async (t) => {
 
   const events = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
   t.teardown(() => events.close());
-  /** The next event of `type` after `position`, as the reactions write it. */
-  const next = async (type: string, after: number): Promise<RecordedEvent> => {
-    const subscription = events.subscribeToAll({ after, filter: { eventTypes: [type] } });
-    const [event] = await take(subscription, 1);
-    await subscription.close();
-    if (!event) throw new Error(`no ${type}`);
-    return event;
-  };
+  const next = (type: string, after: number) => nextEvent(events, type, after);
   const everyoneVotes = async (motionId: string, ...voters: string[]) => {
     let position = 0;
     for (const voter of voters) position = (await command(server.app, voter, `${base}/motions/${motionId}/votes`, { choice: 'for' })).body.position;

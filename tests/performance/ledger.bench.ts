@@ -12,20 +12,11 @@ import { budgetDecider, budgetStream } from '../../services/budget/src/domain/bu
 import { ledgerDecider, ledgerStream, type LedgerCommand } from '../../services/budget/src/domain/ledger.decider.js';
 import { budgetsProjection } from '../../services/budget/src/projections/budgets.projection.js';
 import { ledgerProjection } from '../../services/budget/src/projections/ledger.projection.js';
+import { median } from './measure.js';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const LINES = 40;
 const format = (value: number) => value.toLocaleString('en', { maximumFractionDigits: 1 });
-
-async function median(runs: number, work: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let run = 0; run < runs; run += 1) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)] ?? 0;
-}
 
 const directory = mkdtempSync(join(tmpdir(), 'meent-bench-'));
 try {

@@ -21,21 +21,11 @@ import {
   registerRows,
   type MemberRegisterProjection,
 } from '../../services/membership/src/projections/member-register.projection.js';
+import { median } from './measure.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
 const directory = mkdtempSync(join(tmpdir(), 'meent-bench-'));
 const format = (value: number) => value.toLocaleString('en', { maximumFractionDigits: 2 });
-
-async function median(runs: number, work: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let run = 0; run < runs; run += 1) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)] ?? 0;
-}
 
 try {
   const store = new SqliteEventStore({ path: join(directory, 'events.db') });

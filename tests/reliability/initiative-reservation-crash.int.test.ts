@@ -3,13 +3,14 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import t, { type Test } from 'tap';
-import { SqliteEventStore, type RecordedEvent } from '@meent/event-store';
-import { collect, take } from '@meent/event-store/testing';
+import { SqliteEventStore } from '@meent/event-store';
+import { collect } from '@meent/event-store/testing';
 import { temporaryDirectory } from '@meent/eventsourcing/testing';
 import { signToken } from '@meent/http';
 import { buildServer, loadConfig } from '@meent/server';
 import { admittedMember, command, foundCooperative } from '../support/cooperative-fixture.js';
 import { spawnTypeScript, waitForLine } from '../support/processes.js';
+import { nextEvent } from '../support/events.js';
 import { TEST_SECRET, TestClock, days, type TestServer } from '../support/test-server.js';
 
 const CLI = 'packages/cli/src/main.ts';
@@ -79,13 +80,7 @@ t.test('killed between approval and reservation, and after reserving: one reserv
   await command(app, cooperative.secretary, `${base}/motions/${motion.body.id}/opening`);
   const events = new SqliteEventStore({ path: join(dataDir, 'events.db') });
   t.teardown(() => events.close());
-  const next = async (type: string, after: number): Promise<RecordedEvent> => {
-    const subscription = events.subscribeToAll({ after, filter: { eventTypes: [type] } });
-    const [event] = await take(subscription, 1);
-    await subscription.close();
-    if (!event) throw new Error(`no ${type}`);
-    return event;
-  };
+  const next = (type: string, after: number) => nextEvent(events, type, after);
   let voted = 0;
   for (const voter of [cooperative.secretary, treasurer.token, chair.token, applicant.token]) {
     voted = (await command(app, voter, `${base}/motions/${motion.body.id}/votes`, { choice: 'for' })).body.position;
