@@ -216,7 +216,16 @@ export class GenerationRunner<Table extends string = string> {
     const iterator = subscription[Symbol.asyncIterator]();
     let pending = iterator.next();
     for (;;) {
-      const first = await pending;
+      const first = await this.nextOrIdle(pending);
+      if (first === IDLE) {
+        // Nothing came for a while after events this projection ignored: store how far it has read, for the
+        // processes following this checkpoint.
+        if (!(await this.applyBatch([]))) {
+          await subscription.close();
+          return;
+        }
+        continue;
+      }
       if (first.done) return;
       const batch: RecordedEvent[] = [first.value];
       pending = iterator.next();
@@ -239,6 +248,20 @@ export class GenerationRunner<Table extends string = string> {
         return;
       }
       if (ended) return;
+    }
+  }
+
+  /** The next event, or IDLE once the stored checkpoint has lagged the position for a while with nothing new. */
+  private async nextOrIdle<T>(pending: Promise<T>): Promise<T | typeof IDLE> {
+    if (this.stored >= this.position) return pending;
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<typeof IDLE>((resolve) => {
+      timer = setTimeout(() => resolve(IDLE), IDLE_CHECKPOINT_MS);
+    });
+    try {
+      return await Promise.race([pending, idle]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -325,6 +348,7 @@ export class GenerationRunner<Table extends string = string> {
 }
 
 const TURN = Symbol('turn');
+const IDLE = Symbol('idle');
 function nextTurn(): Promise<typeof TURN> {
   return new Promise((resolve) => setImmediate(() => resolve(TURN)));
 }
