@@ -23,6 +23,7 @@ import {
   assembliesOf,
   assembliesProjection,
   assemblyOverview,
+  assemblySummary,
   assemblySummarySchema,
   rollEntry,
 } from './projections/assemblies.projection.js';
@@ -238,11 +239,11 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
         await readAfter(runtime, assembliesProjection, request.query.minPosition);
         await readAfter(runtime, motionsProjection, request.query.minPosition);
         const standing = await runtime.projections.query(assembliesProjection, async (reader, tables) => ({
-          overview: await assemblyOverview(reader, tables, cooperativeId, assemblyId),
+          summary: await assemblySummary(reader, tables, cooperativeId, assemblyId),
           roll: await rollEntry(reader, tables, assemblyId, memberId),
           proxies: await activeProxies(reader, tables, assemblyId, memberId),
         }));
-        if (!standing.overview) throw notFound(`No assembly ${assemblyId}`);
+        if (!standing.summary) throw notFound(`No assembly ${assemblyId}`);
         const votes = await runtime.projections.query(motionsProjection, async (reader, tables) => {
           const tabled = await motionsOfAssembly(reader, tables, assemblyId);
           return Promise.all(

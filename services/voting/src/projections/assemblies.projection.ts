@@ -264,17 +264,27 @@ export interface AssemblyOverview extends AssemblySummary {
   readonly proxies: { grantorId: string; holderId: string; grantedAt: string }[];
 }
 
+export async function assemblySummary(
+  reader: SqlExecutor,
+  tables: AssembliesTables,
+  cooperativeId: string,
+  assemblyId: string,
+): Promise<AssemblySummary | undefined> {
+  const row = await reader.get<AssemblyRow>(`SELECT * FROM ${tables.assemblies} WHERE id = ? AND cooperative_id = ?`, [
+    assemblyId,
+    cooperativeId,
+  ]);
+  return row && summaryOf(row);
+}
+
 export async function assemblyOverview(
   reader: SqlExecutor,
   tables: AssembliesTables,
   cooperativeId: string,
   assemblyId: string,
 ): Promise<AssemblyOverview | undefined> {
-  const row = await reader.get<AssemblyRow>(`SELECT * FROM ${tables.assemblies} WHERE id = ? AND cooperative_id = ?`, [
-    assemblyId,
-    cooperativeId,
-  ]);
-  if (!row) return undefined;
+  const summary = await assemblySummary(reader, tables, cooperativeId, assemblyId);
+  if (!summary) return undefined;
   const agenda = await reader.all<{ number: number; title: string }>(
     `SELECT number, title FROM ${tables.agenda} WHERE assembly_id = ? ORDER BY number`,
     [assemblyId],
@@ -287,7 +297,7 @@ export async function assemblyOverview(
   );
   const proxies = await activeProxies(reader, tables, assemblyId);
   return {
-    ...summaryOf(row),
+    ...summary,
     agenda,
     attendance: attendance.map((present) => ({ memberId: present.member_id, recordedAt: present.recorded_at })),
     presentWeight: attendance.reduce((sum, present) => sum + present.weight, 0),
