@@ -88,14 +88,14 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       request: Parameters<typeof commandContextOf>[0],
       cooperativeId: string,
       assemblyId: string,
-      command: (now: Date) => AssemblyCommand,
+      command: (now: Date) => AssemblyCommand | Promise<AssemblyCommand>,
     ) => {
       await motions.assembly(cooperativeId, assemblyId);
       const now = runtime.clock();
       const result = await runtime.commands.handle(
         assemblyStream(assemblyId),
         assemblyDecider,
-        command(now),
+        await command(now),
         commandContextOf(request, cooperativeId, now),
       );
       return { id: assemblyId, position: result.position };
@@ -325,7 +325,7 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       path: string,
       summary: string,
       body: Body | null,
-      command: (body: z.infer<Body>, now: Date, motionsStillVoting: number) => AssemblyCommand,
+      command: (body: z.infer<Body>, now: Date, assemblyId: string) => AssemblyCommand | Promise<AssemblyCommand>,
     ) =>
       app.post(
         `/cooperatives/:cooperativeId/assemblies/:assemblyId/${path}`,
@@ -342,16 +342,7 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
         async (request) => {
           const { cooperativeId, assemblyId } = request.params;
           requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
-          let motionsVoting = 0;
-          if (path === 'closing') {
-            await readEverything(runtime, motionsProjection);
-            motionsVoting = await runtime.projections.query(motionsProjection, (reader, tables) =>
-              motionsStillVoting(reader, tables, assemblyId),
-            );
-          }
-          return assemblyCommand(request, cooperativeId, assemblyId, (now) =>
-            command(request.body as z.infer<Body>, now, motionsVoting),
-          );
+          return assemblyCommand(request, cooperativeId, assemblyId, (now) => command(request.body as z.infer<Body>, now, assemblyId));
         },
       );
 
@@ -364,11 +355,13 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       memberId: body.memberId,
       now,
     }));
-    meetingStep('closing', 'Close the meeting once no motion is being voted on (secretary or chair)', null, (_, now, stillVoting) => ({
-      type: 'CloseMeeting',
-      motionsStillVoting: stillVoting,
-      now,
-    }));
+    meetingStep('closing', 'Close the meeting once no motion is being voted on (secretary or chair)', null, async (_, now, assemblyId) => {
+      await readEverything(runtime, motionsProjection);
+      const stillVoting = await runtime.projections.query(motionsProjection, (reader, tables) =>
+        motionsStillVoting(reader, tables, assemblyId),
+      );
+      return { type: 'CloseMeeting', motionsStillVoting: stillVoting, now };
+    });
     meetingStep(
       'cancellation',
       'Cancel an assembly that has not begun (secretary or chair)',
