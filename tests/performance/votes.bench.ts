@@ -114,7 +114,7 @@ async function appendsPerSecond(store: EventStore): Promise<number> {
 async function run(label: string, config: MeentConfig, directory: string) {
   const cooperativeId = uuidv7();
   const memberIds = Array.from({ length: VOTERS }, () => uuidv7());
-  const seedStore = openEventStore(config);
+  const seedStore = await openEventStore(config);
   await seed(seedStore, cooperativeId, memberIds, new Date(Date.now() - 86_400_000));
   const appends = await appendsPerSecond(seedStore);
   await seedStore.close();

@@ -13,7 +13,7 @@ export async function auditCommand(config: MeentConfig, args: string[]): Promise
   if (rest.length > 0 && !z.uuid().safeParse(cooperativeFlag).success) {
     throw new UsageError('--cooperative takes a cooperative id');
   }
-  const store = openEventStore(config);
+  const store = await openEventStore(config);
   try {
     const cooperatives = cooperativeFlag ? [cooperativeFlag] : await cooperativesInStore(store);
     let broken = false;

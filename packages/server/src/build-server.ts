@@ -60,20 +60,30 @@ export interface BuildServerOptions {
   readonly services?: (dependencies: ServiceDependencies) => readonly Service[];
 }
 
-export function openEventStore(config: MeentConfig): EventStore {
+export async function openEventStore(config: MeentConfig): Promise<EventStore> {
   if (config.eventStore === 'postgres') {
     return new PostgresEventStore({ connectionString: postgresUrl(config), schema: config.postgresSchema });
+  }
+  if (config.eventStore === 'eventstoredb') {
+    if (!config.eventStoreDbUrl) throw new Error('MEENT_EVENTSTORE_URL is required for an EventStoreDB store');
+    const { EventStoreDbEventStore } = await import('@meent/event-store/eventstoredb');
+    return new EventStoreDbEventStore({ connectionString: config.eventStoreDbUrl, namespace: config.eventStoreDbNamespace });
   }
   ensureDataDir(config.dataDir);
   return new SqliteEventStore({ path: join(config.dataDir, 'events.db'), durability: config.sqliteDurability });
 }
 
-/** Keys live beside the events (backed up with them), never with the read models a replay rebuilds. */
+/**
+ * Keys live beside the events (backed up with them), never with the read models a replay rebuilds. EventStoreDB
+ * cannot forget a key on demand (a deleted stream lingers until a scavenge), so beside it they go to PostgreSQL when
+ * one is configured, else to `keys.db` in the data directory.
+ */
 function openKeyStore(config: MeentConfig): KeyStore {
-  if (config.eventStore === 'postgres') {
-    return new PostgresKeyStore({ connectionString: postgresUrl(config), schema: config.postgresSchema });
-  }
-  return new SqliteKeyStore({ path: join(config.dataDir, 'events.db'), durability: config.sqliteDurability });
+  const inPostgres = config.eventStore === 'postgres' || (config.eventStore === 'eventstoredb' && config.postgresUrl);
+  if (inPostgres) return new PostgresKeyStore({ connectionString: postgresUrl(config), schema: config.postgresSchema });
+  ensureDataDir(config.dataDir);
+  const file = config.eventStore === 'eventstoredb' ? 'keys.db' : 'events.db';
+  return new SqliteKeyStore({ path: join(config.dataDir, file), durability: config.sqliteDurability });
 }
 
 function openReadModelStore(config: MeentConfig): ReadModelStore {
@@ -93,7 +103,7 @@ function postgresUrl(config: MeentConfig): string {
 export async function buildServer(options: BuildServerOptions): Promise<HttpApp> {
   const { config } = options;
   const clock = options.clock ?? (() => new Date());
-  const store = openEventStore(config);
+  const store = await openEventStore(config);
   const readModels = openReadModelStore(config);
   const keys = openKeyStore(config);
   const composed = (options.services ?? defaultServices)({ keys });

@@ -12,10 +12,12 @@ export const configSchema = z.object({
   MEENT_PORT: port.default(3000),
   MEENT_DATA_DIR: z.string().min(1).default('./data'),
   MEENT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MEENT_EVENT_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  MEENT_EVENT_STORE: z.enum(['sqlite', 'postgres', 'eventstoredb']).default('sqlite'),
   MEENT_READ_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   MEENT_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional(),
   MEENT_POSTGRES_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case identifier').default('meent'),
+  MEENT_EVENTSTORE_URL: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// or esdb+discover:// connection string').optional(),
+  MEENT_EVENTSTORE_NAMESPACE: z.string().regex(/^[a-z0-9_]*$/, 'may hold only a-z, 0-9 and _').default(''),
   MEENT_SQLITE_DURABILITY: z.enum(['normal', 'full']).default('normal'),
   MEENT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MEENT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
@@ -33,12 +35,15 @@ export interface MeentConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly logLevel: z.infer<typeof configSchema>['MEENT_LOG_LEVEL'];
-  readonly eventStore: 'sqlite' | 'postgres';
+  readonly eventStore: 'sqlite' | 'postgres' | 'eventstoredb';
   readonly readStore: 'sqlite' | 'postgres';
   /** Connection string for whichever store is PostgreSQL. */
   readonly postgresUrl: string | undefined;
   /** Events and keys live in this schema, read models in `{schema}_read_models`. */
   readonly postgresSchema: string;
+  readonly eventStoreDbUrl: string | undefined;
+  /** Prefix of this deployment's stream names on a shared EventStoreDB cluster. */
+  readonly eventStoreDbNamespace: string;
   readonly sqliteDurability: 'normal' | 'full';
   /** When unset, a secret generated once into the data directory signs tokens. */
   readonly jwtSecret: string | undefined;
@@ -65,6 +70,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
   if (needsPostgres && !env.MEENT_POSTGRES_URL) {
     throw new ConfigError('invalid configuration:\n  MEENT_POSTGRES_URL: required when a store is postgres');
   }
+  if (env.MEENT_EVENT_STORE === 'eventstoredb' && !env.MEENT_EVENTSTORE_URL) {
+    throw new ConfigError('invalid configuration:\n  MEENT_EVENTSTORE_URL: required when the event store is eventstoredb');
+  }
   return {
     host: env.MEENT_HOST,
     port: env.MEENT_PORT,
@@ -74,6 +82,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     readStore: env.MEENT_READ_STORE,
     postgresUrl: env.MEENT_POSTGRES_URL,
     postgresSchema: env.MEENT_POSTGRES_SCHEMA,
+    eventStoreDbUrl: env.MEENT_EVENTSTORE_URL,
+    eventStoreDbNamespace: env.MEENT_EVENTSTORE_NAMESPACE,
     sqliteDurability: env.MEENT_SQLITE_DURABILITY,
     jwtSecret: env.MEENT_JWT_SECRET,
     bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,

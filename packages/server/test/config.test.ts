@@ -20,6 +20,9 @@ t.test('refuses, naming the variable', async (t) => {
   t.throws(() => loadConfig({ MEENT_SQLITE_DURABILITY: 'sometimes' }), /MEENT_SQLITE_DURABILITY/);
   t.throws(() => loadConfig({ MEENT_EVENT_STORE: 'postgres' }), /MEENT_POSTGRES_URL: required/);
   t.throws(() => loadConfig({ MEENT_READ_STORE: 'postgres', MEENT_POSTGRES_URL: 'mysql://x' }), /MEENT_POSTGRES_URL/);
+  t.throws(() => loadConfig({ MEENT_EVENT_STORE: 'eventstoredb' }), /MEENT_EVENTSTORE_URL: required/);
+  t.throws(() => loadConfig({ MEENT_EVENT_STORE: 'eventstoredb', MEENT_EVENTSTORE_URL: 'http://h:2113' }), /MEENT_EVENTSTORE_URL/);
+  t.throws(() => loadConfig({ MEENT_EVENTSTORE_NAMESPACE: 'Coop-1' }), /MEENT_EVENTSTORE_NAMESPACE/);
   t.ok(new ConfigError('x') instanceof Error);
 });
 
@@ -29,5 +32,15 @@ t.test('PostgreSQL, when asked for', async (t) => {
     readStore: 'sqlite',
     postgresUrl: 'postgres://u:p@h:5432/d',
     postgresSchema: 'meent',
+  });
+});
+
+t.test('EventStoreDB, when asked for', async (t) => {
+  const url = 'esdb+discover://node1:2113,node2:2113,node3:2113?tls=false';
+  t.match(loadConfig({ MEENT_EVENT_STORE: 'eventstoredb', MEENT_EVENTSTORE_URL: url, MEENT_EVENTSTORE_NAMESPACE: 'coop_1' }), {
+    eventStore: 'eventstoredb',
+    eventStoreDbUrl: url,
+    eventStoreDbNamespace: 'coop_1',
+    readStore: 'sqlite',
   });
 });
