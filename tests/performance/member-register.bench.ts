@@ -74,7 +74,7 @@ try {
   const whole = (asOf: string) =>
     projections.query(register, async (reader, tables) => {
       let count = 0;
-      for await (const entry of registerRows(reader, tables, cooperativeId, asOf)) if (entry.id) count += 1;
+      for await (const entry of registerRows(reader, tables, { cooperativeId, asOf })) if (entry.id) count += 1;
       return count;
     });
   process.stdout.write(`current register: ${(await page(now)).total} members; as of ${halfway}: ${(await page(halfway)).total} members\n`);

@@ -141,4 +141,18 @@ t.test('the register as CSV, and as of a date', async (t) => {
   t.match(past.json(), { asOf: '2020-01-01T23:59:59.999Z', total: 0 });
   const bad = await server.app.inject({ url: `${base}?asOf=yesterday`, headers: bearer(cooperative.secretary) });
   t.match(bad.json(), { status: 400, errors: [{ in: 'querystring', field: 'asOf' }] });
+
+  const beforeSecond = cooperative.position;
+  const recorded = (position: number) =>
+    server.app
+      .inject({ url: `${base}/counts?asOfPosition=${position}`, headers: bearer(cooperative.secretary) })
+      .then((reply) => reply.json<{ asOfPosition: number; counts: { admitted: number } }>());
+  const earlier = await recorded(beforeSecond);
+  await admittedMember(server, cooperative, 'Second', 'second@example.nl');
+  t.same((await recorded(beforeSecond)).counts, earlier.counts, 'as recorded up to a position: a later admission does not show');
+  t.equal(earlier.asOfPosition, beforeSecond);
+  const later = await recorded(cooperative.position);
+  t.equal(later.counts.admitted, earlier.counts.admitted + 1, 'waits for the projection to reach the position, then counts it');
+  const negative = await server.app.inject({ url: `${base}/counts?asOfPosition=-1`, headers: bearer(cooperative.secretary) });
+  t.match(negative.json(), { status: 400, errors: [{ in: 'querystring', field: 'asOfPosition' }] });
 });

@@ -6,6 +6,17 @@ export const minPositionQuery = z.object({
   minPosition: z.coerce.number().int().nonnegative().optional(),
 });
 
+/** `?asOf=`: a date means the end of that day (UTC); a date-time means that moment. */
+export const asOfSchema = z
+  .union([z.iso.date(), z.iso.datetime()])
+  .transform((value) => (value.length === 10 ? `${value}T23:59:59.999Z` : new Date(value).toISOString()));
+
+/**
+ * `?asOfPosition=`: only what the event log held up to this position (inclusive) — what Meent knew then, where
+ * `asOf` picks the moment that knowledge is about.
+ */
+export const asOfPositionSchema = z.coerce.number().int().nonnegative();
+
 /** Answers a command: the new resource's id and the position reads can wait for. */
 export const commandAcceptedSchema = z.object({
   id: z.string(),

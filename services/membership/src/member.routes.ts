@@ -3,6 +3,8 @@ import {
   BEARER_SECURITY,
   commandAcceptedSchema,
   commandContextOf,
+  asOfPositionSchema,
+  asOfSchema,
   csvLine,
   forbidden,
   minPositionQuery,
@@ -29,16 +31,11 @@ import {
 } from './projections/member-register.projection.js';
 import { cooperativeParams, memberParams, readAfter } from './route-support.js';
 
+const pointInTimeQuery = minPositionQuery.extend({ asOf: asOfSchema.optional(), asOfPosition: asOfPositionSchema.optional() });
 
-/** A date means the end of that day (UTC); a date-time means that moment. */
-const asOfSchema = z
-  .union([z.iso.date(), z.iso.datetime()])
-  .transform((value) => (value.length === 10 ? `${value}T23:59:59.999Z` : new Date(value).toISOString()));
-
-const registerQuery = minPositionQuery.extend({
+const registerQuery = pointInTimeQuery.extend({
   status: z.enum(REGISTER_STATUSES).optional(),
   name: z.string().min(1).max(200).optional(),
-  asOf: asOfSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().nonnegative().default(0),
 });
@@ -281,12 +278,19 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       {
         schema: {
           tags: ['membership'],
-          summary: 'The register, now or as of a date (officers)',
+          summary: 'The register, now or as of a date, optionally as recorded up to a position (officers)',
           security: BEARER_SECURITY,
           params: cooperativeParams,
           querystring: registerQuery,
           response: {
-            200: z.object({ asOf: z.string(), total: z.int(), limit: z.int(), offset: z.int(), members: z.array(memberSummary) }),
+            200: z.object({
+              asOf: z.string(),
+              asOfPosition: z.int().optional(),
+              total: z.int(),
+              limit: z.int(),
+              offset: z.int(),
+              members: z.array(memberSummary),
+            }),
             ...readProblems,
           },
         },
@@ -295,12 +299,13 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         const { cooperativeId } = request.params;
         const caller = await callerIn(runtime, request, cooperativeId);
         requireOffice(caller, ...ANY_OFFICE);
-        const { minPosition, asOf = runtime.clock().toISOString(), status, name, limit, offset } = request.query;
-        await readAfter(runtime, register, minPosition);
+        const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition, status, name, limit, offset } = request.query;
+        await readAfter(runtime, register, minPosition, asOfPosition);
         const page = await runtime.projections.query(register, (reader, tables) =>
           registerPage(reader, tables, {
             cooperativeId,
             asOf,
+            ...(asOfPosition === undefined ? {} : { asOfPosition }),
             limit,
             offset,
             ...(status ? { status } : {}),
@@ -310,6 +315,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         const view = holdsOffice(caller, 'secretary') ? 'full' : 'name';
         return {
           asOf,
+          ...(asOfPosition === undefined ? {} : { asOfPosition }),
           total: page.total,
           limit,
           offset,
@@ -332,9 +338,9 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           summary: 'How many members per status, now or as of a date (any member)',
           security: BEARER_SECURITY,
           params: cooperativeParams,
-          querystring: minPositionQuery.extend({ asOf: asOfSchema.optional() }),
+          querystring: pointInTimeQuery,
           response: {
-            200: z.object({ asOf: z.string(), counts: z.record(z.enum(REGISTER_STATUSES), z.int()) }),
+            200: z.object({ asOf: z.string(), asOfPosition: z.int().optional(), counts: z.record(z.enum(REGISTER_STATUSES), z.int()) }),
             ...readProblems,
           },
         },
@@ -342,12 +348,12 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       async (request) => {
         const { cooperativeId } = request.params;
         await callerIn(runtime, request, cooperativeId);
-        const { minPosition, asOf = runtime.clock().toISOString() } = request.query;
-        await readAfter(runtime, register, minPosition);
+        const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition } = request.query;
+        await readAfter(runtime, register, minPosition, asOfPosition);
         const counts = await runtime.projections.query(register, (reader, tables) =>
-          statusCounts(reader, tables, cooperativeId, asOf),
+          statusCounts(reader, tables, { cooperativeId, asOf, ...(asOfPosition === undefined ? {} : { asOfPosition }) }),
         );
-        return { asOf, counts };
+        return { asOf, ...(asOfPosition === undefined ? {} : { asOfPosition }), counts };
       },
     );
 
@@ -359,7 +365,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           summary: 'The register as CSV, now or as of a date (secretary)',
           security: BEARER_SECURITY,
           params: cooperativeParams,
-          querystring: minPositionQuery.extend({ asOf: asOfSchema.optional() }),
+          querystring: pointInTimeQuery,
           produces: ['text/csv'],
           response: { 200: z.string().meta({ description: 'CSV, one member a row' }), ...readProblems },
         },
@@ -367,11 +373,12 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       async (request, reply) => {
         const { cooperativeId } = request.params;
         requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary');
-        const { minPosition, asOf = runtime.clock().toISOString() } = request.query;
-        await readAfter(runtime, register, minPosition);
+        const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition } = request.query;
+        await readAfter(runtime, register, minPosition, asOfPosition);
         const lines = ['member_id,status,name,email,address,phone,registered_at'];
         await runtime.projections.query(register, async (reader, tables) => {
-          for await (const entry of registerRows(reader, tables, cooperativeId, asOf)) {
+          const moment = { cooperativeId, asOf, ...(asOfPosition === undefined ? {} : { asOfPosition }) };
+          for await (const entry of registerRows(reader, tables, moment)) {
             const shown = visiblePersonalData(entry, 'full');
             lines.push(
               csvLine([entry.id, entry.status, shown?.name ?? null, shown?.email ?? null, shown?.address ?? null, shown?.phone ?? null, entry.registeredAt]),

@@ -6,10 +6,15 @@ import { z } from 'zod';
 export const cooperativeParams = z.object({ cooperativeId: z.uuid() });
 export const memberParams = cooperativeParams.extend({ memberId: z.uuid() });
 
-/** Waits until `projection` has applied `minPosition` (when given); 503 if it does not within the read wait. */
-export async function readAfter(runtime: ServiceRuntime, projection: Projection, minPosition: number | undefined): Promise<void> {
-  if (minPosition === undefined) return;
-  if (!(await runtime.projections.waitForPosition([projection.name], minPosition, runtime.readWaitMs))) {
-    throw readModelBehind(minPosition);
+/**
+ * Waits until `projection` has applied the highest of the given positions (`?minPosition=`, `?asOfPosition=`); 503 if
+ * it does not within the read wait.
+ */
+export async function readAfter(runtime: ServiceRuntime, projection: Projection, ...positions: (number | undefined)[]): Promise<void> {
+  const defined = positions.filter((position) => position !== undefined);
+  if (defined.length === 0) return;
+  const position = Math.max(...defined);
+  if (!(await runtime.projections.waitForPosition([projection.name], position, runtime.readWaitMs))) {
+    throw readModelBehind(position);
   }
 }

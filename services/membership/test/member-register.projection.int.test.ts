@@ -60,40 +60,55 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   const transition = (name: Name, day: string, command: Parameters<MembershipCommands['decide']>[1]) =>
     track(members.decide(ids[name], command, on(day)));
   for (const name of ['anna', 'bram', 'cato'] as const) await transition(name, '2026-01-20', { type: 'AdmitMember', now: new Date('2026-01-20T09:00:00Z') });
+  const beforeSuspension = position;
   await transition('bram', '2026-02-10', { type: 'SuspendMember', reason: 'unpaid contribution', now: new Date('2026-02-10T09:00:00Z') });
   await transition('bram', '2026-03-10', { type: 'ReinstateMember', now: new Date('2026-03-10T09:00:00Z') });
+  const beforeResignation = position;
   await transition('cato', '2026-04-01', { type: 'TerminateMembership', kind: 'resigned', reason: null, effectiveAt: '2026-04-30T00:00:00.000Z', now: new Date('2026-04-01T09:00:00Z') });
+  const resignationRecorded = position;
   await transition('dirk', '2026-05-01', { type: 'RejectApplication', reason: 'lives elsewhere', now: new Date('2026-05-01T09:00:00Z') });
   await projections.waitForPosition([register.name], position, 5000);
 
-  const asOf = async (date: string) => {
+  const asOfDate = async (date: string) => {
     const page = await projections.query(register, (reader, tables) =>
       registerPage(reader, tables, { cooperativeId, asOf: `${date}T23:59:59.999Z`, limit: 50, offset: 0 }),
     );
     return Object.fromEntries(page.members.map((member) => [member.name ?? member.id, member.status]));
   };
-  t.same(await asOf('2026-01-05'), {}, 'before anyone registered');
-  t.same(await asOf('2026-01-15'), { Anna: 'applied', Bram: 'applied', Cato: 'applied', Dirk: 'applied' });
-  t.same(await asOf('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', Cato: 'admitted', Dirk: 'applied' });
-  t.same(await asOf('2026-03-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' });
-  t.same(await asOf('2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'a resignation counts from its effective date');
-  t.same(await asOf('2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'rejected' });
+  const recordedBy = async (asOfPosition: number, date: string) => {
+    const page = await projections.query(register, (reader, tables) =>
+      registerPage(reader, tables, { cooperativeId, asOf: `${date}T23:59:59.999Z`, asOfPosition, limit: 50, offset: 0 }),
+    );
+    return Object.fromEntries(page.members.map((member) => [member.name ?? member.id, member.status]));
+  };
+  t.same(await recordedBy(beforeSuspension, '2026-02-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'before the suspension was recorded');
+  t.same(await recordedBy(beforeResignation, '2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'before the resignation was recorded, May knew no resignation');
+  t.same(await recordedBy(resignationRecorded, '2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'applied' }, 'once recorded, it counts from its effective date');
+  t.same(await recordedBy(resignationRecorded, '2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' });
+  t.same(await recordedBy(position, '2026-05-15'), await asOfDate('2026-05-15'), 'as recorded up to the head: the register as it is');
+
+  t.same(await asOfDate('2026-01-05'), {}, 'before anyone registered');
+  t.same(await asOfDate('2026-01-15'), { Anna: 'applied', Bram: 'applied', Cato: 'applied', Dirk: 'applied' });
+  t.same(await asOfDate('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', Cato: 'admitted', Dirk: 'applied' });
+  t.same(await asOfDate('2026-03-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' });
+  t.same(await asOfDate('2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'a resignation counts from its effective date');
+  t.same(await asOfDate('2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'rejected' });
   const filtered = await projections.query(register, (reader, tables) =>
     registerPage(reader, tables, { cooperativeId, asOf: '2026-02-15T23:59:59.999Z', status: 'admitted', name: 'AT', limit: 50, offset: 0 }),
   );
   t.same(filtered.members.map((member) => member.name), ['Cato'], 'filtered by status and by part of a name, any case');
   const countsInFebruary = () =>
-    projections.query(register, (reader, tables) => statusCounts(reader, tables, cooperativeId, '2026-02-15T23:59:59.999Z'));
+    projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf: '2026-02-15T23:59:59.999Z' }));
   const february = await countsInFebruary();
   t.same(february, { applied: 1, admitted: 2, suspended: 1, rejected: 0, terminated: 0 });
 
   await track(members.erase(ids.cato, on('2026-06-01')));
   await projections.waitForPosition([register.name], position, 5000);
-  t.same(await asOf('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', [ids.cato]: 'admitted', Dirk: 'applied' }, 'the erased member keeps their place, without their name');
+  t.same(await asOfDate('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', [ids.cato]: 'admitted', Dirk: 'applied' }, 'the erased member keeps their place, without their name');
   t.same(await countsInFebruary(), february, 'counts of the past are unchanged by an erasure');
 
   await projections.replay(register.name);
   t.equal((await projections.replayFinished(register.name))?.status, 'completed');
-  t.same(await asOf('2026-05-15'), { Anna: 'admitted', Bram: 'admitted', [ids.cato]: 'terminated', Dirk: 'rejected' }, 'a rebuild cannot bring the erased member back');
+  t.same(await asOfDate('2026-05-15'), { Anna: 'admitted', Bram: 'admitted', [ids.cato]: 'terminated', Dirk: 'rejected' }, 'a rebuild cannot bring the erased member back');
   t.same(await countsInFebruary(), february);
 });

@@ -6,6 +6,7 @@ import {
   on,
   type KeyStore,
   type SqlExecutor,
+  type StoredEvent,
   type TableNames,
 } from '@meent/eventsourcing';
 import {
@@ -25,24 +26,45 @@ export type RegisterStatus = (typeof REGISTER_STATUSES)[number];
 
 type Tables = 'members' | 'periods';
 
+/**
+ * Periods are never changed in place: ending the open one records it as superseded at this event's position and
+ * writes its ended copy, so the register can also be read as it was recorded up to any position.
+ */
 async function startPeriod(
   transaction: SqlExecutor,
   tables: TableNames<Tables>,
+  event: StoredEvent,
   memberId: string,
   status: RegisterStatus,
   at: string,
 ): Promise<void> {
-  const open = await transaction.get<{ from_at: string }>(
-    `SELECT from_at FROM ${tables.periods} WHERE member_id = ? AND to_at IS NULL`,
+  const current = `member_id = ? AND to_at IS NULL AND superseded_position IS NULL`;
+  const open = await transaction.get<{ status: RegisterStatus; from_at: string }>(
+    `SELECT status, from_at FROM ${tables.periods} WHERE ${current}`,
     [memberId],
   );
   // A backdated termination never ends a period before it began.
   const from = open && at < open.from_at ? open.from_at : at;
-  await transaction.run(`UPDATE ${tables.periods} SET to_at = ? WHERE member_id = ? AND to_at IS NULL`, [from, memberId]);
-  await transaction.run(
-    `INSERT INTO ${tables.periods} (member_id, cooperative_id, status, from_at, to_at)
-     SELECT id, cooperative_id, ?, ?, NULL FROM ${tables.members} WHERE id = ?`,
-    [status, from, memberId],
+  if (open) {
+    await transaction.run(`UPDATE ${tables.periods} SET superseded_position = ? WHERE ${current}`, [event.position, memberId]);
+    await insertPeriod(transaction, tables, event, memberId, open.status, open.from_at, from);
+  }
+  await insertPeriod(transaction, tables, event, memberId, status, from, null);
+}
+
+function insertPeriod(
+  transaction: SqlExecutor,
+  tables: TableNames<Tables>,
+  event: StoredEvent,
+  memberId: string,
+  status: RegisterStatus,
+  from: string,
+  to: string | null,
+): Promise<unknown> {
+  return transaction.run(
+    `INSERT INTO ${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position)
+     SELECT id, cooperative_id, ?, ?, ?, ? FROM ${tables.members} WHERE id = ?`,
+    [status, from, to, event.position, memberId],
   );
 }
 
@@ -89,7 +111,9 @@ export function memberRegisterProjection(keys: KeyStore) {
           cooperative_id TEXT NOT NULL,
           status TEXT NOT NULL,
           from_at TEXT NOT NULL,
-          to_at TEXT
+          to_at TEXT,
+          recorded_position BIGINT NOT NULL,
+          superseded_position BIGINT
         )`,
         `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, from_at)`,
         `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, to_at)`,
@@ -107,7 +131,7 @@ export function memberRegisterProjection(keys: KeyStore) {
           event.data.memberId,
           await decryptWith(keys, event.data.personalData, personalDataSchema),
         );
-        await startPeriod(transaction, tables, event.data.memberId, 'applied', event.data.registeredAt);
+        await startPeriod(transaction, tables, event, event.data.memberId, 'applied', event.data.registeredAt);
       }),
       on(MemberDetailsChanged, async (event, transaction, tables) => {
         await writePersonalData(
@@ -121,19 +145,19 @@ export function memberRegisterProjection(keys: KeyStore) {
         await writePersonalData(transaction, tables, event.data.memberId, undefined);
       }),
       on(MemberAdmitted, (event, transaction, tables) =>
-        startPeriod(transaction, tables, event.data.memberId, 'admitted', event.data.admittedAt),
+        startPeriod(transaction, tables, event, event.data.memberId, 'admitted', event.data.admittedAt),
       ),
       on(ApplicationRejected, (event, transaction, tables) =>
-        startPeriod(transaction, tables, event.data.memberId, 'rejected', event.data.rejectedAt),
+        startPeriod(transaction, tables, event, event.data.memberId, 'rejected', event.data.rejectedAt),
       ),
       on(MemberSuspended, (event, transaction, tables) =>
-        startPeriod(transaction, tables, event.data.memberId, 'suspended', event.data.suspendedAt),
+        startPeriod(transaction, tables, event, event.data.memberId, 'suspended', event.data.suspendedAt),
       ),
       on(MemberReinstated, (event, transaction, tables) =>
-        startPeriod(transaction, tables, event.data.memberId, 'admitted', event.data.reinstatedAt),
+        startPeriod(transaction, tables, event, event.data.memberId, 'admitted', event.data.reinstatedAt),
       ),
       on(MemberTerminated, (event, transaction, tables) =>
-        startPeriod(transaction, tables, event.data.memberId, 'terminated', event.data.effectiveAt),
+        startPeriod(transaction, tables, event, event.data.memberId, 'terminated', event.data.effectiveAt),
       ),
     ],
   });
@@ -174,10 +198,16 @@ const toEntry = (row: RegisterRow): RegisterEntry => ({
   registeredAt: row.registered_at,
 });
 
-export interface RegisterQuery {
+/** The register at a moment, optionally as the events up to a position recorded it. */
+export interface PointInTime {
   readonly cooperativeId: string;
   /** ISO date-time: the register as it stood at that moment. */
   readonly asOf: string;
+  /** Only what had been recorded up to this position (inclusive): a later backdated change does not show. */
+  readonly asOfPosition?: number;
+}
+
+export interface RegisterQuery extends PointInTime {
   readonly status?: RegisterStatus;
   /** Part of a name, any case. */
   readonly name?: string;
@@ -188,7 +218,12 @@ export interface RegisterQuery {
 /** The status each member had at `asOf`; a member registered later is not in it. */
 function asOfClause(tables: TableNames<Tables>, query: Omit<RegisterQuery, 'limit' | 'offset'>) {
   const conditions = ['p.cooperative_id = ?', 'p.from_at <= ?', '(p.to_at IS NULL OR p.to_at > ?)'];
-  const parameters: string[] = [query.cooperativeId, query.asOf, query.asOf];
+  const parameters: (string | number)[] = [query.cooperativeId, query.asOf, query.asOf];
+  if (query.asOfPosition === undefined) conditions.push('p.superseded_position IS NULL');
+  else {
+    conditions.push('p.recorded_position <= ?', '(p.superseded_position IS NULL OR p.superseded_position > ?)');
+    parameters.push(query.asOfPosition, query.asOfPosition);
+  }
   if (query.status) {
     conditions.push('p.status = ?');
     parameters.push(query.status);
@@ -221,10 +256,9 @@ export async function registerPage(
 export async function statusCounts(
   reader: SqlExecutor,
   tables: TableNames<Tables>,
-  cooperativeId: string,
-  asOf: string,
+  moment: PointInTime,
 ): Promise<Record<RegisterStatus, number>> {
-  const { from, parameters } = asOfClause(tables, { cooperativeId, asOf });
+  const { from, parameters } = asOfClause(tables, moment);
   const rows = await reader.all<{ status: RegisterStatus; count: number }>(
     `SELECT p.status, count(*) AS count FROM ${from} GROUP BY p.status`,
     parameters,
@@ -249,16 +283,11 @@ export async function registerEntry(
   return row ? toEntry(row) : undefined;
 }
 
-/** Every member at `asOf`, a page at a time, so an export of any size holds one page in memory. */
-export async function* registerRows(
-  reader: SqlExecutor,
-  tables: TableNames<Tables>,
-  cooperativeId: string,
-  asOf: string,
-): AsyncGenerator<RegisterEntry> {
+/** Every member at the moment, a page at a time, so an export of any size holds one page in memory. */
+export async function* registerRows(reader: SqlExecutor, tables: TableNames<Tables>, moment: PointInTime): AsyncGenerator<RegisterEntry> {
   const limit = 1000;
   for (let offset = 0; ; offset += limit) {
-    const { members } = await registerPage(reader, tables, { cooperativeId, asOf, limit, offset });
+    const { members } = await registerPage(reader, tables, { ...moment, limit, offset });
     yield* members;
     if (members.length < limit) return;
   }
