@@ -134,6 +134,17 @@ t.test('a budget from draft to actuals', async (t) => {
     t.ok(before.body.lines.every((line) => line.receivedCents === 0 && line.spentCents === 0), 'nothing yet on 9 January');
     const beforeAdoption = await read<{ version: number | null; lines: Line[] }>(server.app, treasurer.token, `${budget}?asOf=2026-09-30`);
     t.match(beforeAdoption.body, { version: null, lines: [] }, 'no budget in force before its adoption');
+    const beforeOverride = await read<{ asOfPosition: number; lines: Line[] }>(
+      server.app,
+      treasurer.token,
+      `${budget}?asOfPosition=${overridden.body.position - 1}`,
+    );
+    t.match(beforeOverride.body, { asOfPosition: overridden.body.position - 1 });
+    t.match(
+      beforeOverride.body.lines.find((line) => line.code === '4200'),
+      { spentCents: 90_000, availableCents: 10_000 },
+      'as recorded before the board overrode the line',
+    );
 
     const csv = await server.app.inject({ url: `${budget}/overview.csv`, headers: { authorization: `Bearer ${treasurer.token}` } });
     t.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');

@@ -90,7 +90,7 @@ try {
   const actuals = (asOf: string) =>
     projections.query(budgetsProjection, (budgetsReader, budgetsTables) =>
       projections.query(ledgerProjection, (ledgerReader, ledgerTables) =>
-        budgetActuals({ reader: budgetsReader, tables: budgetsTables }, { reader: ledgerReader, tables: ledgerTables }, cooperativeId, budgetId, asOf),
+        budgetActuals({ reader: budgetsReader, tables: budgetsTables }, { reader: ledgerReader, tables: ledgerTables }, cooperativeId, budgetId, { asOfDate: asOf }),
       ),
     );
   const scan = () =>

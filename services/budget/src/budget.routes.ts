@@ -1,6 +1,7 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
 import {
   BEARER_SECURITY,
+  asOfPositionSchema,
   commandAcceptedSchema,
   commandContextOf,
   csvLine,
@@ -23,7 +24,7 @@ import { journalEntrySchema, journalPage, ledgerProjection } from './projections
 const budgetParams = cooperativeParams.extend({ budgetId: z.uuid() });
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const readProblems = problemResponses(400, 401, 403, 404, 503);
-const asOfQuery = minPositionQuery.extend({ asOf: z.iso.date().optional() });
+const asOfQuery = minPositionQuery.extend({ asOf: z.iso.date().optional(), asOfPosition: asOfPositionSchema.optional() });
 
 /** The budget: drafted and submitted by the treasurer, adopted by the assembly, read by every member. */
 export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
@@ -43,12 +44,20 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     return { id: budgetId, position: result.position };
   };
 
-  const actualsOf = (cooperativeId: string, budgetId: string, asOf: string) =>
-    runtime.projections.query(budgetsProjection, (budgetsReader, budgetsTables) =>
+  /** Budget versus actuals once both projections have read what the query asks for. */
+  const actualsOf = async (cooperativeId: string, budgetId: string, query: z.infer<typeof asOfQuery>) => {
+    await readAfter(runtime, budgetsProjection, query.minPosition, query.asOfPosition);
+    await readAfter(runtime, ledgerProjection, query.minPosition, query.asOfPosition);
+    const moment = {
+      asOfDate: query.asOf ?? today(runtime.clock()),
+      ...(query.asOfPosition === undefined ? {} : { asOfPosition: query.asOfPosition }),
+    };
+    return runtime.projections.query(budgetsProjection, (budgetsReader, budgetsTables) =>
       runtime.projections.query(ledgerProjection, (ledgerReader, ledgerTables) =>
-        budgetActuals({ reader: budgetsReader, tables: budgetsTables }, { reader: ledgerReader, tables: ledgerTables }, cooperativeId, budgetId, asOf),
+        budgetActuals({ reader: budgetsReader, tables: budgetsTables }, { reader: ledgerReader, tables: ledgerTables }, cooperativeId, budgetId, moment),
       ),
     );
+  };
 
   app.post(
     '/cooperatives/:cooperativeId/budgets',
@@ -154,7 +163,8 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     {
       schema: {
         tags: ['budget'],
-        summary: 'Budget versus actuals per line, now or at the end of `asOf`, with the cash position (any member)',
+        summary:
+          'Budget versus actuals per line, now or at the end of `asOf`, as recorded up to `asOfPosition` if given, with the cash position (any member)',
         security: BEARER_SECURITY,
         params: budgetParams,
         querystring: asOfQuery,
@@ -164,9 +174,7 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     async (request) => {
       const { cooperativeId, budgetId } = request.params;
       requireCooperativeAccess(request, cooperativeId);
-      await readAfter(runtime, budgetsProjection, request.query.minPosition);
-      await readAfter(runtime, ledgerProjection, request.query.minPosition);
-      const actuals = await actualsOf(cooperativeId, budgetId, request.query.asOf ?? today(runtime.clock()));
+      const actuals = await actualsOf(cooperativeId, budgetId, request.query);
       if (!actuals) throw notFound(`No budget ${budgetId}`);
       const draft = await runtime.projections.query(budgetsProjection, (reader, tables) => draftLines(reader, tables, budgetId));
       return { ...actuals, draft };
@@ -188,8 +196,7 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     async (request, reply) => {
       const { cooperativeId, budgetId } = request.params;
       requireCooperativeAccess(request, cooperativeId);
-      await readAfter(runtime, ledgerProjection, request.query.minPosition);
-      const actuals = await actualsOf(cooperativeId, budgetId, request.query.asOf ?? today(runtime.clock()));
+      const actuals = await actualsOf(cooperativeId, budgetId, request.query);
       if (!actuals) throw notFound(`No budget ${budgetId}`);
       const header = ['code', 'name', 'kind', 'budgeted_cents', 'received_cents', 'spent_cents', 'reserved_cents', 'available_cents'];
       const rows = [

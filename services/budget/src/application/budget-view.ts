@@ -1,10 +1,10 @@
 // Budget versus actuals: per line of the budget in force, budgeted, received or spent, reserved and available — now
-// or as of the end of any date. Exact cents throughout.
+// or as of the end of any date, and as recorded up to any position. Exact cents throughout.
 import type { SqlExecutor } from '@meent/eventsourcing';
 import { z } from 'zod';
 import { LINE_KINDS } from '../domain/budget.events.js';
 import { budgetSummary, versionInForce, type BudgetsTables } from '../projections/budgets.projection.js';
-import { cashPosition, moneyPerLine, type LedgerTables } from '../projections/ledger.projection.js';
+import { cashPosition, moneyPerLine, type LedgerMoment, type LedgerTables } from '../projections/ledger.projection.js';
 
 export const lineActualsSchema = z
   .object({
@@ -26,8 +26,11 @@ export const budgetActualsSchema = z
     id: z.uuid(),
     financialYear: z.int(),
     title: z.string(),
+    /** Today's status, whatever the moment asked for. */
     status: z.enum(['draft', 'submitted', 'adopted']),
     asOf: z.iso.date(),
+    /** Only what had been recorded up to this position: a later backdated booking or adoption does not show. */
+    asOfPosition: z.int().optional(),
     /** The adopted version in force at the end of `asOf`; null before the first adoption. */
     version: z.int().nullable(),
     lines: z.array(lineActualsSchema),
@@ -42,12 +45,13 @@ export async function budgetActuals(
   ledger: { reader: SqlExecutor; tables: LedgerTables },
   cooperativeId: string,
   budgetId: string,
-  asOf: string,
+  moment: LedgerMoment,
 ): Promise<BudgetActuals | undefined> {
   const summary = await budgetSummary(budgets.reader, budgets.tables, cooperativeId, budgetId);
   if (!summary) return undefined;
-  const inForce = await versionInForce(budgets.reader, budgets.tables, budgetId, `${asOf}T23:59:59.999Z`);
-  const money = await moneyPerLine(ledger.reader, ledger.tables, budgetId, asOf);
+  const { asOfDate: asOf, asOfPosition } = moment;
+  const inForce = await versionInForce(budgets.reader, budgets.tables, budgetId, `${asOf}T23:59:59.999Z`, asOfPosition);
+  const money = await moneyPerLine(ledger.reader, ledger.tables, budgetId, moment);
   const lines = (inForce?.lines ?? []).map((line) => {
     const actual = money.get(line.code) ?? { receivedCents: 0, spentCents: 0, reservedCents: 0 };
     const availableCents =
@@ -58,6 +62,7 @@ export async function budgetActuals(
   return {
     ...summary,
     asOf,
+    ...(asOfPosition === undefined ? {} : { asOfPosition }),
     version: inForce?.version ?? null,
     lines,
     totals: {
@@ -67,6 +72,6 @@ export async function budgetActuals(
       spentCents: sum((line) => line.spentCents),
       reservedCents: sum((line) => line.reservedCents),
     },
-    cashCents: await cashPosition(ledger.reader, ledger.tables, budgetId, asOf),
+    cashCents: await cashPosition(ledger.reader, ledger.tables, budgetId, moment),
   };
 }

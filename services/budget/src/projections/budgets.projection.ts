@@ -46,7 +46,9 @@ export const budgetsProjection = defineProjection({
         motion_id TEXT NOT NULL,
         round INTEGER NOT NULL,
         adopted_at TEXT NOT NULL,
+        adopted_position BIGINT NOT NULL,
         withdrawn_at TEXT,
+        withdrawn_position BIGINT,
         PRIMARY KEY (budget_id, version, round)
       )`,
     ],
@@ -80,8 +82,8 @@ export const budgetsProjection = defineProjection({
     on(BudgetAdopted, async (event, transaction, tables) => {
       const { budgetId, version, lines, motionId, round, adoptedAt } = event.data;
       await transaction.run(
-        `INSERT INTO ${tables.versions} (budget_id, version, lines, motion_id, round, adopted_at) VALUES (?, ?, ?, ?, ?, ?)`,
-        [budgetId, version, JSON.stringify(lines), motionId, round, adoptedAt],
+        `INSERT INTO ${tables.versions} (budget_id, version, lines, motion_id, round, adopted_at, adopted_position) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [budgetId, version, JSON.stringify(lines), motionId, round, adoptedAt, event.position],
       );
       await setStatus(transaction, tables, budgetId, 'adopted');
     }),
@@ -94,11 +96,10 @@ export const budgetsProjection = defineProjection({
     }),
     on(BudgetAdoptionWithdrawn, async (event, transaction, tables) => {
       const { budgetId, version, withdrawnAt } = event.data;
-      await transaction.run(`UPDATE ${tables.versions} SET withdrawn_at = ? WHERE budget_id = ? AND version = ? AND withdrawn_at IS NULL`, [
-        withdrawnAt,
-        budgetId,
-        version,
-      ]);
+      await transaction.run(
+        `UPDATE ${tables.versions} SET withdrawn_at = ?, withdrawn_position = ? WHERE budget_id = ? AND version = ? AND withdrawn_at IS NULL`,
+        [withdrawnAt, event.position, budgetId, version],
+      );
       const standing = await transaction.get<{ version: number }>(
         `SELECT version FROM ${tables.versions} WHERE budget_id = ? AND withdrawn_at IS NULL LIMIT 1`,
         [budgetId],
@@ -135,18 +136,23 @@ export async function budgetSummary(reader: SqlExecutor, tables: BudgetsTables, 
   return row && budgetSummarySchema.parse({ id: row.id, financialYear: row.financial_year, title: row.title, status: row.status });
 }
 
-/** The version in force at the end of `asOf` (an ISO date-time): adopted by then, and not withdrawn by then. */
+/**
+ * The version in force at `asOf` (an ISO date-time): adopted by then, and not withdrawn by then — as recorded up to
+ * `asOfPosition` when one is given.
+ */
 export async function versionInForce(
   reader: SqlExecutor,
   tables: BudgetsTables,
   budgetId: string,
   asOf: string,
+  asOfPosition = Number.MAX_SAFE_INTEGER,
 ): Promise<{ version: number; lines: BudgetLine[]; adoptedAt: string } | undefined> {
   const row = await reader.get<{ version: number; lines: string; adopted_at: string }>(
     `SELECT version, lines, adopted_at FROM ${tables.versions}
-     WHERE budget_id = ? AND adopted_at <= ? AND (withdrawn_at IS NULL OR withdrawn_at > ?)
+     WHERE budget_id = ? AND adopted_at <= ? AND adopted_position <= ?
+       AND (withdrawn_at IS NULL OR withdrawn_at > ? OR withdrawn_position > ?)
      ORDER BY adopted_at DESC, version DESC LIMIT 1`,
-    [budgetId, asOf, asOf],
+    [budgetId, asOf, asOfPosition, asOf, asOfPosition],
   );
   return row && { version: row.version, lines: z.array(budgetLineSchema).parse(JSON.parse(row.lines)), adoptedAt: row.adopted_at };
 }

@@ -290,17 +290,38 @@ export interface LineMoney {
   readonly reservedCents: number;
 }
 
-/** Per line, what was received, spent and reserved, from every entry dated up to `asOfDate` (inclusive). */
+/** The entries dated up to `asOfDate` (inclusive), and recorded up to `asOfPosition` when one is given. */
+export interface LedgerMoment {
+  readonly asOfDate: string;
+  readonly asOfPosition?: number;
+}
+
+/**
+ * Where to sum a ledger moment from: the per-day running sums, or — for what was recorded up to a position, which
+ * the day sums cannot tell apart — the journal itself.
+ */
+function sumsAsOf(tables: LedgerTables, budgetId: string, moment: LedgerMoment) {
+  if (moment.asOfPosition === undefined) {
+    return { from: `${tables.daily} WHERE budget_id = ? AND on_date <= ?`, parameters: [budgetId, moment.asOfDate] };
+  }
+  return {
+    from: `${tables.journal} WHERE budget_id = ? AND on_date <= ? AND position <= ?`,
+    parameters: [budgetId, moment.asOfDate, moment.asOfPosition],
+  };
+}
+
+/** Per line, what was received, spent and reserved at a ledger moment. */
 export async function moneyPerLine(
   reader: SqlExecutor,
   tables: LedgerTables,
   budgetId: string,
-  asOfDate: string,
+  moment: LedgerMoment,
 ): Promise<Map<string, LineMoney>> {
+  const { from, parameters } = sumsAsOf(tables, budgetId, moment);
   const rows = await reader.all<{ line_code: string; received: number | string; spent: number | string; reserved: number | string }>(
     `SELECT line_code, sum(received_cents) AS received, sum(spent_cents) AS spent, sum(reserved_cents) AS reserved
-     FROM ${tables.daily} WHERE budget_id = ? AND on_date <= ? GROUP BY line_code`,
-    [budgetId, asOfDate],
+     FROM ${from} GROUP BY line_code`,
+    parameters,
   );
   return new Map(
     rows.map((row) => [
@@ -310,11 +331,9 @@ export async function moneyPerLine(
   );
 }
 
-export async function cashPosition(reader: SqlExecutor, tables: LedgerTables, budgetId: string, asOfDate: string): Promise<number> {
-  const row = await reader.get<{ cash: number | string }>(
-    `SELECT coalesce(sum(cash_cents), 0) AS cash FROM ${tables.daily} WHERE budget_id = ? AND on_date <= ?`,
-    [budgetId, asOfDate],
-  );
+export async function cashPosition(reader: SqlExecutor, tables: LedgerTables, budgetId: string, moment: LedgerMoment): Promise<number> {
+  const { from, parameters } = sumsAsOf(tables, budgetId, moment);
+  const row = await reader.get<{ cash: number | string }>(`SELECT coalesce(sum(cash_cents), 0) AS cash FROM ${from}`, parameters);
   return Number(row?.cash ?? 0);
 }
 
