@@ -131,4 +131,23 @@ t.test('two initiatives, from application to the money', async (t) => {
     const mine = await read<{ initiatives: unknown[] }>(server.app, applicant.token, `${base}/initiatives?applicant=${applicant.id}`);
     t.equal(mine.body.initiatives.length, 2);
   });
+
+  t.test('the initiatives as they stood at a position or on a date', async (t) => {
+    type Listed = { initiatives: { id: string; status: string }[] };
+    const atSubmission = await read<Listed>(server.app, treasurer.token, `${base}/initiatives?asOfPosition=${garden.body.position}`);
+    t.same(atSubmission.body.initiatives.map((entry) => [entry.id, entry.status]), [[garden.body.id, 'submitted']], 'only the garden, not yet decided');
+    const detail = await read<{ status: string; money: { grantedCents: number }; history: { position: number }[] }>(
+      server.app,
+      treasurer.token,
+      `${initiative}?asOfPosition=${garden.body.position}`,
+    );
+    t.match(detail.body, { status: 'submitted', money: { grantedCents: 0 } });
+    t.equal(detail.body.history.length, 1, 'its history up to that position');
+    const now = await read<{ history: unknown[] }>(server.app, treasurer.token, initiative);
+    t.ok(now.body.history.length > 5, 'now: the whole history');
+    const dayBefore = await read<Listed>(server.app, treasurer.token, `${base}/initiatives?asOf=2027-01-14`);
+    t.same(dayBefore.body.initiatives, [], 'nothing submitted by the end of 14 January');
+    const unknown = await server.app.inject({ url: `${initiative}?asOfPosition=1`, headers: { authorization: `Bearer ${treasurer.token}` } });
+    t.equal(unknown.statusCode, 404, 'an initiative not yet submitted at that position');
+  });
 });

@@ -17,6 +17,21 @@ export const asOfSchema = z
  */
 export const asOfPositionSchema = z.coerce.number().int().nonnegative();
 
+export const pointInTimeQuery = minPositionQuery.extend({ asOf: asOfSchema.optional(), asOfPosition: asOfPositionSchema.optional() });
+
+export interface PointInTime {
+  readonly asOf?: string;
+  readonly asOfPosition?: number;
+}
+
+/** The moment a query asked for, without the keys it left out. */
+export function pointInTime(query: { readonly asOf?: string | undefined; readonly asOfPosition?: number | undefined }): PointInTime {
+  return {
+    ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
+    ...(query.asOfPosition === undefined ? {} : { asOfPosition: query.asOfPosition }),
+  };
+}
+
 /** Answers a command: the new resource's id and the position reads can wait for. */
 export const commandAcceptedSchema = z.object({
   id: z.string(),

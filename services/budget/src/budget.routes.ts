@@ -6,6 +6,7 @@ import {
   commandContextOf,
   csvLine,
   minPositionQuery,
+  pointInTime,
   notFound,
   problemResponses,
   requireCooperativeAccess,
@@ -50,7 +51,7 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     await readAfter(runtime, ledgerProjection, query.minPosition, query.asOfPosition);
     const moment = {
       asOfDate: query.asOf ?? today(runtime.clock()),
-      ...(query.asOfPosition === undefined ? {} : { asOfPosition: query.asOfPosition }),
+      ...pointInTime({ asOfPosition: query.asOfPosition }),
     };
     return runtime.projections.query(budgetsProjection, (budgetsReader, budgetsTables) =>
       runtime.projections.query(ledgerProjection, (ledgerReader, ledgerTables) =>

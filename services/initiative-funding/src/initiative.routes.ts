@@ -5,6 +5,8 @@ import {
   commandContextOf,
   forbidden,
   minPositionQuery,
+  pointInTime,
+  pointInTimeQuery,
   notFound,
   problemResponses,
   requireCooperativeAccess,
@@ -126,21 +128,22 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     {
       schema: {
         tags: ['initiative-funding'],
-        summary: 'Initiatives by status and by applicant (any member)',
+        summary: 'Initiatives by status and by applicant, now or as they stood at a date or position (any member)',
         security: BEARER_SECURITY,
         params: cooperativeParams,
-        querystring: minPositionQuery.extend({ status: z.enum(INITIATIVE_STATUSES).optional(), applicant: z.uuid().optional() }),
+        querystring: pointInTimeQuery.extend({ status: z.enum(INITIATIVE_STATUSES).optional(), applicant: z.uuid().optional() }),
         response: { 200: z.object({ initiatives: z.array(initiativeSummarySchema) }), ...readProblems },
       },
     },
     async (request) => {
       const { cooperativeId } = request.params;
       requireCooperativeAccess(request, cooperativeId);
-      const { minPosition, status, applicant } = request.query;
-      await readAfter(runtime, initiativesProjection, minPosition);
+      const { minPosition, status, applicant, asOf, asOfPosition } = request.query;
+      await readAfter(runtime, initiativesProjection, minPosition, asOfPosition);
       const initiatives = await runtime.projections.query(initiativesProjection, (reader, tables) =>
         initiativesOf(reader, tables, {
           cooperativeId,
+          ...pointInTime({ asOf, asOfPosition }),
           ...(status ? { statuses: [status] } : {}),
           ...(applicant ? { applicantMemberId: applicant } : {}),
         }),
@@ -177,19 +180,20 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     {
       schema: {
         tags: ['initiative-funding'],
-        summary: 'An initiative: its status, money flow and history (any member)',
+        summary: 'An initiative: its status, money flow and history, now or as it stood at a date or position (any member)',
         security: BEARER_SECURITY,
         params: initiativeParams,
-        querystring: minPositionQuery,
+        querystring: pointInTimeQuery,
         response: { 200: initiativeSummarySchema.extend({ history: z.array(historyEntrySchema) }), ...readProblems },
       },
     },
     async (request) => {
       const { cooperativeId, initiativeId } = request.params;
       requireCooperativeAccess(request, cooperativeId);
-      await readAfter(runtime, initiativesProjection, request.query.minPosition);
+      const { minPosition, asOf, asOfPosition } = request.query;
+      await readAfter(runtime, initiativesProjection, minPosition, asOfPosition);
       const detail = await runtime.projections.query(initiativesProjection, (reader, tables) =>
-        initiativeDetail(reader, tables, cooperativeId, initiativeId),
+        initiativeDetail(reader, tables, cooperativeId, initiativeId, pointInTime({ asOf, asOfPosition })),
       );
       if (!detail) throw notFound(`No initiative ${initiativeId}`);
       return detail;

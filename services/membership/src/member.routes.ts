@@ -3,11 +3,11 @@ import {
   BEARER_SECURITY,
   commandAcceptedSchema,
   commandContextOf,
-  asOfPositionSchema,
-  asOfSchema,
   csvLine,
   forbidden,
   minPositionQuery,
+  pointInTime,
+  pointInTimeQuery,
   notFound,
   problemResponses,
 } from '@meent/http';
@@ -30,8 +30,6 @@ import {
   type RegisterEntry,
 } from './projections/member-register.projection.js';
 import { cooperativeParams, memberParams, readAfter } from './route-support.js';
-
-const pointInTimeQuery = minPositionQuery.extend({ asOf: asOfSchema.optional(), asOfPosition: asOfPositionSchema.optional() });
 
 const registerQuery = pointInTimeQuery.extend({
   status: z.enum(REGISTER_STATUSES).optional(),
@@ -304,8 +302,8 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         const page = await runtime.projections.query(register, (reader, tables) =>
           registerPage(reader, tables, {
             cooperativeId,
+            ...pointInTime({ asOfPosition }),
             asOf,
-            ...(asOfPosition === undefined ? {} : { asOfPosition }),
             limit,
             offset,
             ...(status ? { status } : {}),
@@ -315,7 +313,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         const view = holdsOffice(caller, 'secretary') ? 'full' : 'name';
         return {
           asOf,
-          ...(asOfPosition === undefined ? {} : { asOfPosition }),
+          ...pointInTime({ asOfPosition }),
           total: page.total,
           limit,
           offset,
@@ -351,9 +349,9 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition } = request.query;
         await readAfter(runtime, register, minPosition, asOfPosition);
         const counts = await runtime.projections.query(register, (reader, tables) =>
-          statusCounts(reader, tables, { cooperativeId, asOf, ...(asOfPosition === undefined ? {} : { asOfPosition }) }),
+          statusCounts(reader, tables, { cooperativeId, ...pointInTime({ asOfPosition }), asOf }),
         );
-        return { asOf, ...(asOfPosition === undefined ? {} : { asOfPosition }), counts };
+        return { asOf, ...pointInTime({ asOfPosition }), counts };
       },
     );
 
@@ -377,7 +375,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         await readAfter(runtime, register, minPosition, asOfPosition);
         const lines = ['member_id,status,name,email,address,phone,registered_at'];
         await runtime.projections.query(register, async (reader, tables) => {
-          const moment = { cooperativeId, asOf, ...(asOfPosition === undefined ? {} : { asOfPosition }) };
+          const moment = { cooperativeId, ...pointInTime({ asOfPosition }), asOf };
           for await (const entry of registerRows(reader, tables, moment)) {
             const shown = visiblePersonalData(entry, 'full');
             lines.push(

@@ -1,5 +1,5 @@
 // Initiatives by status and applicant, the board's pipeline, and per initiative its history and money flow:
-// requested, granted, reserved, disbursed, released and claimed back.
+// requested, granted, reserved, disbursed, released and claimed back — now, or as they stood at any moment or position.
 import { defineProjection, on, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
 import { ReservationReleased } from '@meent/budget';
 import { CooperativeFounded, cooperativeRulesSchema, type CooperativeRules } from '@meent/membership';
@@ -22,14 +22,24 @@ import {
   applicantSchema,
 } from '../domain/initiative.events.js';
 
-type Tables = 'cooperatives' | 'initiatives' | 'history';
+type Tables = 'cooperatives' | 'initiatives' | 'history' | 'versions';
 
 export const INITIATIVE_STATUSES = ['submitted', 'approved', 'awaiting-funds', 'funded', 'rejected', 'completed', 'withdrawn'] as const;
 
+const INITIATIVE_COLUMNS = `id, cooperative_id, title, applicant, applicant_member_id, status, advice, budget_id, line_code,
+  requested_cents, granted_cents, reserved_cents, disbursed_cents, released_cents, claimed_cents, tranches_planned,
+  tranches_paid, decided_by, submitted_at`;
+
+/** Every handler ends here: the event joins the history, and the initiative as it now stands is kept as a version. */
 async function record(transaction: SqlExecutor, tables: TableNames<Tables>, event: StoredEvent, initiativeId: string, summary: string) {
   await transaction.run(
     `INSERT INTO ${tables.history} (initiative_id, position, type, summary, actor, at) VALUES (?, ?, ?, ?, ?, ?)`,
     [initiativeId, event.position, event.type, summary, event.metadata.actor.id, event.metadata.occurredAt],
+  );
+  await transaction.run(
+    `INSERT INTO ${tables.versions} (position, at, ${INITIATIVE_COLUMNS})
+     SELECT ?, ?, ${INITIATIVE_COLUMNS} FROM ${tables.initiatives} WHERE id = ?`,
+    [event.position, event.metadata.occurredAt, initiativeId],
   );
 }
 
@@ -72,6 +82,33 @@ export const initiativesProjection = defineProjection({
         submitted_at TEXT NOT NULL
       )`,
       `CREATE INDEX IF NOT EXISTS ${name}_by_status ON ${name} (cooperative_id, status)`,
+    ],
+    versions: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (
+        id TEXT NOT NULL,
+        position BIGINT NOT NULL,
+        at TEXT NOT NULL,
+        cooperative_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        applicant TEXT NOT NULL,
+        applicant_member_id TEXT,
+        status TEXT NOT NULL,
+        advice TEXT,
+        budget_id TEXT NOT NULL,
+        line_code TEXT NOT NULL,
+        requested_cents BIGINT NOT NULL,
+        granted_cents BIGINT NOT NULL,
+        reserved_cents BIGINT NOT NULL,
+        disbursed_cents BIGINT NOT NULL,
+        released_cents BIGINT NOT NULL,
+        claimed_cents BIGINT NOT NULL,
+        tranches_planned INTEGER NOT NULL,
+        tranches_paid INTEGER NOT NULL,
+        decided_by TEXT,
+        submitted_at TEXT NOT NULL,
+        PRIMARY KEY (id, position)
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, id, position)`,
     ],
     history: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (initiative_id TEXT NOT NULL, position BIGINT NOT NULL, type TEXT NOT NULL,
@@ -254,13 +291,43 @@ const summaryOf = (row: InitiativeRow) => {
   });
 };
 
+/**
+ * A moment to read initiatives at: the end of `asOf` (recorded time), up to `asOfPosition` in the event log, or
+ * both. Without either, as they stand now.
+ */
+export interface InitiativeMoment {
+  readonly asOf?: string;
+  readonly asOfPosition?: number;
+}
+
+/** Each initiative's latest version at the moment, in place of the current table, when a moment is asked for. */
+function initiativesAt(tables: InitiativesTables, moment: InitiativeMoment): { from: string; parameters: (string | number)[] } {
+  if (moment.asOf === undefined && moment.asOfPosition === undefined) return { from: tables.initiatives, parameters: [] };
+  const bounds: string[] = [];
+  const parameters: (string | number)[] = [];
+  if (moment.asOf !== undefined) {
+    bounds.push('at <= ?');
+    parameters.push(moment.asOf);
+  }
+  if (moment.asOfPosition !== undefined) {
+    bounds.push('position <= ?');
+    parameters.push(moment.asOfPosition);
+  }
+  const latest = `SELECT id AS latest_id, max(position) AS latest_position FROM ${tables.versions} WHERE ${bounds.join(' AND ')} GROUP BY id`;
+  return {
+    from: `(SELECT v.* FROM ${tables.versions} v JOIN (${latest}) l ON l.latest_id = v.id AND l.latest_position = v.position) AS initiatives_at`,
+    parameters,
+  };
+}
+
 export async function initiativesOf(
   reader: SqlExecutor,
   tables: InitiativesTables,
-  query: { cooperativeId: string; statuses?: readonly string[]; applicantMemberId?: string },
+  query: { cooperativeId: string; statuses?: readonly string[]; applicantMemberId?: string } & InitiativeMoment,
 ) {
+  const at = initiativesAt(tables, query);
   const conditions = ['cooperative_id = ?'];
-  const parameters: string[] = [query.cooperativeId];
+  const parameters: (string | number)[] = [...at.parameters, query.cooperativeId];
   if (query.statuses?.length) {
     conditions.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
     parameters.push(...query.statuses);
@@ -270,7 +337,7 @@ export async function initiativesOf(
     parameters.push(query.applicantMemberId);
   }
   const rows = await reader.all<InitiativeRow>(
-    `SELECT * FROM ${tables.initiatives} WHERE ${conditions.join(' AND ')} ORDER BY submitted_at, id`,
+    `SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE ${conditions.join(' AND ')} ORDER BY submitted_at, id`,
     parameters,
   );
   return rows.map(summaryOf);
@@ -278,15 +345,24 @@ export async function initiativesOf(
 
 export const historyEntrySchema = z.object({ position: z.number(), type: z.string(), summary: z.string(), actor: z.string(), at: z.string() });
 
-export async function initiativeDetail(reader: SqlExecutor, tables: InitiativesTables, cooperativeId: string, initiativeId: string) {
-  const row = await reader.get<InitiativeRow>(`SELECT * FROM ${tables.initiatives} WHERE id = ? AND cooperative_id = ?`, [
+export async function initiativeDetail(
+  reader: SqlExecutor,
+  tables: InitiativesTables,
+  cooperativeId: string,
+  initiativeId: string,
+  moment: InitiativeMoment = {},
+) {
+  const at = initiativesAt(tables, moment);
+  const row = await reader.get<InitiativeRow>(`SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE id = ? AND cooperative_id = ?`, [
+    ...at.parameters,
     initiativeId,
     cooperativeId,
   ]);
   if (!row) return undefined;
   const history = await reader.all<{ position: number | string; type: string; summary: string; actor: string; at: string }>(
-    `SELECT position, type, summary, actor, at FROM ${tables.history} WHERE initiative_id = ? ORDER BY position`,
-    [initiativeId],
+    `SELECT position, type, summary, actor, at FROM ${tables.history}
+     WHERE initiative_id = ? AND at <= ? AND position <= ? ORDER BY position`,
+    [initiativeId, moment.asOf ?? '9999-12-31T23:59:59.999Z', moment.asOfPosition ?? Number.MAX_SAFE_INTEGER],
   );
   return { ...summaryOf(row), history: history.map((entry) => ({ ...entry, position: Number(entry.position) })) };
 }
