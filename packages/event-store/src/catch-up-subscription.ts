@@ -23,6 +23,7 @@ export interface CatchUpSource {
 export interface CatchUpOptions {
   readonly after?: number;
   readonly filter?: EventFilter;
+  readonly onProgress?: (position: number) => void;
   readonly pageSize?: number;
   /** Pause before reading again after the store was unreachable. */
   readonly reconnectDelayMs?: number;
@@ -65,7 +66,10 @@ export function catchUpSubscription(
       }
       if (page.length < pageSize) {
         // A short page read everything up to where the store was complete before it: nothing there needs reading again.
-        scanned = Math.max(scanned, complete);
+        if (complete > scanned) {
+          scanned = complete;
+          options.onProgress?.(scanned);
+        }
         try {
           await source.waitForAppends(scanned, closing.signal);
         } catch (error) {

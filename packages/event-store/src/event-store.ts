@@ -54,6 +54,12 @@ export interface ReadAllOptions {
 export interface SubscribeOptions {
   readonly after?: number;
   readonly filter?: EventFilter;
+  /**
+   * How far a filtered subscription has read: every event up to `position` has been delivered or left out by the
+   * filter. Called in order with delivery — never before an event at or below `position` has been handed out — so a
+   * consumer that has finished with what it was handed is up to date to `position`.
+   */
+  readonly onProgress?: (position: number) => void;
 }
 
 export interface Subscription extends AsyncIterable<RecordedEvent> {

@@ -65,6 +65,10 @@ export class GenerationRunner<Table extends string = string> {
   /** The checkpoint as stored, which the next batch's update is conditional on. */
   private stored = 0;
   private storedAt = 0;
+  /** Events handed over by the subscription and not yet applied: reported progress must wait for them. */
+  private applying = false;
+  /** How far the subscription has read past events this projection does not handle. */
+  private passedOver = 0;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private readonly rateSamples: { at: number; read: number }[] = [];
   private read = 0;
@@ -134,7 +138,15 @@ export class GenerationRunner<Table extends string = string> {
     this.stored = this.position;
     this.storedAt = performance.now();
     this.status = 'running';
-    this.subscription = this.store.subscribeToAll({ after: this.position });
+    // Only the events this projection handles are read and parsed; the store reports how far it has looked past the rest.
+    this.subscription = this.store.subscribeToAll({
+      after: this.position,
+      filter: { eventTypes: [...this.projection.handlers.keys()] },
+      onProgress: (position) => {
+        this.passedOver = Math.max(this.passedOver, position);
+        if (!this.applying) this.advanceTo(Math.max(this.position, this.passedOver));
+      },
+    });
     this.loop = this.consume(this.subscription);
     void lease.lost.then(() => this.handOver(lease));
   }
@@ -227,6 +239,7 @@ export class GenerationRunner<Table extends string = string> {
         continue;
       }
       if (first.done) return;
+      this.applying = true;
       const batch: RecordedEvent[] = [first.value];
       pending = iterator.next();
       let ended = false;
@@ -243,25 +256,33 @@ export class GenerationRunner<Table extends string = string> {
         batch.push(next.value);
         pending = iterator.next();
       }
-      if (!(await this.applyBatch(batch))) {
+      const applied = await this.applyBatch(batch);
+      this.applying = false;
+      if (!applied) {
         await subscription.close();
         return;
       }
+      if (this.passedOver > this.position) this.advanceTo(this.passedOver);
       if (ended) return;
     }
   }
 
-  /** The next event, or IDLE once the stored checkpoint has lagged the position for a while with nothing new. */
+  /**
+   * The next event, or IDLE once the stored checkpoint has lagged the position for a while with nothing new — the
+   * position also moves while waiting, as the subscription reports reading past events this projection ignores.
+   */
   private async nextOrIdle<T>(pending: Promise<T>): Promise<T | typeof IDLE> {
-    if (this.stored >= this.position) return pending;
-    let timer: NodeJS.Timeout | undefined;
-    const idle = new Promise<typeof IDLE>((resolve) => {
-      timer = setTimeout(() => resolve(IDLE), IDLE_CHECKPOINT_MS);
-    });
-    try {
-      return await Promise.race([pending, idle]);
-    } finally {
-      clearTimeout(timer);
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<typeof IDLE>((resolve) => {
+        timer = setTimeout(() => resolve(IDLE), IDLE_CHECKPOINT_MS);
+      });
+      try {
+        const outcome = await Promise.race([pending, idle]);
+        if (outcome !== IDLE || this.stored < this.position) return outcome;
+      } finally {
+        clearTimeout(timer);
+      }
     }
   }
 

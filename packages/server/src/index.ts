@@ -3,4 +3,4 @@ export * from './config.js';
 export { signingSecret, ensureDataDir } from './data-dir.js';
 export { projectionSchema, replaySchema } from './admin-routes.js';
 export { verifyCooperative, type Verification, type BrokenLink } from './audit/verification.js';
-export { cooperativesInStore } from './audit/seal.js';
+export { auditEvents, cooperativesInStore } from './audit/seal.js';

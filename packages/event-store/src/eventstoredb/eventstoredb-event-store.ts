@@ -167,20 +167,39 @@ export class EventStoreDbEventStore implements EventStore {
     const closing = new AbortController();
     let native: AllStreamSubscription | undefined;
     let lastDelivered = options.after ?? 0;
+    // The server's filter checkpoints say how far it has searched; one may only be passed on once every event before
+    // it has been handed out, i.e. while this loop waits on an empty buffer.
+    let waitingOnServer = false;
+    let pendingProgress: number | undefined;
+    const progress = (position: number) => {
+      if (!options.onProgress || position <= lastDelivered) return;
+      if (waitingOnServer && native?.readableLength === 0) options.onProgress(position);
+      else pendingProgress = Math.max(pendingProgress ?? 0, position);
+    };
     const deliver = async function* (this: EventStoreDbEventStore): AsyncGenerator<RecordedEvent> {
       while (!closing.signal.aborted) {
         try {
           native = this.client.subscribeToAll({
             fromPosition: logPosition(lastDelivered),
-            filter: this.serverFilter(options.filter),
+            filter: { ...this.serverFilter(options.filter), checkpointReached: (_, position) => progress(Number(position.commit)) },
           });
-          for await (const resolved of native) {
-            const event = this.toRecordedEvent(resolved);
+          const received = native[Symbol.asyncIterator]();
+          for (;;) {
+            if (pendingProgress !== undefined && native.readableLength === 0) {
+              if (pendingProgress > lastDelivered) options.onProgress?.(pendingProgress);
+              pendingProgress = undefined;
+            }
+            waitingOnServer = true;
+            const next = (await received.next()) as IteratorResult<AllStreamResolvedEvent>;
+            waitingOnServer = false;
+            if (next.done) break;
+            const event = this.toRecordedEvent(next.value);
             if (!event || event.position <= lastDelivered || !matches(event, options.filter)) continue;
             lastDelivered = event.position;
             yield event;
           }
         } catch (error) {
+          waitingOnServer = false;
           if (closing.signal.aborted) return;
           if (!(unavailable(error) instanceof EventStoreUnavailableError)) throw error;
         }

@@ -297,6 +297,39 @@ export function eventStoreContract(t: Test, options: EventStoreContractOptions):
       await subscription.close();
     });
 
+    withStore(t, 'a filtered subscription reports how far it has read, never ahead of what it handed out', async (store, _, t) => {
+      await store.append(stream('budget'), [newEvent('Adopted')], 'no_stream');
+      const { position: firstHead } = await store.append(stream('member'), [newEvent('Admitted'), newEvent('Admitted')], 'no_stream');
+      const handedOut: number[] = [];
+      const reports: { position: number; handedOut: number }[] = [];
+      const reached: { position: number; resolve: () => void }[] = [];
+      const subscription = store.subscribeToAll({
+        filter: { eventTypes: ['Adopted'] },
+        onProgress: (position) => {
+          reports.push({ position, handedOut: handedOut.length });
+          for (const waiter of reached) if (position >= waiter.position) waiter.resolve();
+        },
+      });
+      const reaching = (position: number) => new Promise<void>((resolve) => reached.push({ position, resolve }));
+      const iterator = subscription[Symbol.asyncIterator]();
+      const untilFirstHead = reaching(firstHead);
+      const first = await iterator.next();
+      handedOut.push((first.value as RecordedEvent).position);
+      const waiting = iterator.next();
+      await untilFirstHead;
+      const { position: secondHead } = await store.append(stream('member'), [newEvent('Admitted')], 'no_stream');
+      await reaching(secondHead);
+      await store.append(stream('budget'), [newEvent('Adopted')], 'no_stream');
+      t.equal(((await waiting).value as RecordedEvent | undefined)?.type, 'Adopted', 'still delivers what matches');
+      await subscription.close();
+      const stored = await collect(store.readAll());
+      for (const report of reports) {
+        const matchingUpTo = stored.filter((event) => event.type === 'Adopted' && event.position <= report.position).length;
+        if (report.handedOut < matchingUpTo) t.fail(`progress to ${report.position} before its ${matchingUpTo} matching events were handed out`);
+      }
+      t.ok(reports.some((report) => report.position >= secondHead), 'progress past events appended live that it leaves out');
+    });
+
     withStore(t, 'closing ends a waiting iteration', async (store, _, t) => {
       await store.append(stream(), [newEvent()], 'no_stream');
       const subscription = store.subscribeToAll();

@@ -28,7 +28,8 @@ type Tables = 'members' | 'periods';
 
 /**
  * Periods are never changed in place: ending the open one records it as superseded at this event's position and
- * writes its ended copy, so the register can also be read as it was recorded up to any position.
+ * writes its ended copy, so the register can also be read as it was recorded up to any position. Two statements a
+ * transition: they run for every member event of a replay.
  */
 async function startPeriod(
   transaction: SqlExecutor,
@@ -38,34 +39,23 @@ async function startPeriod(
   status: RegisterStatus,
   at: string,
 ): Promise<void> {
-  const current = `member_id = ? AND to_at IS NULL AND superseded_position IS NULL`;
   const open = await transaction.get<{ status: RegisterStatus; from_at: string }>(
-    `SELECT status, from_at FROM ${tables.periods} WHERE ${current}`,
-    [memberId],
+    `UPDATE ${tables.periods} SET superseded_position = ? WHERE member_id = ? AND to_at IS NULL AND superseded_position IS NULL
+     RETURNING status, from_at`,
+    [event.position, memberId],
   );
   // A backdated termination never ends a period before it began.
   const from = open && at < open.from_at ? open.from_at : at;
+  const { cooperativeId } = event.metadata;
+  const columns = `${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position)`;
   if (open) {
-    await transaction.run(`UPDATE ${tables.periods} SET superseded_position = ? WHERE ${current}`, [event.position, memberId]);
-    await insertPeriod(transaction, tables, event, memberId, open.status, open.from_at, from);
+    await transaction.run(`INSERT INTO ${columns} VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, NULL, ?)`, [
+      ...[memberId, cooperativeId, open.status, open.from_at, from, event.position],
+      ...[memberId, cooperativeId, status, from, event.position],
+    ]);
+  } else {
+    await transaction.run(`INSERT INTO ${columns} VALUES (?, ?, ?, ?, NULL, ?)`, [memberId, cooperativeId, status, from, event.position]);
   }
-  await insertPeriod(transaction, tables, event, memberId, status, from, null);
-}
-
-function insertPeriod(
-  transaction: SqlExecutor,
-  tables: TableNames<Tables>,
-  event: StoredEvent,
-  memberId: string,
-  status: RegisterStatus,
-  from: string,
-  to: string | null,
-): Promise<unknown> {
-  return transaction.run(
-    `INSERT INTO ${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position)
-     SELECT id, cooperative_id, ?, ?, ?, ? FROM ${tables.members} WHERE id = ?`,
-    [status, from, to, event.position, memberId],
-  );
 }
 
 async function writePersonalData(
