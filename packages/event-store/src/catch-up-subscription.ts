@@ -18,6 +18,11 @@ export interface CatchUpSource {
    * found nothing more can move its cursor there instead of reading the same unmatched events again.
    */
   completeUpTo(after: number): Promise<number>;
+  /**
+   * When this process knows every event from `after` to the head and none of them matches `filter`: that head, so a
+   * filtered subscription moves there without reading. Undefined when it cannot tell.
+   */
+  passedOverToHead?(after: number, filter: EventFilter): number | undefined;
 }
 
 export interface CatchUpOptions {
@@ -51,6 +56,15 @@ export function catchUpSubscription(
       let page: readonly RecordedEvent[];
       let complete = scanned;
       try {
+        const passedOver = options.filter && source.passedOverToHead?.(scanned, options.filter);
+        if (passedOver !== undefined) {
+          if (passedOver > scanned) {
+            scanned = passedOver;
+            options.onProgress?.(scanned);
+          }
+          await source.waitForAppends(scanned, closing.signal);
+          continue;
+        }
         if (options.filter) complete = await source.completeUpTo(scanned);
         page = await source.readPage(scanned, pageSize, options.filter);
       } catch (error) {

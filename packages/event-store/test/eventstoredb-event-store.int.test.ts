@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import t from 'tap';
 import { EventStoreDbEventStore } from '@meent/event-store/eventstoredb';
 import { eventStoreContract } from '@meent/event-store/testing';
@@ -29,7 +30,8 @@ if (!url) {
 
 t.test('an unreachable EventStoreDB', async (t) => {
   // Port 1 refuses connections: the client reports gRPC status 14, which every call must turn into the port's error.
-  const store = new EventStoreDbEventStore({ connectionString: 'esdb://127.0.0.1:1?tls=false', reconnectDelayMs: 20 });
+  const reconnectDelayMs = 20;
+  const store = new EventStoreDbEventStore({ connectionString: 'esdb://127.0.0.1:1?tls=false', reconnectDelayMs });
   t.teardown(() => store.close());
   const event = { id: '0190a0a0-0000-7000-8000-000000000001', type: 'Happened', data: {}, metadata: {} };
   await t.rejects(store.ping(), { name: 'EventStoreUnavailableError' }, 'ping');
@@ -40,11 +42,8 @@ t.test('an unreachable EventStoreDB', async (t) => {
 
   const subscription = store.subscribeToAll();
   const waiting = subscription[Symbol.asyncIterator]().next();
-  // Several reconnect attempts pass (20 ms apart); the subscription neither throws nor ends by itself.
-  const outcome = await Promise.race([
-    waiting.then(() => 'ended'),
-    new Promise<string>((resolve) => setTimeout(() => resolve('still trying'), 200)),
-  ]);
+  // Ten reconnect attempts' worth of time: the subscription neither throws nor ends by itself.
+  const outcome = await Promise.race([waiting.then(() => 'ended'), delay(10 * reconnectDelayMs, 'still trying')]);
   t.equal(outcome, 'still trying');
   await subscription.close();
   t.same(await waiting, { done: true, value: undefined }, 'closing ends the waiting iteration');

@@ -30,6 +30,8 @@ const RATE_WINDOW_MS = 5000;
 /** How often a standby follows the holder's checkpoint, and how many of those before it tries for the lease again. */
 const FOLLOW_INTERVAL_MS = 100;
 const FOLLOWS_PER_LEASE_ATTEMPT = 5;
+/** How long a batch applies events before it lets the event loop serve requests. */
+const SLICE_MS = 4;
 /** A batch that changes nothing here moves the stored checkpoint at most this often; the position moves at once. */
 const IDLE_CHECKPOINT_MS = 1000;
 
@@ -299,7 +301,13 @@ export class GenerationRunner<Table extends string = string> {
     }
     try {
       await this.readModels.transaction(async (transaction: SqlExecutor) => {
+        let slice = performance.now();
         for (const recorded of batch) {
+          if (performance.now() - slice > SLICE_MS) {
+            // An embedded store's statements run synchronously: without a pause a big batch holds every request back.
+            await yieldToEventLoop();
+            slice = performance.now();
+          }
           current = recorded;
           const handler = this.projection.handlers.get(recorded.type);
           if (!handler) continue;
@@ -367,6 +375,8 @@ export class GenerationRunner<Table extends string = string> {
     return Math.round(((last.read - first.read) * 1000) / (last.at - first.at));
   }
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const TURN = Symbol('turn');
 const IDLE = Symbol('idle');

@@ -158,6 +158,8 @@ t.test('a replay rebuilds into fresh tables while reads and writes go on, then s
     }
     await increment(store, 'counter-late', 1);
     writes += 1;
+    // As requests arriving over the network would: the loop lets the event loop turn between them.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   const outcome = await finished;
   t.equal(outcome?.status, 'completed');

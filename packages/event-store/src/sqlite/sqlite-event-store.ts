@@ -37,6 +37,19 @@ type EventRow = [position: number, id: string, stream: string, revision: number,
 const EVENT_COLUMNS = 'position, id, stream, revision, type, data, metadata';
 
 const PAGE_SIZE = 2000;
+const RECENT_APPENDS = 256;
+
+interface RecentAppend {
+  readonly first: number;
+  readonly last: number;
+  readonly stream: string;
+  readonly types: ReadonlySet<string>;
+}
+
+function appendMatches(append: RecentAppend, filter: EventFilter): boolean {
+  if (filter.streamPrefixes && !filter.streamPrefixes.some((prefix) => append.stream.startsWith(prefix))) return false;
+  return !filter.eventTypes || filter.eventTypes.some((type) => append.types.has(type));
+}
 
 export const SQLITE_EVENTS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -67,6 +80,8 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly appendInTransaction: Database.Transaction<SqliteEventStore['appendChecked']>;
   private readonly filteredPageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  /** This process's latest appends, oldest first: what idle filtered subscriptions can pass over without a query. */
+  private readonly recentAppends: RecentAppend[] = [];
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -101,6 +116,7 @@ export class SqliteEventStore implements EventStore {
   append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     try {
       const result = this.appendInTransaction.immediate(stream, events, expectedRevision);
+      if (events.length > 0) this.remember(stream, events, result.position);
       this.wakeSubscribers();
       return Promise.resolve(result);
     } catch (error) {
@@ -139,6 +155,27 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: revision, position };
   }
 
+  private remember(stream: string, events: readonly EventToAppend[], last: number): void {
+    this.recentAppends.push({ first: last - events.length + 1, last, stream, types: new Set(events.map((event) => event.type)) });
+    if (this.recentAppends.length > RECENT_APPENDS) this.recentAppends.shift();
+  }
+
+  /**
+   * Every event after `after` up to the head was appended here, one append right after another, and none matches:
+   * the head. Another process's append in between (a gap) or a match: undefined, and the subscription reads.
+   */
+  private passedOverToHead(after: number, filter: EventFilter): number | undefined {
+    const head = this.statements.head.get()?.position ?? 0;
+    let known = after;
+    for (const append of this.recentAppends) {
+      if (known >= head) break;
+      if (append.last <= known) continue;
+      if (append.first !== known + 1 || appendMatches(append, filter)) return undefined;
+      known = append.last;
+    }
+    return known === head ? head : undefined;
+  }
+
   private findEarlierAppend(
     stream: string,
     events: readonly EventToAppend[],
@@ -167,6 +204,7 @@ export class SqliteEventStore implements EventStore {
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
         // Positions commit in order here: every event up to the head is there to read.
         completeUpTo: () => this.headPosition(),
+        passedOverToHead: (after, filter) => this.passedOverToHead(after, filter),
       },
       options,
       this.subscriptions,

@@ -310,7 +310,11 @@ export function eventStoreContract(t: Test, options: EventStoreContractOptions):
           for (const waiter of reached) if (position >= waiter.position) waiter.resolve();
         },
       });
-      const reaching = (position: number) => new Promise<void>((resolve) => reached.push({ position, resolve }));
+      const reaching = (position: number) =>
+        new Promise<void>((resolve) => {
+          if (reports.some((report) => report.position >= position)) resolve();
+          else reached.push({ position, resolve });
+        });
       const iterator = subscription[Symbol.asyncIterator]();
       const untilFirstHead = reaching(firstHead);
       const first = await iterator.next();
