@@ -32,7 +32,10 @@ const FOLLOW_INTERVAL_MS = 100;
 const FOLLOWS_PER_LEASE_ATTEMPT = 5;
 /** How long a batch applies events before it lets the event loop serve requests. */
 const SLICE_MS = 4;
-/** A batch that changes nothing here moves the stored checkpoint at most this often; the position moves at once. */
+/**
+ * How long the position may run ahead of the stored checkpoint, past events this projection ignores, before it is
+ * stored for the processes following it.
+ */
 const IDLE_CHECKPOINT_MS = 1000;
 
 /** The checkpoint moved under this runner: another process holds the projection now. */
@@ -66,7 +69,6 @@ export class GenerationRunner<Table extends string = string> {
   private following: AbortController | undefined;
   /** The checkpoint as stored, which the next batch's update is conditional on. */
   private stored = 0;
-  private storedAt = 0;
   /** Events handed over by the subscription and not yet applied: reported progress must wait for them. */
   private applying = false;
   /** How far the subscription has read past events this projection does not handle. */
@@ -138,9 +140,8 @@ export class GenerationRunner<Table extends string = string> {
       return this.storedCheckpoint(transaction);
     });
     this.stored = this.position;
-    this.storedAt = performance.now();
     this.status = 'running';
-    // Only the events this projection handles are read and parsed; the store reports how far it has looked past the rest.
+    // Only the events this projection handles are read and parsed; the store reports how far it has read past the rest.
     this.subscription = this.store.subscribeToAll({
       after: this.position,
       filter: { eventTypes: [...this.projection.handlers.keys()] },
@@ -291,14 +292,6 @@ export class GenerationRunner<Table extends string = string> {
   private async applyBatch(batch: readonly RecordedEvent[]): Promise<boolean> {
     let current: RecordedEvent | undefined;
     const last = batch[batch.length - 1]?.position ?? this.position;
-    const handles = batch.some((recorded) => this.projection.handlers.has(recorded.type));
-    if (!handles && performance.now() - this.storedAt < IDLE_CHECKPOINT_MS) {
-      // Events this projection ignores: reading them again after a crash costs nothing, a commit per batch does.
-      this.read += batch.length;
-      this.advanceTo(last);
-      this.recordRate();
-      return true;
-    }
     try {
       await this.readModels.transaction(async (transaction: SqlExecutor) => {
         let slice = performance.now();
@@ -321,7 +314,6 @@ export class GenerationRunner<Table extends string = string> {
         if (!moved) throw new CheckpointMovedError(`${this.projection.name} moved past ${this.stored} elsewhere`);
       });
       this.stored = last;
-      this.storedAt = performance.now();
     } catch (error) {
       if (error instanceof CheckpointMovedError) {
         void this.lease?.release();
