@@ -6,8 +6,8 @@ import {
   commandContextOf,
   csvLine,
   minPositionQuery,
-  pointInTime,
   notFound,
+  pointInTime,
   problemResponses,
   requireCooperativeAccess,
 } from '@meent/http';

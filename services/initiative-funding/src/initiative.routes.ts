@@ -5,9 +5,9 @@ import {
   commandContextOf,
   forbidden,
   minPositionQuery,
+  notFound,
   pointInTime,
   pointInTimeQuery,
-  notFound,
   problemResponses,
   requireCooperativeAccess,
 } from '@meent/http';

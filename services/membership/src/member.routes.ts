@@ -6,9 +6,9 @@ import {
   csvLine,
   forbidden,
   minPositionQuery,
+  notFound,
   pointInTime,
   pointInTimeQuery,
-  notFound,
   problemResponses,
 } from '@meent/http';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
