@@ -140,6 +140,9 @@ export class GenerationRunner<Table extends string = string> {
       return this.storedCheckpoint(transaction);
     });
     this.stored = this.position;
+    // What an earlier subscription of this runner (before it lost its lease) had read past counts for nothing now.
+    this.passedOver = this.position;
+    this.applying = false;
     this.status = 'running';
     // Only the events this projection handles are read and parsed; the store reports how far it has read past the rest.
     this.subscription = this.store.subscribeToAll({
