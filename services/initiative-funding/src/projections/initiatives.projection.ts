@@ -300,11 +300,18 @@ export interface InitiativeMoment {
   readonly asOfPosition?: number;
 }
 
-/** Each initiative's latest version at the moment, in place of the current table, when a moment is asked for. */
-function initiativesAt(tables: InitiativesTables, moment: InitiativeMoment): { from: string; parameters: (string | number)[] } {
+/**
+ * Each of the cooperative's initiatives in its latest version at the moment, in place of the current table, when a
+ * moment is asked for.
+ */
+function initiativesAt(
+  tables: InitiativesTables,
+  cooperativeId: string,
+  moment: InitiativeMoment,
+): { from: string; parameters: (string | number)[] } {
   if (moment.asOf === undefined && moment.asOfPosition === undefined) return { from: tables.initiatives, parameters: [] };
-  const bounds: string[] = [];
-  const parameters: (string | number)[] = [];
+  const bounds = ['cooperative_id = ?'];
+  const parameters: (string | number)[] = [cooperativeId];
   if (moment.asOf !== undefined) {
     bounds.push('at <= ?');
     parameters.push(moment.asOf);
@@ -325,7 +332,7 @@ export async function initiativesOf(
   tables: InitiativesTables,
   query: { cooperativeId: string; statuses?: readonly string[]; applicantMemberId?: string } & InitiativeMoment,
 ) {
-  const at = initiativesAt(tables, query);
+  const at = initiativesAt(tables, query.cooperativeId, query);
   const conditions = ['cooperative_id = ?'];
   const parameters: (string | number)[] = [...at.parameters, query.cooperativeId];
   if (query.statuses?.length) {
@@ -352,7 +359,7 @@ export async function initiativeDetail(
   initiativeId: string,
   moment: InitiativeMoment = {},
 ) {
-  const at = initiativesAt(tables, moment);
+  const at = initiativesAt(tables, cooperativeId, moment);
   const row = await reader.get<InitiativeRow>(`SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE id = ? AND cooperative_id = ?`, [
     ...at.parameters,
     initiativeId,
