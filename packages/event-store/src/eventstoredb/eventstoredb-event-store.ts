@@ -58,10 +58,10 @@ const PAGE_SIZE = 1000;
 const GRPC_UNAVAILABLE = 14;
 
 /**
- * EventStoreDB behind the port. Every event an append writes gets its own place in the log (its commit and prepare
- * positions are equal since 20.6), so that log position is the global position; reads of `$all` start at a position
- * inclusively, hence the `> after` checks. Events of system streams (`$…`) and link events are not Meent's and are
- * never delivered. Positions of a stream's events need a server from 22.6 on.
+ * EventStoreDB behind the port. Every event an append writes gets its own place in the log (outside an explicit
+ * transaction, its commit and prepare positions are both that place), so that log position is the global position;
+ * reads of `$all` start at a position inclusively, hence the `> after` checks. Events of system streams (`$…`) and
+ * link events are not Meent's and are never delivered. Positions of a stream's events need a server from 22.6 on.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
