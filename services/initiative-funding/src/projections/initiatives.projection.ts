@@ -26,6 +26,27 @@ type Tables = 'cooperatives' | 'initiatives' | 'history' | 'versions';
 
 export const INITIATIVE_STATUSES = ['submitted', 'approved', 'awaiting-funds', 'funded', 'rejected', 'completed', 'withdrawn'] as const;
 
+/** An initiative's columns after its id: its current row and each of its versions hold them. */
+const INITIATIVE_COLUMN_DEFINITIONS = `
+  cooperative_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  applicant TEXT NOT NULL,
+  applicant_member_id TEXT,
+  status TEXT NOT NULL,
+  advice TEXT,
+  budget_id TEXT NOT NULL,
+  line_code TEXT NOT NULL,
+  requested_cents BIGINT NOT NULL,
+  granted_cents BIGINT NOT NULL DEFAULT 0,
+  reserved_cents BIGINT NOT NULL DEFAULT 0,
+  disbursed_cents BIGINT NOT NULL DEFAULT 0,
+  released_cents BIGINT NOT NULL DEFAULT 0,
+  claimed_cents BIGINT NOT NULL DEFAULT 0,
+  tranches_planned INTEGER NOT NULL,
+  tranches_paid INTEGER NOT NULL DEFAULT 0,
+  decided_by TEXT,
+  submitted_at TEXT NOT NULL`;
+
 const INITIATIVE_COLUMNS = `id, cooperative_id, title, applicant, applicant_member_id, status, advice, budget_id, line_code,
   requested_cents, granted_cents, reserved_cents, disbursed_cents, released_cents, claimed_cents, tranches_planned,
   tranches_paid, decided_by, submitted_at`;
@@ -60,27 +81,7 @@ export const initiativesProjection = defineProjection({
   tables: {
     cooperatives: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, rules TEXT NOT NULL)`],
     initiatives: (name) => [
-      `CREATE TABLE IF NOT EXISTS ${name} (
-        id TEXT PRIMARY KEY,
-        cooperative_id TEXT NOT NULL,
-        title TEXT NOT NULL,
-        applicant TEXT NOT NULL,
-        applicant_member_id TEXT,
-        status TEXT NOT NULL,
-        advice TEXT,
-        budget_id TEXT NOT NULL,
-        line_code TEXT NOT NULL,
-        requested_cents BIGINT NOT NULL,
-        granted_cents BIGINT NOT NULL DEFAULT 0,
-        reserved_cents BIGINT NOT NULL DEFAULT 0,
-        disbursed_cents BIGINT NOT NULL DEFAULT 0,
-        released_cents BIGINT NOT NULL DEFAULT 0,
-        claimed_cents BIGINT NOT NULL DEFAULT 0,
-        tranches_planned INTEGER NOT NULL,
-        tranches_paid INTEGER NOT NULL DEFAULT 0,
-        decided_by TEXT,
-        submitted_at TEXT NOT NULL
-      )`,
+      `CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, ${INITIATIVE_COLUMN_DEFINITIONS})`,
       `CREATE INDEX IF NOT EXISTS ${name}_by_status ON ${name} (cooperative_id, status)`,
     ],
     versions: (name) => [
@@ -88,24 +89,7 @@ export const initiativesProjection = defineProjection({
         id TEXT NOT NULL,
         position BIGINT NOT NULL,
         at TEXT NOT NULL,
-        cooperative_id TEXT NOT NULL,
-        title TEXT NOT NULL,
-        applicant TEXT NOT NULL,
-        applicant_member_id TEXT,
-        status TEXT NOT NULL,
-        advice TEXT,
-        budget_id TEXT NOT NULL,
-        line_code TEXT NOT NULL,
-        requested_cents BIGINT NOT NULL,
-        granted_cents BIGINT NOT NULL,
-        reserved_cents BIGINT NOT NULL,
-        disbursed_cents BIGINT NOT NULL,
-        released_cents BIGINT NOT NULL,
-        claimed_cents BIGINT NOT NULL,
-        tranches_planned INTEGER NOT NULL,
-        tranches_paid INTEGER NOT NULL,
-        decided_by TEXT,
-        submitted_at TEXT NOT NULL,
+        ${INITIATIVE_COLUMN_DEFINITIONS},
         PRIMARY KEY (id, position)
       )`,
       `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, id, position)`,
