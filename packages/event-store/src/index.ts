@@ -7,4 +7,5 @@ export {
   type SqliteDurability,
   type SqliteEventStoreOptions,
 } from './sqlite/sqlite-event-store.js';
+export { checkpointInBackground, type BackgroundCheckpoints, type CheckpointResult } from './sqlite/background-checkpoints.js';
 export { PostgresEventStore, migrate as migratePostgres, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';

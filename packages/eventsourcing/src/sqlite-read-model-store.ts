@@ -1,4 +1,4 @@
-import { openSqliteDatabase, type SqliteDurability } from '@meent/event-store';
+import { checkpointInBackground, openSqliteDatabase, type BackgroundCheckpoints, type SqliteDurability } from '@meent/event-store';
 import type Database from 'better-sqlite3';
 import type { Lease, ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
 
@@ -11,6 +11,7 @@ export interface SqliteReadModelStoreOptions {
 export class SqliteReadModelStore implements ReadModelStore {
   readonly reader: SqlExecutor;
   private readonly writer: Database.Database;
+  private readonly checkpoints: BackgroundCheckpoints;
   private readonly readerDb: Database.Database;
   private readonly writerExecutor: SqlExecutor;
   private queue: Promise<unknown> = Promise.resolve();
@@ -20,6 +21,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.writer = openSqliteDatabase(options.path, options.durability ?? 'normal');
     // Erased personal data is overwritten on disk, not just unlinked from the table.
     this.writer.pragma('secure_delete = ON');
+    this.checkpoints = checkpointInBackground(this.writer);
     this.readerDb = openSqliteDatabase(options.path, options.durability ?? 'normal');
     this.writerExecutor = executor(this.writer);
     this.reader = executor(this.readerDb);
@@ -60,6 +62,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async close(): Promise<void> {
     await this.queue;
+    await this.checkpoints.release();
     this.writer.close();
     this.readerDb.close();
   }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
+import { checkpointInBackground, type BackgroundCheckpoints } from './background-checkpoints.js';
 import {
   DuplicateEventIdError,
   WrongExpectedVersionError,
@@ -74,6 +75,7 @@ export function openSqliteDatabase(path: string, durability: SqliteDurability, b
 
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
+  private readonly checkpoints: BackgroundCheckpoints;
   private readonly pollIntervalMs: number;
   private readonly appendWaiters = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
@@ -88,6 +90,7 @@ export class SqliteEventStore implements EventStore {
     this.db = openSqliteDatabase(options.path, options.durability ?? 'normal', options.busyTimeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.db.exec(SQLITE_EVENTS_SCHEMA);
+    this.checkpoints = checkpointInBackground(this.db);
     this.statements = {
       streamRevision: this.db.prepare<[string], { revision: number | null }>(
         'SELECT max(revision) AS revision FROM events WHERE stream = ?',
@@ -223,6 +226,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.checkpoints.release();
     this.db.close();
   }
 

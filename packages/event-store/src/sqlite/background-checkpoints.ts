@@ -1,0 +1,173 @@
+// A WAL checkpoint copies the log into the database file and ends with an fsync: 20–30 ms on these disks. SQLite runs
+// it inside whichever commit crosses 1,000 pages, so with better-sqlite3's synchronous calls every request in flight
+// waited for it. Here one worker thread per process checkpoints every registered database instead, and their
+// writers' connections never checkpoint themselves.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+
+const INTERVAL_MS = 200;
+/** SQLite's own default, put back on a connection whose background checkpoints failed. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
+export interface CheckpointResult {
+  /** Frames in the write-ahead log. */
+  readonly log: number;
+  /** Frames of it now in the database file. */
+  readonly checkpointed: number;
+}
+
+type Request = { kind: 'open' | 'close' | 'checkpoint'; id: number; path?: string };
+type Reply =
+  | { kind: 'closed'; id: number }
+  | { kind: 'checkpointed'; id: number; result: CheckpointResult }
+  | { kind: 'failed'; id: number; message: string };
+
+// CommonJS evaluated in the worker: it needs no TypeScript loader, only the driver the main thread resolved.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const open = new Map();
+const checkpoint = (id, db) => {
+  const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+  return { log: row.log, checkpointed: row.checkpointed };
+};
+const failed = (id, error) => {
+  open.get(id)?.close();
+  open.delete(id);
+  parentPort.postMessage({ kind: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+};
+setInterval(() => {
+  for (const [id, db] of open) {
+    try { checkpoint(id, db); } catch (error) { failed(id, error); }
+  }
+}, workerData.intervalMs);
+parentPort.on('message', ({ kind, id, path }) => {
+  try {
+    if (kind === 'open') {
+      // Reading the journal mode maps the shared index at once, as every connection to a WAL database does.
+      open.set(id, new Database(path, { fileMustExist: true, timeout: 0 }));
+      if (open.get(id).pragma('journal_mode', { simple: true }) !== 'wal') throw new Error(path + ' has no write-ahead log');
+    }
+    if (kind === 'checkpoint') parentPort.postMessage({ kind: 'checkpointed', id, result: checkpoint(id, open.get(id)) });
+    if (kind === 'close') {
+      open.get(id)?.close();
+      open.delete(id);
+      parentPort.postMessage({ kind: 'closed', id });
+    }
+  } catch (error) {
+    failed(id, error);
+  }
+});
+`;
+
+interface Registered {
+  readonly db: Database.Database;
+  readonly waiting: ((reply: Reply) => void)[];
+}
+
+class Checkpointer {
+  private readonly worker: Worker;
+  private readonly registered = new Map<number, Registered>();
+  private nextId = 1;
+  private awaitingReplies = 0;
+
+  constructor() {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, intervalMs: INTERVAL_MS }, execArgv: [] });
+    this.worker.on('message', (reply: Reply) => this.receive(reply));
+    this.worker.on('error', () => this.fallBackForAll());
+    this.worker.on('exit', () => this.fallBackForAll());
+    // Never what keeps a process alive, unless a reply is awaited: databases still registered at exit close with it.
+    this.worker.unref();
+  }
+
+  register(db: Database.Database): number {
+    const id = this.nextId;
+    this.nextId += 1;
+    db.pragma('wal_autocheckpoint = 0');
+    this.registered.set(id, { db, waiting: [] });
+    this.send({ kind: 'open', id, path: db.name });
+    return id;
+  }
+
+  async checkpoint(id: number): Promise<CheckpointResult> {
+    const reply = await this.ask({ kind: 'checkpoint', id });
+    if (reply.kind !== 'checkpointed') throw new Error(`no background checkpoint of database ${id}`);
+    return reply.result;
+  }
+
+  async release(id: number): Promise<void> {
+    if (!this.registered.has(id)) return;
+    await this.ask({ kind: 'close', id });
+    this.registered.delete(id);
+  }
+
+  private ask(request: Request): Promise<Reply> {
+    const registered = this.registered.get(request.id);
+    if (!registered) return Promise.resolve({ kind: 'failed', id: request.id, message: 'not registered' });
+    return new Promise((resolve) => {
+      registered.waiting.push((reply) => {
+        this.awaitingReplies -= 1;
+        if (this.awaitingReplies === 0) this.worker.unref();
+        resolve(reply);
+      });
+      this.awaitingReplies += 1;
+      this.worker.ref();
+      this.send(request);
+    });
+  }
+
+  private send(request: Request): void {
+    this.worker.postMessage(request);
+  }
+
+  private receive(reply: Reply): void {
+    const registered = this.registered.get(reply.id);
+    if (!registered) return;
+    if (reply.kind === 'failed') {
+      this.fallBack(reply.id, registered);
+      return;
+    }
+    registered.waiting.shift()?.(reply);
+  }
+
+  /** The database checkpoints itself again, inside its commits, as SQLite does by default. */
+  private fallBack(id: number, registered: Registered): void {
+    if (registered.db.open) registered.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    this.registered.delete(id);
+    for (const resolve of registered.waiting.splice(0)) resolve({ kind: 'failed', id, message: 'checkpoints fell back' });
+  }
+
+  private fallBackForAll(): void {
+    for (const [id, registered] of this.registered) this.fallBack(id, registered);
+    checkpointer = undefined;
+  }
+}
+
+let checkpointer: Checkpointer | undefined;
+
+/** A registered WAL database: its writer never checkpoints; release it before closing the connection. */
+export interface BackgroundCheckpoints {
+  /** Checkpoints now, rather than at the next interval. */
+  checkpoint(): Promise<CheckpointResult>;
+  release(): Promise<void>;
+}
+
+/**
+ * Moves a file database's WAL checkpoints off the calling thread. A database not in WAL mode (in memory, say) is
+ * left as it is.
+ */
+export function checkpointInBackground(db: Database.Database): BackgroundCheckpoints {
+  const journalMode = db.pragma('journal_mode', { simple: true });
+  if (journalMode !== 'wal') {
+    return {
+      checkpoint: async () => ({ log: 0, checkpointed: 0 }),
+      release: async () => undefined,
+    };
+  }
+  checkpointer ??= new Checkpointer();
+  const owner = checkpointer;
+  const id = owner.register(db);
+  return { checkpoint: () => owner.checkpoint(id), release: () => owner.release(id) };
+}
