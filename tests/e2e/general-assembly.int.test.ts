@@ -1,5 +1,6 @@
 // A general assembly from convening to closing, over HTTP: 25 members, three motions (a simple open one, a
-// two-thirds statute amendment with a quorum, a secret one), proxies, changed votes, and the expected results.
+// two-thirds statute amendment with a quorum, a secret one), proxies, changed votes, and the expected results —
+// then the amendment's rules in force at the next assembly.
 import { join } from 'node:path';
 import t from 'tap';
 import { SqliteEventStore } from '@meent/event-store';
@@ -19,9 +20,8 @@ t.test('a general assembly decides three motions', async (t) => {
   const server = await testServer(t);
   const start = new Date('2026-03-01T10:00:00.000Z');
   server.clock.set(start);
-  const cooperative = await foundCooperative(server, {
-    decisions: { 'statute-amendment': { quorum: { numerator: 1, denominator: 2 } } },
-  });
+  const foundingRules = { decisions: { 'statute-amendment': { quorum: { numerator: 1, denominator: 2 } } } };
+  const cooperative = await foundCooperative(server, foundingRules);
   const { cooperativeId, secretary } = cooperative;
   const base = `/cooperatives/${cooperativeId}`;
   const members = [{ id: cooperative.secretaryId, token: secretary }];
@@ -57,6 +57,7 @@ t.test('a general assembly decides three motions', async (t) => {
     title: 'Statutenwijziging artikel 12',
     text: 'Artikel 12 komt te luiden: de ledenvergadering wordt ten minste tweemaal per jaar gehouden.',
     decisionType: 'statute-amendment',
+    subject: { kind: 'rules', rules: { ...foundingRules, maxProxiesPerHolder: 2 } },
   });
   const board = await table({ title: 'Kandidaat bestuur', text: 'Benoeming van een bestuurslid.', ballot: 'secret' });
 
@@ -161,5 +162,41 @@ t.test('a general assembly decides three motions', async (t) => {
     );
     t.match(overview.body, { rollSize: 25, presentWeight: 13 });
     t.equal(overview.body.motions.length, 3);
+  });
+
+  t.test('the passed statute amendment puts its rules in force for the next assembly', async (t) => {
+    const amendments = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
+    t.teardown(() => amendments.close());
+    const amended = amendments.subscribeToAll({ filter: { eventTypes: ['RulesAmended'] } });
+    const [amendment] = await take(amended, 1);
+    await amended.close();
+    t.match(amendment?.data, { cooperativeId, version: 2, motionId: statutes, rules: { maxProxiesPerHolder: 2 } });
+    t.match(amendment?.metadata, { actor: { id: 'reaction:amend-rules-when-statute-amendment-passed' } });
+
+    const inForce = await read<{ rulesVersion: number; rules: { maxProxiesPerHolder: number; decisions: object } }>(
+      server.app,
+      member(20).token,
+      `${base}?minPosition=${amendment?.position}`,
+    );
+    t.match(inForce.body, {
+      rulesVersion: 2,
+      rules: { maxProxiesPerHolder: 2, decisions: { 'statute-amendment': { quorum: { numerator: 1, denominator: 2 } } } },
+    });
+
+    const next = await command(server.app, secretary, `${base}/assemblies`, {
+      title: 'Algemene ledenvergadering najaar 2026',
+      scheduledAt: new Date(server.clock.now().getTime() + days(30)).toISOString(),
+      venue: { kind: 'online' },
+    });
+    t.equal(next.status, 201);
+    t.equal((await command(server.app, member(16).token, `${base}/assemblies/${next.body.id}/proxies`, { holderId: member(17).id })).status, 200);
+    const second = await command(server.app, member(18).token, `${base}/assemblies/${next.body.id}/proxies`, { holderId: member(17).id });
+    t.equal(second.status, 200, 'a holder now holds two proxies');
+    const nextOverview = await read<{ rulesVersion: number }>(
+      server.app,
+      secretary,
+      `${base}/assemblies/${next.body.id}?minPosition=${second.body.position}`,
+    );
+    t.equal(nextOverview.body.rulesVersion, 2);
   });
 });

@@ -1,6 +1,6 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
 import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, problemResponses } from '@meent/http';
-import { ANY_OFFICE, callerIn, cooperativeParams, requireOffice, type Caller } from '@meent/membership';
+import { ANY_OFFICE, callerIn, cooperativeParams, copiedRulesOf, requireOffice, type Caller } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import { budgetOf, inForce, overrideBy, today } from './application/budget-comma
 import { lineCodeSchema } from './domain/budget.events.js';
 import { ledgerDecider, ledgerStream, type LedgerCommand } from './domain/ledger.decider.js';
 import { referenceSchema } from './domain/ledger.events.js';
-import { budgetsProjection, rulesOf } from './projections/budgets.projection.js';
+import { budgetsProjection } from './projections/budgets.projection.js';
 
 const budgetParams = cooperativeParams.extend({ budgetId: z.uuid() });
 const cents = z.int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -88,7 +88,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request, reply) => {
       const { overrideReason: reason, ...expense } = request.body;
-      const rules = await runtime.projections.query(budgetsProjection, (reader, tables) => rulesOf(reader, tables, request.params.cooperativeId));
+      const rules = await runtime.projections.query(budgetsProjection, (reader, tables) => copiedRulesOf(reader, tables, request.params.cooperativeId));
       const expenseId = runtime.newId();
       const result = await ledgerCommand(
         request,

@@ -11,7 +11,7 @@ import {
   problemResponses,
   requireCooperativeAccess,
 } from '@meent/http';
-import { ANY_OFFICE, callerIn, cooperativeParams, holdsOffice, readAfter, requireOffice, type Caller } from '@meent/membership';
+import { ANY_OFFICE, callerIn, cooperativeParams, copiedRulesOf, holdsOffice, readAfter, requireOffice, type Caller } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -30,7 +30,6 @@ import {
   initiativeSummarySchema,
   initiativesOf,
   initiativesProjection,
-  rulesOf,
 } from './projections/initiatives.projection.js';
 
 const initiativeParams = cooperativeParams.extend({ initiativeId: z.uuid() });
@@ -239,7 +238,7 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     z.strictObject({ approve: z.boolean(), reason: text(5000), alsoDecidedBy: z.array(z.uuid()).max(20).default([]) }),
     board,
     async (body, caller, params) => {
-      const rules = await runtime.projections.query(initiativesProjection, (reader, tables) => rulesOf(reader, tables, params.cooperativeId));
+      const rules = await runtime.projections.query(initiativesProjection, (reader, tables) => copiedRulesOf(reader, tables, params.cooperativeId));
       return {
         type: 'DecideByBoard',
         approve: body.approve,

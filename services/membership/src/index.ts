@@ -5,12 +5,14 @@ import { emailClaimEvents } from './domain/email-claim.decider.js';
 import { memberEvents } from './domain/member.events.js';
 import { cooperativesProjection } from './projections/cooperatives.projection.js';
 import { memberRegisterProjection } from './projections/member-register.projection.js';
+import { amendRulesWhenStatuteAmendmentPassed } from './reactions/amend-rules-when-statute-amendment-passed.reaction.js';
 import { membershipRoutes } from './routes.js';
 
 export {
   CooperativeFounded,
   OfficerAppointed,
   OfficerDismissed,
+  RulesAmended,
   OFFICES,
   type CooperativeEvent,
   type Office,
@@ -48,9 +50,12 @@ export function createMembership({ keys }: MembershipDependencies) {
     name: 'membership',
     events: [...cooperativeEvents, ...memberEvents, ...emailClaimEvents],
     projections: [cooperativesProjection, register],
+    reactions: [amendRulesWhenStatuteAmendmentPassed],
     routes: membershipRoutes(keys, register),
   };
 }
+
+export { copiedRulesOf, rulesCopyHandlers, rulesCopyTable } from './projections/rules-copy.js';
 
 /** Officer rights as the register records them, for other contexts' routes. */
 export { ANY_OFFICE, callerIn, holdsOffice, requireOffice, type Caller } from './application/access.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
-import { cooperativeRulesSchema, CooperativeFounded, OfficerAppointed, OfficerDismissed } from '@meent/membership';
+import { cooperativeRulesSchema, CooperativeFounded, OfficerAppointed, OfficerDismissed, RulesAmended } from '@meent/membership';
 import { cooperativeDecider } from '../src/domain/cooperative.decider.js';
 
 const spec = deciderSpecification(cooperativeDecider);
@@ -32,6 +32,27 @@ t.test('when no cooperative exists yet', async (t) => {
 t.test('when the cooperative was founded', async (t) => {
   t.test('rejects founding it again', async (t) => {
     spec(t).given(founded).when(found).thenError('COOPERATIVE.ALREADY_FOUNDED', { statusCode: 409 });
+  });
+});
+
+t.test('rules amended by a passed statute amendment', async (t) => {
+  const motionId = '0193a6f0-0000-7000-8000-0000000000a1';
+  const laterMotionId = '0193a6f0-0000-7000-8000-0000000000a2';
+  const amendedRules = cooperativeRulesSchema.parse({ maxProxiesPerHolder: 2 });
+  const amend = (motion = motionId, newRules = amendedRules) => ({ type: 'AmendRules', motionId: motion, rules: newRules, now } as const);
+  const amended = (version: number, motion = motionId, newRules = amendedRules) =>
+    RulesAmended({ cooperativeId, rules: newRules, version, motionId: motion, amendedAt: '2026-11-25T12:00:00.000Z' });
+
+  t.test('puts the new rules in force as the next version', async (t) => {
+    spec(t).given(founded).when(amend()).then(amended(2));
+    const stricter = cooperativeRulesSchema.parse({ maxProxiesPerHolder: 0 });
+    spec(t).given(founded, amended(2)).when(amend(laterMotionId, stricter)).then(amended(3, laterMotionId, stricter));
+  });
+  t.test('the same decision delivered again amends nothing', async (t) => {
+    spec(t).given(founded, amended(2)).when(amend()).then();
+  });
+  t.test('a cooperative never founded has no rules to amend', async (t) => {
+    spec(t).given().when(amend()).thenError('COOPERATIVE.NOT_FOUND', { statusCode: 404 });
   });
 });
 

@@ -14,7 +14,7 @@ import {
   type Tally,
 } from '@meent/voting';
 import type { EncryptedData } from '@meent/eventsourcing';
-import type { DecisionType } from '@meent/membership';
+import { cooperativeRulesSchema, type DecisionType } from '@meent/membership';
 import type { ConvenedAssembly } from '../src/domain/assembly.decider.js';
 import type { AssemblyEvent } from '../src/domain/assembly.events.js';
 import { motionDecider, type MotionCommand } from '../src/domain/motion.decider.js';
@@ -171,6 +171,27 @@ t.test('when tabling a motion', async (t) => {
           tabledAt: now.toISOString(),
         }),
       );
+  });
+  t.test('a statute amendment may carry the rules it sets; no other motion may', async (t) => {
+    const now = new Date('2026-03-27T19:00:00.000Z');
+    const assembly = assemblyAfter(...convened({ announcesStatuteAmendment: true }));
+    const subject = { kind: 'rules' as const, rules: cooperativeRulesSchema.parse({ maxProxiesPerHolder: 2 }) };
+    spec(t)
+      .given()
+      .when(table(assembly, { decisionType: 'statute-amendment', subject, now }))
+      .then(
+        MotionTabled({
+          ...tabled({ decisionType: 'statute-amendment', rule: { majority: 'two-thirds', quorum: null, basis: 'rules' } }).data,
+          subject,
+          tabledAt: now.toISOString(),
+        }),
+      );
+    for (const decisionType of ['ordinary', 'budget-adoption', 'dissolution'] as const) {
+      spec(t)
+        .given()
+        .when(table(assembly, { decisionType, subject, now }))
+        .thenError('MOTION.RULES_NEED_STATUTE_AMENDMENT', { statusCode: 422, rule: 'BW 2:43' });
+    }
   });
   t.test('at a second meeting, decides a statute amendment that missed its quorum without one', async (t) => {
     const assembly = assemblyAfter(

@@ -1,7 +1,7 @@
 // Budgets: the draft lines, every adopted version with when it was in force, and the rules each cooperative books
 // under — so the budget can be read as it stood on any date.
 import { defineProjection, on, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
-import { CooperativeFounded, cooperativeRulesSchema, type CooperativeRules } from '@meent/membership';
+import { rulesCopyHandlers, rulesCopyTable } from '@meent/membership';
 import { z } from 'zod';
 import {
   BudgetAdopted,
@@ -23,7 +23,7 @@ const setStatus = (transaction: SqlExecutor, tables: TableNames<Tables>, budgetI
 export const budgetsProjection = defineProjection({
   name: 'budgets',
   tables: {
-    cooperatives: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, rules TEXT NOT NULL)`],
+    cooperatives: rulesCopyTable,
     budgets: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (
         id TEXT PRIMARY KEY,
@@ -54,12 +54,7 @@ export const budgetsProjection = defineProjection({
     ],
   },
   handlers: [
-    on(CooperativeFounded, async (event, transaction, tables) => {
-      await transaction.run(`INSERT INTO ${tables.cooperatives} (id, rules) VALUES (?, ?)`, [
-        event.data.cooperativeId,
-        JSON.stringify(event.data.rules),
-      ]);
-    }),
+    ...rulesCopyHandlers,
     on(BudgetDrafted, async (event, transaction, tables) => {
       const { budgetId, cooperativeId, financialYear, title, draftedAt } = event.data;
       await transaction.run(
@@ -165,7 +160,3 @@ export async function draftLines(reader: SqlExecutor, tables: BudgetsTables, bud
   return rows.map((row) => budgetLineSchema.parse({ code: row.code, name: row.name, kind: row.kind, amountCents: Number(row.amount_cents) }));
 }
 
-export async function rulesOf(reader: SqlExecutor, tables: BudgetsTables, cooperativeId: string): Promise<CooperativeRules | undefined> {
-  const row = await reader.get<{ rules: string }>(`SELECT rules FROM ${tables.cooperatives} WHERE id = ?`, [cooperativeId]);
-  return row && cooperativeRulesSchema.parse(JSON.parse(row.rules));
-}

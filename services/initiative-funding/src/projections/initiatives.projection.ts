@@ -2,7 +2,7 @@
 // requested, granted, reserved, disbursed, released and claimed back — now, or as they stood at any moment or position.
 import { defineProjection, on, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
 import { ReservationReleased } from '@meent/budget';
-import { CooperativeFounded, cooperativeRulesSchema, type CooperativeRules } from '@meent/membership';
+import { rulesCopyHandlers, rulesCopyTable } from '@meent/membership';
 import { z } from 'zod';
 import {
   FundingApproved,
@@ -79,7 +79,7 @@ const euros = (cents: number) => `€${Math.trunc(cents / 100)}.${String(cents %
 export const initiativesProjection = defineProjection({
   name: 'initiatives',
   tables: {
-    cooperatives: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, rules TEXT NOT NULL)`],
+    cooperatives: rulesCopyTable,
     initiatives: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, ${INITIATIVE_COLUMN_DEFINITIONS})`,
       `CREATE INDEX IF NOT EXISTS ${name}_by_status ON ${name} (cooperative_id, status)`,
@@ -100,12 +100,7 @@ export const initiativesProjection = defineProjection({
     ],
   },
   handlers: [
-    on(CooperativeFounded, async (event, transaction, tables) => {
-      await transaction.run(`INSERT INTO ${tables.cooperatives} (id, rules) VALUES (?, ?)`, [
-        event.data.cooperativeId,
-        JSON.stringify(event.data.rules),
-      ]);
-    }),
+    ...rulesCopyHandlers,
     on(InitiativeSubmitted, async (event, transaction, tables) => {
       const { data } = event;
       await transaction.run(
@@ -358,7 +353,3 @@ export async function initiativeDetail(
   return { ...summaryOf(row), history: history.map((entry) => ({ ...entry, position: Number(entry.position) })) };
 }
 
-export async function rulesOf(reader: SqlExecutor, tables: InitiativesTables, cooperativeId: string): Promise<CooperativeRules | undefined> {
-  const row = await reader.get<{ rules: string }>(`SELECT rules FROM ${tables.cooperatives} WHERE id = ?`, [cooperativeId]);
-  return row && cooperativeRulesSchema.parse(JSON.parse(row.rules));
-}

@@ -4,6 +4,7 @@ import {
   CooperativeFounded,
   OfficerAppointed,
   OfficerDismissed,
+  RulesAmended,
   type CooperativeEvent,
   type Office,
 } from './cooperative.events.js';
@@ -25,6 +26,8 @@ export type CooperativeState =
       readonly name: string;
       readonly rules: CooperativeRules;
       readonly rulesVersion: number;
+      /** The statute amendments that set the rules, each only once however often its decision is delivered. */
+      readonly amendingMotions: readonly string[];
       readonly officers: readonly Officer[];
     };
 
@@ -45,7 +48,14 @@ export type CooperativeCommand =
       readonly appointee: MemberState['status'];
       readonly now: Date;
     }
-  | { readonly type: 'DismissOfficer'; readonly memberId: string; readonly office: Office; readonly now: Date };
+  | { readonly type: 'DismissOfficer'; readonly memberId: string; readonly office: Office; readonly now: Date }
+  | {
+      readonly type: 'AmendRules';
+      /** The passed statute amendment that sets them. */
+      readonly motionId: string;
+      readonly rules: CooperativeRules;
+      readonly now: Date;
+    };
 
 export const cooperativeStream = (cooperativeId: string) => `cooperative-${cooperativeId}`;
 
@@ -59,11 +69,19 @@ export function evolve(state: CooperativeState, event: CooperativeEvent): Cooper
       name: event.data.name,
       rules: event.data.rules,
       rulesVersion: 1,
+      amendingMotions: [],
       officers: [],
     };
   }
   if (state.status !== 'Founded') return state;
   switch (event.type) {
+    case 'RulesAmended':
+      return {
+        ...state,
+        rules: event.data.rules,
+        rulesVersion: event.data.version,
+        amendingMotions: [...state.amendingMotions, event.data.motionId],
+      };
     case 'OfficerAppointed':
       return { ...state, officers: [...state.officers, { memberId: event.data.memberId, office: event.data.office }] };
     case 'OfficerDismissed':
@@ -118,6 +136,18 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
       }
       return [OfficerAppointed({ memberId: command.memberId, office: command.office, appointedAt: command.now.toISOString() })];
     }
+    case 'AmendRules':
+      if (state.status !== 'Founded') throw notFounded();
+      if (state.amendingMotions.includes(command.motionId)) return [];
+      return [
+        RulesAmended({
+          cooperativeId: state.cooperativeId,
+          rules: command.rules,
+          version: state.rulesVersion + 1,
+          motionId: command.motionId,
+          amendedAt: command.now.toISOString(),
+        }),
+      ];
     case 'DismissOfficer':
       if (state.status !== 'Founded') throw notFounded();
       if (!officesOf(state, command.memberId).includes(command.office)) {

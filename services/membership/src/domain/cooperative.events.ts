@@ -1,4 +1,4 @@
-// The cooperative's events: its founding with the rules it starts under, and who holds which office.
+// The cooperative's events: its founding with the rules it starts under, their amendments, and who holds which office.
 import { defineEvent, type EventOf } from '@meent/eventsourcing';
 import { z } from 'zod';
 import { cooperativeRulesSchema } from './cooperative-rules.js';
@@ -15,6 +15,18 @@ export const CooperativeFounded = defineEvent('CooperativeFounded', {
   }),
 });
 
+/** A statute amendment the assembly passed that sets new rules: the rules in full, in force from the decision. */
+export const RulesAmended = defineEvent('RulesAmended', {
+  schema: z.object({
+    cooperativeId: z.uuid(),
+    rules: cooperativeRulesSchema,
+    /** 1 is the rules the cooperative was founded under; each amendment the next. */
+    version: z.int().min(2),
+    motionId: z.uuid(),
+    amendedAt: z.iso.datetime(),
+  }),
+});
+
 export const OFFICES = ['chair', 'secretary', 'treasurer', 'board-member'] as const;
 export type Office = (typeof OFFICES)[number];
 
@@ -28,6 +40,7 @@ export const OfficerDismissed = defineEvent('OfficerDismissed', {
 
 export type CooperativeEvent =
   | EventOf<typeof CooperativeFounded>
+  | EventOf<typeof RulesAmended>
   | EventOf<typeof OfficerAppointed>
   | EventOf<typeof OfficerDismissed>;
-export const cooperativeEvents = [CooperativeFounded, OfficerAppointed, OfficerDismissed];
+export const cooperativeEvents = [CooperativeFounded, RulesAmended, OfficerAppointed, OfficerDismissed];

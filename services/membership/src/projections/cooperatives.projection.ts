@@ -1,6 +1,6 @@
 import { defineProjection, on, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
 import { cooperativeRulesSchema, type CooperativeRules } from '../domain/cooperative-rules.js';
-import { CooperativeFounded } from '../domain/cooperative.events.js';
+import { CooperativeFounded, RulesAmended } from '../domain/cooperative.events.js';
 
 export const cooperativesProjection = defineProjection({
   name: 'cooperatives',
@@ -31,6 +31,14 @@ export const cooperativesProjection = defineProjection({
           event.position,
         ],
       );
+    }),
+    on(RulesAmended, async (event, transaction, tables) => {
+      await transaction.run(`UPDATE ${tables.cooperatives} SET rules = ?, rules_version = ?, position = ? WHERE id = ?`, [
+        JSON.stringify(event.data.rules),
+        event.data.version,
+        event.position,
+        event.data.cooperativeId,
+      ]);
     }),
   ],
 });

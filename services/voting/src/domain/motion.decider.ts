@@ -232,6 +232,14 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
       );
     }
   }
+  if (command.subject?.kind === 'rules' && command.decisionType !== 'statute-amendment') {
+    throw new DomainError(
+      'MOTION.RULES_NEED_STATUTE_AMENDMENT',
+      422,
+      'Only a statute amendment sets new rules',
+      'BW 2:43',
+    );
+  }
   if (command.repeats) {
     const first = command.repeats;
     if (command.decisionType !== 'statute-amendment' || first.decisionType !== 'statute-amendment' || first.quorumMet) {

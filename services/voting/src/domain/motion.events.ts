@@ -1,7 +1,8 @@
 // A motion on `motion-{motionId}`: tabled on an assembly, voted on in one or more rounds (a challenged result is
-// voted again), and decided. `MotionDecided` is what the budget and initiative-funding contexts react to.
+// voted again), and decided. `MotionDecided` is what the budget and initiative-funding contexts react to, and membership
+// when a passed statute amendment sets new rules.
 import { defineEvent, encryptedDataSchema, type EventOf } from '@meent/eventsourcing';
-import { DECISION_TYPES, fractionSchema, majoritySchema } from '@meent/membership';
+import { DECISION_TYPES, cooperativeRulesSchema, fractionSchema, majoritySchema } from '@meent/membership';
 import { z } from 'zod';
 
 export const CHOICES = ['for', 'against', 'abstain'] as const;
@@ -12,8 +13,16 @@ export const BALLOTS = ['open', 'secret'] as const;
 export type BallotKind = (typeof BALLOTS)[number];
 
 export const subjectSchema = z
-  .strictObject({ kind: z.enum(['budget', 'initiative']), id: z.uuid() })
-  .meta({ id: 'MotionSubject', description: 'What the decision is about, for the context that acts on it' });
+  .union([
+    z.strictObject({ kind: z.enum(['budget', 'initiative']), id: z.uuid() }),
+    /** A statute amendment's new rules, in full as they are to read: a field left out takes Meent's default. */
+    z.strictObject({ kind: z.literal('rules'), rules: cooperativeRulesSchema }),
+  ])
+  .meta({
+    id: 'MotionSubject',
+    description:
+      'What the decision is about, for the context that acts on it: a budget, an initiative, or the rules a statute amendment sets',
+  });
 
 export const decisionRuleSchema = z.object({
   majority: majoritySchema,

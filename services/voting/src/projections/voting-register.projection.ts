@@ -8,6 +8,7 @@ import {
   MemberReinstated,
   MemberSuspended,
   MemberTerminated,
+  RulesAmended,
   cooperativeRulesSchema,
   type CooperativeRules,
 } from '@meent/membership';
@@ -54,6 +55,14 @@ export const votingRegisterProjection = defineProjection({
       await transaction.run(`INSERT INTO ${tables.cooperatives} (id, rules, rules_version) VALUES (?, ?, 1)`, [
         event.data.cooperativeId,
         JSON.stringify(event.data.rules),
+      ]);
+    }),
+    // An assembly convened from now on decides under the amended rules; one convened before keeps its own.
+    on(RulesAmended, async (event, transaction, tables) => {
+      await transaction.run(`UPDATE ${tables.cooperatives} SET rules = ?, rules_version = ? WHERE id = ?`, [
+        JSON.stringify(event.data.rules),
+        event.data.version,
+        event.data.cooperativeId,
       ]);
     }),
     on(MemberRegistered, async (event, transaction, tables) => {
