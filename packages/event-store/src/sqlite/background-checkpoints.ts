@@ -1,12 +1,22 @@
 // A WAL checkpoint copies the log into the database file and ends with an fsync: 20–30 ms on these disks. SQLite runs
 // it inside whichever commit crosses 1,000 pages, so with better-sqlite3's synchronous calls every request in flight
 // waited for it. Here one worker thread per process checkpoints every registered database instead, and their
-// writers' connections never checkpoint themselves.
+// writers' connections checkpoint themselves only when the worker cannot keep up.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 
 const INTERVAL_MS = 200;
+/**
+ * Only a writer starts the log over, and only when it finds everything in it copied: under writes that never pause (a
+ * replay) a checkpoint every interval never ends in such a moment, and the log would grow without end. Past this many
+ * frames (16 MiB) the worker checkpoints again at once, each time only the little written since, until a write
+ * catches it with nothing left to copy and starts the log over.
+ */
+const RESTART_FRAMES = 4096;
+const CATCH_UP_ATTEMPTS = 100;
+/** Writes faster than the worker can copy still meet a bound (256 MiB): the writer's own checkpoint, as before. */
+const WRITER_CHECKPOINT_FRAMES = 16 * RESTART_FRAMES;
 /** SQLite's own default, put back on a connection whose background checkpoints failed. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -21,25 +31,28 @@ type Request = { kind: 'open' | 'close' | 'checkpoint'; id: number; path?: strin
 type Reply =
   | { kind: 'closed'; id: number }
   | { kind: 'checkpointed'; id: number; result: CheckpointResult }
-  | { kind: 'failed'; id: number; message: string };
+  | { kind: 'failed'; id: number };
 
 // CommonJS evaluated in the worker: it needs no TypeScript loader, only the driver the main thread resolved.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const open = new Map();
-const checkpoint = (id, db) => {
-  const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+const checkpoint = (db) => {
+  let [row] = db.pragma('wal_checkpoint(PASSIVE)');
+  for (let attempt = 0; row.log >= workerData.restartFrames && attempt < workerData.catchUpAttempts; attempt += 1) {
+    [row] = db.pragma('wal_checkpoint(PASSIVE)');
+  }
   return { log: row.log, checkpointed: row.checkpointed };
 };
-const failed = (id, error) => {
+const failed = (id) => {
   open.get(id)?.close();
   open.delete(id);
-  parentPort.postMessage({ kind: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+  parentPort.postMessage({ kind: 'failed', id });
 };
 setInterval(() => {
   for (const [id, db] of open) {
-    try { checkpoint(id, db); } catch (error) { failed(id, error); }
+    try { checkpoint(db); } catch { failed(id); }
   }
 }, workerData.intervalMs);
 parentPort.on('message', ({ kind, id, path }) => {
@@ -49,14 +62,14 @@ parentPort.on('message', ({ kind, id, path }) => {
       open.set(id, new Database(path, { fileMustExist: true, timeout: 0 }));
       if (open.get(id).pragma('journal_mode', { simple: true }) !== 'wal') throw new Error(path + ' has no write-ahead log');
     }
-    if (kind === 'checkpoint') parentPort.postMessage({ kind: 'checkpointed', id, result: checkpoint(id, open.get(id)) });
+    if (kind === 'checkpoint') parentPort.postMessage({ kind: 'checkpointed', id, result: checkpoint(open.get(id)) });
     if (kind === 'close') {
       open.get(id)?.close();
       open.delete(id);
       parentPort.postMessage({ kind: 'closed', id });
     }
-  } catch (error) {
-    failed(id, error);
+  } catch {
+    failed(id);
   }
 });
 `;
@@ -74,7 +87,8 @@ class Checkpointer {
 
   constructor() {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, intervalMs: INTERVAL_MS }, execArgv: [] });
+    const workerData = { driver, intervalMs: INTERVAL_MS, restartFrames: RESTART_FRAMES, catchUpAttempts: CATCH_UP_ATTEMPTS };
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData, execArgv: [] });
     this.worker.on('message', (reply: Reply) => this.receive(reply));
     this.worker.on('error', () => this.fallBackForAll());
     this.worker.on('exit', () => this.fallBackForAll());
@@ -85,7 +99,7 @@ class Checkpointer {
   register(db: Database.Database): number {
     const id = this.nextId;
     this.nextId += 1;
-    db.pragma('wal_autocheckpoint = 0');
+    db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_FRAMES}`);
     this.registered.set(id, { db, waiting: [] });
     this.send({ kind: 'open', id, path: db.name });
     return id;
@@ -105,7 +119,7 @@ class Checkpointer {
 
   private ask(request: Request): Promise<Reply> {
     const registered = this.registered.get(request.id);
-    if (!registered) return Promise.resolve({ kind: 'failed', id: request.id, message: 'not registered' });
+    if (!registered) return Promise.resolve({ kind: 'failed', id: request.id });
     return new Promise((resolve) => {
       registered.waiting.push((reply) => {
         this.awaitingReplies -= 1;
@@ -136,7 +150,7 @@ class Checkpointer {
   private fallBack(id: number, registered: Registered): void {
     if (registered.db.open) registered.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     this.registered.delete(id);
-    for (const resolve of registered.waiting.splice(0)) resolve({ kind: 'failed', id, message: 'checkpoints fell back' });
+    for (const resolve of registered.waiting.splice(0)) resolve({ kind: 'failed', id });
   }
 
   private fallBackForAll(): void {
@@ -147,7 +161,7 @@ class Checkpointer {
 
 let checkpointer: Checkpointer | undefined;
 
-/** A registered WAL database: its writer never checkpoints; release it before closing the connection. */
+/** A registered WAL database, checkpointed by the worker; release it before closing the connection. */
 export interface BackgroundCheckpoints {
   /** Checkpoints now, rather than at the next interval. */
   checkpoint(): Promise<CheckpointResult>;
