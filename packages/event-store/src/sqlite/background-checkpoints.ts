@@ -100,6 +100,8 @@ class Checkpointer {
     const id = this.nextId;
     this.nextId += 1;
     db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_FRAMES}`);
+    // A log that grew under a burst is cut back when it starts over, not kept at its largest on disk.
+    db.pragma(`journal_size_limit = ${RESTART_FRAMES * Number(db.pragma('page_size', { simple: true }))}`);
     this.registered.set(id, { db, waiting: [] });
     this.send({ kind: 'open', id, path: db.name });
     return id;
