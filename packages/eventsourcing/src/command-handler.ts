@@ -3,6 +3,7 @@ import { DuplicateEventIdError, WrongExpectedVersionError, type EventStore, type
 import { v7 as uuidv7 } from 'uuid';
 import type { Decider } from './decider.js';
 import type { Actor, DomainEvent, EventRegistry, StoredEvent } from './events.js';
+import { newUuidV7 } from './ids.js';
 import { chainEvents } from './tamper-evidence.js';
 
 /** Who asks, on behalf of which cooperative, and why: becomes every appended event's metadata. */
@@ -245,7 +246,7 @@ export class CommandHandler {
 
   private encode(event: DomainEvent, context: CommandContext, index: number): EventToAppend {
     return this.options.registry.encode(event, {
-      eventId: context.idempotencyKey === undefined ? uuidv7() : idempotentEventId(context, index),
+      eventId: context.idempotencyKey === undefined ? newUuidV7() : idempotentEventId(context, index),
       cooperativeId: context.cooperativeId,
       actor: context.actor,
       correlationId: context.correlationId,

@@ -15,4 +15,5 @@ export * from './service-runtime.js';
 export * from './personal-data.js';
 export * from './tamper-evidence.js';
 export * from './versioned-map.js';
+export * from './ids.js';
 export * from './postgres-read-model-store.js';

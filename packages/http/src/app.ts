@@ -43,12 +43,15 @@ export interface HttpAppOptions {
   readonly bodyLimitBytes?: number;
   readonly readiness?: readonly ReadinessCheck[];
   readonly version?: string;
+  /** Ids for requests that bring none of their own; uuid v7 by default. */
+  readonly newRequestId?: () => string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The bare app every service plugs into: problems, auth, OpenAPI, health, metrics and request ids. */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const newRequestId = options.newRequestId ?? (() => uuidv7());
   const serverOptions: FastifyServerOptions = {
     ...(typeof options.logger === 'boolean' || 'level' in options.logger
       ? { logger: options.logger }
@@ -57,7 +60,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // A caller's own id (a proxy's, say) is kept when it is sane, so one id follows a request across systems.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
     },
   };
   const app: HttpApp = Fastify(serverOptions).withTypeProvider<ZodTypeProvider>();

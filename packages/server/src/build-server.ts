@@ -5,6 +5,7 @@ import {
   EventRegistry,
   Projections,
   Reactions,
+  newUuidV7,
   PostgresKeyStore,
   PostgresReadModelStore,
   SqliteKeyStore,
@@ -22,7 +23,6 @@ import { createBudget } from '@meent/budget';
 import { createInitiativeFunding } from '@meent/initiative-funding';
 import { createVoting } from '@meent/voting';
 import type { FastifyPluginAsync } from 'fastify';
-import { v7 as uuidv7 } from 'uuid';
 import { adminRoutes } from './admin-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
 import { auditEvents } from './audit/seal.js';
@@ -103,6 +103,7 @@ function postgresUrl(config: MeentConfig): string {
 export async function buildServer(options: BuildServerOptions): Promise<HttpApp> {
   const { config } = options;
   const clock = options.clock ?? (() => new Date());
+  const newId = options.newId ?? newUuidV7;
   const store = await openEventStore(config);
   const readModels = openReadModelStore(config);
   const keys = openKeyStore(config);
@@ -125,6 +126,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       secret: signingSecret(config),
       clock,
       bodyLimitBytes: config.bodyLimitBytes,
+      newRequestId: newId,
       readiness: [
         { name: 'event-store', check: () => store.ping() },
         { name: 'read-model-store', check: () => readModels.ping() },
@@ -171,7 +173,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       commands,
       projections: started,
       clock,
-      newId: options.newId ?? uuidv7,
+      newId,
       readWaitMs: config.readWaitMs,
     };
     for (const service of services) await app.register(service.routes, runtime);
