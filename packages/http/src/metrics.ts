@@ -34,16 +34,15 @@ export class MetricsRegistry {
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const requestLabels = { method, route, status: String(status) };
-    const requestKey = labelText(requestLabels);
-    const counted = this.requests.get(requestKey) ?? { labels: requestLabels, count: 0 };
+    // Keyed by plain concatenation, as every request passes here: the escaped label text is only needed for exposition.
+    const durationKey = `${method}\u0000${route}`;
+    const requestKey = `${durationKey}\u0000${status}`;
+    const counted = this.requests.get(requestKey) ?? { labels: { method, route, status: String(status) }, count: 0 };
     counted.count += 1;
     this.requests.set(requestKey, counted);
 
-    const durationLabels = { method, route };
-    const durationKey = labelText(durationLabels);
     const histogram = this.durations.get(durationKey) ?? {
-      labels: durationLabels,
+      labels: { method, route },
       buckets: DURATION_BUCKETS_SECONDS.map(() => 0),
       sum: 0,
       count: 0,
