@@ -84,6 +84,8 @@ export class SqliteEventStore implements EventStore {
   private readonly filteredPageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   /** This process's latest appends, oldest first: what idle filtered subscriptions can pass over without a query. */
   private readonly recentAppends: RecentAppend[] = [];
+  /** The head as read in this turn of the event loop, for the subscriptions that one append wakes together. */
+  private headThisTurn: number | undefined;
   private closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -120,6 +122,7 @@ export class SqliteEventStore implements EventStore {
     try {
       const result = this.appendInTransaction.immediate(stream, events, expectedRevision);
       if (events.length > 0) this.remember(stream, events, result.position);
+      this.headThisTurn = undefined;
       this.wakeSubscribers();
       return Promise.resolve(result);
     } catch (error) {
@@ -168,7 +171,7 @@ export class SqliteEventStore implements EventStore {
    * the head. Another process's append in between (a gap) or a match: undefined, and the subscription reads.
    */
   private passedOverToHead(after: number, filter: EventFilter): number | undefined {
-    const head = this.statements.head.get()?.position ?? 0;
+    const head = this.head();
     let known = after;
     for (const append of this.recentAppends) {
       if (known >= head) break;
@@ -206,7 +209,7 @@ export class SqliteEventStore implements EventStore {
         readPage: async (after, limit, filter) => this.readPage(after, limit, filter),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
         // Positions commit in order here: every event up to the head is there to read.
-        completeUpTo: () => this.headPosition(),
+        completeUpTo: async () => this.head(),
         passedOverToHead: (after, filter) => this.passedOverToHead(after, filter),
       },
       options,
@@ -216,6 +219,20 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.statements.head.get()?.position ?? 0;
+  }
+
+  /**
+   * Read at most once a turn, and again after an append here. Another process's append in the same turn is seen in
+   * the next, as its appends are only ever found by polling.
+   */
+  private head(): number {
+    if (this.headThisTurn === undefined) {
+      this.headThisTurn = this.statements.head.get()?.position ?? 0;
+      setImmediate(() => {
+        this.headThisTurn = undefined;
+      });
+    }
+    return this.headThisTurn;
   }
 
   async ping(): Promise<void> {
@@ -255,7 +272,7 @@ export class SqliteEventStore implements EventStore {
         resolve();
       };
       const poll = () => {
-        if ((this.statements.head.get()?.position ?? 0) > after) finish();
+        if (this.head() > after) finish();
         else timer = setTimeout(poll, this.pollIntervalMs);
       };
       if (signal.aborted) return finish();
