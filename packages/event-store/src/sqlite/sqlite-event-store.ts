@@ -39,17 +39,26 @@ const EVENT_COLUMNS = 'position, id, stream, revision, type, data, metadata';
 
 const PAGE_SIZE = 2000;
 const RECENT_APPENDS = 256;
+/** How many of the latest appended rows are kept to serve subscriptions from memory. */
+const RECENT_ROWS = 2048;
 
 interface RecentAppend {
   readonly first: number;
   readonly last: number;
   readonly stream: string;
   readonly types: ReadonlySet<string>;
+  /** The rows as written; dropped, oldest first, once more than `RECENT_ROWS` are kept. */
+  rows: readonly EventRow[] | undefined;
 }
 
 function appendMatches(append: RecentAppend, filter: EventFilter): boolean {
   if (filter.streamPrefixes && !filter.streamPrefixes.some((prefix) => append.stream.startsWith(prefix))) return false;
   return !filter.eventTypes || filter.eventTypes.some((type) => append.types.has(type));
+}
+
+function rowMatches([, , stream, , type]: EventRow, filter: EventFilter | undefined): boolean {
+  if (filter?.streamPrefixes && !filter.streamPrefixes.some((prefix) => stream.startsWith(prefix))) return false;
+  return !filter?.eventTypes || filter.eventTypes.includes(type);
 }
 
 export const SQLITE_EVENTS_SCHEMA = `
@@ -84,6 +93,9 @@ export class SqliteEventStore implements EventStore {
   private readonly filteredPageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   /** This process's latest appends, oldest first: what idle filtered subscriptions can pass over without a query. */
   private readonly recentAppends: RecentAppend[] = [];
+  private recentRows = 0;
+  /** The rows the append in progress has inserted. */
+  private appendedRows: EventRow[] = [];
   /** The head as read in this turn of the event loop, for the subscriptions that one append wakes together. */
   private headThisTurn: number | undefined;
   private closed = false;
@@ -120,8 +132,9 @@ export class SqliteEventStore implements EventStore {
 
   append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     try {
+      this.appendedRows = [];
       const result = this.appendInTransaction.immediate(stream, events, expectedRevision);
-      if (events.length > 0) this.remember(stream, events, result.position);
+      if (events.length > 0) this.remember(stream, this.appendedRows);
       this.headThisTurn = undefined;
       this.wakeSubscribers();
       return Promise.resolve(result);
@@ -145,15 +158,10 @@ export class SqliteEventStore implements EventStore {
     for (const event of events) {
       revision += 1;
       try {
-        const info = this.statements.insert.run(
-          event.id,
-          stream,
-          revision,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-        );
-        position = Number(info.lastInsertRowid);
+        const data = JSON.stringify(event.data);
+        const metadata = JSON.stringify(event.metadata);
+        position = Number(this.statements.insert.run(event.id, stream, revision, event.type, data, metadata).lastInsertRowid);
+        this.appendedRows.push([position, event.id, stream, revision, event.type, data, metadata]);
       } catch (error) {
         throw isUniqueIdViolation(error) ? new DuplicateEventIdError(stream, event.id) : error;
       }
@@ -161,9 +169,17 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: revision, position };
   }
 
-  private remember(stream: string, events: readonly EventToAppend[], last: number): void {
-    this.recentAppends.push({ first: last - events.length + 1, last, stream, types: new Set(events.map((event) => event.type)) });
-    if (this.recentAppends.length > RECENT_APPENDS) this.recentAppends.shift();
+  private remember(stream: string, rows: readonly EventRow[]): void {
+    const first = rows[0]![0];
+    const last = rows[rows.length - 1]![0];
+    this.recentAppends.push({ first, last, stream, types: new Set(rows.map(([, , , , type]) => type)), rows });
+    this.recentRows += rows.length;
+    if (this.recentAppends.length > RECENT_APPENDS) this.recentRows -= this.recentAppends.shift()?.rows?.length ?? 0;
+    for (const append of this.recentAppends) {
+      if (this.recentRows <= RECENT_ROWS) break;
+      this.recentRows -= append.rows?.length ?? 0;
+      append.rows = undefined;
+    }
   }
 
   /**
@@ -200,13 +216,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
-    return readAllInPages(async (after, limit, filter) => this.readPage(after, limit, filter), PAGE_SIZE, options);
+    // Always from the file: an audit must see what is on disk, not what this process remembers writing.
+    return readAllInPages(async (after, limit, filter) => this.storedPage(after, limit, filter), PAGE_SIZE, options);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     return catchUpSubscription(
       {
-        readPage: async (after, limit, filter) => this.readPage(after, limit, filter),
+        readPage: async (after, limit, filter) => this.recentPage(after, limit, filter) ?? this.storedPage(after, limit, filter),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
         // Positions commit in order here: every event up to the head is there to read.
         completeUpTo: async () => this.head(),
@@ -247,7 +264,30 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
-  private readPage(after: number, limit: number, filter: EventFilter | undefined): RecordedEvent[] {
+  /**
+   * The page from the rows this process appended last, when they hold every event from `after` to the head: the
+   * subscriptions an append wakes read what it wrote without a query. Undefined when another process's append or a
+   * dropped row leaves a gap, or there is nothing after `after`.
+   */
+  private recentPage(after: number, limit: number, filter: EventFilter | undefined): RecordedEvent[] | undefined {
+    const head = this.head();
+    if (head <= after) return undefined;
+    const page: RecordedEvent[] = [];
+    let known = after;
+    for (const append of this.recentAppends) {
+      if (append.last <= known) continue;
+      if (append.first > known + 1 || !append.rows) return undefined;
+      for (const row of append.rows) {
+        if (row[0] <= known || !rowMatches(row, filter)) continue;
+        page.push(toRecordedEvent(row));
+        if (page.length === limit) return page;
+      }
+      known = append.last;
+    }
+    return known >= head ? page : undefined;
+  }
+
+  private storedPage(after: number, limit: number, filter: EventFilter | undefined): RecordedEvent[] {
     const { sql, parameters } = pageQuery(filter);
     let statement = this.filteredPageStatements.get(sql);
     if (!statement) {
