@@ -103,7 +103,6 @@ function postgresUrl(config: MeentConfig): string {
 export async function buildServer(options: BuildServerOptions): Promise<HttpApp> {
   const { config } = options;
   const clock = options.clock ?? (() => new Date());
-  const newId = options.newId ?? newUuidV7;
   const store = await openEventStore(config);
   const readModels = openReadModelStore(config);
   const keys = openKeyStore(config);
@@ -126,7 +125,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       secret: signingSecret(config),
       clock,
       bodyLimitBytes: config.bodyLimitBytes,
-      newRequestId: newId,
+      newRequestId: newUuidV7,
       readiness: [
         { name: 'event-store', check: () => store.ping() },
         { name: 'read-model-store', check: () => readModels.ping() },
@@ -173,7 +172,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       commands,
       projections: started,
       clock,
-      newId,
+      newId: options.newId ?? newUuidV7,
       readWaitMs: config.readWaitMs,
     };
     for (const service of services) await app.register(service.routes, runtime);
