@@ -42,7 +42,8 @@ t.test('a general assembly decides three motions', async (t) => {
   t.equal(convened.status, 201);
   const assemblyId = convened.body.id;
 
-  // After the record date: a newcomer is admitted, member 25 is suspended. Neither changes the roll.
+  // After the record date: a newcomer is admitted, member 25 is suspended. Neither changes the roll; the suspension
+  // takes member 25's vote away while it lasts.
   server.clock.advance(3_600_000);
   const latecomer = await admittedMember(server, cooperative, 'Laatkomer', 'laat@example.nl');
   t.equal((await command(server.app, secretary, `${base}/members/${member(25).id}/suspension`, { reason: 'contributie' })).status, 200);
@@ -85,7 +86,13 @@ t.test('a general assembly decides three motions', async (t) => {
     t.equal((await vote(garden, 17, 'against', 16)).status, 200, 'the proxy holder votes for member 16');
     t.match(await vote(garden, 17, 'for', 16), { status: 409, body: { code: 'MOTION.PROXY_ALREADY_USED' } });
     t.equal((await vote(garden, 16, 'for')).status, 200, 'member 16 votes in person, overriding the proxy');
-    t.equal((await vote(garden, 25, 'against')).status, 200, 'suspended after the record date, still on the roll');
+    t.match(
+      await vote(garden, 25, 'against'),
+      { status: 403, body: { code: 'FORBIDDEN' } },
+      'suspended after the record date: on the roll, but no vote while suspended (BW 2:38 lid 1)',
+    );
+    t.equal((await command(server.app, secretary, `${base}/members/${member(25).id}/reinstatement`)).status, 200);
+    t.equal((await vote(garden, 25, 'against')).status, 200, 'reinstated before the close: the vote is back');
     const late = await command(server.app, latecomer.token, `${base}/motions/${garden}/votes`, { choice: 'for' });
     t.match(late, { status: 403, body: { code: 'MOTION.NOT_ON_ROLL' } });
     t.match(await vote(statutes, 1, 'for'), { status: 409, body: { code: 'MOTION.VOTING_NOT_OPEN' } });

@@ -18,7 +18,15 @@ t.test('an admin founds a cooperative; its members read it back at the position 
   t.equal(founded.headers.location, `/cooperatives/${id}`);
   t.ok(position > 0);
 
-  const member = token(['member'], { cooperativeId: id });
+  const registered = await app.inject({
+    method: 'POST',
+    url: `/cooperatives/${id}/members`,
+    headers: bearer(admin),
+    payload: { name: 'Anna de Vries', email: 'anna@example.nl' },
+  });
+  const memberId = registered.json().id;
+  await app.inject({ method: 'POST', url: `/cooperatives/${id}/members/${memberId}/admission`, headers: bearer(admin) });
+  const member = token(['member'], { subject: memberId, cooperativeId: id });
   const read = await app.inject({ url: `/cooperatives/${id}?minPosition=${position}`, headers: bearer(member) });
   t.equal(read.statusCode, 200);
   t.match(read.json(), {
@@ -113,14 +121,16 @@ t.test('an unknown cooperative: 404', async (t) => {
 
 t.test('a read waiting for a position the store has not reached answers 503 once its wait is over', async (t) => {
   const { app, token } = await testServer(t, { environment: { MEENT_READ_WAIT_MS: '20' } });
+  const founded = await app.inject({ method: 'POST', url: '/cooperatives', headers: bearer(token(['admin'])), payload: { name: 'De Meent' } });
+  const cooperativeId = founded.json().id;
   const response = await app.inject({
-    url: `/cooperatives/${OTHER_COOPERATIVE}?minPosition=1000`,
+    url: `/cooperatives/${cooperativeId}?minPosition=1000`,
     headers: bearer(token(['admin'])),
   });
   t.equal(response.statusCode, 503);
   t.match(response.json(), { code: 'READ_MODEL_BEHIND' });
   const negative = await app.inject({
-    url: `/cooperatives/${OTHER_COOPERATIVE}?minPosition=-1`,
+    url: `/cooperatives/${cooperativeId}?minPosition=-1`,
     headers: bearer(token(['admin'])),
   });
   t.match(negative.json(), { status: 400, errors: [{ in: 'querystring', field: 'minPosition' }] });

@@ -1,7 +1,7 @@
 // The `meent` command: serve, token, projections.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ROLES, serve, signToken, type Role } from '@meent/http';
-import { buildServer, ConfigError, loadConfig, signingSecret, type MeentConfig } from '@meent/server';
+import { buildServer, ConfigError, loadConfig, tokenSettings, type MeentConfig } from '@meent/server';
 import { z } from 'zod';
 import { auditCommand } from './audit.command.js';
 import { projectionsCommand } from './projections.command.js';
@@ -50,7 +50,7 @@ function tokenCommand(config: MeentConfig, args: string[]): void {
   const parsed = tokenOptions.safeParse(values);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const roles: Role[] = parsed.data.role;
-  const token = signToken(signingSecret(config), {
+  const token = signToken(tokenSettings(config), {
     subject: parsed.data.sub,
     ...(parsed.data.cooperative ? { cooperativeId: parsed.data.cooperative } : {}),
     roles,

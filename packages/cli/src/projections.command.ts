@@ -1,5 +1,5 @@
 import { signToken } from '@meent/http';
-import { projectionSchema, replaySchema, signingSecret, type MeentConfig } from '@meent/server';
+import { projectionSchema, replaySchema, tokenSettings, type MeentConfig } from '@meent/server';
 import { z } from 'zod';
 import { UsageError } from './usage-error.js';
 
@@ -16,7 +16,7 @@ class AdminClient {
   constructor(config: MeentConfig) {
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
-    this.token = signToken(signingSecret(config), {
+    this.token = signToken(tokenSettings(config), {
       subject: 'meent-cli',
       roles: ['admin'],
       expiresInSeconds: 3600,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DuplicateEventIdError, WrongExpectedVersionError, type EventStore, type EventToAppend } from '@meent/event-store';
 import { v7 as uuidv7 } from 'uuid';
-import type { Decider } from './decider.js';
+import { DomainError, type Decider } from './decider.js';
 import type { Actor, DomainEvent, EventRegistry, StoredEvent } from './events.js';
 import { newUuidV7 } from './ids.js';
 import { chainEvents } from './tamper-evidence.js';
@@ -44,6 +44,8 @@ export interface LoadedStream<State> {
   readonly state: State;
   readonly revision: number | undefined;
   readonly lastHash: string | null;
+  /** The cooperative the stream belongs to: its first event's. */
+  readonly cooperativeId: string | undefined;
 }
 
 interface RememberedStream extends LoadedStream<unknown> {
@@ -74,6 +76,7 @@ export class CommandHandler {
   private readonly maxBatch: number;
   private readonly cache = new Map<AnyDecider, Map<string, RememberedStream>>();
   private readonly queues = new Map<string, PendingCommand[]>();
+  private readonly owners = new Map<string, string>();
 
   constructor(private readonly options: CommandHandlerOptions) {
     this.maxRetries = options.maxRetries ?? 3;
@@ -120,13 +123,19 @@ export class CommandHandler {
   ): Promise<LoadedStream<State>> {
     const known = this.cacheOf(decider as unknown as AnyDecider);
     const cached = known.get(stream) as LoadedStream<State> | undefined;
-    let { state, revision, lastHash } = cached ?? { state: decider.initialState, revision: undefined, lastHash: null };
+    let { state, revision, lastHash, cooperativeId } = cached ?? {
+      state: decider.initialState,
+      revision: undefined,
+      lastHash: null,
+      cooperativeId: undefined,
+    };
     for await (const event of this.read(stream, (revision ?? -1) + 1)) {
       state = decider.evolve(state, event as StoredEvent & Event);
       revision = event.revision;
       lastHash = event.metadata.hash ?? null;
+      cooperativeId ??= event.metadata.cooperativeId;
     }
-    const loaded = { state, revision, lastHash };
+    const loaded = { state, revision, lastHash, cooperativeId };
     if (revision !== undefined) this.remember(known, stream, loaded);
     return loaded;
   }
@@ -144,6 +153,22 @@ export class CommandHandler {
     const cached = this.cacheOf(decider as unknown as AnyDecider).get(stream);
     if (cached && performance.now() - cached.confirmedAt <= maxAgeMs) return cached as LoadedStream<State>;
     return this.load(stream, decider);
+  }
+
+  /** The cooperative a stream belongs to (its first event's), or undefined when it has none. */
+  async cooperativeOf(stream: string): Promise<string | undefined> {
+    const known = this.owners.get(stream);
+    if (known !== undefined) return known;
+    for await (const event of this.options.store.readStream(stream, { maxCount: 1 })) {
+      const owner = typeof event.metadata.cooperativeId === 'string' ? event.metadata.cooperativeId : undefined;
+      // A stream's first event never changes, so neither does its owner: remembered, least recently used leaving first.
+      if (owner !== undefined) {
+        this.owners.set(stream, owner);
+        if (this.owners.size > this.cachedStreams) this.owners.delete(this.owners.keys().next().value as string);
+      }
+      return owner;
+    }
+    return undefined;
   }
 
   private async drain(stream: string): Promise<void> {
@@ -181,6 +206,10 @@ export class CommandHandler {
       const refused: { pending: PendingCommand; error: unknown }[] = [];
       for (const pending of batch) {
         try {
+          // Every command names its cooperative; a stream of another is not there for it, whoever asks.
+          if (loaded.cooperativeId !== undefined && loaded.cooperativeId !== pending.context.cooperativeId) {
+            throw new DomainError('NOT_FOUND', 404, `Nothing in this cooperative is stored as ${stream}`);
+          }
           const events = decider.decide(pending.command, state);
           const encoded = events.map((event, index) => this.encode(event, pending.context, index));
           // Evolving with the encoded data (defaults applied) keeps this state equal to one folded from the store.
@@ -233,6 +262,7 @@ export class CommandHandler {
           state,
           revision: nextExpectedRevision,
           lastHash: toAppend.at(-1)?.metadata.hash as string,
+          cooperativeId: loaded.cooperativeId ?? (toAppend[0]?.metadata.cooperativeId as string),
         });
       }
       for (const { pending, error } of refused) pending.reject(error);

@@ -1,3 +1,6 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -18,9 +21,9 @@ import {
 } from 'fastify-type-provider-zod';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { authPlugin } from './auth.js';
+import { authPlugin, checkBearer, type TokenSettings } from './auth.js';
 import { metricsPlugin } from './metrics.js';
-import { problemDetailsPlugin, sendProblem } from './problem-details.js';
+import { HttpProblem, problemDetailsPlugin, sendProblem } from './problem-details.js';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -38,14 +41,25 @@ export interface ReadinessCheck {
 export interface HttpAppOptions {
   /** pino options, `false` for silence in tests, or a logger to reuse. */
   readonly logger: boolean | { level: string; stream?: { write(line: string): void } } | FastifyBaseLogger;
-  readonly secret: string;
+  readonly tokens: TokenSettings;
   readonly clock: () => Date;
+  /** Origins a browser may call the API from; none unless listed. */
+  readonly corsOrigins?: readonly string[];
+  readonly rateLimit?: RateLimits;
   readonly bodyLimitBytes?: number;
   readonly readiness?: readonly ReadinessCheck[];
   readonly version?: string;
   /** Ids for requests that bring none of their own; uuid v7 by default. */
   readonly newRequestId?: () => string;
 }
+
+/** Requests a minute: per caller with a valid token, and per address for everything else. */
+export interface RateLimits {
+  readonly perToken: number;
+  readonly perAddress: number;
+}
+
+const DEFAULT_RATE_LIMITS: RateLimits = { perToken: 6000, perAddress: 300 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -72,7 +86,29 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   await app.register(problemDetailsPlugin);
-  await app.register(authPlugin, { secret: options.secret, clock: options.clock });
+  await app.register(helmet);
+  await app.register(cors, {
+    // Without configured origins no CORS header is sent, so browsers keep other sites out.
+    origin: options.corsOrigins && options.corsOrigins.length > 0 ? [...options.corsOrigins] : false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'location', 'retry-after'],
+    maxAge: 600,
+  });
+  const limits = options.rateLimit ?? DEFAULT_RATE_LIMITS;
+  await app.register(rateLimit, {
+    timeWindow: 60_000,
+    // A caller is counted by the subject of a token that verifies, anyone else by address: a made-up token buys no
+    // fresh allowance.
+    keyGenerator: async (request) => {
+      const check = await checkBearer(request, options.tokens, options.clock());
+      return check.ok ? `token:${check.principal.subject}` : `address:${request.ip}`;
+    },
+    max: (_request, key) => (key.startsWith('token:') ? limits.perToken : limits.perAddress),
+    errorResponseBuilder: (_request, context) =>
+      new HttpProblem(429, 'RATE_LIMITED', `Too many requests; try again in ${context.after}`),
+  });
+  await app.register(authPlugin, { tokens: options.tokens, clock: options.clock });
   await app.register(metricsPlugin);
   await app.register(swagger, {
     openapi: {
@@ -89,7 +125,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthPlugin, { readiness: options.readiness ?? [] });
   return app;

@@ -1,10 +1,11 @@
-// Bearer JWT (HS256) authentication. A token names who calls and for which cooperative; what officers may do is
-// decided from the cooperative's own records, never from the token.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// Bearer JWT authentication. A token names who calls and for which cooperative; what they may do there is decided
+// from the cooperative's own records (the access plugin), never from the token.
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { forbidden, unauthorized } from './problem-details.js';
+import { unauthorized } from './problem-details.js';
 
 export const ROLES = ['admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
@@ -14,7 +15,7 @@ export const claimsSchema = z
     sub: z.string().min(1),
     cooperativeId: z.string().min(1).optional(),
     roles: z.array(z.enum(ROLES)).min(1),
-    iat: z.number().int(),
+    iat: z.number().int().optional(),
     exp: z.number().int(),
   })
   .refine((claims) => claims.roles.includes('admin') || claims.cooperativeId !== undefined, {
@@ -29,14 +30,16 @@ export interface Principal {
   readonly roles: readonly Role[];
 }
 
-const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-
-function base64url(text: string | Buffer): string {
-  return Buffer.from(text).toString('base64url');
-}
-
-function signature(secret: string, signingInput: string): Buffer {
-  return createHmac('sha256', secret).update(signingInput).digest();
+/** How tokens are signed and what a token must say to be accepted. */
+export interface TokenSettings {
+  /** HS256 key: the deployment's generated or configured secret. */
+  readonly secret: string;
+  /** When set, tokens carry this `iss` and must carry it to be accepted. */
+  readonly issuer?: string | undefined;
+  /** When set, tokens carry this `aud` and must name it to be accepted. */
+  readonly audience?: string | undefined;
+  /** How far the caller's clock may be off for `exp`, `nbf` and `iat`; 30 s unless set. */
+  readonly clockSkewSeconds?: number;
 }
 
 export interface TokenRequest {
@@ -47,40 +50,72 @@ export interface TokenRequest {
   readonly now: Date;
 }
 
-export function signToken(secret: string, request: TokenRequest): string {
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+/**
+ * A standard compact HS256 JWT. Signed with node's HMAC rather than jose's signer because jose signs only
+ * asynchronously (WebCrypto) and `meent token` and the test fixtures mint tokens inline; every token is verified by
+ * jose, which checks the signature, `exp`, `nbf`, `iss` and `aud`.
+ */
+export function signToken(settings: TokenSettings | string, request: TokenRequest): string {
+  const { secret, issuer, audience } = typeof settings === 'string' ? { secret: settings } : settings;
   const issuedAt = Math.floor(request.now.getTime() / 1000);
-  const claims: Claims = claimsSchema.parse({
+  const claims = claimsSchema.parse({
     sub: request.subject,
     ...(request.cooperativeId ? { cooperativeId: request.cooperativeId } : {}),
     roles: [...request.roles],
     iat: issuedAt,
     exp: issuedAt + request.expiresInSeconds,
   });
-  const signingInput = `${HEADER}.${base64url(JSON.stringify(claims))}`;
-  return `${signingInput}.${signature(secret, signingInput).toString('base64url')}`;
+  const payload = { ...claims, ...(issuer ? { iss: issuer } : {}), ...(audience ? { aud: audience } : {}) };
+  const signingInput = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
 }
 
 export type TokenCheck = { ok: true; principal: Principal } | { ok: false; reason: string };
 
-export function verifyToken(secret: string, token: string, now: Date): TokenCheck {
-  const parts = token.split('.');
-  const [header, payload, signed] = parts;
-  if (parts.length !== 3 || !header || !payload || !signed) return { ok: false, reason: 'the token is not a JWT' };
-  if (header !== HEADER) return { ok: false, reason: 'only HS256 tokens are accepted' };
-  const expected = signature(secret, `${header}.${payload}`);
-  const given = Buffer.from(signed, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { ok: false, reason: 'the token signature does not verify' };
+const keys = new Map<string, Uint8Array>();
+function keyOf(secret: string): Uint8Array {
+  let key = keys.get(secret);
+  if (!key) {
+    key = new TextEncoder().encode(secret);
+    keys.set(secret, key);
   }
-  let decoded: unknown;
+  return key;
+}
+
+/** Why jose refused a token, in words a caller can act on; never the token itself. */
+function refusal(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'the token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'the token is not valid yet';
+    if (error.claim === 'exp') return 'the token must have an expiry (exp)';
+    return `the token's ${error.claim} claim is not accepted here`;
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the token signature does not verify';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'only HS256 tokens are accepted';
+  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return 'the token is not a valid JWT';
+  return 'the token is not accepted';
+}
+
+export async function verifyToken(settings: TokenSettings | string, token: string, now: Date): Promise<TokenCheck> {
+  const { secret, issuer, audience, clockSkewSeconds = 30 } =
+    typeof settings === 'string' ? { secret: settings } : settings;
+  let payload: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'the token payload is not JSON' };
+    ({ payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+      currentDate: now,
+      clockTolerance: clockSkewSeconds,
+      ...(issuer ? { issuer } : {}),
+      ...(audience ? { audience } : {}),
+    }));
+  } catch (error) {
+    return { ok: false, reason: refusal(error) };
   }
-  const claims = claimsSchema.safeParse(decoded);
+  const claims = claimsSchema.safeParse(payload);
   if (!claims.success) return { ok: false, reason: `the token claims are invalid: ${z.prettifyError(claims.error)}` };
-  if (claims.data.exp <= Math.floor(now.getTime() / 1000)) return { ok: false, reason: 'the token has expired' };
   return {
     ok: true,
     principal: { subject: claims.data.sub, cooperativeId: claims.data.cooperativeId, roles: claims.data.roles },
@@ -88,7 +123,7 @@ export function verifyToken(secret: string, token: string, now: Date): TokenChec
 }
 
 export interface AuthOptions {
-  readonly secret: string;
+  readonly tokens: TokenSettings;
   readonly clock: () => Date;
 }
 
@@ -97,21 +132,37 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyInstance {
-    /** onRequest hook: a valid bearer token or 401. */
+    /** A valid bearer token or 401; the access plugin calls it for every route that is not public. */
     authenticate(request: FastifyRequest): Promise<void>;
   }
 }
 
 export const BEARER_SECURITY = [{ bearerAuth: [] }];
 
+const checked = new WeakMap<FastifyRequest, Promise<TokenCheck>>();
+
+/**
+ * The request's bearer token, verified once however many hooks ask (the rate limiter counts callers by it before the
+ * access plugin authenticates them).
+ */
+export function checkBearer(request: FastifyRequest, tokens: TokenSettings, now: Date): Promise<TokenCheck> {
+  let check = checked.get(request);
+  if (!check) {
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    check =
+      scheme?.toLowerCase() === 'bearer' && token
+        ? verifyToken(tokens, token, now)
+        : Promise.resolve({ ok: false as const, reason: 'The Authorization header must be Bearer <token>' });
+    checked.set(request, check);
+  }
+  return check;
+}
+
 function auth(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('principal', null);
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    const header = request.headers.authorization;
-    if (!header) throw unauthorized('An Authorization: Bearer <token> header is required');
-    const [scheme, token] = header.split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('The Authorization header must be Bearer <token>');
-    const check = verifyToken(options.secret, token, options.clock());
+    if (!request.headers.authorization) throw unauthorized('An Authorization: Bearer <token> header is required');
+    const check = await checkBearer(request, options.tokens, options.clock());
     if (!check.ok) throw unauthorized(check.reason);
     request.principal = check.principal;
   });
@@ -126,20 +177,6 @@ export function principalOf(request: FastifyRequest): Principal {
 
 export function isAdmin(principal: Principal): boolean {
   return principal.roles.includes('admin');
-}
-
-export function requireAdmin(request: FastifyRequest): Principal {
-  const principal = principalOf(request);
-  if (!isAdmin(principal)) throw forbidden('Only an admin may do this');
-  return principal;
-}
-
-/** Admins reach every cooperative; anyone else only the cooperative their token names. */
-export function requireCooperativeAccess(request: FastifyRequest, cooperativeId: string): Principal {
-  const principal = principalOf(request);
-  if (isAdmin(principal)) return principal;
-  if (principal.cooperativeId !== cooperativeId) throw forbidden('This token belongs to another cooperative');
-  return principal;
 }
 
 /** The metadata a command's events carry about who asked, traced by the request id. */

@@ -5,3 +5,4 @@ export * from './problem-details.js';
 export * from './serve.js';
 export * from './read-your-writes.js';
 export * from './csv.js';
+export * from './access.js';

@@ -26,6 +26,8 @@ export class HttpProblem extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** The fields the problem is about, for a client to show next to them. */
+    readonly details: { readonly errors?: readonly { in: string; field: string; message: string }[] } = {},
   ) {
     super(message);
   }
@@ -116,6 +118,7 @@ function problemDetails(app: FastifyInstance): void {
         code: error.code ?? 'CLIENT_ERROR',
         detail: error.message,
         ...(error.rule ? { rule: error.rule } : {}),
+        ...(error instanceof HttpProblem && error.details.errors ? { errors: [...error.details.errors] } : {}),
       });
     }
     request.log.error({ err: error }, 'request failed');

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createHttpApp, requireAdmin, signToken, type HttpApp, type ReadinessCheck } from '@meent/http';
+import { createHttpApp, forbidden, isAdmin, principalOf, signToken, type HttpApp, type ReadinessCheck } from '@meent/http';
 
 const secret = 'a-test-secret-that-is-long-enough-for-hs256';
 const now = new Date('2026-11-25T12:00:00.000Z');
@@ -18,7 +18,7 @@ const exampleRoutes: FastifyPluginAsync = async (plain) => {
     throw new Error('SQLITE_CORRUPT at /var/lib/meent/events.db');
   });
   app.get('/admin-only', { onRequest: app.authenticate }, async (request) => {
-    requireAdmin(request);
+    if (!isAdmin(principalOf(request))) throw forbidden('Only an admin may do this');
     return { ok: true };
   });
 };
@@ -26,7 +26,7 @@ const exampleRoutes: FastifyPluginAsync = async (plain) => {
 async function build(t: Test, readiness: ReadinessCheck[] = [], logLines: string[] = []): Promise<HttpApp> {
   const app = await createHttpApp({
     logger: { level: 'info', stream: { write: (line: string) => void logLines.push(line) } },
-    secret,
+    tokens: { secret },
     clock: () => now,
     bodyLimitBytes: 1024,
     readiness,

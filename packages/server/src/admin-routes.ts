@@ -4,7 +4,7 @@ import {
   type Projections,
   type Reactions,
 } from '@meent/eventsourcing';
-import { BEARER_SECURITY, HttpProblem, notFound, problemSchema, requireAdmin } from '@meent/http';
+import { BEARER_SECURITY, HttpProblem, notFound, problemSchema } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -45,11 +45,6 @@ export const adminRoutes: FastifyPluginAsync<{ projections: Projections; reactio
   { projections, reactions },
 ) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', app.authenticate);
-  app.addHook('preHandler', async (request) => {
-    requireAdmin(request);
-  });
-
   const known = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();

@@ -17,8 +17,8 @@ import {
   type ReadModelStore,
   type ServiceRuntime,
 } from '@meent/eventsourcing';
-import { createHttpApp, type HttpApp, type HttpAppOptions } from '@meent/http';
-import { createMembership } from '@meent/membership';
+import { accessPlugin, createHttpApp, type HttpApp, type HttpAppOptions, type TokenSettings } from '@meent/http';
+import { callerResolver, createMembership } from '@meent/membership';
 import { createBudget } from '@meent/budget';
 import { createInitiativeFunding } from '@meent/initiative-funding';
 import { createVoting } from '@meent/voting';
@@ -29,6 +29,17 @@ import { auditEvents } from './audit/seal.js';
 import { sealWhenAssemblyClosed } from './audit/seal-when-assembly-closed.reaction.js';
 import { SERVICE_NAMES, type MeentConfig, type ServiceName } from './config.js';
 import { ensureDataDir, signingSecret } from './data-dir.js';
+import { RIGHTS } from './rights.js';
+
+/** How this deployment signs and checks tokens. */
+export function tokenSettings(config: MeentConfig): TokenSettings {
+  return {
+    secret: signingSecret(config),
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    clockSkewSeconds: config.jwtClockSkewSeconds,
+  };
+}
 
 /** What a bounded context brings to the composition. */
 export interface Service {
@@ -122,8 +133,10 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   try {
     app = await createHttpApp({
       logger: options.logger ?? { level: config.logLevel },
-      secret: signingSecret(config),
+      tokens: tokenSettings(config),
       clock,
+      corsOrigins: config.corsOrigins,
+      rateLimit: config.rateLimit,
       bodyLimitBytes: config.bodyLimitBytes,
       newRequestId: newUuidV7,
       readiness: [
@@ -175,6 +188,11 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       newId: options.newId ?? newUuidV7,
       readWaitMs: config.readWaitMs,
     };
+    await app.register(accessPlugin, {
+      rights: RIGHTS,
+      callerIn: callerResolver(commands, clock),
+      cooperativeOfStream: (stream) => commands.cooperativeOf(stream),
+    });
     for (const service of services) await app.register(service.routes, runtime);
     await app.register(adminRoutes, { projections: started, reactions });
     await app.register(auditRoutes, { runtime, store, registry });

@@ -20,6 +20,16 @@ export const configSchema = z.object({
   MEENT_EVENTSTORE_NAMESPACE: z.string().regex(/^[a-z0-9_]*$/, 'may hold only a-z, 0-9 and _').default(''),
   MEENT_SQLITE_DURABILITY: z.enum(['normal', 'full']).default('normal'),
   MEENT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MEENT_JWT_ISSUER: z.string().min(1).optional(),
+  MEENT_JWT_AUDIENCE: z.string().min(1).optional(),
+  MEENT_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  MEENT_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((origin) => new URL(origin).origin === origin, 'must be an origin: scheme, host and port only'))),
+  MEENT_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().positive().default(6000),
+  MEENT_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(300),
   MEENT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   MEENT_READ_WAIT_MS: z.coerce.number().int().nonnegative().default(5000),
   MEENT_SERVICES: z
@@ -47,6 +57,15 @@ export interface MeentConfig {
   readonly sqliteDurability: 'normal' | 'full';
   /** When unset, a secret generated once into the data directory signs tokens. */
   readonly jwtSecret: string | undefined;
+  /** When set, tokens must carry this `iss` (and `meent token` puts it in). */
+  readonly jwtIssuer: string | undefined;
+  /** When set, tokens must name this `aud` (and `meent token` puts it in). */
+  readonly jwtAudience: string | undefined;
+  readonly jwtClockSkewSeconds: number;
+  /** Browser origins allowed to call the API; none by default. */
+  readonly corsOrigins: readonly string[];
+  /** Requests a minute per caller with a valid token, and per address without one. */
+  readonly rateLimit: { readonly perToken: number; readonly perAddress: number };
   readonly bodyLimitBytes: number;
   readonly readWaitMs: number;
   /** The bounded contexts this process serves: their routes, projections and reactions. */
@@ -86,6 +105,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     eventStoreDbNamespace: env.MEENT_EVENTSTORE_NAMESPACE,
     sqliteDurability: env.MEENT_SQLITE_DURABILITY,
     jwtSecret: env.MEENT_JWT_SECRET,
+    jwtIssuer: env.MEENT_JWT_ISSUER,
+    jwtAudience: env.MEENT_JWT_AUDIENCE,
+    jwtClockSkewSeconds: env.MEENT_JWT_CLOCK_SKEW_SECONDS,
+    corsOrigins: env.MEENT_CORS_ORIGINS,
+    rateLimit: { perToken: env.MEENT_RATE_LIMIT_PER_TOKEN, perAddress: env.MEENT_RATE_LIMIT_PER_ADDRESS },
     bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,
     readWaitMs: env.MEENT_READ_WAIT_MS,
     services: env.MEENT_SERVICES,

@@ -4,3 +4,4 @@ export { signingSecret, ensureDataDir } from './data-dir.js';
 export { projectionSchema, replaySchema } from './admin-routes.js';
 export { verifyCooperative, type Verification, type BrokenLink } from './audit/verification.js';
 export { auditEvents, cooperativesInStore } from './audit/seal.js';
+export { RIGHTS } from './rights.js';

@@ -9,9 +9,8 @@ import {
   notFound,
   pointInTime,
   problemResponses,
-  requireCooperativeAccess,
 } from '@meent/http';
-import { callerIn, cooperativeParams, readAfter, requireOffice } from '@meent/membership';
+import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -30,7 +29,6 @@ const asOfQuery = minPositionQuery.extend({ asOf: z.iso.date().optional(), asOfP
 /** The budget: drafted and submitted by the treasurer, adopted by the assembly, read by every member. */
 export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', app.authenticate);
 
   const budgetCommand = async (
     request: Parameters<typeof commandContextOf>[0],
@@ -38,7 +36,6 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     budgetId: string,
     command: (now: Date) => Parameters<typeof budgetDecider.decide>[0],
   ) => {
-    requireOffice(await callerIn(runtime, request, cooperativeId), 'treasurer');
     await budgetOf(runtime, cooperativeId, budgetId);
     const now = runtime.clock();
     const result = await runtime.commands.handle(budgetStream(budgetId), budgetDecider, command(now), commandContextOf(request, cooperativeId, now));
@@ -74,7 +71,6 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request, reply) => {
       const { cooperativeId } = request.params;
-      requireOffice(await callerIn(runtime, request, cooperativeId), 'treasurer');
       const budgetId = runtime.newId();
       const now = runtime.clock();
       const result = await runtime.commands.handle(
@@ -153,7 +149,6 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      requireCooperativeAccess(request, cooperativeId);
       await readAfter(runtime, budgetsProjection, request.query.minPosition);
       return { budgets: await runtime.projections.query(budgetsProjection, (reader, tables) => budgetsOf(reader, tables, cooperativeId)) };
     },
@@ -174,7 +169,6 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request) => {
       const { cooperativeId, budgetId } = request.params;
-      requireCooperativeAccess(request, cooperativeId);
       const actuals = await actualsOf(cooperativeId, budgetId, request.query);
       if (!actuals) throw notFound(`No budget ${budgetId}`);
       const draft = await runtime.projections.query(budgetsProjection, (reader, tables) => draftLines(reader, tables, budgetId));
@@ -196,7 +190,6 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request, reply) => {
       const { cooperativeId, budgetId } = request.params;
-      requireCooperativeAccess(request, cooperativeId);
       const actuals = await actualsOf(cooperativeId, budgetId, request.query);
       if (!actuals) throw notFound(`No budget ${budgetId}`);
       const header = ['code', 'name', 'kind', 'budgeted_cents', 'received_cents', 'spent_cents', 'reserved_cents', 'available_cents'];
@@ -239,7 +232,6 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request) => {
       const { cooperativeId, budgetId } = request.params;
-      requireOffice(await callerIn(runtime, request, cooperativeId), 'chair', 'secretary', 'treasurer', 'board-member');
       await budgetOf(runtime, cooperativeId, budgetId);
       await readAfter(runtime, ledgerProjection, request.query.minPosition);
       const { after, limit } = request.query;

@@ -1,10 +1,10 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, problemResponses } from '@meent/http';
-import { ANY_OFFICE, callerIn, cooperativeParams, copiedRulesOf, requireOffice, type Caller } from '@meent/membership';
+import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, problemResponses, callerOf } from '@meent/http';
+import { cooperativeParams, copiedRulesOf, type Caller } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { budgetOf, inForce, overrideBy, today } from './application/budget-commands.js';
+import { bookingOverride, budgetOf, inForce, overrideBy, today } from './application/budget-commands.js';
 import { lineCodeSchema } from './domain/budget.events.js';
 import { ledgerDecider, ledgerStream, type LedgerCommand } from './domain/ledger.decider.js';
 import { referenceSchema } from './domain/ledger.events.js';
@@ -23,18 +23,15 @@ type LedgerCommandBody = { [Type in LedgerCommand['type']]: Omit<Extract<LedgerC
 /** Ledger writes: the treasurer's, with a second officer for large expenses and the board to exceed a line. */
 export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', app.authenticate);
 
   const ledgerCommand = async (
     request: FastifyRequest,
     params: { cooperativeId: string; budgetId: string },
     id: string,
     command: (caller: Caller) => LedgerCommandBody | Promise<LedgerCommandBody>,
-    ...offices: Parameters<typeof requireOffice>[1][]
   ) => {
     const { cooperativeId, budgetId } = params;
-    const caller = await callerIn(runtime, request, cooperativeId);
-    requireOffice(caller, ...offices);
+    const caller = callerOf(request);
     const budget = inForce(await budgetOf(runtime, cooperativeId, budgetId));
     const body = await command(caller);
     const now = runtime.clock();
@@ -61,7 +58,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request, reply) => {
       const entryId = runtime.newId();
-      const result = await ledgerCommand(request, request.params, entryId, (caller) => ({ type: 'RecordIncome', entryId, ...request.body, by: caller.subject }), 'treasurer');
+      const result = await ledgerCommand(request, request.params, entryId, (caller) => ({ type: 'RecordIncome', entryId, ...request.body, by: caller.subject }));
       return reply.code(201).send(result);
     },
   );
@@ -100,11 +97,8 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
           ...expense,
           by: caller.subject,
           fourEyesThresholdCents: rules?.fourEyesThresholdCents ?? 0,
-          override: overrideBy(caller, reason),
+          override: bookingOverride(caller, reason),
         }),
-        'treasurer',
-        'chair',
-        'board-member',
       );
       return reply.code(201).send(result);
     },
@@ -130,7 +124,6 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
         request.params,
         expenseId,
         (caller) => ({ type: 'ApproveExpense', expenseId, by: caller.subject, override: overrideBy(caller, request.body.overrideReason) }),
-        ...ANY_OFFICE,
       );
     },
   );
@@ -148,7 +141,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request) => {
       const { expenseId } = request.params;
-      return ledgerCommand(request, request.params, expenseId, () => ({ type: 'PayExpense', expenseId }), 'treasurer');
+      return ledgerCommand(request, request.params, expenseId, () => ({ type: 'PayExpense', expenseId }));
     },
   );
 
@@ -171,10 +164,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
         request,
         request.params,
         reservationId,
-        (caller) => ({ type: 'ReserveFunds', reservationId, ...reservation, reference: reference ?? null, override: overrideBy(caller, reason) }),
-        'treasurer',
-        'chair',
-        'board-member',
+        (caller) => ({ type: 'ReserveFunds', reservationId, ...reservation, reference: reference ?? null, override: bookingOverride(caller, reason) }),
       );
       return reply.code(201).send(result);
     },
@@ -194,7 +184,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request) => {
       const { reservationId } = request.params;
-      return ledgerCommand(request, request.params, reservationId, () => ({ type: 'ReleaseReservation', reservationId, reason: request.body.reason }), 'treasurer');
+      return ledgerCommand(request, request.params, reservationId, () => ({ type: 'ReleaseReservation', reservationId, reason: request.body.reason }));
     },
   );
 
@@ -218,7 +208,6 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
         request.params,
         disbursementId,
         () => ({ type: 'BookDisbursement', disbursementId, reservationId, ...request.body }),
-        'treasurer',
       );
       return reply.code(201).send(result);
     },
@@ -244,7 +233,6 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
         request.params,
         reversalId,
         (caller) => ({ type: 'ReverseEntry', reversalId, entryId, reason: request.body.reason, by: caller.subject }),
-        'treasurer',
       );
       return reply.code(201).send(result);
     },

@@ -8,10 +8,8 @@ import {
   notFound,
   pointInTime,
   pointInTimeQuery,
-  problemResponses,
-  requireCooperativeAccess,
-} from '@meent/http';
-import { ANY_OFFICE, callerIn, cooperativeParams, copiedRulesOf, holdsOffice, readAfter, requireOffice, type Caller } from '@meent/membership';
+  problemResponses, callerOf, hasRole } from '@meent/http';
+import { cooperativeParams, copiedRulesOf, holdsOffice, readAfter, requireOffice, type Caller } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -38,7 +36,6 @@ const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const cents = z.int().positive().max(Number.MAX_SAFE_INTEGER);
-const BOARD = ['chair', 'board-member'] as const;
 
 type CommandBody = { [Type in InitiativeCommand['type']]: Omit<Extract<InitiativeCommand, { type: Type }>, 'now'> }[InitiativeCommand['type']];
 
@@ -46,7 +43,6 @@ type CommandBody = { [Type in InitiativeCommand['type']]: Omit<Extract<Initiativ
  * mandate or by the assembly above it, paid in tranches approved by two officers. */
 export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', app.authenticate);
 
   const initiativeOf = async (cooperativeId: string, initiativeId: string): Promise<SubmittedInitiative> => {
     const { state } = await runtime.commands.load(initiativeStream(initiativeId), initiativeDecider);
@@ -67,7 +63,7 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     command: (caller: Caller) => CommandBody | Promise<CommandBody>,
   ) => {
     const { cooperativeId, initiativeId } = request.params;
-    const caller = await callerIn(runtime, request, cooperativeId);
+    const caller = callerOf(request);
     authorize(caller, await initiativeOf(cooperativeId, initiativeId));
     const body = await command(caller);
     const now = runtime.clock();
@@ -79,7 +75,8 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     );
     return { id: initiativeId, position: result.position };
   };
-  const board = (caller: Caller) => requireOffice(caller, ...BOARD);
+  /** Who may act is the rights table's to say; these routes ask nothing more of the caller. */
+  const asTheTableSays = () => undefined;
 
   app.post(
     '/cooperatives/:cooperativeId/initiatives',
@@ -104,11 +101,11 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     },
     async (request, reply) => {
       const { cooperativeId } = request.params;
-      const caller = await callerIn(runtime, request, cooperativeId);
+      const caller = callerOf(request);
       const { applicant: given, ...initiative } = request.body;
       if (given && given.kind === 'outside') requireOffice(caller, 'secretary');
       if (given?.kind === 'member' && given.memberId !== caller.subject) requireOffice(caller, 'secretary');
-      if (!given && caller.admin) throw forbidden('An admin is not a member who can apply');
+      if (!given && hasRole(caller, 'admin')) throw forbidden('An admin is not a member who can apply');
       const applicant = given ?? { kind: 'member' as const, memberId: caller.subject };
       const initiativeId = runtime.newId();
       const now = runtime.clock();
@@ -136,7 +133,6 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      requireCooperativeAccess(request, cooperativeId);
       const { minPosition, status, applicant, asOf, asOfPosition } = request.query;
       await readAfter(runtime, initiativesProjection, minPosition, asOfPosition);
       const initiatives = await runtime.projections.query(initiativesProjection, (reader, tables) =>
@@ -165,7 +161,6 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      requireOffice(await callerIn(runtime, request, cooperativeId), ...ANY_OFFICE);
       await readAfter(runtime, initiativesProjection, request.query.minPosition);
       const initiatives = await runtime.projections.query(initiativesProjection, (reader, tables) =>
         initiativesOf(reader, tables, { cooperativeId, statuses: ['submitted', 'approved', 'awaiting-funds'] }),
@@ -188,7 +183,6 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     },
     async (request) => {
       const { cooperativeId, initiativeId } = request.params;
-      requireCooperativeAccess(request, cooperativeId);
       const { minPosition, asOf, asOfPosition } = request.query;
       await readAfter(runtime, initiativesProjection, minPosition, asOfPosition);
       const detail = await runtime.projections.query(initiativesProjection, (reader, tables) =>
@@ -229,14 +223,14 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     'review',
     'Review an initiative with advice (an officer who is not the applicant)',
     z.strictObject({ advice: z.enum(['grant', 'grant-in-part', 'reject']), notes: text(5000) }),
-    (caller) => requireOffice(caller, ...ANY_OFFICE),
+    asTheTableSays,
     (body, caller) => ({ type: 'ReviewInitiative', reviewedBy: caller.subject, ...body }),
   );
   post(
     'decision',
     "Decide within the board's mandate (chair or board member; the applicant is recused)",
     z.strictObject({ approve: z.boolean(), reason: text(5000), alsoDecidedBy: z.array(z.uuid()).max(20).default([]) }),
-    board,
+    asTheTableSays,
     async (body, caller, params) => {
       const rules = await runtime.projections.query(initiativesProjection, (reader, tables) => copiedRulesOf(reader, tables, params.cooperativeId));
       return {
@@ -248,8 +242,8 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
       };
     },
   );
-  post('reservation-retry', 'Ask the budget again for an initiative waiting for funds (board)', null, board, () => ({ type: 'RetryReservation' }));
-  post('rejection-for-lack-of-funds', 'Reject an initiative waiting for funds rather than let it wait (board)', null, board, (_, caller) => ({
+  post('reservation-retry', 'Ask the budget again for an initiative waiting for funds (board)', null, asTheTableSays, () => ({ type: 'RetryReservation' }));
+  post('rejection-for-lack-of-funds', 'Reject an initiative waiting for funds rather than let it wait (board)', null, asTheTableSays, (_, caller) => ({
     type: 'RejectForLackOfFunds',
     deciders: [caller.subject],
   }));
@@ -264,7 +258,7 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     'tranches/:trancheNumber/approval',
     'Approve a requested tranche: the second approval releases it for payment (officers, two different ones)',
     null,
-    (caller) => requireOffice(caller, ...ANY_OFFICE),
+    asTheTableSays,
     (_, caller, params) => ({ type: 'ApproveTranche', trancheNumber: params.trancheNumber ?? 0, approvedBy: caller.subject }),
     initiativeParams.extend({ trancheNumber: z.coerce.number().int().positive() }),
   );
@@ -286,7 +280,7 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     'repayment-claim',
     'Claim back money paid for work not done (board or treasurer)',
     z.strictObject({ amountCents: cents, reason: text(5000) }),
-    (caller) => requireOffice(caller, ...BOARD, 'treasurer'),
+    asTheTableSays,
     (body, caller) => ({ type: 'ClaimRepayment', amountCents: body.amountCents, reason: body.reason, claimedBy: caller.subject }),
   );
 };

@@ -6,8 +6,6 @@ import {
   minPositionQuery,
   notFound,
   problemResponses,
-  requireAdmin,
-  requireCooperativeAccess,
 } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -41,7 +39,6 @@ const cooperativeSchema = z
 
 export const cooperativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', app.authenticate);
 
   app.post(
     '/cooperatives',
@@ -55,7 +52,6 @@ export const cooperativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plai
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
       const cooperativeId = runtime.newId();
       const now = runtime.clock();
       const result = await runtime.commands.handle(
@@ -92,7 +88,6 @@ export const cooperativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plai
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      requireCooperativeAccess(request, cooperativeId);
       await readAfter(runtime, cooperativesProjection, request.query.minPosition);
       const cooperative = await runtime.projections.query(cooperativesProjection, (reader, tables) =>
         findCooperative(reader, tables, cooperativeId),

@@ -9,12 +9,11 @@ import {
   notFound,
   pointInTime,
   pointInTimeQuery,
-  problemResponses,
-} from '@meent/http';
+  problemResponses, callerOf } from '@meent/http';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ANY_OFFICE, callerIn, holdsOffice, personalDataView, requireOffice } from './application/access.js';
+import { holdsOffice, personalDataView } from './application/access.js';
 import { MembershipCommands } from './application/membership-commands.js';
 import { cooperativeDecider, cooperativeStream, officesOf } from './domain/cooperative.decider.js';
 import { memberStream } from './domain/member.decider.js';
@@ -107,7 +106,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
   return async (plain, runtime) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const membership = new MembershipCommands(runtime, keys);
-    app.addHook('onRequest', app.authenticate);
 
     /** The member, who must belong to this cooperative. */
     const memberIn = async (cooperativeId: string, memberId: string) => {
@@ -137,7 +135,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request, reply) => {
         const { cooperativeId } = request.params;
-        const caller = await callerIn(runtime, request, cooperativeId);
+        const caller = callerOf(request);
         let memberId: string;
         let channel: 'secretary' | 'self-application';
         if (holdsOffice(caller, 'secretary')) {
@@ -163,7 +161,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
     const transition = <Body>(
       path: string,
       summary: string,
-      offices: Parameters<typeof requireOffice>[1][],
       body: z.ZodType<Body> | undefined,
       command: (body: Body, now: Date) => Parameters<MembershipCommands['decide']>[1],
     ) =>
@@ -181,39 +178,38 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         },
         async (request) => {
           const { cooperativeId, memberId } = request.params;
-          const caller = await callerIn(runtime, request, cooperativeId);
           const built = command(request.body as Body, runtime.clock());
-          const ownResignation =
-            built.type === 'TerminateMembership' && built.kind === 'resigned' && caller.subject === memberId;
-          if (!ownResignation) requireOffice(caller, ...offices);
+          // On their own record a member may only resign; the rights table lets them no further.
+          if (request.reach === 'own' && !(built.type === 'TerminateMembership' && built.kind === 'resigned')) {
+            throw forbidden('A member may only resign their own membership');
+          }
           await memberIn(cooperativeId, memberId);
           const result = await membership.decide(memberId, built, context(request, cooperativeId));
           return { id: memberId, position: result.position };
         },
       );
 
-    transition('admission', 'Admit an applicant (secretary)', ['secretary'], undefined, (_body, now) => ({
+    transition('admission', 'Admit an applicant (secretary)', undefined, (_body, now) => ({
       type: 'AdmitMember',
       now,
     }));
-    transition('rejection', 'Reject an application, with the reason (secretary)', ['secretary'], reasonBody, ({ reason }, now) => ({
+    transition('rejection', 'Reject an application, with the reason (secretary)', reasonBody, ({ reason }, now) => ({
       type: 'RejectApplication',
       reason,
       now,
     }));
-    transition('suspension', 'Suspend a member, with the reason (secretary or chair)', ['secretary', 'chair'], reasonBody, ({ reason }, now) => ({
+    transition('suspension', 'Suspend a member, with the reason (secretary or chair)', reasonBody, ({ reason }, now) => ({
       type: 'SuspendMember',
       reason,
       now,
     }));
-    transition('reinstatement', 'Reinstate a suspended member (secretary or chair)', ['secretary', 'chair'], undefined, (_body, now) => ({
+    transition('reinstatement', 'Reinstate a suspended member (secretary or chair)', undefined, (_body, now) => ({
       type: 'ReinstateMember',
       now,
     }));
     transition(
       'termination',
       'End a membership: resigned (the member or the secretary), expelled with reason, deceased',
-      ['secretary'],
       terminationBody,
       (body, now) => ({
         type: 'TerminateMembership',
@@ -238,8 +234,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request) => {
         const { cooperativeId, memberId } = request.params;
-        const caller = await callerIn(runtime, request, cooperativeId);
-        if (caller.subject !== memberId) requireOffice(caller, 'secretary');
         await memberIn(cooperativeId, memberId);
         const changes = Object.fromEntries(
           Object.entries(request.body).filter(([, value]) => value !== undefined),
@@ -264,7 +258,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request) => {
         const { cooperativeId, memberId } = request.params;
-        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary');
         await memberIn(cooperativeId, memberId);
         const result = await membership.erase(memberId, context(request, cooperativeId));
         return { id: memberId, position: result.position };
@@ -295,8 +288,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request) => {
         const { cooperativeId } = request.params;
-        const caller = await callerIn(runtime, request, cooperativeId);
-        requireOffice(caller, ...ANY_OFFICE);
+        const caller = callerOf(request);
         const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition, status, name, limit, offset } = request.query;
         await readAfter(runtime, register, minPosition, asOfPosition);
         const page = await runtime.projections.query(register, (reader, tables) =>
@@ -345,7 +337,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request) => {
         const { cooperativeId } = request.params;
-        await callerIn(runtime, request, cooperativeId);
         const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition } = request.query;
         await readAfter(runtime, register, minPosition, asOfPosition);
         const counts = await runtime.projections.query(register, (reader, tables) =>
@@ -370,7 +361,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request, reply) => {
         const { cooperativeId } = request.params;
-        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary');
         const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition } = request.query;
         await readAfter(runtime, register, minPosition, asOfPosition);
         const lines = ['member_id,status,name,email,address,phone,registered_at'];
@@ -404,7 +394,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request) => {
         const { cooperativeId, memberId } = request.params;
-        const caller = await callerIn(runtime, request, cooperativeId);
+        const caller = callerOf(request);
         await readAfter(runtime, register, request.query.minPosition);
         const entry = await runtime.projections.query(register, (reader, tables) =>
           registerEntry(reader, tables, cooperativeId, memberId, runtime.clock().toISOString()),
@@ -449,8 +439,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request) => {
         const { cooperativeId, memberId } = request.params;
-        const caller = await callerIn(runtime, request, cooperativeId);
-        if (caller.subject !== memberId) requireOffice(caller, 'secretary');
         await memberIn(cooperativeId, memberId);
         const events: StoredEvent[] = [];
         for await (const event of runtime.commands.read(memberStream(memberId))) events.push(event);

@@ -3,7 +3,6 @@ import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, notFound, pro
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callerIn, requireOffice } from './application/access.js';
 import { cooperativeDecider, cooperativeStream } from './domain/cooperative.decider.js';
 import { OFFICES } from './domain/cooperative.events.js';
 import { memberDecider, memberStream } from './domain/member.decider.js';
@@ -16,7 +15,6 @@ const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403
  * or secretary on record. */
 export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', app.authenticate);
 
   app.get(
     '/cooperatives/:cooperativeId/officers',
@@ -34,7 +32,6 @@ export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, r
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      await callerIn(runtime, request, cooperativeId);
       const { state } = await runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
       if (state.status !== 'Founded') throw notFound(`No cooperative ${cooperativeId}`);
       return { officers: [...state.officers] };
@@ -55,7 +52,6 @@ export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, r
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      requireOffice(await callerIn(runtime, request, cooperativeId), 'chair', 'secretary');
       const { memberId, office } = request.body;
       const { state: member } = await runtime.commands.load(memberStream(memberId), memberDecider);
       const inCooperative = member.status !== 'Unregistered' && member.cooperativeId === cooperativeId;
@@ -84,7 +80,6 @@ export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, r
     },
     async (request) => {
       const { cooperativeId, memberId } = request.params;
-      requireOffice(await callerIn(runtime, request, cooperativeId), 'chair', 'secretary');
       const now = runtime.clock();
       const result = await runtime.commands.handle(
         cooperativeStream(cooperativeId),

@@ -5,9 +5,7 @@ import {
   commandContextOf,
   minPositionQuery,
   notFound,
-  problemResponses,
-  requireCooperativeAccess,
-} from '@meent/http';
+  problemResponses, callerOf } from '@meent/http';
 import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -23,11 +21,10 @@ const accepted = problemResponses(400, 401, 403, 404, 409, 422, 503);
 /** BW 2:41: members holding a tenth of the votes (or the rules' share) may demand an assembly. */
 export const assemblyRequestRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', app.authenticate);
 
   /** The caller's vote and everyone's, now, from the voting context's own membership projection. */
   const standingOf = async (request: FastifyRequest, cooperativeId: string) => {
-    const memberId = requireCooperativeAccess(request, cooperativeId).subject;
+    const memberId = callerOf(request).subject;
     await readEverything(runtime, votingRegisterProjection);
     const now = runtime.clock();
     const { rules, eligible } = await runtime.projections.query(votingRegisterProjection, async (reader, tables) => ({
@@ -108,7 +105,6 @@ export const assemblyRequestRoutes: FastifyPluginAsync<ServiceRuntime> = async (
     },
     async (request) => {
       const { cooperativeId, requestId } = request.params;
-      requireCooperativeAccess(request, cooperativeId);
       await readAfter(runtime, assembliesProjection, request.query.minPosition);
       const found = await runtime.projections.query(assembliesProjection, (reader, tables) =>
         assemblyRequest(reader, tables, cooperativeId, requestId),

@@ -5,10 +5,8 @@ import {
   commandContextOf,
   minPositionQuery,
   notFound,
-  problemResponses,
-  requireCooperativeAccess,
-} from '@meent/http';
-import { DECISION_TYPES, callerIn, cooperativeParams, holdsOffice, readAfter, requireOffice } from '@meent/membership';
+  problemResponses, callerOf } from '@meent/http';
+import { DECISION_TYPES, cooperativeParams, holdsOffice, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -81,7 +79,6 @@ const overviewSchema = assemblySummarySchema
 export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime> {
   return async (plain, runtime) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
-    app.addHook('onRequest', app.authenticate);
     const motions = new MotionCommands(runtime, keys);
 
     const assemblyCommand = async (
@@ -115,7 +112,6 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       },
       async (request, reply) => {
         const { cooperativeId } = request.params;
-        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
         // The roll must reflect every membership event on record, not whatever the projection has reached.
         await readEverything(runtime, votingRegisterProjection);
         const now = runtime.clock();
@@ -164,7 +160,6 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       },
       async (request) => {
         const { cooperativeId } = request.params;
-        requireCooperativeAccess(request, cooperativeId);
         await readAfter(runtime, assembliesProjection, request.query.minPosition);
         const assemblies = await runtime.projections.query(assembliesProjection, (reader, tables) =>
           assembliesOf(reader, tables, cooperativeId),
@@ -187,7 +182,7 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       },
       async (request) => {
         const { cooperativeId, assemblyId } = request.params;
-        const caller = await callerIn(runtime, request, cooperativeId);
+        const caller = callerOf(request);
         await readAfter(runtime, assembliesProjection, request.query.minPosition);
         await readAfter(runtime, motionsProjection, request.query.minPosition);
         const overview = await runtime.projections.query(assembliesProjection, (reader, tables) =>
@@ -234,8 +229,6 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       },
       async (request) => {
         const { cooperativeId, assemblyId, memberId } = request.params;
-        const caller = await callerIn(runtime, request, cooperativeId);
-        if (caller.subject !== memberId) requireOffice(caller, 'secretary', 'chair');
         await readAfter(runtime, assembliesProjection, request.query.minPosition);
         await readAfter(runtime, motionsProjection, request.query.minPosition);
         const standing = await runtime.projections.query(assembliesProjection, async (reader, tables) => ({
@@ -274,7 +267,6 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       },
       async (request) => {
         const { cooperativeId, assemblyId } = request.params;
-        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
         return assemblyCommand(request, cooperativeId, assemblyId, (now) => ({ type: 'AddAgendaItem', title: request.body.title, now }));
       },
     );
@@ -293,7 +285,7 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       },
       async (request) => {
         const { cooperativeId, assemblyId } = request.params;
-        const grantorId = requireCooperativeAccess(request, cooperativeId).subject;
+        const grantorId = callerOf(request).subject;
         return assemblyCommand(request, cooperativeId, assemblyId, (now) => ({
           type: 'GrantProxy',
           grantorId,
@@ -316,7 +308,7 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       },
       async (request) => {
         const { cooperativeId, assemblyId } = request.params;
-        const grantorId = requireCooperativeAccess(request, cooperativeId).subject;
+        const grantorId = callerOf(request).subject;
         return assemblyCommand(request, cooperativeId, assemblyId, (now) => ({ type: 'RevokeProxy', grantorId, now }));
       },
     );
@@ -341,7 +333,6 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
         },
         async (request) => {
           const { cooperativeId, assemblyId } = request.params;
-          requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
           return assemblyCommand(request, cooperativeId, assemblyId, (now) => command(request.body as z.infer<Body>, now, assemblyId));
         },
       );
@@ -385,7 +376,6 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       },
       async (request, reply) => {
         const { cooperativeId, assemblyId } = request.params;
-        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
         const assembly = await motions.assembly(cooperativeId, assemblyId);
         const { repeatsMotionId } = request.body;
         let repeats = null;

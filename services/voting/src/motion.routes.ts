@@ -5,10 +5,8 @@ import {
   commandContextOf,
   minPositionQuery,
   notFound,
-  problemResponses,
-  requireCooperativeAccess,
-} from '@meent/http';
-import { callerIn, cooperativeParams, readAfter, requireOffice } from '@meent/membership';
+  problemResponses, callerOf } from '@meent/http';
+import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -26,7 +24,6 @@ const readProblems = problemResponses(400, 401, 403, 404, 503);
 export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime> {
   return async (plain, runtime) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
-    app.addHook('onRequest', app.authenticate);
     const motions = new MotionCommands(runtime, keys);
 
     app.post(
@@ -42,7 +39,6 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
         const motion = await motions.motion(cooperativeId, motionId);
         const assembly = await motions.assembly(cooperativeId, motion.assemblyId);
         if (motion.ballot === 'secret') await openBallotBox(keys, motionId, 1);
@@ -72,7 +68,7 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        const castBy = requireCooperativeAccess(request, cooperativeId).subject;
+        const castBy = callerOf(request).subject;
         const motion = await motions.motion(cooperativeId, motionId);
         const now = runtime.clock();
         const position = await motions.castVote(
@@ -99,7 +95,6 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
         const motion = await motions.motion(cooperativeId, motionId, 'fresh');
         const position = await motions.closeVoting(motion, 'closed-by-chair', commandContextOf(request, cooperativeId, runtime.clock()));
         return { id: motionId, position };
@@ -120,7 +115,7 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        const challengedBy = requireCooperativeAccess(request, cooperativeId).subject;
+        const challengedBy = callerOf(request).subject;
         const motion = await motions.motion(cooperativeId, motionId, 'fresh');
         const assembly = await motions.assembly(cooperativeId, motion.assemblyId);
         if (motion.ballot === 'secret') await openBallotBox(keys, motionId, motion.round + 1);
@@ -149,7 +144,6 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        requireCooperativeAccess(request, cooperativeId);
         await readAfter(runtime, motionsProjection, request.query.minPosition);
         const view = await runtime.projections.query(motionsProjection, (reader, tables) =>
           motionView(reader, tables, cooperativeId, motionId),
@@ -174,7 +168,6 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        requireOffice(await callerIn(runtime, request, cooperativeId), 'secretary', 'chair');
         await readAfter(runtime, motionsProjection, request.query.minPosition);
         return runtime.projections.query(motionsProjection, async (reader, tables) => {
           const view = await motionView(reader, tables, cooperativeId, motionId);

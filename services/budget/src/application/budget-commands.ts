@@ -23,5 +23,16 @@ export function overrideBy(caller: Caller, reason: string | undefined): { by: st
   return { by: caller.subject, reason };
 }
 
+/**
+ * Who books an expense or a reservation: the treasurer; the board (chair or a board member) only to exceed a line, with
+ * its reason on record.
+ */
+export function bookingOverride(caller: Caller, reason: string | undefined): { by: string; reason: string } | null {
+  if (reason === undefined && !holdsOffice(caller, 'treasurer')) {
+    throw forbidden('The treasurer books; the board only to exceed a line, with an overrideReason on record');
+  }
+  return overrideBy(caller, reason);
+}
+
 /** Booking dates are calendar days, taken from the clock in UTC. */
 export const today = (now: Date) => now.toISOString().slice(0, 10);

@@ -1,30 +1,47 @@
-// Who the caller is within a cooperative. Officer rights come from the appointments on record at this request,
-// and only while the officer is an admitted member: a dismissal or suspension takes effect on the next request.
-import type { ServiceRuntime } from '@meent/eventsourcing';
-import { forbidden, isAdmin, requireCooperativeAccess } from '@meent/http';
-import type { FastifyRequest } from 'fastify';
+// Who the caller is within a cooperative, from its record at this request: an admitted member, suspended, an
+// applicant, a former member, or nobody it knows — and, while admitted, the offices they hold. A dismissal,
+// suspension or termination takes effect on the next request.
+import type { CommandHandler } from '@meent/eventsourcing';
+import { forbidden, hasRole, isAdmin, type Caller, type CallerRole, type Principal } from '@meent/http';
 import { cooperativeDecider, cooperativeStream, officesOf } from '../domain/cooperative.decider.js';
 import type { Office } from '../domain/cooperative.events.js';
-import { memberDecider, memberStream } from '../domain/member.decider.js';
+import { memberDecider, memberStream, type MemberState } from '../domain/member.decider.js';
 
-export interface Caller {
-  readonly subject: string;
-  readonly admin: boolean;
-  readonly offices: readonly Office[];
+export type { Caller } from '@meent/http';
+
+/** The caller's standing on the register, on `now`. */
+function standingOf(member: MemberState, cooperativeId: string, now: Date): CallerRole {
+  if (member.status === 'Unregistered' || member.cooperativeId !== cooperativeId) return 'unregistered';
+  switch (member.status) {
+    case 'Applied':
+      return 'applicant';
+    case 'Admitted':
+      return 'member';
+    case 'Suspended':
+      return 'suspended';
+    case 'Rejected':
+      return 'former';
+    case 'Terminated':
+      // A resignation or expulsion takes effect on its date; the membership lasts until then.
+      return Date.parse(member.effectiveAt) > now.getTime() ? 'member' : 'former';
+  }
 }
 
-export async function callerIn(runtime: ServiceRuntime, request: FastifyRequest, cooperativeId: string): Promise<Caller> {
-  const principal = requireCooperativeAccess(request, cooperativeId);
-  if (isAdmin(principal)) return { subject: principal.subject, admin: true, offices: [] };
-  const { state: cooperative } = await runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
-  const offices = officesOf(cooperative, principal.subject);
-  if (offices.length === 0) return { subject: principal.subject, admin: false, offices };
-  const { state: member } = await runtime.commands.load(memberStream(principal.subject), memberDecider);
-  return { subject: principal.subject, admin: false, offices: member.status === 'Admitted' ? offices : [] };
+/** Resolves callers for the access plugin. */
+export function callerResolver(commands: CommandHandler, clock: () => Date) {
+  return async (principal: Principal, cooperativeId: string): Promise<Caller> => {
+    if (isAdmin(principal)) return { subject: principal.subject, roles: ['admin'] };
+    if (principal.cooperativeId !== cooperativeId) return { subject: principal.subject, roles: ['other-cooperative'] };
+    const { state: member } = await commands.load(memberStream(principal.subject), memberDecider);
+    const standing = standingOf(member, cooperativeId, clock());
+    if (standing !== 'member') return { subject: principal.subject, roles: [standing] };
+    const { state: cooperative } = await commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
+    return { subject: principal.subject, roles: ['member', ...officesOf(cooperative, principal.subject)] };
+  };
 }
 
 export function holdsOffice(caller: Caller, ...offices: Office[]): boolean {
-  return caller.admin || caller.offices.some((office) => offices.includes(office));
+  return hasRole(caller, 'admin', ...offices);
 }
 
 export function requireOffice(caller: Caller, ...offices: Office[]): void {

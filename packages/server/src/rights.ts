@@ -1,0 +1,115 @@
+// The rights table: for every operation of the API, which callers it serves. The access plugin enforces it on every
+// request, the authorization-matrix test checks every cell against the running server, and the README's table is
+// generated from it (`pnpm rights`), so there is one source of who may do what.
+import type { CallerRole, Grant, Right } from '@meent/http';
+
+type Grants = Partial<Record<CallerRole, Grant>>;
+
+const all = (...roles: CallerRole[]): Grants => Object.fromEntries(roles.map((role) => [role, 'all']));
+const own = (...roles: CallerRole[]): Grants => Object.fromEntries(roles.map((role) => [role, 'own']));
+
+const OFFICERS: CallerRole[] = ['chair', 'secretary', 'treasurer', 'board-member'];
+/** Admitted members, not suspended; an officer is always one too. */
+const MEMBERS: CallerRole[] = ['member', ...OFFICERS];
+const MEETING: CallerRole[] = ['admin', 'chair', 'secretary'];
+const BOARD: CallerRole[] = ['chair', 'board-member'];
+const AUDITORS: CallerRole[] = ['admin', 'treasurer', 'chair', 'board-member', 'secretary'];
+
+const get = (path: string, grants: Grants, note?: string): Right => ({ method: 'GET', path, grants, ...(note ? { note } : {}) });
+const post = (path: string, grants: Grants, note?: string): Right => ({ method: 'POST', path, grants, ...(note ? { note } : {}) });
+
+const C = '/cooperatives/{cooperativeId}';
+
+export const RIGHTS: readonly Right[] = [
+  { method: 'GET', path: '/health/live', public: true, grants: {} },
+  { method: 'GET', path: '/health/ready', public: true, grants: {} },
+
+  // The cooperative, its register and its officers.
+  post('/cooperatives', all('admin')),
+  get(C, { ...all('admin', ...MEMBERS), ...all('suspended') }, 'a suspended member keeps sight of the rules they are held to'),
+  post(`${C}/members`, { ...all('admin', 'secretary'), ...own('unregistered') }, 'anyone else applies for themselves, where the rules allow self-application'),
+  post(`${C}/members/{memberId}/admission`, all('admin', 'secretary')),
+  post(`${C}/members/{memberId}/rejection`, all('admin', 'secretary')),
+  post(`${C}/members/{memberId}/suspension`, all('admin', 'secretary', 'chair')),
+  post(`${C}/members/{memberId}/reinstatement`, all('admin', 'secretary', 'chair')),
+  post(`${C}/members/{memberId}/termination`, { ...all('admin', 'secretary'), ...own('member', 'suspended') }, 'a member only to resign'),
+  post(`${C}/members/{memberId}/details`, { ...all('admin', 'secretary'), ...own('member', 'suspended', 'applicant') }),
+  post(`${C}/members/{memberId}/erasure`, all('admin', 'secretary'), 'only a former member or a rejected applicant'),
+  get(`${C}/members`, all('admin', ...OFFICERS)),
+  get(`${C}/members/counts`, all('admin', ...MEMBERS)),
+  get(`${C}/members/export.csv`, all('admin', 'secretary')),
+  get(`${C}/members/{memberId}`, { ...all('admin', ...OFFICERS), ...own('member', 'suspended', 'applicant', 'former') }, 'personal data for the member and the secretary only'),
+  get(`${C}/members/{memberId}/personal-data`, { ...all('admin', 'secretary'), ...own('member', 'suspended', 'applicant', 'former') }),
+  get(`${C}/officers`, all('admin', ...MEMBERS)),
+  post(`${C}/officers`, all('admin', 'chair', 'secretary'), 'an admitted member'),
+  post(`${C}/officers/{memberId}/dismissal`, all('admin', 'chair', 'secretary')),
+
+  // Assemblies, motions and votes.
+  post(`${C}/assemblies`, all(...MEETING)),
+  get(`${C}/assemblies`, all('admin', ...MEMBERS)),
+  get(`${C}/assemblies/{assemblyId}`, all('admin', ...MEMBERS), 'proxies: officers see all, a member their own'),
+  get(`${C}/assemblies/{assemblyId}/voters/{memberId}`, { ...all(...MEETING), ...own('member', 'treasurer', 'board-member', 'suspended') }),
+  post(`${C}/assemblies/{assemblyId}/agenda`, all(...MEETING)),
+  post(`${C}/assemblies/{assemblyId}/proxies`, all(...MEMBERS), 'a voter on the roll, to another voter'),
+  post(`${C}/assemblies/{assemblyId}/proxies/revocation`, all(...MEMBERS), 'the grantor'),
+  post(`${C}/assemblies/{assemblyId}/opening`, all(...MEETING)),
+  post(`${C}/assemblies/{assemblyId}/attendance`, all(...MEETING)),
+  post(`${C}/assemblies/{assemblyId}/closing`, all(...MEETING)),
+  post(`${C}/assemblies/{assemblyId}/cancellation`, all(...MEETING)),
+  post(`${C}/assemblies/{assemblyId}/motions`, all(...MEETING)),
+  post(`${C}/motions/{motionId}/opening`, all(...MEETING)),
+  post(`${C}/motions/{motionId}/closing`, all(...MEETING)),
+  post(`${C}/motions/{motionId}/votes`, all(...MEMBERS), 'a voter on the roll, not recused; for another only as their proxy holder'),
+  post(`${C}/motions/{motionId}/challenge`, all(...MEMBERS), 'a voter on the roll, at the meeting'),
+  get(`${C}/motions/{motionId}`, all('admin', ...MEMBERS)),
+  get(`${C}/motions/{motionId}/turnout`, all(...MEETING)),
+  post(`${C}/assembly-requests`, all(...MEMBERS), 'a member with a vote'),
+  post(`${C}/assembly-requests/{requestId}/support`, all(...MEMBERS), 'a member with a vote'),
+  get(`${C}/assembly-requests/{requestId}`, all('admin', ...MEMBERS)),
+
+  // The budget and the ledger.
+  post(`${C}/budgets`, all('admin', 'treasurer')),
+  post(`${C}/budgets/{budgetId}/lines`, all('admin', 'treasurer')),
+  post(`${C}/budgets/{budgetId}/lines/{code}/removal`, all('admin', 'treasurer')),
+  post(`${C}/budgets/{budgetId}/submission`, all('admin', 'treasurer')),
+  get(`${C}/budgets`, all('admin', ...MEMBERS)),
+  get(`${C}/budgets/{budgetId}`, all('admin', ...MEMBERS)),
+  get(`${C}/budgets/{budgetId}/overview.csv`, all('admin', ...MEMBERS)),
+  get(`${C}/budgets/{budgetId}/journal`, all('admin', ...OFFICERS)),
+  post(`${C}/budgets/{budgetId}/income`, all('admin', 'treasurer')),
+  post(`${C}/budgets/{budgetId}/expenses`, all('admin', 'treasurer', ...BOARD), 'the board only to exceed a line, with `overrideReason`'),
+  post(`${C}/budgets/{budgetId}/expenses/{expenseId}/approval`, all(...OFFICERS), 'an officer other than the submitter'),
+  post(`${C}/budgets/{budgetId}/expenses/{expenseId}/payment`, all('admin', 'treasurer')),
+  post(`${C}/budgets/{budgetId}/reservations`, all('admin', 'treasurer', ...BOARD), 'the board only to exceed a line, with `overrideReason`'),
+  post(`${C}/budgets/{budgetId}/reservations/{reservationId}/release`, all('admin', 'treasurer')),
+  post(`${C}/budgets/{budgetId}/reservations/{reservationId}/disbursements`, all('admin', 'treasurer')),
+  post(`${C}/budgets/{budgetId}/entries/{entryId}/reversal`, all('admin', 'treasurer')),
+
+  // Initiatives.
+  post(`${C}/initiatives`, all('admin', ...MEMBERS), 'a member for themselves; the secretary (or an admin) for anyone'),
+  get(`${C}/initiatives`, all('admin', ...MEMBERS)),
+  get(`${C}/initiatives/pipeline`, all('admin', ...OFFICERS)),
+  get(`${C}/initiatives/{initiativeId}`, all('admin', ...MEMBERS)),
+  post(`${C}/initiatives/{initiativeId}/review`, all(...OFFICERS), 'not the applicant'),
+  post(`${C}/initiatives/{initiativeId}/decision`, all(...BOARD), "within the board's mandate; the applicant is recused"),
+  post(`${C}/initiatives/{initiativeId}/reservation-retry`, all(...BOARD)),
+  post(`${C}/initiatives/{initiativeId}/rejection-for-lack-of-funds`, all(...BOARD)),
+  post(`${C}/initiatives/{initiativeId}/tranches`, { ...all('secretary'), ...own('member', 'chair', 'treasurer', 'board-member') }, 'the applicant; the secretary for an outside applicant'),
+  post(`${C}/initiatives/{initiativeId}/tranches/{trancheNumber}/approval`, all(...OFFICERS), 'two different officers'),
+  post(`${C}/initiatives/{initiativeId}/completion`, { ...all('secretary'), ...own('member', 'chair', 'treasurer', 'board-member') }, 'the applicant; the secretary for an outside applicant'),
+  post(`${C}/initiatives/{initiativeId}/withdrawal`, { ...all('secretary'), ...own('member', 'chair', 'treasurer', 'board-member') }, 'the applicant; the secretary for an outside applicant'),
+  post(`${C}/initiatives/{initiativeId}/repayment-claim`, all(...BOARD, 'treasurer')),
+
+  // The history and its tamper evidence.
+  get(`${C}/events`, { ...all(...AUDITORS), ...own('member', 'suspended', 'applicant') }, 'a member: the streams of their own record'),
+  get(`${C}/streams/{stream}/events`, { ...all(...AUDITORS), ...own('member', 'suspended', 'applicant') }, 'a member: the streams of their own record'),
+  post(`${C}/audit/seals`, all('admin', 'treasurer', 'secretary')),
+  get(`${C}/audit/verification`, all(...AUDITORS)),
+
+  // Operations.
+  get('/admin/projections', all('admin')),
+  get('/admin/projections/{name}', all('admin')),
+  post('/admin/projections/{name}/replay', all('admin')),
+  post('/admin/projections/{name}/restart', all('admin')),
+  get('/admin/reactions', all('admin')),
+];
