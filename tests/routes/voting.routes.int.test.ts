@@ -169,7 +169,7 @@ t.test('proxies: granted and revoked by the grantor, shown to officers and to th
   const second = await command(server.app, members[1]!.token, proxies, { holderId: members[3]!.id });
   t.match(second, { status: 409, body: { code: 'ASSEMBLY.PROXY_ALREADY_GRANTED' } });
   const outsider = await command(server.app, members[3]!.token, proxies, { holderId: '0193a6f0-0000-7000-8000-000000000999' });
-  t.match(outsider, { status: 422, body: { code: 'ASSEMBLY.HOLDER_NOT_ON_ROLL' } });
+  t.match(outsider, { status: 404, body: { code: 'NOT_FOUND', errors: [{ in: 'body', field: 'holderId' }] } }, 'no such member here');
   const seenByOther = await read<{ proxies: unknown[] }>(server.app, members[3]!.token, `${base}/assemblies/${assemblyId}?minPosition=${cooperative.position}`);
   t.same(seenByOther.body.proxies, [], 'another member does not see whose proxy who holds');
   const seenBySecretary = await read<{ proxies: unknown[] }>(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}`);

@@ -1,4 +1,4 @@
-import { cooperativesInStore, openEventStore, verifyCooperative, type MeentConfig } from '@meent/server';
+import { cooperativesInStore, eventRegistry, openEventStore, verifyCooperative, type MeentConfig } from '@meent/server';
 import { z } from 'zod';
 import { UsageError } from './usage-error.js';
 
@@ -14,11 +14,12 @@ export async function auditCommand(config: MeentConfig, args: string[]): Promise
     throw new UsageError('--cooperative takes a cooperative id');
   }
   const store = await openEventStore(config);
+  const registry = eventRegistry();
   try {
     const cooperatives = cooperativeFlag ? [cooperativeFlag] : await cooperativesInStore(store);
     let broken = false;
     for (const cooperativeId of cooperatives) {
-      const result = await verifyCooperative(store, cooperativeId);
+      const result = await verifyCooperative(store, cooperativeId, (type) => registry.isWithheld(type));
       const link = result.firstBrokenLink;
       if (link) {
         broken = true;

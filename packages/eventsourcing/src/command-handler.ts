@@ -6,6 +6,16 @@ import type { Actor, DomainEvent, EventRegistry, StoredEvent } from './events.js
 import { newUuidV7 } from './ids.js';
 import { chainEvents } from './tamper-evidence.js';
 
+/**
+ * A command aimed at a stream of another cooperative: to the caller it does not exist. Never worth retrying, so a
+ * reaction that meets it reports it and moves on.
+ */
+export class ForeignStreamError extends DomainError {
+  constructor(readonly stream: string) {
+    super('NOT_FOUND', 404, `Nothing in this cooperative is stored as ${stream}`);
+  }
+}
+
 /** Who asks, on behalf of which cooperative, and why: becomes every appended event's metadata. */
 export interface CommandContext {
   readonly cooperativeId: string;
@@ -208,7 +218,7 @@ export class CommandHandler {
         try {
           // Every command names its cooperative; a stream of another is not there for it, whoever asks.
           if (loaded.cooperativeId !== undefined && loaded.cooperativeId !== pending.context.cooperativeId) {
-            throw new DomainError('NOT_FOUND', 404, `Nothing in this cooperative is stored as ${stream}`);
+            throw new ForeignStreamError(stream);
           }
           const events = decider.decide(pending.command, state);
           const encoded = events.map((event, index) => this.encode(event, pending.context, index));

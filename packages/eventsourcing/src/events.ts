@@ -31,6 +31,8 @@ export interface EventDefinition<Type extends string = string, Schema extends z.
   readonly schema: Schema;
   /** Keyed by the version they upcast from. */
   readonly upcasters: Readonly<Record<number, Upcaster>>;
+  /** What of the event is the context's own bookkeeping, never shown outside it (see `defineEvent`). */
+  readonly withheld: Withheld;
   /** Builds the event a decider returns, typed by the schema. */
   (data: z.infer<Schema>): DomainEvent<Type, z.infer<Schema>>;
 }
@@ -53,17 +55,28 @@ export type EventOf<Definition> = Definition extends EventDefinition<infer Type,
   ? DomainEvent<Type, z.infer<Schema>>
   : never;
 
+/**
+ * Bookkeeping a history, export or seal must not show: a whole event (an index kept only to enforce uniqueness), or
+ * some fields (a blind index). Shown, they could tie what a person once gave to a member erased since.
+ */
+export interface Withheld {
+  readonly event: boolean;
+  readonly fields: readonly string[];
+}
+
 export function defineEvent<const Type extends string, Schema extends z.ZodType>(
   type: Type,
-  options: { version?: number; schema: Schema; upcasters?: Record<number, Upcaster> },
+  options: { version?: number; schema: Schema; upcasters?: Record<number, Upcaster>; withheld?: true | readonly string[] },
 ): EventDefinition<Type, Schema> {
+  const withheld: Withheld =
+    options.withheld === true ? { event: true, fields: [] } : { event: false, fields: options.withheld ?? [] };
   const version = options.version ?? 1;
   const upcasters = options.upcasters ?? {};
   for (let from = 1; from < version; from += 1) {
     if (!upcasters[from]) throw new Error(`${type} v${version} has no upcaster from v${from}`);
   }
   const create = (data: z.infer<Schema>): DomainEvent<Type, z.infer<Schema>> => ({ type, data });
-  return Object.assign(create, { type, version, schema: options.schema, upcasters });
+  return Object.assign(create, { type, version, schema: options.schema, upcasters, withheld });
 }
 
 export class EventDecodingError extends Error {
@@ -92,6 +105,18 @@ export class EventRegistry {
 
   knows(type: string): boolean {
     return this.definitions.has(type);
+  }
+
+  /** Whether events of this type are bookkeeping no history, export or seal shows. */
+  isWithheld(type: string): boolean {
+    return this.definitions.get(type)?.withheld.event ?? false;
+  }
+
+  /** The event's data as it may be shown: without the fields its definition withholds. */
+  shownData(event: DomainEvent): unknown {
+    const fields = this.definitions.get(event.type)?.withheld.fields ?? [];
+    if (fields.length === 0 || event.data === null || typeof event.data !== 'object') return event.data;
+    return Object.fromEntries(Object.entries(event.data).filter(([key]) => !fields.includes(key)));
   }
 
   /** Upcasts and validates data and metadata; an event of a type this process does not know is an error. */

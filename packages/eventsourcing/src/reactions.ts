@@ -3,7 +3,7 @@
 // idempotency key made from the causing event, so a reaction repeated after a crash appends nothing twice.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { EventStore } from '@meent/event-store';
-import type { CommandContext, CommandHandler } from './command-handler.js';
+import { ForeignStreamError, type CommandContext, type CommandHandler } from './command-handler.js';
 import type { EventRegistry, StoredEvent } from './events.js';
 import type { Lease, ReadModelStore } from './read-model-store.js';
 
@@ -125,6 +125,11 @@ export class Reactions {
             break;
           } catch (error) {
             if (this.closing.signal.aborted) return;
+            if (error instanceof ForeignStreamError) {
+              // An event that names another cooperative's aggregate: nothing here may act on it, now or later.
+              this.options.onFailure?.(reaction.name, error, recorded.position);
+              break;
+            }
             const message = error instanceof Error ? error.message : String(error);
             const failure = { message, position: recorded.position, attempts: attempt };
             const position = this.statuses.get(reaction.name)?.position ?? after;

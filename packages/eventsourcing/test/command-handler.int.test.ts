@@ -1,7 +1,7 @@
 import t from 'tap';
 import { WrongExpectedVersionError } from '@meent/event-store';
 import { collect } from '@meent/event-store/testing';
-import { CommandHandler, DomainError, EventRegistry, type CommandContext } from '@meent/eventsourcing';
+import { CommandHandler, DomainError, EventRegistry, ForeignStreamError, type CommandContext } from '@meent/eventsourcing';
 import { temporaryStores } from '@meent/eventsourcing/testing';
 import { Incremented, counterDecider } from './counter.fixture.js';
 
@@ -111,4 +111,30 @@ t.test('a refusal is never reported from a remembered state that another process
   await writer.handle('counter-1', counterDecider, { type: 'Increment', by: 999 }, context);
   await t.rejects(stale.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context), { code: 'COUNTER.LIMIT' });
   t.equal((await stale.recall('counter-1', counterDecider)).state.total, 1000, 'the refusal came from a fresh read');
+});
+
+t.test('a stream of another cooperative is not there for a command: refused as not found, nothing appended', async (t) => {
+  const { store } = temporaryStores(t);
+  const commands = new CommandHandler({ store, registry });
+  await commands.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context);
+  const other = { ...context, cooperativeId: '0193a6f0-0000-7000-8000-000000000002' };
+  const refused = await commands.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, other).catch((error: unknown) => error);
+  t.ok(refused instanceof ForeignStreamError);
+  t.match(refused, { statusCode: 404, code: 'NOT_FOUND', stream: 'counter-1' });
+  t.equal((await collect(store.readStream('counter-1'))).length, 1);
+  const fresh = new CommandHandler({ store, registry });
+  await t.rejects(
+    fresh.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, other),
+    { code: 'NOT_FOUND', stream: 'counter-1' },
+    'also when the stream is read from the store, not remembered',
+  );
+});
+
+t.test('knows which cooperative a stream belongs to, and none for a stream with no events', async (t) => {
+  const { store } = temporaryStores(t);
+  const commands = new CommandHandler({ store, registry });
+  await commands.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context);
+  t.equal(await commands.cooperativeOf('counter-1'), context.cooperativeId);
+  t.equal(await new CommandHandler({ store, registry }).cooperativeOf('counter-1'), context.cooperativeId);
+  t.equal(await commands.cooperativeOf('counter-2'), undefined);
 });

@@ -75,7 +75,10 @@ declare module 'fastify' {
   }
 }
 
-/** An id that names an aggregate: resolved within the path's cooperative before the handler runs. */
+/**
+ * An id that names an aggregate — its stream is `{category}-{id}` — resolved within the path's cooperative before the
+ * handler runs. Route schemas use it for every such id; the OpenAPI document shows it as `x-meent-reference`.
+ */
 export function reference(category: string) {
   return z.uuid().meta({ 'x-meent-reference': category });
 }
@@ -83,9 +86,16 @@ export function reference(category: string) {
 const REFERENCE_KEY = 'x-meent-reference';
 
 /** The references a value holds, by walking it beside the schema that parsed it. */
-export function referencesIn(schema: z.ZodType, value: unknown, field: string): { field: string; stream: string }[] {
+export interface FoundReference {
+  /** Where it was: `path.memberId`, `body.applicant.memberId`. */
+  readonly field: string;
+  readonly category: string;
+  readonly id: string;
+}
+
+export function referencesIn(schema: z.ZodType, value: unknown, field: string): FoundReference[] {
   const category = z.globalRegistry.get(schema)?.[REFERENCE_KEY];
-  if (typeof category === 'string') return typeof value === 'string' ? [{ field, stream: `${category}-${value}` }] : [];
+  if (typeof category === 'string') return typeof value === 'string' ? [{ field, category, id: value }] : [];
   if (value === undefined || value === null) return [];
   const def = (schema as z.core.$ZodType)._zod.def;
   switch (def.type) {
@@ -138,12 +148,11 @@ function access(app: FastifyInstance, options: AccessOptions): void {
     return { subject: principal.subject, roles: isAdmin(principal) ? ['admin'] : [] };
   };
 
-  const resolve = async (cooperativeId: string, found: readonly { field: string; stream: string }[]) => {
-    for (const { field, stream } of found) {
-      if ((await options.cooperativeOfStream(stream)) !== cooperativeId) {
-        const category = stream.slice(0, stream.indexOf('-'));
+  const resolve = async (cooperativeId: string, found: readonly FoundReference[]) => {
+    for (const { field, category, id } of found) {
+      if ((await options.cooperativeOfStream(`${category}-${id}`)) !== cooperativeId) {
         const [location = 'body', ...rest] = field.split('.');
-        throw new HttpProblem(404, 'NOT_FOUND', `No ${category} ${stream.slice(category.length + 1)} in this cooperative`, {
+        throw new HttpProblem(404, 'NOT_FOUND', `No ${category} ${id} in this cooperative`, {
           errors: [{ in: location, field: rest.join('.') || location, message: 'not found in this cooperative' }],
         });
       }

@@ -177,7 +177,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       registry,
       commands,
       reactions: config.runReactions
-        ? [...services.flatMap((service) => service.reactions ?? []), sealWhenAssemblyClosed(store)]
+        ? [...services.flatMap((service) => service.reactions ?? []), sealWhenAssemblyClosed(store, (type) => registry.isWithheld(type))]
         : [],
       onFailure: (reaction, error, position) => app.log.error({ reaction, position, err: error }, 'reaction failed; retrying'),
     });

@@ -1,6 +1,5 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import {
-  BEARER_SECURITY,
+import { BEARER_SECURITY,
   asOfPositionSchema,
   commandAcceptedSchema,
   commandContextOf,
@@ -8,8 +7,7 @@ import {
   minPositionQuery,
   notFound,
   pointInTime,
-  problemResponses,
-} from '@meent/http';
+  problemResponses, reference } from '@meent/http';
 import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -21,7 +19,7 @@ import { budgetLineSchema, lineCodeSchema } from './domain/budget.events.js';
 import { budgetSummarySchema, budgetsOf, budgetsProjection, draftLines } from './projections/budgets.projection.js';
 import { journalEntrySchema, journalPage, ledgerProjection } from './projections/ledger.projection.js';
 
-const budgetParams = cooperativeParams.extend({ budgetId: z.uuid() });
+const budgetParams = cooperativeParams.extend({ budgetId: reference('budget') });
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 const asOfQuery = minPositionQuery.extend({ asOf: z.iso.date().optional(), asOfPosition: asOfPositionSchema.optional() });

@@ -47,10 +47,13 @@ export interface BudgetService {
   readonly routes: FastifyPluginAsync<ServiceRuntime>;
 }
 
+/** Every event this context records: its published language. */
+export const budgetContextEvents = [...budgetEvents, ...ledgerEvents];
+
 export function createBudget(): BudgetService {
   return {
     name: 'budget',
-    events: [...budgetEvents, ...ledgerEvents],
+    events: budgetContextEvents,
     projections: [budgetsProjection, ledgerProjection],
     reactions: [adoptBudgetWhenMotionDecided, reserveFundsWhenFundingApproved, disburseWhenTrancheApproved, releaseReservationWhenInitiativeEnds],
     routes: async (app, runtime) => {

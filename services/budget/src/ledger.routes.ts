@@ -1,5 +1,5 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, problemResponses, callerOf } from '@meent/http';
+import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, problemResponses, callerOf, reference } from '@meent/http';
 import { cooperativeParams, copiedRulesOf, type Caller } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -10,7 +10,7 @@ import { ledgerDecider, ledgerStream, type LedgerCommand } from './domain/ledger
 import { referenceSchema } from './domain/ledger.events.js';
 import { budgetsProjection } from './projections/budgets.projection.js';
 
-const budgetParams = cooperativeParams.extend({ budgetId: z.uuid() });
+const budgetParams = cooperativeParams.extend({ budgetId: reference('budget') });
 const cents = z.int().positive().max(Number.MAX_SAFE_INTEGER);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const created = { 201: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
@@ -153,7 +153,7 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
         summary: 'Reserve money on an expense line; refused, as an event, when the line has too little left (treasurer)',
         security: BEARER_SECURITY,
         params: budgetParams,
-        body: z.strictObject({ lineCode: lineCodeSchema, amountCents: cents, reference: referenceSchema.optional(), overrideReason }),
+        body: z.strictObject({ lineCode: lineCodeSchema, amountCents: cents, reference: referenceSchema.extend({ id: reference('initiative') }).optional(), overrideReason }),
         response: created,
       },
     },

@@ -36,6 +36,8 @@ export interface InitiativeFundingService {
   readonly routes: FastifyPluginAsync<ServiceRuntime>;
 }
 
+export { initiativeEvents };
+
 export function createInitiativeFunding(): InitiativeFundingService {
   return {
     name: 'initiative-funding',

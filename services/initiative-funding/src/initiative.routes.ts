@@ -1,6 +1,5 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import {
-  BEARER_SECURITY,
+import { BEARER_SECURITY,
   commandAcceptedSchema,
   commandContextOf,
   forbidden,
@@ -8,7 +7,7 @@ import {
   notFound,
   pointInTime,
   pointInTimeQuery,
-  problemResponses, callerOf, hasRole } from '@meent/http';
+  problemResponses, callerOf, hasRole, reference } from '@meent/http';
 import { cooperativeParams, copiedRulesOf, holdsOffice, readAfter, requireOffice, type Caller } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -30,7 +29,13 @@ import {
   initiativesProjection,
 } from './projections/initiatives.projection.js';
 
-const initiativeParams = cooperativeParams.extend({ initiativeId: z.uuid() });
+/** The applicant as a request names them: a member of this cooperative, or someone from outside it. */
+const applicantInput = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('member'), memberId: reference('member') }),
+  ...applicantSchema.options.filter((option) => option.shape.kind.value === 'outside'),
+]);
+
+const initiativeParams = cooperativeParams.extend({ initiativeId: reference('initiative') });
 const created = { 201: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const readProblems = problemResponses(400, 401, 403, 404, 503);
@@ -90,11 +95,11 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
           title: text(200),
           description: text(10_000),
           requestedCents: cents,
-          budgetId: z.uuid(),
+          budgetId: reference('budget'),
           lineCode: text(32),
           tranches: z.array(trancheSchema).min(1).max(24),
           /** Only for an outside applicant, submitted by the secretary. */
-          applicant: applicantSchema.optional(),
+          applicant: applicantInput.optional(),
         }),
         response: created,
       },
@@ -127,7 +132,7 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
         summary: 'Initiatives by status and by applicant, now or as they stood at a date or position (any member)',
         security: BEARER_SECURITY,
         params: cooperativeParams,
-        querystring: pointInTimeQuery.extend({ status: z.enum(INITIATIVE_STATUSES).optional(), applicant: z.uuid().optional() }),
+        querystring: pointInTimeQuery.extend({ status: z.enum(INITIATIVE_STATUSES).optional(), applicant: reference('member').optional() }),
         response: { 200: z.object({ initiatives: z.array(initiativeSummarySchema) }), ...readProblems },
       },
     },
@@ -229,7 +234,7 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
   post(
     'decision',
     "Decide within the board's mandate (chair or board member; the applicant is recused)",
-    z.strictObject({ approve: z.boolean(), reason: text(5000), alsoDecidedBy: z.array(z.uuid()).max(20).default([]) }),
+    z.strictObject({ approve: z.boolean(), reason: text(5000), alsoDecidedBy: z.array(reference('member')).max(20).default([]) }),
     asTheTableSays,
     async (body, caller, params) => {
       const rules = await runtime.projections.query(initiativesProjection, (reader, tables) => copiedRulesOf(reader, tables, params.cooperativeId));

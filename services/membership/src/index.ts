@@ -44,11 +44,14 @@ export interface MembershipDependencies {
   readonly keys: KeyStore;
 }
 
+/** Every event this context records: its published language. */
+export const membershipEvents = [...cooperativeEvents, ...memberEvents, ...emailClaimEvents];
+
 export function createMembership({ keys }: MembershipDependencies) {
   const register = memberRegisterProjection(keys);
   return {
     name: 'membership',
-    events: [...cooperativeEvents, ...memberEvents, ...emailClaimEvents],
+    events: membershipEvents,
     projections: [cooperativesProjection, register],
     reactions: [amendRulesWhenStatuteAmendmentPassed],
     routes: membershipRoutes(keys, register),

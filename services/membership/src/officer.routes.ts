@@ -1,5 +1,5 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, notFound, problemResponses } from '@meent/http';
+import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, notFound, problemResponses, reference } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -46,7 +46,7 @@ export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, r
         summary: 'Appoint an admitted member to an office (admin, chair or secretary)',
         security: BEARER_SECURITY,
         params: cooperativeParams,
-        body: z.strictObject({ memberId: z.uuid(), office: z.enum(OFFICES) }),
+        body: z.strictObject({ memberId: reference('member'), office: z.enum(OFFICES) }),
         response: accepted,
       },
     },

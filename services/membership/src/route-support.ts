@@ -1,10 +1,10 @@
 // What the membership routes share: path parameters, and reading at least up to a client's own write.
 import type { Projection, ServiceRuntime } from '@meent/eventsourcing';
-import { readModelBehind } from '@meent/http';
+import { readModelBehind, reference } from '@meent/http';
 import { z } from 'zod';
 
 export const cooperativeParams = z.object({ cooperativeId: z.uuid() });
-export const memberParams = cooperativeParams.extend({ memberId: z.uuid() });
+export const memberParams = cooperativeParams.extend({ memberId: reference('member') });
 
 /**
  * Waits until `projection` has applied the highest of the given positions (`?minPosition=`, `?asOfPosition=`); 503 if

@@ -1,11 +1,10 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import {
-  BEARER_SECURITY,
+import { BEARER_SECURITY,
   commandAcceptedSchema,
   commandContextOf,
   minPositionQuery,
   notFound,
-  problemResponses, callerOf } from '@meent/http';
+  problemResponses, callerOf, reference } from '@meent/http';
 import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,7 +14,7 @@ import { assemblyRequestDecider, assemblyRequestStream } from './domain/assembly
 import { assembliesProjection, assemblyRequest, assemblyRequestSchema } from './projections/assemblies.projection.js';
 import { eligibleAt, rulesOf, votingRegisterProjection } from './projections/voting-register.projection.js';
 
-const requestParams = cooperativeParams.extend({ requestId: z.uuid() });
+const requestParams = cooperativeParams.extend({ requestId: reference('assembly-request') });
 const accepted = problemResponses(400, 401, 403, 404, 409, 422, 503);
 
 /** BW 2:41: members holding a tenth of the votes (or the rules' share) may demand an assembly. */

@@ -1,11 +1,10 @@
 import type { KeyStore, ServiceRuntime } from '@meent/eventsourcing';
-import {
-  BEARER_SECURITY,
+import { BEARER_SECURITY,
   commandAcceptedSchema,
   commandContextOf,
   minPositionQuery,
   notFound,
-  problemResponses, callerOf } from '@meent/http';
+  problemResponses, callerOf, reference } from '@meent/http';
 import { DECISION_TYPES, cooperativeParams, holdsOffice, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -36,8 +35,15 @@ import {
 import { applicantOf, initiativeApplicantsProjection } from './projections/initiative-applicants.projection.js';
 import { eligibleAt, rulesOf, votingRegisterProjection } from './projections/voting-register.projection.js';
 
-const assemblyParams = cooperativeParams.extend({ assemblyId: z.uuid() });
-const voterParams = assemblyParams.extend({ memberId: z.uuid() });
+/** A motion's subject as a request names it: a budget or initiative of this cooperative, or the rules. */
+const subjectInput = z.union([
+  z.strictObject({ kind: z.literal('budget'), id: reference('budget') }),
+  z.strictObject({ kind: z.literal('initiative'), id: reference('initiative') }),
+  ...subjectSchema.options.filter((option) => option.shape.kind instanceof z.ZodLiteral),
+]);
+
+const assemblyParams = cooperativeParams.extend({ assemblyId: reference('assembly') });
+const voterParams = assemblyParams.extend({ memberId: reference('member') });
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const created = { 201: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) };
 const readProblems = problemResponses(400, 401, 403, 404, 503);
@@ -50,7 +56,7 @@ const conveneBody = z.strictObject({
   /** Defaults to now: the members eligible at this moment make up the voter roll. */
   recordDate: instant.optional(),
   announcesStatuteAmendment: z.boolean().default(false),
-  requestId: z.uuid().optional(),
+  requestId: reference('assembly-request').optional(),
 });
 
 const tableBody = z.strictObject({
@@ -58,10 +64,10 @@ const tableBody = z.strictObject({
   text: z.string().trim().min(1).max(50_000),
   decisionType: z.enum(DECISION_TYPES).default('ordinary'),
   ballot: z.enum(BALLOTS).default('open'),
-  subject: subjectSchema.optional(),
-  recused: z.array(recusalSchema).max(1000).default([]),
+  subject: subjectInput.optional(),
+  recused: z.array(recusalSchema.extend({ memberId: reference('member') })).max(1000).default([]),
   /** A statute amendment that missed its quorum at a first meeting (BW 2:42). */
-  repeatsMotionId: z.uuid().optional(),
+  repeatsMotionId: reference('motion').optional(),
 });
 
 const overviewSchema = assemblySummarySchema
@@ -279,7 +285,7 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
           summary: 'Grant another voter your proxy for this assembly (a voter on the roll)',
           security: BEARER_SECURITY,
           params: assemblyParams,
-          body: z.strictObject({ holderId: z.uuid() }),
+          body: z.strictObject({ holderId: reference('member') }),
           response: accepted,
         },
       },
@@ -341,7 +347,7 @@ export function assemblyRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntim
       type: 'OpenMeeting',
       now,
     }));
-    meetingStep('attendance', 'Record a voter present in person (secretary or chair)', z.strictObject({ memberId: z.uuid() }), (body, now) => ({
+    meetingStep('attendance', 'Record a voter present in person (secretary or chair)', z.strictObject({ memberId: reference('member') }), (body, now) => ({
       type: 'RecordAttendance',
       memberId: body.memberId,
       now,

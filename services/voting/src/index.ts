@@ -44,6 +44,9 @@ export interface VotingDependencies {
   readonly keys: KeyStore;
 }
 
+/** Every event this context records: its published language. */
+export const votingEvents = [...assemblyEvents, ...motionEvents, ...assemblyRequestEvents];
+
 export function createVoting({ keys }: VotingDependencies) {
   const routes: FastifyPluginAsync<ServiceRuntime> = async (app, runtime) => {
     await app.register(assemblyRoutes(keys), runtime);
@@ -52,7 +55,7 @@ export function createVoting({ keys }: VotingDependencies) {
   };
   return {
     name: 'voting',
-    events: [...assemblyEvents, ...motionEvents, ...assemblyRequestEvents],
+    events: votingEvents,
     projections: [votingRegisterProjection, assembliesProjection, motionsProjection, initiativeApplicantsProjection],
     routes,
   };

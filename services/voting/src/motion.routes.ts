@@ -1,11 +1,10 @@
 import type { KeyStore, ServiceRuntime } from '@meent/eventsourcing';
-import {
-  BEARER_SECURITY,
+import { BEARER_SECURITY,
   commandAcceptedSchema,
   commandContextOf,
   minPositionQuery,
   notFound,
-  problemResponses, callerOf } from '@meent/http';
+  problemResponses, callerOf, reference } from '@meent/http';
 import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -16,7 +15,7 @@ import { motionDecider, motionStream } from './domain/motion.decider.js';
 import { choiceSchema } from './domain/motion.events.js';
 import { motionView, motionViewSchema, motionsProjection, turnoutEntrySchema, turnoutOf } from './projections/motions.projection.js';
 
-const motionParams = cooperativeParams.extend({ motionId: z.uuid() });
+const motionParams = cooperativeParams.extend({ motionId: reference('motion') });
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 
@@ -62,7 +61,7 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
           description: 'A vote may be changed until voting closes; the last one counts. A proxy is used once.',
           security: BEARER_SECURITY,
           params: motionParams,
-          body: z.strictObject({ choice: choiceSchema, onBehalfOf: z.uuid().optional() }),
+          body: z.strictObject({ choice: choiceSchema, onBehalfOf: reference('member').optional() }),
           response: accepted,
         },
       },

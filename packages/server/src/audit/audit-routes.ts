@@ -193,7 +193,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (plain,
     async (request, reply) => {
       const { cooperativeId } = request.params;
       const upToPosition = await store.headPosition();
-      const heads = await streamHeads(store, cooperativeId, upToPosition);
+      const heads = await streamHeads(store, cooperativeId, upToPosition, (type) => registry.isWithheld(type));
       const now = runtime.clock();
       const result = await runtime.commands.handle(
         sealStream(cooperativeId),
@@ -224,7 +224,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (plain,
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      return verifyCooperative(store, cooperativeId);
+      return verifyCooperative(store, cooperativeId, (type) => registry.isWithheld(type));
     },
   );
 };

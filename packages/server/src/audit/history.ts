@@ -57,7 +57,7 @@ export async function* history(store: EventStore, registry: EventRegistry, filte
     ...(filter.types ? { eventTypes: filter.types } : {}),
   };
   for await (const recorded of store.readAll({ after: filter.after, filter: storeFilter })) {
-    if (!matches(recorded, filter)) continue;
+    if (!matches(recorded, filter) || registry.isWithheld(recorded.type)) continue;
     const event = registry.knows(recorded.type) ? registry.decode(recorded) : undefined;
     yield {
       position: recorded.position,
@@ -68,7 +68,7 @@ export async function* history(store: EventStore, registry: EventRegistry, filte
       actor: event?.metadata.actor ?? { id: 'unknown', roles: [] },
       correlationId: event?.metadata.correlationId ?? '',
       causationId: event?.metadata.causationId ?? null,
-      data: redact((event?.data as JsonValue | undefined) ?? recorded.data),
+      data: redact(event ? (registry.shownData(event) as JsonValue) : recorded.data),
     };
   }
 }

@@ -46,12 +46,23 @@ export const sealDecider: Decider<null, SealCommand, AuditSealedEvent> = {
   ],
 };
 
-/** The last event of each of the cooperative's streams (seals aside), up to a position. */
-export async function streamHeads(store: EventStore, cooperativeId: string, upToPosition: number): Promise<StreamHead[]> {
+/** Whether events of a type are bookkeeping that no history or seal shows (`EventRegistry.isWithheld`). */
+export type IsWithheld = (eventType: string) => boolean;
+
+/**
+ * The last event of each of the cooperative's streams up to a position, seals aside and withheld streams too: a seal is
+ * printed in the minutes, and a claim stream's revisions there would date when an address was first registered.
+ */
+export async function streamHeads(
+  store: EventStore,
+  cooperativeId: string,
+  upToPosition: number,
+  isWithheld: IsWithheld,
+): Promise<StreamHead[]> {
   const heads = new Map<string, StreamHead>();
   for await (const event of store.readAll()) {
     if (event.position > upToPosition) break;
-    if (event.metadata.cooperativeId !== cooperativeId || isSealStream(event.stream)) continue;
+    if (event.metadata.cooperativeId !== cooperativeId || isSealStream(event.stream) || isWithheld(event.type)) continue;
     heads.set(event.stream, {
       stream: event.stream,
       revision: event.revision,

@@ -3,7 +3,7 @@
 import type { EventStore, RecordedEvent } from '@meent/event-store';
 import { checkEventHash, merkleRoot, type StreamHead } from '@meent/eventsourcing';
 import { type z } from 'zod';
-import { AuditSealed, isSealStream } from './seal.js';
+import { AuditSealed, isSealStream, type IsWithheld } from './seal.js';
 
 export interface BrokenLink {
   readonly stream: string;
@@ -28,7 +28,7 @@ export interface Verification {
 const sealData = AuditSealed.schema;
 type Seal = z.infer<typeof sealData> & { position: number; stream: string; revision: number };
 
-export async function verifyCooperative(store: EventStore, cooperativeId: string): Promise<Verification> {
+export async function verifyCooperative(store: EventStore, cooperativeId: string, isWithheld: IsWithheld): Promise<Verification> {
   const seals: Seal[] = [];
   for await (const event of store.readAll({ filter: { streamPrefixes: ['seal-'], eventTypes: ['AuditSealed'] } })) {
     const parsed = sealData.safeParse(event.data);
@@ -39,6 +39,7 @@ export async function verifyCooperative(store: EventStore, cooperativeId: string
   seals.sort((a, b) => a.upToPosition - b.upToPosition);
 
   const heads = new Map<string, StreamHead>();
+  const withheldStreams = new Set<string>();
   let events = 0;
   let nextSeal = 0;
   const result = (firstBrokenLink: BrokenLink | null): Verification => ({
@@ -52,7 +53,7 @@ export async function verifyCooperative(store: EventStore, cooperativeId: string
   });
   const checkSealsUpTo = (position: number): BrokenLink | null => {
     for (; nextSeal < seals.length && (seals[nextSeal]?.upToPosition ?? Infinity) < position; nextSeal += 1) {
-      const broken = checkSeal(seals[nextSeal] as Seal, heads);
+      const broken = checkSeal(seals[nextSeal] as Seal, heads, withheldStreams);
       if (broken) return broken;
     }
     return null;
@@ -65,6 +66,7 @@ export async function verifyCooperative(store: EventStore, cooperativeId: string
     events += 1;
     const broken = checkLink(event, heads.get(event.stream));
     if (broken) return result(broken);
+    if (isWithheld(event.type)) withheldStreams.add(event.stream);
     heads.set(event.stream, { stream: event.stream, revision: event.revision, hash: checkEventHash(event).computed });
   }
   return result(checkSealsUpTo(Infinity));
@@ -85,8 +87,13 @@ function checkLink(event: RecordedEvent, previous: StreamHead | undefined): Brok
   return null;
 }
 
-function checkSeal(seal: Seal, heads: ReadonlyMap<string, StreamHead>): BrokenLink | null {
-  const current = [...heads.values()].filter((head) => !isSealStream(head.stream));
+/** A seal covers the streams it lists; withheld streams only where a seal made before they were withheld lists them. */
+function checkSeal(seal: Seal, heads: ReadonlyMap<string, StreamHead>, withheldStreams: ReadonlySet<string>): BrokenLink | null {
+  const current = [...heads.values()].filter(
+    (head) =>
+      !isSealStream(head.stream) &&
+      (!withheldStreams.has(head.stream) || seal.heads.some((sealed) => sealed.stream === head.stream)),
+  );
   if (merkleRoot(current) === seal.root) return null;
   const at = { stream: seal.stream, revision: seal.revision, position: seal.position, problem: 'seal' as const };
   for (const sealed of seal.heads) {

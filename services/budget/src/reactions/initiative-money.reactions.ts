@@ -2,7 +2,7 @@
 // tranche disbursed against the reservation, and what is left released when the initiative ends. The budget context
 // knows initiative events by name and by the fields read here — so it does not depend on the initiative context,
 // which depends on it.
-import { DomainError, causedBy, type CommandHandler, type Reaction, type StoredEvent } from '@meent/eventsourcing';
+import { DomainError, ForeignStreamError, causedBy, type CommandHandler, type Reaction, type StoredEvent } from '@meent/eventsourcing';
 import { z } from 'zod';
 import { inForce } from '../application/budget-commands.js';
 import { budgetDecider, budgetStream } from '../domain/budget.decider.js';
@@ -25,8 +25,12 @@ const endedInitiative = z.object({ initiativeId: z.uuid(), budgetId: z.uuid(), r
 
 const dayOf = (event: StoredEvent) => event.metadata.occurredAt.slice(0, 10);
 
-async function budgetFor(commands: CommandHandler, budgetId: string) {
-  const { state } = await commands.load(budgetStream(budgetId), budgetDecider);
+/** The budget in force, which must be the causing event's cooperative's: a ledger is its budget's. */
+async function budgetFor(commands: CommandHandler, budgetId: string, event: StoredEvent) {
+  const { state, cooperativeId } = await commands.load(budgetStream(budgetId), budgetDecider);
+  if (cooperativeId !== undefined && cooperativeId !== event.metadata.cooperativeId) {
+    throw new ForeignStreamError(budgetStream(budgetId));
+  }
   return state.status === 'NotDrafted' ? { adopted: false, lines: new Map() } : inForce(state);
 }
 
@@ -47,7 +51,7 @@ export const reserveFundsWhenFundingApproved: Reaction = {
         amountCents: funding.amountCents,
         reference: { kind: 'initiative', id: funding.initiativeId },
         override: null,
-        budget: await budgetFor(commands, funding.budgetId),
+        budget: await budgetFor(commands, funding.budgetId, event),
         today: dayOf(event),
         now: occurredAt,
       },
@@ -70,7 +74,7 @@ export const disburseWhenTrancheApproved: Reaction = {
         reservationId: tranche.reservationId,
         amountCents: tranche.amountCents,
         description: `Tranche ${tranche.trancheNumber} of initiative ${tranche.initiativeId}`,
-        budget: await budgetFor(commands, tranche.budgetId),
+        budget: await budgetFor(commands, tranche.budgetId, event),
         today: dayOf(event),
         now: new Date(event.metadata.occurredAt),
       },
@@ -93,7 +97,7 @@ export const releaseReservationWhenInitiativeEnds: Reaction = {
           type: 'ReleaseReservation',
           reservationId: ended.reservationId,
           reason: event.type === 'InitiativeCompleted' ? 'The initiative is completed' : 'The initiative was withdrawn',
-          budget: await budgetFor(commands, ended.budgetId),
+          budget: await budgetFor(commands, ended.budgetId, event),
           today: dayOf(event),
           now: new Date(event.metadata.occurredAt),
         },

@@ -5,6 +5,9 @@ import { z } from 'zod';
 
 export const EmailClaimed = defineEvent('EmailClaimed', {
   schema: z.object({ memberId: z.uuid(), claimedAt: z.iso.datetime() }),
+  // The claim stream's name is the address's blind index and its events name the member: shown, they would tell
+  // whoever registers an address that an erased member once had it.
+  withheld: true,
 });
 export type EmailClaimEvent = EventOf<typeof EmailClaimed>;
 export const emailClaimEvents = [EmailClaimed];

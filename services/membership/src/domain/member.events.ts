@@ -15,6 +15,7 @@ export const MemberRegistered = defineEvent('MemberRegistered', {
     channel: z.enum(['secretary', 'self-application']),
     registeredAt: z.iso.datetime(),
   }),
+  withheld: ['emailClaim'],
 });
 
 export const MemberAdmitted = defineEvent('MemberAdmitted', {
@@ -32,6 +33,7 @@ export const MemberDetailsChanged = defineEvent('MemberDetailsChanged', {
     emailClaim: z.string(),
     changedAt: z.iso.datetime(),
   }),
+  withheld: ['emailClaim'],
 });
 
 export const MemberSuspended = defineEvent('MemberSuspended', {
