@@ -2,9 +2,11 @@
 // (never from running the code): granted callers get past access, others are refused; a path id of the other
 // cooperative is 404 even to a caller who may use the route. A route without a row stops the server from starting,
 // and a row without a route fails here, so the matrix grows with the API.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { CALLER_ROLES, routeKey, type CallerRole, type Grant, type Right } from '@meent/http';
-import { RIGHTS } from '@meent/server';
+import { RIGHTS, rightsTableMarkdown } from '@meent/server';
 import { v7 as uuidv7 } from 'uuid';
 import { accessWorld, type CallerKind, type Resources } from '../support/access-fixture.js';
 import { bearer, testServer } from '../support/test-server.js';
@@ -175,4 +177,10 @@ t.test('the table names only roles it knows', async (t) => {
   for (const right of RIGHTS) {
     for (const role of Object.keys(right.grants)) t.ok((CALLER_ROLES as readonly string[]).includes(role), `${right.path}: ${role}`);
   }
+});
+
+t.test('the README shows the rights table the server enforces', async (t) => {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const shown = readme.slice(readme.indexOf('<!-- rights:start -->') + '<!-- rights:start -->'.length, readme.indexOf('<!-- rights:end -->'));
+  t.equal(shown.trim(), rightsTableMarkdown(), 'run `pnpm rights` after changing the table');
 });

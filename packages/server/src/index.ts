@@ -4,5 +4,5 @@ export { signingSecret, ensureDataDir } from './data-dir.js';
 export { projectionSchema, replaySchema } from './admin-routes.js';
 export { verifyCooperative, type Verification, type BrokenLink } from './audit/verification.js';
 export { auditEvents, cooperativesInStore } from './audit/seal.js';
-export { RIGHTS } from './rights.js';
+export { RIGHTS, rightsTableMarkdown } from './rights.js';
 export { eventRegistry } from './events.js';

@@ -113,3 +113,39 @@ export const RIGHTS: readonly Right[] = [
   post('/admin/projections/{name}/restart', all('admin')),
   get('/admin/reactions', all('admin')),
 ];
+
+const COLUMNS: readonly { role: CallerRole; heading: string }[] = [
+  { role: 'admin', heading: 'admin' },
+  { role: 'chair', heading: 'chair' },
+  { role: 'secretary', heading: 'secr.' },
+  { role: 'treasurer', heading: 'treas.' },
+  { role: 'board-member', heading: 'board' },
+  { role: 'member', heading: 'member' },
+  { role: 'suspended', heading: 'susp.' },
+  { role: 'applicant', heading: 'appl.' },
+  { role: 'former', heading: 'former' },
+  { role: 'unregistered', heading: 'unreg.' },
+  { role: 'other-cooperative', heading: 'other coop' },
+];
+
+const OFFICES: readonly CallerRole[] = ['chair', 'secretary', 'treasurer', 'board-member'];
+
+/** What a column's caller gets: an officer is an admitted member too, so gets the wider of the two grants. */
+function cell(right: Right, role: CallerRole): string {
+  const grants = [right.grants[role], ...(OFFICES.includes(role) ? [right.grants.member] : [])];
+  if (grants.includes('all')) return '✓';
+  if (grants.includes('own')) return 'own';
+  return '';
+}
+
+/** The rights table as the README shows it. */
+export function rightsTableMarkdown(rights: readonly Right[] = RIGHTS): string {
+  const header = `| operation | ${COLUMNS.map((column) => column.heading).join(' | ')} | and |`;
+  const rule = `|---|${COLUMNS.map(() => ':-:').join('|')}|---|`;
+  const rows = rights.map((right) => {
+    const path = right.path.replace('/cooperatives/{cooperativeId}/', '…/');
+    const cells = right.public ? COLUMNS.map(() => '✓') : COLUMNS.map((column) => cell(right, column.role));
+    return `| \`${right.method} ${path}\` | ${cells.join(' | ')} | ${right.public ? 'anyone, without a token' : (right.note ?? '')} |`;
+  });
+  return [header, rule, ...rows].join('\n');
+}
