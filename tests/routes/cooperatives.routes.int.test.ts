@@ -119,16 +119,21 @@ t.test('an unknown cooperative: 404', async (t) => {
   t.equal(asMember.statusCode, 404);
 });
 
-t.test('a read waiting for a position the store has not reached answers 503 once its wait is over', async (t) => {
-  const { app, token } = await testServer(t, { environment: { MEENT_READ_WAIT_MS: '20' } });
+t.test('a read asking for a position the event log has not reached is refused at once, naming the head', async (t) => {
+  const { app, token } = await testServer(t);
   const founded = await app.inject({ method: 'POST', url: '/cooperatives', headers: bearer(token(['admin'])), payload: { name: 'De Meent' } });
-  const cooperativeId = founded.json().id;
-  const response = await app.inject({
-    url: `/cooperatives/${cooperativeId}?minPosition=1000`,
+  const { id: cooperativeId, position } = founded.json();
+  const requests = Array.from({ length: 50 }, () =>
+    app.inject({ url: `/cooperatives/${cooperativeId}?minPosition=1000000000`, headers: bearer(token(['admin'])) }),
+  );
+  const responses = await Promise.all(requests);
+  t.same(new Set(responses.map((response) => response.statusCode)), new Set([400]));
+  t.match(responses[0]!.json(), { code: 'POSITION_BEYOND_HEAD', detail: new RegExp(`at position ${position}`) });
+  const asOf = await app.inject({
+    url: `/cooperatives/${cooperativeId}/members?asOfPosition=1000000000`,
     headers: bearer(token(['admin'])),
   });
-  t.equal(response.statusCode, 503);
-  t.match(response.json(), { code: 'READ_MODEL_BEHIND' });
+  t.match(asOf.json(), { status: 400, code: 'POSITION_BEYOND_HEAD' });
   const negative = await app.inject({
     url: `/cooperatives/${cooperativeId}?minPosition=-1`,
     headers: bearer(token(['admin'])),

@@ -33,6 +33,8 @@ export interface EventDefinition<Type extends string = string, Schema extends z.
   readonly upcasters: Readonly<Record<number, Upcaster>>;
   /** What of the event is the context's own bookkeeping, never shown outside it (see `defineEvent`). */
   readonly withheld: Withheld;
+  /** Applying it removes personal data from read models: a store that keeps old pages on disk must forget them. */
+  readonly erasesPersonalData: boolean;
   /** Builds the event a decider returns, typed by the schema. */
   (data: z.infer<Schema>): DomainEvent<Type, z.infer<Schema>>;
 }
@@ -66,7 +68,13 @@ export interface Withheld {
 
 export function defineEvent<const Type extends string, Schema extends z.ZodType>(
   type: Type,
-  options: { version?: number; schema: Schema; upcasters?: Record<number, Upcaster>; withheld?: true | readonly string[] },
+  options: {
+    version?: number;
+    schema: Schema;
+    upcasters?: Record<number, Upcaster>;
+    withheld?: true | readonly string[];
+    erasesPersonalData?: true;
+  },
 ): EventDefinition<Type, Schema> {
   const withheld: Withheld =
     options.withheld === true ? { event: true, fields: [] } : { event: false, fields: options.withheld ?? [] };
@@ -76,7 +84,8 @@ export function defineEvent<const Type extends string, Schema extends z.ZodType>
     if (!upcasters[from]) throw new Error(`${type} v${version} has no upcaster from v${from}`);
   }
   const create = (data: z.infer<Schema>): DomainEvent<Type, z.infer<Schema>> => ({ type, data });
-  return Object.assign(create, { type, version, schema: options.schema, upcasters, withheld });
+  const erasesPersonalData = options.erasesPersonalData ?? false;
+  return Object.assign(create, { type, version, schema: options.schema, upcasters, withheld, erasesPersonalData });
 }
 
 export class EventDecodingError extends Error {
@@ -110,6 +119,11 @@ export class EventRegistry {
   /** Whether events of this type are bookkeeping no history, export or seal shows. */
   isWithheld(type: string): boolean {
     return this.definitions.get(type)?.withheld.event ?? false;
+  }
+
+  /** Whether applying events of this type removes personal data from read models. */
+  erasesPersonalData(type: string): boolean {
+    return this.definitions.get(type)?.erasesPersonalData ?? false;
   }
 
   /** The event's data as it may be shown: without the fields its definition withholds. */

@@ -17,3 +17,4 @@ export * from './tamper-evidence.js';
 export * from './versioned-map.js';
 export * from './ids.js';
 export * from './postgres-read-model-store.js';
+export * from './money.js';

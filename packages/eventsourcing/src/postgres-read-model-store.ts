@@ -105,6 +105,9 @@ export class PostgresReadModelStore implements ReadModelStore {
     await this.pool.query('SELECT 1');
   }
 
+  /** PostgreSQL keeps a changed row's old version until autovacuum reclaims it; nothing here can hurry that safely. */
+  async forgetOverwritten(): Promise<void> {}
+
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
     await Promise.all([...this.leases].map((client) => client.end().catch(() => undefined)));

@@ -317,6 +317,10 @@ export class GenerationRunner<Table extends string = string> {
         if (!moved) throw new CheckpointMovedError(`${this.projection.name} moved past ${this.stored} elsewhere`);
       });
       this.stored = last;
+      // Before readers are told the erasure is applied: by then no copy of what it removed is left on disk.
+      if (batch.some((event) => this.projection.handlers.has(event.type) && this.registry.erasesPersonalData(event.type))) {
+        await this.readModels.forgetOverwritten();
+      }
     } catch (error) {
       if (error instanceof CheckpointMovedError) {
         void this.lease?.release();

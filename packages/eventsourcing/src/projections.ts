@@ -48,6 +48,19 @@ export class ReplayInProgressError extends Error {
   }
 }
 
+/** A read asked to wait for a position the event log has not reached: it may never come, so the caller is told now. */
+export class PositionBeyondHeadError extends Error {
+  override readonly name = 'PositionBeyondHeadError';
+  readonly statusCode = 400;
+  readonly code = 'POSITION_BEYOND_HEAD';
+  constructor(
+    readonly position: number,
+    readonly head: number,
+  ) {
+    super(`Position ${position} is beyond the end of the event log, which is at position ${head}`);
+  }
+}
+
 export interface ProjectionsOptions {
   readonly store: EventStore;
   readonly readModels: ReadModelStore;
@@ -68,6 +81,8 @@ interface Slot {
 /** Every projection of a process: runs them, serves their reads, waits for positions, replays and swaps. */
 export class Projections {
   private readonly slots = new Map<string, Slot>();
+  /** The head as last read: it only grows, so a position at or below it needs no look at the store. */
+  private knownHead = 0;
 
   private constructor(private readonly options: ProjectionsOptions) {}
 
@@ -140,6 +155,10 @@ export class Projections {
 
   /** Resolves true once each named projection has applied every event up to `position`, false on timeout. */
   async waitForPosition(names: readonly string[], position: number, timeoutMs: number): Promise<boolean> {
+    if (position > this.knownHead) {
+      this.knownHead = Math.max(this.knownHead, await this.options.store.headPosition());
+      if (position > this.knownHead) throw new PositionBeyondHeadError(position, this.knownHead);
+    }
     const timeout = AbortSignal.timeout(timeoutMs);
     const reached = await Promise.all(names.map((name) => this.slot(name).active.waitFor(position, timeout)));
     return reached.every(Boolean);

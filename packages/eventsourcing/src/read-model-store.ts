@@ -24,5 +24,10 @@ export interface ReadModelStore {
   /** The lease on `name`, or undefined while another holder has it. A holder that dies loses it. */
   lease(name: string): Promise<Lease | undefined>;
   ping(): Promise<void>;
+  /**
+   * Makes sure no earlier version of a changed or deleted row is left on disk, after personal data was erased from
+   * the read models. Committed work only; blocks other writes for the moment it takes.
+   */
+  forgetOverwritten(): Promise<void>;
   close(): Promise<void>;
 }

@@ -60,6 +60,20 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.readerDb.prepare('SELECT 1').get();
   }
 
+  /**
+   * `secure_delete` zeroes what a write removes from the database file, but the log still holds the pages as they were
+   * until it starts over: fold it all in and cut it to nothing. The background checkpointer may hold the log for a
+   * moment, so this tries again until the log is empty.
+   */
+  async forgetOverwritten(): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      const [result] = this.writer.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy === 0) return;
+      if (attempt === 100) throw new Error('the read models\' write-ahead log could not be emptied');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   async close(): Promise<void> {
     await this.queue;
     await this.checkpoints.release();

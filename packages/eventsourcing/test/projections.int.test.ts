@@ -66,7 +66,11 @@ t.test('given events, the read model holds their sum and the checkpoint their po
   ]);
   const [info] = await projections.list();
   t.match(info, { name: 'counters', status: 'running', generation: 1, position: last, lag: 0 });
-  t.notOk(await projections.waitForPosition(['counters'], last + 10, 50), 'a position not yet written times out');
+  await t.rejects(
+    projections.waitForPosition(['counters'], last + 10, 50),
+    { name: 'PositionBeyondHeadError', statusCode: 400, code: 'POSITION_BEYOND_HEAD', head: last },
+    'a position the log has not reached is refused at once, naming the head',
+  );
 });
 
 t.test('a restarted process resumes from the checkpoint, applying nothing twice', async (t) => {

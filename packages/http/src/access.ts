@@ -129,6 +129,30 @@ export function referencesIn(schema: z.ZodType, value: unknown, field: string): 
   }
 }
 
+/** Whether a schema holds a reference anywhere, whatever the value: routes whose input holds none skip the lookup. */
+export function holdsReferences(schema: z.ZodType): boolean {
+  if (typeof z.globalRegistry.get(schema)?.[REFERENCE_KEY] === 'string') return true;
+  const def = (schema as z.core.$ZodType)._zod.def;
+  switch (def.type) {
+    case 'object':
+      return Object.values((def as z.core.$ZodObjectDef).shape).some((inner) => holdsReferences(inner as z.ZodType));
+    case 'array':
+      return holdsReferences((def as z.core.$ZodArrayDef).element as z.ZodType);
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+      return holdsReferences((def as z.core.$ZodOptionalDef).innerType as z.ZodType);
+    case 'pipe':
+      return holdsReferences((def as z.core.$ZodPipeDef).out as z.ZodType);
+    case 'union':
+      return ((def as z.core.$ZodUnionDef).options as readonly z.ZodType[]).some((option) => holdsReferences(option));
+    default:
+      return false;
+  }
+}
+
 export const routeKey = (method: string, url: string) => `${method} ${url.replace(/:(\w+)/g, '{$1}')}`;
 
 function asArray<Hook>(hooks: Hook | Hook[] | undefined): Hook[] {
@@ -196,8 +220,8 @@ function access(app: FastifyInstance, options: AccessOptions): void {
       };
 
       // After validation: the body and query as parsed.
+      const inputReferences = [schema?.querystring, schema?.body].some((part) => part !== undefined && holdsReferences(part));
       const resolveReferences: preHandlerHookHandler = async (request) => {
-        if (!cooperativeScoped) return;
         const cooperativeId = String((request.params as Record<string, unknown>).cooperativeId);
         await resolve(cooperativeId, [
           ...(schema?.querystring ? referencesIn(schema.querystring, request.query, 'query') : []),
@@ -207,7 +231,7 @@ function access(app: FastifyInstance, options: AccessOptions): void {
 
       route.onRequest = [authenticate, ...asArray(route.onRequest)];
       route.preValidation = [authorise, ...asArray(route.preValidation)];
-      route.preHandler = [resolveReferences, ...asArray(route.preHandler)];
+      if (cooperativeScoped && inputReferences) route.preHandler = [resolveReferences, ...asArray(route.preHandler)];
     }
   });
 }

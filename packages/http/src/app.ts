@@ -43,6 +43,8 @@ export interface HttpAppOptions {
   readonly logger: boolean | { level: string; stream?: { write(line: string): void } } | FastifyBaseLogger;
   readonly tokens: TokenSettings;
   readonly clock: () => Date;
+  /** How long a client may take to send a whole request, headers and body; 30 s unless set. */
+  readonly requestTimeoutMs?: number;
   /** Origins a browser may call the API from; none unless listed. */
   readonly corsOrigins?: readonly string[];
   readonly rateLimit?: RateLimits;
@@ -63,14 +65,30 @@ const DEFAULT_RATE_LIMITS: RateLimits = { perToken: 6000, perAddress: 300 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * A request as the log shows it: its query's names but not their values, which can be personal (the register's
+ * `?name=` search) — personal data never enters a log line.
+ */
+export function loggedRequest(request: { method: string; url: string; ip?: string }) {
+  const [path, query] = request.url.split('?', 2);
+  const names = query ? [...new URLSearchParams(query).keys()] : [];
+  return {
+    method: request.method,
+    url: names.length > 0 ? `${path}?${names.map((name) => `${name}=…`).join('&')}` : path,
+    ...(request.ip ? { remoteAddress: request.ip } : {}),
+  };
+}
+
 /** The bare app every service plugs into: problems, auth, OpenAPI, health, metrics and request ids. */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const newRequestId = options.newRequestId ?? (() => uuidv7());
   const serverOptions: FastifyServerOptions = {
     ...(typeof options.logger === 'boolean' || 'level' in options.logger
-      ? { logger: options.logger }
+      ? { logger: options.logger && { ...(options.logger === true ? {} : options.logger), serializers: { req: loggedRequest } } }
       : { loggerInstance: options.logger }),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    // A client trickling its body must not hold a connection (and its memory) for as long as it likes.
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
     // A caller's own id (a proxy's, say) is kept when it is sane, so one id follows a request across systems.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

@@ -1,6 +1,6 @@
 // Bearer JWT authentication. A token names who calls and for which cooperative; what they may do there is decided
 // from the cooperative's own records (the access plugin), never from the token.
-import { createHmac } from 'node:crypto';
+import { createHmac, webcrypto } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errors as joseErrors, jwtVerify } from 'jose';
@@ -74,11 +74,12 @@ export function signToken(settings: TokenSettings | string, request: TokenReques
 
 export type TokenCheck = { ok: true; principal: Principal } | { ok: false; reason: string };
 
-const keys = new Map<string, Uint8Array>();
-function keyOf(secret: string): Uint8Array {
+// jose verifies with WebCrypto: a CryptoKey imported once per secret spares it an import for every token.
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+function keyOf(secret: string): Promise<webcrypto.CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = new TextEncoder().encode(secret);
+    key = webcrypto.subtle.importKey('raw', Buffer.from(secret, 'utf8'), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
     keys.set(secret, key);
   }
   return key;
@@ -99,11 +100,21 @@ function refusal(error: unknown): string {
 }
 
 export async function verifyToken(settings: TokenSettings | string, token: string, now: Date): Promise<TokenCheck> {
+  const check = await verifyWithValidity(settings, token, now);
+  return check.ok ? { ok: true, principal: check.principal } : check;
+}
+
+type CheckWithValidity =
+  | { ok: true; principal: Principal; validFrom: number; validUntil: number }
+  | { ok: false; reason: string };
+
+/** Verifies a token and says from when until when (in seconds, skew included) it holds. */
+async function verifyWithValidity(settings: TokenSettings | string, token: string, now: Date): Promise<CheckWithValidity> {
   const { secret, issuer, audience, clockSkewSeconds = 30 } =
     typeof settings === 'string' ? { secret: settings } : settings;
-  let payload: unknown;
+  let payload: { nbf?: number } & Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, keyOf(secret), {
+    ({ payload } = await jwtVerify<{ nbf?: number }>(token, await keyOf(secret), {
       algorithms: ['HS256'],
       requiredClaims: ['exp'],
       currentDate: now,
@@ -119,8 +130,34 @@ export async function verifyToken(settings: TokenSettings | string, token: strin
   return {
     ok: true,
     principal: { subject: claims.data.sub, cooperativeId: claims.data.cooperativeId, roles: claims.data.roles },
+    validFrom: (payload.nbf ?? Number.NEGATIVE_INFINITY) - clockSkewSeconds,
+    validUntil: claims.data.exp + clockSkewSeconds,
   };
 }
+
+/**
+ * Tokens verified before, with the times they hold: a client sends the same token with request after request, and
+ * its signature needs checking once. Least recently verified leave first.
+ */
+class VerifiedTokens {
+  private readonly verified = new Map<string, { principal: Principal; validFrom: number; validUntil: number }>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  async check(settings: TokenSettings, token: string, now: Date): Promise<TokenCheck> {
+    const seconds = now.getTime() / 1000;
+    const known = this.verified.get(token);
+    if (known && seconds >= known.validFrom && seconds < known.validUntil) return { ok: true, principal: known.principal };
+    this.verified.delete(token);
+    const check = await verifyWithValidity(settings, token, now);
+    if (!check.ok) return check;
+    this.verified.set(token, check);
+    if (this.verified.size > this.capacity) this.verified.delete(this.verified.keys().next().value as string);
+    return { ok: true, principal: check.principal };
+  }
+}
+
+const verifiedTokens = new WeakMap<TokenSettings, VerifiedTokens>();
 
 export interface AuthOptions {
   readonly tokens: TokenSettings;
@@ -149,9 +186,14 @@ export function checkBearer(request: FastifyRequest, tokens: TokenSettings, now:
   let check = checked.get(request);
   if (!check) {
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    let cache = verifiedTokens.get(tokens);
+    if (!cache) {
+      cache = new VerifiedTokens();
+      verifiedTokens.set(tokens, cache);
+    }
     check =
       scheme?.toLowerCase() === 'bearer' && token
-        ? verifyToken(tokens, token, now)
+        ? cache.check(tokens, token, now)
         : Promise.resolve({ ok: false as const, reason: 'The Authorization header must be Bearer <token>' });
     checked.set(request, check);
   }

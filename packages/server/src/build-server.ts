@@ -138,6 +138,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       corsOrigins: config.corsOrigins,
       rateLimit: config.rateLimit,
       bodyLimitBytes: config.bodyLimitBytes,
+      requestTimeoutMs: config.requestTimeoutMs,
       newRequestId: newUuidV7,
       readiness: [
         { name: 'event-store', check: () => store.ping() },

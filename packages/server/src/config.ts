@@ -32,6 +32,7 @@ export const configSchema = z.object({
   MEENT_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(300),
   MEENT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   MEENT_READ_WAIT_MS: z.coerce.number().int().nonnegative().default(5000),
+  MEENT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   MEENT_SERVICES: z
     .string()
     .default(SERVICE_NAMES.join(','))
@@ -68,6 +69,8 @@ export interface MeentConfig {
   readonly rateLimit: { readonly perToken: number; readonly perAddress: number };
   readonly bodyLimitBytes: number;
   readonly readWaitMs: number;
+  /** How long a client may take to send a whole request. */
+  readonly requestTimeoutMs: number;
   /** The bounded contexts this process serves: their routes, projections and reactions. */
   readonly services: readonly ServiceName[];
   /** Whether this process runs reactions; with several processes on one store, one may do it for all. */
@@ -112,6 +115,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     rateLimit: { perToken: env.MEENT_RATE_LIMIT_PER_TOKEN, perAddress: env.MEENT_RATE_LIMIT_PER_ADDRESS },
     bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,
     readWaitMs: env.MEENT_READ_WAIT_MS,
+    requestTimeoutMs: env.MEENT_REQUEST_TIMEOUT_MS,
     services: env.MEENT_SERVICES,
     runReactions: env.MEENT_REACTIONS === 'on',
   };

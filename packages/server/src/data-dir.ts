@@ -5,8 +5,10 @@ import type { MeentConfig } from './config.js';
 
 export const SECRET_FILE = 'jwt-secret';
 
+/** The data directory, created if missing, open to its owner only (an older install's is narrowed to that). */
 export function ensureDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if ((statSync(dataDir).mode & 0o077) !== 0) chmodSync(dataDir, 0o700);
 }
 
 /** The configured secret, or the one kept in the data directory (created on first use, readable by its owner only). */

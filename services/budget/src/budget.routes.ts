@@ -1,4 +1,4 @@
-import type { ServiceRuntime } from '@meent/eventsourcing';
+import { MAX_AMOUNT_CENTS, type ServiceRuntime } from '@meent/eventsourcing';
 import { BEARER_SECURITY,
   asOfPositionSchema,
   commandAcceptedSchema,
@@ -89,7 +89,7 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
         summary: 'Set a line of the draft: the budget before adoption, an amendment after (treasurer)',
         security: BEARER_SECURITY,
         params: budgetParams,
-        body: budgetLineSchema.strict(),
+        body: budgetLineSchema.extend({ amountCents: z.int().nonnegative().max(MAX_AMOUNT_CENTS) }).strict(),
         response: accepted,
       },
     },

@@ -1,4 +1,4 @@
-import type { ServiceRuntime } from '@meent/eventsourcing';
+import { amountCentsSchema, type ServiceRuntime } from '@meent/eventsourcing';
 import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, problemResponses, callerOf, reference } from '@meent/http';
 import { cooperativeParams, copiedRulesOf, type Caller } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -11,7 +11,7 @@ import { referenceSchema } from './domain/ledger.events.js';
 import { budgetsProjection } from './projections/budgets.projection.js';
 
 const budgetParams = cooperativeParams.extend({ budgetId: reference('budget') });
-const cents = z.int().positive().max(Number.MAX_SAFE_INTEGER);
+const cents = amountCentsSchema;
 const text = (max: number) => z.string().trim().min(1).max(max);
 const created = { 201: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };

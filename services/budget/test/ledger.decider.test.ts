@@ -191,3 +191,34 @@ t.test('reservations: made while the line has room, refused as an event when not
   const state = [reserved(id(2), 60_000), disbursed].reduce(ledgerDecider.evolve, ledgerDecider.initialState);
   t.equal(availableCents(state, garden), 40_000, 'a disbursement moves money from reserved to spent');
 });
+
+t.test('when a total would pass what a number holds exactly', async (t) => {
+  const income = (entryId: string, amountCents: number) =>
+    IncomeRecorded({ entryId, lineCode: '8000', source: 'Gemeente', amountCents, receivedOn: today, recordedBy: treasurer, recordedAt: at });
+  const record = (entryId: string, amountCents: number): LedgerCommand => ({
+    type: 'RecordIncome',
+    entryId,
+    lineCode: '8000',
+    source: 'Gemeente',
+    amountCents,
+    receivedOn: today,
+    by: treasurer,
+    ...dated,
+  });
+  const nearlyAll = Number.MAX_SAFE_INTEGER - 1_000;
+  t.test('accepts income up to exactly 2^53 − 1 cents in all', async (t) => {
+    spec(t).given(income(id(1), nearlyAll)).when(record(id(2), 1_000)).then(income(id(2), 1_000));
+  });
+  t.test('refuses one cent more, naming the rule', async (t) => {
+    spec(t)
+      .given(income(id(1), nearlyAll))
+      .when(record(id(2), 1_001))
+      .thenError('LEDGER.SUM_NOT_EXACT', { statusCode: 422, rule: 'exact-sums' });
+  });
+  t.test('counts spending on every line together, for the cash position', async (t) => {
+    spec(t)
+      .given(income(id(1), nearlyAll), submitted(id(3), 500), booked(id(3), 500))
+      .when(submit(id(4), 501))
+      .thenError('LEDGER.SUM_NOT_EXACT', { statusCode: 422, rule: 'exact-sums' });
+  });
+});

@@ -89,7 +89,9 @@ t.test('budget versus actuals and cash, now and as of any date, from ledger even
   t.match(await garden('2027-03-01'), { line: { spentCents: 50_000, reservedCents: 0, availableCents: 50_000 } }, 'the rest released');
   t.match(await garden('2027-03-05'), { line: { spentCents: 30_000, availableCents: 70_000 }, cash: 0 }, 'the paid expense reversed, its cash back');
   t.match((await actualsOn('2027-03-05'))?.lines.find((line) => line.code === '8000'), { receivedCents: 30_000, availableCents: 20_000 });
-  t.match(await actualsOn('2026-10-31'), { version: null, lines: [] }, 'no budget in force before adoption');
+  t.match(await actualsOn('2026-10-31'), { status: 'draft', version: null, lines: [] }, 'no budget in force before adoption');
+  t.match(await actualsOn('2026-11-01'), { status: 'adopted', version: 1 }, 'adopted from the day of its adoption');
+  t.equal(await actualsOn('2026-09-30'), undefined, 'no budget at all before it was drafted');
 
   t.match(
     await garden('2027-03-05', reservedOnly),

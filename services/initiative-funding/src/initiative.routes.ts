@@ -1,4 +1,4 @@
-import type { ServiceRuntime } from '@meent/eventsourcing';
+import { MAX_AMOUNT_CENTS, amountCentsSchema, type ServiceRuntime } from '@meent/eventsourcing';
 import { BEARER_SECURITY,
   commandAcceptedSchema,
   commandContextOf,
@@ -40,7 +40,7 @@ const created = { 201: commandAcceptedSchema, ...problemResponses(400, 401, 403,
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 const text = (max: number) => z.string().trim().min(1).max(max);
-const cents = z.int().positive().max(Number.MAX_SAFE_INTEGER);
+const cents = amountCentsSchema;
 
 type CommandBody = { [Type in InitiativeCommand['type']]: Omit<Extract<InitiativeCommand, { type: Type }>, 'now'> }[InitiativeCommand['type']];
 
@@ -255,7 +255,7 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
   post(
     'tranches',
     'Report progress and request the next planned tranche (the applicant; the secretary for an outside applicant)',
-    z.strictObject({ progressReport: text(10_000), spentSoFarCents: z.int().nonnegative() }),
+    z.strictObject({ progressReport: text(10_000), spentSoFarCents: z.int().nonnegative().max(MAX_AMOUNT_CENTS) }),
     requireApplicantSide,
     (body) => ({ type: 'RequestTranche', ...body }),
   );

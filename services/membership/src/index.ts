@@ -61,5 +61,5 @@ export function createMembership({ keys }: MembershipDependencies) {
 export { copiedRulesOf, rulesCopyHandlers, rulesCopyTable } from './projections/rules-copy.js';
 
 /** Officer rights as the register records them, for other contexts' routes. */
-export { ANY_OFFICE, callerResolver, holdsOffice, requireOffice, type Caller } from './application/access.js';
+export { ANY_OFFICE, callerResolver, holdsOffice, requireOffice, standingIn, type Caller } from './application/access.js';
 export { cooperativeParams, readAfter } from './route-support.js';

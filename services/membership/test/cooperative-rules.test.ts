@@ -23,8 +23,13 @@ t.test('a rule given for one decision type keeps the defaults of the others', as
   const rules = cooperativeRulesSchema.parse({
     decisions: { 'statute-amendment': { quorum: { numerator: 2, denominator: 3 } } },
   });
-  t.same(rules.decisions['statute-amendment'], { majority: 'two-thirds', quorum: { numerator: 2, denominator: 3 } });
-  t.same(rules.decisions.ordinary, { majority: 'simple', quorum: null });
+  t.same(rules.decisions['statute-amendment'], { majority: 'two-thirds', quorum: { numerator: 2, denominator: 3 }, announced: true });
+  t.same(rules.decisions.ordinary, { majority: 'simple', quorum: null, announced: false });
+  t.same(
+    Object.entries(rules.decisions).filter(([, rule]) => rule.announced).map(([type]) => type),
+    ['statute-amendment', 'dissolution', 'merger'],
+    'the decisions that need the announcement, the deposited text and the notice: BW 2:42, and 2:317 for a merger',
+  );
 });
 
 t.test('refuses', async (t) => {

@@ -136,6 +136,21 @@ t.test('when the member is admitted', async (t) => {
   });
 });
 
+t.test('erasure is refused while the register must hold the details', async (t) => {
+  for (const [status, given] of [
+    ['an applicant', [registered]],
+    ['an admitted member', [registered, admitted]],
+    ['a suspended member', [registered, admitted, suspended]],
+  ] as const) {
+    t.test(status, async (t) => {
+      spec(t)
+        .given(...given)
+        .when({ type: 'ErasePersonalData', now })
+        .thenError('MEMBER.ERASURE_WHILE_MEMBER', { statusCode: 422, rule: 'register-obligation' });
+    });
+  }
+});
+
 t.test('when the member is suspended', async (t) => {
   t.test('suspending again is refused', async (t) => {
     spec(t).given(registered, admitted, suspended).when({ type: 'SuspendMember', reason: 'x', now }).thenError('MEMBER.ALREADY_SUSPENDED');
@@ -167,11 +182,23 @@ t.test('when the membership is terminated', async (t) => {
       spec(t).given(...after).when(command).thenError('MEMBER.TERMINATED', { statusCode: 409 });
     });
   }
-  t.test('the personal data may be erased, once', async (t) => {
-    spec(t).given(...after).when({ type: 'ErasePersonalData', now }).then(PersonalDataErased({ memberId, erasedAt: at }));
+  const effective = new Date(terminated.data.effectiveAt);
+  t.test('the personal data stays until the termination takes effect: the membership lasts until then', async (t) => {
     spec(t)
-      .given(...after, PersonalDataErased({ memberId, erasedAt: at }))
+      .given(...after)
       .when({ type: 'ErasePersonalData', now })
+      .thenError('MEMBER.ERASURE_WHILE_MEMBER', { statusCode: 422, rule: 'register-obligation' });
+    spec(t)
+      .given(...after)
+      .when({ type: 'ErasePersonalData', now: new Date(effective.getTime() - 1) })
+      .thenError('MEMBER.ERASURE_WHILE_MEMBER', { statusCode: 422, rule: 'register-obligation' });
+  });
+  t.test('from the day it takes effect, the personal data may be erased, once', async (t) => {
+    const erasedAt = effective.toISOString();
+    spec(t).given(...after).when({ type: 'ErasePersonalData', now: effective }).then(PersonalDataErased({ memberId, erasedAt }));
+    spec(t)
+      .given(...after, PersonalDataErased({ memberId, erasedAt }))
+      .when({ type: 'ErasePersonalData', now: effective })
       .thenError('MEMBER.ALREADY_ERASED', { statusCode: 409 });
   });
 });

@@ -90,6 +90,7 @@ const cast = (assembly: ConvenedAssembly, n: number, choice: Choice, castBy = n)
   castBy: voter(castBy),
   paper: { kind: 'open', choice },
   assembly,
+  suspendedNow: [],
   now: votingFrom,
 });
 const closeByChair = (assembly: ConvenedAssembly, unseal: ((sealedChoice: EncryptedData) => Choice) | null = null): MotionCommand => ({
@@ -142,6 +143,28 @@ t.test('when tabling a motion', async (t) => {
   t.test('records who is recused and why', async (t) => {
     const recused = [{ memberId: voter(4), reason: 'applicant of the initiative' }];
     spec(t).given().when(table(assemblyAfter(...convened()), { recused })).then(tabled({ recused }));
+  });
+  t.test('rejects a dissolution (BW 2:42, by the statutes) and a merger (BW 2:317) the notice did not announce', async (t) => {
+    spec(t)
+      .given()
+      .when(table(assemblyAfter(...convened()), { decisionType: 'dissolution' }))
+      .thenError('MOTION.DECISION_NOT_ANNOUNCED', { statusCode: 422, rule: 'BW 2:42' });
+    spec(t)
+      .given()
+      .when(table(assemblyAfter(...convened()), { decisionType: 'merger' }))
+      .thenError('MOTION.DECISION_NOT_ANNOUNCED', { statusCode: 422, rule: 'BW 2:317' });
+  });
+  t.test('takes a dissolution the notice announced; and one without, where the statutes do not ask for it', async (t) => {
+    const announced = assemblyAfter(...convened({ announcesStatuteAmendment: true }));
+    spec(t)
+      .given()
+      .when(table(announced, { decisionType: 'dissolution' }))
+      .then(tabled({ decisionType: 'dissolution', rule: { majority: 'two-thirds', quorum: null, basis: 'rules' } }));
+    const relaxed = assemblyAfter(...convened({ rules: { decisions: { dissolution: { announced: false } } } }));
+    spec(t)
+      .given()
+      .when(table(relaxed, { decisionType: 'dissolution' }))
+      .then(tabled({ decisionType: 'dissolution', rule: { majority: 'two-thirds', quorum: null, basis: 'rules' } }));
   });
   t.test('rejects a statute amendment the notice did not announce', async (t) => {
     spec(t)
@@ -267,8 +290,28 @@ t.test('when voting is open', async (t) => {
       .when({ ...cast(assembly, 3, 'for'), voterId: outsider, castBy: outsider })
       .thenError('MOTION.NOT_ON_ROLL', { statusCode: 403 });
   });
-  t.test('accepts a member on the roll whatever the register says now — one suspended after the record date', async (t) => {
+  t.test('accepts a member on the roll admitted before the record date, whoever was admitted since', async (t) => {
     spec(t).given(tabled(), votingOpened()).when(cast(assembly, 5, 'against')).then(vote(5, 'against'));
+  });
+  t.test('rejects a member on the roll who is suspended when voting (BW 2:38 lid 1)', async (t) => {
+    spec(t)
+      .given(tabled(), votingOpened())
+      .when({ ...cast(assembly, 5, 'against'), suspendedNow: [voter(5)] })
+      .thenError('MOTION.VOTER_SUSPENDED', { statusCode: 403, rule: 'BW 2:38 lid 1: a suspended member has no vote' });
+  });
+  t.test('accepts the same member once reinstated before the close (BW 2:38 lid 1)', async (t) => {
+    spec(t).given(tabled(), votingOpened()).when({ ...cast(assembly, 5, 'against'), suspendedNow: [] }).then(vote(5, 'against'));
+  });
+  t.test('rejects a proxy vote for a suspended grantor, and one cast by a suspended holder (BW 2:38 lid 1)', async (t) => {
+    const withProxy = assemblyAfter(...convened(), proxy(1, 2));
+    spec(t)
+      .given(tabled(), votingOpened())
+      .when({ ...cast(withProxy, 1, 'for', 2), suspendedNow: [voter(1)] })
+      .thenError('MOTION.VOTER_SUSPENDED', { statusCode: 403 });
+    spec(t)
+      .given(tabled(), votingOpened())
+      .when({ ...cast(withProxy, 1, 'for', 2), suspendedNow: [voter(2)] })
+      .thenError('MOTION.VOTER_SUSPENDED', { statusCode: 403 });
   });
   t.test('rejects a recused member, naming the recusal', async (t) => {
     spec(t)

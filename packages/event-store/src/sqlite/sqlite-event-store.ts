@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
@@ -74,7 +75,21 @@ export const SQLITE_EVENTS_SCHEMA = `
   );
 `;
 
+/**
+ * The files hold events, keys and read models with personal data: readable by the owner only. SQLite gives its log and
+ * shared-memory files the database file's mode, so creating that one 0600 covers all three; files of an older
+ * install are narrowed to it.
+ */
+function keepPrivate(path: string): void {
+  if (path === ':memory:') return;
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  }
+}
+
 export function openSqliteDatabase(path: string, durability: SqliteDurability, busyTimeoutMs = 5000): Database.Database {
+  keepPrivate(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -290,10 +305,16 @@ export class SqliteEventStore implements EventStore {
   private storedPage(after: number, limit: number, filter: EventFilter | undefined): RecordedEvent[] {
     const { sql, parameters } = pageQuery(filter);
     let statement = this.filteredPageStatements.get(sql);
-    if (!statement) {
+    if (statement) {
+      this.filteredPageStatements.delete(sql);
+    } else {
       statement = this.db.prepare<unknown[], EventRow>(sql).raw(true);
-      this.filteredPageStatements.set(sql, statement);
+      // The shape follows the filter a caller asks for, so only the most recently used shapes stay prepared.
+      if (this.filteredPageStatements.size >= PREPARED_FILTER_SHAPES) {
+        this.filteredPageStatements.delete(this.filteredPageStatements.keys().next().value as string);
+      }
     }
+    this.filteredPageStatements.set(sql, statement);
     return statement.all(after, ...parameters, limit).map(toRecordedEvent);
   }
 
@@ -322,6 +343,9 @@ export class SqliteEventStore implements EventStore {
     });
   }
 }
+
+/** Filter shapes kept prepared: every projection's and reaction's, with room for the history's. */
+const PREPARED_FILTER_SHAPES = 64;
 
 function pageQuery(filter: EventFilter | undefined): { sql: string; parameters: (string | number)[] } {
   const conditions = ['position > ?'];

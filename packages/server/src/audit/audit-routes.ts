@@ -20,10 +20,15 @@ export interface AuditRoutesOptions {
 }
 
 const cooperativeParams = z.object({ cooperativeId: z.uuid() });
+
+/** The longest an export works before letting other requests in. */
+const EXPORT_SLICE_MS = 10;
 const commaList = z
   .string()
   .min(1)
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+  .max(2000)
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+  .pipe(z.array(z.string().max(100)).max(50, 'at most 50 at once'));
 const historyQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
   type: commaList.optional(),
@@ -113,7 +118,16 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (plain,
       // Streamed: an export of any length holds one page of the store in memory.
       const lines = async function* () {
         yield HISTORY_CSV_HEADER;
-        for await (const entry of history(store, registry, filter)) yield historyCsvLine(entry);
+        let lastBreath = performance.now();
+        for await (const entry of history(store, registry, filter)) {
+          yield historyCsvLine(entry);
+          // Reading and encoding never wait on I/O, so without a breath now and then an export of any size would hold
+          // every other request, health checks included, until it ends.
+          if (performance.now() - lastBreath > EXPORT_SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            lastBreath = performance.now();
+          }
+        }
       };
       return reply
         .type('text/csv; charset=utf-8')
@@ -162,7 +176,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (plain,
         tags: ['audit'],
         summary: 'One stream’s history',
         security: BEARER_SECURITY,
-        params: cooperativeParams.extend({ stream: z.string().regex(/^[a-z]+-[0-9a-f-]+$/, 'a stream is named {category}-{id}') }),
+        params: cooperativeParams.extend({ stream: z.string().max(200).regex(/^[a-z]+(-[a-z]+)*-[0-9a-f-]+$/, 'a stream is named {category}-{id}') }),
         querystring: historyQuery.omit({ stream: true }),
         produces: ['application/json', 'text/csv'],
         response: historyResponses,

@@ -51,12 +51,43 @@ function matches(event: RecordedEvent, filter: HistoryFilter): boolean {
   return true;
 }
 
+/**
+ * The events of the named streams after a position, in global order: each stream read through its own index and the
+ * few streams merged, so a member's own history costs the same in a store of any size.
+ */
+async function* streamsInOrder(store: EventStore, streams: readonly string[], after: number): AsyncGenerator<RecordedEvent> {
+  const readers = streams.map((stream) => store.readStream(stream)[Symbol.asyncIterator]());
+  const heads = await Promise.all(readers.map((reader) => nextAfter(reader, after)));
+  try {
+    for (;;) {
+      let first = -1;
+      for (let index = 0; index < heads.length; index += 1) {
+        const head = heads[index];
+        if (head && (first < 0 || head.position < heads[first]!.position)) first = index;
+      }
+      if (first < 0) return;
+      yield heads[first]!;
+      heads[first] = await nextAfter(readers[first]!, after);
+    }
+  } finally {
+    await Promise.all(readers.map((reader) => reader.return?.()));
+  }
+}
+
+async function nextAfter(reader: AsyncIterator<RecordedEvent>, after: number): Promise<RecordedEvent | undefined> {
+  for (;;) {
+    const next = await reader.next();
+    if (next.done) return undefined;
+    if (next.value.position > after) return next.value;
+  }
+}
+
 export async function* history(store: EventStore, registry: EventRegistry, filter: HistoryFilter): AsyncGenerator<HistoryEntry> {
-  const storeFilter = {
-    ...(filter.streams ? { streamPrefixes: filter.streams } : {}),
-    ...(filter.types ? { eventTypes: filter.types } : {}),
-  };
-  for await (const recorded of store.readAll({ after: filter.after, filter: storeFilter })) {
+  const events = filter.streams
+    ? streamsInOrder(store, filter.streams, filter.after)
+    : store.readAll({ after: filter.after, filter: filter.types ? { eventTypes: filter.types } : {} });
+  for await (const recorded of events) {
+    if (filter.types && !filter.types.includes(recorded.type)) continue;
     if (!matches(recorded, filter) || registry.isWithheld(recorded.type)) continue;
     const event = registry.knows(recorded.type) ? registry.decode(recorded) : undefined;
     yield {

@@ -3,7 +3,7 @@
 import type { SqlExecutor } from '@meent/eventsourcing';
 import { z } from 'zod';
 import { LINE_KINDS } from '../domain/budget.events.js';
-import { budgetSummary, versionInForce, type BudgetsTables } from '../projections/budgets.projection.js';
+import { budgetSummary, statusAt, versionInForce, type BudgetsTables } from '../projections/budgets.projection.js';
 import { cashPosition, moneyPerLine, type LedgerMoment, type LedgerTables } from '../projections/ledger.projection.js';
 
 export const lineActualsSchema = z
@@ -26,7 +26,7 @@ export const budgetActualsSchema = z
     id: z.uuid(),
     financialYear: z.int(),
     title: z.string(),
-    /** Today's status, whatever the moment asked for. */
+    /** The status at the moment asked for. */
     status: z.enum(['draft', 'submitted', 'adopted']),
     asOf: z.iso.date(),
     /** Only what had been recorded up to this position: a later backdated booking or adoption does not show. */
@@ -50,6 +50,9 @@ export async function budgetActuals(
   const summary = await budgetSummary(budgets.reader, budgets.tables, cooperativeId, budgetId);
   if (!summary) return undefined;
   const { asOfDate: asOf, asOfPosition } = moment;
+  // A moment before the budget was drafted has no budget to show.
+  const status = await statusAt(budgets.reader, budgets.tables, budgetId, `${asOf}T23:59:59.999Z`, asOfPosition);
+  if (!status) return undefined;
   const inForce = await versionInForce(budgets.reader, budgets.tables, budgetId, `${asOf}T23:59:59.999Z`, asOfPosition);
   const money = await moneyPerLine(ledger.reader, ledger.tables, budgetId, moment);
   const lines = (inForce?.lines ?? []).map((line) => {
@@ -61,6 +64,7 @@ export async function budgetActuals(
   const sum = (pick: (line: (typeof lines)[number]) => number) => lines.reduce((total, line) => total + pick(line), 0);
   return {
     ...summary,
+    status,
     asOf,
     ...(asOfPosition === undefined ? {} : { asOfPosition }),
     version: inForce?.version ?? null,

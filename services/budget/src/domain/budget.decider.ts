@@ -1,4 +1,4 @@
-import { DomainError, assertNever, type Decider } from '@meent/eventsourcing';
+import { DomainError, assertNever, requireExactSum, type Decider } from '@meent/eventsourcing';
 import {
   BudgetAdopted,
   BudgetAdoptionRefused,
@@ -141,9 +141,14 @@ export function decide(command: BudgetCommand, state: BudgetState): BudgetEvent[
   const at = command.now.toISOString();
   const { budgetId } = state;
   switch (command.type) {
-    case 'SetLine':
+    case 'SetLine': {
       requireEditable(state);
+      const lines = [...state.working.values()].filter((line) => line.code !== command.line.code);
+      const total = (kind: BudgetLine['kind']) =>
+        [...lines, command.line].filter((line) => line.kind === kind).reduce((sum, line) => sum + line.amountCents, 0);
+      requireExactSum('BUDGET.SUM_NOT_EXACT', total('income'), total('expense'), total('income') + total('expense'));
       return [BudgetLineSet({ ...command.line, budgetId, setAt: at })];
+    }
     case 'RemoveLine':
       requireEditable(state);
       if (!state.working.has(command.code)) {

@@ -1,4 +1,4 @@
-import { DomainError, VersionedMap, assertNever, type Decider } from '@meent/eventsourcing';
+import { DomainError, VersionedMap, assertNever, requireExactSum, type Decider } from '@meent/eventsourcing';
 import type { z } from 'zod';
 import type { BudgetLine } from './budget.events.js';
 import {
@@ -207,7 +207,22 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
   }
 }
 
+/** Decides, then checks that every total the events leave — per line and across the ledger — is still exact. */
 export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
+  const events = decideOnce(command, state);
+  const totals = Object.values(events.reduce(evolve, state).totals);
+  const across = (pick: (line: LineTotals) => number) => totals.reduce((sum, line) => sum + Math.abs(pick(line)), 0);
+  requireExactSum(
+    'LEDGER.SUM_NOT_EXACT',
+    across((line) => line.receivedCents),
+    across((line) => line.spentCents),
+    across((line) => line.reservedCents),
+    across((line) => line.receivedCents) + across((line) => line.spentCents),
+  );
+  return events;
+}
+
+function decideOnce(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
   const at = command.now.toISOString();
   const { today } = command;
   if (command.type === 'ReserveFunds') return reserve(command, state);

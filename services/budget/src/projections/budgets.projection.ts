@@ -15,10 +15,27 @@ import {
   type BudgetLine,
 } from '../domain/budget.events.js';
 
-type Tables = 'cooperatives' | 'budgets' | 'draft_lines' | 'versions';
+type Tables = 'cooperatives' | 'budgets' | 'draft_lines' | 'versions' | 'statuses';
 
-const setStatus = (transaction: SqlExecutor, tables: TableNames<Tables>, budgetId: string, status: string) =>
-  transaction.run(`UPDATE ${tables.budgets} SET status = ? WHERE id = ?`, [status, budgetId]);
+/**
+ * The budget's status now, and since when (the moment the event records) and which position it had it, so it can be
+ * read as of any moment as its versions are.
+ */
+async function setStatus(
+  transaction: SqlExecutor,
+  tables: TableNames<Tables>,
+  budgetId: string,
+  status: string,
+  since: { at: string; position: number },
+) {
+  await transaction.run(`UPDATE ${tables.budgets} SET status = ? WHERE id = ?`, [status, budgetId]);
+  await transaction.run(`INSERT INTO ${tables.statuses} (budget_id, status, since_at, since_position) VALUES (?, ?, ?, ?)`, [
+    budgetId,
+    status,
+    since.at,
+    since.position,
+  ]);
+}
 
 export const budgetsProjection = defineProjection({
   name: 'budgets',
@@ -37,6 +54,10 @@ export const budgetsProjection = defineProjection({
     draft_lines: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (budget_id TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
         amount_cents BIGINT NOT NULL, PRIMARY KEY (budget_id, code))`,
+    ],
+    statuses: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (budget_id TEXT NOT NULL, status TEXT NOT NULL, since_at TEXT NOT NULL,
+        since_position BIGINT NOT NULL, PRIMARY KEY (budget_id, since_position))`,
     ],
     versions: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (
@@ -61,6 +82,7 @@ export const budgetsProjection = defineProjection({
         `INSERT INTO ${tables.budgets} (id, cooperative_id, financial_year, title, status, drafted_at) VALUES (?, ?, ?, ?, 'draft', ?)`,
         [budgetId, cooperativeId, financialYear, title, draftedAt],
       );
+      await setStatus(transaction, tables, budgetId, 'draft', { at: draftedAt, position: event.position });
     }),
     on(BudgetLineSet, async (event, transaction, tables) => {
       const { budgetId, code, name, kind, amountCents } = event.data;
@@ -73,21 +95,23 @@ export const budgetsProjection = defineProjection({
     on(BudgetLineRemoved, async (event, transaction, tables) => {
       await transaction.run(`DELETE FROM ${tables.draft_lines} WHERE budget_id = ? AND code = ?`, [event.data.budgetId, event.data.code]);
     }),
-    on(BudgetSubmitted, (event, transaction, tables) => setStatus(transaction, tables, event.data.budgetId, 'submitted')),
+    on(BudgetSubmitted, (event, transaction, tables) =>
+      setStatus(transaction, tables, event.data.budgetId, 'submitted', { at: event.data.submittedAt, position: event.position }),
+    ),
     on(BudgetAdopted, async (event, transaction, tables) => {
       const { budgetId, version, lines, motionId, round, adoptedAt } = event.data;
       await transaction.run(
         `INSERT INTO ${tables.versions} (budget_id, version, lines, motion_id, round, adopted_at, adopted_position) VALUES (?, ?, ?, ?, ?, ?, ?)`,
         [budgetId, version, JSON.stringify(lines), motionId, round, adoptedAt, event.position],
       );
-      await setStatus(transaction, tables, budgetId, 'adopted');
+      await setStatus(transaction, tables, budgetId, 'adopted', { at: adoptedAt, position: event.position });
     }),
     on(BudgetAdoptionRefused, async (event, transaction, tables) => {
       const adopted = await transaction.get<{ version: number }>(
         `SELECT version FROM ${tables.versions} WHERE budget_id = ? AND withdrawn_at IS NULL LIMIT 1`,
         [event.data.budgetId],
       );
-      await setStatus(transaction, tables, event.data.budgetId, adopted ? 'adopted' : 'draft');
+      await setStatus(transaction, tables, event.data.budgetId, adopted ? 'adopted' : 'draft', { at: event.data.refusedAt, position: event.position });
     }),
     on(BudgetAdoptionWithdrawn, async (event, transaction, tables) => {
       const { budgetId, version, withdrawnAt } = event.data;
@@ -99,7 +123,7 @@ export const budgetsProjection = defineProjection({
         `SELECT version FROM ${tables.versions} WHERE budget_id = ? AND withdrawn_at IS NULL LIMIT 1`,
         [budgetId],
       );
-      await setStatus(transaction, tables, budgetId, standing ? 'adopted' : 'draft');
+      await setStatus(transaction, tables, budgetId, standing ? 'adopted' : 'draft', { at: withdrawnAt, position: event.position });
     }),
   ],
 });
@@ -160,3 +184,19 @@ export async function draftLines(reader: SqlExecutor, tables: BudgetsTables, bud
   return rows.map((row) => budgetLineSchema.parse({ code: row.code, name: row.name, kind: row.kind, amountCents: Number(row.amount_cents) }));
 }
 
+
+/** The budget's status at the end of `asOf`, as recorded up to `asOfPosition`; undefined before it was drafted. */
+export async function statusAt(
+  reader: SqlExecutor,
+  tables: BudgetsTables,
+  budgetId: string,
+  asOf: string,
+  asOfPosition: number | undefined,
+): Promise<(typeof BUDGET_STATUSES)[number] | undefined> {
+  const row = await reader.get<{ status: string }>(
+    `SELECT status FROM ${tables.statuses} WHERE budget_id = ? AND since_at <= ? AND since_position <= ?
+     ORDER BY since_position DESC LIMIT 1`,
+    [budgetId, asOf, asOfPosition ?? Number.MAX_SAFE_INTEGER],
+  );
+  return row ? z.enum(BUDGET_STATUSES).parse(row.status) : undefined;
+}

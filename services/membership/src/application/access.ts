@@ -27,15 +27,26 @@ function standingOf(member: MemberState, cooperativeId: string, now: Date): Call
   }
 }
 
+/**
+ * How long a record read for one request may serve the next. This process's own changes are in it at once; another
+ * process's (a dismissal, a suspension) reach it within this long.
+ */
+const RECORD_FRESHNESS_MS = 50;
+
+/** A person's standing in a cooperative as its register records it now. */
+export async function standingIn(commands: CommandHandler, memberId: string, cooperativeId: string, now: Date): Promise<CallerRole> {
+  const { state: member } = await commands.recall(memberStream(memberId), memberDecider, RECORD_FRESHNESS_MS);
+  return standingOf(member, cooperativeId, now);
+}
+
 /** Resolves callers for the access plugin. */
 export function callerResolver(commands: CommandHandler, clock: () => Date) {
   return async (principal: Principal, cooperativeId: string): Promise<Caller> => {
     if (isAdmin(principal)) return { subject: principal.subject, roles: ['admin'] };
     if (principal.cooperativeId !== cooperativeId) return { subject: principal.subject, roles: ['other-cooperative'] };
-    const { state: member } = await commands.load(memberStream(principal.subject), memberDecider);
-    const standing = standingOf(member, cooperativeId, clock());
+    const standing = await standingIn(commands, principal.subject, cooperativeId, clock());
     if (standing !== 'member') return { subject: principal.subject, roles: [standing] };
-    const { state: cooperative } = await commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
+    const { state: cooperative } = await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS);
     return { subject: principal.subject, roles: ['member', ...officesOf(cooperative, principal.subject)] };
   };
 }

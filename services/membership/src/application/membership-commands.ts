@@ -17,7 +17,6 @@ import {
   type ClaimHolder,
 } from '../domain/email-claim.decider.js';
 import {
-  initialState,
   memberDecider,
   memberStream,
   type MemberCommand,
@@ -67,8 +66,9 @@ export class MembershipCommands {
       selfApplicationAllowed: cooperative.rules.selfApplication,
       now: context.occurredAt,
     };
-    // Deciding on the empty state first refuses a registration the rules forbid before it claims the address.
-    memberDecider.decide(command, initialState);
+    // Deciding first refuses a registration the rules or the register forbid before it claims the address: a refused
+    // command writes nothing.
+    memberDecider.decide(command, await this.member(memberId));
     await this.claim(emailClaim, memberId, context);
     return this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context);
   }
@@ -82,19 +82,16 @@ export class MembershipCommands {
     const current = await this.personalData(memberId);
     if (!current) throw new DomainError('MEMBER.NOT_FOUND', 404, 'No such member, or their personal data is erased');
     const personalData = personalDataSchema.parse({ ...current, ...changes });
-    const emailClaim = await this.emailClaim(cooperativeId, personalData.email);
-    if (personalData.email !== current.email) await this.claim(emailClaim, memberId, context);
-    return this.runtime.commands.handle(
-      memberStream(memberId),
-      memberDecider,
-      {
-        type: 'ChangeDetails',
-        personalData: await encryptFor(this.keys, memberId, personalData),
-        emailClaim,
-        now: context.occurredAt,
-      },
-      context,
-    );
+    const command: MemberCommand = {
+      type: 'ChangeDetails',
+      personalData: await encryptFor(this.keys, memberId, personalData),
+      emailClaim: await this.emailClaim(cooperativeId, personalData.email),
+      now: context.occurredAt,
+    };
+    // Decided before the new address is claimed, so a change the register refuses claims nothing.
+    memberDecider.decide(command, await this.member(memberId));
+    if (personalData.email !== current.email) await this.claim(command.emailClaim, memberId, context);
+    return this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context);
   }
 
   async decide(memberId: string, command: SimpleMemberCommand, context: CommandContext): Promise<CommandResult<MemberEvent>> {

@@ -24,12 +24,18 @@ export type DecisionType = (typeof DECISION_TYPES)[number];
 
 export const majoritySchema = z.enum(['simple', 'two-thirds']);
 
-const decisionRule = (majority: z.infer<typeof majoritySchema>) =>
+const decisionRule = (majority: z.infer<typeof majoritySchema>, announced = false) =>
   z
     .strictObject({
       majority: majoritySchema.default(majority),
       /** Share of the voter roll present or represented; null: no quorum. */
       quorum: fractionSchema.nullable().default(null),
+      /**
+       * Whether it takes a statute amendment's safeguards (BW 2:42): an assembly whose notice announces it, given
+       * `statuteAmendmentNoticeDays` ahead, and its text deposited `statuteTextDepositDays` before the meeting. By
+       * default statute amendments, dissolution and merger (BW 2:317 for a merger's proposal).
+       */
+      announced: z.boolean().default(announced),
     })
     .prefault({});
 
@@ -53,11 +59,11 @@ export const cooperativeRulesSchema = z
     decisions: z
       .strictObject({
         ordinary: decisionRule('simple'),
-        'statute-amendment': decisionRule('two-thirds'),
+        'statute-amendment': decisionRule('two-thirds', true),
         'budget-adoption': decisionRule('simple'),
         'funding-decision': decisionRule('simple'),
-        dissolution: decisionRule('two-thirds'),
-        merger: decisionRule('two-thirds'),
+        dissolution: decisionRule('two-thirds', true),
+        merger: decisionRule('two-thirds', true),
       })
       .prefault({}),
     /** A statute amendment that missed its quorum may be decided by a second assembly convened within this window. */

@@ -120,7 +120,10 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
   if (state.status === 'Unregistered') throw notRegistered();
   if (command.type === 'ErasePersonalData') {
     if (state.erased) throw wrongState('ALREADY_ERASED', 'This member’s personal data is already erased');
-    if (state.status !== 'Terminated' && state.status !== 'Rejected') {
+    // The register holds a member's details as long as the membership lasts (BW 2:30), so until a termination takes
+    // effect too.
+    const ended = state.status === 'Rejected' || (state.status === 'Terminated' && Date.parse(state.effectiveAt) <= command.now.getTime());
+    if (!ended) {
       throw new DomainError(
         'MEMBER.ERASURE_WHILE_MEMBER',
         422,

@@ -56,6 +56,7 @@ export const MemberTerminated = defineEvent('MemberTerminated', {
 });
 
 export const PersonalDataErased = defineEvent('PersonalDataErased', {
+  erasesPersonalData: true,
   schema: z.object({ memberId: z.uuid(), erasedAt: z.iso.datetime() }),
 });
 

@@ -1,9 +1,10 @@
 // Motion commands that need more than one stream: the assembly's roll and proxies, and for a secret motion the
 // round's ballot key.
-import { DomainError, type CommandContext, type KeyStore, type ServiceRuntime } from '@meent/eventsourcing';
+import { DomainError, KeyDestroyedError, type CommandContext, type KeyStore, type ServiceRuntime } from '@meent/eventsourcing';
 import { notFound } from '@meent/http';
+import { standingIn } from '@meent/membership';
 import { assemblyDecider, assemblyStream, type ConvenedAssembly } from '../domain/assembly.decider.js';
-import { everyoneHasVoted, motionDecider, motionStream, type BallotPaper, type TabledMotion } from '../domain/motion.decider.js';
+import { everyoneHasVoted, motionDecider, motionStream, votingNotOpen, type BallotPaper, type TabledMotion } from '../domain/motion.decider.js';
 import type { Choice } from '../domain/motion.events.js';
 import { ballotOpener, destroyBallotKey, sealChoice } from './secret-ballot.js';
 
@@ -38,16 +39,38 @@ export class MotionCommands {
     const assembly = await this.assembly(motion.cooperativeId, motion.assemblyId, ASSEMBLY_FRESHNESS_MS);
     const paper: BallotPaper =
       motion.ballot === 'secret'
-        ? { kind: 'secret', sealedChoice: await sealChoice(this.keys, motion.motionId, motion.round, choice) }
+        ? { kind: 'secret', sealedChoice: await this.seal(motion, choice) }
         : { kind: 'open', choice };
+    const suspendedNow = await this.suspendedAmong(motion.cooperativeId, [...new Set([voterId, castBy])], context.occurredAt);
     const cast = await this.runtime.commands.handle(
       motionStream(motion.motionId),
       motionDecider,
-      { type: 'CastVote', voterId, castBy, paper, assembly, now: context.occurredAt },
+      { type: 'CastVote', voterId, castBy, paper, assembly, suspendedNow, now: context.occurredAt },
       context,
     );
     if (cast.state.status === 'NotTabled' || !everyoneHasVoted(cast.state, assembly)) return cast.position;
     return Math.max(cast.position, await this.closeVoting(cast.state, 'everyone-voted', context));
+  }
+
+  /** Who of these members the register has suspended at this moment: they have no vote while it lasts. */
+  private async suspendedAmong(cooperativeId: string, memberIds: readonly string[], now: Date): Promise<string[]> {
+    const standings = await Promise.all(memberIds.map((memberId) => standingIn(this.runtime.commands, memberId, cooperativeId, now)));
+    return memberIds.filter((_, index) => standings[index] === 'suspended');
+  }
+
+  /**
+   * Seals a secret choice under its round's key. The key exists only while the round is open: without it the motion
+   * says why — not open (yet, or any more) — or the key was lost.
+   */
+  private async seal(motion: TabledMotion, choice: Choice) {
+    try {
+      return await sealChoice(this.keys, motion.motionId, motion.round, choice);
+    } catch (error) {
+      if (!(error instanceof KeyDestroyedError)) throw error;
+      const current = await this.motion(motion.cooperativeId, motion.motionId, 'fresh');
+      if (current.status !== 'VotingOpen' || current.round !== motion.round) throw votingNotOpen(current.status);
+      throw new DomainError('MOTION.BALLOT_KEY_LOST', 409, 'The ballot key of this round is gone');
+    }
   }
 
   async closeVoting(motion: TabledMotion, reason: 'closed-by-chair' | 'everyone-voted', context: CommandContext): Promise<number> {

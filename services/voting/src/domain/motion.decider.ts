@@ -77,6 +77,8 @@ export type MotionCommand =
       readonly castBy: string;
       readonly paper: BallotPaper;
       readonly assembly: ConvenedAssembly;
+      /** Of the voter and the one casting the vote, who is suspended as the register stands when the vote is cast. */
+      readonly suspendedNow: readonly string[];
       readonly now: Date;
     }
   | {
@@ -101,6 +103,9 @@ export const motionStream = (motionId: string) => `motion-${motionId}`;
 export const ballotKeySubject = (motionId: string, round: number) => `ballot-box-${motionId}-${round}`;
 
 export const initialState: MotionState = { status: 'NotTabled' };
+
+export const votingNotOpen = (status: MotionState['status']) =>
+  new DomainError('MOTION.VOTING_NOT_OPEN', 409, `Voting on this motion is not open (${status})`);
 
 export function evolve(state: MotionState, event: MotionEvent): MotionState {
   if (event.type === 'MotionTabled') {
@@ -213,13 +218,18 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
   requireAssembly(assembly, 'Convened', 'InSession');
   const configured = assembly.rules.decisions[command.decisionType];
   let rule: DecisionRule = { majority: configured.majority, quorum: configured.quorum, basis: 'rules' };
-  if (command.decisionType === 'statute-amendment') {
+  if (configured.announced) {
+    // BW 2:42 for a statute amendment; the statutes give the same safeguards to the decision types they name (by
+    // default dissolution and merger, BW 2:317 for a merger).
+    const article = command.decisionType === 'merger' ? 'BW 2:317' : 'BW 2:42';
     if (!assembly.announcesStatuteAmendment) {
       throw new DomainError(
-        'MOTION.AMENDMENT_NOT_ANNOUNCED',
+        command.decisionType === 'statute-amendment' ? 'MOTION.AMENDMENT_NOT_ANNOUNCED' : 'MOTION.DECISION_NOT_ANNOUNCED',
         422,
-        'The notice convening this assembly did not say the statutes are to be amended',
-        'BW 2:42',
+        command.decisionType === 'statute-amendment'
+          ? 'The notice convening this assembly did not say the statutes are to be amended'
+          : `The notice convening this assembly did not announce a ${command.decisionType}, which the statutes require`,
+        article,
       );
     }
     const depositDays = daysBetween(now, assembly.scheduledAt);
@@ -227,8 +237,8 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
       throw new DomainError(
         'MOTION.TEXT_DEPOSITED_TOO_LATE',
         422,
-        `The amendment's text must be deposited ${assembly.rules.statuteTextDepositDays} days before the meeting`,
-        'BW 2:42 statuteTextDepositDays',
+        `The ${command.decisionType}'s text must be deposited ${assembly.rules.statuteTextDepositDays} days before the meeting`,
+        `${article} statuteTextDepositDays`,
       );
     }
   }
@@ -279,16 +289,30 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
   ];
 }
 
+const SUSPENSION_RULE = 'BW 2:38 lid 1: a suspended member has no vote';
+
 function castVote(command: Extract<MotionCommand, { type: 'CastVote' }>, state: TabledMotion): MotionEvent {
   const { voterId, castBy, assembly, paper } = command;
   if (state.status !== 'VotingOpen') {
-    throw new DomainError('MOTION.VOTING_NOT_OPEN', 409, `Voting on this motion is not open (${state.status})`);
+    throw votingNotOpen(state.status);
   }
   requireAssembly(assembly, 'Convened', 'InSession');
   if (!assembly.roll.has(castBy)) {
     throw new DomainError('MOTION.NOT_ON_ROLL', 403, "You are not on this assembly's voter roll", 'recordDate');
   }
   const byProxy = voterId !== castBy;
+  // BW 2:38 lid 1: only members who are not suspended have a vote. The roll stays as fixed at the record date; a
+  // suspension in force when the vote is cast takes it away, and a reinstatement before the close gives it back.
+  for (const member of byProxy ? [voterId, castBy] : [voterId]) {
+    if (command.suspendedNow.includes(member)) {
+      throw new DomainError(
+        'MOTION.VOTER_SUSPENDED',
+        403,
+        member === voterId ? 'A suspended member has no vote while the suspension lasts' : 'A suspended member cannot vote as a proxy holder',
+        SUSPENSION_RULE,
+      );
+    }
+  }
   if (byProxy && assembly.proxies.get(voterId) !== castBy) {
     throw new DomainError('MOTION.NO_PROXY', 403, `You hold no proxy of member ${voterId} for this assembly`);
   }
