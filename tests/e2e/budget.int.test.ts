@@ -40,7 +40,9 @@ t.test('a budget from draft to actuals', async (t) => {
     t.equal((await command(server.app, treasurer.token, `${budget}/lines`, line)).status, 200);
   }
   t.equal((await command(server.app, secretary, `${budget}/lines`, { code: '4300', name: 'x', kind: 'expense', amountCents: 1 })).status, 403);
-  t.equal((await command(server.app, treasurer.token, `${budget}/submission`)).status, 200);
+  const submission = await command(server.app, treasurer.token, `${budget}/submission`);
+  t.equal(submission.status, 200);
+  const submittedAt = submission.body.position;
   const early = await command(server.app, treasurer.token, `${budget}/income`, {
     lineCode: '8000',
     source: 'Woningcorporatie',
@@ -132,8 +134,14 @@ t.test('a budget from draft to actuals', async (t) => {
 
     const before = await read<{ lines: Line[]; cashCents: number }>(server.app, treasurer.token, `${budget}?asOf=2027-01-09`);
     t.ok(before.body.lines.every((line) => line.receivedCents === 0 && line.spentCents === 0), 'nothing yet on 9 January');
-    const beforeAdoption = await read<{ version: number | null; lines: Line[] }>(server.app, treasurer.token, `${budget}?asOf=2026-09-30`);
-    t.match(beforeAdoption.body, { version: null, lines: [] }, 'no budget in force before its adoption');
+    const beforeDrafting = await read(server.app, treasurer.token, `${budget}?asOf=2026-09-30`);
+    t.match(beforeDrafting, { status: 404 }, 'no budget at all before it was drafted');
+    const beforeAdoption = await read<{ status: string; version: number | null; lines: Line[] }>(
+      server.app,
+      treasurer.token,
+      `${budget}?asOfPosition=${submittedAt}`,
+    );
+    t.match(beforeAdoption.body, { status: 'submitted', version: null, lines: [] }, 'submitted, not yet in force, before its adoption');
     const beforeOverride = await read<{ asOfPosition: number; lines: Line[] }>(
       server.app,
       treasurer.token,

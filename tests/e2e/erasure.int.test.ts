@@ -48,6 +48,9 @@ t.test('after erasure the person is gone from every answer, while the events and
   for (const answer of answers) {
     t.notMatch(answer, /Zeynep|Zwartkop|zeynep/i, 'no trace of the name or the address');
   }
+  for (const text of [NAME, EMAIL]) {
+    t.equal(fileContains(join(server.dataDir, 'read-models.db'), text), false, `no copy of ${text} left in the read models' files`);
+  }
   t.match(JSON.parse(answers[5] ?? '{}'), { erased: true, personalData: { name: '(erased)', email: null }, status: 'terminated' });
   t.match(JSON.parse(answers[6] ?? '{}'), { personalData: null, erasedAt: String });
   t.same(JSON.parse(await read(`${base}/counts?asOf=${beforeTermination}`)).counts, countsThen, 'counts of the past unchanged');

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -82,13 +83,16 @@ export function loggedRequest(request: { method: string; url: string; ip?: strin
 /** The bare app every service plugs into: problems, auth, OpenAPI, health, metrics and request ids. */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const newRequestId = options.newRequestId ?? (() => uuidv7());
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const serverOptions: FastifyServerOptions = {
     ...(typeof options.logger === 'boolean' || 'level' in options.logger
       ? { logger: options.logger && { ...(options.logger === true ? {} : options.logger), serializers: { req: loggedRequest } } }
       : { loggerInstance: options.logger }),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
-    // A client trickling its body must not hold a connection (and its memory) for as long as it likes.
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    // A client trickling its request must not hold a connection (and its memory) for as long as it likes; node looks
+    // for such requests every 30 s unless told otherwise, and a timeout is only as sharp as that look.
+    serverFactory: (handler) =>
+      createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) }, handler),
     // A caller's own id (a proxy's, say) is kept when it is sane, so one id follows a request across systems.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
