@@ -29,6 +29,7 @@ postgresTest('the server on PostgreSQL: register, read your writes, erase, repla
   const anna = await admittedMember(server, cooperative, 'Anna Postgres', 'anna@example.nl');
   await admittedMember(server, cooperative, 'Bram', 'bram@example.nl');
   const page = await server.app.inject({ url: `${base}?minPosition=${cooperative.position}`, headers: bearer(cooperative.secretary) });
+  t.equal(page.statusCode, 200, page.body);
   t.match(page.json(), { total: 3, members: [{ personalData: { name: 'Anna Postgres' } }, { personalData: { name: 'Bram' } }] });
   const counts = await server.app.inject({ url: `${base}/counts`, headers: bearer(anna.token) });
   t.same(counts.json().counts, { applied: 0, admitted: 3, suspended: 0, rejected: 0, terminated: 0 }, 'counts come back as numbers');

@@ -74,6 +74,12 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the newest event, 0 when the store is empty. */
   headPosition(): Promise<number>;
+  /**
+   * Position of the newest committed event, whether or not readers may see it yet (PostgreSQL hides an event while an
+   * older transaction may still commit below it): no event will ever be read at a higher position without a new
+   * append. 0 when the store is empty.
+   */
+  lastCommittedPosition(): Promise<number>;
   /** Throws when the store cannot be reached; used by readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -64,6 +64,7 @@ if (!url) {
     const { position: latePosition } = await store.append('fast-1', [late], 'no_stream');
     t.ok(Number(rows[0]?.position) < latePosition, 'the slow transaction holds the lower position');
     t.same(await collect(store.readAll()), [], 'nothing is visible while an older transaction may still commit');
+    t.equal(await store.lastCommittedPosition(), latePosition, 'yet the committed event counts, so a reader may wait for it');
 
     await slow.query(`SELECT pg_notify('meent_events', $1)`, [schema]);
     await slow.query('COMMIT');

@@ -81,7 +81,7 @@ interface Slot {
 /** Every projection of a process: runs them, serves their reads, waits for positions, replays and swaps. */
 export class Projections {
   private readonly slots = new Map<string, Slot>();
-  /** The head as last read: it only grows, so a position at or below it needs no look at the store. */
+  /** The newest committed position as last read: it only grows, so a position at or below it needs no look. */
   private knownHead = 0;
 
   private constructor(private readonly options: ProjectionsOptions) {}
@@ -156,7 +156,9 @@ export class Projections {
   /** Resolves true once each named projection has applied every event up to `position`, false on timeout. */
   async waitForPosition(names: readonly string[], position: number, timeoutMs: number): Promise<boolean> {
     if (position > this.knownHead) {
-      this.knownHead = Math.max(this.knownHead, await this.options.store.headPosition());
+      // Committed, not merely visible: on PostgreSQL a committed event stays hidden while an older transaction runs,
+      // and a client may rightly wait for it.
+      this.knownHead = Math.max(this.knownHead, await this.options.store.lastCommittedPosition());
       if (position > this.knownHead) throw new PositionBeyondHeadError(position, this.knownHead);
     }
     const timeout = AbortSignal.timeout(timeoutMs);

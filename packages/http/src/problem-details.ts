@@ -113,12 +113,15 @@ function problemDetails(app: FastifyInstance): void {
       });
     }
     if (isDeliberate(error)) {
+      // fastify's own body errors (not JSON, empty, too large, another media type) are about the body as a whole.
+      const aboutTheBody = error.code?.startsWith('FST_ERR_CTP_') ? [{ in: 'body', field: 'body', message: error.message }] : undefined;
+      const errors = error instanceof HttpProblem ? error.details.errors : aboutTheBody;
       return sendProblem(request, reply, {
         status: error.statusCode,
         code: error.code ?? 'CLIENT_ERROR',
         detail: error.message,
         ...(error.rule ? { rule: error.rule } : {}),
-        ...(error instanceof HttpProblem && error.details.errors ? { errors: [...error.details.errors] } : {}),
+        ...(errors ? { errors: [...errors] } : {}),
       });
     }
     request.log.error({ err: error }, 'request failed');

@@ -520,6 +520,13 @@ t.test('when the chair closes voting, the result', async (t) => {
         ),
       );
   });
+  t.test('a secret motion without its round’s key is refused as a conflict, not counted', async (t) => {
+    const secretVote = SecretBallotCast({ motionId, round: 1, voterId: voter(1), castBy: voter(1), sealedChoice: sealedAs('for'), castAt: votingFrom.toISOString() });
+    spec(t)
+      .given(tabled({ ballot: 'secret' }), votingOpened(), secretVote)
+      .when(closeByChair(assembly, null))
+      .thenError('MOTION.BALLOT_KEY_LOST', { statusCode: 409 });
+  });
 });
 
 t.test('when the announced result is challenged', async (t) => {

@@ -222,6 +222,11 @@ export class EventStoreDbEventStore implements EventStore {
     return subscription;
   }
 
+  /** A committed event is readable at once on the leader: the head is the newest committed one. */
+  lastCommittedPosition(): Promise<number> {
+    return this.headPosition();
+  }
+
   /** The newest of Meent's events: the log's tail read backwards, past any system events written after it. */
   async headPosition(): Promise<number> {
     let before: ReadPosition = END;

@@ -256,6 +256,12 @@ export class PostgresEventStore implements EventStore {
     return Number(rows[0]?.position ?? 0);
   }
 
+  async lastCommittedPosition(): Promise<number> {
+    await this.ready;
+    const { rows } = await this.query<{ position: string | null }>(`SELECT max(position) AS position FROM ${this.table('events')}`);
+    return Number(rows[0]?.position ?? 0);
+  }
+
   /** Below the first event after `after` that an older running transaction still hides; the head when none is. */
   private async completeUpTo(after: number): Promise<number> {
     await this.ready;

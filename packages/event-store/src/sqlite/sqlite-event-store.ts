@@ -73,6 +73,9 @@ export const SQLITE_EVENTS_SCHEMA = `
     metadata TEXT NOT NULL,
     UNIQUE (stream, revision)
   );
+  -- Reads by event type (projections' and reactions' subscriptions, the history's ?type=) find their events without
+  -- reading every other one.
+  CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
 `;
 
 /**
@@ -251,6 +254,11 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.statements.head.get()?.position ?? 0;
+  }
+
+  /** Positions commit in order here: the head is the newest committed event. */
+  lastCommittedPosition(): Promise<number> {
+    return this.headPosition();
   }
 
   /**

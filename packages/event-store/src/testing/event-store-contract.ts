@@ -206,6 +206,7 @@ export function eventStoreContract(t: Test, options: EventStoreContractOptions):
       );
       t.equal((await collect(store.readAll({ maxCount: 2 }))).length, 2);
       t.equal(await store.headPosition(), all[3]?.position);
+      t.equal(await store.lastCommittedPosition(), all[3]?.position, 'with nothing in flight, the newest committed is the head');
     });
 
     withStore(t, 'metadata and data come back as appended', async (store, _, t) => {

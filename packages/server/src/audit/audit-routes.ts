@@ -21,8 +21,9 @@ export interface AuditRoutesOptions {
 
 const cooperativeParams = z.object({ cooperativeId: z.uuid() });
 
-/** The longest an export works before letting other requests in. */
-const EXPORT_SLICE_MS = 10;
+/** The longest an export works before letting other requests in: a few ms, so a health check never waits long. */
+const EXPORT_SLICE_MS = 2;
+const EXPORT_CHUNK_CHARACTERS = 32_768;
 const commaList = z
   .string()
   .min(1)
@@ -117,10 +118,15 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (plain,
     if (query.format === 'csv') {
       // Streamed: an export of any length holds one page of the store in memory.
       const lines = async function* () {
-        yield HISTORY_CSV_HEADER;
+        let chunk = HISTORY_CSV_HEADER;
         let lastBreath = performance.now();
         for await (const entry of history(store, registry, filter)) {
-          yield historyCsvLine(entry);
+          chunk += historyCsvLine(entry);
+          // Written a few dozen kilobytes at a time rather than line by line, which costs the socket far more.
+          if (chunk.length >= EXPORT_CHUNK_CHARACTERS) {
+            yield chunk;
+            chunk = '';
+          }
           // Reading and encoding never wait on I/O, so without a breath now and then an export of any size would hold
           // every other request, health checks included, until it ends.
           if (performance.now() - lastBreath > EXPORT_SLICE_MS) {
@@ -128,6 +134,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (plain,
             lastBreath = performance.now();
           }
         }
+        if (chunk) yield chunk;
       };
       return reply
         .type('text/csv; charset=utf-8')

@@ -82,10 +82,27 @@ async function nextAfter(reader: AsyncIterator<RecordedEvent>, after: number): P
   }
 }
 
+/** Events read from the store at once by the history: small, so that no read holds other requests up for long. */
+const HISTORY_CHUNK = 250;
+
+/** The whole log after a position, in chunks the history can interleave with other requests. */
+async function* allInChunks(store: EventStore, after: number, types: readonly string[] | undefined): AsyncGenerator<RecordedEvent> {
+  let from = after;
+  for (;;) {
+    let count = 0;
+    for await (const event of store.readAll({ after: from, maxCount: HISTORY_CHUNK, ...(types ? { filter: { eventTypes: types } } : {}) })) {
+      count += 1;
+      from = event.position;
+      yield event;
+    }
+    if (count < HISTORY_CHUNK) return;
+  }
+}
+
 export async function* history(store: EventStore, registry: EventRegistry, filter: HistoryFilter): AsyncGenerator<HistoryEntry> {
   const events = filter.streams
     ? streamsInOrder(store, filter.streams, filter.after)
-    : store.readAll({ after: filter.after, filter: filter.types ? { eventTypes: filter.types } : {} });
+    : allInChunks(store, filter.after, filter.types);
   for await (const recorded of events) {
     if (filter.types && !filter.types.includes(recorded.type)) continue;
     if (!matches(recorded, filter) || registry.isWithheld(recorded.type)) continue;

@@ -367,7 +367,7 @@ function count(
   let turnoutWeight = 0;
   for (const ballot of state.ballots.counted()) {
     const choice = ballot.choice ?? (ballot.sealedChoice && unseal?.(ballot.sealedChoice));
-    if (!choice) throw new Error(`the ballot of ${ballot.voterId} cannot be counted without its ballot key`);
+    if (!choice) throw new DomainError('MOTION.BALLOT_KEY_LOST', 409, `The ballot of ${ballot.voterId} cannot be counted without its round's key`);
     const weight = assembly.roll.get(ballot.voterId) ?? 0;
     tally[choice] += weight;
     turnoutWeight += weight;
