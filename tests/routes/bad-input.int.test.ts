@@ -5,22 +5,13 @@ import { statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
-import { SqliteEventStore } from '@meent/event-store';
 import { signToken } from '@meent/http';
 import { buildServer, loadConfig } from '@meent/server';
 import { v7 as uuidv7 } from 'uuid';
 import { accessWorld } from '../support/access-fixture.js';
-import { admittedMember, command, foundCooperative } from '../support/cooperative-fixture.js';
-import { TEST_SECRET, bearer, days, testServer, type TestServer } from '../support/test-server.js';
-
-const headOf = async (server: TestServer) => {
-  const store = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
-  try {
-    return await store.headPosition();
-  } finally {
-    await store.close();
-  }
-};
+import { admittedMember, command, conveneAssembly, foundCooperative } from '../support/cooperative-fixture.js';
+import { headOf } from '../support/events.js';
+import { TEST_SECRET, bearer, testServer } from '../support/test-server.js';
 
 t.test('1. a vote on a secret motion outside its window is 409, not 500', async (t) => {
   const server = await testServer(t);
@@ -28,11 +19,7 @@ t.test('1. a vote on a secret motion outside its window is 409, not 500', async 
   const cooperative = await foundCooperative(server);
   const base = `/cooperatives/${cooperative.cooperativeId}`;
   const voter = await admittedMember(server, cooperative, 'Vera Stem', 'vera@example.nl');
-  const assembly = await command(server.app, cooperative.secretary, `${base}/assemblies`, {
-    title: 'Ledenvergadering',
-    scheduledAt: new Date(server.clock.now().getTime() + days(20)).toISOString(),
-    venue: { kind: 'online' },
-  });
+  const assembly = await conveneAssembly(server, cooperative);
   const motion = await command(server.app, cooperative.secretary, `${base}/assemblies/${assembly.body.id}/motions`, {
     title: 'Geheim',
     text: 'De vergadering besluit in het geheim.',
@@ -61,7 +48,7 @@ t.test('1. an amount beyond one entry’s maximum is a 400 naming the field', as
   const server = await testServer(t);
   server.clock.set('2026-10-01T10:00:00.000Z');
   const { a, caller } = await accessWorld(server);
-  const before = await headOf(server);
+  const before = await headOf(server.dataDir);
   const budget = `/cooperatives/${a.cooperativeId}/budgets/${a.budgetId}`;
   const treasurer = caller('treasurer').token;
   const tooMuch = 1_000_000_000_001;
@@ -69,7 +56,7 @@ t.test('1. an amount beyond one entry’s maximum is a 400 naming the field', as
   t.match(income, { status: 400, body: { errors: [{ field: 'amountCents' }] } });
   const line = await command(server.app, treasurer, `${budget}/lines`, { code: '8000', name: 'Subsidie', kind: 'income', amountCents: tooMuch });
   t.match(line, { status: 400, body: { errors: [{ field: 'amountCents' }] } });
-  t.equal(await headOf(server), before, 'nothing written');
+  t.equal(await headOf(server.dataDir), before, 'nothing written');
   t.equal((await server.app.inject({ url: budget, headers: bearer(treasurer) })).statusCode, 200, 'the budget still reads');
 });
 
@@ -79,10 +66,10 @@ t.test('3. a refused change of details writes nothing, not even a claim on the n
   const base = `/cooperatives/${cooperative.cooperativeId}/members`;
   const leaver = await admittedMember(server, cooperative, 'Lotte Weg', 'lotte@example.nl');
   await command(server.app, cooperative.secretary, `${base}/${leaver.id}/termination`, { kind: 'resigned' });
-  const before = await headOf(server);
+  const before = await headOf(server.dataDir);
   const changed = await command(server.app, cooperative.secretary, `${base}/${leaver.id}/details`, { email: 'nieuw@example.nl' });
   t.match(changed, { status: 409, body: { code: 'MEMBER.TERMINATED' } });
-  t.equal(await headOf(server), before, 'no EmailClaimed appended');
+  t.equal(await headOf(server.dataDir), before, 'no EmailClaimed appended');
   const again = await command(server.app, cooperative.secretary, base, { name: 'Nieuw', email: 'nieuw@example.nl' });
   t.equal(again.status, 201, 'the address is free for someone else');
 });
@@ -136,11 +123,7 @@ t.test('7. a proxy holder cannot vote for a member suspended since the roll was 
   const base = `/cooperatives/${cooperative.cooperativeId}`;
   const grantor = await admittedMember(server, cooperative, 'Gerda Geeft', 'gerda@example.nl');
   const holder = await admittedMember(server, cooperative, 'Henk Houdt', 'henk@example.nl');
-  const assembly = await command(server.app, cooperative.secretary, `${base}/assemblies`, {
-    title: 'Ledenvergadering',
-    scheduledAt: new Date(server.clock.now().getTime() + days(20)).toISOString(),
-    venue: { kind: 'online' },
-  });
+  const assembly = await conveneAssembly(server, cooperative);
   t.equal((await command(server.app, grantor.token, `${base}/assemblies/${assembly.body.id}/proxies`, { holderId: holder.id })).status, 200);
   const motion = await command(server.app, cooperative.secretary, `${base}/assemblies/${assembly.body.id}/motions`, {
     title: 'Iets',
@@ -160,13 +143,7 @@ t.test('7. dissolution and merger need an assembly whose notice announced them (
   server.clock.set('2026-10-01T10:00:00.000Z');
   const cooperative = await foundCooperative(server);
   const base = `/cooperatives/${cooperative.cooperativeId}`;
-  const convene = (announcesStatuteAmendment: boolean) =>
-    command(server.app, cooperative.secretary, `${base}/assemblies`, {
-      title: 'Ledenvergadering',
-      scheduledAt: new Date(server.clock.now().getTime() + days(20)).toISOString(),
-      venue: { kind: 'online' },
-      announcesStatuteAmendment,
-    });
+  const convene = (announcesStatuteAmendment: boolean) => conveneAssembly(server, cooperative, { announcesStatuteAmendment });
   const plain = await convene(false);
   for (const [decisionType, article] of [
     ['dissolution', 'BW 2:42'],

@@ -8,23 +8,15 @@ import { collect } from '@meent/event-store/testing';
 import { SignJWT } from 'jose';
 import { accessWorld } from '../support/access-fixture.js';
 import { admittedMember, command, read } from '../support/cooperative-fixture.js';
-import { TEST_SECRET, bearer, testServer, type TestServer } from '../support/test-server.js';
-
-const headOf = async (server: TestServer) => {
-  const store = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
-  try {
-    return await store.headPosition();
-  } finally {
-    await store.close();
-  }
-};
+import { headOf } from '../support/events.js';
+import { TEST_SECRET, bearer, testServer } from '../support/test-server.js';
 
 t.test('1. an id of another cooperative in a body is 404 naming the field, and nothing is written', async (t) => {
   const server = await testServer(t);
   server.clock.set('2026-10-01T10:00:00.000Z');
   const { a, b, caller } = await accessWorld(server);
   const base = `/cooperatives/${a.cooperativeId}`;
-  const before = await headOf(server);
+  const before = await headOf(server.dataDir);
   const initiative = {
     title: 'Buurtmoestuin',
     description: 'Een moestuin',
@@ -64,7 +56,7 @@ t.test('1. an id of another cooperative in a body is 404 naming the field, and n
     recused: [{ memberId: b.memberId, reason: 'belang' }],
   });
   t.match(foreignRecusal, { status: 404, body: { errors: [{ field: 'recused.0.memberId' }] } });
-  t.equal(await headOf(server), before, 'no event was appended');
+  t.equal(await headOf(server.dataDir), before, 'no event was appended');
 });
 
 t.test('2. member rights come from the register: no rights for the terminated, the applicant or the unregistered', async (t) => {

@@ -2,8 +2,8 @@
 // access can be tried cell by cell with real ids of the right cooperative and of the other.
 import { CALLER_ROLES, type CallerRole } from '@meent/http';
 import { v7 as uuidv7 } from 'uuid';
-import { admittedMember, command, foundCooperative, type FoundedCooperative } from './cooperative-fixture.js';
-import { days, type TestServer } from './test-server.js';
+import { admittedMember, command, conveneAssembly, foundCooperative, type FoundedCooperative } from './cooperative-fixture.js';
+import type { TestServer } from './test-server.js';
 
 /** A kind of caller: its token, its id in cooperative A (when it has one), and the roles the record gives it. */
 export interface CallerKind {
@@ -47,11 +47,7 @@ async function furnish(server: TestServer, cooperative: FoundedCooperative, plai
     kind: 'expense',
     amountCents: 400_000,
   });
-  const assembly = await command(server.app, cooperative.secretary, `${base}/assemblies`, {
-    title: 'Ledenvergadering',
-    scheduledAt: new Date(server.clock.now().getTime() + days(20)).toISOString(),
-    venue: { kind: 'online' },
-  });
+  const assembly = await conveneAssembly(server, cooperative);
   const motion = await command(server.app, cooperative.secretary, `${base}/assemblies/${assembly.body.id}/motions`, {
     title: 'Buurtmoestuin',
     text: 'De vergadering besluit tot een buurtmoestuin.',

@@ -1,5 +1,5 @@
 import type { HttpApp } from '@meent/http';
-import { bearer, type TestServer } from './test-server.js';
+import { bearer, days, type TestServer } from './test-server.js';
 
 export interface FoundedCooperative {
   readonly cooperativeId: string;
@@ -55,4 +55,14 @@ export async function admittedMember(server: TestServer, cooperative: FoundedCoo
 export async function read<Body = Record<string, unknown>>(app: HttpApp, token: string, url: string) {
   const response = await app.inject({ method: 'GET', url, headers: bearer(token) });
   return { status: response.statusCode, body: response.json() as Body };
+}
+
+/** The secretary convenes an online assembly 20 days from the server's now; returns the answer to the command. */
+export function conveneAssembly(server: TestServer, cooperative: FoundedCooperative, extra: object = {}) {
+  return command(server.app, cooperative.secretary, `/cooperatives/${cooperative.cooperativeId}/assemblies`, {
+    title: 'Ledenvergadering',
+    scheduledAt: new Date(server.clock.now().getTime() + days(20)).toISOString(),
+    venue: { kind: 'online' },
+    ...extra,
+  });
 }
