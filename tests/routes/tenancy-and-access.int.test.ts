@@ -266,3 +266,14 @@ t.test('rate limits: stricter without a token, a 429 problem with retry-after', 
   for (let n = 0; n < 6; n += 1) withToken.push((await server.app.inject({ url: '/admin/projections', headers: bearer(admin) })).statusCode);
   t.same(withToken, [200, 200, 200, 200, 200, 429], 'a caller with a token has their own, larger allowance');
 });
+
+t.test('HEAD is guarded as the GET it mirrors', async (t) => {
+  const server = await testServer(t);
+  server.clock.set('2026-10-01T10:00:00.000Z');
+  const { a, caller } = await accessWorld(server);
+  const url = `/cooperatives/${a.cooperativeId}/budgets`;
+  const head = async (token?: string) => (await server.app.inject({ method: 'HEAD', url, headers: token ? bearer(token) : {} })).statusCode;
+  t.equal(await head(), 401, 'no token');
+  t.equal(await head(caller('terminated member').token), 403, 'no right');
+  t.equal(await head(caller('plain member').token), 200, 'a member');
+});
