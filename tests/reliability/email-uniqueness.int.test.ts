@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import t from 'tap';
+import { SqliteEventStore } from '@meent/event-store';
+import { collect } from '@meent/event-store/testing';
+import { v7 as uuidv7 } from 'uuid';
 import { command, foundCooperative } from '../support/cooperative-fixture.js';
 import { testServer } from '../support/test-server.js';
 
@@ -20,4 +24,25 @@ t.test('two registrations with one e-mail address at the same moment: exactly on
     else t.fail(`round ${round}: ${statuses.join(' and ')}`);
   }
   t.equal(exactlyOne, rounds, `${rounds} rounds, one registration each`);
+});
+
+t.test('one person applying twice at the same moment with two addresses: one application, and the other address free', async (t) => {
+  const server = await testServer(t);
+  const cooperative = await foundCooperative(server);
+  const url = `/cooperatives/${cooperative.cooperativeId}/members`;
+  const rounds = 20;
+  for (let round = 0; round < rounds; round += 1) {
+    const applicant = server.token(['member'], { subject: uuidv7(), cooperativeId: cooperative.cooperativeId });
+    const addresses = [`first-${round}@example.nl`, `second-${round}@example.nl`];
+    const outcomes = await Promise.all(addresses.map((email) => command(server.app, applicant, url, { name: `Aanvrager ${round}`, email })));
+    t.same(outcomes.map((outcome) => outcome.status).sort(), [201, 409], `round ${round}: one application`);
+    const lost = addresses[outcomes.findIndex((outcome) => outcome.status === 409)];
+    const reused = await command(server.app, cooperative.secretary, url, { name: `Ander ${round}`, email: lost ?? '' });
+    t.equal(reused.status, 201, `round ${round}: the refused application left its address free`);
+  }
+  // Each refused application claimed its address before the register refused it, and gave the claim back.
+  const store = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
+  t.teardown(() => store.close());
+  const released = await collect(store.readAll({ filter: { eventTypes: ['EmailClaimReleased'] } }));
+  t.equal(released.length, rounds, 'one claim given back per refused application');
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
-import { ABANDONED_CLAIM_MS, EmailClaimed, emailClaimDecider } from '../src/domain/email-claim.decider.js';
+import { ABANDONED_CLAIM_MS, EmailClaimReleased, EmailClaimed, emailClaimDecider } from '../src/domain/email-claim.decider.js';
 
 const spec = deciderSpecification(emailClaimDecider);
 const anna = '0193a6f0-0000-7000-8000-00000000000a';
@@ -49,5 +49,23 @@ t.test('when another member holds the address', async (t) => {
 t.test('when the same member claims their own address again', async (t) => {
   t.test('nothing changes', async (t) => {
     spec(t).given(annasClaim).when({ type: 'ClaimEmail', memberId: anna, holder: 'active', now: later }).then();
+  });
+});
+
+t.test('when the command a claim was made for is refused after all', async (t) => {
+  t.test('the member who holds it gives it back', async (t) => {
+    spec(t)
+      .given(annasClaim)
+      .when({ type: 'ReleaseClaim', memberId: anna, now: soon })
+      .then(EmailClaimReleased({ memberId: anna, releasedAt: soon.toISOString() }));
+  });
+  t.test('nobody else can give it back', async (t) => {
+    spec(t).given(annasClaim).when({ type: 'ReleaseClaim', memberId: bram, now: soon }).then();
+  });
+  t.test('given back, the address is free at once', async (t) => {
+    spec(t)
+      .given(annasClaim, EmailClaimReleased({ memberId: anna, releasedAt: soon.toISOString() }))
+      .when({ type: 'ClaimEmail', memberId: bram, holder: 'missing', now: soon })
+      .then(EmailClaimed({ memberId: bram, claimedAt: soon.toISOString() }));
   });
 });

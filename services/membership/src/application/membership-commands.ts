@@ -69,8 +69,9 @@ export class MembershipCommands {
     // Deciding first refuses a registration the rules or the register forbid before it claims the address: a refused
     // command writes nothing.
     memberDecider.decide(command, await this.member(memberId));
-    await this.claim(emailClaim, memberId, context);
-    return this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context);
+    return this.withClaim(emailClaim, memberId, context, () =>
+      this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context),
+    );
   }
 
   async changeDetails(
@@ -90,8 +91,8 @@ export class MembershipCommands {
     };
     // Decided before the new address is claimed, so a change the register refuses claims nothing.
     memberDecider.decide(command, await this.member(memberId));
-    if (personalData.email !== current.email) await this.claim(command.emailClaim, memberId, context);
-    return this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context);
+    const change = () => this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context);
+    return personalData.email === current.email ? change() : this.withClaim(command.emailClaim, memberId, context, change);
   }
 
   async decide(memberId: string, command: SimpleMemberCommand, context: CommandContext): Promise<CommandResult<MemberEvent>> {
@@ -126,17 +127,30 @@ export class MembershipCommands {
     return [digest.slice(0, 8), digest.slice(8, 12), digest.slice(12, 16), digest.slice(16, 20), digest.slice(20, 32)].join('-');
   }
 
-  private async claim(emailClaim: string, memberId: string, context: CommandContext): Promise<void> {
+  /**
+   * Claims the address for the member, then runs the command that needs it. Should that command be refused after all
+   * (a registration that lost a race decided on the same state), the claim is given back, so the refusal leaves the
+   * address as it found it.
+   */
+  private async withClaim<Result>(emailClaim: string, memberId: string, context: CommandContext, work: () => Promise<Result>): Promise<Result> {
     const stream = emailClaimStream(emailClaim);
     const { state } = await this.runtime.commands.load(stream, emailClaimDecider);
     const holder: ClaimHolder =
       state.status === 'Claimed' && state.memberId !== memberId ? await this.holder(state.memberId, emailClaim) : 'missing';
-    await this.runtime.commands.handle(
+    const claimed = await this.runtime.commands.handle(
       stream,
       emailClaimDecider,
       { type: 'ClaimEmail', memberId, holder, now: context.occurredAt },
       context,
     );
+    try {
+      return await work();
+    } catch (error) {
+      if (claimed.events.length > 0) {
+        await this.runtime.commands.handle(stream, emailClaimDecider, { type: 'ReleaseClaim', memberId, now: context.occurredAt }, context);
+      }
+      throw error;
+    }
   }
 
   /** Whether the member holding a claim still uses the address: a former member or an old address frees it. */

@@ -9,8 +9,13 @@ export const EmailClaimed = defineEvent('EmailClaimed', {
   // whoever registers an address that an erased member once had it.
   withheld: true,
 });
-export type EmailClaimEvent = EventOf<typeof EmailClaimed>;
-export const emailClaimEvents = [EmailClaimed];
+/** The claim given back: the command it was made for was refused after all (a registration racing another). */
+export const EmailClaimReleased = defineEvent('EmailClaimReleased', {
+  schema: z.object({ memberId: z.uuid(), releasedAt: z.iso.datetime() }),
+  withheld: true,
+});
+export type EmailClaimEvent = EventOf<typeof EmailClaimed> | EventOf<typeof EmailClaimReleased>;
+export const emailClaimEvents = [EmailClaimed, EmailClaimReleased];
 
 /**
  * A claim left by a registration that crashed before its member stream was written is taken over after this long;
@@ -25,26 +30,35 @@ export type EmailClaimState =
 /** What the register says of the member holding the claim now. */
 export type ClaimHolder = 'active' | 'former' | 'missing';
 
-export type ClaimEmail = {
-  readonly type: 'ClaimEmail';
-  readonly memberId: string;
-  readonly holder: ClaimHolder;
-  readonly now: Date;
-};
+export type EmailClaimCommand =
+  | {
+      readonly type: 'ClaimEmail';
+      readonly memberId: string;
+      readonly holder: ClaimHolder;
+      readonly now: Date;
+    }
+  | { readonly type: 'ReleaseClaim'; readonly memberId: string; readonly now: Date };
 
 export const emailClaimStream = (claim: string) => `emailclaim-${claim}`;
 
-export const emailClaimDecider: Decider<EmailClaimState, ClaimEmail, EmailClaimEvent> = {
+export const emailClaimDecider: Decider<EmailClaimState, EmailClaimCommand, EmailClaimEvent> = {
   initialState: { status: 'Free' },
   evolve: (_state, event) => {
     switch (event.type) {
       case 'EmailClaimed':
         return { status: 'Claimed', memberId: event.data.memberId, claimedAt: event.data.claimedAt };
+      case 'EmailClaimReleased':
+        return { status: 'Free' };
       default:
-        return assertNever(event.type);
+        return assertNever(event);
     }
   },
   decide: (command, state) => {
+    if (command.type === 'ReleaseClaim') {
+      // Only the member who holds it gives it back; anyone else's claim stays as it is.
+      if (state.status !== 'Claimed' || state.memberId !== command.memberId) return [];
+      return [EmailClaimReleased({ memberId: command.memberId, releasedAt: command.now.toISOString() })];
+    }
     const claim = [EmailClaimed({ memberId: command.memberId, claimedAt: command.now.toISOString() })];
     if (state.status === 'Free') return claim;
     if (state.memberId === command.memberId) return [];
