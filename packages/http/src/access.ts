@@ -2,7 +2,14 @@
 // caller's roles come from the cooperative's record at this request, and every id the request carries (path, query,
 // body) must belong to the cooperative of its path — else 404, as if it did not exist. A new route cannot forget any
 // of it: without a row the server does not start.
-import type { FastifyInstance, FastifyRequest, RouteOptions, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  RouteOptions,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+  preValidationHookHandler,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { isAdmin, principalOf, type Principal } from './auth.js';
@@ -167,7 +174,7 @@ function access(app: FastifyInstance, options: AccessOptions): void {
   app.decorateRequest('caller', null);
   app.decorateRequest('reach', 'all');
 
-  const callerOf = async (principal: Principal, cooperativeId: string | undefined): Promise<Caller> => {
+  const resolveCaller = async (principal: Principal, cooperativeId: string | undefined): Promise<Caller> => {
     if (cooperativeId !== undefined) return options.callerIn(principal, cooperativeId);
     return { subject: principal.subject, roles: isAdmin(principal) ? ['admin'] : [] };
   };
@@ -196,7 +203,7 @@ function access(app: FastifyInstance, options: AccessOptions): void {
       const authenticate: onRequestHookHandler = async (request) => app.authenticate(request);
 
       // Before the body is validated, so nobody learns from validation what they may not do.
-      const authorise: preHandlerHookHandler = async (request) => {
+      const authorise: preValidationHookHandler = async (request) => {
         const params = request.params as Record<string, unknown>;
         const cooperativeId = cooperativeScoped && UUID.safeParse(params.cooperativeId).success
           ? String(params.cooperativeId)
@@ -205,7 +212,7 @@ function access(app: FastifyInstance, options: AccessOptions): void {
         if (cooperativeId !== undefined && (await options.cooperativeOfStream(`cooperative-${cooperativeId}`)) !== cooperativeId) {
           throw new HttpProblem(404, 'NOT_FOUND', `No cooperative ${cooperativeId}`);
         }
-        const caller = await callerOf(principalOf(request), cooperativeId);
+        const caller = await resolveCaller(principalOf(request), cooperativeId);
         request.caller = caller;
         const grants = caller.roles.map((role) => right.grants[role]);
         if (grants.includes('all')) request.reach = 'all';
@@ -237,7 +244,7 @@ function access(app: FastifyInstance, options: AccessOptions): void {
 }
 
 /** The roles a row grants, in words. */
-export function whoMayText(right: Right): string {
+function whoMayText(right: Right): string {
   const granted = CALLER_ROLES.filter((role) => right.grants[role] !== undefined).map((role) =>
     right.grants[role] === 'own' ? `${role} (own)` : role,
   );

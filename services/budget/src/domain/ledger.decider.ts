@@ -207,22 +207,23 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
   }
 }
 
-/** Decides, then checks that every total the events leave — per line and across the ledger — is still exact. */
-export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
-  const events = decideOnce(command, state);
-  const totals = Object.values(events.reduce(evolve, state).totals);
-  const across = (pick: (line: LineTotals) => number) => totals.reduce((sum, line) => sum + Math.abs(pick(line)), 0);
-  requireExactSum(
-    'LEDGER.SUM_NOT_EXACT',
-    across((line) => line.receivedCents),
-    across((line) => line.spentCents),
-    across((line) => line.reservedCents),
-    across((line) => line.receivedCents) + across((line) => line.spentCents),
-  );
-  return events;
+/**
+ * Refuses an entry that would take the ledger's totals past what a number holds exactly: every line's total is part of
+ * them, and the cash position is received less spent.
+ */
+function requireExactTotals(state: LedgerState, change: Partial<LineTotals>): void {
+  let received = change.receivedCents ?? 0;
+  let spent = change.spentCents ?? 0;
+  let reserved = change.reservedCents ?? 0;
+  for (const line of Object.values(state.totals)) {
+    received += Math.abs(line.receivedCents);
+    spent += Math.abs(line.spentCents);
+    reserved += Math.abs(line.reservedCents);
+  }
+  requireExactSum('LEDGER.SUM_NOT_EXACT', received, spent, reserved, received + spent);
 }
 
-function decideOnce(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
+export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
   const at = command.now.toISOString();
   const { today } = command;
   if (command.type === 'ReserveFunds') return reserve(command, state);
@@ -234,6 +235,7 @@ function decideOnce(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
       const line = lineOf(command, command.lineCode, 'income');
       const { entryId, source, amountCents, receivedOn, by } = command;
       if (state.entries.has(entryId)) return [];
+      requireExactTotals(state, { receivedCents: amountCents });
       return [IncomeRecorded({ entryId, lineCode: line.code, source, amountCents, receivedOn, recordedBy: by, recordedAt: at })];
     }
     case 'SubmitExpense': {
@@ -253,6 +255,7 @@ function decideOnce(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
         submittedAt: at,
       });
       if (needsSecondApprover) return [submitted];
+      requireExactTotals(state, { spentCents: amountCents });
       const override = fundsFor(state, line, amountCents, command.override);
       return [submitted, ExpenseBooked({ expenseId, lineCode: line.code, amountCents, override, bookedOn: today, bookedAt: at })];
     }
@@ -270,6 +273,7 @@ function decideOnce(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
         );
       }
       const line = lineOf(command, expense.lineCode, 'expense');
+      requireExactTotals(state, { spentCents: expense.amountCents });
       const override = fundsFor(state, line, expense.amountCents, command.override);
       const { expenseId } = command;
       return [
@@ -301,6 +305,7 @@ function decideOnce(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
       const { disbursementId, reservationId, amountCents, description } = command;
       if (state.entries.has(disbursementId)) return [];
       const reservation = reservationOf(state, reservationId);
+      requireExactTotals(state, { spentCents: amountCents });
       if (amountCents > reservation.remainingCents) {
         throw new DomainError(
           'LEDGER.BEYOND_RESERVATION',
@@ -363,6 +368,7 @@ function reserve(command: Extract<LedgerCommand, { type: 'ReserveFunds' }>, stat
   const available = availableCents(state, line);
   if (available < amountCents && !command.override) return refuse(available, `Line ${line.code} has ${available} cents left`);
   const override = available < amountCents ? command.override : null;
+  requireExactTotals(state, { reservedCents: amountCents });
   return [FundsReserved({ reservationId, lineCode, amountCents, reference, override, reservedOn: command.today, reservedAt: at })];
 }
 
