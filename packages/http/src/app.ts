@@ -92,7 +92,16 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // A client trickling its request must not hold a connection (and its memory) for as long as it likes; node looks
     // for such requests every 30 s unless told otherwise, and a timeout is only as sharp as that look.
     serverFactory: (handler) =>
-      createServer({ requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) }, handler),
+      createServer(
+        {
+          requestTimeout: requestTimeoutMs,
+          headersTimeout: Math.min(60_000, requestTimeoutMs),
+          connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+          // fastify's own default, which its server factory would have set: longer than a proxy's usual idle timeout.
+          keepAliveTimeout: 72_000,
+        },
+        handler,
+      ),
     // A caller's own id (a proxy's, say) is kept when it is sane, so one id follows a request across systems.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
