@@ -1,7 +1,13 @@
 import t from 'tap';
 import { WrongExpectedVersionError } from '@meent/event-store';
 import { collect } from '@meent/event-store/testing';
-import { CommandHandler, DomainError, EventRegistry, ForeignStreamError, type CommandContext } from '@meent/eventsourcing';
+import {
+  CommandHandler,
+  DomainError,
+  EventRegistry,
+  ForeignStreamError,
+  type CommandContext,
+} from '@meent/eventsourcing';
 import { temporaryStores } from '@meent/eventsourcing/testing';
 import { Incremented, counterDecider } from './counter.fixture.js';
 

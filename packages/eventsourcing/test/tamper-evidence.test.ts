@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { checkEventHash, chainEvents, eventHash } from '@meent/eventsourcing';
+import { chainEvents, checkEventHash, eventHash } from '@meent/eventsourcing';
 
 const event = { stream: 'ledger-1', revision: 0, type: 'IncomeRecorded', data: { memberId: 'm-1', amountCents: 100 } };
 const metadata = { occurredAt: '2026-11-28T10:00:00.000Z', actor: { roles: ['member'], id: 'a-1' }, previousHash: null };

@@ -2,7 +2,15 @@ import t, { type Test } from 'tap';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createHttpApp, forbidden, isAdmin, principalOf, signToken, type HttpApp, type ReadinessCheck } from '@meent/http';
+import {
+  createHttpApp,
+  forbidden,
+  isAdmin,
+  principalOf,
+  signToken,
+  type HttpApp,
+  type ReadinessCheck,
+} from '@meent/http';
 
 const secret = 'a-test-secret-that-is-long-enough-for-hs256';
 const now = new Date('2026-11-25T12:00:00.000Z');

@@ -1,9 +1,4 @@
-import {
-  ReplayInProgressError,
-  UnknownProjectionError,
-  type Projections,
-  type Reactions,
-} from '@meent/eventsourcing';
+import { ReplayInProgressError, UnknownProjectionError, type Projections, type Reactions } from '@meent/eventsourcing';
 import { BEARER_SECURITY, HttpProblem, notFound, problemSchema } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

@@ -1,5 +1,6 @@
 import { MAX_AMOUNT_CENTS, type ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY,
+import {
+  BEARER_SECURITY,
   asOfPositionSchema,
   commandAcceptedSchema,
   commandContextOf,
@@ -7,7 +8,9 @@ import { BEARER_SECURITY,
   minPositionQuery,
   notFound,
   pointInTime,
-  problemResponses, reference } from '@meent/http';
+  problemResponses,
+  reference,
+} from '@meent/http';
 import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

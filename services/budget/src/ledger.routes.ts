@@ -1,5 +1,12 @@
 import { amountCentsSchema, type ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, problemResponses, callerOf, reference } from '@meent/http';
+import {
+  BEARER_SECURITY,
+  callerOf,
+  commandAcceptedSchema,
+  commandContextOf,
+  problemResponses,
+  reference,
+} from '@meent/http';
 import { cooperativeParams, copiedRulesOf, type Caller } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

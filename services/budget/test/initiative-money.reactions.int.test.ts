@@ -1,5 +1,11 @@
 import t from 'tap';
-import { CommandHandler, EventRegistry, ForeignStreamError, type CommandContext, type StoredEvent } from '@meent/eventsourcing';
+import {
+  CommandHandler,
+  EventRegistry,
+  ForeignStreamError,
+  type CommandContext,
+  type StoredEvent,
+} from '@meent/eventsourcing';
 import { temporaryStores } from '@meent/eventsourcing/testing';
 import { budgetDecider, budgetStream } from '../src/domain/budget.decider.js';
 import { budgetEvents } from '../src/domain/budget.events.js';

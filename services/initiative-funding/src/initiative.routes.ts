@@ -1,14 +1,26 @@
 import { MAX_AMOUNT_CENTS, amountCentsSchema, type ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY,
+import {
+  BEARER_SECURITY,
+  callerOf,
   commandAcceptedSchema,
   commandContextOf,
   forbidden,
+  hasRole,
   minPositionQuery,
   notFound,
   pointInTime,
   pointInTimeQuery,
-  problemResponses, callerOf, hasRole, reference } from '@meent/http';
-import { cooperativeParams, copiedRulesOf, holdsOffice, readAfter, requireOffice, type Caller } from '@meent/membership';
+  problemResponses,
+  reference,
+} from '@meent/http';
+import {
+  cooperativeParams,
+  copiedRulesOf,
+  holdsOffice,
+  readAfter,
+  requireOffice,
+  type Caller,
+} from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';

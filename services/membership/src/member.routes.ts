@@ -1,6 +1,7 @@
 import type { KeyStore, ServiceRuntime, StoredEvent } from '@meent/eventsourcing';
 import {
   BEARER_SECURITY,
+  callerOf,
   commandAcceptedSchema,
   commandContextOf,
   csvLine,
@@ -9,7 +10,8 @@ import {
   notFound,
   pointInTime,
   pointInTimeQuery,
-  problemResponses, callerOf } from '@meent/http';
+  problemResponses,
+} from '@meent/http';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';

@@ -1,5 +1,12 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, commandAcceptedSchema, commandContextOf, notFound, problemResponses, reference } from '@meent/http';
+import {
+  BEARER_SECURITY,
+  commandAcceptedSchema,
+  commandContextOf,
+  notFound,
+  problemResponses,
+  reference,
+} from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';

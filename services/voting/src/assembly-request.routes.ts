@@ -1,10 +1,14 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY,
+import {
+  BEARER_SECURITY,
+  callerOf,
   commandAcceptedSchema,
   commandContextOf,
   minPositionQuery,
   notFound,
-  problemResponses, callerOf, reference } from '@meent/http';
+  problemResponses,
+  reference,
+} from '@meent/http';
 import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

@@ -1,11 +1,7 @@
 import { Readable } from 'node:stream';
 import type { EventStore } from '@meent/event-store';
 import type { EventRegistry, ServiceRuntime } from '@meent/eventsourcing';
-import {
-  BEARER_SECURITY,
-  commandContextOf,
-  forbidden,
-  problemResponses, callerOf } from '@meent/http';
+import { BEARER_SECURITY, callerOf, commandContextOf, forbidden, problemResponses } from '@meent/http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';

@@ -2,7 +2,14 @@
 // tranche disbursed against the reservation, and what is left released when the initiative ends. The budget context
 // knows initiative events by name and by the fields read here — so it does not depend on the initiative context,
 // which depends on it.
-import { DomainError, ForeignStreamError, causedBy, type CommandHandler, type Reaction, type StoredEvent } from '@meent/eventsourcing';
+import {
+  DomainError,
+  ForeignStreamError,
+  causedBy,
+  type CommandHandler,
+  type Reaction,
+  type StoredEvent,
+} from '@meent/eventsourcing';
 import { z } from 'zod';
 import { inForce } from '../application/budget-commands.js';
 import { budgetDecider, budgetStream } from '../domain/budget.decider.js';

@@ -1,6 +1,12 @@
 // Motion commands that need more than one stream: the assembly's roll and proxies, and for a secret motion the
 // round's ballot key.
-import { DomainError, KeyDestroyedError, type CommandContext, type KeyStore, type ServiceRuntime } from '@meent/eventsourcing';
+import {
+  DomainError,
+  KeyDestroyedError,
+  type CommandContext,
+  type KeyStore,
+  type ServiceRuntime,
+} from '@meent/eventsourcing';
 import { notFound } from '@meent/http';
 import { standingIn } from '@meent/membership';
 import { assemblyDecider, assemblyStream, type ConvenedAssembly } from '../domain/assembly.decider.js';
