@@ -92,7 +92,6 @@ export function reference(category: string) {
 
 const REFERENCE_KEY = 'x-meent-reference';
 
-/** The references a value holds, by walking it beside the schema that parsed it. */
 export interface FoundReference {
   /** Where it was: `path.memberId`, `body.applicant.memberId`. */
   readonly field: string;
@@ -100,31 +99,53 @@ export interface FoundReference {
   readonly id: string;
 }
 
-export function referencesIn(schema: z.ZodType, value: unknown, field: string): FoundReference[] {
+const categoryOf = (schema: z.ZodType) => {
   const category = z.globalRegistry.get(schema)?.[REFERENCE_KEY];
-  if (typeof category === 'string') return typeof value === 'string' ? [{ field, category, id: value }] : [];
+  return typeof category === 'string' ? category : undefined;
+};
+
+/** The schema inside optional, nullable, default, readonly and pipe wrappers, or the first reference on the way. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (;;) {
+    if (categoryOf(current) !== undefined) return current;
+    const def = (current as z.core.$ZodType)._zod.def;
+    switch (def.type) {
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'prefault':
+      case 'readonly':
+        current = (def as z.core.$ZodOptionalDef).innerType as z.ZodType;
+        break;
+      case 'pipe':
+        current = (def as z.core.$ZodPipeDef).out as z.ZodType;
+        break;
+      default:
+        return current;
+    }
+  }
+}
+
+/** The references a value holds, by walking it beside the schema that parsed it. */
+export function referencesIn(schema: z.ZodType, value: unknown, field: string): FoundReference[] {
   if (value === undefined || value === null) return [];
-  const def = (schema as z.core.$ZodType)._zod.def;
+  const inner = unwrapped(schema);
+  const category = categoryOf(inner);
+  if (category !== undefined) return typeof value === 'string' ? [{ field, category, id: value }] : [];
+  const def = (inner as z.core.$ZodType)._zod.def;
   switch (def.type) {
     case 'object': {
       if (typeof value !== 'object') return [];
       const shape = (def as z.core.$ZodObjectDef).shape;
-      return Object.entries(shape).flatMap(([key, inner]) =>
-        referencesIn(inner as z.ZodType, (value as Record<string, unknown>)[key], field ? `${field}.${key}` : key),
+      return Object.entries(shape).flatMap(([key, property]) =>
+        referencesIn(property as z.ZodType, (value as Record<string, unknown>)[key], field ? `${field}.${key}` : key),
       );
     }
     case 'array':
       return Array.isArray(value)
         ? value.flatMap((item, index) => referencesIn((def as z.core.$ZodArrayDef).element as z.ZodType, item, `${field}.${index}`))
         : [];
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-      return referencesIn((def as z.core.$ZodOptionalDef).innerType as z.ZodType, value, field);
-    case 'pipe':
-      return referencesIn((def as z.core.$ZodPipeDef).out as z.ZodType, value, field);
     case 'union': {
       // The option the value was parsed by is the one whose shape it has.
       const options = (def as z.core.$ZodUnionDef).options as readonly z.ZodType[];
@@ -138,21 +159,14 @@ export function referencesIn(schema: z.ZodType, value: unknown, field: string): 
 
 /** Whether a schema holds a reference anywhere, whatever the value: routes whose input holds none skip the lookup. */
 export function holdsReferences(schema: z.ZodType): boolean {
-  if (typeof z.globalRegistry.get(schema)?.[REFERENCE_KEY] === 'string') return true;
-  const def = (schema as z.core.$ZodType)._zod.def;
+  const inner = unwrapped(schema);
+  if (categoryOf(inner) !== undefined) return true;
+  const def = (inner as z.core.$ZodType)._zod.def;
   switch (def.type) {
     case 'object':
-      return Object.values((def as z.core.$ZodObjectDef).shape).some((inner) => holdsReferences(inner as z.ZodType));
+      return Object.values((def as z.core.$ZodObjectDef).shape).some((property) => holdsReferences(property as z.ZodType));
     case 'array':
       return holdsReferences((def as z.core.$ZodArrayDef).element as z.ZodType);
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-      return holdsReferences((def as z.core.$ZodOptionalDef).innerType as z.ZodType);
-    case 'pipe':
-      return holdsReferences((def as z.core.$ZodPipeDef).out as z.ZodType);
     case 'union':
       return ((def as z.core.$ZodUnionDef).options as readonly z.ZodType[]).some((option) => holdsReferences(option));
     default:

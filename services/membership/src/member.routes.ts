@@ -109,15 +109,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const membership = new MembershipCommands(runtime, keys);
 
-    /** The member, who must belong to this cooperative. */
-    const memberIn = async (cooperativeId: string, memberId: string) => {
-      const member = await membership.member(memberId);
-      if (member.status === 'Unregistered' || member.cooperativeId !== cooperativeId) {
-        throw notFound(`No member ${memberId} in this cooperative`);
-      }
-      return member;
-    };
-
     const context = (request: FastifyRequest, cooperativeId: string) =>
       commandContextOf(request, cooperativeId, runtime.clock());
 
@@ -185,7 +176,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           if (request.reach === 'own' && !(built.type === 'TerminateMembership' && built.kind === 'resigned')) {
             throw forbidden('A member may only resign their own membership');
           }
-          await memberIn(cooperativeId, memberId);
           const result = await membership.decide(memberId, built, context(request, cooperativeId));
           return { id: memberId, position: result.position };
         },
@@ -236,7 +226,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request) => {
         const { cooperativeId, memberId } = request.params;
-        await memberIn(cooperativeId, memberId);
         const changes = Object.fromEntries(
           Object.entries(request.body).filter(([, value]) => value !== undefined),
         ) as Partial<PersonalData>;
@@ -260,7 +249,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request) => {
         const { cooperativeId, memberId } = request.params;
-        await memberIn(cooperativeId, memberId);
         const result = await membership.erase(memberId, context(request, cooperativeId));
         return { id: memberId, position: result.position };
       },
@@ -441,7 +429,6 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
       async (request) => {
         const { cooperativeId, memberId } = request.params;
-        await memberIn(cooperativeId, memberId);
         const events: StoredEvent[] = [];
         for await (const event of runtime.commands.read(memberStream(memberId))) events.push(event);
         const { state: cooperative } = await runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
