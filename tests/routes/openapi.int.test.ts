@@ -51,6 +51,8 @@ t.test('/openapi.json lists every route with its request and response schemas', 
       const responses = Object.entries(operation.responses ?? {});
       const success = responses.filter(([status]) => status.startsWith('2'));
       t.ok(success.length > 0, `${name} documents a success response`);
+      t.ok(operation.responses?.['429'], `${name} documents 429, as every route is rate limited`);
+      if (name !== 'GET /health/live') t.ok(operation.responses?.['503'], `${name} documents 503, for a store out of reach`);
       for (const [status, response] of responses) {
         const content = response.content ?? {};
         t.ok(Object.values(content).some((media) => media.schema), `${name} ${status} has a schema`);

@@ -107,6 +107,7 @@ export function catchUpSubscription(
   return subscription;
 }
 
+/** Waits `ms`, or less when `signal` aborts first; never rejects. */
 export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();

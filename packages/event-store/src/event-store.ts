@@ -108,9 +108,23 @@ export class DuplicateEventIdError extends Error {
   }
 }
 
-export class EventStoreUnavailableError extends Error {
+/**
+ * A store cannot be reached or cannot write for now (a database restarting, a network blip, a locked or full disk):
+ * nothing was done, and the same request may succeed later. The API answers 503 with `retry-after`.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name: string = 'StoreUnavailableError';
+  readonly statusCode = 503;
+  readonly code = 'STORE_UNAVAILABLE';
+  /** How long a client should wait before trying again. */
+  readonly retryAfterSeconds = 5;
+}
+
+export class EventStoreUnavailableError extends StoreUnavailableError {
   override readonly name = 'EventStoreUnavailableError';
 }
+
+export type UnavailableErrorClass = new (message: string, options: { cause: unknown }) => StoreUnavailableError;
 
 export function satisfiesExpectation(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
   switch (expected) {

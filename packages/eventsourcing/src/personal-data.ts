@@ -1,9 +1,8 @@
 // Crypto-shredding: personal data enters events only encrypted under a key per data subject, kept outside the
 // event log. Destroying the key erases the person while every event stays.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { migratePostgres, openSqliteDatabase, type SqliteDurability } from '@meent/event-store';
+import { PostgresPool, openSqliteDatabase, sqliteUnavailable, type SqliteDurability } from '@meent/event-store';
 import type Database from 'better-sqlite3';
-import pg from 'pg';
 import { z } from 'zod';
 
 export const encryptedDataSchema = z.object({
@@ -115,21 +114,23 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async createKey(subject: string): Promise<void> {
-    this.statements.create.run(subject, randomBytes(32), new Date().toISOString());
+    guarded(() => this.statements.create.run(subject, randomBytes(32), new Date().toISOString()));
   }
 
   async key(subject: string): Promise<Buffer | undefined> {
-    return this.statements.key.get(subject)?.key ?? undefined;
+    return guarded(() => this.statements.key.get(subject)?.key ?? undefined);
   }
 
   async destroyKey(subject: string): Promise<void> {
-    this.statements.destroy.run(new Date().toISOString(), subject);
-    // The old page may still sit in the write-ahead log; folding it into the database lets secure_delete wipe it.
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    guarded(() => {
+      this.statements.destroy.run(new Date().toISOString(), subject);
+      // The old page may still sit in the write-ahead log; folding it into the database lets secure_delete wipe it.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    });
   }
 
   async destroyedAt(subject: string): Promise<string | undefined> {
-    return this.statements.key.get(subject)?.destroyed_at ?? undefined;
+    return guarded(() => this.statements.key.get(subject)?.destroyed_at ?? undefined);
   }
 
   indexKey(): Promise<Buffer> {
@@ -141,35 +142,42 @@ export class SqliteKeyStore implements KeyStore {
   }
 }
 
+/** Runs a statement on the key table; the file being locked or the disk full is the store's unavailability. */
+function guarded<T>(statement: () => T): T {
+  try {
+    return statement();
+  } catch (error) {
+    throw sqliteUnavailable(error, 'personal data keys');
+  }
+}
+
 /** Keys in the event store's PostgreSQL schema: backed up with the events, never touched by a projection replay. */
 export class PostgresKeyStore implements KeyStore {
-  private readonly pool: pg.Pool;
+  private readonly pool: PostgresPool;
   private readonly table: string;
-  private readonly ready: Promise<void>;
 
   constructor(options: { connectionString: string; schema?: string }) {
     const schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`schema name ${schema} is not a plain identifier`);
     this.table = `"${schema}".personal_data_keys`;
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: 4 });
-    this.pool.on('error', () => undefined);
-    this.ready = this.migrate(schema);
-  }
-
-  private async migrate(schema: string): Promise<void> {
-    await migratePostgres(this.pool, async (client) => {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
-        subject TEXT PRIMARY KEY,
-        key BYTEA,
-        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-        destroyed_at TIMESTAMPTZ
-      )`);
+    this.pool = new PostgresPool({
+      connectionString: options.connectionString,
+      max: 4,
+      serves: 'personal data keys',
+      migrate: async (client) => {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+          subject TEXT PRIMARY KEY,
+          key BYTEA,
+          created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+          destroyed_at TIMESTAMPTZ
+        )`);
+      },
     });
+    void this.pool.ready().catch(() => undefined);
   }
 
   async createKey(subject: string): Promise<void> {
-    await this.ready;
     await this.pool.query(`INSERT INTO ${this.table} (subject, key) VALUES ($1, $2) ON CONFLICT (subject) DO NOTHING`, [
       subject,
       randomBytes(32),
@@ -177,20 +185,17 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async key(subject: string): Promise<Buffer | undefined> {
-    await this.ready;
     const { rows } = await this.pool.query<{ key: Buffer | null }>(`SELECT key FROM ${this.table} WHERE subject = $1`, [subject]);
     return rows[0]?.key ?? undefined;
   }
 
   async destroyKey(subject: string): Promise<void> {
-    await this.ready;
     await this.pool.query(`UPDATE ${this.table} SET key = NULL, destroyed_at = now() WHERE subject = $1 AND key IS NOT NULL`, [
       subject,
     ]);
   }
 
   async destroyedAt(subject: string): Promise<string | undefined> {
-    await this.ready;
     const { rows } = await this.pool.query<{ destroyed_at: Date | null }>(
       `SELECT destroyed_at FROM ${this.table} WHERE subject = $1`,
       [subject],
@@ -203,7 +208,6 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async close(): Promise<void> {
-    await this.ready.catch(() => undefined);
     await this.pool.end();
   }
 }

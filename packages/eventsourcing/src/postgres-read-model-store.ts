@@ -1,4 +1,4 @@
-import { migratePostgres } from '@meent/event-store';
+import { CONNECT_TIMEOUT_MS, PostgresPool } from '@meent/event-store';
 import pg from 'pg';
 import type { Lease, ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
 
@@ -27,78 +27,123 @@ const types = {
     oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** The one connection holding this process's leases: advisory locks belong to the session that took them. */
+interface LeaseSession {
+  readonly client: pg.Client;
+  /** Settles when the connection is gone, and every lease with it. */
+  readonly lost: Promise<void>;
+  readonly held: Set<string>;
+  /** Statements on the connection, one after another (`pg` will stop queueing them itself). */
+  query(sql: string, values: readonly unknown[]): Promise<pg.QueryResult>;
+}
+
 /** Read models in PostgreSQL, with the same guarantees as SQLite's: each transaction whole, reads of committed data. */
 export class PostgresReadModelStore implements ReadModelStore {
   readonly reader: SqlExecutor;
-  private readonly pool: pg.Pool;
-  private readonly ready: Promise<void>;
+  private readonly pool: PostgresPool;
   private readonly connectionString: string;
   private readonly schema: string;
-  private readonly leases = new Set<pg.Client>();
+  private leaseSession: Promise<LeaseSession> | undefined;
+  private connectedLeaseSession: LeaseSession | undefined;
 
   constructor(options: PostgresReadModelStoreOptions) {
     const schema = options.schema ?? 'meent_read_models';
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`schema name ${schema} is not a plain identifier`);
-    this.pool = new pg.Pool({
+    this.pool = new PostgresPool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
-      options: `-c search_path=${schema}`,
-      types,
+      serves: 'read models',
+      config: { options: `-c search_path=${schema}`, types },
+      migrate: async (client) => {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      },
     });
-    this.pool.on('error', () => undefined);
+    void this.pool.ready().catch(() => undefined);
     this.connectionString = options.connectionString;
     this.schema = schema;
-    this.ready = migratePostgres(this.pool, async (client) => {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    });
-    this.reader = this.executor(this.pool);
+    this.reader = this.executor((sql, parameters) => this.pool.query(sql, parameters));
   }
 
-  async transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> {
-    await this.ready;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(this.executor(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.pool.transaction((client) =>
+      work(this.executor(async (sql, parameters) => {
+        try {
+          return await client.query(sql, parameters);
+        } catch (error) {
+          throw this.pool.unavailable(error);
+        }
+      })),
+    );
   }
 
   /**
-   * A session advisory lock on a connection of its own: held as long as this process lives, released by PostgreSQL
-   * the moment the process or its connection dies, so another process can take over.
+   * A session advisory lock, held as long as this process lives and released by PostgreSQL the moment the process or
+   * its connection dies, so another process can take over. Every lease of the process shares one connection: a
+   * standby asking again and again costs a statement, not a new session.
    */
   async lease(name: string): Promise<Lease | undefined> {
-    await this.ready;
-    const client = new pg.Client({ connectionString: this.connectionString });
-    let onLost = () => undefined as void;
-    const lost = new Promise<void>((resolve) => {
-      onLost = resolve;
-    });
-    client.on('error', () => onLost());
-    client.on('end', () => onLost());
-    await client.connect();
+    await this.pool.ready();
+    const session = await this.openLeaseSession();
+    if (session.held.has(name)) return undefined;
+    session.held.add(name);
     const key = `${this.schema}/${name}`;
-    const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS held', [key]);
-    if (!rows[0]?.held) {
-      await client.end();
-      return undefined;
+    try {
+      const { rows } = await session.query('SELECT pg_try_advisory_lock(hashtext($1)) AS held', [key]);
+      if (!rows[0]?.held) {
+        session.held.delete(name);
+        return undefined;
+      }
+    } catch (error) {
+      session.held.delete(name);
+      throw this.pool.unavailable(error);
     }
-    this.leases.add(client);
     return {
-      lost,
+      lost: session.lost,
       release: async () => {
-        if (!this.leases.delete(client)) return;
-        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
-        await client.end().catch(() => undefined);
+        if (!session.held.delete(name)) return;
+        await session.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
       },
     };
+  }
+
+  private openLeaseSession(): Promise<LeaseSession> {
+    this.leaseSession ??= (async () => {
+      const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      let onLost = () => undefined as void;
+      const lost = new Promise<void>((resolve) => {
+        onLost = resolve;
+      });
+      let queue: Promise<unknown> = Promise.resolve();
+      const session: LeaseSession = {
+        client,
+        lost,
+        held: new Set(),
+        query: (sql, values) => {
+          const result = queue.then(() => client.query(sql, [...values]));
+          queue = result.catch(() => undefined);
+          return result;
+        },
+      };
+      const end = () => {
+        session.held.clear();
+        onLost();
+        if (this.connectedLeaseSession !== session) return;
+        this.connectedLeaseSession = undefined;
+        this.leaseSession = undefined;
+      };
+      client.on('error', end);
+      client.on('end', end);
+      try {
+        await client.connect();
+      } catch (error) {
+        this.leaseSession = undefined;
+        await client.end().catch(() => undefined);
+        throw this.pool.unavailable(error);
+      }
+      this.connectedLeaseSession = session;
+      return session;
+    })();
+    return this.leaseSession;
   }
 
   async ping(): Promise<void> {
@@ -109,26 +154,24 @@ export class PostgresReadModelStore implements ReadModelStore {
   async forgetOverwritten(): Promise<void> {}
 
   async close(): Promise<void> {
-    await this.ready.catch(() => undefined);
-    await Promise.all([...this.leases].map((client) => client.end().catch(() => undefined)));
-    this.leases.clear();
+    const session = await this.leaseSession?.catch(() => undefined);
+    this.leaseSession = undefined;
+    this.connectedLeaseSession = undefined;
+    await session?.client.end().catch(() => undefined);
     await this.pool.end();
   }
 
-  private executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
-    const query = async <Row extends pg.QueryResultRow>(sql: string, parameters: readonly SqlValue[]) => {
-      await this.ready;
-      return client.query<Row>(numberPlaceholders(sql), [...parameters]);
-    };
+  private executor(query: (sql: string, parameters: SqlValue[]) => Promise<pg.QueryResult>): SqlExecutor {
+    const run = (sql: string, parameters: readonly SqlValue[]) => query(numberPlaceholders(sql), [...parameters]);
     return {
       async run(sql, parameters = []) {
-        await query(sql, parameters);
+        await run(sql, parameters);
       },
       async get<Row>(sql: string, parameters: readonly SqlValue[] = []) {
-        return (await query(sql, parameters)).rows[0] as Row | undefined;
+        return (await run(sql, parameters)).rows[0] as Row | undefined;
       },
       async all<Row>(sql: string, parameters: readonly SqlValue[] = []) {
-        return (await query(sql, parameters)).rows as Row[];
+        return (await run(sql, parameters)).rows as Row[];
       },
     };
   }

@@ -1,11 +1,15 @@
-import type { EventStore, RecordedEvent, Subscription } from '@meent/event-store';
+import { abortableDelay, type EventStore, type RecordedEvent, type Subscription } from '@meent/event-store';
 import type { EventRegistry } from './events.js';
 import { physicalTableNames, type Projection, type TableNames } from './projection.js';
 import type { Lease, ReadModelStore, SqlExecutor } from './read-model-store.js';
-import { setTimeout as delay } from 'node:timers/promises';
+import { isTransient, retryDelayMs } from './retry.js';
 
-/** `standby`: another process holds this projection's lease and writes it; this one follows its checkpoint. */
-export type RunnerStatus = 'starting' | 'running' | 'standby' | 'failed' | 'stopped';
+/**
+ * `standby`: another process holds this projection's lease and writes it; this one follows its checkpoint.
+ * `retrying`: the store failed under it (out of reach, say); it starts again from its checkpoint after a pause.
+ * `failed`: a handler threw on an event; it stays stopped there until an admin restarts it.
+ */
+export type RunnerStatus = 'starting' | 'running' | 'standby' | 'retrying' | 'failed' | 'stopped';
 
 export interface ProjectionFailure {
   readonly message: string;
@@ -14,12 +18,21 @@ export interface ProjectionFailure {
   readonly eventType: string;
 }
 
+/** The store's latest failure under a runner, kept after it recovered so an admin can see what happened. */
+export interface TransientError {
+  readonly message: string;
+  readonly at: string;
+  /** Attempts in a row that failed, up to this one. */
+  readonly attempts: number;
+}
+
 export interface RunnerProgress {
   readonly generation: number;
   readonly position: number;
   readonly status: RunnerStatus;
   readonly eventsPerSecond: number;
   readonly failure: ProjectionFailure | undefined;
+  readonly lastError: TransientError | undefined;
 }
 
 export const CHECKPOINTS_TABLE = 'meent_projection_checkpoints';
@@ -27,9 +40,8 @@ export const ACTIVE_GENERATIONS_TABLE = 'meent_projection_generations';
 
 const MAX_BATCH = 1000;
 const RATE_WINDOW_MS = 5000;
-/** How often a standby follows the holder's checkpoint, and how many of those before it tries for the lease again. */
-const FOLLOW_INTERVAL_MS = 100;
-const FOLLOWS_PER_LEASE_ATTEMPT = 5;
+/** How often a standby asks for the lease again; between asks it follows the holder's checkpoint (see Projections). */
+const LEASE_ATTEMPT_INTERVAL_MS = 1000;
 /** How long a batch applies events before it lets the event loop serve requests. */
 const SLICE_MS = 4;
 /**
@@ -57,16 +69,18 @@ export async function ensureProjectionBookkeeping(readModels: ReadModelStore): P
 /**
  * Runs one generation of one projection: subscribes after its checkpoint and applies events in batches, each batch
  * and the checkpoint it reaches committed in one transaction, so a crash never applies an event twice or skips one.
+ * One loop supervises it: holding the lease it runs, without it it stands by, and when the store fails under it
+ * it waits and starts again from its checkpoint.
  */
 export class GenerationRunner<Table extends string = string> {
   readonly tables: TableNames<Table>;
   private position = 0;
   private status: RunnerStatus = 'starting';
   private failure: ProjectionFailure | undefined;
-  private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
+  private lastError: TransientError | undefined;
+  private supervision: Promise<void> | undefined;
+  private stopping: AbortController | undefined;
   private lease: Lease | undefined;
-  private following: AbortController | undefined;
   /** The checkpoint as stored, which the next batch's update is conditional on. */
   private stored = 0;
   /** Events handed over by the subscription and not yet applied: reported progress must wait for them. */
@@ -100,35 +114,99 @@ export class GenerationRunner<Table extends string = string> {
       status: this.status,
       eventsPerSecond: this.eventsPerSecond(),
       failure: this.failure,
+      lastError: this.lastError,
     };
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  /** Not writing the projection, but alive: its position comes from the holder's checkpoint (`followCheckpoint`). */
+  get following(): boolean {
+    return this.status === 'standby' || this.status === 'retrying' || this.status === 'starting';
+  }
+
+  /** A read is waiting for this runner to reach a position. */
+  get awaited(): boolean {
+    return this.waiters.size > 0;
   }
 
   /**
    * Runs the projection where this process holds its lease; otherwise stands by, following the holder's checkpoint
-   * so reads here can wait for positions, and takes over once the holder is gone.
+   * so reads here can wait for positions, and takes over once the holder is gone. Resolves once it runs, stands by,
+   * retries or failed — when it runs, its tables exist.
    */
   async start(): Promise<void> {
     this.status = 'starting';
     this.failure = undefined;
-    this.lease = await this.readModels.lease(this.leaseName);
-    if (this.lease) await this.run(this.lease);
-    else this.follow();
+    const stopping = new AbortController();
+    this.stopping = stopping;
+    let settled = () => undefined as void;
+    const firstOutcome = new Promise<void>((resolve) => {
+      settled = resolve;
+    });
+    this.supervision = this.supervise(stopping.signal, settled);
+    await firstOutcome;
   }
 
   async stop(): Promise<void> {
-    if (this.status === 'running' || this.status === 'starting' || this.status === 'standby') this.status = 'stopped';
-    this.following?.abort();
-    await this.subscription?.close();
-    await this.loop;
-    await this.lease?.release();
-    this.lease = undefined;
+    this.stopping?.abort();
+    await this.supervision;
+    await this.releaseLease();
+    if (this.status !== 'failed') this.status = 'stopped';
+  }
+
+  /** The holder's checkpoint as another process stored it: a runner that is not writing moves up to it. */
+  followCheckpoint(position: number): void {
+    if (this.following && position > this.position) this.advanceTo(position);
   }
 
   private get leaseName(): string {
     return `projection/${this.projection.name}/g${this.generation}`;
   }
 
-  private async run(lease: Lease): Promise<void> {
+  private async supervise(signal: AbortSignal, settled: () => void): Promise<void> {
+    let attempts = 0;
+    while (!signal.aborted) {
+      try {
+        this.lease = await this.readModels.lease(this.leaseName);
+        if (this.lease) {
+          const outcome = await this.runHolding(this.lease, signal, settled);
+          // A failed projection keeps its lease: another process would only fail on the same event.
+          if (outcome === 'failed') return settled();
+          await this.releaseLease();
+        } else if (!signal.aborted) {
+          this.status = 'standby';
+          settled();
+          await abortableDelay(LEASE_ATTEMPT_INTERVAL_MS, signal);
+        }
+        attempts = 0;
+      } catch (error) {
+        await this.releaseLease();
+        if (signal.aborted) return;
+        if (!isTransient(error)) {
+          this.fail({ message: messageOf(error), position: this.position, eventType: 'none' });
+          return settled();
+        }
+        attempts += 1;
+        this.status = 'retrying';
+        this.lastError = { message: messageOf(error), at: new Date().toISOString(), attempts };
+        settled();
+        await abortableDelay(retryDelayMs(attempts), signal);
+      }
+    }
+  }
+
+  private async releaseLease(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    await lease?.release().catch(() => undefined);
+  }
+
+  /** Applies events while it holds `lease`; ends when the lease is lost, another process moved the checkpoint, the
+   * runner stops, or a handler failed. The store failing under it throws. */
+  private async runHolding(lease: Lease, signal: AbortSignal, settled: () => void): Promise<'ended' | 'handed-over' | 'failed'> {
     this.position = await this.readModels.transaction(async (transaction) => {
       for (const [table, create] of Object.entries(this.projection.tables) as [Table, (name: string) => string[]][]) {
         for (const statement of create(this.tables[table])) await transaction.run(statement);
@@ -143,9 +221,8 @@ export class GenerationRunner<Table extends string = string> {
     // What an earlier subscription of this runner (before it lost its lease) had read past counts for nothing now.
     this.passedOver = this.position;
     this.applying = false;
-    this.status = 'running';
     // Only the events this projection handles are read and parsed; the store reports how far it has read past the rest.
-    this.subscription = this.store.subscribeToAll({
+    const subscription = this.store.subscribeToAll({
       after: this.position,
       filter: { eventTypes: [...this.projection.handlers.keys()] },
       onProgress: (position) => {
@@ -153,43 +230,18 @@ export class GenerationRunner<Table extends string = string> {
         if (!this.applying) this.advanceTo(Math.max(this.position, this.passedOver));
       },
     });
-    this.loop = this.consume(this.subscription);
-    void lease.lost.then(() => this.handOver(lease));
-  }
-
-  /** The lease went with its connection: stop writing at once, and stand by like any other process. */
-  private async handOver(lease: Lease): Promise<void> {
-    if (this.lease !== lease || this.status !== 'running') return;
-    this.lease = undefined;
-    await this.subscription?.close();
-    await this.loop;
-    this.follow();
-  }
-
-  private follow(): void {
-    this.status = 'standby';
-    const following = new AbortController();
-    this.following = following;
-    void (async () => {
-      try {
-        while (!following.signal.aborted) {
-          for (let follow = 0; follow < FOLLOWS_PER_LEASE_ATTEMPT; follow += 1) {
-            this.advanceTo(await this.storedCheckpoint(this.readModels.reader));
-            await delay(FOLLOW_INTERVAL_MS, undefined, { signal: following.signal });
-          }
-          const lease = await this.readModels.lease(this.leaseName);
-          if (lease && !following.signal.aborted) {
-            this.lease = lease;
-            await this.run(lease);
-            return;
-          }
-          await lease?.release();
-        }
-      } catch (error) {
-        if (following.signal.aborted) return;
-        this.fail({ message: error instanceof Error ? error.message : String(error), position: this.position, eventType: 'none' });
-      }
-    })();
+    // The lease went with its connection, or the runner stops: stop writing at once.
+    const close = () => void subscription.close();
+    signal.addEventListener('abort', close, { once: true });
+    void lease.lost.then(close);
+    this.status = 'running';
+    settled();
+    try {
+      return await this.consume(subscription);
+    } finally {
+      signal.removeEventListener('abort', close);
+      await subscription.close();
+    }
   }
 
   private async storedCheckpoint(executor: SqlExecutor): Promise<number> {
@@ -230,24 +282,29 @@ export class GenerationRunner<Table extends string = string> {
     });
   }
 
-  private async consume(subscription: Subscription): Promise<void> {
+  private async consume(subscription: Subscription): Promise<'ended' | 'handed-over' | 'failed'> {
     const iterator = subscription[Symbol.asyncIterator]();
-    let pending = iterator.next();
+    // A read that fails while a batch is being applied is awaited only after it: until then it must not count as an
+    // unhandled rejection, which would end the process.
+    const nextEvent = () => {
+      const next = iterator.next();
+      next.catch(() => undefined);
+      return next;
+    };
+    let pending = nextEvent();
     for (;;) {
       const first = await this.nextOrIdle(pending);
       if (first === IDLE) {
         // Nothing came for a while after events this projection ignored: store how far it has read, for the
         // processes following this checkpoint.
-        if (!(await this.applyBatch([]))) {
-          await subscription.close();
-          return;
-        }
+        const outcome = await this.applyBatch([]);
+        if (outcome !== 'applied') return outcome;
         continue;
       }
-      if (first.done) return;
+      if (first.done) return 'ended';
       this.applying = true;
       const batch: RecordedEvent[] = [first.value];
-      pending = iterator.next();
+      pending = nextEvent();
       let ended = false;
       // Take what the subscription already holds in memory; commit as soon as it would have to wait for I/O or a
       // timer, which is when this turn of the event loop ends.
@@ -260,16 +317,13 @@ export class GenerationRunner<Table extends string = string> {
           break;
         }
         batch.push(next.value);
-        pending = iterator.next();
+        pending = nextEvent();
       }
-      const applied = await this.applyBatch(batch);
+      const outcome = await this.applyBatch(batch);
       this.applying = false;
-      if (!applied) {
-        await subscription.close();
-        return;
-      }
+      if (outcome !== 'applied') return outcome;
       if (this.passedOver > this.position) this.advanceTo(this.passedOver);
-      if (ended) return;
+      if (ended) return 'ended';
     }
   }
 
@@ -292,7 +346,8 @@ export class GenerationRunner<Table extends string = string> {
     }
   }
 
-  private async applyBatch(batch: readonly RecordedEvent[]): Promise<boolean> {
+  /** `handed-over` when another process moved the checkpoint; `failed` when a handler threw. A store failure throws. */
+  private async applyBatch(batch: readonly RecordedEvent[]): Promise<'applied' | 'handed-over' | 'failed'> {
     let current: RecordedEvent | undefined;
     const last = batch[batch.length - 1]?.position ?? this.position;
     try {
@@ -322,23 +377,15 @@ export class GenerationRunner<Table extends string = string> {
         await this.readModels.forgetOverwritten();
       }
     } catch (error) {
-      if (error instanceof CheckpointMovedError) {
-        void this.lease?.release();
-        this.lease = undefined;
-        this.follow();
-        return false;
-      }
-      this.fail({
-        message: error instanceof Error ? error.message : String(error),
-        position: current?.position ?? this.position,
-        eventType: current?.type ?? 'unknown',
-      });
-      return false;
+      if (error instanceof CheckpointMovedError) return 'handed-over';
+      if (isTransient(error)) throw error;
+      this.fail({ message: messageOf(error), position: current?.position ?? this.position, eventType: current?.type ?? 'unknown' });
+      return 'failed';
     }
     this.read += batch.length;
     this.advanceTo(last);
     this.recordRate();
-    return true;
+    return 'applied';
   }
 
   private fail(failure: ProjectionFailure): void {
@@ -374,6 +421,8 @@ export class GenerationRunner<Table extends string = string> {
     return Math.round(((last.read - first.read) * 1000) / (last.at - first.at));
   }
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -1,14 +1,24 @@
-import type { EventStore } from '@meent/event-store';
+import { abortableDelay, type EventStore } from '@meent/event-store';
 import type { EventRegistry } from './events.js';
 import type { Projection, TableNames } from './projection.js';
 import {
   ACTIVE_GENERATIONS_TABLE,
+  CHECKPOINTS_TABLE,
   GenerationRunner,
   ensureProjectionBookkeeping,
   type ProjectionFailure,
   type RunnerStatus,
+  type TransientError,
 } from './projection-runner.js';
 import type { ReadModelStore, SqlExecutor } from './read-model-store.js';
+import { isTransient } from './retry.js';
+
+/**
+ * How often runners that do not write their projection read the checkpoints the writers store: often while a read
+ * waits for a position, seldom otherwise. One query serves every projection of the process.
+ */
+const FOLLOW_INTERVAL_MS = 100;
+const IDLE_FOLLOW_INTERVAL_MS = 1000;
 
 export interface ReplayProgress {
   readonly generation: number;
@@ -31,6 +41,8 @@ export interface ProjectionInfo {
   readonly lag: number;
   readonly eventsPerSecond: number;
   readonly failure: ProjectionFailure | null;
+  /** The store's latest failure under this projection, which it retried from its checkpoint. */
+  readonly lastError: TransientError | null;
   readonly replay: ReplayProgress | null;
 }
 
@@ -67,6 +79,8 @@ export interface ProjectionsOptions {
   readonly registry: EventRegistry;
   readonly projections: readonly Projection[];
   readonly onFailure?: (projection: string, failure: ProjectionFailure) => void;
+  /** The checkpoints could not be read for a reason other than the store being away: standbys stop following. */
+  readonly onFollowError?: (error: unknown) => void;
 }
 
 interface Slot {
@@ -83,6 +97,8 @@ export class Projections {
   private readonly slots = new Map<string, Slot>();
   /** The newest committed position as last read: it only grows, so a position at or below it needs no look. */
   private knownHead = 0;
+  private readonly closing = new AbortController();
+  private following: Promise<void> = Promise.resolve();
 
   private constructor(private readonly options: ProjectionsOptions) {}
 
@@ -102,6 +118,7 @@ export class Projections {
       });
       await active.start();
     }
+    projections.following = projections.followCheckpoints();
     return projections;
   }
 
@@ -110,7 +127,7 @@ export class Projections {
   }
 
   async list(): Promise<ProjectionInfo[]> {
-    const head = await this.options.store.headPosition();
+    const head = await this.head();
     return [...this.slots.values()].map((slot) => {
       const progress = slot.active.progress;
       return {
@@ -121,6 +138,7 @@ export class Projections {
         lag: Math.max(0, head - progress.position),
         eventsPerSecond: progress.eventsPerSecond,
         failure: progress.failure ?? null,
+        lastError: progress.lastError ?? null,
         replay: this.replayProgress(slot) ?? null,
       };
     });
@@ -203,9 +221,47 @@ export class Projections {
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
+    await this.following;
     for (const slot of this.slots.values()) {
       await slot.replay?.runner.stop();
       await slot.active.stop();
+    }
+  }
+
+  /** The head of the event log; while the store is out of reach, the newest one read before, so lag stays shown. */
+  private async head(): Promise<number> {
+    try {
+      this.knownHead = Math.max(this.knownHead, await this.options.store.headPosition());
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+    }
+    return this.knownHead;
+  }
+
+  /** Moves every runner that does not write its projection to the checkpoint the writing process stored. */
+  private async followCheckpoints(): Promise<void> {
+    let lastRead = 0;
+    while (!this.closing.signal.aborted) {
+      await abortableDelay(FOLLOW_INTERVAL_MS, this.closing.signal);
+      const runners = [...this.slots.values()].flatMap((slot) => [slot.active, ...(slot.replay ? [slot.replay.runner] : [])]);
+      const following = runners.filter((runner) => runner.following);
+      if (following.length === 0) continue;
+      if (!following.some((runner) => runner.awaited) && performance.now() - lastRead < IDLE_FOLLOW_INTERVAL_MS) continue;
+      lastRead = performance.now();
+      try {
+        const rows = await this.options.readModels.reader.all<{ name: string; generation: number; position: number | string }>(
+          `SELECT name, generation, position FROM ${CHECKPOINTS_TABLE}`,
+        );
+        const stored = new Map(rows.map((row) => [`${row.name}/${row.generation}`, Number(row.position)]));
+        for (const runner of following) {
+          const position = stored.get(`${runner.name}/${runner.generation}`);
+          if (position !== undefined) runner.followCheckpoint(position);
+        }
+      } catch (error) {
+        // While the store is away the runners retry and say so; following resumes with it.
+        if (!isTransient(error)) this.options.onFollowError?.(error);
+      }
     }
   }
 

@@ -1,11 +1,11 @@
 // Reactions (process managers): one context's events in, commands to another out. An event is delivered at least
 // once — the checkpoint moves only after its reaction finished — and each command a reaction sends carries an
 // idempotency key made from the causing event, so a reaction repeated after a crash appends nothing twice.
-import { setTimeout as delay } from 'node:timers/promises';
-import type { EventStore } from '@meent/event-store';
+import { abortableDelay, type EventStore } from '@meent/event-store';
 import { ForeignStreamError, type CommandContext, type CommandHandler } from './command-handler.js';
 import type { EventRegistry, StoredEvent } from './events.js';
 import type { Lease, ReadModelStore } from './read-model-store.js';
+import { retryDelayMs } from './retry.js';
 
 export interface Reaction {
   /** Names the checkpoint, and keys the commands it sends: never rename a reaction that has run. */
@@ -15,7 +15,7 @@ export interface Reaction {
 }
 
 export const REACTION_CHECKPOINTS_TABLE = 'meent_reaction_checkpoints';
-const LEASE_RETRY_MS = 1000;
+const LEASE_RETRY_MS = 2000;
 
 /** The context of a command a reaction sends because of `event`: correlated with it, caused by it, keyed by both. */
 export function causedBy(reaction: Pick<Reaction, 'name'>, event: StoredEvent): CommandContext {
@@ -31,6 +31,11 @@ export function causedBy(reaction: Pick<Reaction, 'name'>, event: StoredEvent): 
 
 export interface ReactionStatus {
   readonly name: string;
+  /**
+   * `running` here; `standby` while another process holds its lease; `retrying` while it, or the store under it,
+   * keeps failing.
+   */
+  readonly status: 'starting' | 'running' | 'standby' | 'retrying';
   /** The last event whose reaction finished. */
   readonly position: number;
   /** Set while a reaction keeps failing: it is retried, never skipped. */
@@ -43,6 +48,7 @@ export interface ReactionsOptions {
   readonly registry: EventRegistry;
   readonly commands: CommandHandler;
   readonly reactions: readonly Reaction[];
+  /** A fixed pause before each retry, instead of the back-off: for tests. */
   readonly retryDelayMs?: number;
   readonly onFailure?: (reaction: string, error: unknown, position: number) => void;
 }
@@ -72,7 +78,7 @@ export class Reactions {
         `SELECT position FROM ${REACTION_CHECKPOINTS_TABLE} WHERE name = ?`,
         [reaction.name],
       );
-      reactions.statuses.set(reaction.name, { name: reaction.name, position: Number(row?.position ?? 0), failure: null });
+      reactions.statuses.set(reaction.name, { name: reaction.name, status: 'starting', position: Number(row?.position ?? 0), failure: null });
       reactions.running.push(reactions.run(reaction));
     }
     return reactions;
@@ -87,22 +93,41 @@ export class Reactions {
     await Promise.all(this.running);
   }
 
-  /** Where several processes share the store, the one holding a reaction's lease runs it; the others wait to take
-   * over, from its checkpoint. */
+  /**
+   * Where several processes share the store, the one holding a reaction's lease runs it; the others wait to take
+   * over, from its checkpoint. Whatever fails — the store, the reaction — is tried again from the checkpoint.
+   */
   private async run(reaction: Reaction): Promise<void> {
     const signal = this.closing.signal;
+    let attempts = 0;
     while (!signal.aborted) {
-      const lease = await this.options.readModels.lease(`reaction/${reaction.name}`);
-      if (!lease) {
-        if (!(await this.pause(LEASE_RETRY_MS))) return;
+      let lease: Lease | undefined;
+      let failed: unknown;
+      try {
+        lease = await this.options.readModels.lease(`reaction/${reaction.name}`);
+        if (lease) await this.runHolding(reaction, lease);
+        else this.update(reaction, { status: 'standby' });
+        attempts = 0;
+      } catch (error) {
+        failed = error;
+      }
+      await lease?.release().catch(() => undefined);
+      if (signal.aborted) return;
+      if (failed === undefined) {
+        if (!lease) await abortableDelay(LEASE_RETRY_MS, signal);
         continue;
       }
-      try {
-        await this.runHolding(reaction, lease);
-      } finally {
-        await lease.release();
-      }
+      attempts += 1;
+      const position = this.statuses.get(reaction.name)?.position ?? 0;
+      this.update(reaction, { status: 'retrying', failure: { message: messageOf(failed), position, attempts } });
+      this.options.onFailure?.(reaction.name, failed, position);
+      await abortableDelay(this.options.retryDelayMs ?? retryDelayMs(attempts), signal);
     }
+  }
+
+  private update(reaction: Reaction, change: Partial<Omit<ReactionStatus, 'name'>>): void {
+    const current = this.statuses.get(reaction.name) ?? { name: reaction.name, status: 'starting', position: 0, failure: null };
+    this.statuses.set(reaction.name, { ...current, ...change });
   }
 
   private async runHolding(reaction: Reaction, lease: Lease): Promise<void> {
@@ -112,7 +137,7 @@ export class Reactions {
       [reaction.name],
     );
     const after = Number(row?.position ?? 0);
-    this.statuses.set(reaction.name, { name: reaction.name, position: after, failure: null });
+    this.update(reaction, { status: 'running', position: after, failure: null });
     const subscription = store.subscribeToAll({ after, filter: { eventTypes: reaction.eventTypes } });
     const stop = () => void subscription.close();
     this.closing.signal.addEventListener('abort', stop, { once: true });
@@ -130,31 +155,21 @@ export class Reactions {
               this.options.onFailure?.(reaction.name, error, recorded.position);
               break;
             }
-            const message = error instanceof Error ? error.message : String(error);
-            const failure = { message, position: recorded.position, attempts: attempt };
-            const position = this.statuses.get(reaction.name)?.position ?? after;
-            this.statuses.set(reaction.name, { name: reaction.name, position, failure });
+            this.update(reaction, { status: 'retrying', failure: { message: messageOf(error), position: recorded.position, attempts: attempt } });
             this.options.onFailure?.(reaction.name, error, recorded.position);
-            if (!(await this.pause(this.options.retryDelayMs ?? 1000))) return;
+            await abortableDelay(this.options.retryDelayMs ?? retryDelayMs(attempt), this.closing.signal);
+            if (this.closing.signal.aborted) return;
           }
         }
         await readModels.transaction((transaction) =>
           transaction.run(`UPDATE ${REACTION_CHECKPOINTS_TABLE} SET position = ? WHERE name = ?`, [recorded.position, reaction.name]),
         );
-        this.statuses.set(reaction.name, { name: reaction.name, position: recorded.position, failure: null });
+        this.update(reaction, { status: 'running', position: recorded.position, failure: null });
       }
     } finally {
       this.closing.signal.removeEventListener('abort', stop);
     }
   }
-
-  /** Waits, unless the reactions close first; false when they did. */
-  private async pause(ms: number): Promise<boolean> {
-    try {
-      await delay(ms, undefined, { signal: this.closing.signal });
-      return true;
-    } catch {
-      return false;
-    }
-  }
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

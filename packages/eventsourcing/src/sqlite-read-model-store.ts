@@ -1,6 +1,18 @@
-import { checkpointInBackground, openSqliteDatabase, type BackgroundCheckpoints, type SqliteDurability } from '@meent/event-store';
+import {
+  checkpointInBackground,
+  openSqliteDatabase,
+  sqliteUnavailable,
+  type BackgroundCheckpoints,
+  type SqliteDurability,
+} from '@meent/event-store';
 import type Database from 'better-sqlite3';
 import type { Lease, ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
+
+/**
+ * Transactions here already run one at a time, so only another process can hold the write lock; rather than sleep
+ * the thread for long, a transaction gives up soon and the projection retries after a pause that lets requests run.
+ */
+const WRITER_BUSY_TIMEOUT_MS = 100;
 
 export interface SqliteReadModelStoreOptions {
   readonly path: string;
@@ -18,7 +30,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly leased = new Set<string>();
 
   constructor(options: SqliteReadModelStoreOptions) {
-    this.writer = openSqliteDatabase(options.path, options.durability ?? 'normal');
+    this.writer = openSqliteDatabase(options.path, options.durability ?? 'normal', WRITER_BUSY_TIMEOUT_MS);
     // Erased personal data is overwritten on disk, not just unlinked from the table.
     this.writer.pragma('secure_delete = ON');
     this.checkpoints = checkpointInBackground(this.writer);
@@ -29,14 +41,18 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> {
     const run = async () => {
-      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        this.writer.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        throw sqliteUnavailable(error, 'read models');
+      }
       try {
         const result = await work(this.writerExecutor);
         this.writer.exec('COMMIT');
         return result;
       } catch (error) {
         if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
-        throw error;
+        throw sqliteUnavailable(error, 'read models');
       }
     };
     const result = this.queue.then(run, run);
@@ -57,7 +73,11 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async ping(): Promise<void> {
-    this.readerDb.prepare('SELECT 1').get();
+    try {
+      this.readerDb.prepare('SELECT 1').get();
+    } catch (error) {
+      throw sqliteUnavailable(error, 'read models');
+    }
   }
 
   /**
@@ -92,15 +112,22 @@ function executor(db: Database.Database): SqlExecutor {
     }
     return statement;
   };
+  const guarded = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      throw sqliteUnavailable(error, 'read models');
+    }
+  };
   return {
     async run(sql, parameters = []) {
-      prepared(sql).run(...parameters);
+      guarded(() => prepared(sql).run(...parameters));
     },
     async get<Row>(sql: string, parameters: readonly SqlValue[] = []) {
-      return prepared(sql).get(...parameters) as Row | undefined;
+      return guarded(() => prepared(sql).get(...parameters) as Row | undefined);
     },
     async all<Row>(sql: string, parameters: readonly SqlValue[] = []) {
-      return prepared(sql).all(...parameters) as Row[];
+      return guarded(() => prepared(sql).all(...parameters) as Row[]);
     },
   };
 }

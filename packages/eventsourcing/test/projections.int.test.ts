@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { EventStore } from '@meent/event-store';
+import { StoreUnavailableError, type EventStore } from '@meent/event-store';
 import {
   EventRegistry,
   Projections,
@@ -131,6 +131,42 @@ t.test('a projection whose handler throws stops there while the others run on, a
     seen.map((row) => row.by),
     [1, 13, 2],
     'the failed batch was rolled back, then applied once',
+  );
+});
+
+t.test('a projection whose store fails under it retries from its checkpoint, says so, and applies each event once', async (t) => {
+  const { store, readModels } = temporaryStores(t);
+  let outageLeft = 3;
+  const flaky = defineProjection({
+    name: 'flaky',
+    tables: { seen: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (stream TEXT, by INTEGER)`] },
+    handlers: [
+      on(Incremented, async (event, transaction, tables) => {
+        await transaction.run(`INSERT INTO ${tables.seen} (stream, by) VALUES (?, ?)`, [event.stream, event.data.by]);
+        if (event.data.by === 7 && outageLeft > 0) {
+          outageLeft -= 1;
+          throw new StoreUnavailableError('the read models are out of reach');
+        }
+      }),
+    ],
+  });
+  const failures: string[] = [];
+  const projections = await start(store, readModels, [flaky], (projection) => failures.push(projection));
+  t.teardown(() => projections.close());
+  await increment(store, 'counter-a', 1);
+  const seventh = await increment(store, 'counter-a', 7);
+  const last = await increment(store, 'counter-a', 2);
+
+  t.ok(await projections.waitForPosition(['flaky'], last, 10_000), 'it caught up without an admin');
+  const info = await projections.info('flaky');
+  t.match(info, { status: 'running', failure: null, lastError: { message: 'the read models are out of reach', attempts: 3 } });
+  t.ok(info.position >= seventh);
+  t.same(failures, [], 'a store failure is no failure of the projection');
+  const seen = await projections.query(flaky, (reader, tables) => reader.all<{ by: number }>(`SELECT by FROM ${tables.seen} ORDER BY rowid`));
+  t.same(
+    seen.map((row) => row.by),
+    [1, 7, 2],
+    'each failed batch was rolled back, and every event applied once',
   );
 });
 

@@ -171,7 +171,7 @@ function health(app: FastifyInstance, options: { readiness: readonly ReadinessCh
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/health/live',
-    { schema: { tags: ['operations'], summary: 'The process is up', response: { 200: healthSchema } } },
+    { schema: { tags: ['operations'], summary: 'The process is up', response: { 200: healthSchema } }, config: { usesNoStore: true } },
     async () => ({ status: 'live' as const }),
   );
   typed.get(
@@ -191,6 +191,7 @@ function health(app: FastifyInstance, options: { readiness: readonly ReadinessCh
           checks[readiness.name] = 'ok';
         } catch (error) {
           request.log.warn({ err: error, check: readiness.name }, 'readiness check failed');
+          reply.header('retry-after', '5');
           return sendProblem(request, reply, {
             status: 503,
             code: 'NOT_READY',

@@ -1,5 +1,5 @@
 // RFC 9457 problem details: the one shape every error leaves the API in.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -90,6 +90,23 @@ function isDeliberate(error: unknown): error is ClientError {
   );
 }
 
+interface UnavailableError extends Error {
+  statusCode: 503;
+  code: string;
+  retryAfterSeconds: number;
+}
+
+/** A store out of reach for now (see the event store's `StoreUnavailableError`): the same request may succeed later. */
+function isUnavailable(error: unknown): error is UnavailableError {
+  return (
+    error instanceof Error &&
+    'statusCode' in error &&
+    error.statusCode === 503 &&
+    'retryAfterSeconds' in error &&
+    typeof error.retryAfterSeconds === 'number'
+  );
+}
+
 /** `/rules/noticeDays` becomes `rules.noticeDays`; the root is named after where the input was. */
 function fieldName(instancePath: string, location: string): string {
   const path = instancePath.split('/').filter(Boolean).join('.');
@@ -124,6 +141,19 @@ function problemDetails(app: FastifyInstance): void {
         ...(errors ? { errors: [...errors] } : {}),
       });
     }
+    if (isUnavailable(error)) {
+      request.log.warn({ err: error }, 'a store is unavailable');
+      reply.header('retry-after', String(error.retryAfterSeconds));
+      return sendProblem(request, reply, {
+        status: 503,
+        code: error.code,
+        detail:
+          request.method === 'GET' || request.method === 'HEAD'
+            ? 'The service cannot reach its database just now; please try again shortly.'
+            : // A connection lost during a commit leaves it unknown whether the write went through.
+              'The service cannot reach its database just now; please try again shortly. The change may or may not have been recorded: read it back before sending it again.',
+      });
+    }
     request.log.error({ err: error }, 'request failed');
     // The message of an unexpected error can carry internals (SQL, paths); only the request id leaves.
     return sendProblem(request, reply, {
@@ -133,6 +163,14 @@ function problemDetails(app: FastifyInstance): void {
     });
   });
 
+  // Any route may be rate limited, and any that uses a store may find it out of reach: each says so in the document.
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const schema = route.schema as { hide?: boolean; response?: Record<number, unknown> } | undefined;
+    if (!schema?.response || schema.hide) return;
+    const usesNoStore = route.config?.usesNoStore === true;
+    schema.response = { 429: problemSchema, ...(usesNoStore ? {} : { 503: problemSchema }), ...schema.response };
+  });
+
   app.setNotFoundHandler((request, reply) =>
     sendProblem(request, reply, {
       status: 404,
@@ -140,6 +178,13 @@ function problemDetails(app: FastifyInstance): void {
       detail: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
     }),
   );
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers without any store, so it never answers 503. */
+    usesNoStore?: boolean;
+  }
 }
 
 export const problemDetailsPlugin = fp(problemDetails, { name: 'meent-problem-details', fastify: '5.x' });

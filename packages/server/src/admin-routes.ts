@@ -6,6 +6,14 @@ import { z } from 'zod';
 
 const failureSchema = z.object({ message: z.string(), position: z.number(), eventType: z.string() });
 
+const transientErrorSchema = z
+  .object({
+    message: z.string(),
+    at: z.iso.datetime(),
+    attempts: z.int().describe('Attempts in a row that had failed by then'),
+  })
+  .describe('The latest failure of the store under this projection (out of reach, say), which it retried from its checkpoint; kept after it recovered');
+
 export const replaySchema = z
   .object({
     generation: z.int(),
@@ -21,12 +29,17 @@ export const replaySchema = z
 export const projectionSchema = z
   .object({
     name: z.string(),
-    status: z.enum(['starting', 'running', 'standby', 'failed', 'stopped']),
+    status: z
+      .enum(['starting', 'running', 'standby', 'retrying', 'failed', 'stopped'])
+      .describe(
+        '`standby`: another process writes it; `retrying`: the store failed under it and it starts again from its checkpoint; `failed`: a handler threw, see `failure`',
+      ),
     generation: z.int(),
     position: z.number(),
     lag: z.number(),
     eventsPerSecond: z.number(),
     failure: failureSchema.nullable(),
+    lastError: transientErrorSchema.nullable(),
     replay: replaySchema.nullable(),
   })
   .meta({ id: 'Projection' });
@@ -75,6 +88,9 @@ export const adminRoutes: FastifyPluginAsync<{ projections: Projections; reactio
             reactions: z.array(
               z.object({
                 name: z.string(),
+                status: z
+                  .enum(['starting', 'running', 'standby', 'retrying'])
+                  .describe('`standby`: another process runs it; `retrying`: it, or the store under it, keeps failing'),
                 position: z.int(),
                 failure: z.object({ message: z.string(), position: z.int(), attempts: z.int() }).nullable(),
               }),

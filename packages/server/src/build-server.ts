@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PostgresEventStore, SqliteEventStore, type EventStore } from '@meent/event-store';
+import { PostgresEventStore, SqliteEventStore, StoreUnavailableError, type EventStore } from '@meent/event-store';
 import {
   CommandHandler,
   EventRegistry,
@@ -158,6 +158,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       registry,
       projections: services.flatMap((service) => service.projections),
       onFailure: (projection, failure) => app.log.error({ projection, failure }, 'projection stopped'),
+      onFollowError: (error) => app.log.error({ err: error }, 'the projection checkpoints could not be read'),
     });
     projections = started;
     app.metrics.addCollector({
@@ -167,9 +168,38 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
         (await started.list()).map((info) => ({ labels: { projection: info.name }, value: info.position })),
     });
     app.metrics.addCollector({
+      name: 'meent_projection_status',
+      help: 'Each projection\'s status as a label, with value 1: alert on status="failed", or "retrying" for long.',
+      collect: async () =>
+        (await started.list()).map((info) => ({ labels: { projection: info.name, status: info.status }, value: 1 })),
+    });
+    app.metrics.addCollector({
+      name: 'meent_projection_lag',
+      help: 'Events on record that a projection has not applied yet (as of the last head read).',
+      collect: async () => (await started.list()).map((info) => ({ labels: { projection: info.name }, value: info.lag })),
+    });
+    app.metrics.addCollector({
       name: 'meent_event_store_head_position',
-      help: 'Global position of the newest event.',
-      collect: async () => [{ labels: {}, value: await store.headPosition() }],
+      help: 'Global position of the newest event (absent while the event store is out of reach).',
+      collect: async () => {
+        try {
+          return [{ labels: {}, value: await store.headPosition() }];
+        } catch (error) {
+          if (error instanceof StoreUnavailableError) return [];
+          throw error;
+        }
+      },
+    });
+    app.metrics.addCollector({
+      name: 'meent_store_available',
+      help: 'Whether a store answered just now (1) or not (0).',
+      collect: async () =>
+        Promise.all(
+          [
+            { name: 'event-store', ping: () => store.ping() },
+            { name: 'read-model-store', ping: () => readModels.ping() },
+          ].map(async ({ name, ping }) => ({ labels: { store: name }, value: await ping().then(() => 1, () => 0) })),
+        ),
     });
     const commands = new CommandHandler({ store, registry });
     reactions = await Reactions.start({
@@ -181,6 +211,13 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
         ? [...services.flatMap((service) => service.reactions ?? []), sealWhenAssemblyClosed(store, (type) => registry.isWithheld(type))]
         : [],
       onFailure: (reaction, error, position) => app.log.error({ reaction, position, err: error }, 'reaction failed; retrying'),
+    });
+    const reactionsStarted = reactions;
+    app.metrics.addCollector({
+      name: 'meent_reaction_failed_attempts',
+      help: 'Attempts in a row that failed for each reaction run here; 0 when it is well.',
+      collect: async () =>
+        reactionsStarted.list().map((status) => ({ labels: { reaction: status.name }, value: status.failure?.attempts ?? 0 })),
     });
     const runtime: ServiceRuntime = {
       commands,

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
+import { CONNECT_TIMEOUT_MS, PostgresPool } from './postgres-pool.js';
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
@@ -25,7 +26,7 @@ export interface PostgresEventStoreOptions {
   /** Schema holding the events table; created if missing. */
   readonly schema?: string;
   readonly poolSize?: number;
-  /** Fallback poll for live subscriptions should a notification be missed. */
+  /** Fallback poll for live subscriptions should a notification be missed; the listener's reconnect wakes them too. */
   readonly pollIntervalMs?: number;
 }
 
@@ -41,6 +42,7 @@ interface EventRow {
 
 const PAGE_SIZE = 1000;
 const VISIBILITY_WAIT_MS = 1000;
+const HIDDEN_EVENTS_POLL_MS = 20;
 const CHANNEL = 'meent_events';
 const UNIQUE_VIOLATION = '23505';
 
@@ -53,40 +55,11 @@ const UNIQUE_VIOLATION = '23505';
  */
 const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
-
-function unavailable(error: unknown): unknown {
-  if (error instanceof Error && 'code' in error && CONNECTION_ERRORS.has(String(error.code))) {
-    return new EventStoreUnavailableError(`PostgreSQL is unreachable: ${error.message}`, { cause: error });
-  }
-  return error;
-}
-
-/**
- * Runs schema changes in a transaction holding one advisory lock: `CREATE … IF NOT EXISTS` is not safe against a
- * concurrent twin, and several stores (and processes) start together.
- */
-export async function migrate(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('meent-migration'))");
-    await work(client);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 export class PostgresEventStore implements EventStore {
-  private readonly pool: pg.Pool;
+  private readonly pool: PostgresPool;
   private readonly connectionString: string;
   private readonly schema: string;
   private readonly pollIntervalMs: number;
-  private readonly ready: Promise<void>;
   private listener: pg.Client | undefined;
   private readonly appendWaiters = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
@@ -95,52 +68,50 @@ export class PostgresEventStore implements EventStore {
   constructor(options: PostgresEventStoreOptions) {
     this.schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(this.schema)) throw new Error(`schema name ${this.schema} is not a plain identifier`);
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 5000;
     this.connectionString = options.connectionString;
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
-    // An idle client's error (the server restarting) must not crash the process; the next query reports it.
-    this.pool.on('error', () => undefined);
-    this.ready = this.migrate();
+    this.pool = new PostgresPool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      serves: 'event store',
+      unavailableError: EventStoreUnavailableError,
+      migrate: (client) => this.migrate(client),
+    });
+    // Migrate now; should PostgreSQL be away, the first statement tries again and reports it.
+    void this.pool.ready().catch(() => undefined);
   }
 
   private table(name: string): string {
     return `"${this.schema}".${name}`;
   }
 
-  private async migrate(): Promise<void> {
-    await migrate(this.pool, async (client) => {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+  private async migrate(client: pg.PoolClient): Promise<void> {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
       await client.query(`
-        CREATE TABLE IF NOT EXISTS ${this.table('events')} (
-          position BIGSERIAL PRIMARY KEY,
-          id TEXT NOT NULL UNIQUE,
-          stream TEXT NOT NULL,
-          revision INTEGER NOT NULL,
-          type TEXT NOT NULL,
-          data JSONB NOT NULL,
-          metadata JSONB NOT NULL,
-          transaction_id XID8 NOT NULL DEFAULT pg_current_xact_id(),
-          CONSTRAINT events_stream_revision UNIQUE (stream, revision)
-        )`);
-      await client.query(`CREATE INDEX IF NOT EXISTS events_type ON ${this.table('events')} (type, position)`);
-    });
+      CREATE TABLE IF NOT EXISTS ${this.table('events')} (
+        position BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        stream TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        data JSONB NOT NULL,
+        metadata JSONB NOT NULL,
+        transaction_id XID8 NOT NULL DEFAULT pg_current_xact_id(),
+        CONSTRAINT events_stream_revision UNIQUE (stream, revision)
+      )`);
+    await client.query(`CREATE INDEX IF NOT EXISTS events_type ON ${this.table('events')} (type, position)`);
   }
 
   async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    await this.ready;
-    const client = await this.pool.connect().catch((error: unknown) => {
-      throw unavailable(error);
-    });
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meent-append-${this.schema}`]);
-      const current = await this.streamRevision(client, stream);
-      const actual = current ?? 'no_stream';
-      if (!satisfiesExpectation(expectedRevision, actual)) {
-        throw new WrongExpectedVersionError(stream, expectedRevision, actual);
-      }
-      let result: AppendResult = { nextExpectedRevision: current ?? -1, position: 0 };
-      if (events.length > 0) {
+      return await this.pool.transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meent-append-${this.schema}`]);
+        const current = await this.streamRevision(stream, client);
+        const actual = current ?? 'no_stream';
+        if (!satisfiesExpectation(expectedRevision, actual)) {
+          throw new WrongExpectedVersionError(stream, expectedRevision, actual);
+        }
+        if (events.length === 0) return { nextExpectedRevision: current ?? -1, position: 0 };
         const first = (current ?? -1) + 1;
         const values: unknown[] = [];
         const rows = events.map((event, index) => {
@@ -152,21 +123,16 @@ export class PostgresEventStore implements EventStore {
           `INSERT INTO ${this.table('events')} (id, stream, revision, type, data, metadata) VALUES ${rows.join(', ')} RETURNING position`,
           values,
         );
-        result = {
+        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, this.schema]);
+        return {
           nextExpectedRevision: first + events.length - 1,
           position: Number(inserted.rows[inserted.rows.length - 1]?.position ?? 0),
         };
-        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, this.schema]);
-      }
-      await client.query('COMMIT');
-      return result;
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
       const conflict = await this.explainConflict(stream, events, expectedRevision, error);
       if (conflict && 'position' in conflict) return conflict;
-      throw conflict ?? unavailable(error);
-    } finally {
-      client.release();
+      throw conflict ?? error;
     }
   }
 
@@ -186,7 +152,7 @@ export class PostgresEventStore implements EventStore {
     if (earlier) return earlier;
     if (error instanceof WrongExpectedVersionError) return error;
     if (violation?.constraint === 'events_stream_revision') {
-      const current = await this.streamRevision(this.pool, stream);
+      const current = await this.streamRevision(stream);
       return new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
     }
     return new DuplicateEventIdError(stream, events.find(() => true)?.id ?? '');
@@ -197,7 +163,7 @@ export class PostgresEventStore implements EventStore {
     events: readonly EventToAppend[],
     expected: ExpectedRevision,
   ): Promise<AppendResult | undefined> {
-    const { rows } = await this.pool.query<{ id: string; stream: string; revision: number; position: string }>(
+    const { rows } = await this.query<{ id: string; stream: string; revision: number; position: string }>(
       `SELECT id, stream, revision, position FROM ${this.table('events')} WHERE id = ANY($1)`,
       [events.map((event) => event.id)],
     );
@@ -205,18 +171,16 @@ export class PostgresEventStore implements EventStore {
     return earlierAppend(stream, events, expected, (id) => places.get(id));
   }
 
-  private async streamRevision(client: pg.Pool | pg.PoolClient, stream: string): Promise<number | undefined> {
-    const { rows } = await client.query<{ revision: number | null }>(
-      `SELECT max(revision) AS revision FROM ${this.table('events')} WHERE stream = $1`,
-      [stream],
-    );
+  /** The stream's revision, read on `client` inside an append's transaction, else from the pool. */
+  private async streamRevision(stream: string, client?: pg.PoolClient): Promise<number | undefined> {
+    const sql = `SELECT max(revision) AS revision FROM ${this.table('events')} WHERE stream = $1`;
+    const { rows } = client ? await client.query<{ revision: number | null }>(sql, [stream]) : await this.query<{ revision: number | null }>(sql, [stream]);
     return rows[0]?.revision ?? undefined;
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
     return readStreamInPages(
       async (from, backwards, limit) => {
-        await this.ready;
         const { rows } = await this.query<EventRow>(
           `SELECT position, id, stream, revision, type, data, metadata FROM ${this.table('events')}
            WHERE stream = $1 AND revision ${backwards ? '<=' : '>='} $2 ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
@@ -249,7 +213,6 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    await this.ready;
     const { rows } = await this.query<{ position: string | null }>(
       `SELECT max(position) AS position FROM ${this.table('events')} WHERE ${VISIBLE}`,
     );
@@ -257,14 +220,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   async lastCommittedPosition(): Promise<number> {
-    await this.ready;
     const { rows } = await this.query<{ position: string | null }>(`SELECT max(position) AS position FROM ${this.table('events')}`);
     return Number(rows[0]?.position ?? 0);
   }
 
   /** Below the first event after `after` that an older running transaction still hides; the head when none is. */
   private async completeUpTo(after: number): Promise<number> {
-    await this.ready;
     const { rows } = await this.query<{ position: string | null }>(
       `SELECT coalesce(
          (SELECT min(position) - 1 FROM ${this.table('events')} WHERE position > $1 AND NOT (${VISIBLE})),
@@ -284,7 +245,6 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    await this.ready.catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }
@@ -292,7 +252,6 @@ export class PostgresEventStore implements EventStore {
   /** Any transaction in the cluster older than an event's hides it for a while; a reader right after its own append
    * waits that out, briefly. */
   private async untilCommittedAreVisible(): Promise<void> {
-    await this.ready;
     const deadline = Date.now() + VISIBILITY_WAIT_MS;
     for (;;) {
       const { rows } = await this.query<{ hidden: boolean }>(
@@ -303,16 +262,11 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  private async query<Row extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
-    try {
-      return await this.pool.query<Row>(sql, values);
-    } catch (error) {
-      throw unavailable(error);
-    }
+  private query<Row extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
+    return this.pool.query<Row>(sql, values);
   }
 
   private async readPage(after: number, limit: number, filter: EventFilter | undefined): Promise<RecordedEvent[]> {
-    await this.ready;
     const conditions = ['position > $1', VISIBLE];
     const values: unknown[] = [after];
     if (filter?.streamPrefixes) {
@@ -343,31 +297,49 @@ export class PostgresEventStore implements EventStore {
         signal.removeEventListener('abort', finish);
         resolve();
       };
-      const timer = setTimeout(finish, this.pollIntervalMs);
+      let timer = setTimeout(finish, this.pollIntervalMs);
       this.appendWaiters.add(finish);
       signal.addEventListener('abort', finish, { once: true });
-      // A notification may have come between the last read and now.
-      void this.headPosition().then(
-        (head) => {
-          if (head > after) finish();
+      void this.heads().then(
+        ({ visible, committed }) => {
+          // A notification may have come between the last read and now.
+          if (visible > after) return finish();
+          // Committed, but hidden while an older transaction runs: its notification has come and gone, and nothing
+          // will announce that it shows, so look again soon.
+          if (committed > after) {
+            clearTimeout(timer);
+            timer = setTimeout(finish, HIDDEN_EVENTS_POLL_MS);
+          }
         },
         () => undefined,
       );
     });
   }
 
+  /** The newest visible event and the newest committed one (each found from the end of the primary key). */
+  private async heads(): Promise<{ visible: number; committed: number }> {
+    const { rows } = await this.query<{ visible: string | null; committed: string | null }>(
+      `SELECT (SELECT max(position) FROM ${this.table('events')} WHERE ${VISIBLE}) AS visible,
+              (SELECT max(position) FROM ${this.table('events')}) AS committed`,
+    );
+    return { visible: Number(rows[0]?.visible ?? 0), committed: Number(rows[0]?.committed ?? 0) };
+  }
+
   private async listen(): Promise<void> {
     if (this.listener || this.closed) return;
-    const client = new pg.Client({ connectionString: this.connectionString });
+    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     this.listener = client;
-    client.on('notification', (message) => {
-      if (message.payload !== this.schema) return;
+    const wakeAll = () => {
       for (const wake of [...this.appendWaiters]) wake();
+    };
+    client.on('notification', (message) => {
+      if (message.payload === this.schema) wakeAll();
     });
     client.on('error', () => {
-      // The next wait opens a new listener; until then the poll keeps subscribers moving.
+      // Notifications sent while no one listened are lost: every waiter reads again, and the next wait listens anew.
       if (this.listener === client) this.listener = undefined;
       void client.end().catch(() => undefined);
+      wakeAll();
     });
     try {
       await client.connect();
@@ -375,7 +347,7 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       this.listener = undefined;
       await client.end().catch(() => undefined);
-      throw unavailable(error);
+      throw this.pool.unavailable(error);
     }
   }
 }

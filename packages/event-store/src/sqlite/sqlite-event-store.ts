@@ -5,6 +5,8 @@ import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
 import { checkpointInBackground, type BackgroundCheckpoints } from './background-checkpoints.js';
 import {
   DuplicateEventIdError,
+  EventStoreUnavailableError,
+  StoreUnavailableError,
   WrongExpectedVersionError,
   satisfiesExpectation,
   type AppendResult,
@@ -18,6 +20,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
+  type UnavailableErrorClass,
 } from '../event-store.js';
 
 /**
@@ -31,8 +34,15 @@ export interface SqliteEventStoreOptions {
   readonly durability?: SqliteDurability;
   /** How often a live subscription looks for appends made by other processes sharing the file. */
   readonly pollIntervalMs?: number;
+  /** How long an append waits for another process's write lock before it is refused as unavailable. */
   readonly busyTimeoutMs?: number;
 }
+
+/**
+ * SQLite waits for another connection's lock by sleeping the thread, which stops every request of the process: a
+ * lock held for longer than this is a fault (a stuck tool holding the file), answered 503, not a wait.
+ */
+export const DEFAULT_BUSY_TIMEOUT_MS = 1000;
 
 /** Columns in the order `EVENT_COLUMNS` selects them; rows come back as arrays, which is cheaper than objects. */
 type EventRow = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string];
@@ -91,7 +101,21 @@ function keepPrivate(path: string): void {
   }
 }
 
-export function openSqliteDatabase(path: string, durability: SqliteDurability, busyTimeoutMs = 5000): Database.Database {
+/**
+ * SQLite's result codes for a database that cannot be used for now rather than a statement that is wrong: another
+ * process holds the file's lock past the busy timeout, the disk is full, the file cannot be read, written or opened.
+ */
+const UNAVAILABLE_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PROTOCOL'];
+
+/** The store's unavailability error when `error` is such a fault of the file `serves` is kept in; else `error`. */
+export function sqliteUnavailable(error: unknown, serves: string, Unavailable: UnavailableErrorClass = StoreUnavailableError): unknown {
+  if (!(error instanceof Error) || !('code' in error)) return error;
+  const code = String(error.code);
+  if (!UNAVAILABLE_CODES.some((prefix) => code === prefix || code.startsWith(`${prefix}_`))) return error;
+  return new Unavailable(`SQLite (${serves}) cannot be used now (${code}): ${error.message}`, { cause: error });
+}
+
+export function openSqliteDatabase(path: string, durability: SqliteDurability, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): Database.Database {
   keepPrivate(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -160,7 +184,8 @@ export class SqliteEventStore implements EventStore {
       const isConflict = error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError;
       const earlier = isConflict ? this.findEarlierAppend(stream, events, expectedRevision) : undefined;
       if (earlier) return Promise.resolve(earlier);
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      const failure = sqliteUnavailable(error, 'events', EventStoreUnavailableError);
+      return Promise.reject(failure instanceof Error ? failure : new Error(String(failure)));
     }
   }
 
@@ -227,7 +252,9 @@ export class SqliteEventStore implements EventStore {
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
     return readStreamInPages(
       async (from, backwards, limit) =>
-        (backwards ? this.statements.streamBackwards : this.statements.streamForwards).all(stream, from, limit).map(toRecordedEvent),
+        this.reading(() =>
+          (backwards ? this.statements.streamBackwards : this.statements.streamForwards).all(stream, from, limit).map(toRecordedEvent),
+        ),
       PAGE_SIZE,
       options,
     );
@@ -235,13 +262,13 @@ export class SqliteEventStore implements EventStore {
 
   readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
     // Always from the file: an audit must see what is on disk, not what this process remembers writing.
-    return readAllInPages(async (after, limit, filter) => this.storedPage(after, limit, filter), PAGE_SIZE, options);
+    return readAllInPages(async (after, limit, filter) => this.reading(() => this.storedPage(after, limit, filter)), PAGE_SIZE, options);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     return catchUpSubscription(
       {
-        readPage: async (after, limit, filter) => this.recentPage(after, limit, filter) ?? this.storedPage(after, limit, filter),
+        readPage: async (after, limit, filter) => this.reading(() => this.recentPage(after, limit, filter) ?? this.storedPage(after, limit, filter)),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
         // Positions commit in order here: every event up to the head is there to read.
         completeUpTo: async () => this.head(),
@@ -253,7 +280,15 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    return this.statements.head.get()?.position ?? 0;
+    return this.reading(() => this.statements.head.get()?.position ?? 0);
+  }
+
+  private reading<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw sqliteUnavailable(error, 'events', EventStoreUnavailableError);
+    }
   }
 
   /** Positions commit in order here: the head is the newest committed event. */
@@ -276,7 +311,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.reading(() => this.db.prepare('SELECT 1').get());
   }
 
   async close(): Promise<void> {
