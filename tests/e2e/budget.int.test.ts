@@ -133,7 +133,8 @@ t.test('a budget from draft to actuals', async (t) => {
     t.match(actuals.body.totals, { budgetedIncomeCents: 1_200_000, budgetedExpenseCents: 350_000, spentCents: 170_000 });
 
     const before = await read<{ lines: Line[]; cashCents: number }>(server.app, treasurer.token, `${budget}?asOf=2027-01-09`);
-    t.ok(before.body.lines.every((line) => line.receivedCents === 0 && line.spentCents === 0), 'nothing yet on 9 January');
+    t.equal(before.body.lines.length, actuals.body.lines.length, 'every line is there on 9 January');
+    t.ok(before.body.lines.every((line) => line.receivedCents === 0 && line.spentCents === 0), 'with nothing on it yet');
     const beforeDrafting = await read(server.app, treasurer.token, `${budget}?asOf=2026-09-30`);
     t.match(beforeDrafting, { status: 404 }, 'no budget at all before it was drafted');
     const beforeAdoption = await read<{ status: string; version: number | null; lines: Line[] }>(

@@ -152,7 +152,9 @@ postgresTest('four services as processes on PostgreSQL, and a takeover', async (
     const motionId = await motionAbout(survivor, { title: 'Jaarverslag', text: 'Goedgekeurd.' });
     let position = 0;
     for (const member of members) {
-      position = Math.max(position, (await call(survivor, member.token, 'POST', `${base}/motions/${motionId}/votes`, { choice: 'for' })).body.position);
+      const cast = await call(survivor, member.token, 'POST', `${base}/motions/${motionId}/votes`, { choice: 'for' });
+      t.equal(cast.status, 200, 'the survivor takes the vote');
+      position = Math.max(position, cast.body.position);
     }
     const decidedMotion = await call(survivor, secretary.token, 'GET', `${base}/motions/${motionId}?minPosition=${position}`);
     t.match(decidedMotion.body, { status: 'decided', result: { outcome: 'passed', tally: { for: 4 } } }, 'the survivor took over and caught up');
@@ -165,9 +167,11 @@ postgresTest('four services as processes on PostgreSQL, and a takeover', async (
     const before = await views();
     for (const name of ['assemblies', 'motions']) {
       t.equal((await call(survivor, admin, 'POST', `/admin/projections/${name}/replay`)).status, 202);
+      const deadline = performance.now() + 30_000;
       for (;;) {
         const info = await call(survivor, admin, 'GET', `/admin/projections/${name}`);
         if ((info.body.replay as { status: string } | null)?.status === 'completed') break;
+        if (performance.now() > deadline) throw new Error(`the replay of ${name} did not complete within 30 s: ${JSON.stringify(info.body)}`);
         await delay(50);
       }
     }

@@ -15,9 +15,13 @@ import { TEST_SECRET, TestClock, days, type TestServer } from '../support/test-s
 
 const CLI = 'packages/cli/src/main.ts';
 
-/** Asks the process's admin API, every 50 ms, until each named reaction has finished the event at its position. */
-async function untilReactionsReach(baseUrl: string, positions: Record<string, number>): Promise<void> {
+/**
+ * Asks the process's admin API, every 50 ms, until each named reaction has finished the event at its position; fails
+ * after `timeoutMs` with where the reactions stood.
+ */
+async function untilReactionsReach(baseUrl: string, positions: Record<string, number>, timeoutMs = 20_000): Promise<void> {
   const admin = signToken(TEST_SECRET, { subject: 'admin-1', roles: ['admin'], expiresInSeconds: 600, now: new Date() });
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const response = await fetch(`${baseUrl}/admin/reactions`, { headers: { authorization: `Bearer ${admin}` } });
     const { reactions } = (await response.json()) as { reactions: { name: string; position: number }[] };
@@ -25,6 +29,9 @@ async function untilReactionsReach(baseUrl: string, positions: Record<string, nu
       reactions.some((reaction) => reaction.name === name && reaction.position >= position),
     );
     if (reached) return;
+    if (performance.now() > deadline) {
+      throw new Error(`reactions did not reach ${JSON.stringify(positions)} within ${timeoutMs} ms: ${JSON.stringify(reactions)}`);
+    }
     await delay(50);
   }
 }
@@ -109,10 +116,13 @@ t.test('killed between approval and reservation, and after reserving: one reserv
     (await collect(events.readAll({ filter: { eventTypes: ['FundsReserved'] } }))).filter(
       (event) => (event.data.reference as { id?: string } | null)?.id === initiative.body.id,
     );
+  // The set-up, not the claim: with its reactions off, the process stands for one killed before its reaction ran.
   t.same(await reservationsOf(), [], 'killed after the approval: nothing reserved yet');
 
+  // A lost reservation fails here, naming what came after the approval instead.
   const second = await serveProcess(t, dataDir, 'on');
   const reserved = await next('FundsReserved', approvedAt);
+  t.equal((reserved.data.reference as { id?: string } | null)?.id, initiative.body.id, 'the restarted process reserved for the initiative');
   await second.kill();
 
   const third = await serveProcess(t, dataDir, 'on');

@@ -34,7 +34,7 @@ t.test('the history: every event in order, filtered, paginated, with who did wha
   const admissions = await read(treasurer.token, '?type=MemberAdmitted');
   t.same(admissions.body.events.map((event) => event.type), ['MemberAdmitted', 'MemberAdmitted', 'MemberAdmitted']);
   const byAdmin = await read(treasurer.token, '?actor=admin-1');
-  t.ok(byAdmin.body.events.every((event) => event.actor.id === 'admin-1'));
+  t.ok(byAdmin.body.events.length > 0 && byAdmin.body.events.every((event) => event.actor.id === 'admin-1'), 'only what admin-1 did, and that there is');
   const annasStream = await read(treasurer.token, `?stream=member-${anna.id}`);
   t.same(annasStream.body.events.map((event) => event.type), ['MemberRegistered', 'MemberAdmitted']);
 

@@ -15,26 +15,45 @@ export function spawnTypeScript(
   });
 }
 
-/** Resolves with the first stdout line `match` accepts; rejects if the process ends first. */
-export function waitForLine(child: ChildProcessWithoutNullStreams, match: (line: string) => boolean): Promise<string> {
+/**
+ * Resolves with the first stdout line `match` accepts; rejects if the process ends first, or when no such line came
+ * within `timeoutMs`, with what it wrote to stderr.
+ */
+export function waitForLine(
+  child: ChildProcessWithoutNullStreams,
+  match: (line: string) => boolean,
+  timeoutMs = 60_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     let stderr = '';
+    const stop = () => {
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onStderr);
+      child.off('exit', onExit);
+    };
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       const found = lines.find(match);
       if (found !== undefined) {
-        child.stdout.off('data', onData);
-        child.off('exit', onExit);
+        stop();
         resolve(found);
       }
     };
     const onStderr = (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     };
-    const onExit = (code: number | null) => reject(new Error(`process exited (${code}) first: ${stderr}`));
+    const onExit = (code: number | null) => {
+      stop();
+      reject(new Error(`process exited (${code}) first: ${stderr}`));
+    };
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`no awaited line on stdout within ${timeoutMs} ms; stderr: ${stderr.slice(-2_000)}`));
+    }, timeoutMs);
     child.stdout.on('data', onData);
     child.stderr.on('data', onStderr);
     child.once('exit', onExit);

@@ -10,4 +10,4 @@ export {
 } from './sqlite/sqlite-event-store.js';
 export { checkpointInBackground, type BackgroundCheckpoints, type CheckpointResult } from './sqlite/background-checkpoints.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
-export { CONNECT_TIMEOUT_MS, PostgresPool, isConnectionFailure, type PostgresPoolOptions } from './postgres/postgres-pool.js';
+export { CONNECT_TIMEOUT_MS, QUERY_TIMEOUT_MS, PostgresPool, isConnectionFailure, type PostgresPoolOptions } from './postgres/postgres-pool.js';

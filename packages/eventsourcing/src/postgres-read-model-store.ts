@@ -1,4 +1,4 @@
-import { CONNECT_TIMEOUT_MS, PostgresPool } from '@meent/event-store';
+import { CONNECT_TIMEOUT_MS, PostgresPool, QUERY_TIMEOUT_MS } from '@meent/event-store';
 import pg from 'pg';
 import type { Lease, ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
 
@@ -27,6 +27,8 @@ const types = {
     oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+const READ_MODEL_QUERY_TIMEOUT_MS = 30_000;
+
 /** The one connection holding this process's leases: advisory locks belong to the session that took them. */
 interface LeaseSession {
   readonly client: pg.Client;
@@ -53,6 +55,8 @@ export class PostgresReadModelStore implements ReadModelStore {
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       serves: 'read models',
+      // A report over a large register may rightly take longer than a page of events.
+      queryTimeoutMs: READ_MODEL_QUERY_TIMEOUT_MS,
       config: { options: `-c search_path=${schema}`, types },
       migrate: async (client) => {
         await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -108,7 +112,10 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   private openLeaseSession(): Promise<LeaseSession> {
     this.leaseSession ??= (async () => {
-      const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+    });
       let onLost = () => undefined as void;
       const lost = new Promise<void>((resolve) => {
         onLost = resolve;

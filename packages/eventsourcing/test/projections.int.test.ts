@@ -188,7 +188,9 @@ t.test('a replay rebuilds into fresh tables while reads and writes go on, then s
   const finished = projections.replayFinished('counters').finally(() => {
     replayDone = true;
   });
+  const deadline = performance.now() + 30_000;
   while (!replayDone) {
+    if (performance.now() > deadline) throw new Error(`the replay did not finish within 30 s: ${JSON.stringify(await projections.info('counters'))}`);
     try {
       const rows = await totals(projections);
       if (rows.filter((row) => row.stream !== 'counter-late').length !== 7) failedReads += 1;

@@ -375,6 +375,12 @@ t.test('when voting is open', async (t) => {
       .when({ type: 'CloseVoting', reason: 'everyone-voted', assembly, unseal: null, now: votingFrom })
       .thenError('MOTION.NOT_EVERYONE_VOTED', { statusCode: 409 });
   });
+  t.test('rejects closing early while one voter on the roll has not voted', async (t) => {
+    spec(t)
+      .given(tabled(), votingOpened(), vote(1, 'for'), vote(2, 'for'), vote(3, 'against'), vote(4, 'abstain'))
+      .when({ type: 'CloseVoting', reason: 'everyone-voted', assembly, unseal: null, now: votingFrom })
+      .thenError('MOTION.NOT_EVERYONE_VOTED', { statusCode: 409 });
+  });
   t.test('closes early once everyone on the roll but the recused has voted', async (t) => {
     const [closed, decision] = motionDecider.decide(
       { type: 'CloseVoting', reason: 'everyone-voted', assembly, unseal: null, now: votingFrom },

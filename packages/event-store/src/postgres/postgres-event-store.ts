@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
-import { CONNECT_TIMEOUT_MS, PostgresPool } from './postgres-pool.js';
+import { CONNECT_TIMEOUT_MS, PostgresPool, QUERY_TIMEOUT_MS } from './postgres-pool.js';
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
@@ -327,7 +327,10 @@ export class PostgresEventStore implements EventStore {
 
   private async listen(): Promise<void> {
     if (this.listener || this.closed) return;
-    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+    });
     this.listener = client;
     const wakeAll = () => {
       for (const wake of [...this.appendWaiters]) wake();

@@ -26,6 +26,7 @@ const CONNECTION_MESSAGES = [
   'Client has encountered a connection error',
   'Client was closed and is not queryable',
   'timeout exceeded when trying to connect',
+  'Query read timeout',
   'Connection ended unexpectedly',
 ];
 
@@ -34,6 +35,12 @@ const CONNECTION_MESSAGES = [
  * and whatever awaits it (a subscription's listener, a lease) with it.
  */
 export const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * How long a statement may go unanswered before its connection is given up as dead and the store reported
+ * unavailable. Meent's statements read and write in bounded pages; one that takes longer is stuck, not busy.
+ */
+export const QUERY_TIMEOUT_MS = 10_000;
 
 /** True when `error` means PostgreSQL is out of reach for now, so the same work may succeed once it is back. */
 export function isConnectionFailure(error: unknown): boolean {
@@ -52,6 +59,8 @@ export interface PostgresPoolOptions {
   /** Schema changes run before the first statement, and again before the next one should they fail. */
   readonly migrate?: (client: pg.PoolClient) => Promise<void>;
   readonly config?: Omit<pg.PoolConfig, 'connectionString' | 'max'>;
+  /** Overrides `QUERY_TIMEOUT_MS`, for a store whose reads may rightly take longer. */
+  readonly queryTimeoutMs?: number;
 }
 
 /**
@@ -66,6 +75,7 @@ export class PostgresPool {
   constructor(private readonly options: PostgresPoolOptions) {
     this.pool = new pg.Pool({
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
       keepAlive: true,
       ...options.config,
       connectionString: options.connectionString,

@@ -37,16 +37,34 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return items;
 }
 
-/** Takes the next `count` events from a subscription without closing it. */
-export async function take(subscription: Subscription, count: number): Promise<RecordedEvent[]> {
+/**
+ * The next `count` events of the subscription — failing, not hanging, when they do not come within `timeoutMs`: the
+ * message says how many came and the last of them. The subscription is closed on failure.
+ */
+export async function take(subscription: Subscription, count: number, timeoutMs = 30_000): Promise<RecordedEvent[]> {
   const iterator = subscription[Symbol.asyncIterator]();
   const taken: RecordedEvent[] = [];
-  while (taken.length < count) {
-    const next = await iterator.next();
-    if (next.done) break;
-    taken.push(next.value);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), timeoutMs);
+  });
+  try {
+    while (taken.length < count) {
+      const next = await Promise.race([iterator.next(), expired]);
+      if (next === 'expired') {
+        await subscription.close();
+        const last = taken.at(-1);
+        throw new Error(
+          `took ${taken.length} of ${count} events within ${timeoutMs} ms${last ? `; the last: ${last.type} at ${last.position}` : ''}`,
+        );
+      }
+      if (next.done) break;
+      taken.push(next.value);
+    }
+    return taken;
+  } finally {
+    clearTimeout(timer);
   }
-  return taken;
 }
 
 /** Forced collections make retained memory measurable; allowed at run time without a node flag. */

@@ -1,0 +1,35 @@
+// Mutation testing of the rules (`pnpm mutation`, not part of `pnpm test`): StrykerJS plants one small bug at a time
+// in the deciders, the ballot box and tally, and the tamper evidence, and runs the fast pure tests that cover it. A
+// mutant that no test notices is a rule no test pins down.
+import { fileURLToPath } from 'node:url';
+
+const PURE_TESTS = [
+  'services/*/test/!(*.int).test.ts',
+  'packages/eventsourcing/test/tamper-evidence.test.ts',
+  'packages/eventsourcing/test/canonical-json.test.ts',
+];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  // Named by path: pnpm keeps the runner out of the core's own node_modules, where Stryker would look for it.
+  plugins: [fileURLToPath(import.meta.resolve('@stryker-mutator/tap-runner'))],
+  testRunner: 'tap',
+  tap: {
+    // Integration tests (`*.int.test.ts`) need stores and take seconds each: only the pure ones run per mutant.
+    testFiles: PURE_TESTS,
+    nodeArgs: ['--conditions=meent-source', '--import', 'tsx'],
+    forceBail: true,
+  },
+  mutate: ['services/*/src/domain/**/*.ts', 'packages/eventsourcing/src/tamper-evidence.ts'],
+  // The workspace links its packages through node_modules in every package; a sandbox copy would lose those links.
+  inPlace: true,
+  coverageAnalysis: 'perTest',
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: '.stryker-tmp',
+};
