@@ -45,7 +45,9 @@ postgresTest('the server on PostgreSQL: register, read your writes, erase, repla
   const replay = await server.app.inject({ method: 'POST', url: '/admin/projections/member_register/replay', headers: bearer(cooperative.admin) });
   t.equal(replay.statusCode, 202);
   let status = 'replaying';
+  const deadline = performance.now() + 30_000;
   while (status === 'replaying') {
+    if (performance.now() > deadline) throw new Error('the replay did not finish within 30 s');
     await new Promise(setImmediate);
     status = (await server.app.inject({ url: '/admin/projections/member_register', headers: bearer(cooperative.admin) })).json().replay.status;
   }
