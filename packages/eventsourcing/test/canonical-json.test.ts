@@ -12,6 +12,12 @@ t.test('integer-like keys sort as strings, where an object would list them first
   t.equal(canonicalJson({ b: 1, 10: 'ten', 9: 'nine', a: [{ 2: 'x', 1: 'y' }] }), '{"10":"ten","9":"nine","a":[{"1":"y","2":"x"}],"b":1}');
 });
 
+t.test('integer-like keys deep inside arrays and objects, and null and arrays beside them, sort the same way', async (t) => {
+  t.equal(canonicalJson({ b: 1, a: [{ 2: 'x', 1: 'y' }, [1, 2]] }), '{"a":[{"1":"y","2":"x"},[1,2]],"b":1}');
+  t.equal(canonicalJson({ b: { 10: null, 9: [true, 'x'] }, a: 0 }), '{"a":0,"b":{"10":null,"9":[true,"x"]}}');
+  t.equal(canonicalJson([{ b: 2, a: 1 }, null, 'x', 3]), '[{"a":1,"b":2},null,"x",3]');
+});
+
 t.test('a key named __proto__ is kept as a key', async (t) => {
   t.equal(canonicalJson(JSON.parse('{"z":1,"__proto__":{"b":2,"a":1}}')), '{"__proto__":{"a":1,"b":2},"z":1}');
 });

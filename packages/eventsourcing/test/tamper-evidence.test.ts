@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { chainEvents, checkEventHash, eventHash } from '@meent/eventsourcing';
+import { chainEvents, checkEventHash, eventHash, merkleRoot } from '@meent/eventsourcing';
 
 const event = { stream: 'ledger-1', revision: 0, type: 'IncomeRecorded', data: { memberId: 'm-1', amountCents: 100 } };
 const metadata = { occurredAt: '2026-11-28T10:00:00.000Z', actor: { roles: ['member'], id: 'a-1' }, previousHash: null };
@@ -34,4 +34,43 @@ t.test('a stored event whose metadata was edited no longer matches its hash', as
   const edited = { ...stored, metadata: { ...stored.metadata, actor: { id: 'someone-else', roles: ['admin'] } } };
   const check = checkEventHash(edited);
   t.not(check.computed, check.stored, 'the actor changed afterwards shows');
+});
+
+t.test('a chain of events appended together: each revision in its hash, each linked to the one before', async (t) => {
+  const appended = chainEvents('motion-1', 5, 'the-hash-before', [
+    { id: 'e-5', type: 'VoteCast', data: { choice: 'for' }, metadata: { eventId: 'e-5' } },
+    { id: 'e-6', type: 'VoteCast', data: { choice: 'against' }, metadata: { eventId: 'e-6' } },
+    { id: 'e-7', type: 'VoteCast', data: { choice: 'for' }, metadata: { eventId: 'e-7' } },
+  ]);
+  const recorded = appended.map((event, index) => ({ ...event, stream: 'motion-1', revision: 5 + index, position: 40 + index }));
+  t.same(recorded.map((event) => event.metadata.previousHash), ['the-hash-before', recorded[0]!.metadata.hash, recorded[1]!.metadata.hash]);
+  for (const event of recorded) {
+    const { stored, computed, previous } = checkEventHash(event);
+    t.equal(computed, stored, `revision ${event.revision} matches its hash`);
+    t.equal(previous, event.metadata.previousHash);
+  }
+  t.equal(recorded[0]!.metadata.eventId, 'e-5', 'the metadata it was given is kept');
+});
+
+t.test('the Merkle root over stream heads: sorted by stream, pairs hashed, an odd one out paired with itself', async (t) => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const heads = [
+    { stream: 'motion-2', revision: 4, hash: 'h-m2' },
+    { stream: 'assembly-1', revision: 2, hash: 'h-a1' },
+    { stream: 'member-9', revision: 0, hash: 'h-m9' },
+  ];
+  const [a1, m9, m2] = ['assembly-1\n2\nh-a1', 'member-9\n0\nh-m9', 'motion-2\n4\nh-m2'].map(sha256) as [string, string, string];
+  t.equal(merkleRoot(heads), sha256(sha256(a1 + m9) + sha256(m2 + m2)), 'three heads, known answer');
+  t.equal(merkleRoot([...heads].reverse()), merkleRoot(heads), 'in any order given');
+  t.equal(merkleRoot([heads[0]!]), sha256('motion-2\n4\nh-m2'), 'one head is its own root');
+  t.equal(merkleRoot([]), sha256(''), 'no heads: the hash of nothing');
+  t.not(merkleRoot([{ ...heads[0]!, revision: 5 }, heads[1]!, heads[2]!]), merkleRoot(heads), 'a later head changes the root');
+});
+
+t.test('an event recorded before events were chained carries no hash: nothing stored, nothing before it', async (t) => {
+  const unchained = { id: 'e-1', stream: 'member-1', revision: 0, position: 1, type: 'MemberRegistered', data: {}, metadata: { eventId: 'e-1' } };
+  const { stored, previous, computed } = checkEventHash(unchained);
+  t.equal(stored, null);
+  t.equal(previous, null);
+  t.equal(computed, eventHash(unchained, { eventId: 'e-1' }));
 });

@@ -37,3 +37,22 @@ t.test('counts each voter once, by their last ballot', async (t) => {
   );
   t.equal(box.voterCount, 3);
 });
+
+t.test('an older box counts only its own ballots, not those a newer box added to the log they share', async (t) => {
+  const base = BallotBox.empty().with(ballot('a', 'for'));
+  const newer = base.with(ballot('b', 'against'));
+  t.same([...base.counted()].map((counted) => [counted.voterId, counted.choice]), [['a', 'for']]);
+  t.equal(base.latest('b'), undefined);
+  t.equal(newer.voterCount, 2);
+});
+
+t.test('a branch keeps the last ballot of a voter who voted twice before it', async (t) => {
+  const changed = BallotBox.empty().with(ballot('a', 'for')).with(ballot('a', 'against'));
+  changed.with(ballot('b', 'for'));
+  const branch = changed.with(ballot('c', 'for'));
+  t.equal(branch.latest('a')?.choice, 'against');
+  t.same([...branch.counted()].map((counted) => [counted.voterId, counted.choice]), [
+    ['a', 'against'],
+    ['c', 'for'],
+  ]);
+});
