@@ -12,7 +12,7 @@ import { signToken } from '@meent/http';
 import { spawnTypeScript, waitForLine } from '../support/processes.js';
 import { nextEvent } from '../support/events.js';
 import { TEST_SECRET, days } from '../support/test-server.js';
-import { postgresTest } from '../support/postgres.js';
+import { postgresServeEnvironment, postgresTest } from '../support/postgres.js';
 
 const CLI = 'packages/cli/src/main.ts';
 
@@ -46,15 +46,7 @@ postgresTest('four services as processes on PostgreSQL, and a takeover', async (
     await client.query(`DROP SCHEMA IF EXISTS "${schema}_read_models" CASCADE`);
     await client.end();
   });
-  const environment = {
-    MEENT_EVENT_STORE: 'postgres',
-    MEENT_READ_STORE: 'postgres',
-    MEENT_POSTGRES_URL: url,
-    MEENT_POSTGRES_SCHEMA: schema,
-    MEENT_JWT_SECRET: TEST_SECRET,
-    MEENT_PORT: '0',
-    MEENT_LOG_LEVEL: 'info',
-  };
+  const environment = postgresServeEnvironment(url, schema);
   // The first process creates the schemas; the others then start together.
   const membership = await serve(t, environment, 'membership');
   const [votingA, votingB, budget, initiatives] = await Promise.all(

@@ -9,6 +9,7 @@ import pg from 'pg';
 import t, { type Test } from 'tap';
 import { temporaryDirectory } from '@meent/eventsourcing/testing';
 import { signToken } from '@meent/http';
+import { postgresServeEnvironment } from '../support/postgres.js';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 import { spawnTypeScript, waitForLine } from '../support/processes.js';
 import { TEST_SECRET } from '../support/test-server.js';
@@ -27,13 +28,7 @@ interface Served {
 
 async function serve(t: Test, url: string, schema: string, index: number): Promise<Served> {
   const child = spawnTypeScript('packages/cli/src/main.ts', ['serve'], {
-    MEENT_EVENT_STORE: 'postgres',
-    MEENT_READ_STORE: 'postgres',
-    MEENT_POSTGRES_URL: url,
-    MEENT_POSTGRES_SCHEMA: schema,
-    MEENT_JWT_SECRET: TEST_SECRET,
-    MEENT_PORT: '0',
-    MEENT_LOG_LEVEL: 'info',
+    ...postgresServeEnvironment(url, schema),
     MEENT_RATE_LIMIT_PER_ADDRESS: '1000000',
     MEENT_RATE_LIMIT_PER_TOKEN: '1000000',
     MEENT_DATA_DIR: join(temporaryDirectory(t), String(index)),

@@ -1,7 +1,7 @@
 // The pool every PostgreSQL store uses, against a real server whose connections are ended from outside, as a restart
 // or a network blip ends them: errors surface as the store's unavailability, the process survives, the pool recovers.
 import pg from 'pg';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { EventStoreUnavailableError, PostgresPool, StoreUnavailableError, isConnectionFailure } from '@meent/event-store';
 
 t.test('connection failures are told from statements that are wrong', async (t) => {
@@ -19,6 +19,15 @@ if (!url) {
   if (process.env.MEENT_REQUIRE_POSTGRES) t.fail(`PostgreSQL is required here: ${reason}`);
   else t.test('the PostgreSQL pool against a server', { skip: reason }, async () => undefined);
 } else {
+  /** What reaches the process as uncaught while the test runs: an unhandled `'error'` event would land here. */
+  const uncaughtDuring = (t: Test): unknown[] => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    t.teardown(() => process.off('uncaughtException', onUncaught));
+    return uncaught;
+  };
+
   const terminate = async (pid: number) => {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
@@ -29,10 +38,7 @@ if (!url) {
   t.test('a connection ended under a checked-out client: unavailable, no crash, the pool goes on', async (t) => {
     const pool = new PostgresPool({ connectionString: url, max: 2, serves: 'tests', unavailableError: EventStoreUnavailableError });
     t.teardown(() => pool.end());
-    const uncaught: unknown[] = [];
-    const onUncaught = (error: unknown) => uncaught.push(error);
-    process.on('uncaughtException', onUncaught);
-    t.teardown(() => process.off('uncaughtException', onUncaught));
+    const uncaught = uncaughtDuring(t);
 
     const ended = pool.withClient(async (client) => {
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
@@ -52,10 +58,7 @@ if (!url) {
   t.test('a connection ended between two statements of a checked-out client: the next one is unavailable', async (t) => {
     const pool = new PostgresPool({ connectionString: url, max: 2, serves: 'tests' });
     t.teardown(() => pool.end());
-    const uncaught: unknown[] = [];
-    const onUncaught = (error: unknown) => uncaught.push(error);
-    process.on('uncaughtException', onUncaught);
-    t.teardown(() => process.off('uncaughtException', onUncaught));
+    const uncaught = uncaughtDuring(t);
 
     const ended = pool.withClient(async (client) => {
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
