@@ -4,6 +4,7 @@ export {
   SqliteEventStore,
   SQLITE_EVENTS_SCHEMA,
   openSqliteDatabase,
+  guardSqlite,
   sqliteUnavailable,
   type SqliteDurability,
   type SqliteEventStoreOptions,

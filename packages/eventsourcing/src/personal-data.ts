@@ -1,7 +1,7 @@
 // Crypto-shredding: personal data enters events only encrypted under a key per data subject, kept outside the
 // event log. Destroying the key erases the person while every event stays.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { PostgresPool, openSqliteDatabase, sqliteUnavailable, type SqliteDurability } from '@meent/event-store';
+import { PostgresPool, guardSqlite, openSqliteDatabase, type SqliteDurability } from '@meent/event-store';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 
@@ -142,14 +142,8 @@ export class SqliteKeyStore implements KeyStore {
   }
 }
 
-/** Runs a statement on the key table; the file being locked or the disk full is the store's unavailability. */
-function guarded<T>(statement: () => T): T {
-  try {
-    return statement();
-  } catch (error) {
-    throw sqliteUnavailable(error, 'personal data keys');
-  }
-}
+/** Runs statements on the key table; the file being locked or the disk full is the store's unavailability. */
+const guarded = <T>(statements: () => T): T => guardSqlite('personal data keys', statements);
 
 /** Keys in the event store's PostgreSQL schema: backed up with the events, never touched by a projection replay. */
 export class PostgresKeyStore implements KeyStore {

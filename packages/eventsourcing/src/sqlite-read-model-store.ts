@@ -1,5 +1,6 @@
 import {
   checkpointInBackground,
+  guardSqlite,
   openSqliteDatabase,
   sqliteUnavailable,
   type BackgroundCheckpoints,
@@ -73,11 +74,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async ping(): Promise<void> {
-    try {
-      this.readerDb.prepare('SELECT 1').get();
-    } catch (error) {
-      throw sqliteUnavailable(error, 'read models');
-    }
+    guardSqlite('read models', () => this.readerDb.prepare('SELECT 1').get());
   }
 
   /**
@@ -112,13 +109,7 @@ function executor(db: Database.Database): SqlExecutor {
     }
     return statement;
   };
-  const guarded = <T>(work: () => T): T => {
-    try {
-      return work();
-    } catch (error) {
-      throw sqliteUnavailable(error, 'read models');
-    }
-  };
+  const guarded = <T>(statements: () => T): T => guardSqlite('read models', statements);
   return {
     async run(sql, parameters = []) {
       guarded(() => prepared(sql).run(...parameters));

@@ -13,6 +13,7 @@ import {
   type EventDefinition,
   type KeyStore,
   type Projection,
+  type ProjectionInfo,
   type Reaction,
   type ReadModelStore,
   type ServiceRuntime,
@@ -129,6 +130,10 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     await keys.close();
     await store.close();
   };
+  const storeChecks = [
+    { name: 'event-store', check: () => store.ping() },
+    { name: 'read-model-store', check: () => readModels.ping() },
+  ];
   let app: HttpApp;
   try {
     app = await createHttpApp({
@@ -140,10 +145,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       bodyLimitBytes: config.bodyLimitBytes,
       requestTimeoutMs: config.requestTimeoutMs,
       newRequestId: newUuidV7,
-      readiness: [
-        { name: 'event-store', check: () => store.ping() },
-        { name: 'read-model-store', check: () => readModels.ping() },
-      ],
+      readiness: storeChecks,
     });
   } catch (error) {
     await closeAll();
@@ -161,22 +163,27 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       onFollowError: (error) => app.log.error({ err: error }, 'the projection checkpoints could not be read'),
     });
     projections = started;
+    // The three projection gauges of one scrape share one listing, and so one read of the head.
+    let listing: Promise<ProjectionInfo[]> | undefined;
+    const projectionInfo = () => {
+      listing ??= started.list().finally(() => setImmediate(() => (listing = undefined)));
+      return listing;
+    };
     app.metrics.addCollector({
       name: 'meent_projection_position',
       help: 'Global position each projection has applied up to.',
-      collect: async () =>
-        (await started.list()).map((info) => ({ labels: { projection: info.name }, value: info.position })),
+      collect: async () => (await projectionInfo()).map((info) => ({ labels: { projection: info.name }, value: info.position })),
     });
     app.metrics.addCollector({
       name: 'meent_projection_status',
       help: 'Each projection\'s status as a label, with value 1: alert on status="failed", or "retrying" for long.',
       collect: async () =>
-        (await started.list()).map((info) => ({ labels: { projection: info.name, status: info.status }, value: 1 })),
+        (await projectionInfo()).map((info) => ({ labels: { projection: info.name, status: info.status }, value: 1 })),
     });
     app.metrics.addCollector({
       name: 'meent_projection_lag',
       help: 'Events on record that a projection has not applied yet (as of the last head read).',
-      collect: async () => (await started.list()).map((info) => ({ labels: { projection: info.name }, value: info.lag })),
+      collect: async () => (await projectionInfo()).map((info) => ({ labels: { projection: info.name }, value: info.lag })),
     });
     app.metrics.addCollector({
       name: 'meent_event_store_head_position',
@@ -194,12 +201,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       name: 'meent_store_available',
       help: 'Whether a store answered just now (1) or not (0).',
       collect: async () =>
-        Promise.all(
-          [
-            { name: 'event-store', ping: () => store.ping() },
-            { name: 'read-model-store', ping: () => readModels.ping() },
-          ].map(async ({ name, ping }) => ({ labels: { store: name }, value: await ping().then(() => 1, () => 0) })),
-        ),
+        Promise.all(storeChecks.map(async ({ name, check }) => ({ labels: { store: name }, value: await check().then(() => 1, () => 0) }))),
     });
     const commands = new CommandHandler({ store, registry });
     reactions = await Reactions.start({

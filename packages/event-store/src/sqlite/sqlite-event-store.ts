@@ -115,6 +115,15 @@ export function sqliteUnavailable(error: unknown, serves: string, Unavailable: U
   return new Unavailable(`SQLite (${serves}) cannot be used now (${code}): ${error.message}`, { cause: error });
 }
 
+/** Runs SQLite statements for `serves`, a fault of its file surfacing as the store's unavailability. */
+export function guardSqlite<T>(serves: string, statements: () => T, Unavailable?: UnavailableErrorClass): T {
+  try {
+    return statements();
+  } catch (error) {
+    throw sqliteUnavailable(error, serves, Unavailable);
+  }
+}
+
 export function openSqliteDatabase(path: string, durability: SqliteDurability, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): Database.Database {
   keepPrivate(path);
   const db = new Database(path);
@@ -284,11 +293,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private reading<T>(read: () => T): T {
-    try {
-      return read();
-    } catch (error) {
-      throw sqliteUnavailable(error, 'events', EventStoreUnavailableError);
-    }
+    return guardSqlite('events', read, EventStoreUnavailableError);
   }
 
   /** Positions commit in order here: the head is the newest committed event. */
