@@ -6,10 +6,11 @@ import tseslint from 'typescript-eslint';
 const forbid = (...patterns) => ({
   'no-restricted-imports': [
     'error',
-    { patterns: patterns.map(({ group, message }) => ({ group, message })) },
+    { patterns },
   ],
 });
 const upward = (message, ...group) => ({ group, message });
+const matching = (message, regex) => ({ regex, message });
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.tap/**'] },
@@ -43,7 +44,26 @@ export default tseslint.config(
     rules: forbid(
       upward('a service never imports the composition root or the CLI', '@meent/server', '@meent/cli'),
       upward('a service imports another only through its published package name', '../../*/src/*'),
+      matching(
+        "a service imports another's published language (`/events`) or what it offers others (`/standing`), never its root",
+        '^@meent/(membership|voting|budget|initiative-funding)$',
+      ),
     ),
+  },
+  {
+    // The domain is pure: it knows zod, the engine's contracts, its own files and other contexts' published language.
+    files: ['services/*/src/domain/**/*.ts'],
+    rules: forbid(
+      matching(
+        "the domain imports only zod, @meent/eventsourcing, its own files and other services' ./events",
+        '^(?!zod$|@meent/eventsourcing$|@meent/[a-z-]+/events$|\\./)',
+      ),
+    ),
+  },
+  {
+    // A route maps HTTP to a command or a view; what takes longer belongs in application/.
+    files: ['services/*/src/**/*.routes.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 120 }] },
   },
   {
     files: ['scripts/**/*.mjs'],

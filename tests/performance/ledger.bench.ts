@@ -7,7 +7,7 @@ import { SqliteEventStore } from '@meent/event-store';
 import { CommandHandler, EventRegistry, Projections, SqliteReadModelStore, type CommandContext } from '@meent/eventsourcing';
 import { createBudget } from '@meent/budget';
 import { v7 as uuidv7 } from 'uuid';
-import { budgetActuals } from '../../services/budget/src/application/budget-view.js';
+import { budgetActuals } from '../../services/budget/src/application/budget.js';
 import { budgetDecider, budgetStream } from '../../services/budget/src/domain/budget.decider.js';
 import { ledgerDecider, ledgerStream, type LedgerCommand } from '../../services/budget/src/domain/ledger.decider.js';
 import { budgetsProjection } from '../../services/budget/src/projections/budgets.projection.js';

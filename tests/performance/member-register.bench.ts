@@ -10,12 +10,14 @@ import {
   Projections,
   SqliteKeyStore,
   SqliteReadModelStore,
+  serviceRuntime,
   type CommandContext,
 } from '@meent/eventsourcing';
 import { cooperativeRulesSchema, createMembership } from '@meent/membership';
 import { v7 as uuidv7 } from 'uuid';
-import { MembershipCommands } from '../../services/membership/src/application/membership-commands.js';
+import { MembershipCommands } from '../../services/membership/src/application/member.js';
 import { cooperativeDecider, cooperativeStream } from '../../services/membership/src/domain/cooperative.decider.js';
+import { memberAggregate } from '../../services/membership/src/domain/member.decider.js';
 import {
   registerPage,
   registerRows,
@@ -36,16 +38,17 @@ try {
   const registry = new EventRegistry(membership.events);
   const projections = await Projections.start({ store, readModels, registry, projections: membership.projections });
   const commands = new CommandHandler({ store, registry });
-  const members = new MembershipCommands({ commands, projections, clock: () => new Date(), newId: uuidv7, readWaitMs: 60_000 }, keys);
+  let clockTime = new Date();
+  const runtime = serviceRuntime({ commands, projections, clock: () => clockTime, newId: uuidv7, readWaitMs: 60_000 });
+  const members = new MembershipCommands(runtime, keys);
 
   const cooperativeId = uuidv7();
   const start = Date.parse('2020-01-01T00:00:00.000Z');
-  const at = (minute: number): CommandContext => ({
-    cooperativeId,
-    actor: { id: 'secretary', roles: ['member'] },
-    correlationId: uuidv7(),
-    occurredAt: new Date(start + minute * 60_000),
-  });
+  /** The secretary's command at this minute of the run: the clock is set to it. */
+  const at = (minute: number): CommandContext => {
+    clockTime = new Date(start + minute * 60_000);
+    return { cooperativeId, actor: { id: 'secretary', roles: ['member'] }, correlationId: uuidv7(), occurredAt: clockTime };
+  };
   await commands.handle(
     cooperativeStream(cooperativeId),
     cooperativeDecider,
@@ -58,7 +61,7 @@ try {
     const memberId = uuidv7();
     const personalData = { name: `Member ${String(index).padStart(5, '0')}`, email: `member${index}@example.nl`, address: `Meentweg ${index}`, phone: null };
     await members.register(cooperativeId, memberId, personalData, 'secretary', at(index * 2));
-    ({ position } = await members.decide(memberId, { type: 'AdmitMember', now: at(index * 2 + 1).occurredAt }, at(index * 2 + 1)));
+    ({ position } = await runtime.aggregate(memberAggregate).handle(at(index * 2 + 1), memberId, (_member, admittedAt) => ({ type: 'AdmitMember', now: admittedAt })));
   }
   const written = performance.now() - writing;
   await projections.waitForPosition([register.name], position, 600_000);

@@ -12,6 +12,7 @@ export {
 export * from './projections.js';
 export * from './reactions.js';
 export * from './service-runtime.js';
+export * from './aggregate.js';
 export * from './personal-data.js';
 export * from './tamper-evidence.js';
 export * from './versioned-map.js';

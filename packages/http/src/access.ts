@@ -90,6 +90,9 @@ export function reference(category: string) {
   return z.uuid().meta({ 'x-meent-reference': category });
 }
 
+/** The path of everything a cooperative holds: `/cooperatives/{cooperativeId}/…`. */
+export const cooperativeParams = z.object({ cooperativeId: z.uuid() });
+
 const REFERENCE_KEY = 'x-meent-reference';
 
 export interface FoundReference {
@@ -273,6 +276,19 @@ export function callerOf(request: FastifyRequest): Caller {
 
 export function hasRole(caller: Caller, ...roles: CallerRole[]): boolean {
   return caller.roles.some((role) => roles.includes(role));
+}
+
+/** The offices a cooperative appoints members to: each a column of the rights table. */
+export type OfficeRole = Extract<CallerRole, 'chair' | 'secretary' | 'treasurer' | 'board-member'>;
+export const ANY_OFFICE: readonly OfficeRole[] = ['chair', 'secretary', 'treasurer', 'board-member'];
+
+/** Whether the caller holds one of the offices now (an admin counts as holding every one). */
+export function holdsOffice(caller: Caller, ...offices: readonly OfficeRole[]): boolean {
+  return hasRole(caller, 'admin', ...offices);
+}
+
+export function requireOffice(caller: Caller, ...offices: readonly OfficeRole[]): void {
+  if (!holdsOffice(caller, ...offices)) throw forbidden(`Only the ${offices.join(' or ')} (or an admin) may do this`);
 }
 
 export const accessPlugin = fp(access, { name: 'meent-access', fastify: '5.x', dependencies: ['meent-auth'] });

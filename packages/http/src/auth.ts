@@ -222,13 +222,14 @@ export function isAdmin(principal: Principal): boolean {
 }
 
 /** The metadata a command's events carry about who asked, traced by the request id. */
-export function commandContextOf(request: FastifyRequest, cooperativeId: string, now: Date) {
+/** Who asks for a command, for which cooperative, and why (the request's id correlates its events): the origin the
+ * command pipeline stamps on every event it appends. */
+export function commandOriginOf(request: FastifyRequest, cooperativeId: string) {
   const principal = principalOf(request);
   return {
     cooperativeId,
     actor: { id: principal.subject, roles: [...principal.roles] },
     correlationId: request.id,
     causationId: null,
-    occurredAt: now,
   };
 }

@@ -44,3 +44,35 @@ export const readModelBehind = (position: number) =>
     'READ_MODEL_BEHIND',
     `The read model has not yet reached position ${position}; retry shortly`,
   );
+
+/** What reading one's own writes needs of a service's runtime (it has this shape): its projections and how long to wait. */
+export interface ReadSide {
+  readonly projections: {
+    waitForPosition(names: readonly string[], position: number, timeoutMs: number): Promise<boolean>;
+    catchUp(names: readonly string[], timeoutMs: number): Promise<{ caughtUp: boolean; head: number }>;
+  };
+  /** How long a read with `?minPosition=` waits for its projections before answering 503. */
+  readonly readWaitMs: number;
+}
+
+/**
+ * Waits until `projection` has applied the highest of the given positions (`?minPosition=`, `?asOfPosition=`); 503 if
+ * it does not within the read wait.
+ */
+export async function readAfter(runtime: ReadSide, projection: { readonly name: string }, ...positions: (number | undefined)[]): Promise<void> {
+  const defined = positions.filter((position) => position !== undefined);
+  if (defined.length === 0) return;
+  const position = Math.max(...defined);
+  if (!(await runtime.projections.waitForPosition([projection.name], position, runtime.readWaitMs))) {
+    throw readModelBehind(position);
+  }
+}
+
+/** Waits for the projections to apply every event on record; 503 if they do not within the read wait. */
+export async function readEverything(runtime: ReadSide, ...projections: { readonly name: string }[]): Promise<void> {
+  const { caughtUp, head } = await runtime.projections.catchUp(
+    projections.map((projection) => projection.name),
+    runtime.readWaitMs,
+  );
+  if (!caughtUp) throw readModelBehind(head);
+}

@@ -16,6 +16,7 @@ import {
   type ProjectionInfo,
   type Reaction,
   type ReadModelStore,
+  serviceRuntime,
   type ServiceRuntime,
 } from '@meent/eventsourcing';
 import { accessPlugin, createHttpApp, type HttpApp, type HttpAppOptions, type TokenSettings } from '@meent/http';
@@ -221,13 +222,13 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       collect: async () =>
         reactionsStarted.list().map((status) => ({ labels: { reaction: status.name }, value: status.failure?.attempts ?? 0 })),
     });
-    const runtime: ServiceRuntime = {
+    const runtime = serviceRuntime({
       commands,
       projections: started,
       clock,
       newId: options.newId ?? newUuidV7,
       readWaitMs: config.readWaitMs,
-    };
+    });
     await app.register(accessPlugin, {
       rights: RIGHTS,
       callerIn: callerResolver(commands, clock),

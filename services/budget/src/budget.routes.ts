@@ -3,21 +3,22 @@ import {
   BEARER_SECURITY,
   asOfPositionSchema,
   commandAcceptedSchema,
-  commandContextOf,
+  commandOriginOf,
+  cooperativeParams,
   csvLine,
   minPositionQuery,
   notFound,
   pointInTime,
   problemResponses,
+  readAfter,
   reference,
 } from '@meent/http';
-import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { budgetActuals, budgetActualsSchema } from './application/budget-view.js';
-import { budgetOf, today } from './application/budget-commands.js';
-import { budgetDecider, budgetStream } from './domain/budget.decider.js';
+import { budgetActuals, budgetActualsSchema } from './application/budget.js';
+import { today } from './application/ledger.js';
+import { budgetAggregate } from './domain/budget.decider.js';
 import { budgetLineSchema, lineCodeSchema } from './domain/budget.events.js';
 import { budgetSummarySchema, budgetsOf, budgetsProjection, draftLines } from './projections/budgets.projection.js';
 import { journalEntrySchema, journalPage, ledgerProjection } from './projections/ledger.projection.js';
@@ -27,36 +28,10 @@ const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 const asOfQuery = minPositionQuery.extend({ asOf: z.iso.date().optional(), asOfPosition: asOfPositionSchema.optional() });
 
-/** The budget: drafted and submitted by the treasurer, adopted by the assembly, read by every member. */
-export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+/** The budget drafted and submitted by the treasurer; the assembly adopts it by a motion. */
+export const budgetDraftRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
-
-  const budgetCommand = async (
-    request: Parameters<typeof commandContextOf>[0],
-    cooperativeId: string,
-    budgetId: string,
-    command: (now: Date) => Parameters<typeof budgetDecider.decide>[0],
-  ) => {
-    await budgetOf(runtime, cooperativeId, budgetId);
-    const now = runtime.clock();
-    const result = await runtime.commands.handle(budgetStream(budgetId), budgetDecider, command(now), commandContextOf(request, cooperativeId, now));
-    return { id: budgetId, position: result.position };
-  };
-
-  /** Budget versus actuals once both projections have read what the query asks for. */
-  const actualsOf = async (cooperativeId: string, budgetId: string, query: z.infer<typeof asOfQuery>) => {
-    await readAfter(runtime, budgetsProjection, query.minPosition, query.asOfPosition);
-    await readAfter(runtime, ledgerProjection, query.minPosition, query.asOfPosition);
-    const moment = {
-      asOfDate: query.asOf ?? today(runtime.clock()),
-      ...pointInTime({ asOfPosition: query.asOfPosition }),
-    };
-    return runtime.projections.query(budgetsProjection, (budgetsReader, budgetsTables) =>
-      runtime.projections.query(ledgerProjection, (ledgerReader, ledgerTables) =>
-        budgetActuals({ reader: budgetsReader, tables: budgetsTables }, { reader: ledgerReader, tables: ledgerTables }, cooperativeId, budgetId, moment),
-      ),
-    );
-  };
+  const budgets = runtime.aggregate(budgetAggregate);
 
   app.post(
     '/cooperatives/:cooperativeId/budgets',
@@ -73,14 +48,14 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     async (request, reply) => {
       const { cooperativeId } = request.params;
       const budgetId = runtime.newId();
-      const now = runtime.clock();
-      const result = await runtime.commands.handle(
-        budgetStream(budgetId),
-        budgetDecider,
-        { type: 'DraftBudget', budgetId, cooperativeId, ...request.body, now },
-        commandContextOf(request, cooperativeId, now),
-      );
-      return reply.code(201).send({ id: budgetId, position: result.position });
+      const { id, position } = await budgets.append(commandOriginOf(request, cooperativeId), budgetId, (now) => ({
+        type: 'DraftBudget',
+        budgetId,
+        cooperativeId,
+        ...request.body,
+        now,
+      }));
+      return reply.code(201).send({ id, position });
     },
   );
 
@@ -98,7 +73,12 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request) => {
       const { cooperativeId, budgetId } = request.params;
-      return budgetCommand(request, cooperativeId, budgetId, (now) => ({ type: 'SetLine', line: request.body, now }));
+      const { id, position } = await budgets.handle(commandOriginOf(request, cooperativeId), budgetId, (_budget, now) => ({
+        type: 'SetLine',
+        line: request.body,
+        now,
+      }));
+      return { id, position };
     },
   );
 
@@ -115,7 +95,8 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request) => {
       const { cooperativeId, budgetId, code } = request.params;
-      return budgetCommand(request, cooperativeId, budgetId, (now) => ({ type: 'RemoveLine', code, now }));
+      const { id, position } = await budgets.handle(commandOriginOf(request, cooperativeId), budgetId, (_budget, now) => ({ type: 'RemoveLine', code, now }));
+      return { id, position };
     },
   );
 
@@ -132,9 +113,29 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request) => {
       const { cooperativeId, budgetId } = request.params;
-      return budgetCommand(request, cooperativeId, budgetId, (now) => ({ type: 'SubmitBudget', now }));
+      const { id, position } = await budgets.handle(commandOriginOf(request, cooperativeId), budgetId, (_budget, now) => ({ type: 'SubmitBudget', now }));
+      return { id, position };
     },
   );
+};
+
+/** The budgets as every member reads them: against the ledger, now or as of any date and position. */
+export const budgetReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+
+  /** Budget versus actuals once both projections have read what the query asks for; 404 when there is none. */
+  const actualsOf = async (cooperativeId: string, budgetId: string, query: z.infer<typeof asOfQuery>) => {
+    await readAfter(runtime, budgetsProjection, query.minPosition, query.asOfPosition);
+    await readAfter(runtime, ledgerProjection, query.minPosition, query.asOfPosition);
+    const moment = { asOfDate: query.asOf ?? today(runtime.clock()), ...pointInTime({ asOfPosition: query.asOfPosition }) };
+    const actuals = await runtime.projections.query(budgetsProjection, (budgetsReader, budgetsTables) =>
+      runtime.projections.query(ledgerProjection, (ledgerReader, ledgerTables) =>
+        budgetActuals({ reader: budgetsReader, tables: budgetsTables }, { reader: ledgerReader, tables: ledgerTables }, cooperativeId, budgetId, moment),
+      ),
+    );
+    if (!actuals) throw notFound(`No budget ${budgetId}`);
+    return actuals;
+  };
 
   app.get(
     '/cooperatives/:cooperativeId/budgets',
@@ -171,7 +172,6 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     async (request) => {
       const { cooperativeId, budgetId } = request.params;
       const actuals = await actualsOf(cooperativeId, budgetId, request.query);
-      if (!actuals) throw notFound(`No budget ${budgetId}`);
       const draft = await runtime.projections.query(budgetsProjection, (reader, tables) => draftLines(reader, tables, budgetId));
       return { ...actuals, draft };
     },
@@ -192,27 +192,14 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     async (request, reply) => {
       const { cooperativeId, budgetId } = request.params;
       const actuals = await actualsOf(cooperativeId, budgetId, request.query);
-      if (!actuals) throw notFound(`No budget ${budgetId}`);
       const header = ['code', 'name', 'kind', 'budgeted_cents', 'received_cents', 'spent_cents', 'reserved_cents', 'available_cents'];
-      const rows = [
-        csvLine(header),
-        ...actuals.lines.map((line) =>
-          csvLine([
-            line.code,
-            line.name,
-            line.kind,
-            line.budgetedCents,
-            line.receivedCents,
-            line.spentCents,
-            line.reservedCents,
-            line.availableCents,
-          ]),
-        ),
-      ];
+      const rows = actuals.lines.map((line) =>
+        csvLine([line.code, line.name, line.kind, line.budgetedCents, line.receivedCents, line.spentCents, line.reservedCents, line.availableCents]),
+      );
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="budget-${actuals.financialYear}-${actuals.asOf}.csv"`)
-        .send(rows.map((row) => `${row}\n`).join(''));
+        .send([csvLine(header), ...rows].map((row) => `${row}\n`).join(''));
     },
   );
 
@@ -233,7 +220,7 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
     async (request) => {
       const { cooperativeId, budgetId } = request.params;
-      await budgetOf(runtime, cooperativeId, budgetId);
+      await runtime.aggregate(budgetAggregate).load(cooperativeId, budgetId);
       await readAfter(runtime, ledgerProjection, request.query.minPosition);
       const { after, limit } = request.query;
       const entries = await runtime.projections.query(ledgerProjection, (reader, tables) => journalPage(reader, tables, budgetId, after, limit));
@@ -241,4 +228,3 @@ export const budgetRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
     },
   );
 };
-

@@ -1,10 +1,9 @@
 // The budget context's public face: what the server composes, and the events other contexts may react to.
 import type { EventDefinition, Projection, Reaction, ServiceRuntime } from '@meent/eventsourcing';
 import type { FastifyPluginAsync } from 'fastify';
-import { budgetRoutes } from './budget.routes.js';
-import { budgetEvents } from './domain/budget.events.js';
-import { ledgerEvents } from './domain/ledger.events.js';
-import { ledgerRoutes } from './ledger.routes.js';
+import { budgetDraftRoutes, budgetReadRoutes } from './budget.routes.js';
+import { budgetContextEvents } from './events.js';
+import { ledgerBookingRoutes, ledgerReservationRoutes } from './ledger.routes.js';
 import { budgetsProjection } from './projections/budgets.projection.js';
 import { ledgerProjection } from './projections/ledger.projection.js';
 import { adoptBudgetWhenMotionDecided } from './reactions/adopt-budget-when-motion-decided.reaction.js';
@@ -14,30 +13,7 @@ import {
   reserveFundsWhenFundingApproved,
 } from './reactions/initiative-money.reactions.js';
 
-export {
-  BudgetDrafted,
-  BudgetLineSet,
-  BudgetLineRemoved,
-  BudgetSubmitted,
-  BudgetAdopted,
-  BudgetAdoptionRefused,
-  BudgetAdoptionWithdrawn,
-  type BudgetEvent,
-  type BudgetLine,
-} from './domain/budget.events.js';
-export {
-  IncomeRecorded,
-  ExpenseSubmitted,
-  ExpenseApproved,
-  ExpenseBooked,
-  ExpensePaid,
-  FundsReserved,
-  ReservationRefused,
-  ReservationReleased,
-  DisbursementBooked,
-  EntryReversed,
-  type LedgerEvent,
-} from './domain/ledger.events.js';
+export * from './events.js';
 
 export interface BudgetService {
   readonly name: string;
@@ -47,9 +23,6 @@ export interface BudgetService {
   readonly routes: FastifyPluginAsync<ServiceRuntime>;
 }
 
-/** Every event this context records: its published language. */
-export const budgetContextEvents = [...budgetEvents, ...ledgerEvents];
-
 export function createBudget(): BudgetService {
   return {
     name: 'budget',
@@ -57,8 +30,10 @@ export function createBudget(): BudgetService {
     projections: [budgetsProjection, ledgerProjection],
     reactions: [adoptBudgetWhenMotionDecided, reserveFundsWhenFundingApproved, disburseWhenTrancheApproved, releaseReservationWhenInitiativeEnds],
     routes: async (app, runtime) => {
-      await app.register(budgetRoutes, runtime);
-      await app.register(ledgerRoutes, runtime);
+      await app.register(budgetDraftRoutes, runtime);
+      await app.register(budgetReadRoutes, runtime);
+      await app.register(ledgerBookingRoutes, runtime);
+      await app.register(ledgerReservationRoutes, runtime);
     },
   };
 }

@@ -3,17 +3,17 @@ import {
   BEARER_SECURITY,
   callerOf,
   commandAcceptedSchema,
-  commandContextOf,
+  commandOriginOf,
+  cooperativeParams,
   problemResponses,
   reference,
 } from '@meent/http';
-import { cooperativeParams, copiedRulesOf, type Caller } from '@meent/membership';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { copiedRulesOf } from '@meent/membership/events';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { bookingOverride, budgetOf, inForce, overrideBy, today } from './application/budget-commands.js';
+import { bookOnLedger, bookingOverride, overrideBy } from './application/ledger.js';
 import { lineCodeSchema } from './domain/budget.events.js';
-import { ledgerDecider, ledgerStream, type LedgerCommand } from './domain/ledger.decider.js';
 import { referenceSchema } from './domain/ledger.events.js';
 import { budgetsProjection } from './projections/budgets.projection.js';
 
@@ -25,31 +25,9 @@ const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403
 /** Only the board may let a line be exceeded; the reason goes on record. */
 const overrideReason = text(1000).optional();
 
-type LedgerCommandBody = { [Type in LedgerCommand['type']]: Omit<Extract<LedgerCommand, { type: Type }>, 'budget' | 'today' | 'now'> }[LedgerCommand['type']];
-
-/** Ledger writes: the treasurer's, with a second officer for large expenses and the board to exceed a line. */
-export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+/** Income and expenses: the treasurer's, with a second officer for large expenses and the board to exceed a line. */
+export const ledgerBookingRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
-
-  const ledgerCommand = async (
-    request: FastifyRequest,
-    params: { cooperativeId: string; budgetId: string },
-    id: string,
-    command: (caller: Caller) => LedgerCommandBody | Promise<LedgerCommandBody>,
-  ) => {
-    const { cooperativeId, budgetId } = params;
-    const caller = callerOf(request);
-    const budget = inForce(await budgetOf(runtime, cooperativeId, budgetId));
-    const body = await command(caller);
-    const now = runtime.clock();
-    const result = await runtime.commands.handle(
-      ledgerStream(budgetId),
-      ledgerDecider,
-      { ...body, budget, today: today(now), now } as LedgerCommand,
-      commandContextOf(request, cooperativeId, now),
-    );
-    return { id, position: result.position };
-  };
 
   app.post(
     '/cooperatives/:cooperativeId/budgets/:budgetId/income',
@@ -64,9 +42,10 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
       },
     },
     async (request, reply) => {
+      const { cooperativeId, budgetId } = request.params;
       const entryId = runtime.newId();
-      const result = await ledgerCommand(request, request.params, entryId, (caller) => ({ type: 'RecordIncome', entryId, ...request.body, by: caller.subject }));
-      return reply.code(201).send(result);
+      const command = { type: 'RecordIncome' as const, entryId, ...request.body, by: callerOf(request).subject };
+      return reply.code(201).send(await bookOnLedger(runtime, commandOriginOf(request, cooperativeId), budgetId, entryId, command));
     },
   );
 
@@ -91,23 +70,21 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
       },
     },
     async (request, reply) => {
+      const { cooperativeId, budgetId } = request.params;
+      const caller = callerOf(request);
       const { overrideReason: reason, ...expense } = request.body;
-      const rules = await runtime.projections.query(budgetsProjection, (reader, tables) => copiedRulesOf(reader, tables, request.params.cooperativeId));
+      const override = bookingOverride(caller, reason);
+      const rules = await runtime.projections.query(budgetsProjection, (reader, tables) => copiedRulesOf(reader, tables, cooperativeId));
       const expenseId = runtime.newId();
-      const result = await ledgerCommand(
-        request,
-        request.params,
+      const command = {
+        type: 'SubmitExpense' as const,
         expenseId,
-        (caller) => ({
-          type: 'SubmitExpense',
-          expenseId,
-          ...expense,
-          by: caller.subject,
-          fourEyesThresholdCents: rules?.fourEyesThresholdCents ?? 0,
-          override: bookingOverride(caller, reason),
-        }),
-      );
-      return reply.code(201).send(result);
+        ...expense,
+        by: caller.subject,
+        fourEyesThresholdCents: rules?.fourEyesThresholdCents ?? 0,
+        override,
+      };
+      return reply.code(201).send(await bookOnLedger(runtime, commandOriginOf(request, cooperativeId), budgetId, expenseId, command));
     },
   );
 
@@ -125,13 +102,10 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
       },
     },
     async (request) => {
-      const { expenseId } = request.params;
-      return ledgerCommand(
-        request,
-        request.params,
-        expenseId,
-        (caller) => ({ type: 'ApproveExpense', expenseId, by: caller.subject, override: overrideBy(caller, request.body.overrideReason) }),
-      );
+      const { cooperativeId, budgetId, expenseId } = request.params;
+      const caller = callerOf(request);
+      const command = { type: 'ApproveExpense' as const, expenseId, by: caller.subject, override: overrideBy(caller, request.body.overrideReason) };
+      return bookOnLedger(runtime, commandOriginOf(request, cooperativeId), budgetId, expenseId, command);
     },
   );
 
@@ -147,10 +121,15 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
       },
     },
     async (request) => {
-      const { expenseId } = request.params;
-      return ledgerCommand(request, request.params, expenseId, () => ({ type: 'PayExpense', expenseId }));
+      const { cooperativeId, budgetId, expenseId } = request.params;
+      return bookOnLedger(runtime, commandOriginOf(request, cooperativeId), budgetId, expenseId, { type: 'PayExpense', expenseId });
     },
   );
+};
+
+/** Reservations, disbursements against them, and corrections by reversing entries: the treasurer's. */
+export const ledgerReservationRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
 
   app.post(
     '/cooperatives/:cooperativeId/budgets/:budgetId/reservations',
@@ -165,15 +144,17 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
       },
     },
     async (request, reply) => {
+      const { cooperativeId, budgetId } = request.params;
+      const { overrideReason: reason, reference: initiative, ...reservation } = request.body;
       const reservationId = runtime.newId();
-      const { overrideReason: reason, reference, ...reservation } = request.body;
-      const result = await ledgerCommand(
-        request,
-        request.params,
+      const command = {
+        type: 'ReserveFunds' as const,
         reservationId,
-        (caller) => ({ type: 'ReserveFunds', reservationId, ...reservation, reference: reference ?? null, override: bookingOverride(caller, reason) }),
-      );
-      return reply.code(201).send(result);
+        ...reservation,
+        reference: initiative ?? null,
+        override: bookingOverride(callerOf(request), reason),
+      };
+      return reply.code(201).send(await bookOnLedger(runtime, commandOriginOf(request, cooperativeId), budgetId, reservationId, command));
     },
   );
 
@@ -190,8 +171,9 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
       },
     },
     async (request) => {
-      const { reservationId } = request.params;
-      return ledgerCommand(request, request.params, reservationId, () => ({ type: 'ReleaseReservation', reservationId, reason: request.body.reason }));
+      const { cooperativeId, budgetId, reservationId } = request.params;
+      const command = { type: 'ReleaseReservation' as const, reservationId, reason: request.body.reason };
+      return bookOnLedger(runtime, commandOriginOf(request, cooperativeId), budgetId, reservationId, command);
     },
   );
 
@@ -208,15 +190,10 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
       },
     },
     async (request, reply) => {
-      const { reservationId } = request.params;
+      const { cooperativeId, budgetId, reservationId } = request.params;
       const disbursementId = runtime.newId();
-      const result = await ledgerCommand(
-        request,
-        request.params,
-        disbursementId,
-        () => ({ type: 'BookDisbursement', disbursementId, reservationId, ...request.body }),
-      );
-      return reply.code(201).send(result);
+      const command = { type: 'BookDisbursement' as const, disbursementId, reservationId, ...request.body };
+      return reply.code(201).send(await bookOnLedger(runtime, commandOriginOf(request, cooperativeId), budgetId, disbursementId, command));
     },
   );
 
@@ -233,15 +210,10 @@ export const ledgerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, ru
       },
     },
     async (request, reply) => {
-      const { entryId } = request.params;
+      const { cooperativeId, budgetId, entryId } = request.params;
       const reversalId = runtime.newId();
-      const result = await ledgerCommand(
-        request,
-        request.params,
-        reversalId,
-        (caller) => ({ type: 'ReverseEntry', reversalId, entryId, reason: request.body.reason, by: caller.subject }),
-      );
-      return reply.code(201).send(result);
+      const command = { type: 'ReverseEntry' as const, reversalId, entryId, reason: request.body.reason, by: callerOf(request).subject };
+      return reply.code(201).send(await bookOnLedger(runtime, commandOriginOf(request, cooperativeId), budgetId, reversalId, command));
     },
   );
 };

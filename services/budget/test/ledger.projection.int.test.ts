@@ -14,7 +14,7 @@ import {
   ReservationReleased,
   createBudget,
 } from '@meent/budget';
-import { budgetActuals } from '../src/application/budget-view.js';
+import { budgetActuals } from '../src/application/budget.js';
 import { budgetsProjection } from '../src/projections/budgets.projection.js';
 import { ledgerProjection } from '../src/projections/ledger.projection.js';
 

@@ -1,8 +1,8 @@
 // The initiative-funding context's public face: what the server composes, and the events other contexts may react to.
 import type { EventDefinition, Projection, Reaction, ServiceRuntime } from '@meent/eventsourcing';
 import type { FastifyPluginAsync } from 'fastify';
-import { initiativeEvents } from './domain/initiative.events.js';
-import { initiativeRoutes } from './initiative.routes.js';
+import { initiativeEvents } from './events.js';
+import { initiativeDecisionRoutes, initiativeProgressRoutes, initiativeReadRoutes } from './initiative.routes.js';
 import { initiativesProjection } from './projections/initiatives.projection.js';
 import {
   decideFundingWhenMotionDecided,
@@ -10,23 +10,7 @@ import {
   recordReservationOutcome,
 } from './reactions/follow-funding-decisions-and-money.reactions.js';
 
-export {
-  InitiativeSubmitted,
-  InitiativeReviewed,
-  FundingApproved,
-  FundingRejected,
-  InitiativeFundsReserved,
-  InitiativeAwaitingFunds,
-  ReservationRetried,
-  TrancheRequested,
-  TrancheApprovalGiven,
-  TrancheApproved,
-  TrancheDisbursed,
-  InitiativeCompleted,
-  InitiativeWithdrawn,
-  RepaymentClaimed,
-  type InitiativeEvent,
-} from './domain/initiative.events.js';
+export * from './events.js';
 
 export interface InitiativeFundingService {
   readonly name: string;
@@ -36,14 +20,16 @@ export interface InitiativeFundingService {
   readonly routes: FastifyPluginAsync<ServiceRuntime>;
 }
 
-export { initiativeEvents };
-
 export function createInitiativeFunding(): InitiativeFundingService {
   return {
     name: 'initiative-funding',
     events: initiativeEvents,
     projections: [initiativesProjection],
     reactions: [decideFundingWhenMotionDecided, recordReservationOutcome, recordDisbursement],
-    routes: initiativeRoutes,
+    routes: async (app, runtime) => {
+      await app.register(initiativeDecisionRoutes, runtime);
+      await app.register(initiativeReadRoutes, runtime);
+      await app.register(initiativeProgressRoutes, runtime);
+    },
   };
 }

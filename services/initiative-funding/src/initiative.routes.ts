@@ -3,34 +3,30 @@ import {
   BEARER_SECURITY,
   callerOf,
   commandAcceptedSchema,
-  commandContextOf,
-  forbidden,
-  hasRole,
+  commandOriginOf,
+  cooperativeParams,
   minPositionQuery,
   notFound,
   pointInTime,
   pointInTimeQuery,
   problemResponses,
-  reference,
-} from '@meent/http';
-import {
-  cooperativeParams,
-  copiedRulesOf,
-  holdsOffice,
   readAfter,
-  requireOffice,
+  reference,
   type Caller,
-} from '@meent/membership';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+} from '@meent/http';
+import { copiedRulesOf } from '@meent/membership/events';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  applicantMemberOf,
-  initiativeDecider,
-  initiativeStream,
-  type InitiativeCommand,
-  type SubmittedInitiative,
-} from './domain/initiative.decider.js';
+  applicantOfSubmission,
+  applicantSide,
+  asTheTableSays,
+  commandInitiative,
+  type InitiativeActor,
+  type InitiativeCommandBody,
+} from './application/initiative.js';
+import { initiativeAggregate } from './domain/initiative.decider.js';
 import { applicantSchema, trancheSchema } from './domain/initiative.events.js';
 import {
   INITIATIVE_STATUSES,
@@ -54,46 +50,43 @@ const readProblems = problemResponses(400, 401, 403, 404, 503);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const cents = amountCentsSchema;
 
-type CommandBody = { [Type in InitiativeCommand['type']]: Omit<Extract<InitiativeCommand, { type: Type }>, 'now'> }[InitiativeCommand['type']];
-
-/** Initiatives: submitted by members (or by the secretary for outside applicants), decided by the board within its
- * mandate or by the assembly above it, paid in tranches approved by two officers. */
-export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
-  const app = plain.withTypeProvider<ZodTypeProvider>();
-
-  const initiativeOf = async (cooperativeId: string, initiativeId: string): Promise<SubmittedInitiative> => {
-    const { state } = await runtime.commands.load(initiativeStream(initiativeId), initiativeDecider);
-    if (state.status === 'NotSubmitted' || state.cooperativeId !== cooperativeId) throw notFound(`No initiative ${initiativeId}`);
-    return state;
-  };
-
-  /** The applicant speaks for their own initiative; the secretary for an outside applicant's. */
-  const requireApplicantSide = (caller: Caller, initiative: SubmittedInitiative) => {
-    const applicant = applicantMemberOf(initiative.applicant);
-    if (applicant ? caller.subject === applicant : holdsOffice(caller, 'secretary')) return;
-    throw forbidden(applicant ? 'Only the applicant may do this' : 'The secretary acts for an outside applicant');
-  };
-
-  const initiativeCommand = async (
-    request: FastifyRequest<{ Params: { cooperativeId: string; initiativeId: string } }>,
-    authorize: (caller: Caller, initiative: SubmittedInitiative) => void,
-    command: (caller: Caller) => CommandBody | Promise<CommandBody>,
-  ) => {
-    const { cooperativeId, initiativeId } = request.params;
-    const caller = callerOf(request);
-    authorize(caller, await initiativeOf(cooperativeId, initiativeId));
-    const body = await command(caller);
-    const now = runtime.clock();
-    const result = await runtime.commands.handle(
-      initiativeStream(initiativeId),
-      initiativeDecider,
-      { ...body, now } as InitiativeCommand,
-      commandContextOf(request, cooperativeId, now),
+/** Declares a route that decides one command on the path's initiative. */
+function initiativeTransition(app: FastifyInstance, runtime: ServiceRuntime) {
+  return <Body extends z.ZodType>(
+    path: string,
+    summary: string,
+    body: Body | null,
+    actor: InitiativeActor,
+    command: (body: z.infer<Body>, caller: Caller, params: { cooperativeId: string; trancheNumber?: number }) => InitiativeCommandBody | Promise<InitiativeCommandBody>,
+    params: z.ZodObject = initiativeParams,
+  ) =>
+    app.post(
+      `/cooperatives/:cooperativeId/initiatives/:initiativeId/${path}`,
+      {
+        schema: {
+          tags: ['initiative-funding'],
+          summary,
+          security: BEARER_SECURITY,
+          params,
+          ...(body ? { body } : {}),
+          response: accepted,
+        },
+      },
+      async (request) => {
+        const routeParams = request.params as { cooperativeId: string; initiativeId: string; trancheNumber?: number };
+        const caller = callerOf(request);
+        return commandInitiative(runtime, commandOriginOf(request, routeParams.cooperativeId), caller, routeParams.initiativeId, actor, () =>
+          command(request.body as z.infer<Body>, caller, routeParams),
+        );
+      },
     );
-    return { id: initiativeId, position: result.position };
-  };
-  /** Who may act is the rights table's to say; these routes ask nothing more of the caller. */
-  const asTheTableSays = () => undefined;
+}
+
+/** Initiatives: submitted by members (or by the secretary for outside applicants), reviewed and decided by the board
+ * within its mandate or by the assembly above it, or rejected for lack of funds. */
+export const initiativeDecisionRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+  const post = initiativeTransition(app, runtime);
 
   app.post(
     '/cooperatives/:cooperativeId/initiatives',
@@ -119,22 +112,97 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     async (request, reply) => {
       const { cooperativeId } = request.params;
       const caller = callerOf(request);
-      const { applicant: given, ...initiative } = request.body;
-      if (given && given.kind === 'outside') requireOffice(caller, 'secretary');
-      if (given?.kind === 'member' && given.memberId !== caller.subject) requireOffice(caller, 'secretary');
-      if (!given && hasRole(caller, 'admin')) throw forbidden('An admin is not a member who can apply');
-      const applicant = given ?? { kind: 'member' as const, memberId: caller.subject };
+      const { applicant: named, ...initiative } = request.body;
+      const applicant = applicantOfSubmission(caller, named);
       const initiativeId = runtime.newId();
-      const now = runtime.clock();
-      const result = await runtime.commands.handle(
-        initiativeStream(initiativeId),
-        initiativeDecider,
-        { type: 'SubmitInitiative', initiativeId, cooperativeId, applicant, submittedBy: caller.subject, ...initiative, now },
-        commandContextOf(request, cooperativeId, now),
-      );
-      return reply.code(201).send({ id: initiativeId, position: result.position });
+      const { id, position } = await runtime.aggregate(initiativeAggregate).append(commandOriginOf(request, cooperativeId), initiativeId, (now) => ({
+        type: 'SubmitInitiative',
+        initiativeId,
+        cooperativeId,
+        applicant,
+        submittedBy: caller.subject,
+        ...initiative,
+        now,
+      }));
+      return reply.code(201).send({ id, position });
     },
   );
+
+  post(
+    'review',
+    'Review an initiative with advice (an officer who is not the applicant)',
+    z.strictObject({ advice: z.enum(['grant', 'grant-in-part', 'reject']), notes: text(5000) }),
+    asTheTableSays,
+    (body, caller) => ({ type: 'ReviewInitiative', reviewedBy: caller.subject, ...body }),
+  );
+  post(
+    'decision',
+    "Decide within the board's mandate (chair or board member; the applicant is recused)",
+    z.strictObject({ approve: z.boolean(), reason: text(5000), alsoDecidedBy: z.array(reference('member')).max(20).default([]) }),
+    asTheTableSays,
+    async (body, caller, params) => {
+      const rules = await runtime.projections.query(initiativesProjection, (reader, tables) => copiedRulesOf(reader, tables, params.cooperativeId));
+      return {
+        type: 'DecideByBoard',
+        approve: body.approve,
+        reason: body.reason,
+        deciders: [caller.subject, ...body.alsoDecidedBy.filter((member) => member !== caller.subject)],
+        boardMandateCents: rules?.boardMandateCents ?? 0,
+      };
+    },
+  );
+  post('reservation-retry', 'Ask the budget again for an initiative waiting for funds (board)', null, asTheTableSays, () => ({ type: 'RetryReservation' }));
+  post('rejection-for-lack-of-funds', 'Reject an initiative waiting for funds rather than let it wait (board)', null, asTheTableSays, (_, caller) => ({
+    type: 'RejectForLackOfFunds',
+    deciders: [caller.subject],
+  }));
+  post(
+    'repayment-claim',
+    'Claim back money paid for work not done (board or treasurer)',
+    z.strictObject({ amountCents: cents, reason: text(5000) }),
+    asTheTableSays,
+    (body, caller) => ({ type: 'ClaimRepayment', amountCents: body.amountCents, reason: body.reason, claimedBy: caller.subject }),
+  );
+};
+
+/** Once granted: tranches requested by the applicant's side and approved by two officers, completion, withdrawal. */
+export const initiativeProgressRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+  const post = initiativeTransition(plain.withTypeProvider<ZodTypeProvider>(), runtime);
+
+  post(
+    'tranches',
+    'Report progress and request the next planned tranche (the applicant; the secretary for an outside applicant)',
+    z.strictObject({ progressReport: text(10_000), spentSoFarCents: z.int().nonnegative().max(MAX_AMOUNT_CENTS) }),
+    applicantSide,
+    (body) => ({ type: 'RequestTranche', ...body }),
+  );
+  post(
+    'tranches/:trancheNumber/approval',
+    'Approve a requested tranche: the second approval releases it for payment (officers, two different ones)',
+    null,
+    asTheTableSays,
+    (_, caller, params) => ({ type: 'ApproveTranche', trancheNumber: params.trancheNumber ?? 0, approvedBy: caller.subject }),
+    initiativeParams.extend({ trancheNumber: z.coerce.number().int().positive() }),
+  );
+  post(
+    'completion',
+    'Complete the initiative with a final report; what was not paid out returns to the line (the applicant side)',
+    z.strictObject({ finalReport: text(20_000) }),
+    applicantSide,
+    (body) => ({ type: 'CompleteInitiative', finalReport: body.finalReport }),
+  );
+  post(
+    'withdrawal',
+    'Withdraw the initiative; its reservation returns to the line (the applicant side)',
+    z.strictObject({ reason: text(5000) }),
+    applicantSide,
+    (body) => ({ type: 'WithdrawInitiative', reason: body.reason }),
+  );
+};
+
+/** Initiatives as every member reads them, now or as they stood; the board's pipeline for the officers. */
+export const initiativeReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
 
   app.get(
     '/cooperatives/:cooperativeId/initiatives',
@@ -208,96 +276,5 @@ export const initiativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
       if (!detail) throw notFound(`No initiative ${initiativeId}`);
       return detail;
     },
-  );
-
-  const post = <Body extends z.ZodType>(
-    path: string,
-    summary: string,
-    body: Body | null,
-    authorize: (caller: Caller, initiative: SubmittedInitiative) => void,
-    command: (body: z.infer<Body>, caller: Caller, params: { cooperativeId: string; trancheNumber?: number }) => CommandBody | Promise<CommandBody>,
-    params: z.ZodObject = initiativeParams,
-  ) =>
-    app.post(
-      `/cooperatives/:cooperativeId/initiatives/:initiativeId/${path}`,
-      {
-        schema: {
-          tags: ['initiative-funding'],
-          summary,
-          security: BEARER_SECURITY,
-          params,
-          ...(body ? { body } : {}),
-          response: accepted,
-        },
-      },
-      async (request) =>
-        initiativeCommand(request as FastifyRequest<{ Params: { cooperativeId: string; initiativeId: string } }>, authorize, (caller) =>
-          command(request.body as z.infer<Body>, caller, request.params as { cooperativeId: string; trancheNumber?: number }),
-        ),
-    );
-
-  post(
-    'review',
-    'Review an initiative with advice (an officer who is not the applicant)',
-    z.strictObject({ advice: z.enum(['grant', 'grant-in-part', 'reject']), notes: text(5000) }),
-    asTheTableSays,
-    (body, caller) => ({ type: 'ReviewInitiative', reviewedBy: caller.subject, ...body }),
-  );
-  post(
-    'decision',
-    "Decide within the board's mandate (chair or board member; the applicant is recused)",
-    z.strictObject({ approve: z.boolean(), reason: text(5000), alsoDecidedBy: z.array(reference('member')).max(20).default([]) }),
-    asTheTableSays,
-    async (body, caller, params) => {
-      const rules = await runtime.projections.query(initiativesProjection, (reader, tables) => copiedRulesOf(reader, tables, params.cooperativeId));
-      return {
-        type: 'DecideByBoard',
-        approve: body.approve,
-        reason: body.reason,
-        deciders: [caller.subject, ...body.alsoDecidedBy.filter((member) => member !== caller.subject)],
-        boardMandateCents: rules?.boardMandateCents ?? 0,
-      };
-    },
-  );
-  post('reservation-retry', 'Ask the budget again for an initiative waiting for funds (board)', null, asTheTableSays, () => ({ type: 'RetryReservation' }));
-  post('rejection-for-lack-of-funds', 'Reject an initiative waiting for funds rather than let it wait (board)', null, asTheTableSays, (_, caller) => ({
-    type: 'RejectForLackOfFunds',
-    deciders: [caller.subject],
-  }));
-  post(
-    'tranches',
-    'Report progress and request the next planned tranche (the applicant; the secretary for an outside applicant)',
-    z.strictObject({ progressReport: text(10_000), spentSoFarCents: z.int().nonnegative().max(MAX_AMOUNT_CENTS) }),
-    requireApplicantSide,
-    (body) => ({ type: 'RequestTranche', ...body }),
-  );
-  post(
-    'tranches/:trancheNumber/approval',
-    'Approve a requested tranche: the second approval releases it for payment (officers, two different ones)',
-    null,
-    asTheTableSays,
-    (_, caller, params) => ({ type: 'ApproveTranche', trancheNumber: params.trancheNumber ?? 0, approvedBy: caller.subject }),
-    initiativeParams.extend({ trancheNumber: z.coerce.number().int().positive() }),
-  );
-  post(
-    'completion',
-    'Complete the initiative with a final report; what was not paid out returns to the line (the applicant side)',
-    z.strictObject({ finalReport: text(20_000) }),
-    requireApplicantSide,
-    (body) => ({ type: 'CompleteInitiative', finalReport: body.finalReport }),
-  );
-  post(
-    'withdrawal',
-    'Withdraw the initiative; its reservation returns to the line (the applicant side)',
-    z.strictObject({ reason: text(5000) }),
-    requireApplicantSide,
-    (body) => ({ type: 'WithdrawInitiative', reason: body.reason }),
-  );
-  post(
-    'repayment-claim',
-    'Claim back money paid for work not done (board or treasurer)',
-    z.strictObject({ amountCents: cents, reason: text(5000) }),
-    asTheTableSays,
-    (body, caller) => ({ type: 'ClaimRepayment', amountCents: body.amountCents, reason: body.reason, claimedBy: caller.subject }),
   );
 };

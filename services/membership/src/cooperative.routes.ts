@@ -2,18 +2,19 @@ import type { ServiceRuntime } from '@meent/eventsourcing';
 import {
   BEARER_SECURITY,
   commandAcceptedSchema,
-  commandContextOf,
+  commandOriginOf,
+  cooperativeParams,
   minPositionQuery,
   notFound,
   problemResponses,
+  readAfter,
 } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { cooperativeRulesSchema } from './domain/cooperative-rules.js';
-import { cooperativeDecider, cooperativeStream } from './domain/cooperative.decider.js';
+import { cooperativeAggregate } from './domain/cooperative.decider.js';
 import { cooperativesProjection, findCooperative } from './projections/cooperatives.projection.js';
-import { cooperativeParams, readAfter } from './route-support.js';
 
 const foundCooperativeBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -53,20 +54,14 @@ export const cooperativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plai
     },
     async (request, reply) => {
       const cooperativeId = runtime.newId();
-      const now = runtime.clock();
-      const result = await runtime.commands.handle(
-        cooperativeStream(cooperativeId),
-        cooperativeDecider,
-        {
-          type: 'FoundCooperative',
-          cooperativeId,
-          name: request.body.name,
-          chamberOfCommerceNumber: request.body.chamberOfCommerceNumber ?? null,
-          rules: request.body.rules,
-          now,
-        },
-        commandContextOf(request, cooperativeId, now),
-      );
+      const result = await runtime.aggregate(cooperativeAggregate).append(commandOriginOf(request, cooperativeId), cooperativeId, (now) => ({
+        type: 'FoundCooperative',
+        cooperativeId,
+        name: request.body.name,
+        chamberOfCommerceNumber: request.body.chamberOfCommerceNumber ?? null,
+        rules: request.body.rules,
+        now,
+      }));
       return reply
         .code(201)
         .header('location', `/cooperatives/${cooperativeId}`)

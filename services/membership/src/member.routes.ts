@@ -3,22 +3,26 @@ import {
   BEARER_SECURITY,
   callerOf,
   commandAcceptedSchema,
-  commandContextOf,
+  commandOriginOf,
+  cooperativeParams,
   csvLine,
   forbidden,
+  holdsOffice,
   minPositionQuery,
   notFound,
   pointInTime,
   pointInTimeQuery,
   problemResponses,
+  readAfter,
+  reference,
 } from '@meent/http';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { holdsOffice, personalDataView } from './application/access.js';
-import { MembershipCommands } from './application/membership-commands.js';
-import { cooperativeDecider, cooperativeStream, officesOf } from './domain/cooperative.decider.js';
-import { memberStream } from './domain/member.decider.js';
+import { personalDataView } from './application/access.js';
+import { MembershipCommands } from './application/member.js';
+import { cooperativeAggregate, officesOf } from './domain/cooperative.decider.js';
+import { memberAggregate, memberStream, type MemberCommand } from './domain/member.decider.js';
 import { TERMINATION_KINDS } from './domain/member.events.js';
 import { personalDataSchema, type PersonalData } from './domain/personal-data.js';
 import {
@@ -30,7 +34,8 @@ import {
   type MemberRegisterProjection,
   type RegisterEntry,
 } from './projections/member-register.projection.js';
-import { cooperativeParams, memberParams, readAfter } from './route-support.js';
+
+export const memberParams = cooperativeParams.extend({ memberId: reference('member') });
 
 const registerQuery = pointInTimeQuery.extend({
   status: z.enum(REGISTER_STATUSES).optional(),
@@ -76,6 +81,15 @@ const memberRecord = memberSummary
   .extend({ offices: z.array(z.string()), history: z.array(historyEntry) })
   .meta({ id: 'MemberRecord' });
 
+const registerPageSchema = z.object({
+  asOf: z.string(),
+  asOfPosition: z.int().optional(),
+  total: z.int(),
+  limit: z.int(),
+  offset: z.int(),
+  members: z.array(memberSummary),
+});
+
 const problems = problemResponses(400, 401, 403, 404);
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 const commandProblems = problemResponses(400, 401, 403, 404, 409, 422);
@@ -104,13 +118,18 @@ function historyOf(events: readonly StoredEvent[]) {
   });
 }
 
-export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection): FastifyPluginAsync<ServiceRuntime> {
+type MemberTransition = Extract<
+  MemberCommand,
+  { type: 'AdmitMember' | 'RejectApplication' | 'SuspendMember' | 'ReinstateMember' | 'TerminateMembership' }
+>;
+
+/** Registration and admission, suspension, termination: the secretary's (the chair's for suspension); a member's own
+ * application and resignation. */
+export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime> {
   return async (plain, runtime) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const membership = new MembershipCommands(runtime, keys);
-
-    const context = (request: FastifyRequest, cooperativeId: string) =>
-      commandContextOf(request, cooperativeId, runtime.clock());
+    const members = runtime.aggregate(memberAggregate);
 
     app.post(
       '/cooperatives/:cooperativeId/members',
@@ -142,7 +161,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           memberId = caller.subject;
           channel = 'self-application';
         }
-        const result = await membership.register(cooperativeId, memberId, request.body, channel, context(request, cooperativeId));
+        const result = await membership.register(cooperativeId, memberId, request.body, channel, commandOriginOf(request, cooperativeId));
         return reply
           .code(201)
           .header('location', `/cooperatives/${cooperativeId}/members/${memberId}`)
@@ -155,7 +174,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       path: string,
       summary: string,
       body: z.ZodType<Body> | undefined,
-      command: (body: Body, now: Date) => Parameters<MembershipCommands['decide']>[1],
+      command: (body: Body, now: Date) => MemberTransition,
     ) =>
       app.post(
         `/cooperatives/:cooperativeId/members/:memberId/${path}`,
@@ -171,13 +190,15 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         },
         async (request) => {
           const { cooperativeId, memberId } = request.params;
-          const built = command(request.body as Body, runtime.clock());
-          // On their own record a member may only resign; the rights table lets them no further.
-          if (request.reach === 'own' && !(built.type === 'TerminateMembership' && built.kind === 'resigned')) {
-            throw forbidden('A member may only resign their own membership');
-          }
-          const result = await membership.decide(memberId, built, context(request, cooperativeId));
-          return { id: memberId, position: result.position };
+          const { id, position } = await members.handle(commandOriginOf(request, cooperativeId), memberId, (_member, now) => {
+            const built = command(request.body as Body, now);
+            // On their own record a member may only resign; the rights table lets them no further.
+            if (request.reach === 'own' && !(built.type === 'TerminateMembership' && built.kind === 'resigned')) {
+              throw forbidden('A member may only resign their own membership');
+            }
+            return built;
+          });
+          return { id, position };
         },
       );
 
@@ -211,48 +232,13 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         now,
       }),
     );
+  };
+}
 
-    app.post(
-      '/cooperatives/:cooperativeId/members/:memberId/details',
-      {
-        schema: {
-          tags: ['membership'],
-          summary: 'Change a member’s name, e-mail, address or phone (the member, or the secretary)',
-          security: BEARER_SECURITY,
-          params: memberParams,
-          body: detailsBody,
-          response: accepted,
-        },
-      },
-      async (request) => {
-        const { cooperativeId, memberId } = request.params;
-        const changes = Object.fromEntries(
-          Object.entries(request.body).filter(([, value]) => value !== undefined),
-        ) as Partial<PersonalData>;
-        const result = await membership.changeDetails(cooperativeId, memberId, changes, context(request, cooperativeId));
-        return { id: memberId, position: result.position };
-      },
-    );
-
-    app.post(
-      '/cooperatives/:cooperativeId/members/:memberId/erasure',
-      {
-        schema: {
-          tags: ['membership'],
-          summary: 'Erase a former member’s personal data (GDPR art. 17; secretary)',
-          description:
-            'Destroys the member’s key: the events stay, the person disappears from every read model, export and answer.',
-          security: BEARER_SECURITY,
-          params: memberParams,
-          response: accepted,
-        },
-      },
-      async (request) => {
-        const { cooperativeId, memberId } = request.params;
-        const result = await membership.erase(memberId, context(request, cooperativeId));
-        return { id: memberId, position: result.position };
-      },
-    );
+/** The register as the officers read it, now or as of any date and position; counts for every member. */
+export function registerRoutes(register: MemberRegisterProjection): FastifyPluginAsync<ServiceRuntime> {
+  return async (plain, runtime) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
 
     app.get(
       '/cooperatives/:cooperativeId/members',
@@ -263,17 +249,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           security: BEARER_SECURITY,
           params: cooperativeParams,
           querystring: registerQuery,
-          response: {
-            200: z.object({
-              asOf: z.string(),
-              asOfPosition: z.int().optional(),
-              total: z.int(),
-              limit: z.int(),
-              offset: z.int(),
-              members: z.array(memberSummary),
-            }),
-            ...readProblems,
-          },
+          response: { 200: registerPageSchema, ...readProblems },
         },
       },
       async (request) => {
@@ -370,6 +346,15 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
       },
     );
 
+  };
+}
+
+/** One member's record with their history: for the officers and themselves. */
+export function memberRecordRoutes(register: MemberRegisterProjection): FastifyPluginAsync<ServiceRuntime> {
+  return async (plain, runtime) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+    const cooperatives = runtime.aggregate(cooperativeAggregate);
+
     app.get(
       '/cooperatives/:cooperativeId/members/:memberId',
       {
@@ -392,7 +377,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         if (!entry) throw notFound(`No member ${memberId} in this cooperative`);
         const events: StoredEvent[] = [];
         for await (const event of runtime.commands.read(memberStream(memberId))) events.push(event);
-        const { state: cooperative } = await runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
+        const cooperative = await cooperatives.load(cooperativeId, cooperativeId);
         return {
           id: entry.id,
           status: entry.status,
@@ -402,6 +387,58 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
           offices: officesOf(cooperative, memberId),
           history: historyOf(events),
         };
+      },
+    );
+  };
+}
+
+/** A member's personal data: changed by themselves or the secretary, shown in full to them (GDPR art. 15), erased
+ * once they have left (art. 17). */
+export function personalDataRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime> {
+  return async (plain, runtime) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+    const membership = new MembershipCommands(runtime, keys);
+    const cooperatives = runtime.aggregate(cooperativeAggregate);
+
+    app.post(
+      '/cooperatives/:cooperativeId/members/:memberId/details',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'Change a member’s name, e-mail, address or phone (the member, or the secretary)',
+          security: BEARER_SECURITY,
+          params: memberParams,
+          body: detailsBody,
+          response: accepted,
+        },
+      },
+      async (request) => {
+        const { cooperativeId, memberId } = request.params;
+        const changes = Object.fromEntries(
+          Object.entries(request.body).filter(([, value]) => value !== undefined),
+        ) as Partial<PersonalData>;
+        const result = await membership.changeDetails(cooperativeId, memberId, changes, commandOriginOf(request, cooperativeId));
+        return { id: memberId, position: result.position };
+      },
+    );
+
+    app.post(
+      '/cooperatives/:cooperativeId/members/:memberId/erasure',
+      {
+        schema: {
+          tags: ['membership'],
+          summary: 'Erase a former member’s personal data (GDPR art. 17; secretary)',
+          description:
+            'Destroys the member’s key: the events stay, the person disappears from every read model, export and answer.',
+          security: BEARER_SECURITY,
+          params: memberParams,
+          response: accepted,
+        },
+      },
+      async (request) => {
+        const { cooperativeId, memberId } = request.params;
+        const result = await membership.erase(memberId, commandOriginOf(request, cooperativeId));
+        return { id: memberId, position: result.position };
       },
     );
 
@@ -431,7 +468,7 @@ export function memberRoutes(keys: KeyStore, register: MemberRegisterProjection)
         const { cooperativeId, memberId } = request.params;
         const events: StoredEvent[] = [];
         for await (const event of runtime.commands.read(memberStream(memberId))) events.push(event);
-        const { state: cooperative } = await runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
+        const cooperative = await cooperatives.load(cooperativeId, cooperativeId);
         return {
           memberId,
           cooperativeId,

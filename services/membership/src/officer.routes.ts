@@ -2,18 +2,18 @@ import type { ServiceRuntime } from '@meent/eventsourcing';
 import {
   BEARER_SECURITY,
   commandAcceptedSchema,
-  commandContextOf,
-  notFound,
+  commandOriginOf,
+  cooperativeParams,
   problemResponses,
   reference,
 } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cooperativeDecider, cooperativeStream } from './domain/cooperative.decider.js';
+import { appointOfficer } from './application/cooperative.js';
+import { cooperativeAggregate } from './domain/cooperative.decider.js';
 import { OFFICES } from './domain/cooperative.events.js';
-import { memberDecider, memberStream } from './domain/member.decider.js';
-import { cooperativeParams, memberParams } from './route-support.js';
+import { memberParams } from './member.routes.js';
 
 const problems = problemResponses(400, 401, 403, 404);
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
@@ -22,6 +22,7 @@ const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403
  * or secretary on record. */
 export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
+  const cooperatives = runtime.aggregate(cooperativeAggregate);
 
   app.get(
     '/cooperatives/:cooperativeId/officers',
@@ -39,9 +40,7 @@ export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, r
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      const { state } = await runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
-      if (state.status !== 'Founded') throw notFound(`No cooperative ${cooperativeId}`);
-      return { officers: [...state.officers] };
+      return { officers: [...(await cooperatives.load(cooperativeId, cooperativeId)).officers] };
     },
   );
 
@@ -59,17 +58,7 @@ export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, r
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      const { memberId, office } = request.body;
-      const { state: member } = await runtime.commands.load(memberStream(memberId), memberDecider);
-      const inCooperative = member.status !== 'Unregistered' && member.cooperativeId === cooperativeId;
-      const now = runtime.clock();
-      const result = await runtime.commands.handle(
-        cooperativeStream(cooperativeId),
-        cooperativeDecider,
-        { type: 'AppointOfficer', memberId, office, appointee: inCooperative ? member.status : 'Unregistered', now },
-        commandContextOf(request, cooperativeId, now),
-      );
-      return { id: memberId, position: result.position };
+      return appointOfficer(runtime, commandOriginOf(request, cooperativeId), request.body.memberId, request.body.office);
     },
   );
 
@@ -87,14 +76,13 @@ export const officerRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, r
     },
     async (request) => {
       const { cooperativeId, memberId } = request.params;
-      const now = runtime.clock();
-      const result = await runtime.commands.handle(
-        cooperativeStream(cooperativeId),
-        cooperativeDecider,
-        { type: 'DismissOfficer', memberId, office: request.body.office, now },
-        commandContextOf(request, cooperativeId, now),
-      );
-      return { id: memberId, position: result.position };
+      const { position } = await cooperatives.handle(commandOriginOf(request, cooperativeId), cooperativeId, (_cooperative, now) => ({
+        type: 'DismissOfficer',
+        memberId,
+        office: request.body.office,
+        now,
+      }));
+      return { id: memberId, position };
     },
   );
 };

@@ -5,12 +5,13 @@ import {
   Projections,
   SqliteKeyStore,
   type CommandContext,
-  type ServiceRuntime,
+  serviceRuntime,
 } from '@meent/eventsourcing';
 import { temporaryStores } from '@meent/eventsourcing/testing';
 import { createMembership, cooperativeRulesSchema } from '@meent/membership';
-import { MembershipCommands } from '../src/application/membership-commands.js';
+import { MembershipCommands } from '../src/application/member.js';
 import { cooperativeDecider, cooperativeStream } from '../src/domain/cooperative.decider.js';
+import { memberAggregate, type MemberCommand } from '../src/domain/member.decider.js';
 import { registerPage, statusCounts, type MemberRegisterProjection } from '../src/projections/member-register.projection.js';
 
 const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
@@ -32,14 +33,14 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   const projections = await Projections.start({ store, readModels, registry, projections: membership.projections });
   t.teardown(() => projections.close());
   const commands = new CommandHandler({ store, registry });
-  const runtime: ServiceRuntime = { commands, projections, clock: () => new Date(), newId: () => '', readWaitMs: 5000 };
+  let today = new Date();
+  const runtime = serviceRuntime({ commands, projections, clock: () => today, newId: () => '', readWaitMs: 5000 });
   const members = new MembershipCommands(runtime, keys);
-  const on = (day: string): CommandContext => ({
-    cooperativeId,
-    actor: { id: 'secretary', roles: ['member'] },
-    correlationId: `on-${day}`,
-    occurredAt: new Date(`${day}T09:00:00.000Z`),
-  });
+  /** Commands from the secretary on this day: the clock is set to its morning. */
+  const on = (day: string): CommandContext => {
+    today = new Date(`${day}T09:00:00.000Z`);
+    return { cooperativeId, actor: { id: 'secretary', roles: ['member'] }, correlationId: `on-${day}`, occurredAt: today };
+  };
   let position = 0;
   const track = async (result: Promise<{ position: number }>) => {
     position = (await result).position;
@@ -57,8 +58,8 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
     const personalData = { name: name[0]?.toUpperCase() + name.slice(1), email: `${name}@example.nl`, address: null, phone: null };
     await track(members.register(cooperativeId, ids[name], personalData, 'secretary', on('2026-01-10')));
   }
-  const transition = (name: Name, day: string, command: Parameters<MembershipCommands['decide']>[1]) =>
-    track(members.decide(ids[name], command, on(day)));
+  const transition = (name: Name, day: string, command: MemberCommand) =>
+    track(runtime.aggregate(memberAggregate).handle(on(day), ids[name], () => command));
   for (const name of ['anna', 'bram', 'cato'] as const) await transition(name, '2026-01-20', { type: 'AdmitMember', now: new Date('2026-01-20T09:00:00Z') });
   const beforeSuspension = position;
   await transition('bram', '2026-02-10', { type: 'SuspendMember', reason: 'unpaid contribution', now: new Date('2026-02-10T09:00:00Z') });

@@ -3,20 +3,20 @@ import {
   BEARER_SECURITY,
   callerOf,
   commandAcceptedSchema,
-  commandContextOf,
+  commandOriginOf,
+  cooperativeParams,
   minPositionQuery,
   notFound,
   problemResponses,
+  readAfter,
   reference,
 } from '@meent/http';
-import { cooperativeParams, readAfter } from '@meent/membership';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { readEverything } from './application/caught-up.js';
-import { assemblyRequestDecider, assemblyRequestStream } from './domain/assembly-request.decider.js';
+import { votingStandingOf } from './application/assembly-request.js';
+import { assemblyRequestAggregate } from './domain/assembly-request.decider.js';
 import { assembliesProjection, assemblyRequest, assemblyRequestSchema } from './projections/assemblies.projection.js';
-import { eligibleAt, rulesOf, votingRegisterProjection } from './projections/voting-register.projection.js';
 
 const requestParams = cooperativeParams.extend({ requestId: reference('assembly-request') });
 const accepted = problemResponses(400, 401, 403, 404, 409, 422, 503);
@@ -25,24 +25,7 @@ const accepted = problemResponses(400, 401, 403, 404, 409, 422, 503);
 export const assemblyRequestRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
 
-  /** The caller's vote and everyone's, now, from the voting context's own membership projection. */
-  const standingOf = async (request: FastifyRequest, cooperativeId: string) => {
-    const memberId = callerOf(request).subject;
-    await readEverything(runtime, votingRegisterProjection);
-    const now = runtime.clock();
-    const { rules, eligible } = await runtime.projections.query(votingRegisterProjection, async (reader, tables) => ({
-      rules: await rulesOf(reader, tables, cooperativeId),
-      eligible: await eligibleAt(reader, tables, cooperativeId, now.toISOString()),
-    }));
-    if (!rules) throw notFound(`No cooperative ${cooperativeId}`);
-    return {
-      memberId,
-      weight: eligible.find((voter) => voter.memberId === memberId)?.weight ?? 0,
-      eligibleWeight: eligible.reduce((sum, voter) => sum + voter.weight, 0),
-      share: rules.rules.assemblyRequestShare,
-      now,
-    };
-  };
+  const requests = runtime.aggregate(assemblyRequestAggregate);
 
   app.post(
     '/cooperatives/:cooperativeId/assembly-requests',
@@ -58,15 +41,17 @@ export const assemblyRequestRoutes: FastifyPluginAsync<ServiceRuntime> = async (
     },
     async (request, reply) => {
       const { cooperativeId } = request.params;
-      const standing = await standingOf(request, cooperativeId);
+      const standing = await votingStandingOf(runtime, cooperativeId, callerOf(request).subject);
       const requestId = runtime.newId();
-      const result = await runtime.commands.handle(
-        assemblyRequestStream(requestId),
-        assemblyRequestDecider,
-        { type: 'RequestAssembly', requestId, cooperativeId, subject: request.body.subject, ...standing },
-        commandContextOf(request, cooperativeId, standing.now),
-      );
-      return reply.code(201).send({ id: requestId, position: result.position });
+      const { id, position } = await requests.append(commandOriginOf(request, cooperativeId), requestId, (now) => ({
+        type: 'RequestAssembly',
+        requestId,
+        cooperativeId,
+        subject: request.body.subject,
+        ...standing,
+        now,
+      }));
+      return reply.code(201).send({ id, position });
     },
   );
 
@@ -83,14 +68,13 @@ export const assemblyRequestRoutes: FastifyPluginAsync<ServiceRuntime> = async (
     },
     async (request) => {
       const { cooperativeId, requestId } = request.params;
-      const standing = await standingOf(request, cooperativeId);
-      const result = await runtime.commands.handle(
-        assemblyRequestStream(requestId),
-        assemblyRequestDecider,
-        { type: 'SupportRequest', ...standing },
-        commandContextOf(request, cooperativeId, standing.now),
-      );
-      return { id: requestId, position: result.position };
+      const standing = await votingStandingOf(runtime, cooperativeId, callerOf(request).subject);
+      const { id, position } = await requests.handle(commandOriginOf(request, cooperativeId), requestId, (_request, now) => ({
+        type: 'SupportRequest',
+        ...standing,
+        now,
+      }));
+      return { id, position };
     },
   );
 

@@ -3,19 +3,18 @@ import {
   BEARER_SECURITY,
   callerOf,
   commandAcceptedSchema,
-  commandContextOf,
+  commandOriginOf,
+  cooperativeParams,
   minPositionQuery,
   notFound,
   problemResponses,
+  readAfter,
   reference,
 } from '@meent/http';
-import { cooperativeParams, readAfter } from '@meent/membership';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MotionCommands } from './application/motion-commands.js';
-import { openBallotBox } from './application/secret-ballot.js';
-import { motionDecider, motionStream } from './domain/motion.decider.js';
+import { MotionCommands } from './application/motion.js';
 import { choiceSchema } from './domain/motion.events.js';
 import { motionView, motionViewSchema, motionsProjection, turnoutEntrySchema, turnoutOf } from './projections/motions.projection.js';
 
@@ -23,8 +22,8 @@ const motionParams = cooperativeParams.extend({ motionId: reference('motion') })
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 
-/** Opening and closing the vote (secretary or chair), voting (a voter on the roll), the result and the turnout. */
-export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime> {
+/** Opening and closing the vote (secretary or chair), voting (a voter on the roll), challenging the result. */
+export function motionCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime> {
   return async (plain, runtime) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const motions = new MotionCommands(runtime, keys);
@@ -42,17 +41,7 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        const motion = await motions.motion(cooperativeId, motionId);
-        const assembly = await motions.assembly(cooperativeId, motion.assemblyId);
-        if (motion.ballot === 'secret') await openBallotBox(keys, motionId, 1);
-        const now = runtime.clock();
-        const result = await runtime.commands.handle(
-          motionStream(motionId),
-          motionDecider,
-          { type: 'OpenVoting', assembly, now },
-          commandContextOf(request, cooperativeId, now),
-        );
-        return { id: motionId, position: result.position };
+        return motions.open(commandOriginOf(request, cooperativeId), motionId);
       },
     );
 
@@ -72,16 +61,8 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       async (request) => {
         const { cooperativeId, motionId } = request.params;
         const castBy = callerOf(request).subject;
-        const motion = await motions.motion(cooperativeId, motionId);
-        const now = runtime.clock();
-        const position = await motions.castVote(
-          motion,
-          request.body.onBehalfOf ?? castBy,
-          castBy,
-          request.body.choice,
-          commandContextOf(request, cooperativeId, now),
-        );
-        return { id: motionId, position };
+        const { onBehalfOf, choice } = request.body;
+        return motions.castVote(commandOriginOf(request, cooperativeId), motionId, onBehalfOf ?? castBy, castBy, choice);
       },
     );
 
@@ -98,9 +79,7 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        const motion = await motions.motion(cooperativeId, motionId, 'fresh');
-        const position = await motions.closeVoting(motion, 'closed-by-chair', commandContextOf(request, cooperativeId, runtime.clock()));
-        return { id: motionId, position };
+        return motions.close(commandOriginOf(request, cooperativeId), motionId);
       },
     );
 
@@ -118,66 +97,60 @@ export function motionRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime>
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        const challengedBy = callerOf(request).subject;
-        const motion = await motions.motion(cooperativeId, motionId, 'fresh');
-        const assembly = await motions.assembly(cooperativeId, motion.assemblyId);
-        if (motion.ballot === 'secret') await openBallotBox(keys, motionId, motion.round + 1);
-        const now = runtime.clock();
-        const result = await runtime.commands.handle(
-          motionStream(motionId),
-          motionDecider,
-          { type: 'ChallengeResult', challengedBy, reason: request.body.reason, assembly, now },
-          commandContextOf(request, cooperativeId, now),
-        );
-        return { id: motionId, position: result.position };
-      },
-    );
-
-    app.get(
-      '/cooperatives/:cooperativeId/motions/:motionId',
-      {
-        schema: {
-          tags: ['voting'],
-          summary: 'A motion: its rule and status; the tally and result once voting closed (any member)',
-          security: BEARER_SECURITY,
-          params: motionParams,
-          querystring: minPositionQuery,
-          response: { 200: motionViewSchema, ...readProblems },
-        },
-      },
-      async (request) => {
-        const { cooperativeId, motionId } = request.params;
-        await readAfter(runtime, motionsProjection, request.query.minPosition);
-        const view = await runtime.projections.query(motionsProjection, (reader, tables) =>
-          motionView(reader, tables, cooperativeId, motionId),
-        );
-        if (!view) throw notFound(`No motion ${motionId}`);
-        return view;
-      },
-    );
-
-    app.get(
-      '/cooperatives/:cooperativeId/motions/:motionId/turnout',
-      {
-        schema: {
-          tags: ['voting'],
-          summary: 'Who voted in the current round, in person or by proxy (secretary or chair)',
-          description: 'On a secret motion `choice` is always null: how a member voted is not recorded anywhere readable.',
-          security: BEARER_SECURITY,
-          params: motionParams,
-          querystring: minPositionQuery,
-          response: { 200: z.object({ round: z.int(), voted: z.array(turnoutEntrySchema) }), ...readProblems },
-        },
-      },
-      async (request) => {
-        const { cooperativeId, motionId } = request.params;
-        await readAfter(runtime, motionsProjection, request.query.minPosition);
-        return runtime.projections.query(motionsProjection, async (reader, tables) => {
-          const view = await motionView(reader, tables, cooperativeId, motionId);
-          if (!view) throw notFound(`No motion ${motionId}`);
-          return { round: view.round, voted: await turnoutOf(reader, tables, motionId, view.round) };
-        });
+        return motions.challenge(commandOriginOf(request, cooperativeId), motionId, callerOf(request).subject, request.body.reason);
       },
     );
   };
 }
+
+/** A motion's rule, status and result (any member); who voted (secretary or chair). */
+export const motionReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/cooperatives/:cooperativeId/motions/:motionId',
+    {
+      schema: {
+        tags: ['voting'],
+        summary: 'A motion: its rule and status; the tally and result once voting closed (any member)',
+        security: BEARER_SECURITY,
+        params: motionParams,
+        querystring: minPositionQuery,
+        response: { 200: motionViewSchema, ...readProblems },
+      },
+    },
+    async (request) => {
+      const { cooperativeId, motionId } = request.params;
+      await readAfter(runtime, motionsProjection, request.query.minPosition);
+      const view = await runtime.projections.query(motionsProjection, (reader, tables) =>
+        motionView(reader, tables, cooperativeId, motionId),
+      );
+      if (!view) throw notFound(`No motion ${motionId}`);
+      return view;
+    },
+  );
+
+  app.get(
+    '/cooperatives/:cooperativeId/motions/:motionId/turnout',
+    {
+      schema: {
+        tags: ['voting'],
+        summary: 'Who voted in the current round, in person or by proxy (secretary or chair)',
+        description: 'On a secret motion `choice` is always null: how a member voted is not recorded anywhere readable.',
+        security: BEARER_SECURITY,
+        params: motionParams,
+        querystring: minPositionQuery,
+        response: { 200: z.object({ round: z.int(), voted: z.array(turnoutEntrySchema) }), ...readProblems },
+      },
+    },
+    async (request) => {
+      const { cooperativeId, motionId } = request.params;
+      await readAfter(runtime, motionsProjection, request.query.minPosition);
+      return runtime.projections.query(motionsProjection, async (reader, tables) => {
+        const view = await motionView(reader, tables, cooperativeId, motionId);
+        if (!view) throw notFound(`No motion ${motionId}`);
+        return { round: view.round, voted: await turnoutOf(reader, tables, motionId, view.round) };
+      });
+    },
+  );
+};

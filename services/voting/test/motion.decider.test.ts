@@ -41,7 +41,13 @@ const simple: DecisionRule = { majority: 'simple', quorum: null, basis: 'rules' 
 const twoThirdsWithQuorum: DecisionRule = { majority: 'two-thirds', quorum: { numerator: 1, denominator: 2 }, basis: 'rules' };
 
 const tabled = (
-  options: { rule?: DecisionRule; ballot?: 'open' | 'secret'; decisionType?: DecisionType; recused?: { memberId: string; reason: string }[] } = {},
+  options: {
+    rule?: DecisionRule;
+    ballot?: 'open' | 'secret';
+    decisionType?: DecisionType;
+    subject?: { kind: 'initiative'; id: string };
+    recused?: { memberId: string; reason: string }[];
+  } = {},
 ) =>
   MotionTabled({
     motionId,
@@ -52,7 +58,7 @@ const tabled = (
     decisionType: options.decisionType ?? 'ordinary',
     rule: options.rule ?? simple,
     ballot: options.ballot ?? 'open',
-    subject: null,
+    subject: options.subject ?? null,
     recused: options.recused ?? [],
     repeatsMotionId: null,
     tabledAt: convenedAt.toISOString(),
@@ -79,6 +85,7 @@ const table = (assembly: ConvenedAssembly, overrides: Partial<Extract<MotionComm
   ballot: 'open',
   subject: null,
   recused: [],
+  subjectApplicant: null,
   repeats: null,
   now: convenedAt,
   ...overrides,
@@ -143,6 +150,15 @@ t.test('when tabling a motion', async (t) => {
   t.test('records who is recused and why', async (t) => {
     const recused = [{ memberId: voter(4), reason: 'applicant of the initiative' }];
     spec(t).given().when(table(assemblyAfter(...convened()), { recused })).then(tabled({ recused }));
+  });
+  t.test("recuses an initiative's applicant on a motion about it, once, and nobody on a motion about anything else", async (t) => {
+    const subject = { kind: 'initiative' as const, id: '0193a6f0-0000-7000-8000-0000000000e1' };
+    const applicant = { memberId: voter(4), reason: 'applicant of the initiative' };
+    const assembly = assemblyAfter(...convened());
+    spec(t).given().when(table(assembly, { subject, subjectApplicant: voter(4) })).then(tabled({ subject, recused: [applicant] }));
+    const named = [{ memberId: voter(4), reason: 'named by the secretary' }];
+    spec(t).given().when(table(assembly, { subject, subjectApplicant: voter(4), recused: named })).then(tabled({ subject, recused: named }));
+    spec(t).given().when(table(assembly, { subjectApplicant: voter(4) })).then(tabled());
   });
   t.test('rejects a dissolution (BW 2:42, by the statutes) and a merger (BW 2:317) the notice did not announce', async (t) => {
     spec(t)

@@ -1,2 +1,3 @@
 export * from './decider-specification.js';
 export * from './temporary-stores.js';
+export * from './read-side-specification.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { EventStore } from '@meent/event-store';
 import type { EventRegistry, ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, callerOf, commandContextOf, forbidden, problemResponses } from '@meent/http';
+import { BEARER_SECURITY, callerOf, commandOriginOf, forbidden, problemResponses } from '@meent/http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -216,7 +216,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (plain,
         sealStream(cooperativeId),
         sealDecider,
         { type: 'Seal', cooperativeId, heads, upToPosition, reason: 'on-demand', now },
-        commandContextOf(request, cooperativeId, now),
+        { ...commandOriginOf(request, cooperativeId), occurredAt: now },
       );
       const sealed = result.events[0];
       return reply.code(201).send({

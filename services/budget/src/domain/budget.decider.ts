@@ -1,4 +1,4 @@
-import { DomainError, assertNever, requireExactSum, type Decider } from '@meent/eventsourcing';
+import { DomainError, assertNever, requireExactSum, defineAggregate, type Decider } from '@meent/eventsourcing';
 import {
   BudgetAdopted,
   BudgetAdoptionRefused,
@@ -214,3 +214,9 @@ function sameLines(a: readonly BudgetLine[], b: readonly BudgetLine[]): boolean 
 }
 
 export const budgetDecider: Decider<BudgetState, BudgetCommand, BudgetEvent> = { initialState, evolve, decide };
+
+export const budgetAggregate = defineAggregate({
+  category: 'budget',
+  decider: budgetDecider,
+  exists: (state): state is DraftedBudget => state.status !== 'NotDrafted',
+});

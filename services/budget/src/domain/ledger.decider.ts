@@ -1,4 +1,4 @@
-import { DomainError, VersionedMap, assertNever, requireExactSum, type Decider } from '@meent/eventsourcing';
+import { DomainError, VersionedMap, assertNever, requireExactSum, defineAggregate, type Decider } from '@meent/eventsourcing';
 import type { z } from 'zod';
 import type { BudgetLine } from './budget.events.js';
 import {
@@ -409,3 +409,10 @@ function reservationOf(state: LedgerState, reservationId: string): Reservation {
 }
 
 export const ledgerDecider: Decider<LedgerState, LedgerCommand, LedgerEvent> = { initialState, evolve, decide };
+
+/** A budget's ledger: its stream opens with the first entry, under the budget's id. */
+export const ledgerAggregate = defineAggregate({
+  category: 'ledger',
+  decider: ledgerDecider,
+  exists: (state): state is LedgerState => state.entries.size > 0,
+});

@@ -1,7 +1,7 @@
 // Budgets: the draft lines, every adopted version with when it was in force, and the rules each cooperative books
 // under — so the budget can be read as it stood on any date.
 import { defineProjection, on, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
-import { rulesCopyHandlers, rulesCopyTable } from '@meent/membership';
+import { rulesCopyHandlers, rulesCopyTable } from '@meent/membership/events';
 import { z } from 'zod';
 import {
   BudgetAdopted,

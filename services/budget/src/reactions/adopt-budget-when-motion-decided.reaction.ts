@@ -1,5 +1,5 @@
 import { causedBy, type Reaction } from '@meent/eventsourcing';
-import { MotionDecided } from '@meent/voting';
+import { MotionDecided } from '@meent/voting/events';
 import { budgetDecider, budgetStream } from '../domain/budget.decider.js';
 
 /** A budget-adoption motion about a budget decides it: passed, the submitted version is in force; rejected, a draft. */

@@ -11,7 +11,7 @@ import {
   type StoredEvent,
 } from '@meent/eventsourcing';
 import { z } from 'zod';
-import { inForce } from '../application/budget-commands.js';
+import { inForce } from '../application/ledger.js';
 import { budgetDecider, budgetStream } from '../domain/budget.decider.js';
 import { ledgerDecider, ledgerStream } from '../domain/ledger.decider.js';
 

@@ -1,4 +1,4 @@
-import { DomainError, assertNever, type Decider } from '@meent/eventsourcing';
+import { DomainError, assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
 import {
   FundingApproved,
   FundingRejected,
@@ -327,3 +327,9 @@ function requireNotApplicant(state: SubmittedInitiative, people: readonly string
 }
 
 export const initiativeDecider: Decider<InitiativeState, InitiativeCommand, InitiativeEvent> = { initialState, evolve, decide };
+
+export const initiativeAggregate = defineAggregate({
+  category: 'initiative',
+  decider: initiativeDecider,
+  exists: (state): state is SubmittedInitiative => state.status !== 'NotSubmitted',
+});

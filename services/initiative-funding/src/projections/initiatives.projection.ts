@@ -1,8 +1,8 @@
 // Initiatives by status and applicant, the board's pipeline, and per initiative its history and money flow:
 // requested, granted, reserved, disbursed, released and claimed back — now, or as they stood at any moment or position.
 import { defineProjection, on, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
-import { ReservationReleased } from '@meent/budget';
-import { rulesCopyHandlers, rulesCopyTable } from '@meent/membership';
+import { ReservationReleased } from '@meent/budget/events';
+import { rulesCopyHandlers, rulesCopyTable } from '@meent/membership/events';
 import { z } from 'zod';
 import {
   FundingApproved,

@@ -1,7 +1,7 @@
 // The initiative's side of its funding: the assembly's decision on it, and what the budget did with its money.
 import { causedBy, type CommandHandler, type Reaction, type StoredEvent } from '@meent/eventsourcing';
-import { DisbursementBooked, FundsReserved, ReservationRefused } from '@meent/budget';
-import { MotionDecided } from '@meent/voting';
+import { DisbursementBooked, FundsReserved, ReservationRefused } from '@meent/budget/events';
+import { MotionDecided } from '@meent/voting/events';
 import { initiativeDecider, initiativeStream, type InitiativeCommand } from '../domain/initiative.decider.js';
 
 async function commandInitiative(

@@ -2,9 +2,8 @@
 // applicant, a former member, or nobody it knows — and, while admitted, the offices they hold. A dismissal,
 // suspension or termination takes effect on the next request.
 import type { CommandHandler } from '@meent/eventsourcing';
-import { forbidden, hasRole, isAdmin, type Caller, type CallerRole, type Principal } from '@meent/http';
+import { ANY_OFFICE, holdsOffice, isAdmin, type Caller, type CallerRole, type Principal } from '@meent/http';
 import { cooperativeDecider, cooperativeStream, officesOf } from '../domain/cooperative.decider.js';
-import type { Office } from '../domain/cooperative.events.js';
 import { memberDecider, memberStream, type MemberState } from '../domain/member.decider.js';
 
 export type { Caller } from '@meent/http';
@@ -50,16 +49,6 @@ export function callerResolver(commands: CommandHandler, clock: () => Date) {
     return { subject: principal.subject, roles: ['member', ...officesOf(cooperative, principal.subject)] };
   };
 }
-
-export function holdsOffice(caller: Caller, ...offices: Office[]): boolean {
-  return hasRole(caller, 'admin', ...offices);
-}
-
-export function requireOffice(caller: Caller, ...offices: Office[]): void {
-  if (!holdsOffice(caller, ...offices)) throw forbidden(`Only the ${offices.join(' or ')} (or an admin) may do this`);
-}
-
-export const ANY_OFFICE: Office[] = ['chair', 'secretary', 'treasurer', 'board-member'];
 
 /** How much of a member's personal data a caller sees: all of it (themselves, the secretary, an admin), the name
  * (other officers), or none (other members). */

@@ -1,4 +1,4 @@
-import { DomainError, assertNever, type Decider } from '@meent/eventsourcing';
+import { DomainError, assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
 import type { CooperativeRules } from './cooperative-rules.js';
 import {
   CooperativeFounded,
@@ -166,3 +166,11 @@ export const cooperativeDecider: Decider<CooperativeState, CooperativeCommand, C
   evolve,
   decide,
 };
+
+export type FoundedCooperative = Extract<CooperativeState, { status: 'Founded' }>;
+
+export const cooperativeAggregate = defineAggregate({
+  category: 'cooperative',
+  decider: cooperativeDecider,
+  exists: (state): state is FoundedCooperative => state.status === 'Founded',
+});

@@ -1,4 +1,4 @@
-import { DomainError, assertNever, type Decider, type EncryptedData } from '@meent/eventsourcing';
+import { DomainError, assertNever, defineAggregate, type Decider, type EncryptedData } from '@meent/eventsourcing';
 import {
   ApplicationRejected,
   MemberAdmitted,
@@ -178,3 +178,11 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
 }
 
 export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = { initialState, evolve, decide };
+
+export type RegisteredMember = Exclude<MemberState, { status: 'Unregistered' }>;
+
+export const memberAggregate = defineAggregate({
+  category: 'member',
+  decider: memberDecider,
+  exists: (state): state is RegisteredMember => state.status !== 'Unregistered',
+});

@@ -1,5 +1,5 @@
-import { DomainError, assertNever, type Decider } from '@meent/eventsourcing';
-import type { Fraction } from '@meent/membership';
+import { DomainError, assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
+import type { Fraction } from '@meent/membership/events';
 import {
   AssemblyDemanded,
   AssemblyRequestSupported,
@@ -121,3 +121,11 @@ export const assemblyRequestDecider: Decider<AssemblyRequestState, AssemblyReque
   evolve,
   decide,
 };
+
+export type MadeAssemblyRequest = Exclude<AssemblyRequestState, { status: 'NotRequested' }>;
+
+export const assemblyRequestAggregate = defineAggregate({
+  category: 'assembly-request',
+  decider: assemblyRequestDecider,
+  exists: (state): state is MadeAssemblyRequest => state.status !== 'NotRequested',
+});

@@ -1,5 +1,5 @@
-import { DomainError, assertNever, type Decider } from '@meent/eventsourcing';
-import type { CooperativeRules } from '@meent/membership';
+import { DomainError, assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
+import type { CooperativeRules } from '@meent/membership/events';
 import type { z } from 'zod';
 import {
   AgendaItemAdded,
@@ -251,3 +251,9 @@ function requireStatus(state: ConvenedAssembly, ...allowed: ConvenedAssembly['st
 }
 
 export const assemblyDecider: Decider<AssemblyState, AssemblyCommand, AssemblyEvent> = { initialState, evolve, decide };
+
+export const assemblyAggregate = defineAggregate({
+  category: 'assembly',
+  decider: assemblyDecider,
+  exists: (state): state is ConvenedAssembly => state.status !== 'NotConvened',
+});

@@ -1,7 +1,7 @@
 // A general assembly on `assembly-{assemblyId}`: convened with its voter roll fixed, its agenda, the proxies its
 // voters grant, the meeting itself with who attended, and its end.
 import { defineEvent, type EventOf } from '@meent/eventsourcing';
-import { cooperativeRulesSchema } from '@meent/membership';
+import { cooperativeRulesSchema } from '@meent/membership/events';
 import { z } from 'zod';
 
 export const venueSchema = z

@@ -1,5 +1,5 @@
-import { DomainError, assertNever, type Decider, type EncryptedData } from '@meent/eventsourcing';
-import type { DecisionType } from '@meent/membership';
+import { DomainError, assertNever, defineAggregate, type Decider, type EncryptedData } from '@meent/eventsourcing';
+import type { DecisionType } from '@meent/membership/events';
 import { BallotBox } from './ballot-box.js';
 import { daysBetween, type ConvenedAssembly } from './assembly.decider.js';
 import {
@@ -66,6 +66,8 @@ export type MotionCommand =
       readonly ballot: BallotKind;
       readonly subject: Decision['subject'];
       readonly recused: readonly { readonly memberId: string; readonly reason: string }[];
+      /** On a motion about an initiative: its applicant when a member, who is recused. */
+      readonly subjectApplicant: string | null;
       readonly repeats: RepeatedDecision | null;
       readonly now: Date;
     }
@@ -282,12 +284,24 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
       rule,
       ballot: command.ballot,
       subject: command.subject,
-      recused: command.recused.map(({ memberId, reason }) => ({ memberId, reason })),
+      recused: recusedOn(command),
       repeatsMotionId: command.repeats?.motionId ?? null,
       tabledAt: now.toISOString(),
     }),
   ];
 }
+
+/** Who does not vote: those the secretary names, and on an initiative its applicant, whose own interest it is. */
+function recusedOn(command: Extract<MotionCommand, { type: 'TableMotion' }>): { memberId: string; reason: string }[] {
+  const recused = command.recused.map(({ memberId, reason }) => ({ memberId, reason }));
+  const applicant = command.subject?.kind === 'initiative' ? command.subjectApplicant : null;
+  if (applicant !== null && !recused.some((recusal) => recusal.memberId === applicant)) {
+    recused.push({ memberId: applicant, reason: APPLICANT_RECUSAL });
+  }
+  return recused;
+}
+
+export const APPLICANT_RECUSAL = 'applicant of the initiative';
 
 const SUSPENSION_RULE = 'BW 2:38 lid 1: a suspended member has no vote';
 
@@ -415,3 +429,9 @@ function wrongState(state: TabledMotion, expected: TabledMotion['status']): Doma
 }
 
 export const motionDecider: Decider<MotionState, MotionCommand, MotionEvent> = { initialState, evolve, decide };
+
+export const motionAggregate = defineAggregate({
+  category: 'motion',
+  decider: motionDecider,
+  exists: (state): state is TabledMotion => state.status !== 'NotTabled',
+});

@@ -2,7 +2,7 @@
 // voted again), and decided. `MotionDecided` is what the budget and initiative-funding contexts react to, and membership
 // when a passed statute amendment sets new rules.
 import { defineEvent, encryptedDataSchema, type EventOf } from '@meent/eventsourcing';
-import { DECISION_TYPES, cooperativeRulesSchema, fractionSchema, majoritySchema } from '@meent/membership';
+import { DECISION_TYPES, cooperativeRulesSchema, fractionSchema, majoritySchema } from '@meent/membership/events';
 import { z } from 'zod';
 
 export const CHOICES = ['for', 'against', 'abstain'] as const;

@@ -15,7 +15,7 @@ import {
   recusalSchema,
   subjectSchema,
 } from '../domain/motion.events.js';
-import { DECISION_TYPES } from '@meent/membership';
+import { DECISION_TYPES } from '@meent/membership/events';
 
 type Tables = 'motions' | 'turnout' | 'decisions';
 

@@ -11,7 +11,7 @@ import {
   RulesAmended,
   cooperativeRulesSchema,
   type CooperativeRules,
-} from '@meent/membership';
+} from '@meent/membership/events';
 
 type Tables = 'cooperatives' | 'members' | 'eligibility';
 

@@ -6,11 +6,12 @@ import {
   decryptWith,
   encryptFor,
   type CommandContext,
+  type CommandOrigin,
   type CommandResult,
   type KeyStore,
   type ServiceRuntime,
 } from '@meent/eventsourcing';
-import { cooperativeDecider, cooperativeStream, type CooperativeState } from '../domain/cooperative.decider.js';
+import { cooperativeAggregate } from '../domain/cooperative.decider.js';
 import {
   emailClaimDecider,
   emailClaimStream,
@@ -25,22 +26,11 @@ import {
 import type { MemberEvent } from '../domain/member.events.js';
 import { personalDataSchema, type PersonalData } from '../domain/personal-data.js';
 
-type SimpleMemberCommand = Extract<
-  MemberCommand,
-  { type: 'AdmitMember' | 'RejectApplication' | 'SuspendMember' | 'ReinstateMember' | 'TerminateMembership' }
->;
-
 export class MembershipCommands {
   constructor(
     private readonly runtime: ServiceRuntime,
     private readonly keys: KeyStore,
   ) {}
-
-  async cooperative(cooperativeId: string): Promise<Extract<CooperativeState, { status: 'Founded' }>> {
-    const { state } = await this.runtime.commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
-    if (state.status !== 'Founded') throw new DomainError('COOPERATIVE.NOT_FOUND', 404, 'No such cooperative');
-    return state;
-  }
 
   async member(memberId: string): Promise<MemberState> {
     return (await this.runtime.commands.load(memberStream(memberId), memberDecider)).state;
@@ -51,9 +41,10 @@ export class MembershipCommands {
     memberId: string,
     personalData: PersonalData,
     channel: 'secretary' | 'self-application',
-    context: CommandContext,
+    origin: CommandOrigin,
   ): Promise<CommandResult<MemberEvent>> {
-    const cooperative = await this.cooperative(cooperativeId);
+    const context = this.contextOf(origin);
+    const cooperative = await this.runtime.aggregate(cooperativeAggregate).load(cooperativeId, cooperativeId);
     await this.keys.createKey(memberId);
     const emailClaim = await this.emailClaim(cooperativeId, personalData.email);
     const command: MemberCommand = {
@@ -78,8 +69,9 @@ export class MembershipCommands {
     cooperativeId: string,
     memberId: string,
     changes: Partial<PersonalData>,
-    context: CommandContext,
+    origin: CommandOrigin,
   ): Promise<CommandResult<MemberEvent>> {
+    const context = this.contextOf(origin);
     const current = await this.personalData(memberId);
     if (!current) throw new DomainError('MEMBER.NOT_FOUND', 404, 'No such member, or their personal data is erased');
     const personalData = personalDataSchema.parse({ ...current, ...changes });
@@ -95,15 +87,12 @@ export class MembershipCommands {
     return personalData.email === current.email ? change() : this.withClaim(command.emailClaim, memberId, context, change);
   }
 
-  async decide(memberId: string, command: SimpleMemberCommand, context: CommandContext): Promise<CommandResult<MemberEvent>> {
-    return this.runtime.commands.handle(memberStream(memberId), memberDecider, command, context);
-  }
-
   /**
    * Destroys the member's key first: should the process stop before the event is written, the person is already
    * unreadable, and asking again writes the event.
    */
-  async erase(memberId: string, context: CommandContext): Promise<CommandResult<MemberEvent>> {
+  async erase(memberId: string, origin: CommandOrigin): Promise<CommandResult<MemberEvent>> {
+    const context = this.contextOf(origin);
     const command: MemberCommand = { type: 'ErasePersonalData', now: context.occurredAt };
     memberDecider.decide(command, await this.member(memberId));
     await this.keys.destroyKey(memberId);
@@ -120,6 +109,10 @@ export class MembershipCommands {
       if (!latest) return undefined;
     }
     return latest;
+  }
+
+  private contextOf(origin: CommandOrigin): CommandContext {
+    return { ...origin, occurredAt: this.runtime.clock() };
   }
 
   private async emailClaim(cooperativeId: string, email: string): Promise<string> {

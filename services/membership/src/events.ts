@@ -1,0 +1,41 @@
+// The membership context's published language: its events, the rules they carry, and the copy of the rules other
+// contexts keep from them. Loads no fastify.
+import { cooperativeEvents } from './domain/cooperative.events.js';
+import { emailClaimEvents } from './domain/email-claim.decider.js';
+import { memberEvents } from './domain/member.events.js';
+
+export {
+  CooperativeFounded,
+  OfficerAppointed,
+  OfficerDismissed,
+  RulesAmended,
+  OFFICES,
+  type CooperativeEvent,
+  type Office,
+} from './domain/cooperative.events.js';
+export {
+  MemberRegistered,
+  MemberAdmitted,
+  ApplicationRejected,
+  MemberDetailsChanged,
+  MemberSuspended,
+  MemberReinstated,
+  MemberTerminated,
+  PersonalDataErased,
+  type MemberEvent,
+} from './domain/member.events.js';
+export {
+  cooperativeRulesSchema,
+  fractionSchema,
+  majoritySchema,
+  DECISION_TYPES,
+  type CooperativeRules,
+  type CooperativeRulesInput,
+  type DecisionType,
+  type Fraction,
+} from './domain/cooperative-rules.js';
+
+/** Every event this context records: its published language. */
+export const membershipEvents = [...cooperativeEvents, ...memberEvents, ...emailClaimEvents];
+
+export { copiedRulesOf, rulesCopyHandlers, rulesCopyTable } from './projections/rules-copy.js';

@@ -1,0 +1,36 @@
+// The voting context's published language: its events — a motion's decision above all — which other contexts react
+// to. Loads no fastify.
+import { assemblyRequestEvents } from './domain/assembly-request.events.js';
+import { assemblyEvents } from './domain/assembly.events.js';
+import { motionEvents } from './domain/motion.events.js';
+
+export {
+  AssemblyConvened,
+  VoterRollFixed,
+  AgendaItemAdded,
+  ProxyGranted,
+  ProxyRevoked,
+  AssemblyOpened,
+  AttendanceRecorded,
+  AssemblyClosed,
+  AssemblyCancelled,
+  type AssemblyEvent,
+} from './domain/assembly.events.js';
+export {
+  MotionTabled,
+  VotingOpened,
+  VoteCast,
+  SecretBallotCast,
+  VotingClosed,
+  MotionDecided,
+  ResultChallenged,
+  CHOICES,
+  type Choice,
+  type MotionEvent,
+  type Tally,
+} from './domain/motion.events.js';
+export { AssemblyRequested, AssemblyRequestSupported, AssemblyDemanded } from './domain/assembly-request.events.js';
+
+/** Every event this context records: its published language. */
+export const votingEvents = [...assemblyEvents, ...motionEvents, ...assemblyRequestEvents];
+
