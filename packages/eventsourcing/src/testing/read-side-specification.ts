@@ -15,6 +15,8 @@ import { temporaryStores } from './temporary-stores.js';
 
 /** An event as it was recorded: on its stream, at a moment, for a cooperative, by someone. */
 export interface RecordedEvent {
+  /** The event's id; a reaction keys what it sends by it. */
+  readonly id: string;
   readonly stream: string;
   readonly event: DomainEvent;
   readonly occurredAt: string;
@@ -29,9 +31,10 @@ const SPECIFIED_COOPERATIVE = '0193a6f0-0000-7000-8000-00000000c001';
 export function recorded(
   stream: string,
   event: DomainEvent,
-  options: { readonly at?: string; readonly cooperativeId?: string; readonly by?: string } = {},
+  options: { readonly id?: string; readonly at?: string; readonly cooperativeId?: string; readonly by?: string } = {},
 ): RecordedEvent {
   return {
+    id: options.id ?? newUuidV7(),
     stream,
     event,
     occurredAt: options.at ?? SPECIFIED_AT,
@@ -43,9 +46,9 @@ export function recorded(
 /** Appends the events in order, each validated and encoded as the command handler would; answers the last position. */
 async function record(store: EventStore, registry: EventRegistry, events: readonly RecordedEvent[]): Promise<number> {
   let position = 0;
-  for (const { stream, event, occurredAt, cooperativeId, actorId } of events) {
+  for (const { id, stream, event, occurredAt, cooperativeId, actorId } of events) {
     const encoded = registry.encode(event, {
-      eventId: newUuidV7(),
+      eventId: id,
       cooperativeId,
       actor: { id: actorId, roles: ['member'] },
       correlationId: 'specification',
@@ -127,16 +130,22 @@ class NotingCommandHandler extends CommandHandler {
  * compared — each handled for real, so a later command is decided on what the earlier ones appended. `thenRefused`
  * when the reaction fails instead.
  */
-export function reactionSpecification(t: Test, reaction: Reaction, definitions: readonly EventDefinition[]) {
+export function reactionSpecification(
+  t: Test,
+  /** The reaction, or how it is made from the store it reads beyond the event (the seal reads every stream's head). */
+  reaction: Reaction | ((store: EventStore) => Reaction),
+  definitions: readonly EventDefinition[],
+) {
   const react = async (given: readonly RecordedEvent[], when: RecordedEvent) => {
     const { store } = temporaryStores(t);
+    const reacting = typeof reaction === 'function' ? reaction(store) : reaction;
     const registry = new EventRegistry(definitions);
     const position = await record(store, registry, [...given, when]);
     let delivered: StoredEvent | undefined;
     for await (const event of store.readAll({ after: position - 1, maxCount: 1 })) delivered = registry.decode(event);
     if (!delivered) throw new Error(`the event at ${position} could not be read back`);
     const commands = new NotingCommandHandler({ store, registry });
-    const outcome = await reaction.react(delivered, commands).then(
+    const outcome = await reacting.react(delivered, commands).then(
       () => undefined,
       (error: unknown) => error,
     );
