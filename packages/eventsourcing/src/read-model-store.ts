@@ -19,7 +19,11 @@ export interface Lease {
 export interface ReadModelStore {
   /** Reads see only committed data, never a projection's transaction half-way. */
   readonly reader: SqlExecutor;
-  /** Runs `work` in one transaction: all of it commits, or none of it. Transactions run one at a time. */
+  /**
+   * Runs `work` in one transaction: all of it commits, or none of it. The embedded store runs them one at a time; a
+   * server may run them side by side, so a write that depends on what the transaction read must say so in its
+   * condition (as the checkpoint update does).
+   */
   transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T>;
   /** The lease on `name`, or undefined while another holder has it. A holder that dies loses it. */
   lease(name: string): Promise<Lease | undefined>;

@@ -1,0 +1,138 @@
+// What every read-model store and key store promises, whatever holds it: run against SQLite and PostgreSQL alike, as
+// the event store's contract is, so a new adapter proves itself by passing them.
+import type { Test } from 'tap';
+import type { KeyStore } from '../personal-data.js';
+import type { ReadModelStore } from '../read-model-store.js';
+
+export interface StoreFactory<Store> {
+  /** A fresh, empty store; `reopen` opens the same data again, as a second process or a restart would. */
+  create(): Promise<{ readonly store: Store; reopen(): Promise<Store>; destroy(): Promise<void> }>;
+  /** Whether several processes share the store (a server), or it serves one (embedded): leases differ. */
+  readonly sharedByProcesses: boolean;
+}
+
+async function using<Store extends { close(): Promise<void> }>(t: Test, factory: StoreFactory<Store>) {
+  const made = await factory.create();
+  const opened: Store[] = [];
+  t.teardown(async () => {
+    for (const store of opened) await store.close();
+    await made.destroy();
+  });
+  return {
+    store: made.store,
+    reopen: async () => {
+      const store = await made.reopen();
+      opened.push(store);
+      return store;
+    },
+  };
+}
+
+export function readModelStoreContract(t: Test, factory: StoreFactory<ReadModelStore>): void {
+  t.test('a transaction commits all of its work, or none of it', async (t) => {
+    const { store } = await using(t, factory);
+    await store.transaction((transaction) => transaction.run('CREATE TABLE contract_rows (id TEXT PRIMARY KEY, amount BIGINT NOT NULL)'));
+    await store.transaction(async (transaction) => {
+      await transaction.run('INSERT INTO contract_rows (id, amount) VALUES (?, ?)', ['a', 1]);
+      await transaction.run('INSERT INTO contract_rows (id, amount) VALUES (?, ?)', ['b', 2]);
+    });
+    const failed = await store
+      .transaction(async (transaction) => {
+        await transaction.run('INSERT INTO contract_rows (id, amount) VALUES (?, ?)', ['c', 3]);
+        await transaction.run('INSERT INTO contract_rows (id, amount) VALUES (?, ?)', ['a', 4]);
+      })
+      .then(() => undefined, (error: unknown) => error);
+    t.ok(failed instanceof Error, 'a statement that fails fails the transaction');
+    const rows = await store.reader.all<{ id: string; amount: number | string }>('SELECT id, amount FROM contract_rows ORDER BY id');
+    t.same(rows.map((row) => [row.id, Number(row.amount)]), [['a', 1], ['b', 2]], 'nothing of the failed transaction is left');
+  });
+
+  t.test('the reader sees committed data only, never a transaction half-way', async (t) => {
+    const { store } = await using(t, factory);
+    await store.transaction((transaction) => transaction.run('CREATE TABLE contract_seen (id TEXT PRIMARY KEY)'));
+    let seenMidway: unknown[] | undefined;
+    await store.transaction(async (transaction) => {
+      await transaction.run('INSERT INTO contract_seen (id) VALUES (?)', ['half-way']);
+      seenMidway = await store.reader.all('SELECT id FROM contract_seen');
+    });
+    t.same(seenMidway, [], 'not while the transaction runs');
+    t.same(await store.reader.all('SELECT id FROM contract_seen'), [{ id: 'half-way' }], 'once it committed');
+    t.equal(await store.reader.get('SELECT id FROM contract_seen WHERE id = ?', ['missing']), undefined, 'no row: undefined');
+  });
+
+  t.test('transactions side by side each commit their own work', async (t) => {
+    const { store } = await using(t, factory);
+    await store.transaction((transaction) => transaction.run('CREATE TABLE contract_rows (id TEXT PRIMARY KEY)'));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        store.transaction((transaction) => transaction.run('INSERT INTO contract_rows (id) VALUES (?)', [`row-${index}`])),
+      ),
+    );
+    const row = await store.reader.get<{ count: number | string }>('SELECT count(*) AS count FROM contract_rows');
+    t.equal(Number(row?.count), 20);
+  });
+
+  t.test('a lease has one holder at a time; released, another may take it', async (t) => {
+    const { store, reopen } = await using(t, factory);
+    // An embedded store serves one process: its leases keep two holders in that process apart.
+    const other = factory.sharedByProcesses ? await reopen() : store;
+    const first = await store.lease('contract-lease');
+    t.ok(first, 'the first asker holds it');
+    t.equal(await store.lease('contract-lease'), undefined, 'nobody else in this process, while it is held');
+    t.equal(await other.lease('contract-lease'), undefined, 'nor in another process');
+    const otherName = await other.lease('another-lease');
+    t.ok(otherName, 'a lease of another name is free');
+    await otherName?.release();
+    await first?.release();
+    const second = await other.lease('contract-lease');
+    t.ok(second, 'released, it is there for the next');
+    await second?.release();
+  });
+
+  t.test('the store answers a ping, and data outlives a reopening', async (t) => {
+    const { store, reopen } = await using(t, factory);
+    await store.ping();
+    await store.transaction(async (transaction) => {
+      await transaction.run('CREATE TABLE contract_kept (id TEXT PRIMARY KEY)');
+      await transaction.run('INSERT INTO contract_kept (id) VALUES (?)', ['kept']);
+    });
+    await store.forgetOverwritten();
+    const again = await reopen();
+    t.same(await again.reader.all('SELECT id FROM contract_kept'), [{ id: 'kept' }]);
+  });
+}
+
+export function keyStoreContract(t: Test, factory: StoreFactory<KeyStore>): void {
+  t.test('a key is made once, and the same key is answered every time after', async (t) => {
+    const { store, reopen } = await using(t, factory);
+    t.equal(await store.key('member-1'), undefined, 'no key before one is made');
+    await store.createKey('member-1');
+    const key = await store.key('member-1');
+    t.equal(key?.length, 32, 'a 256-bit key');
+    await store.createKey('member-1');
+    t.same(await store.key('member-1'), key, 'making it again changes nothing');
+    t.same(await (await reopen()).key('member-1'), key, 'another process reads the same key');
+    await store.createKey('member-2');
+    t.notSame(await store.key('member-2'), key, 'each subject has a key of its own');
+  });
+
+  t.test('a destroyed key is gone for good, with the moment it went', async (t) => {
+    const { store, reopen } = await using(t, factory);
+    await store.createKey('member-1');
+    t.equal(await store.destroyedAt('member-1'), undefined, 'not destroyed yet');
+    await store.destroyKey('member-1');
+    t.equal(await store.key('member-1'), undefined, 'no key once destroyed');
+    t.match(await store.destroyedAt('member-1'), /^\d{4}-\d{2}-\d{2}T/, 'when it was destroyed');
+    await store.createKey('member-1');
+    t.equal(await store.key('member-1'), undefined, 'never made again');
+    t.equal(await (await reopen()).key('member-1'), undefined, 'not in another process either');
+  });
+
+  t.test('the blind-index key is one for the deployment', async (t) => {
+    const { store, reopen } = await using(t, factory);
+    const indexKey = await store.indexKey();
+    t.equal(indexKey.length, 32);
+    t.same(await store.indexKey(), indexKey, 'the same every time');
+    t.same(await (await reopen()).indexKey(), indexKey, 'and in every process');
+  });
+}
