@@ -122,7 +122,7 @@ export class MotionCommands {
   /** The first meeting's decision a second meeting decides again (BW 2:42). */
   private async firstDecision(cooperativeId: string, motionId: string) {
     const first = await this.motions.load(cooperativeId, motionId, { maxAgeMs: Number.POSITIVE_INFINITY });
-    if (!first.decision) throw new DomainError('NOT_FOUND', 404, `Motion ${motionId} has not been decided`);
+    if (first.status !== 'Decided') throw new DomainError('NOT_FOUND', 404, `Motion ${motionId} has no decision that stands`);
     return { motionId, decisionType: first.decisionType, quorumMet: first.decision.quorumMet, decidedAt: first.decision.decidedAt };
   }
 

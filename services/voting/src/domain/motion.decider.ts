@@ -36,12 +36,13 @@ interface Tabled {
   readonly recused: ReadonlyMap<string, string>;
   readonly round: number;
   readonly ballots: BallotBox;
-  readonly decision: Decision | null;
 }
 
+/** The status decides what there is: a decision only while one stands — a challenge takes it away (BW 2:13). */
 export type MotionState =
   | { readonly status: 'NotTabled' }
-  | (Tabled & { readonly status: 'Tabled' | 'VotingOpen' | 'VotingClosed' | 'Decided' | 'Challenged' });
+  | (Tabled & { readonly status: 'Tabled' | 'VotingOpen' | 'VotingClosed' | 'Challenged' })
+  | (Tabled & { readonly status: 'Decided'; readonly decision: Decision });
 
 export type TabledMotion = Exclude<MotionState, { status: 'NotTabled' }>;
 
@@ -109,6 +110,13 @@ export const initialState: MotionState = { status: 'NotTabled' };
 export const votingNotOpen = (status: MotionState['status']) =>
   new DomainError('MOTION.VOTING_NOT_OPEN', 409, `Voting on this motion is not open (${status})`);
 
+/** What every tabled motion has, whatever its status: a decision that stood does not outlive its status. */
+function tabledPart(state: TabledMotion): Tabled {
+  if (state.status !== 'Decided') return state;
+  const { decision: _decision, ...tabled } = state;
+  return tabled;
+}
+
 export function evolve(state: MotionState, event: MotionEvent): MotionState {
   if (event.type === 'MotionTabled') {
     return {
@@ -123,13 +131,12 @@ export function evolve(state: MotionState, event: MotionEvent): MotionState {
       recused: new Map(event.data.recused.map((recusal) => [recusal.memberId, recusal.reason])),
       round: 0,
       ballots: BallotBox.empty(),
-      decision: null,
     };
   }
   if (state.status === 'NotTabled') return state;
   switch (event.type) {
     case 'VotingOpened':
-      return { ...state, status: 'VotingOpen', round: event.data.round, ballots: BallotBox.empty() };
+      return { ...tabledPart(state), status: 'VotingOpen', round: event.data.round, ballots: BallotBox.empty() };
     case 'VoteCast':
     case 'SecretBallotCast': {
       const { voterId, castBy } = event.data;
@@ -138,11 +145,11 @@ export function evolve(state: MotionState, event: MotionEvent): MotionState {
       return { ...state, ballots: state.ballots.with({ voterId, castBy, choice, sealedChoice }) };
     }
     case 'VotingClosed':
-      return { ...state, status: 'VotingClosed' };
+      return { ...tabledPart(state), status: 'VotingClosed' };
     case 'MotionDecided':
-      return { ...state, status: 'Decided', decision: event.data };
+      return { ...tabledPart(state), status: 'Decided', decision: event.data };
     case 'ResultChallenged':
-      return { ...state, status: 'Challenged' };
+      return { ...tabledPart(state), status: 'Challenged' };
     default:
       return assertNever(event);
   }
