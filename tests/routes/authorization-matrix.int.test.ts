@@ -182,5 +182,5 @@ t.test('the table names only roles it knows', async (t) => {
 t.test('the README shows the rights table the server enforces', async (t) => {
   const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
   const shown = readme.slice(readme.indexOf('<!-- rights:start -->') + '<!-- rights:start -->'.length, readme.indexOf('<!-- rights:end -->'));
-  t.equal(shown.trim(), rightsTableMarkdown(), 'run `pnpm rights` after changing the table');
+  t.equal(shown.trim(), rightsTableMarkdown(), 'run `pnpm readme` after changing the table');
 });

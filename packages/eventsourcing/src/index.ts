@@ -1,5 +1,6 @@
 export * from './events.js';
 export * from './decider.js';
+export * from './errors.js';
 export * from './command-handler.js';
 export * from './read-model-store.js';
 export * from './sqlite-read-model-store.js';

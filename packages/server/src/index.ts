@@ -6,3 +6,4 @@ export { verifyCooperative, type Verification, type BrokenLink } from './audit/v
 export { auditEvents, cooperativesInStore } from './audit/seal.js';
 export { RIGHTS, rightsTableMarkdown } from './rights.js';
 export { eventRegistry } from './events.js';
+export { domainErrorsMarkdown } from './domain-errors.js';

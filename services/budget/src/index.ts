@@ -37,3 +37,6 @@ export function createBudget(): BudgetService {
     },
   };
 }
+
+/** Every code a command here can be refused with, for the README's list of errors. */
+export { budgetError } from './domain/errors.js';

@@ -33,3 +33,6 @@ export function createInitiativeFunding(): InitiativeFundingService {
     },
   };
 }
+
+/** Every code a command here can be refused with, for the README's list of errors. */
+export { initiativeError } from './domain/errors.js';

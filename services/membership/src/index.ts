@@ -26,3 +26,6 @@ export function createMembership({ keys }: MembershipDependencies) {
 
 /** Who a caller is in a cooperative, from its record: what the server's access plugin asks. */
 export { callerResolver } from './standing.js';
+
+/** Every code a command here can be refused with, for the README's list of errors. */
+export { membershipError } from './domain/errors.js';

@@ -33,3 +33,6 @@ export function createVoting({ keys }: VotingDependencies) {
     routes,
   };
 }
+
+/** Every code a command here can be refused with, for the README's list of errors. */
+export { votingError } from './domain/errors.js';

@@ -199,7 +199,7 @@ t.test('when the meeting is in session', async (t) => {
     spec(t)
       .given(...convened(), opened)
       .when({ type: 'RecordAttendance', memberId: outsider, now: atMeeting })
-      .thenError('ASSEMBLY.NOT_ON_ROLL', { statusCode: 422 });
+      .thenError('ASSEMBLY.ATTENDEE_NOT_ON_ROLL', { statusCode: 422 });
   });
   t.test('rejects closing while a motion is still being voted on', async (t) => {
     spec(t)

@@ -1,4 +1,4 @@
-import { DomainError, assertNever, requireExactSum, defineAggregate, type Decider } from '@meent/eventsourcing';
+import { assertNever, requireExactSum, defineAggregate, type Decider } from '@meent/eventsourcing';
 import {
   BudgetAdopted,
   BudgetAdoptionRefused,
@@ -10,6 +10,7 @@ import {
   type BudgetEvent,
   type BudgetLine,
 } from './budget.events.js';
+import { budgetError } from './errors.js';
 
 interface AdoptedVersion {
   readonly version: number;
@@ -133,11 +134,11 @@ export function evolve(state: BudgetState, event: BudgetEvent): BudgetState {
 
 export function decide(command: BudgetCommand, state: BudgetState): BudgetEvent[] {
   if (command.type === 'DraftBudget') {
-    if (state.status !== 'NotDrafted') throw new DomainError('BUDGET.ALREADY_DRAFTED', 409, 'This budget exists');
+    if (state.status !== 'NotDrafted') throw budgetError('BUDGET.ALREADY_DRAFTED');
     const { budgetId, cooperativeId, financialYear, title, now } = command;
     return [BudgetDrafted({ budgetId, cooperativeId, financialYear, title, draftedAt: now.toISOString() })];
   }
-  if (state.status === 'NotDrafted') throw new DomainError('BUDGET.NOT_FOUND', 404, 'No such budget');
+  if (state.status === 'NotDrafted') throw budgetError('BUDGET.NOT_FOUND');
   const at = command.now.toISOString();
   const { budgetId } = state;
   switch (command.type) {
@@ -152,15 +153,15 @@ export function decide(command: BudgetCommand, state: BudgetState): BudgetEvent[
     case 'RemoveLine':
       requireEditable(state);
       if (!state.working.has(command.code)) {
-        throw new DomainError('BUDGET.NO_SUCH_LINE', 404, `The draft has no line ${command.code}`);
+        throw budgetError('BUDGET.NO_SUCH_LINE', { message: `The draft has no line ${command.code}` });
       }
       return [BudgetLineRemoved({ budgetId, code: command.code, removedAt: at })];
     case 'SubmitBudget': {
       requireEditable(state);
       const lines = [...state.working.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-      if (lines.length === 0) throw new DomainError('BUDGET.EMPTY', 422, 'A budget needs at least one line');
+      if (lines.length === 0) throw budgetError('BUDGET.EMPTY');
       if (state.status === 'InForce' && sameLines(lines, linesInForce(state))) {
-        throw new DomainError('BUDGET.NOTHING_TO_AMEND', 422, 'The draft equals the budget in force');
+        throw budgetError('BUDGET.NOTHING_TO_AMEND');
       }
       return [BudgetSubmitted({ budgetId, version: state.nextVersion, lines, submittedAt: at })];
     }
@@ -203,7 +204,7 @@ function recordDecision(command: Extract<BudgetCommand, { type: 'RecordAdoptionD
 
 function requireEditable(state: DraftedBudget): void {
   if (state.status === 'Submitted' || state.status === 'AmendmentSubmitted') {
-    throw new DomainError('BUDGET.SUBMITTED', 409, 'The budget is before the assembly; it cannot change until decided');
+    throw budgetError('BUDGET.SUBMITTED');
   }
 }
 

@@ -1,4 +1,4 @@
-import { DomainError, VersionedMap, assertNever, requireExactSum, defineAggregate, type Decider } from '@meent/eventsourcing';
+import { VersionedMap, assertNever, requireExactSum, defineAggregate, type Decider } from '@meent/eventsourcing';
 import type { z } from 'zod';
 import type { BudgetLine } from './budget.events.js';
 import {
@@ -15,6 +15,7 @@ import {
   type LedgerEvent,
   type referenceSchema,
 } from './ledger.events.js';
+import { budgetError } from './errors.js';
 
 type Reference = z.infer<typeof referenceSchema>;
 
@@ -111,8 +112,6 @@ export type LedgerCommand =
 export const ledgerStream = (budgetId: string) => `ledger-${budgetId}`;
 
 export const initialState: LedgerState = { totals: {}, entries: VersionedMap.empty(), reservations: VersionedMap.empty() };
-
-const AVAILABLE_RULE = 'an expense or reservation never exceeds what its line has left';
 
 /** Budgeted less spent less reserved, for an expense line of the budget in force. */
 export function availableCents(state: LedgerState, line: BudgetLine): number {
@@ -228,7 +227,7 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
   const { today } = command;
   if (command.type === 'ReserveFunds') return reserve(command, state);
   if (!command.budget.adopted) {
-    throw new DomainError('LEDGER.BUDGET_NOT_ADOPTED', 409, 'Nothing is booked before the assembly adopts the budget');
+    throw budgetError('LEDGER.BUDGET_NOT_ADOPTED');
   }
   switch (command.type) {
     case 'RecordIncome': {
@@ -262,15 +261,10 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
     case 'ApproveExpense': {
       const expense = expenseOf(state, command.expenseId);
       if (expense.status !== 'AwaitingApproval') {
-        throw new DomainError('LEDGER.NOT_AWAITING_APPROVAL', 409, `The expense is ${expense.status}`);
+        throw budgetError('LEDGER.NOT_AWAITING_APPROVAL', { message: `The expense is ${expense.status}` });
       }
       if (command.by === expense.submittedBy) {
-        throw new DomainError(
-          'LEDGER.SAME_APPROVER',
-          403,
-          'An expense above the four-eyes threshold is approved by an officer other than its submitter',
-          'fourEyesThresholdCents',
-        );
+        throw budgetError('LEDGER.SAME_APPROVER');
       }
       const line = lineOf(command, expense.lineCode, 'expense');
       requireExactTotals(state, { spentCents: expense.amountCents });
@@ -283,12 +277,14 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
     }
     case 'PayExpense': {
       const expense = expenseOf(state, command.expenseId);
-      if (expense.status !== 'Booked') throw new DomainError('LEDGER.NOT_BOOKED', 409, `The expense is ${expense.status}`);
+      if (expense.status !== 'Booked') throw budgetError('LEDGER.NOT_BOOKED', {
+        message: `The expense is ${expense.status}`,
+      });
       return [ExpensePaid({ expenseId: command.expenseId, paidOn: today, paidAt: at })];
     }
     case 'ReleaseReservation': {
       const reservation = reservationOf(state, command.reservationId);
-      if (reservation.remainingCents <= 0) throw new DomainError('LEDGER.NOTHING_RESERVED', 409, 'Nothing is left of this reservation');
+      if (reservation.remainingCents <= 0) throw budgetError('LEDGER.NOTHING_RESERVED');
       return [
         ReservationReleased({
           reservationId: command.reservationId,
@@ -307,12 +303,9 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
       const reservation = reservationOf(state, reservationId);
       requireExactTotals(state, { spentCents: amountCents });
       if (amountCents > reservation.remainingCents) {
-        throw new DomainError(
-          'LEDGER.BEYOND_RESERVATION',
-          422,
-          `The reservation has ${reservation.remainingCents} cents left`,
-          'a disbursement never exceeds its reservation',
-        );
+        throw budgetError('LEDGER.BEYOND_RESERVATION', {
+          message: `The reservation has ${reservation.remainingCents} cents left`,
+        });
       }
       return [
         DisbursementBooked({
@@ -329,11 +322,11 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
     }
     case 'ReverseEntry': {
       const entry = state.entries.get(command.entryId);
-      if (!entry) throw new DomainError('LEDGER.NO_SUCH_ENTRY', 404, `No entry ${command.entryId} in this ledger`);
+      if (!entry) throw budgetError('LEDGER.NO_SUCH_ENTRY', { message: `No entry ${command.entryId} in this ledger` });
       const reversed = entry.kind === 'expense' ? entry.status === 'Reversed' : entry.reversed;
-      if (reversed) throw new DomainError('LEDGER.ALREADY_REVERSED', 409, 'This entry has been reversed already');
+      if (reversed) throw budgetError('LEDGER.ALREADY_REVERSED');
       if (entry.kind === 'expense' && entry.status === 'AwaitingApproval') {
-        throw new DomainError('LEDGER.NOT_BOOKED', 409, 'An expense not yet booked has nothing to reverse');
+        throw budgetError('LEDGER.NOT_BOOKED');
       }
       return [
         EntryReversed({
@@ -375,9 +368,9 @@ function reserve(command: Extract<LedgerCommand, { type: 'ReserveFunds' }>, stat
 function lineOf(command: Dated, code: string, kind: BudgetLine['kind']): BudgetLine {
   const line = command.budget.lines.get(code);
   if (!line) {
-    throw new DomainError('LEDGER.LINE_NOT_IN_BUDGET', 422, `The adopted budget has no line ${code}`, 'booked only to lines of the adopted budget');
+    throw budgetError('LEDGER.LINE_NOT_IN_BUDGET', { message: `The adopted budget has no line ${code}` });
   }
-  if (line.kind !== kind) throw new DomainError('LEDGER.WRONG_LINE_KIND', 422, `Line ${code} is an ${line.kind} line`);
+  if (line.kind !== kind) throw budgetError('LEDGER.WRONG_LINE_KIND', { message: `Line ${code} is an ${line.kind} line` });
   return line;
 }
 
@@ -386,25 +379,22 @@ function fundsFor(state: LedgerState, line: BudgetLine, amountCents: number, ove
   const available = availableCents(state, line);
   if (amountCents <= available) return null;
   if (!override) {
-    throw new DomainError(
-      'LEDGER.LINE_EXHAUSTED',
-      422,
-      `Line ${line.code} has ${available} cents left; ${amountCents} asked`,
-      AVAILABLE_RULE,
-    );
+    throw budgetError('LEDGER.LINE_EXHAUSTED', {
+      message: `Line ${line.code} has ${available} cents left; ${amountCents} asked`,
+    });
   }
   return override;
 }
 
 function expenseOf(state: LedgerState, expenseId: string): Expense {
   const entry = state.entries.get(expenseId);
-  if (entry?.kind !== 'expense') throw new DomainError('LEDGER.NO_SUCH_EXPENSE', 404, `No expense ${expenseId}`);
+  if (entry?.kind !== 'expense') throw budgetError('LEDGER.NO_SUCH_EXPENSE', { message: `No expense ${expenseId}` });
   return entry;
 }
 
 function reservationOf(state: LedgerState, reservationId: string): Reservation {
   const reservation = state.reservations.get(reservationId);
-  if (!reservation) throw new DomainError('LEDGER.NO_SUCH_RESERVATION', 404, `No reservation ${reservationId}`);
+  if (!reservation) throw budgetError('LEDGER.NO_SUCH_RESERVATION', { message: `No reservation ${reservationId}` });
   return reservation;
 }
 

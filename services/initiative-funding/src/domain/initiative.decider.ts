@@ -1,4 +1,4 @@
-import { DomainError, assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
+import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
 import {
   FundingApproved,
   FundingRejected,
@@ -17,8 +17,7 @@ import {
   type Applicant,
   type InitiativeEvent,
 } from './initiative.events.js';
-
-const RECUSAL_RULE = 'BW 2:12 conflict of interest';
+import { initiativeError } from './errors.js';
 
 interface Tranche {
   readonly amountCents: number;
@@ -157,7 +156,7 @@ export function evolve(state: InitiativeState, event: InitiativeEvent): Initiati
 
 export function decide(command: InitiativeCommand, state: InitiativeState): InitiativeEvent[] {
   if (command.type === 'SubmitInitiative') return submit(command, state);
-  if (state.status === 'NotSubmitted') throw new DomainError('INITIATIVE.NOT_FOUND', 404, 'No such initiative');
+  if (state.status === 'NotSubmitted') throw initiativeError('INITIATIVE.NOT_FOUND');
   const at = command.now.toISOString();
   const { initiativeId, cooperativeId, budgetId } = state;
   switch (command.type) {
@@ -168,12 +167,9 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
     case 'DecideByBoard': {
       requireStatus(state, 'Submitted');
       if (state.requestedCents > command.boardMandateCents) {
-        throw new DomainError(
-          'INITIATIVE.ABOVE_BOARD_MANDATE',
-          422,
-          `${state.requestedCents} cents is above the board's mandate of ${command.boardMandateCents}: the assembly decides`,
-          'boardMandateCents',
-        );
+        throw initiativeError('INITIATIVE.ABOVE_BOARD_MANDATE', {
+          message: `${state.requestedCents} cents is above the board's mandate of ${command.boardMandateCents}: the assembly decides`,
+        });
       }
       requireNotApplicant(state, command.deciders);
       const decidedBy = { kind: 'board' as const, boardMembers: [...command.deciders] };
@@ -226,10 +222,10 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
     case 'RequestTranche': {
       requireStatus(state, 'Funded');
       if (state.tranches.some((tranche) => tranche.status !== 'Disbursed')) {
-        throw new DomainError('INITIATIVE.TRANCHE_PENDING', 409, 'The previous tranche has not been paid out yet');
+        throw initiativeError('INITIATIVE.TRANCHE_PENDING');
       }
       const planned = state.planned[state.tranches.length];
-      if (!planned) throw new DomainError('INITIATIVE.NO_TRANCHES_LEFT', 409, 'Every planned tranche has been requested');
+      if (!planned) throw initiativeError('INITIATIVE.NO_TRANCHES_LEFT');
       return [
         TrancheRequested({
           initiativeId,
@@ -245,11 +241,13 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
       requireStatus(state, 'Funded');
       const tranche = state.tranches[command.trancheNumber - 1];
       if (!tranche || tranche.status !== 'Requested') {
-        throw new DomainError('INITIATIVE.TRANCHE_NOT_AWAITING_APPROVAL', 409, `Tranche ${command.trancheNumber} awaits no approval`);
+        throw initiativeError('INITIATIVE.TRANCHE_NOT_AWAITING_APPROVAL', {
+          message: `Tranche ${command.trancheNumber} awaits no approval`,
+        });
       }
       requireNotApplicant(state, [command.approvedBy]);
       if (tranche.approvers.includes(command.approvedBy)) {
-        throw new DomainError('INITIATIVE.SAME_APPROVER', 409, 'A tranche is approved by two different people', 'two approvers per tranche');
+        throw initiativeError('INITIATIVE.SAME_APPROVER');
       }
       const given = TrancheApprovalGiven({ initiativeId, trancheNumber: command.trancheNumber, approvedBy: command.approvedBy, approvedAt: at });
       if (tranche.approvers.length === 0) return [given];
@@ -275,7 +273,7 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
     case 'CompleteInitiative':
       requireStatus(state, 'Funded');
       if (state.tranches.some((tranche) => tranche.status !== 'Disbursed')) {
-        throw new DomainError('INITIATIVE.TRANCHE_PENDING', 409, 'A tranche is still on its way');
+        throw initiativeError('INITIATIVE.TRANCHE_PENDING', { message: 'A tranche is still on its way' });
       }
       return [InitiativeCompleted({ initiativeId, cooperativeId, budgetId, reservationId: state.reservationId, finalReport: command.finalReport, completedAt: at })];
     case 'WithdrawInitiative':
@@ -284,12 +282,9 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
     case 'ClaimRepayment':
       requireStatus(state, 'Funded', 'Completed', 'Withdrawn');
       if (command.amountCents > state.disbursedCents - state.claimedCents) {
-        throw new DomainError(
-          'INITIATIVE.CLAIM_BEYOND_PAID',
-          422,
-          `Only ${state.disbursedCents - state.claimedCents} cents were paid out and not yet claimed`,
-          'a claim never exceeds what was paid',
-        );
+        throw initiativeError('INITIATIVE.CLAIM_BEYOND_PAID', {
+          message: `Only ${state.disbursedCents - state.claimedCents} cents were paid out and not yet claimed`,
+        });
       }
       return [RepaymentClaimed({ initiativeId, amountCents: command.amountCents, reason: command.reason, claimedBy: command.claimedBy, claimedAt: at })];
     default:
@@ -298,15 +293,12 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
 }
 
 function submit(command: Extract<InitiativeCommand, { type: 'SubmitInitiative' }>, state: InitiativeState): InitiativeEvent[] {
-  if (state.status !== 'NotSubmitted') throw new DomainError('INITIATIVE.EXISTS', 409, 'This initiative exists');
+  if (state.status !== 'NotSubmitted') throw initiativeError('INITIATIVE.EXISTS');
   const planned = command.tranches.reduce((sum, tranche) => sum + tranche.amountCents, 0);
   if (planned !== command.requestedCents) {
-    throw new DomainError(
-      'INITIATIVE.TRANCHES_DO_NOT_ADD_UP',
-      422,
-      `The tranches add up to ${planned} cents; ${command.requestedCents} requested`,
-      'tranches add up to the request',
-    );
+    throw initiativeError('INITIATIVE.TRANCHES_DO_NOT_ADD_UP', {
+      message: `The tranches add up to ${planned} cents; ${command.requestedCents} requested`,
+    });
   }
   const { now, type: _type, ...data } = command;
   return [InitiativeSubmitted({ ...data, tranches: [...data.tranches], submittedAt: now.toISOString() })];
@@ -314,7 +306,9 @@ function submit(command: Extract<InitiativeCommand, { type: 'SubmitInitiative' }
 
 function requireStatus(state: SubmittedInitiative, ...allowed: SubmittedInitiative['status'][]): void {
   if (!allowed.includes(state.status)) {
-    throw new DomainError('INITIATIVE.WRONG_STATE', 409, `The initiative is ${state.status}; this needs ${allowed.join(' or ')}`);
+    throw initiativeError('INITIATIVE.WRONG_STATE', {
+      message: `The initiative is ${state.status}; this needs ${allowed.join(' or ')}`,
+    });
   }
 }
 
@@ -322,7 +316,7 @@ function requireStatus(state: SubmittedInitiative, ...allowed: SubmittedInitiati
 function requireNotApplicant(state: SubmittedInitiative, people: readonly string[]): void {
   const applicant = applicantMemberOf(state.applicant);
   if (applicant && people.includes(applicant)) {
-    throw new DomainError('INITIATIVE.RECUSED', 403, 'The applicant is recused from decisions on their own initiative', RECUSAL_RULE);
+    throw initiativeError('INITIATIVE.RECUSED');
   }
 }
 

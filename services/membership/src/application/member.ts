@@ -1,7 +1,6 @@
 // The membership use cases that span more than one stream or hold personal data: the e-mail claim, the
 // encryption under the member's own key, erasure by destroying that key.
 import {
-  DomainError,
   blindIndex,
   decryptWith,
   encryptFor,
@@ -25,6 +24,7 @@ import {
 } from '../domain/member.decider.js';
 import type { MemberEvent } from '../domain/member.events.js';
 import { personalDataSchema, type PersonalData } from '../domain/personal-data.js';
+import { membershipError } from '../domain/errors.js';
 
 export class MembershipCommands {
   constructor(
@@ -73,7 +73,7 @@ export class MembershipCommands {
   ): Promise<CommandResult<MemberEvent>> {
     const context = this.contextOf(origin);
     const current = await this.personalData(memberId);
-    if (!current) throw new DomainError('MEMBER.NOT_FOUND', 404, 'No such member, or their personal data is erased');
+    if (!current) throw membershipError('MEMBER.NOT_FOUND');
     const personalData = personalDataSchema.parse({ ...current, ...changes });
     const command: MemberCommand = {
       type: 'ChangeDetails',

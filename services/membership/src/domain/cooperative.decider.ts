@@ -1,4 +1,4 @@
-import { DomainError, assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
+import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
 import type { CooperativeRules } from './cooperative-rules.js';
 import {
   CooperativeFounded,
@@ -9,6 +9,7 @@ import {
   type Office,
 } from './cooperative.events.js';
 import type { MemberState } from './member.decider.js';
+import { membershipError } from './errors.js';
 
 export interface Officer {
   readonly memberId: string;
@@ -105,7 +106,9 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
   switch (command.type) {
     case 'FoundCooperative': {
       if (state.status !== 'Unfounded') {
-        throw new DomainError('COOPERATIVE.ALREADY_FOUNDED', 409, `Cooperative ${command.cooperativeId} already exists`);
+        throw membershipError('COOPERATIVE.ALREADY_FOUNDED', {
+          message: `Cooperative ${command.cooperativeId} already exists`,
+        });
       }
       return [
         CooperativeFounded({
@@ -120,19 +123,18 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
     case 'AppointOfficer': {
       if (state.status !== 'Founded') throw notFounded();
       if (command.appointee !== 'Admitted') {
-        throw new DomainError(
-          'OFFICER.NOT_AN_ADMITTED_MEMBER',
-          422,
-          'Only an admitted member can hold an office',
-          'officers-are-members',
-        );
+        throw membershipError('OFFICER.NOT_AN_ADMITTED_MEMBER');
       }
       if (officesOf(state, command.memberId).includes(command.office)) {
-        throw new DomainError('OFFICER.ALREADY_APPOINTED', 409, `This member already holds the office of ${command.office}`);
+        throw membershipError('OFFICER.ALREADY_APPOINTED', {
+          message: `This member already holds the office of ${command.office}`,
+        });
       }
       const holder = state.officers.find((officer) => officer.office === command.office);
       if (holder && SINGLE_HOLDER_OFFICES.includes(command.office)) {
-        throw new DomainError('OFFICER.OFFICE_TAKEN', 409, `The office of ${command.office} is held; dismiss its holder first`);
+        throw membershipError('OFFICER.OFFICE_TAKEN', {
+          message: `The office of ${command.office} is held; dismiss its holder first`,
+        });
       }
       return [OfficerAppointed({ memberId: command.memberId, office: command.office, appointedAt: command.now.toISOString() })];
     }
@@ -151,7 +153,9 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
     case 'DismissOfficer':
       if (state.status !== 'Founded') throw notFounded();
       if (!officesOf(state, command.memberId).includes(command.office)) {
-        throw new DomainError('OFFICER.NOT_IN_OFFICE', 409, `This member does not hold the office of ${command.office}`);
+        throw membershipError('OFFICER.NOT_IN_OFFICE', {
+          message: `This member does not hold the office of ${command.office}`,
+        });
       }
       return [OfficerDismissed({ memberId: command.memberId, office: command.office, dismissedAt: command.now.toISOString() })];
     default:
@@ -159,7 +163,7 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
   }
 }
 
-const notFounded = () => new DomainError('COOPERATIVE.NOT_FOUND', 404, 'No such cooperative');
+const notFounded = () => membershipError('COOPERATIVE.NOT_FOUND');
 
 export const cooperativeDecider: Decider<CooperativeState, CooperativeCommand, CooperativeEvent> = {
   initialState,

@@ -1,7 +1,8 @@
 // Keeps an e-mail address unique within a cooperative: one stream per (cooperative, address), named by a blind
 // index, so two registrations racing for one address meet at the same stream and exactly one append wins.
-import { DomainError, assertNever, defineEvent, type Decider, type EventOf } from '@meent/eventsourcing';
+import { assertNever, defineEvent, type Decider, type EventOf } from '@meent/eventsourcing';
 import { z } from 'zod';
+import { membershipError } from './errors.js';
 
 export const EmailClaimed = defineEvent('EmailClaimed', {
   schema: z.object({ memberId: z.uuid(), claimedAt: z.iso.datetime() }),
@@ -64,6 +65,6 @@ export const emailClaimDecider: Decider<EmailClaimState, EmailClaimCommand, Emai
     if (state.memberId === command.memberId) return [];
     const abandoned = command.now.getTime() - Date.parse(state.claimedAt) > ABANDONED_CLAIM_MS;
     if (command.holder === 'former' || (command.holder === 'missing' && abandoned)) return claim;
-    throw new DomainError('MEMBER.EMAIL_TAKEN', 409, 'Another member of this cooperative has this e-mail address');
+    throw membershipError('MEMBER.EMAIL_TAKEN');
   },
 };

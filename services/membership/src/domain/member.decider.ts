@@ -1,4 +1,4 @@
-import { DomainError, assertNever, defineAggregate, type Decider, type EncryptedData } from '@meent/eventsourcing';
+import { assertNever, defineAggregate, type Decider, type EncryptedData } from '@meent/eventsourcing';
 import {
   ApplicationRejected,
   MemberAdmitted,
@@ -11,6 +11,7 @@ import {
   type MemberEvent,
   type TerminationKind,
 } from './member.events.js';
+import { membershipError } from './errors.js';
 
 interface Registered {
   readonly memberId: string;
@@ -91,20 +92,14 @@ export function evolve(state: MemberState, event: MemberEvent): MemberState {
   }
 }
 
-const notRegistered = () => new DomainError('MEMBER.NOT_FOUND', 404, 'No such member');
-const wrongState = (code: string, message: string) => new DomainError(`MEMBER.${code}`, 409, message);
+const notRegistered = () => membershipError('MEMBER.NOT_FOUND', { message: 'No such member' });
 
 export function decide(command: MemberCommand, state: MemberState): MemberEvent[] {
   const at = command.now.toISOString();
   if (command.type === 'RegisterMember') {
-    if (state.status !== 'Unregistered') throw wrongState('ALREADY_REGISTERED', 'This member is already registered');
+    if (state.status !== 'Unregistered') throw membershipError('MEMBER.ALREADY_REGISTERED');
     if (command.channel === 'self-application' && !command.selfApplicationAllowed) {
-      throw new DomainError(
-        'MEMBER.SELF_APPLICATION_NOT_ALLOWED',
-        422,
-        'The rules of this cooperative let only the secretary register members',
-        'selfApplication',
-      );
+      throw membershipError('MEMBER.SELF_APPLICATION_NOT_ALLOWED');
     }
     return [
       MemberRegistered({
@@ -119,49 +114,46 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
   }
   if (state.status === 'Unregistered') throw notRegistered();
   if (command.type === 'ErasePersonalData') {
-    if (state.erased) throw wrongState('ALREADY_ERASED', 'This member’s personal data is already erased');
+    if (state.erased) throw membershipError('MEMBER.ALREADY_ERASED');
     // The register holds a member's details as long as the membership lasts (BW 2:30), so until a termination takes
     // effect too.
     const ended = state.status === 'Rejected' || (state.status === 'Terminated' && Date.parse(state.effectiveAt) <= command.now.getTime());
     if (!ended) {
-      throw new DomainError(
-        'MEMBER.ERASURE_WHILE_MEMBER',
-        422,
-        'The register must hold a member’s details while the membership lasts; terminate it first',
-        'register-obligation',
-      );
+      throw membershipError('MEMBER.ERASURE_WHILE_MEMBER');
     }
     return [PersonalDataErased({ memberId: state.memberId, erasedAt: at })];
   }
   if (state.status === 'Terminated') {
-    throw wrongState('TERMINATED', `This membership was terminated (${state.kind}, effective ${state.effectiveAt})`);
+    throw membershipError('MEMBER.TERMINATED', {
+      message: `This membership was terminated (${state.kind}, effective ${state.effectiveAt})`,
+    });
   }
-  if (state.status === 'Rejected') throw wrongState('REJECTED', 'This application was rejected');
+  if (state.status === 'Rejected') throw membershipError('MEMBER.REJECTED');
   const { memberId } = state;
   switch (command.type) {
     case 'AdmitMember':
-      if (state.status !== 'Applied') throw wrongState('ALREADY_ADMITTED', 'This member is already admitted');
+      if (state.status !== 'Applied') throw membershipError('MEMBER.ALREADY_ADMITTED');
       return [MemberAdmitted({ memberId, admittedAt: at })];
     case 'RejectApplication':
-      if (state.status !== 'Applied') throw wrongState('NOT_AN_APPLICANT', 'Only a pending application can be rejected');
+      if (state.status !== 'Applied') throw membershipError('MEMBER.NOT_AN_APPLICANT');
       return [ApplicationRejected({ memberId, reason: command.reason, rejectedAt: at })];
     case 'ChangeDetails':
       return [
         MemberDetailsChanged({ memberId, personalData: command.personalData, emailClaim: command.emailClaim, changedAt: at }),
       ];
     case 'SuspendMember':
-      if (state.status === 'Suspended') throw wrongState('ALREADY_SUSPENDED', 'This member is already suspended');
-      if (state.status !== 'Admitted') throw wrongState('NOT_ADMITTED', 'Only an admitted member can be suspended');
+      if (state.status === 'Suspended') throw membershipError('MEMBER.ALREADY_SUSPENDED');
+      if (state.status !== 'Admitted') throw membershipError('MEMBER.NOT_ADMITTED');
       return [MemberSuspended({ memberId, reason: command.reason, suspendedAt: at })];
     case 'ReinstateMember':
-      if (state.status !== 'Suspended') throw wrongState('NOT_SUSPENDED', 'Only a suspended member can be reinstated');
+      if (state.status !== 'Suspended') throw membershipError('MEMBER.NOT_SUSPENDED');
       return [MemberReinstated({ memberId, reinstatedAt: at })];
     case 'TerminateMembership':
       if (state.status === 'Applied') {
-        throw wrongState('NOT_ADMITTED', 'An application is rejected, not terminated');
+        throw membershipError('MEMBER.NOT_ADMITTED', { message: 'An application is rejected, not terminated' });
       }
       if (command.kind === 'expelled' && !command.reason) {
-        throw new DomainError('MEMBER.EXPULSION_WITHOUT_REASON', 422, 'An expulsion states its reason', 'expulsion-reason');
+        throw membershipError('MEMBER.EXPULSION_WITHOUT_REASON');
       }
       return [
         MemberTerminated({

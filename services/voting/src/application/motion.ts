@@ -2,7 +2,6 @@
 // They need more than the motion's stream: the assembly's roll and proxies, the register's suspensions, the
 // applicant of an initiative, and for a secret motion the round's ballot key.
 import {
-  DomainError,
   KeyDestroyedError,
   type Accepted,
   type CommandOrigin,
@@ -23,6 +22,7 @@ import {
 import type { Choice } from '../domain/motion.events.js';
 import { applicantOf, initiativeApplicantsProjection } from '../projections/initiative-applicants.projection.js';
 import { ballotOpener, destroyBallotKey, openBallotBox, sealChoice } from './secret-ballot.js';
+import { votingError } from '../domain/errors.js';
 
 const ASSEMBLY_FRESHNESS_MS = 50;
 
@@ -122,7 +122,9 @@ export class MotionCommands {
   /** The first meeting's decision a second meeting decides again (BW 2:42). */
   private async firstDecision(cooperativeId: string, motionId: string) {
     const first = await this.motions.load(cooperativeId, motionId, { maxAgeMs: Number.POSITIVE_INFINITY });
-    if (first.status !== 'Decided') throw new DomainError('NOT_FOUND', 404, `Motion ${motionId} has no decision that stands`);
+    if (first.status !== 'Decided') throw votingError('MOTION.NO_DECISION', {
+      message: `Motion ${motionId} has no decision that stands`,
+    });
     return { motionId, decisionType: first.decisionType, quorumMet: first.decision.quorumMet, decidedAt: first.decision.decidedAt };
   }
 
@@ -143,7 +145,7 @@ export class MotionCommands {
       if (!(error instanceof KeyDestroyedError)) throw error;
       const current = await this.motions.load(motion.cooperativeId, motion.motionId);
       if (current.status !== 'VotingOpen' || current.round !== motion.round) throw votingNotOpen(current.status);
-      throw new DomainError('MOTION.BALLOT_KEY_LOST', 409, 'The ballot key of this round is gone');
+      throw votingError('MOTION.BALLOT_KEY_LOST');
     }
   }
 
@@ -153,7 +155,7 @@ export class MotionCommands {
     let unseal = null;
     if (motion.ballot === 'secret' && motion.status === 'VotingOpen') {
       unseal = await ballotOpener(this.keys, motion.motionId, round);
-      if (!unseal) throw new DomainError('MOTION.BALLOT_KEY_LOST', 409, 'The ballot key of this round is gone');
+      if (!unseal) throw votingError('MOTION.BALLOT_KEY_LOST');
     }
     const closed = await this.motions.append(origin, motion.motionId, (now) => ({ type: 'CloseVoting', reason, assembly, unseal, now }));
     // Once this round's ballots are counted (by this request or an earlier one), its key has served.

@@ -1,4 +1,4 @@
-import { DomainError, assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
+import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
 import type { Fraction } from '@meent/membership/events';
 import {
   AssemblyDemanded,
@@ -7,6 +7,7 @@ import {
   type AssemblyRequestEvent,
 } from './assembly-request.events.js';
 import { DAY_MS } from './assembly.decider.js';
+import { votingError } from './errors.js';
 
 /** BW 2:41: the board convenes the demanded assembly within four weeks. */
 export const DEMANDED_ASSEMBLY_DEADLINE_DAYS = 28;
@@ -66,12 +67,12 @@ export function evolve(state: AssemblyRequestState, event: AssemblyRequestEvent)
 
 export function decide(command: AssemblyRequestCommand, state: AssemblyRequestState): AssemblyRequestEvent[] {
   if (command.weight <= 0) {
-    throw new DomainError('ASSEMBLY_REQUEST.NOT_ELIGIBLE', 403, 'Only a member with a vote may request an assembly');
+    throw votingError('ASSEMBLY_REQUEST.NOT_ELIGIBLE');
   }
   const at = command.now.toISOString();
   switch (command.type) {
     case 'RequestAssembly': {
-      if (state.status !== 'NotRequested') throw new DomainError('ASSEMBLY_REQUEST.EXISTS', 409, 'This request exists');
+      if (state.status !== 'NotRequested') throw votingError('ASSEMBLY_REQUEST.EXISTS');
       const requested = AssemblyRequested({
         requestId: command.requestId,
         cooperativeId: command.cooperativeId,
@@ -83,7 +84,7 @@ export function decide(command: AssemblyRequestCommand, state: AssemblyRequestSt
       return [requested, ...support(command, opened)];
     }
     case 'SupportRequest':
-      if (state.status === 'NotRequested') throw new DomainError('ASSEMBLY_REQUEST.NOT_FOUND', 404, 'No such request');
+      if (state.status === 'NotRequested') throw votingError('ASSEMBLY_REQUEST.NOT_FOUND');
       return support(command, state);
     default:
       return assertNever(command);
@@ -93,10 +94,10 @@ export function decide(command: AssemblyRequestCommand, state: AssemblyRequestSt
 function support(command: Standing, state: AssemblyRequestState): AssemblyRequestEvent[] {
   if (state.status === 'NotRequested') return [];
   if (state.status === 'Demanded') {
-    throw new DomainError('ASSEMBLY_REQUEST.ALREADY_DEMANDED', 409, 'The request already holds the votes it needs');
+    throw votingError('ASSEMBLY_REQUEST.ALREADY_DEMANDED');
   }
   if (state.supporters.has(command.memberId)) {
-    throw new DomainError('ASSEMBLY_REQUEST.ALREADY_SUPPORTED', 409, 'You already support this request');
+    throw votingError('ASSEMBLY_REQUEST.ALREADY_SUPPORTED');
   }
   const at = command.now.toISOString();
   const supported = AssemblyRequestSupported({ requestId: state.requestId, memberId: command.memberId, weight: command.weight, supportedAt: at });

@@ -1,4 +1,4 @@
-import { DomainError, assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
+import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
 import type { CooperativeRules } from '@meent/membership/events';
 import type { z } from 'zod';
 import {
@@ -14,6 +14,7 @@ import {
   type AssemblyEvent,
   type venueSchema,
 } from './assembly.events.js';
+import { votingError } from './errors.js';
 
 export const DAY_MS = 86_400_000;
 export const daysBetween = (from: string | Date, to: string | Date) =>
@@ -121,7 +122,7 @@ export function evolve(state: AssemblyState, event: AssemblyEvent): AssemblyStat
 
 export function decide(command: AssemblyCommand, state: AssemblyState): AssemblyEvent[] {
   if (command.type === 'ConveneAssembly') return convene(command, state);
-  if (state.status === 'NotConvened') throw new DomainError('ASSEMBLY.NOT_FOUND', 404, 'No such assembly');
+  if (state.status === 'NotConvened') throw votingError('ASSEMBLY.NOT_FOUND');
   const at = command.now.toISOString();
   const { assemblyId } = state;
   switch (command.type) {
@@ -134,28 +135,26 @@ export function decide(command: AssemblyCommand, state: AssemblyState): Assembly
     case 'RevokeProxy': {
       requireStatus(state, 'Convened', 'InSession');
       const holderId = state.proxies.get(command.grantorId);
-      if (!holderId) throw new DomainError('ASSEMBLY.NO_PROXY', 409, 'You have granted no proxy for this assembly');
+      if (!holderId) throw votingError('ASSEMBLY.NO_PROXY');
       return [ProxyRevoked({ assemblyId, grantorId: command.grantorId, holderId, revokedAt: at })];
     }
     case 'OpenMeeting':
       requireStatus(state, 'Convened');
       if (command.now.getTime() < new Date(state.scheduledAt).getTime()) {
-        throw new DomainError('ASSEMBLY.TOO_EARLY', 422, `The meeting is scheduled for ${state.scheduledAt}`, 'scheduledAt');
+        throw votingError('ASSEMBLY.TOO_EARLY', { message: `The meeting is scheduled for ${state.scheduledAt}` });
       }
       return [AssemblyOpened({ assemblyId, openedAt: at })];
     case 'RecordAttendance':
       requireStatus(state, 'InSession');
-      requireOnRoll(state, command.memberId, 'ASSEMBLY.NOT_ON_ROLL', 422);
+      requireOnRoll(state, command.memberId, 'ASSEMBLY.ATTENDEE_NOT_ON_ROLL');
       if (state.present.has(command.memberId)) return [];
       return [AttendanceRecorded({ assemblyId, memberId: command.memberId, recordedAt: at })];
     case 'CloseMeeting':
       requireStatus(state, 'InSession');
       if (command.motionsStillVoting > 0) {
-        throw new DomainError(
-          'ASSEMBLY.VOTING_STILL_OPEN',
-          409,
-          `Voting is still open on ${command.motionsStillVoting} motion(s) of this assembly`,
-        );
+        throw votingError('ASSEMBLY.VOTING_STILL_OPEN', {
+          message: `Voting is still open on ${command.motionsStillVoting} motion(s) of this assembly`,
+        });
       }
       return [AssemblyClosed({ assemblyId, cooperativeId: state.cooperativeId, closedAt: at })];
     case 'CancelAssembly':
@@ -167,30 +166,26 @@ export function decide(command: AssemblyCommand, state: AssemblyState): Assembly
 }
 
 function convene(command: Extract<AssemblyCommand, { type: 'ConveneAssembly' }>, state: AssemblyState): AssemblyEvent[] {
-  if (state.status !== 'NotConvened') throw new DomainError('ASSEMBLY.ALREADY_CONVENED', 409, 'This assembly is already convened');
+  if (state.status !== 'NotConvened') throw votingError('ASSEMBLY.ALREADY_CONVENED');
   const { rules, now } = command;
   const noticeDays = daysBetween(now, command.scheduledAt);
   if (noticeDays < rules.noticeDays) {
-    throw new DomainError(
-      'ASSEMBLY.NOTICE_TOO_SHORT',
-      422,
-      `The rules require ${rules.noticeDays} days' notice; the meeting is ${Math.floor(noticeDays)} days away`,
-      'noticeDays',
-    );
+    throw votingError('ASSEMBLY.NOTICE_TOO_SHORT', {
+      message: `The rules require ${rules.noticeDays} days' notice; the meeting is ${Math.floor(noticeDays)} days away`,
+      rule: 'noticeDays',
+    });
   }
   if (command.announcesStatuteAmendment && noticeDays < rules.statuteAmendmentNoticeDays) {
-    throw new DomainError(
-      'ASSEMBLY.NOTICE_TOO_SHORT',
-      422,
-      `An assembly that is to amend the statutes needs ${rules.statuteAmendmentNoticeDays} days' notice`,
-      'BW 2:42 statuteAmendmentNoticeDays',
-    );
+    throw votingError('ASSEMBLY.NOTICE_TOO_SHORT', {
+      message: `An assembly that is to amend the statutes needs ${rules.statuteAmendmentNoticeDays} days' notice`,
+      rule: 'BW 2:42 statuteAmendmentNoticeDays',
+    });
   }
   if (new Date(command.recordDate).getTime() > now.getTime()) {
-    throw new DomainError('ASSEMBLY.RECORD_DATE_AHEAD', 422, 'The record date may not lie ahead: the roll is fixed now', 'recordDate');
+    throw votingError('ASSEMBLY.RECORD_DATE_AHEAD');
   }
   if (command.eligibleVoters.length === 0) {
-    throw new DomainError('ASSEMBLY.EMPTY_VOTER_ROLL', 422, 'Nobody was an eligible member at the record date', 'recordDate');
+    throw votingError('ASSEMBLY.EMPTY_VOTER_ROLL');
   }
   const totalWeight = command.eligibleVoters.reduce((sum, voter) => sum + voter.weight, 0);
   return [
@@ -218,35 +213,36 @@ function convene(command: Extract<AssemblyCommand, { type: 'ConveneAssembly' }>,
 
 function grantable(state: ConvenedAssembly, grantorId: string, holderId: string) {
   if (!state.rules.proxiesAllowed) {
-    throw new DomainError('ASSEMBLY.PROXIES_NOT_ALLOWED', 422, "The cooperative's rules do not allow proxies", 'proxiesAllowed');
+    throw votingError('ASSEMBLY.PROXIES_NOT_ALLOWED');
   }
-  requireOnRoll(state, grantorId, 'ASSEMBLY.NOT_ON_ROLL', 403);
-  requireOnRoll(state, holderId, 'ASSEMBLY.HOLDER_NOT_ON_ROLL', 422);
-  if (grantorId === holderId) throw new DomainError('ASSEMBLY.PROXY_TO_SELF', 422, 'A proxy goes to another voter');
+  requireOnRoll(state, grantorId, 'ASSEMBLY.NOT_ON_ROLL');
+  requireOnRoll(state, holderId, 'ASSEMBLY.HOLDER_NOT_ON_ROLL');
+  if (grantorId === holderId) throw votingError('ASSEMBLY.PROXY_TO_SELF');
   if (state.proxies.has(grantorId)) {
-    throw new DomainError('ASSEMBLY.PROXY_ALREADY_GRANTED', 409, 'You have already granted a proxy; revoke it first');
+    throw votingError('ASSEMBLY.PROXY_ALREADY_GRANTED');
   }
   const held = [...state.proxies.values()].filter((holder) => holder === holderId).length;
   if (held >= state.rules.maxProxiesPerHolder) {
-    throw new DomainError(
-      'ASSEMBLY.PROXY_CAP_REACHED',
-      422,
-      `The holder already holds ${held} proxy(ies); the rules allow ${state.rules.maxProxiesPerHolder}`,
-      'maxProxiesPerHolder',
-    );
+    throw votingError('ASSEMBLY.PROXY_CAP_REACHED', {
+      message: `The holder already holds ${held} proxy(ies); the rules allow ${state.rules.maxProxiesPerHolder}`,
+    });
   }
   return { grantorId, holderId };
 }
 
-function requireOnRoll(state: ConvenedAssembly, memberId: string, code: string, statusCode: 403 | 422): void {
-  if (!state.roll.has(memberId)) {
-    throw new DomainError(code, statusCode, `Member ${memberId} is not on this assembly's voter roll`, 'recordDate');
-  }
+function requireOnRoll(
+  state: ConvenedAssembly,
+  memberId: string,
+  code: 'ASSEMBLY.NOT_ON_ROLL' | 'ASSEMBLY.HOLDER_NOT_ON_ROLL' | 'ASSEMBLY.ATTENDEE_NOT_ON_ROLL',
+): void {
+  if (!state.roll.has(memberId)) throw votingError(code, { message: `Member ${memberId} is not on this assembly's voter roll` });
 }
 
 function requireStatus(state: ConvenedAssembly, ...allowed: ConvenedAssembly['status'][]): void {
   if (!allowed.includes(state.status)) {
-    throw new DomainError('ASSEMBLY.WRONG_STATE', 409, `The assembly is ${state.status}; this needs ${allowed.join(' or ')}`);
+    throw votingError('ASSEMBLY.WRONG_STATE', {
+      message: `The assembly is ${state.status}; this needs ${allowed.join(' or ')}`,
+    });
   }
 }
 

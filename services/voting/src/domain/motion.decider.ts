@@ -1,4 +1,4 @@
-import { DomainError, assertNever, defineAggregate, type Decider, type EncryptedData } from '@meent/eventsourcing';
+import { assertNever, defineAggregate, type Decider, type DomainError, type EncryptedData } from '@meent/eventsourcing';
 import type { DecisionType } from '@meent/membership/events';
 import { BallotBox } from './ballot-box.js';
 import { daysBetween, type ConvenedAssembly } from './assembly.decider.js';
@@ -17,10 +17,10 @@ import {
   type Tally,
 } from './motion.events.js';
 import { outcomeOf } from './tally.js';
+import { votingError } from './errors.js';
 
 /** BW 2:38 lid 7: votes cast online count as cast at the meeting, and may be cast at most this long before it. */
 export const ELECTRONIC_VOTING_DAYS = 30;
-const RECUSAL_RULE = 'BW 2:12 conflict of interest';
 
 type Decision = ReturnType<typeof MotionDecided>['data'];
 
@@ -108,7 +108,7 @@ export const ballotKeySubject = (motionId: string, round: number) => `ballot-box
 export const initialState: MotionState = { status: 'NotTabled' };
 
 export const votingNotOpen = (status: MotionState['status']) =>
-  new DomainError('MOTION.VOTING_NOT_OPEN', 409, `Voting on this motion is not open (${status})`);
+  votingError('MOTION.VOTING_NOT_OPEN', { message: `Voting on this motion is not open (${status})` });
 
 /** What every tabled motion has, whatever its status: a decision that stood does not outlive its status. */
 function tabledPart(state: TabledMotion): Tabled {
@@ -157,7 +157,7 @@ export function evolve(state: MotionState, event: MotionEvent): MotionState {
 
 export function decide(command: MotionCommand, state: MotionState): MotionEvent[] {
   if (command.type === 'TableMotion') return table(command, state);
-  if (state.status === 'NotTabled') throw new DomainError('MOTION.NOT_FOUND', 404, 'No such motion');
+  if (state.status === 'NotTabled') throw votingError('MOTION.NOT_FOUND');
   const at = command.now.toISOString();
   const { motionId } = state;
   const { assembly } = command;
@@ -167,20 +167,12 @@ export function decide(command: MotionCommand, state: MotionState): MotionEvent[
       requireAssembly(assembly, 'Convened', 'InSession');
       const earliest = new Date(assembly.scheduledAt).getTime() - ELECTRONIC_VOTING_DAYS * 86_400_000;
       if (command.now.getTime() < earliest) {
-        throw new DomainError(
-          'MOTION.VOTING_TOO_EARLY',
-          422,
-          `Voting may open ${ELECTRONIC_VOTING_DAYS} days before the meeting at the earliest`,
-          'BW 2:38 lid 7',
-        );
+        throw votingError('MOTION.VOTING_TOO_EARLY', {
+          message: `Voting may open ${ELECTRONIC_VOTING_DAYS} days before the meeting at the earliest`,
+        });
       }
       if (!assembly.rules.electronicVoting && assembly.status !== 'InSession') {
-        throw new DomainError(
-          'MOTION.ELECTRONIC_VOTING_NOT_ALLOWED',
-          422,
-          "The cooperative's rules allow voting only at the meeting",
-          'electronicVoting',
-        );
+        throw votingError('MOTION.ELECTRONIC_VOTING_NOT_ALLOWED');
       }
       return [VotingOpened({ motionId, round: 1, openedAt: at })];
     }
@@ -190,10 +182,10 @@ export function decide(command: MotionCommand, state: MotionState): MotionEvent[
       if (command.reason === 'everyone-voted' && state.status !== 'VotingOpen') return [];
       if (state.status !== 'VotingOpen') throw wrongState(state, 'VotingOpen');
       if (command.reason === 'closed-by-chair' && assembly.status !== 'InSession') {
-        throw new DomainError('MOTION.MEETING_NOT_IN_SESSION', 409, 'The chair closes voting at the meeting');
+        throw votingError('MOTION.MEETING_NOT_IN_SESSION');
       }
       if (command.reason === 'everyone-voted' && !everyoneHasVoted(state, assembly)) {
-        throw new DomainError('MOTION.NOT_EVERYONE_VOTED', 409, 'Not every voter on the roll has voted yet');
+        throw votingError('MOTION.NOT_EVERYONE_VOTED');
       }
       return [
         VotingClosed({ motionId, round: state.round, reason: command.reason, closedAt: at }),
@@ -202,15 +194,10 @@ export function decide(command: MotionCommand, state: MotionState): MotionEvent[
     case 'ChallengeResult':
       if (state.status !== 'Decided') throw wrongState(state, 'Decided');
       if (assembly.status !== 'InSession') {
-        throw new DomainError(
-          'MOTION.CHALLENGE_TOO_LATE',
-          409,
-          "A result is challenged at once, at the meeting that announced it",
-          'BW 2:13',
-        );
+        throw votingError('MOTION.CHALLENGE_TOO_LATE');
       }
       if (!assembly.roll.has(command.challengedBy)) {
-        throw new DomainError('MOTION.NOT_ON_ROLL', 403, 'Only a voter on the roll may challenge the result');
+        throw votingError('MOTION.NOT_ON_ROLL');
       }
       return [
         ResultChallenged({ motionId, round: state.round, challengedBy: command.challengedBy, reason: command.reason, challengedAt: at }),
@@ -222,7 +209,7 @@ export function decide(command: MotionCommand, state: MotionState): MotionEvent[
 }
 
 function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: MotionState): MotionEvent[] {
-  if (state.status !== 'NotTabled') throw new DomainError('MOTION.ALREADY_TABLED', 409, 'This motion is already tabled');
+  if (state.status !== 'NotTabled') throw votingError('MOTION.ALREADY_TABLED');
   const { assembly, now } = command;
   requireAssembly(assembly, 'Convened', 'InSession');
   const configured = assembly.rules.decisions[command.decisionType];
@@ -232,51 +219,34 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
     // default dissolution and merger, BW 2:317 for a merger).
     const article = command.decisionType === 'merger' ? 'BW 2:317' : 'BW 2:42';
     if (!assembly.announcesStatuteAmendment) {
-      throw new DomainError(
-        command.decisionType === 'statute-amendment' ? 'MOTION.AMENDMENT_NOT_ANNOUNCED' : 'MOTION.DECISION_NOT_ANNOUNCED',
-        422,
-        command.decisionType === 'statute-amendment'
-          ? 'The notice convening this assembly did not say the statutes are to be amended'
-          : `The notice convening this assembly did not announce a ${command.decisionType}, which the statutes require`,
-        article,
-      );
+      throw command.decisionType === 'statute-amendment'
+        ? votingError('MOTION.AMENDMENT_NOT_ANNOUNCED')
+        : votingError('MOTION.DECISION_NOT_ANNOUNCED', {
+            message: `The notice convening this assembly did not announce a ${command.decisionType}, which the statutes require`,
+            rule: article,
+          });
     }
     const depositDays = daysBetween(now, assembly.scheduledAt);
     if (depositDays < assembly.rules.statuteTextDepositDays) {
-      throw new DomainError(
-        'MOTION.TEXT_DEPOSITED_TOO_LATE',
-        422,
-        `The ${command.decisionType}'s text must be deposited ${assembly.rules.statuteTextDepositDays} days before the meeting`,
-        `${article} statuteTextDepositDays`,
-      );
+      throw votingError('MOTION.TEXT_DEPOSITED_TOO_LATE', {
+        message: `The ${command.decisionType}'s text must be deposited ${assembly.rules.statuteTextDepositDays} days before the meeting`,
+        rule: `${article} statuteTextDepositDays`,
+      });
     }
   }
   if (command.subject?.kind === 'rules' && command.decisionType !== 'statute-amendment') {
-    throw new DomainError(
-      'MOTION.RULES_NEED_STATUTE_AMENDMENT',
-      422,
-      'Only a statute amendment sets new rules',
-      'BW 2:43',
-    );
+    throw votingError('MOTION.RULES_NEED_STATUTE_AMENDMENT');
   }
   if (command.repeats) {
     const first = command.repeats;
     if (command.decisionType !== 'statute-amendment' || first.decisionType !== 'statute-amendment' || first.quorumMet) {
-      throw new DomainError(
-        'MOTION.NOT_A_SECOND_MEETING',
-        422,
-        'Only a statute amendment that missed its quorum is decided again at a second meeting',
-        'BW 2:42',
-      );
+      throw votingError('MOTION.NOT_A_SECOND_MEETING');
     }
     const daysLater = daysBetween(first.decidedAt, assembly.convenedAt);
     if (daysLater < 0 || daysLater > assembly.rules.secondMeetingWindowDays) {
-      throw new DomainError(
-        'MOTION.SECOND_MEETING_OUT_OF_WINDOW',
-        422,
-        `The second assembly must be convened within ${assembly.rules.secondMeetingWindowDays} days of the first decision`,
-        'secondMeetingWindowDays',
-      );
+      throw votingError('MOTION.SECOND_MEETING_OUT_OF_WINDOW', {
+        message: `The second assembly must be convened within ${assembly.rules.secondMeetingWindowDays} days of the first decision`,
+      });
     }
     rule = { ...rule, quorum: null, basis: 'second-meeting' };
   }
@@ -310,8 +280,6 @@ function recusedOn(command: Extract<MotionCommand, { type: 'TableMotion' }>): { 
 
 export const APPLICANT_RECUSAL = 'applicant of the initiative';
 
-const SUSPENSION_RULE = 'BW 2:38 lid 1: a suspended member has no vote';
-
 function castVote(command: Extract<MotionCommand, { type: 'CastVote' }>, state: TabledMotion): MotionEvent {
   const { voterId, castBy, assembly, paper } = command;
   if (state.status !== 'VotingOpen') {
@@ -319,42 +287,39 @@ function castVote(command: Extract<MotionCommand, { type: 'CastVote' }>, state: 
   }
   requireAssembly(assembly, 'Convened', 'InSession');
   if (!assembly.roll.has(castBy)) {
-    throw new DomainError('MOTION.NOT_ON_ROLL', 403, "You are not on this assembly's voter roll", 'recordDate');
+    throw votingError('MOTION.NOT_ON_ROLL', { message: "You are not on this assembly's voter roll" });
   }
   const byProxy = voterId !== castBy;
   // BW 2:38 lid 1: only members who are not suspended have a vote. The roll stays as fixed at the record date; a
   // suspension in force when the vote is cast takes it away, and a reinstatement before the close gives it back.
   for (const member of byProxy ? [voterId, castBy] : [voterId]) {
     if (command.suspendedNow.includes(member)) {
-      throw new DomainError(
-        'MOTION.VOTER_SUSPENDED',
-        403,
-        member === voterId ? 'A suspended member has no vote while the suspension lasts' : 'A suspended member cannot vote as a proxy holder',
-        SUSPENSION_RULE,
-      );
+      throw votingError('MOTION.VOTER_SUSPENDED', {
+        message: member === voterId ? 'A suspended member has no vote while the suspension lasts' : 'A suspended member cannot vote as a proxy holder',
+      });
     }
   }
   if (byProxy && assembly.proxies.get(voterId) !== castBy) {
-    throw new DomainError('MOTION.NO_PROXY', 403, `You hold no proxy of member ${voterId} for this assembly`);
+    throw votingError('MOTION.NO_PROXY', { message: `You hold no proxy of member ${voterId} for this assembly` });
   }
   for (const member of byProxy ? [voterId, castBy] : [voterId]) {
     const reason = state.recused.get(member);
     if (reason !== undefined) {
-      throw new DomainError('MOTION.RECUSED', 403, `Member ${member} is recused from this decision: ${reason}`, RECUSAL_RULE);
+      throw votingError('MOTION.RECUSED', { message: `Member ${member} is recused from this decision: ${reason}` });
     }
   }
   if (paper.kind !== state.ballot) {
-    throw new DomainError('MOTION.WRONG_BALLOT', 422, `This motion is voted on by ${state.ballot} ballot`);
+    throw votingError('MOTION.WRONG_BALLOT', { message: `This motion is voted on by ${state.ballot} ballot` });
   }
   if (paper.kind === 'secret' && paper.sealedChoice.subject !== ballotKeySubject(state.motionId, state.round)) {
-    throw new DomainError('MOTION.ROUND_CHANGED', 409, 'A new round of voting began while this ballot was cast; vote again');
+    throw votingError('MOTION.ROUND_CHANGED');
   }
   const previous = state.ballots.latest(voterId);
   if (byProxy && previous?.castBy === voterId) {
-    throw new DomainError('MOTION.PROXY_OVERRIDDEN', 409, 'The member has voted in person, which overrides the proxy');
+    throw votingError('MOTION.PROXY_OVERRIDDEN');
   }
   if (byProxy && previous?.castBy === castBy) {
-    throw new DomainError('MOTION.PROXY_ALREADY_USED', 409, 'This proxy has already been used on this motion');
+    throw votingError('MOTION.PROXY_ALREADY_USED');
   }
   const vote = { motionId: state.motionId, round: state.round, voterId, castBy, castAt: command.now.toISOString() };
   return paper.kind === 'open' ? VoteCast({ ...vote, choice: paper.choice }) : SecretBallotCast({ ...vote, sealedChoice: paper.sealedChoice });
@@ -388,7 +353,9 @@ function count(
   let turnoutWeight = 0;
   for (const ballot of state.ballots.counted()) {
     const choice = ballot.choice ?? (ballot.sealedChoice && unseal?.(ballot.sealedChoice));
-    if (!choice) throw new DomainError('MOTION.BALLOT_KEY_LOST', 409, `The ballot of ${ballot.voterId} cannot be counted without its round's key`);
+    if (!choice) throw votingError('MOTION.BALLOT_KEY_LOST', {
+      message: `The ballot of ${ballot.voterId} cannot be counted without its round's key`,
+    });
     const weight = assembly.roll.get(ballot.voterId) ?? 0;
     tally[choice] += weight;
     turnoutWeight += weight;
@@ -424,15 +391,15 @@ function count(
 
 function requireAssembly(assembly: ConvenedAssembly, ...allowed: ConvenedAssembly['status'][]): void {
   if (!allowed.includes(assembly.status)) {
-    throw new DomainError('MOTION.ASSEMBLY_NOT_ACTIVE', 409, `The assembly is ${assembly.status}`);
+    throw votingError('MOTION.ASSEMBLY_NOT_ACTIVE', { message: `The assembly is ${assembly.status}` });
   }
 }
 
 function wrongState(state: TabledMotion, expected: TabledMotion['status']): DomainError {
   if (state.status === 'Decided' || state.status === 'VotingClosed') {
-    return new DomainError('MOTION.VOTING_CLOSED', 409, 'Voting on this motion has closed');
+    return votingError('MOTION.VOTING_CLOSED');
   }
-  return new DomainError('MOTION.WRONG_STATE', 409, `The motion is ${state.status}; this needs ${expected}`);
+  return votingError('MOTION.WRONG_STATE', { message: `The motion is ${state.status}; this needs ${expected}` });
 }
 
 export const motionDecider: Decider<MotionState, MotionCommand, MotionEvent> = { initialState, evolve, decide };

@@ -1,0 +1,43 @@
+// The domain errors of the membership context: cooperatives, their officers, the member register.
+// Every code a command here can be refused with: its status, the rule it comes from and what it says. The README's
+// list of errors is written from it (`pnpm readme`).
+import { errorCatalogue } from '@meent/eventsourcing';
+
+export const membershipError = errorCatalogue({
+  'COOPERATIVE.ALREADY_FOUNDED': { status: 409, message: 'The cooperative already exists' },
+  'COOPERATIVE.NOT_FOUND': { status: 404, message: 'No such cooperative' },
+  'MEMBER.ALREADY_ADMITTED': { status: 409, message: 'This member is already admitted' },
+  'MEMBER.ALREADY_ERASED': { status: 409, message: 'This member’s personal data is already erased' },
+  'MEMBER.ALREADY_REGISTERED': { status: 409, message: 'This member is already registered' },
+  'MEMBER.ALREADY_SUSPENDED': { status: 409, message: 'This member is already suspended' },
+  'MEMBER.EMAIL_TAKEN': { status: 409, message: 'Another member of this cooperative has this e-mail address' },
+  'MEMBER.ERASURE_WHILE_MEMBER': {
+    status: 422,
+    message: 'The register must hold a member’s details while the membership lasts; terminate it first',
+    rule: 'register-obligation',
+  },
+  'MEMBER.EXPULSION_WITHOUT_REASON': {
+    status: 422,
+    message: 'An expulsion states its reason',
+    rule: 'expulsion-reason',
+  },
+  'MEMBER.NOT_ADMITTED': { status: 409, message: 'Only an admitted member can be suspended' },
+  'MEMBER.NOT_AN_APPLICANT': { status: 409, message: 'Only a pending application can be rejected' },
+  'MEMBER.NOT_FOUND': { status: 404, message: 'No such member, or their personal data is erased' },
+  'MEMBER.NOT_SUSPENDED': { status: 409, message: 'Only a suspended member can be reinstated' },
+  'MEMBER.REJECTED': { status: 409, message: 'This application was rejected' },
+  'MEMBER.SELF_APPLICATION_NOT_ALLOWED': {
+    status: 422,
+    message: 'The rules of this cooperative let only the secretary register members',
+    rule: 'selfApplication',
+  },
+  'MEMBER.TERMINATED': { status: 409, message: 'This membership was terminated' },
+  'OFFICER.ALREADY_APPOINTED': { status: 409, message: 'This member already holds the office' },
+  'OFFICER.NOT_AN_ADMITTED_MEMBER': {
+    status: 422,
+    message: 'Only an admitted member can hold an office',
+    rule: 'officers-are-members',
+  },
+  'OFFICER.NOT_IN_OFFICE': { status: 409, message: 'This member does not hold the office' },
+  'OFFICER.OFFICE_TAKEN': { status: 409, message: 'The office is held; dismiss its holder first' },
+});
