@@ -30,16 +30,23 @@ t.test('the key store contract on SQLite', async (t) => {
 
 const url = process.env.MEENT_TEST_POSTGRES_URL;
 
-/** A schema of its own for each store made, dropped when the test ends. */
-function freshSchema() {
-  const schema = `meent_test_${randomBytes(6).toString('hex')}`;
-  const drop = async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+/** Stores of one kind, each made in a schema of its own and dropped with it; `reopen` opens the same schema again. */
+function inFreshSchemas<Store extends { close(): Promise<void> }>(open: (schema: string) => Store) {
+  return async () => {
+    const schema = `meent_test_${randomBytes(6).toString('hex')}`;
+    const store = open(schema);
+    return {
+      store,
+      reopen: async () => open(schema),
+      async destroy() {
+        await store.close();
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      },
+    };
   };
-  return { schema, drop };
 }
 
 if (!url) {
@@ -51,35 +58,13 @@ if (!url) {
   t.test('the read-model store contract on PostgreSQL', async (t) => {
     readModelStoreContract(t, {
       sharedByProcesses: true,
-      async create() {
-        const { schema, drop } = freshSchema();
-        const store = new PostgresReadModelStore({ connectionString, schema });
-        return {
-          store,
-          reopen: async () => new PostgresReadModelStore({ connectionString, schema }),
-          async destroy() {
-            await store.close();
-            await drop();
-          },
-        };
-      },
+      create: inFreshSchemas((schema) => new PostgresReadModelStore({ connectionString, schema })),
     });
   });
   t.test('the key store contract on PostgreSQL', async (t) => {
     keyStoreContract(t, {
       sharedByProcesses: true,
-      async create() {
-        const { schema, drop } = freshSchema();
-        const store = new PostgresKeyStore({ connectionString, schema });
-        return {
-          store,
-          reopen: async () => new PostgresKeyStore({ connectionString, schema }),
-          async destroy() {
-            await store.close();
-            await drop();
-          },
-        };
-      },
+      create: inFreshSchemas((schema) => new PostgresKeyStore({ connectionString, schema })),
     });
   });
 }
