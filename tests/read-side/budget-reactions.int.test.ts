@@ -2,7 +2,7 @@
 import t from 'tap';
 import { DisbursementBooked, budgetContextEvents } from '@meent/budget/events';
 import { reactionSpecification, recorded } from '@meent/eventsourcing/testing';
-import { initiativeEvents } from '@meent/initiative-funding/events';
+import { FundingRevoked, RevokedReservationReturned, initiativeEvents } from '@meent/initiative-funding/events';
 import { votingEvents } from '@meent/voting/events';
 import { adoptBudgetWhenMotionDecided } from '../../services/budget/src/reactions/adopt-budget-when-motion-decided.reaction.js';
 import {
@@ -21,6 +21,7 @@ import {
   initiativeCompleted,
   initiativeId,
   motionDecided,
+  motionId,
   otherCooperativeId,
   reservationId,
   submittedBudget,
@@ -146,4 +147,34 @@ t.test('an initiative that ends gives what is left of its reservation back to th
     .given(...adoptedBudget(otherCooperativeId), fundsReserved)
     .when(initiativeCompleted)
     .thenRefused({ code: 'NOT_FOUND' }, 'another cooperative’s budget is not there for it');
+});
+
+t.test('a grant revoked by a new vote (BW 2:13 lid 4) gives its reservation back, however late it was made', async (t) => {
+  const on = { at: at('2026-12-02'), cooperativeId };
+  const release = {
+    stream: `ledger-${budgetId}`,
+    command: {
+      type: 'ReleaseReservation',
+      reservationId,
+      reason: 'The grant was revoked by a new vote (BW 2:13 lid 4)',
+      budget: inForce,
+      today: '2026-12-02',
+      now: new Date(at('2026-12-02')),
+    },
+  };
+  const spec = reactionSpecification(t, releaseReservationWhenInitiativeEnds, events);
+  const revoked = (reservation: string | null) =>
+    recorded(
+      `initiative-${initiativeId}`,
+      FundingRevoked({ initiativeId, cooperativeId, budgetId, reservationId: reservation, motionId, round: 2, revokedAt: at('2026-12-02') }),
+      on,
+    );
+  await spec.given(...adoptedBudget(), fundsReserved).when(revoked(reservationId)).then([release]);
+  await spec.given(...adoptedBudget()).when(revoked(null)).then([], 'nothing reserved yet: nothing to give back');
+  const returned = recorded(
+    `initiative-${initiativeId}`,
+    RevokedReservationReturned({ initiativeId, cooperativeId, budgetId, reservationId, returnedAt: at('2026-12-02') }),
+    on,
+  );
+  await spec.given(...adoptedBudget(), fundsReserved).when(returned).then([release], 'reserved after the revocation: given back then');
 });

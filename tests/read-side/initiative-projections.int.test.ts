@@ -3,7 +3,7 @@
 import t from 'tap';
 import { ReservationReleased, budgetContextEvents } from '@meent/budget/events';
 import { projectionSpecification, recorded } from '@meent/eventsourcing/testing';
-import { InitiativeFundsReserved, TrancheDisbursed, initiativeEvents } from '@meent/initiative-funding/events';
+import { FundingRevoked, InitiativeFundsReserved, TrancheDisbursed, initiativeEvents } from '@meent/initiative-funding/events';
 import { initiativeDetail, initiativesOf, initiativesProjection } from '../../services/initiative-funding/src/projections/initiatives.projection.js';
 import {
   applicantId,
@@ -90,5 +90,35 @@ t.test('initiatives: the list by applicant, and as it stood at a date', async (t
   ]);
   await spec.then((reader, tables) => initiativesOf(reader, tables, { cooperativeId, statuses: ['approved'] }), [
     { ...summary, status: 'approved', tranchesPaid: 0, money: { ...noMoney, grantedCents: 120_000 } },
+  ]);
+});
+
+t.test('initiatives: a grant revoked by a new vote is rejected, with nothing granted and its reservation given back', async (t) => {
+  const revoked = recorded(
+    initiative,
+    FundingRevoked({ initiativeId, cooperativeId, budgetId, reservationId, motionId: '0193a6f0-0000-7000-8000-0000000000d1', round: 2, revokedAt: at('2027-01-21') }),
+    on('2027-01-21'),
+  );
+  const givenBack = recorded(
+    `ledger-${budgetId}`,
+    ReservationReleased({
+      reservationId,
+      reference: { kind: 'initiative', id: initiativeId },
+      lineCode: greenLine.code,
+      amountCents: 120_000,
+      reason: 'The grant was revoked by a new vote (BW 2:13 lid 4)',
+      releasedOn: '2027-01-21',
+      releasedAt: at('2027-01-21'),
+    }),
+    on('2027-01-21'),
+  );
+  const spec = projectionSpecification(t, initiativesProjection, events).given(initiativeSubmitted, fundingApproved, reserved, revoked, givenBack);
+  await spec.then((reader, tables) => initiativesOf(reader, tables, { cooperativeId }), [
+    {
+      ...summary,
+      status: 'rejected',
+      tranchesPaid: 0,
+      money: { ...noMoney, reservedCents: 120_000, releasedCents: 120_000 },
+    },
   ]);
 });

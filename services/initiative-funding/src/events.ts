@@ -15,6 +15,8 @@ export {
   InitiativeCompleted,
   InitiativeWithdrawn,
   RepaymentClaimed,
+  FundingRevoked,
+  RevokedReservationReturned,
   type InitiativeEvent,
 } from './domain/initiative.events.js';
 

@@ -3,6 +3,7 @@ import { deciderSpecification } from '@meent/eventsourcing/testing';
 import {
   FundingApproved,
   FundingRejected,
+  FundingRevoked,
   InitiativeAwaitingFunds,
   InitiativeCompleted,
   InitiativeFundsReserved,
@@ -11,6 +12,7 @@ import {
   InitiativeWithdrawn,
   RepaymentClaimed,
   ReservationRetried,
+  RevokedReservationReturned,
   TrancheApprovalGiven,
   TrancheApproved,
   TrancheDisbursed,
@@ -144,6 +146,44 @@ t.test("the assembly's decision on a funding motion decides, once", async (t) =>
       }),
     );
   spec(t).given(submitted, approved).when({ type: 'RecordAssemblyDecision', ...motion, passed: false, now }).then();
+});
+
+t.test('BW 2:13 lid 4: a new vote after a challenge cancels the first vote’s effects on the funding', async (t) => {
+  const motionId = id(30);
+  const byAssembly = (round: number) => ({ kind: 'assembly' as const, motionId, round });
+  const grantedBy = (round: number) =>
+    FundingApproved({ initiativeId, cooperativeId, amountCents: 200_000, budgetId, lineCode: '4100', decidedBy: byAssembly(round), approvedAt: at });
+  const refusedBy = (round: number) =>
+    FundingRejected({ initiativeId, decidedBy: byAssembly(round), reason: 'The general assembly voted the funding down', rejectedAt: at });
+  const round = (number: number, passed: boolean): InitiativeCommand => ({ type: 'RecordAssemblyDecision', motionId, round: number, passed, now });
+  const revoked = (reservation: string | null) =>
+    FundingRevoked({ initiativeId, cooperativeId, budgetId, reservationId: reservation, motionId, round: 2, revokedAt: at });
+
+  spec(t).given(submitted, grantedBy(1)).when(round(2, false)).then(revoked(null));
+  spec(t).given(submitted, grantedBy(1), reserved).when(round(2, false)).then(revoked(reservationId));
+  spec(t).given(submitted, refusedBy(1)).when(round(2, true)).then(grantedBy(2));
+  spec(t).given(submitted, grantedBy(1)).when(round(2, true)).then();
+  spec(t).given(submitted, refusedBy(1)).when(round(2, false)).then();
+  spec(t).given(submitted, grantedBy(2)).when(round(1, false)).then();
+  spec(t).given(submitted, approved).when(round(2, false)).then();
+});
+
+t.test('money the budget reserved for a grant already revoked goes back', async (t) => {
+  const motionId = id(30);
+  const grantedBy1 = FundingApproved({
+    initiativeId,
+    cooperativeId,
+    amountCents: 200_000,
+    budgetId,
+    lineCode: '4100',
+    decidedBy: { kind: 'assembly', motionId, round: 1 },
+    approvedAt: at,
+  });
+  const revokedBy2 = FundingRevoked({ initiativeId, cooperativeId, budgetId, reservationId: null, motionId, round: 2, revokedAt: at });
+  spec(t)
+    .given(submitted, grantedBy1, revokedBy2)
+    .when({ type: 'RecordReservation', reservationId, amountCents: 200_000, now })
+    .then(RevokedReservationReturned({ initiativeId, cooperativeId, budgetId, reservationId, returnedAt: at }));
 });
 
 t.test('the reservation: recorded once; refused, the initiative waits until the board retries or rejects', async (t) => {

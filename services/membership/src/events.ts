@@ -9,6 +9,7 @@ export {
   OfficerAppointed,
   OfficerDismissed,
   RulesAmended,
+  RulesAmendmentUndone,
   OFFICES,
   type CooperativeEvent,
   type Office,

@@ -75,3 +75,14 @@ t.test('rejected, without rules, or not a statute amendment: the rules stay as t
   t.same(await inForce(), unchanged);
   t.equal(unchanged?.version, 1);
 });
+
+t.test('BW 2:13 lid 4: the round after a challenge that votes the amendment down puts the replaced rules back', async (t) => {
+  const { commands, inForce } = await foundedCooperative(t);
+  const founding = await inForce();
+  const subject = { kind: 'rules', rules: newRules };
+  await amendRulesWhenStatuteAmendmentPassed.react(decided({ decisionType: 'statute-amendment', outcome: 'passed', subject }, 101), commands);
+  const newRound = decided({ decisionType: 'statute-amendment', outcome: 'rejected', subject }, 102);
+  await amendRulesWhenStatuteAmendmentPassed.react(newRound, commands);
+  await amendRulesWhenStatuteAmendmentPassed.react(newRound, commands);
+  t.same(await inForce(), { version: 3, rules: founding?.rules }, 'undone once, however often the decision is delivered');
+});

@@ -1,6 +1,13 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
-import { cooperativeRulesSchema, CooperativeFounded, OfficerAppointed, OfficerDismissed, RulesAmended } from '@meent/membership';
+import {
+  cooperativeRulesSchema,
+  CooperativeFounded,
+  OfficerAppointed,
+  OfficerDismissed,
+  RulesAmended,
+  RulesAmendmentUndone,
+} from '@meent/membership';
 import { cooperativeDecider } from '../src/domain/cooperative.decider.js';
 
 const spec = deciderSpecification(cooperativeDecider);
@@ -53,6 +60,16 @@ t.test('rules amended by a passed statute amendment', async (t) => {
   });
   t.test('a cooperative never founded has no rules to amend', async (t) => {
     spec(t).given().when(amend()).thenError('COOPERATIVE.NOT_FOUND', { statusCode: 404 });
+  });
+  t.test('BW 2:13 lid 4: voted down in a new round after a challenge, the amendment is undone', async (t) => {
+    const rejected = (motion = motionId) => ({ type: 'RecordAmendmentRejected', motionId: motion, now }) as const;
+    const undone = (version: number, restored = rules) =>
+      RulesAmendmentUndone({ cooperativeId, rules: restored, version, motionId, undoneAt: '2026-11-25T12:00:00.000Z' });
+    spec(t).given(founded, amended(2)).when(rejected()).then(undone(3));
+    spec(t).given(founded).when(rejected()).then();
+    spec(t).given(founded, amended(2)).when(rejected(laterMotionId)).then();
+    spec(t).given(founded, amended(2), undone(3)).when(rejected()).then();
+    spec(t).given(founded, amended(2), undone(3)).when(amend()).then(amended(4));
   });
 });
 

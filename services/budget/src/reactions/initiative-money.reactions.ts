@@ -90,9 +90,18 @@ export const disburseWhenTrancheApproved: Reaction = {
   },
 };
 
+/** Why a reservation goes back to its line, by the initiative event that gives it back. */
+const RELEASE_REASONS: Readonly<Record<string, string>> = {
+  InitiativeCompleted: 'The initiative is completed',
+  InitiativeWithdrawn: 'The initiative was withdrawn',
+  FundingRevoked: 'The grant was revoked by a new vote (BW 2:13 lid 4)',
+  RevokedReservationReturned: 'The grant was revoked by a new vote (BW 2:13 lid 4)',
+};
+
+/** An initiative that ends, or whose grant a new vote revoked, gives back what is left of its reservation. */
 export const releaseReservationWhenInitiativeEnds: Reaction = {
   name: 'release-reservation-when-initiative-ends',
-  eventTypes: ['InitiativeCompleted', 'InitiativeWithdrawn'],
+  eventTypes: Object.keys(RELEASE_REASONS),
   async react(event, commands) {
     const ended = endedInitiative.parse(event.data);
     if (!ended.reservationId) return;
@@ -103,7 +112,7 @@ export const releaseReservationWhenInitiativeEnds: Reaction = {
         {
           type: 'ReleaseReservation',
           reservationId: ended.reservationId,
-          reason: event.type === 'InitiativeCompleted' ? 'The initiative is completed' : 'The initiative was withdrawn',
+          reason: RELEASE_REASONS[event.type] ?? event.type,
           budget: await budgetFor(commands, ended.budgetId, event),
           today: dayOf(event),
           now: new Date(event.metadata.occurredAt),

@@ -2,6 +2,7 @@ import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing
 import {
   FundingApproved,
   FundingRejected,
+  FundingRevoked,
   InitiativeAwaitingFunds,
   InitiativeCompleted,
   InitiativeFundsReserved,
@@ -10,6 +11,7 @@ import {
   InitiativeWithdrawn,
   RepaymentClaimed,
   ReservationRetried,
+  RevokedReservationReturned,
   TrancheApprovalGiven,
   TrancheApproved,
   TrancheDisbursed,
@@ -38,6 +40,10 @@ interface Submitted {
   readonly tranches: readonly Tranche[];
   readonly disbursedCents: number;
   readonly claimedCents: number;
+  /** The assembly's vote that decided the funding, while it stands: a later round of the same motion may undo it. */
+  readonly assemblyDecision: { readonly motionId: string; readonly round: number } | null;
+  /** Whether the grant was revoked by a new vote (BW 2:13 lid 4). */
+  readonly revoked: boolean;
 }
 
 export type InitiativeState =
@@ -112,6 +118,8 @@ export function evolve(state: InitiativeState, event: InitiativeEvent): Initiati
       tranches: [],
       disbursedCents: 0,
       claimedCents: 0,
+      assemblyDecision: null,
+      revoked: false,
     };
   }
   if (state.status === 'NotSubmitted') return state;
@@ -119,9 +127,13 @@ export function evolve(state: InitiativeState, event: InitiativeEvent): Initiati
     case 'InitiativeReviewed':
       return state;
     case 'FundingApproved':
-      return { ...state, status: 'Approved', reservationAttempt: 1 };
+      return { ...state, status: 'Approved', reservationAttempt: 1, revoked: false, assemblyDecision: assemblyDecisionOf(event.data.decidedBy) };
     case 'FundingRejected':
-      return { ...state, status: 'Rejected' };
+      return { ...state, status: 'Rejected', assemblyDecision: assemblyDecisionOf(event.data.decidedBy) };
+    case 'FundingRevoked':
+      return { ...state, status: 'Rejected', revoked: true, assemblyDecision: { motionId: event.data.motionId, round: event.data.round } };
+    case 'RevokedReservationReturned':
+      return state;
     case 'InitiativeFundsReserved':
       return { ...state, status: 'Funded', reservationId: event.data.reservationId };
     case 'InitiativeAwaitingFunds':
@@ -154,6 +166,30 @@ export function evolve(state: InitiativeState, event: InitiativeEvent): Initiati
   }
 }
 
+const assemblyDecisionOf = (decidedBy: { kind: 'board' } | { kind: 'assembly'; motionId: string; round: number }) =>
+  decidedBy.kind === 'assembly' ? { motionId: decidedBy.motionId, round: decidedBy.round } : null;
+
+/**
+ * A new round of the motion that decided the funding, after its result was challenged (BW 2:13 lid 4): the same
+ * outcome changes nothing; a grant voted down is revoked, its reservation given back; a refusal voted through is a
+ * grant. An earlier round, delivered late, changes nothing either.
+ */
+function decideAgain(command: Extract<InitiativeCommand, { type: 'RecordAssemblyDecision' }>, state: SubmittedInitiative): InitiativeEvent[] {
+  const { initiativeId, cooperativeId, budgetId } = state;
+  const { motionId, round, passed } = command;
+  const at = command.now.toISOString();
+  if (state.assemblyDecision === null || round <= state.assemblyDecision.round) return [];
+  const granted = state.status === 'Approved' || state.status === 'AwaitingFunds' || state.status === 'Funded';
+  if (granted && !passed) {
+    return [FundingRevoked({ initiativeId, cooperativeId, budgetId, reservationId: state.reservationId, motionId, round, revokedAt: at })];
+  }
+  if (state.status === 'Rejected' && passed) {
+    const decidedBy = { kind: 'assembly' as const, motionId, round };
+    return [FundingApproved({ initiativeId, cooperativeId, amountCents: state.requestedCents, budgetId, lineCode: state.lineCode, decidedBy, approvedAt: at })];
+  }
+  return [];
+}
+
 export function decide(command: InitiativeCommand, state: InitiativeState): InitiativeEvent[] {
   if (command.type === 'SubmitInitiative') return submit(command, state);
   if (state.status === 'NotSubmitted') throw initiativeError('INITIATIVE.NOT_FOUND');
@@ -180,6 +216,8 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
       ];
     }
     case 'RecordAssemblyDecision': {
+      // A later round of the motion that decided: the new vote cancels the first one's effects (BW 2:13 lid 4).
+      if (state.assemblyDecision?.motionId === command.motionId) return decideAgain(command, state);
       // The assembly is the cooperative's highest body: it may decide any request. A decision already taken stands.
       if (state.status !== 'Submitted') return [];
       const decidedBy = { kind: 'assembly' as const, motionId: command.motionId, round: command.round };
@@ -190,6 +228,9 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
       ];
     }
     case 'RecordReservation':
+      if (state.revoked && state.reservationId === null) {
+        return [RevokedReservationReturned({ initiativeId, cooperativeId, budgetId, reservationId: command.reservationId, returnedAt: at })];
+      }
       if (state.status !== 'Approved') return [];
       return [InitiativeFundsReserved({ initiativeId, reservationId: command.reservationId, amountCents: command.amountCents, reservedAt: at })];
     case 'RecordReservationRefused':

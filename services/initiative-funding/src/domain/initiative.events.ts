@@ -152,6 +152,34 @@ export const RepaymentClaimed = defineEvent('RepaymentClaimed', {
   schema: z.object({ initiativeId: z.uuid(), amountCents: cents, reason: z.string().min(1), claimedBy: z.uuid(), claimedAt: z.iso.datetime() }),
 });
 
+/**
+ * BW 2:13 lid 4: the assembly's funding decision was challenged and the new vote went against it, which cancels its
+ * legal effects: the grant is gone, and what was reserved for it goes back to its line.
+ */
+export const FundingRevoked = defineEvent('FundingRevoked', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    cooperativeId: z.uuid(),
+    budgetId: z.uuid(),
+    /** The reservation to give back; null while the budget had not reserved the money yet. */
+    reservationId: z.uuid().nullable(),
+    motionId: z.uuid(),
+    round: z.int().positive(),
+    revokedAt: z.iso.datetime(),
+  }),
+});
+
+/** The budget reserved the money of a grant that was revoked meanwhile: the reservation goes back to its line. */
+export const RevokedReservationReturned = defineEvent('RevokedReservationReturned', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    cooperativeId: z.uuid(),
+    budgetId: z.uuid(),
+    reservationId: z.uuid(),
+    returnedAt: z.iso.datetime(),
+  }),
+});
+
 export type InitiativeEvent =
   | EventOf<typeof InitiativeSubmitted>
   | EventOf<typeof InitiativeReviewed>
@@ -166,7 +194,9 @@ export type InitiativeEvent =
   | EventOf<typeof TrancheDisbursed>
   | EventOf<typeof InitiativeCompleted>
   | EventOf<typeof InitiativeWithdrawn>
-  | EventOf<typeof RepaymentClaimed>;
+  | EventOf<typeof RepaymentClaimed>
+  | EventOf<typeof FundingRevoked>
+  | EventOf<typeof RevokedReservationReturned>;
 
 export const initiativeEvents = [
   InitiativeSubmitted,
@@ -183,4 +213,6 @@ export const initiativeEvents = [
   InitiativeCompleted,
   InitiativeWithdrawn,
   RepaymentClaimed,
+  FundingRevoked,
+  RevokedReservationReturned,
 ];

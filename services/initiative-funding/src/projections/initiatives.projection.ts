@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   FundingApproved,
   FundingRejected,
+  FundingRevoked,
   InitiativeAwaitingFunds,
   InitiativeCompleted,
   InitiativeFundsReserved,
@@ -15,6 +16,7 @@ import {
   InitiativeWithdrawn,
   RepaymentClaimed,
   ReservationRetried,
+  RevokedReservationReturned,
   TrancheApprovalGiven,
   TrancheApproved,
   TrancheDisbursed,
@@ -178,6 +180,14 @@ export const initiativesProjection = defineProjection({
       await update(transaction, tables, event.data.initiativeId, `status = 'withdrawn'`, []);
       await record(transaction, tables, event, event.data.initiativeId, `Withdrawn: ${event.data.reason}`);
     }),
+    on(FundingRevoked, async (event, transaction, tables) => {
+      const { initiativeId, motionId, round } = event.data;
+      await update(transaction, tables, initiativeId, `status = 'rejected', granted_cents = 0`, []);
+      await record(transaction, tables, event, initiativeId, `Grant revoked: the new vote on motion ${motionId} (round ${round}) went against it`);
+    }),
+    on(RevokedReservationReturned, (event, transaction, tables) =>
+      record(transaction, tables, event, event.data.initiativeId, 'The reservation made for the revoked grant goes back to the line'),
+    ),
     on(RepaymentClaimed, async (event, transaction, tables) => {
       await update(transaction, tables, event.data.initiativeId, 'claimed_cents = claimed_cents + ?', [event.data.amountCents]);
       await record(transaction, tables, event, event.data.initiativeId, `Repayment of ${euros(event.data.amountCents)} claimed: ${event.data.reason}`);

@@ -5,6 +5,7 @@ import {
   OfficerAppointed,
   OfficerDismissed,
   RulesAmended,
+  RulesAmendmentUndone,
   type CooperativeEvent,
   type Office,
 } from './cooperative.events.js';
@@ -19,6 +20,11 @@ export interface Officer {
 /** Offices one person holds at a time; the board has as many members as the cooperative appoints. */
 const SINGLE_HOLDER_OFFICES: readonly Office[] = ['chair', 'secretary', 'treasurer'];
 
+interface Amendment {
+  readonly replaced: CooperativeRules;
+  readonly standing: boolean;
+}
+
 export type CooperativeState =
   | { readonly status: 'Unfounded' }
   | {
@@ -27,8 +33,11 @@ export type CooperativeState =
       readonly name: string;
       readonly rules: CooperativeRules;
       readonly rulesVersion: number;
-      /** The statute amendments that set the rules, each only once however often its decision is delivered. */
-      readonly amendingMotions: readonly string[];
+      /**
+       * The statute amendments that set rules, by motion: the rules each replaced, and whether it still stands. Each
+       * applies once however often its decision is delivered; a new vote after a challenge may undo it.
+       */
+      readonly amendments: ReadonlyMap<string, Amendment>;
       readonly officers: readonly Officer[];
     };
 
@@ -56,6 +65,12 @@ export type CooperativeCommand =
       readonly motionId: string;
       readonly rules: CooperativeRules;
       readonly now: Date;
+    }
+  | {
+      /** A round of a statute amendment's vote went against it: after a challenge, that undoes it (BW 2:13 lid 4). */
+      readonly type: 'RecordAmendmentRejected';
+      readonly motionId: string;
+      readonly now: Date;
     };
 
 export const cooperativeStream = (cooperativeId: string) => `cooperative-${cooperativeId}`;
@@ -70,7 +85,7 @@ export function evolve(state: CooperativeState, event: CooperativeEvent): Cooper
       name: event.data.name,
       rules: event.data.rules,
       rulesVersion: 1,
-      amendingMotions: [],
+      amendments: new Map(),
       officers: [],
     };
   }
@@ -81,8 +96,17 @@ export function evolve(state: CooperativeState, event: CooperativeEvent): Cooper
         ...state,
         rules: event.data.rules,
         rulesVersion: event.data.version,
-        amendingMotions: [...state.amendingMotions, event.data.motionId],
+        amendments: new Map(state.amendments).set(event.data.motionId, { replaced: state.rules, standing: true }),
       };
+    case 'RulesAmendmentUndone': {
+      const undone = state.amendments.get(event.data.motionId);
+      return {
+        ...state,
+        rules: event.data.rules,
+        rulesVersion: event.data.version,
+        amendments: undone ? new Map(state.amendments).set(event.data.motionId, { ...undone, standing: false }) : state.amendments,
+      };
+    }
     case 'OfficerAppointed':
       return { ...state, officers: [...state.officers, { memberId: event.data.memberId, office: event.data.office }] };
     case 'OfficerDismissed':
@@ -140,7 +164,7 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
     }
     case 'AmendRules':
       if (state.status !== 'Founded') throw notFounded();
-      if (state.amendingMotions.includes(command.motionId)) return [];
+      if (state.amendments.get(command.motionId)?.standing) return [];
       return [
         RulesAmended({
           cooperativeId: state.cooperativeId,
@@ -150,6 +174,21 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
           amendedAt: command.now.toISOString(),
         }),
       ];
+    case 'RecordAmendmentRejected': {
+      if (state.status !== 'Founded') throw notFounded();
+      const amendment = state.amendments.get(command.motionId);
+      // Decisions of one motion arrive in the order they were taken: a rejection after its amendment is a later round.
+      if (!amendment?.standing) return [];
+      return [
+        RulesAmendmentUndone({
+          cooperativeId: state.cooperativeId,
+          rules: amendment.replaced,
+          version: state.rulesVersion + 1,
+          motionId: command.motionId,
+          undoneAt: command.now.toISOString(),
+        }),
+      ];
+    }
     case 'DismissOfficer':
       if (state.status !== 'Founded') throw notFounded();
       if (!officesOf(state, command.memberId).includes(command.office)) {

@@ -27,6 +27,21 @@ export const RulesAmended = defineEvent('RulesAmended', {
   }),
 });
 
+/**
+ * BW 2:13 lid 4: the statute amendment was challenged and the new vote went against it, which cancels its effects:
+ * the rules it replaced are in force again, as the next version.
+ */
+export const RulesAmendmentUndone = defineEvent('RulesAmendmentUndone', {
+  schema: z.object({
+    cooperativeId: z.uuid(),
+    /** The rules in force again: those the undone amendment had replaced. */
+    rules: cooperativeRulesSchema,
+    version: z.int().min(3),
+    motionId: z.uuid(),
+    undoneAt: z.iso.datetime(),
+  }),
+});
+
 export const OFFICES = ['chair', 'secretary', 'treasurer', 'board-member'] as const;
 export type Office = (typeof OFFICES)[number];
 
@@ -41,6 +56,7 @@ export const OfficerDismissed = defineEvent('OfficerDismissed', {
 export type CooperativeEvent =
   | EventOf<typeof CooperativeFounded>
   | EventOf<typeof RulesAmended>
+  | EventOf<typeof RulesAmendmentUndone>
   | EventOf<typeof OfficerAppointed>
   | EventOf<typeof OfficerDismissed>;
-export const cooperativeEvents = [CooperativeFounded, RulesAmended, OfficerAppointed, OfficerDismissed];
+export const cooperativeEvents = [CooperativeFounded, RulesAmended, RulesAmendmentUndone, OfficerAppointed, OfficerDismissed];

@@ -1,6 +1,20 @@
-import { defineProjection, on, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
+import { defineProjection, on, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
 import { cooperativeRulesSchema, type CooperativeRules } from '../domain/cooperative-rules.js';
-import { CooperativeFounded, RulesAmended } from '../domain/cooperative.events.js';
+import { CooperativeFounded, RulesAmended, RulesAmendmentUndone } from '../domain/cooperative.events.js';
+
+/** A new version of the rules: amended, or restored when an amendment was undone. */
+async function rulesInForce(
+  event: StoredEvent<string, { cooperativeId: string; rules: CooperativeRules; version: number }>,
+  transaction: SqlExecutor,
+  tables: TableNames<'cooperatives'>,
+): Promise<void> {
+  await transaction.run(`UPDATE ${tables.cooperatives} SET rules = ?, rules_version = ?, position = ? WHERE id = ?`, [
+    JSON.stringify(event.data.rules),
+    event.data.version,
+    event.position,
+    event.data.cooperativeId,
+  ]);
+}
 
 export const cooperativesProjection = defineProjection({
   name: 'cooperatives',
@@ -32,14 +46,8 @@ export const cooperativesProjection = defineProjection({
         ],
       );
     }),
-    on(RulesAmended, async (event, transaction, tables) => {
-      await transaction.run(`UPDATE ${tables.cooperatives} SET rules = ?, rules_version = ?, position = ? WHERE id = ?`, [
-        JSON.stringify(event.data.rules),
-        event.data.version,
-        event.position,
-        event.data.cooperativeId,
-      ]);
-    }),
+    on(RulesAmended, rulesInForce),
+    on(RulesAmendmentUndone, rulesInForce),
   ],
 });
 

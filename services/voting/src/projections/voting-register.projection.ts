@@ -9,6 +9,7 @@ import {
   MemberSuspended,
   MemberTerminated,
   RulesAmended,
+  RulesAmendmentUndone,
   cooperativeRulesSchema,
   type CooperativeRules,
 } from '@meent/membership/events';
@@ -30,6 +31,19 @@ async function endEligibility(transaction: SqlExecutor, tables: TableNames<Table
      WHERE member_id = ? AND to_at IS NULL`,
     [at, at, memberId],
   );
+}
+
+/** A new version of the rules (amended, or restored when an amendment was undone) for assemblies convened from now. */
+async function rulesInForce(
+  rules: { readonly cooperativeId: string; readonly rules: CooperativeRules; readonly version: number },
+  transaction: SqlExecutor,
+  tables: TableNames<Tables>,
+) {
+  await transaction.run(`UPDATE ${tables.cooperatives} SET rules = ?, rules_version = ? WHERE id = ?`, [
+    JSON.stringify(rules.rules),
+    rules.version,
+    rules.cooperativeId,
+  ]);
 }
 
 export const votingRegisterProjection = defineProjection({
@@ -57,14 +71,9 @@ export const votingRegisterProjection = defineProjection({
         JSON.stringify(event.data.rules),
       ]);
     }),
-    // An assembly convened from now on decides under the amended rules; one convened before keeps its own.
-    on(RulesAmended, async (event, transaction, tables) => {
-      await transaction.run(`UPDATE ${tables.cooperatives} SET rules = ?, rules_version = ? WHERE id = ?`, [
-        JSON.stringify(event.data.rules),
-        event.data.version,
-        event.data.cooperativeId,
-      ]);
-    }),
+    // An assembly convened from now on decides under the rules in force then; one convened before keeps its own.
+    on(RulesAmended, (event, transaction, tables) => rulesInForce(event.data, transaction, tables)),
+    on(RulesAmendmentUndone, (event, transaction, tables) => rulesInForce(event.data, transaction, tables)),
     on(MemberRegistered, async (event, transaction, tables) => {
       await transaction.run(`INSERT INTO ${tables.members} (id, cooperative_id) VALUES (?, ?)`, [
         event.data.memberId,
