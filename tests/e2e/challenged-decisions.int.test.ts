@@ -9,14 +9,21 @@ import { nextEvent } from '../support/events.js';
 import { testServer, type TestServer } from '../support/test-server.js';
 
 interface Voter {
+  readonly id: string;
   readonly token: string;
 }
 
 /**
- * A motion voted at the meeting: passed by the first voters, challenged by the last, voted down in the new round.
- * Answers the position of the second decision.
+ * A motion voted at the meeting: passed by the first two voters while the third looks on; the second and third ask for
+ * a new vote, which the secretary records; voted down in the new round. Answers the position of the second decision.
  */
-async function passedChallengedAndRejected(server: TestServer, cooperative: FoundedCooperative, motionId: string, voters: Voter[]) {
+async function passedChallengedAndRejected(
+  server: TestServer,
+  cooperative: FoundedCooperative,
+  assemblyId: string,
+  motionId: string,
+  voters: Voter[],
+) {
   const base = `/cooperatives/${cooperative.cooperativeId}`;
   const step = async (token: string, url: string, body?: object) => {
     const answer = await command(server.app, token, `${base}${url}`, body);
@@ -26,8 +33,10 @@ async function passedChallengedAndRejected(server: TestServer, cooperative: Foun
   await step(cooperative.secretary, `/motions/${motionId}/opening`);
   // Not everyone votes, so voting stays open until the chair closes it at the meeting.
   for (const voter of voters.slice(0, 2)) await step(voter.token, `/motions/${motionId}/votes`, { choice: 'for' });
+  const [, second, third] = voters as [Voter, Voter, Voter];
+  await step(cooperative.secretary, `/assemblies/${assemblyId}/attendance`, { memberId: third.id });
   await step(cooperative.secretary, `/motions/${motionId}/closing`);
-  await step(voters.at(-1)!.token, `/motions/${motionId}/challenge`, { reason: 'Er is verkeerd geteld' });
+  await step(cooperative.secretary, `/motions/${motionId}/challenge`, { reason: 'Er is verkeerd geteld', requestedBy: [second.id, third.id] });
   for (const voter of voters.slice(0, 2)) await step(voter.token, `/motions/${motionId}/votes`, { choice: 'against' });
   const position = await step(cooperative.secretary, `/motions/${motionId}/closing`);
   const motion = await read<{ result: { round: number; outcome: string } }>(server.app, cooperative.secretary, `${base}/motions/${motionId}?minPosition=${position}`);
@@ -52,7 +61,7 @@ t.test('a statute amendment voted down after a challenge leaves force: the rules
   server.clock.set('2026-03-01T10:00:00.000Z');
   const cooperative = await foundCooperative(server);
   const base = `/cooperatives/${cooperative.cooperativeId}`;
-  const voters = [{ token: cooperative.secretary }];
+  const voters: Voter[] = [{ id: cooperative.secretaryId, token: cooperative.secretary }];
   for (let n = 2; n <= 4; n += 1) voters.push(await admittedMember(server, cooperative, `Lid ${n}`, `lid${n}@example.nl`));
   const founded = await read<{ rules: object; rulesVersion: number }>(server.app, cooperative.secretary, base);
   server.clock.advance(60_000);
@@ -69,7 +78,7 @@ t.test('a statute amendment voted down after a challenge leaves force: the rules
 
   const store = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
   t.teardown(() => store.close());
-  const decided = await passedChallengedAndRejected(server, cooperative, tabled.body.id, voters);
+  const decided = await passedChallengedAndRejected(server, cooperative, convened.body.id, tabled.body.id, voters);
   const amended = await nextEvent(store, 'RulesAmended', 0);
   t.match(amended.data, { version: 2, motionId: tabled.body.id, rules: { maxProxiesPerHolder: 2 } }, 'the first round put the new rules in force');
   const undone = await nextEvent(store, 'RulesAmendmentUndone', decided);
@@ -131,8 +140,8 @@ t.test('a grant voted down after a challenge is revoked, and its reservation goe
   t.equal(motion.status, 201, JSON.stringify(motion.body));
   await inSession(server, cooperative, convened.body);
 
-  const decided = await passedChallengedAndRejected(server, cooperative, motion.body.id, [
-    { token: secretary },
+  const decided = await passedChallengedAndRejected(server, cooperative, convened.body.id, motion.body.id, [
+    { id: cooperative.secretaryId, token: secretary },
     treasurer,
     chair,
   ]);

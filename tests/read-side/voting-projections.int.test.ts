@@ -128,7 +128,7 @@ t.test('motions: decided, the decision stands; challenged, it is kept with the c
   });
   await decidedMotion.then((reader, tables) => motionsStillVoting(reader, tables, assemblyId), 0);
   await decidedMotion.then((reader, tables) => motionView(reader, tables, otherCooperativeId, motionId), undefined, 'not another cooperative’s');
-  const challenge = { challengedBy: voter(2), reason: 'De telling klopt niet', challengedAt: at('2026-12-01') };
+  const challenge = { challengedBy: voter(2), requestedBy: [voter(1), voter(2)], reason: 'De telling klopt niet', challengedAt: at('2026-12-01') };
   const challenged = recorded(motion, ResultChallenged({ motionId, round: 1, ...challenge }), on('2026-12-01'));
   await spec
     .given(tabled(), opened(), vote(voter(1), 'for'), closed, decided, challenged, opened(2))

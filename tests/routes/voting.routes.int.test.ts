@@ -127,11 +127,19 @@ t.test('a challenged result is voted again; both decisions stay on record', asyn
   await command(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}/opening`);
   const motionId = await tableAndOpen(server, cooperative, base, assemblyId);
   await command(server.app, members[0]!.token, `${base}/motions/${motionId}/votes`, { choice: 'for' });
+  for (const present of members.slice(1)) {
+    await command(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}/attendance`, { memberId: present.id });
+  }
   await command(server.app, cooperative.secretary, `${base}/motions/${motionId}/closing`);
-  const challenged = await command(server.app, members[1]!.token, `${base}/motions/${motionId}/challenge`, {
-    reason: 'Mijn stem is niet meegeteld',
+  const challenge = (token: string, requestedBy: string[]) =>
+    command(server.app, token, `${base}/motions/${motionId}/challenge`, { reason: 'Mijn stem is niet meegeteld', requestedBy });
+  t.equal((await challenge(members[1]!.token, [members[1]!.id, members[2]!.id])).status, 403, 'a member asks; the secretary records the request');
+  t.match(await challenge(cooperative.secretary, [members[1]!.id]), {
+    status: 422,
+    body: { code: 'MOTION.CHALLENGE_WITHOUT_MAJORITY', rule: 'BW 2:13 lid 3' },
   });
-  t.equal(challenged.status, 200);
+  const challenged = await challenge(cooperative.secretary, [members[1]!.id, members[2]!.id]);
+  t.equal(challenged.status, 200, 'two of the three votes at the meeting ask for a new vote');
   await command(server.app, members[1]!.token, `${base}/motions/${motionId}/votes`, { choice: 'against' });
   await command(server.app, members[2]!.token, `${base}/motions/${motionId}/votes`, { choice: 'against' });
   const closed = await command(server.app, cooperative.secretary, `${base}/motions/${motionId}/closing`);
@@ -142,7 +150,11 @@ t.test('a challenged result is voted again; both decisions stay on record', asyn
   );
   t.match(motion.body, { round: 2, result: { round: 2, outcome: 'rejected' } });
   t.equal(motion.body.decisions.length, 2);
-  t.match(motion.body.decisions[0], { round: 1, outcome: 'passed', challenge: { reason: 'Mijn stem is niet meegeteld' } });
+  t.match(motion.body.decisions[0], {
+    round: 1,
+    outcome: 'passed',
+    challenge: { reason: 'Mijn stem is niet meegeteld', requestedBy: [members[1]!.id, members[2]!.id] },
+  });
 });
 
 t.test('members demand an assembly once they hold a tenth of the votes', async (t) => {

@@ -1,6 +1,6 @@
 // The rights table: for every operation of the API, which callers it serves. The access plugin enforces it on every
 // request, the authorization-matrix test checks every cell against the running server, and the README's table is
-// generated from it (`pnpm rights`), so there is one source of who may do what.
+// generated from it (`pnpm readme`), so there is one source of who may do what.
 import type { CallerRole, Grant, Right } from '@meent/http';
 
 type Grants = Partial<Record<CallerRole, Grant>>;
@@ -60,7 +60,7 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/motions/{motionId}/opening`, all(...MEETING)),
   post(`${C}/motions/{motionId}/closing`, all(...MEETING)),
   post(`${C}/motions/{motionId}/votes`, all(...MEMBERS), 'a voter on the roll, not recused; for another only as their proxy holder'),
-  post(`${C}/motions/{motionId}/challenge`, all(...MEMBERS), 'a voter on the roll, at the meeting'),
+  post(`${C}/motions/{motionId}/challenge`, all(...MEETING), 'at the meeting, asked by more than half of the votes there'),
   get(`${C}/motions/{motionId}`, all('admin', ...MEMBERS)),
   get(`${C}/motions/{motionId}/turnout`, all(...MEETING)),
   post(`${C}/assembly-requests`, all(...MEMBERS), 'a member with a vote'),

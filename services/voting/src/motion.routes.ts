@@ -22,7 +22,7 @@ const motionParams = cooperativeParams.extend({ motionId: reference('motion') })
 const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 
-/** Opening and closing the vote (secretary or chair), voting (a voter on the roll), challenging the result. */
+/** Opening and closing the vote, a challenge of the result (secretary or chair); voting (a voter on the roll). */
 export function motionCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime> {
   return async (plain, runtime) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
@@ -88,16 +88,22 @@ export function motionCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
       {
         schema: {
           tags: ['voting'],
-          summary: "Challenge the announced result at once: a new vote is held and cancels it (a voter on the roll)",
+          summary: 'Record the meeting’s request for a new vote on the announced result, which it cancels (secretary or chair)',
+          description:
+            'BW 2:13: at once, at the meeting, when voters present holding more than half of the votes there ask for it; the new round’s decision cancels the legal effects of the first.',
           security: BEARER_SECURITY,
           params: motionParams,
-          body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }),
+          body: z.strictObject({
+            reason: z.string().trim().min(1).max(1000),
+            /** The voters at the meeting who ask for a new vote. */
+            requestedBy: z.array(reference('member')).min(1).max(10_000),
+          }),
           response: accepted,
         },
       },
       async (request) => {
         const { cooperativeId, motionId } = request.params;
-        return motions.challenge(commandOriginOf(request, cooperativeId), motionId, callerOf(request).subject, request.body.reason);
+        return motions.challenge(commandOriginOf(request, cooperativeId), motionId, { challengedBy: callerOf(request).subject, ...request.body });
       },
     );
   };

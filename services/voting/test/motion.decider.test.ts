@@ -551,20 +551,52 @@ t.test('when the chair closes voting, the result', async (t) => {
   });
 });
 
-t.test('when the announced result is challenged', async (t) => {
+t.test('when the announced result is challenged (BW 2:13)', async (t) => {
   const first = decided({ for: 2, against: 1, abstain: 0, notVoted: 2 }, 'passed', 'Passed');
   const history = [tabled(), votingOpened(), vote(1, 'for'), vote(2, 'for'), vote(3, 'against'), ...first];
-  t.test('at once, a new vote is held', async (t) => {
+  const challenge = (requestedBy: string[], assembly = inSession()): MotionCommand => ({
+    type: 'ChallengeResult',
+    challengedBy: 'secretary',
+    requestedBy,
+    reason: 'hands miscounted',
+    assembly,
+    now: atMeeting,
+  });
+  t.test('at once, a new vote is held when voters at the meeting with more than half of its votes ask', async (t) => {
     spec(t)
       .given(...history)
-      .when({ type: 'ChallengeResult', challengedBy: voter(3), reason: 'hands miscounted', assembly: inSession(), now: atMeeting })
+      .when(challenge([voter(1), voter(3), voter(3)]))
       .then(
-        ResultChallenged({ motionId, round: 1, challengedBy: voter(3), reason: 'hands miscounted', challengedAt: meeting }),
+        ResultChallenged({
+          motionId,
+          round: 1,
+          challengedBy: 'secretary',
+          requestedBy: [voter(1), voter(3)],
+          reason: 'hands miscounted',
+          challengedAt: meeting,
+        }),
         votingOpened(2, atMeeting),
       );
   });
+  t.test('refuses a request of half the meeting or less (lid 3), and of someone not at it', async (t) => {
+    spec(t)
+      .given(...history)
+      .when(challenge([voter(3)]))
+      .thenError('MOTION.CHALLENGE_WITHOUT_MAJORITY', { statusCode: 422, rule: 'BW 2:13 lid 3' });
+    spec(t)
+      .given(...history)
+      .when(challenge([voter(1), voter(4)]))
+      .thenError('MOTION.REQUESTER_NOT_PRESENT', { statusCode: 422, rule: 'BW 2:13 lid 3' });
+  });
   t.test('the new vote starts empty and its decision supersedes the first', async (t) => {
-    const challenged = ResultChallenged({ motionId, round: 1, challengedBy: voter(3), reason: 'miscounted', challengedAt: meeting });
+    const challenged = ResultChallenged({
+      motionId,
+      round: 1,
+      challengedBy: 'secretary',
+      requestedBy: [voter(1), voter(3)],
+      reason: 'miscounted',
+      challengedAt: meeting,
+    });
     const [, decision] = motionDecider.decide(
       closeByChair(inSession()),
       [...history, challenged, votingOpened(2, atMeeting), vote(1, 'against', 1, 2), vote(3, 'against', 3, 2)].reduce(
@@ -578,13 +610,14 @@ t.test('when the announced result is challenged', async (t) => {
     const closed = assemblyAfter(...convened(), opened, AssemblyClosed({ assemblyId, cooperativeId, closedAt: meeting }));
     spec(t)
       .given(...history)
-      .when({ type: 'ChallengeResult', challengedBy: voter(3), reason: 'late', assembly: closed, now: atMeeting })
+      .when(challenge([voter(1), voter(3)], closed))
       .thenError('MOTION.CHALLENGE_TOO_LATE', { statusCode: 409, rule: 'BW 2:13' });
   });
-  t.test('rejects a challenge from someone not on the roll', async (t) => {
+  t.test('rejects a request from someone not on the roll', async (t) => {
     spec(t)
       .given(...history)
-      .when({ type: 'ChallengeResult', challengedBy: outsider, reason: 'no', assembly: inSession(), now: atMeeting })
+      .when(challenge([voter(1), voter(2), outsider]))
       .thenError('MOTION.NOT_ON_ROLL', { statusCode: 403 });
   });
 });
+

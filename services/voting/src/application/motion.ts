@@ -104,15 +104,14 @@ export class MotionCommands {
     return { id: motionId, position: await this.closeVoting(origin, motion, 'closed-by-chair') };
   }
 
-  /** A challenge of the announced result: a new round, for a secret motion under a key of its own. */
-  async challenge(origin: CommandOrigin, motionId: string, challengedBy: string, reason: string): Promise<Accepted> {
+  /** The meeting's request for a new vote on the announced result: a new round, for a secret motion under a key of its own. */
+  async challenge(origin: CommandOrigin, motionId: string, request: { challengedBy: string; requestedBy: readonly string[]; reason: string }): Promise<Accepted> {
     const motion = await this.motions.load(origin.cooperativeId, motionId);
     const assembly = await this.assemblies.load(origin.cooperativeId, motion.assemblyId);
     if (motion.ballot === 'secret') await openBallotBox(this.keys, motionId, motion.round + 1);
     const { id, position } = await this.motions.handle(origin, motionId, (_motion, now) => ({
       type: 'ChallengeResult',
-      challengedBy,
-      reason,
+      ...request,
       assembly,
       now,
     }));

@@ -84,6 +84,16 @@ export const votingError = errorCatalogue({
   },
   'MOTION.NOT_EVERYONE_VOTED': { status: 409, message: 'Not every voter on the roll has voted yet' },
   'MOTION.NOT_FOUND': { status: 404, message: 'No such motion' },
+  'MOTION.CHALLENGE_WITHOUT_MAJORITY': {
+    status: 422,
+    message: 'A new vote needs the request of more than half of the votes at the meeting',
+    rule: 'BW 2:13 lid 3',
+  },
+  'MOTION.REQUESTER_NOT_PRESENT': {
+    status: 422,
+    message: 'Only a voter at the meeting may ask for a new vote',
+    rule: 'BW 2:13 lid 3',
+  },
   'MOTION.NOT_ON_ROLL': {
     status: 403,
     message: 'Only a voter on the roll may challenge the result',

@@ -94,7 +94,10 @@ export type MotionCommand =
     }
   | {
       readonly type: 'ChallengeResult';
+      /** Who puts the meeting's request on record. */
       readonly challengedBy: string;
+      /** The voters at the meeting who ask for a new vote. */
+      readonly requestedBy: readonly string[];
       readonly reason: string;
       readonly assembly: ConvenedAssembly;
       readonly now: Date;
@@ -196,11 +199,16 @@ export function decide(command: MotionCommand, state: MotionState): MotionEvent[
       if (assembly.status !== 'InSession') {
         throw votingError('MOTION.CHALLENGE_TOO_LATE');
       }
-      if (!assembly.roll.has(command.challengedBy)) {
-        throw votingError('MOTION.NOT_ON_ROLL');
-      }
+      requireMajorityOfTheMeeting(command.requestedBy, state, assembly);
       return [
-        ResultChallenged({ motionId, round: state.round, challengedBy: command.challengedBy, reason: command.reason, challengedAt: at }),
+        ResultChallenged({
+          motionId,
+          round: state.round,
+          challengedBy: command.challengedBy,
+          requestedBy: [...new Set(command.requestedBy)],
+          reason: command.reason,
+          challengedAt: at,
+        }),
         VotingOpened({ motionId, round: state.round + 1, openedAt: at }),
       ];
     default:
@@ -387,6 +395,29 @@ function count(
     ...outcome,
     decidedAt,
   };
+}
+
+/**
+ * BW 2:13 lid 3: a new vote is held when the majority of the meeting asks for it. (One voter present may ask alone only
+ * where the vote was neither by name nor in writing; Meent's votes are always one or the other: an open vote records
+ * each voter's choice, a secret one is a sealed ballot.) The meeting is the weight present or represented when the
+ * result was announced, as the decision records it.
+ */
+function requireMajorityOfTheMeeting(requestedBy: readonly string[], state: Extract<TabledMotion, { status: 'Decided' }>, assembly: ConvenedAssembly): void {
+  const requesters = new Set(requestedBy);
+  const voted = new Set([...state.ballots.counted()].map((ballot) => ballot.voterId));
+  for (const memberId of requesters) {
+    if (!assembly.roll.has(memberId)) throw votingError('MOTION.NOT_ON_ROLL', { message: `Member ${memberId} is not on this assembly's voter roll` });
+    if (!assembly.present.has(memberId) && !voted.has(memberId)) {
+      throw votingError('MOTION.REQUESTER_NOT_PRESENT', { message: `Member ${memberId} is not at the meeting` });
+    }
+  }
+  const requestedWeight = [...requesters].reduce((sum, memberId) => sum + (assembly.roll.get(memberId) ?? 0), 0);
+  if (2 * requestedWeight <= state.decision.presentWeight) {
+    throw votingError('MOTION.CHALLENGE_WITHOUT_MAJORITY', {
+      message: `The request carries ${requestedWeight} of the ${state.decision.presentWeight} votes at the meeting: a new vote needs more than half`,
+    });
+  }
 }
 
 function requireAssembly(assembly: ConvenedAssembly, ...allowed: ConvenedAssembly['status'][]): void {

@@ -129,13 +129,19 @@ export const MotionDecided = defineEvent('MotionDecided', {
 
 /** BW 2:13: the chair's announced result is challenged at once; a new vote is held and cancels the decision. */
 export const ResultChallenged = defineEvent('ResultChallenged', {
+  version: 2,
   schema: z.object({
     motionId: z.uuid(),
     round: z.int().positive(),
-    challengedBy: z.uuid(),
+    /** Who put the meeting's request on record: the secretary or chair. */
+    challengedBy: z.string().min(1),
+    /** The voters present who asked for a new vote: a majority of the meeting (BW 2:13 lid 3). */
+    requestedBy: z.array(z.uuid()).min(1),
     reason: z.string().min(1),
     challengedAt: z.iso.datetime(),
   }),
+  // Version 1 was the challenge of one voter on the roll, who asked for it themselves.
+  upcasters: { 1: (data) => ({ ...data, requestedBy: [data.challengedBy ?? null] }) },
 });
 
 export type MotionEvent =

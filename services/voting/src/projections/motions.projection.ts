@@ -124,10 +124,10 @@ export const motionsProjection = defineProjection({
       ]);
     }),
     on(ResultChallenged, async (event, transaction, tables) => {
-      const { motionId, round, challengedBy, reason, challengedAt } = event.data;
+      const { motionId, round, challengedBy, requestedBy, reason, challengedAt } = event.data;
       await setMotionStatus(transaction, tables, motionId, 'challenged');
       await transaction.run(`UPDATE ${tables.decisions} SET challenge = ? WHERE motion_id = ? AND round = ?`, [
-        JSON.stringify({ challengedBy, reason, challengedAt }),
+        JSON.stringify({ challengedBy, requestedBy, reason, challengedAt }),
         motionId,
         round,
       ]);
@@ -140,7 +140,16 @@ export type MotionsTables = TableNames<Tables>;
 export const decisionSchema = MotionDecided.schema
   .extend({
     /** Set when the result was challenged at once and voted again (BW 2:13): this decision no longer stands. */
-    challenge: z.object({ challengedBy: z.uuid(), reason: z.string(), challengedAt: z.string() }).nullable(),
+    challenge: z
+      .object({
+        /** Who put the request on record. */
+        challengedBy: z.string(),
+        /** The voters at the meeting who asked for the new vote. */
+        requestedBy: z.array(z.uuid()),
+        reason: z.string(),
+        challengedAt: z.string(),
+      })
+      .nullable(),
   })
   .meta({ id: 'MotionDecision' });
 
@@ -182,13 +191,19 @@ interface MotionRow {
   tabled_at: string;
 }
 
+/** A challenge as projected; one projected before version 2 of the event was asked for by its challenger alone. */
+function challengeOf(stored: string) {
+  const challenge = JSON.parse(stored) as { challengedBy: string; requestedBy?: string[] };
+  return { requestedBy: [challenge.challengedBy], ...challenge };
+}
+
 async function viewOf(reader: SqlExecutor, tables: MotionsTables, row: MotionRow): Promise<MotionView> {
   const decisions = await reader.all<{ decision: string; challenge: string | null }>(
     `SELECT decision, challenge FROM ${tables.decisions} WHERE motion_id = ? ORDER BY round`,
     [row.id],
   );
   const parsed = decisions.map((entry) =>
-    decisionSchema.parse({ ...JSON.parse(entry.decision), challenge: entry.challenge && JSON.parse(entry.challenge) }),
+    decisionSchema.parse({ ...JSON.parse(entry.decision), challenge: entry.challenge && challengeOf(entry.challenge) }),
   );
   const standing = parsed.at(-1);
   return motionViewSchema.parse({
