@@ -1,4 +1,5 @@
 import t from 'tap';
+import { SqliteEventStore } from '@meent/event-store';
 import { collect } from '@meent/event-store/testing';
 import { bearer, testServer } from '../support/test-server.js';
 
@@ -139,4 +140,22 @@ t.test('a read asking for a position the event log has not reached is refused at
     headers: bearer(token(['admin'])),
   });
   t.match(negative.json(), { status: 400, errors: [{ in: 'querystring', field: 'minPosition' }] });
+});
+
+t.test('the name states the members’ liability (BW 2:56), and rules the law does not allow are refused (BW 2:41)', async (t) => {
+  const { app, token, dataDir } = await testServer(t);
+  const admin = token(['admin']);
+  const store = new SqliteEventStore({ path: `${dataDir}/events.db` });
+  t.teardown(() => store.close());
+  const found = (rules: object) =>
+    app.inject({ method: 'POST', url: '/cooperatives', headers: bearer(admin), payload: { name: 'Wijkcoöperatie De Meent', rules } });
+  const limited = await found({ liability: 'BA' });
+  t.equal(limited.statusCode, 201);
+  const read = await app.inject({ url: `/cooperatives/${limited.json().id}?minPosition=${limited.json().position}`, headers: bearer(admin) });
+  t.match(read.json(), { name: 'Wijkcoöperatie De Meent', legalName: 'Wijkcoöperatie De Meent B.A.', rules: { liability: 'BA' } });
+
+  const before = await collect(store.readAll());
+  const half = await found({ assemblyRequestShare: { numerator: 1, denominator: 2 } });
+  t.match(half.json(), { status: 422, code: 'COOPERATIVE.RULES_AGAINST_THE_LAW', rule: 'BW 2:41 lid 1' });
+  t.equal((await collect(store.readAll())).length, before.length, 'nothing is written');
 });

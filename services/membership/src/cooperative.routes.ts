@@ -30,6 +30,8 @@ const cooperativeSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
+    /** The name ending with the members' liability, W.A., B.A. or U.A. (BW 2:56), as the cooperative must use it. */
+    legalName: z.string(),
     chamberOfCommerceNumber: z.string().nullable(),
     rules: cooperativeRulesSchema,
     rulesVersion: z.int(),

@@ -29,11 +29,15 @@ export {
   cooperativeRulesSchema,
   fractionSchema,
   majoritySchema,
+  legalNameOf,
+  rulesAgainstTheLaw,
   DECISION_TYPES,
+  LIABILITIES,
   type CooperativeRules,
   type CooperativeRulesInput,
   type DecisionType,
   type Fraction,
+  type Liability,
 } from './domain/cooperative-rules.js';
 
 /** Every event this context records: its published language. */

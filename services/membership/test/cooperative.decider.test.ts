@@ -2,6 +2,7 @@ import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
 import {
   cooperativeRulesSchema,
+  legalNameOf,
   CooperativeFounded,
   OfficerAppointed,
   OfficerDismissed,
@@ -34,6 +35,23 @@ t.test('when no cooperative exists yet', async (t) => {
   t.test('founds it with its rules, at the time on the command', async (t) => {
     spec(t).given().when(found).then(founded);
   });
+});
+
+t.test('BW 2:41 lid 1: the statutes may let members holding less than a tenth of the votes demand an assembly, never more', async (t) => {
+  const withShare = (numerator: number, denominator: number) => ({
+    ...found,
+    rules: cooperativeRulesSchema.parse({ assemblyRequestShare: { numerator, denominator } }),
+  });
+  spec(t).given().when(withShare(1, 2)).thenError('COOPERATIVE.RULES_AGAINST_THE_LAW', { statusCode: 422, rule: 'BW 2:41 lid 1' });
+  spec(t).given().when(withShare(1, 20)).then(CooperativeFounded({ ...founded.data, rules: withShare(1, 20).rules }));
+  spec(t).given().when(withShare(1, 10)).then(CooperativeFounded({ ...founded.data, rules: withShare(1, 10).rules }));
+});
+
+t.test('BW 2:56 lid 1: the name states the members’ liability, W.A., B.A. or U.A.', async (t) => {
+  t.equal(legalNameOf('Wijkcoöperatie De Meent', 'UA'), 'Wijkcoöperatie De Meent U.A.');
+  t.equal(legalNameOf('Wijkcoöperatie De Meent', 'BA'), 'Wijkcoöperatie De Meent B.A.');
+  t.equal(legalNameOf('Wijkcoöperatie De Meent W.A.', 'WA'), 'Wijkcoöperatie De Meent W.A.', 'not twice');
+  t.equal(cooperativeRulesSchema.parse({}).liability, 'UA', 'excluded liability unless the statutes say otherwise');
 });
 
 t.test('when the cooperative was founded', async (t) => {

@@ -31,6 +31,7 @@ t.test('given a founded cooperative, the read model shows it with its rules', as
     rules,
     rulesVersion: 1,
     foundedAt: '2026-01-02T00:00:00.000Z',
+    legalName: 'De Meent U.A.',
   });
   t.equal(
     await projections.query(cooperativesProjection, (reader, tables) => findCooperative(reader, tables, 'other')),

@@ -232,6 +232,15 @@ t.test('when tabling a motion', async (t) => {
         .thenError('MOTION.RULES_NEED_STATUTE_AMENDMENT', { statusCode: 422, rule: 'BW 2:43' });
     }
   });
+  t.test('refuses a statute amendment whose rules the law does not allow (BW 2:41 lid 1: a tenth at most)', async (t) => {
+    const now = new Date('2026-03-27T19:00:00.000Z');
+    const assembly = assemblyAfter(...convened({ announcesStatuteAmendment: true }));
+    const rules = cooperativeRulesSchema.parse({ assemblyRequestShare: { numerator: 1, denominator: 5 } });
+    spec(t)
+      .given()
+      .when(table(assembly, { decisionType: 'statute-amendment', subject: { kind: 'rules', rules }, now }))
+      .thenError('MOTION.RULES_AGAINST_THE_LAW', { statusCode: 422, rule: 'BW 2:41 lid 1' });
+  });
   t.test('at a second meeting, decides a statute amendment that missed its quorum without one', async (t) => {
     const assembly = assemblyAfter(
       ...convened({ announcesStatuteAmendment: true, rules: { decisions: { 'statute-amendment': { quorum: { numerator: 2, denominator: 3 } } } } }),

@@ -22,6 +22,17 @@ export const DECISION_TYPES = [
 ] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 
+export const LIABILITIES = ['WA', 'BA', 'UA'] as const;
+export type Liability = (typeof LIABILITIES)[number];
+
+const LIABILITY_MARKS: Readonly<Record<Liability, string>> = { WA: 'W.A.', BA: 'B.A.', UA: 'U.A.' };
+
+/** BW 2:56 lid 1: the name ends with the members' liability, W.A., B.A. or U.A. */
+export function legalNameOf(name: string, liability: Liability): string {
+  const mark = LIABILITY_MARKS[liability];
+  return name.endsWith(` ${mark}`) ? name : `${name} ${mark}`;
+}
+
 export const majoritySchema = z.enum(['simple', 'two-thirds']);
 
 const decisionRule = (majority: z.infer<typeof majoritySchema>, announced = false) =>
@@ -47,7 +58,7 @@ export const cooperativeRulesSchema = z
     statuteAmendmentNoticeDays: z.int().min(7).default(7),
     /** BW 2:42: the verbatim amendment deposited at least 5 days before the meeting. */
     statuteTextDepositDays: z.int().min(5).default(5),
-    /** BW 2:41: members holding this share of the votes may demand an assembly. */
+    /** BW 2:41 lid 1: members holding this share of the votes may demand an assembly; a tenth at most. */
     assemblyRequestShare: fractionSchema.default({ numerator: 1, denominator: 10 }),
     /** BW 2:38 lid 6–8: votes cast online before the meeting. */
     electronicVoting: z.boolean().default(true),
@@ -74,8 +85,28 @@ export const cooperativeRulesSchema = z
     boardMandateCents: z.int().nonnegative().default(250_000),
     /** BW 2:10a: the calendar year unless the statutes say otherwise. */
     financialYearStartMonth: z.int().min(1).max(12).default(1),
+    /**
+     * BW 2:55–2:56: what members owe when the cooperative is wound up with a deficit — all of it (W.A.), up to a limit
+     * (B.A.), or nothing (U.A.); the name states it.
+     */
+    liability: z.enum(LIABILITIES).default('UA'),
   })
   .meta({ id: 'CooperativeRules' });
 
 export type CooperativeRules = z.infer<typeof cooperativeRulesSchema>;
 export type CooperativeRulesInput = z.input<typeof cooperativeRulesSchema>;
+
+/**
+ * Where rules ask more than the law lets statutes ask, the reason with its article; undefined where they are lawful.
+ * Checked when rules are founded or tabled as a statute amendment; rules already in force stay as they were decided.
+ */
+export function rulesAgainstTheLaw(rules: CooperativeRules): { readonly reason: string; readonly rule: string } | undefined {
+  const share = rules.assemblyRequestShare;
+  if (10 * share.numerator > share.denominator) {
+    return {
+      reason: `The statutes may let members holding less than a tenth of the votes demand an assembly, never more (${share.numerator}/${share.denominator})`,
+      rule: 'BW 2:41 lid 1',
+    };
+  }
+  return undefined;
+}

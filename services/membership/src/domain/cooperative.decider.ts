@@ -1,5 +1,5 @@
 import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
-import type { CooperativeRules } from './cooperative-rules.js';
+import { rulesAgainstTheLaw, type CooperativeRules } from './cooperative-rules.js';
 import {
   CooperativeFounded,
   OfficerAppointed,
@@ -134,6 +134,8 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
           message: `Cooperative ${command.cooperativeId} already exists`,
         });
       }
+      const unlawful = rulesAgainstTheLaw(command.rules);
+      if (unlawful) throw membershipError('COOPERATIVE.RULES_AGAINST_THE_LAW', { message: unlawful.reason, rule: unlawful.rule });
       return [
         CooperativeFounded({
           cooperativeId: command.cooperativeId,

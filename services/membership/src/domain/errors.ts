@@ -5,6 +5,11 @@ import { errorCatalogue } from '@meent/eventsourcing';
 
 export const membershipError = errorCatalogue({
   'COOPERATIVE.ALREADY_FOUNDED': { status: 409, message: 'The cooperative already exists' },
+  'COOPERATIVE.RULES_AGAINST_THE_LAW': {
+    status: 422,
+    message: 'The rules ask more than the law lets statutes ask',
+    rule: 'BW 2:41 lid 1',
+  },
   'COOPERATIVE.NOT_FOUND': { status: 404, message: 'No such cooperative' },
   'MEMBER.ALREADY_ADMITTED': { status: 409, message: 'This member is already admitted' },
   'MEMBER.ALREADY_ERASED': { status: 409, message: 'This member’s personal data is already erased' },

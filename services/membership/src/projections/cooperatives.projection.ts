@@ -1,5 +1,5 @@
 import { defineProjection, on, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
-import { cooperativeRulesSchema, type CooperativeRules } from '../domain/cooperative-rules.js';
+import { cooperativeRulesSchema, legalNameOf, type CooperativeRules } from '../domain/cooperative-rules.js';
 import { CooperativeFounded, RulesAmended, RulesAmendmentUndone } from '../domain/cooperative.events.js';
 
 /** A new version of the rules: amended, or restored when an amendment was undone. */
@@ -54,6 +54,8 @@ export const cooperativesProjection = defineProjection({
 export interface CooperativeView {
   readonly id: string;
   readonly name: string;
+  /** The name with the members' liability, as the law has the cooperative use it (BW 2:56). */
+  readonly legalName: string;
   readonly chamberOfCommerceNumber: string | null;
   readonly rules: CooperativeRules;
   readonly rulesVersion: number;
@@ -76,12 +78,14 @@ export async function findCooperative(
 ): Promise<CooperativeView | undefined> {
   const row = await reader.get<CooperativeRow>(`SELECT * FROM ${tables.cooperatives} WHERE id = ?`, [cooperativeId]);
   if (!row) return undefined;
+  // Parsed, not cast: a read model is a boundary too, and its JSON column is only as good as what wrote it.
+  const rules = cooperativeRulesSchema.parse(JSON.parse(row.rules));
   return {
     id: row.id,
     name: row.name,
+    legalName: legalNameOf(row.name, rules.liability),
     chamberOfCommerceNumber: row.chamber_of_commerce_number,
-    // Parsed, not cast: a read model is a boundary too, and its JSON column is only as good as what wrote it.
-    rules: cooperativeRulesSchema.parse(JSON.parse(row.rules)),
+    rules,
     rulesVersion: row.rules_version,
     foundedAt: row.founded_at,
   };

@@ -112,6 +112,11 @@ export const votingError = errorCatalogue({
     status: 409,
     message: 'A new round of voting began while this ballot was cast; vote again',
   },
+  'MOTION.RULES_AGAINST_THE_LAW': {
+    status: 422,
+    message: 'The rules the amendment sets ask more than the law lets statutes ask',
+    rule: 'BW 2:41 lid 1',
+  },
   'MOTION.RULES_NEED_STATUTE_AMENDMENT': {
     status: 422,
     message: 'Only a statute amendment sets new rules',

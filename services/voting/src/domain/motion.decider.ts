@@ -1,5 +1,5 @@
 import { assertNever, defineAggregate, type Decider, type DomainError, type EncryptedData } from '@meent/eventsourcing';
-import type { DecisionType } from '@meent/membership/events';
+import { rulesAgainstTheLaw, type DecisionType } from '@meent/membership/events';
 import { BallotBox } from './ballot-box.js';
 import { daysBetween, type ConvenedAssembly } from './assembly.decider.js';
 import {
@@ -241,6 +241,10 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
         rule: `${article} statuteTextDepositDays`,
       });
     }
+  }
+  if (command.subject?.kind === 'rules') {
+    const unlawful = rulesAgainstTheLaw(command.subject.rules);
+    if (unlawful) throw votingError('MOTION.RULES_AGAINST_THE_LAW', { message: unlawful.reason, rule: unlawful.rule });
   }
   if (command.subject?.kind === 'rules' && command.decisionType !== 'statute-amendment') {
     throw votingError('MOTION.RULES_NEED_STATUTE_AMENDMENT');
