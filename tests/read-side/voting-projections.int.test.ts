@@ -233,6 +233,7 @@ t.test('assemblies: a request for an assembly gathers support until it is demand
     eligibleWeight: null,
     demandedAt: null,
     deadline: null,
+    convocation: null,
   };
   const spec = projectionSpecification(t, assembliesProjection, votingEvents);
   await spec.given(requested, supported(1, '2026-10-01')).then((reader, tables) => assemblyRequest(reader, tables, cooperativeId, requestId), gathering);

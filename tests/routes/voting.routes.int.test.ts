@@ -172,6 +172,24 @@ t.test('members demand an assembly once they hold a tenth of the votes', async (
   const deadline = new Date(server.clock.now().getTime() + days(28)).toISOString();
   t.match(request.body, { supporters: 2, supportingWeight: 2, demanded: true, eligibleWeight: 12, deadline });
   t.equal((await command(server.app, cooperative.admin, `${base}/assembly-requests`, { subject: 'x' })).status, 403, 'an admin has no vote');
+
+  // BW 2:41 lid 2: the board has 14 days to convene it; then the requesters may, and the record says by whom and whether in time.
+  const conveneAs = (token: string, extra: object = { requestId }) =>
+    command(server.app, token, `${base}/assemblies`, {
+      title: 'Extra ledenvergadering over de huurverhoging',
+      scheduledAt: new Date(server.clock.now().getTime() + days(14)).toISOString(),
+      venue: { kind: 'place', address: 'Buurthuis De Meent' },
+      ...extra,
+    });
+  t.match(await conveneAs(members[5]!.token), { status: 409, body: { code: 'ASSEMBLY_REQUEST.BOARD_STILL_IN_TIME', rule: 'BW 2:41 lid 2' } });
+  t.match(await conveneAs(members[5]!.token, {}), { status: 403, body: { code: 'ASSEMBLY_REQUEST.NOT_A_REQUESTER' } }, 'a member convenes only for a demand');
+  server.clock.advance(days(15));
+  t.match(await conveneAs(members[6]!.token), { status: 403, body: { code: 'ASSEMBLY_REQUEST.NOT_A_REQUESTER' } }, 'not one of the requesters');
+  const convened = await conveneAs(members[5]!.token);
+  t.equal(convened.status, 201, JSON.stringify(convened.body));
+  const answered = await read(server.app, members[0]!.token, `${base}/assembly-requests/${requestId}?minPosition=${convened.body.position}`);
+  t.match(answered.body, { convocation: { assemblyId: convened.body.id, convenedBy: 'requesters', withinDeadline: false } }, 'held after the four weeks: on record as late');
+  t.match(await conveneAs(cooperative.secretary), { status: 409, body: { code: 'ASSEMBLY_REQUEST.ALREADY_CONVENED' } });
 });
 
 t.test('proxies: granted and revoked by the grantor, shown to officers and to those concerned', async (t) => {

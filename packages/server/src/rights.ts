@@ -45,7 +45,7 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/officers/{memberId}/dismissal`, all('admin', 'chair', 'secretary')),
 
   // Assemblies, motions and votes.
-  post(`${C}/assemblies`, all(...MEETING)),
+  post(`${C}/assemblies`, all(...MEETING, ...MEMBERS), 'a member only as a requester of a demanded assembly the board left unconvened for 14 days (BW 2:41 lid 2)'),
   get(`${C}/assemblies`, all('admin', ...MEMBERS)),
   get(`${C}/assemblies/{assemblyId}`, all('admin', ...MEMBERS), 'proxies: officers see all, a member their own'),
   get(`${C}/assemblies/{assemblyId}/voters/{memberId}`, { ...all(...MEETING), ...own('member', 'treasurer', 'board-member', 'suspended') }),

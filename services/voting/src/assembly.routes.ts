@@ -95,7 +95,7 @@ export const assemblyConveningRoutes: FastifyPluginAsync<ServiceRuntime> = async
     {
       schema: {
         tags: ['voting'],
-        summary: 'Convene a general assembly and fix its voter roll (secretary or chair)',
+        summary: 'Convene a general assembly and fix its voter roll (secretary or chair; requesters of a demanded one the board left unconvened for 14 days)',
         security: BEARER_SECURITY,
         params: cooperativeParams,
         body: conveneBody,
@@ -105,8 +105,10 @@ export const assemblyConveningRoutes: FastifyPluginAsync<ServiceRuntime> = async
     async (request, reply) => {
       const { cooperativeId } = request.params;
       const { requestId, ...convocation } = request.body;
-      const accepted = await convene(runtime, commandOriginOf(request, cooperativeId), { ...convocation, requestId: requestId ?? null });
-      return reply.code(201).send(accepted);
+      const caller = callerOf(request);
+      const convener = holdsOffice(caller, 'secretary', 'chair') ? { kind: 'board' as const } : { kind: 'requester' as const, memberId: caller.subject };
+      const convened = await convene(runtime, commandOriginOf(request, cooperativeId), { ...convocation, requestId: requestId ?? null }, convener);
+      return reply.code(201).send(convened);
     },
   );
 

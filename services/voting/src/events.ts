@@ -29,7 +29,7 @@ export {
   type MotionEvent,
   type Tally,
 } from './domain/motion.events.js';
-export { AssemblyRequested, AssemblyRequestSupported, AssemblyDemanded } from './domain/assembly-request.events.js';
+export { AssemblyRequested, AssemblyRequestSupported, AssemblyDemanded, DemandedAssemblyConvened } from './domain/assembly-request.events.js';
 
 /** Every event this context records: its published language. */
 export const votingEvents = [...assemblyEvents, ...motionEvents, ...assemblyRequestEvents];

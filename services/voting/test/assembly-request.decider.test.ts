@@ -1,6 +1,6 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
-import { AssemblyDemanded, AssemblyRequestSupported, AssemblyRequested } from '@meent/voting';
+import { AssemblyDemanded, AssemblyRequestSupported, AssemblyRequested, DemandedAssemblyConvened } from '@meent/voting';
 import { assemblyRequestDecider, type AssemblyRequestCommand } from '../src/domain/assembly-request.decider.js';
 import { cooperativeId, voter } from './voting.fixture.js';
 
@@ -27,7 +27,7 @@ t.test('a member requests an assembly and is its first supporter', async (t) => 
 });
 
 t.test('rejects a request from someone without a vote', async (t) => {
-  spec(t).given().when({ ...request(1), weight: 0 }).thenError('ASSEMBLY_REQUEST.NOT_ELIGIBLE', { statusCode: 403 });
+  spec(t).given().when({ type: 'SupportRequest', ...standing(1, 0) }).thenError('ASSEMBLY_REQUEST.NOT_ELIGIBLE', { statusCode: 403 });
 });
 
 t.test('below the share, support is recorded and nothing is demanded yet', async (t) => {
@@ -62,4 +62,42 @@ t.test('rejects support once the assembly is demanded', async (t) => {
 
 t.test('rejects support for an unknown request', async (t) => {
   spec(t).given().when(support(2)).thenError('ASSEMBLY_REQUEST.NOT_FOUND', { statusCode: 404 });
+});
+
+t.test('BW 2:41 lid 2: the board convenes the demanded assembly; after 14 days without it, the requesters may', async (t) => {
+  const demandedAt = '2026-05-01T10:00:00.000Z';
+  const deadline = '2026-05-29T10:00:00.000Z';
+  const demanded = AssemblyDemanded({ requestId, cooperativeId, supportingWeight: 3, eligibleWeight: 25, deadline, demandedAt });
+  const history = [requested, supported(1), supported(2), supported(3), demanded];
+  const assemblyId = '0193a6f0-0000-7000-8000-0000000000a9';
+  const convene = (by: { kind: 'board' } | { kind: 'requester'; memberId: string }, day: string, scheduledAt = '2026-05-28T19:00:00.000Z'): AssemblyRequestCommand => ({
+    type: 'ConveneDemandedAssembly',
+    assemblyId,
+    scheduledAt,
+    by,
+    now: new Date(`${day}T10:00:00.000Z`),
+  });
+  const convened = (convenedBy: 'board' | 'requesters', day: string, withinDeadline = true, scheduledAt = '2026-05-28T19:00:00.000Z') =>
+    DemandedAssemblyConvened({ requestId, assemblyId, convenedBy, scheduledAt, withinDeadline, convenedAt: `${day}T10:00:00.000Z` });
+
+  spec(t).given(...history).when(convene({ kind: 'board' }, '2026-05-03')).then(convened('board', '2026-05-03'));
+  spec(t)
+    .given(...history)
+    .when(convene({ kind: 'requester', memberId: voter(2) }, '2026-05-10'))
+    .thenError('ASSEMBLY_REQUEST.BOARD_STILL_IN_TIME', { statusCode: 409, rule: 'BW 2:41 lid 2' });
+  spec(t).given(...history).when(convene({ kind: 'requester', memberId: voter(2) }, '2026-05-15')).then(convened('requesters', '2026-05-15'));
+  spec(t)
+    .given(...history)
+    .when(convene({ kind: 'requester', memberId: voter(9) }, '2026-05-15'))
+    .thenError('ASSEMBLY_REQUEST.NOT_A_REQUESTER', { statusCode: 403 });
+  spec(t)
+    .given(...history)
+    .when(convene({ kind: 'board' }, '2026-05-20', '2026-06-10T19:00:00.000Z'))
+    .then(convened('board', '2026-05-20', false, '2026-06-10T19:00:00.000Z'));
+  spec(t).given(requested, supported(1)).when(convene({ kind: 'board' }, '2026-05-03')).thenError('ASSEMBLY_REQUEST.NOT_DEMANDED', { statusCode: 409 });
+  spec(t).given(...history, convened('board', '2026-05-03')).when(convene({ kind: 'board' }, '2026-05-03')).then();
+  spec(t)
+    .given(...history, convened('board', '2026-05-03'))
+    .when({ ...convene({ kind: 'board' }, '2026-05-04'), assemblyId: '0193a6f0-0000-7000-8000-0000000000aa' } as AssemblyRequestCommand)
+    .thenError('ASSEMBLY_REQUEST.ALREADY_CONVENED', { statusCode: 409 });
 });

@@ -4,23 +4,30 @@ import {
   AssemblyDemanded,
   AssemblyRequestSupported,
   AssemblyRequested,
+  DemandedAssemblyConvened,
   type AssemblyRequestEvent,
 } from './assembly-request.events.js';
 import { DAY_MS } from './assembly.decider.js';
 import { votingError } from './errors.js';
 
-/** BW 2:41: the board convenes the demanded assembly within four weeks. */
+/** BW 2:41 lid 2: the demanded assembly is held within four weeks. */
 export const DEMANDED_ASSEMBLY_DEADLINE_DAYS = 28;
+/** BW 2:41 lid 2: the board has this long to convene it before the requesters may convene it themselves. */
+export const BOARD_CONVENING_DAYS = 14;
 
+interface Requested {
+  readonly requestId: string;
+  readonly cooperativeId: string;
+  readonly supporters: ReadonlySet<string>;
+  readonly supportingWeight: number;
+}
+
+/** The status decides what there is: a deadline once demanded, an assembly once convened. */
 export type AssemblyRequestState =
   | { readonly status: 'NotRequested' }
-  | {
-      readonly status: 'Gathering' | 'Demanded';
-      readonly requestId: string;
-      readonly cooperativeId: string;
-      readonly supporters: ReadonlySet<string>;
-      readonly supportingWeight: number;
-    };
+  | (Requested & { readonly status: 'Gathering' })
+  | (Requested & { readonly status: 'Demanded'; readonly demandedAt: string; readonly deadline: string })
+  | (Requested & { readonly status: 'Convened'; readonly assemblyId: string });
 
 /** What the voting context's membership projection says about the supporter and the cooperative, right now. */
 interface Standing {
@@ -34,7 +41,15 @@ interface Standing {
 
 export type AssemblyRequestCommand =
   | ({ readonly type: 'RequestAssembly'; readonly requestId: string; readonly cooperativeId: string; readonly subject: string } & Standing)
-  | ({ readonly type: 'SupportRequest' } & Standing);
+  | ({ readonly type: 'SupportRequest' } & Standing)
+  | {
+      /** The demanded assembly is convened: by the board (the secretary or chair), or by a requester. */
+      readonly type: 'ConveneDemandedAssembly';
+      readonly assemblyId: string;
+      readonly scheduledAt: string;
+      readonly by: { readonly kind: 'board' } | { readonly kind: 'requester'; readonly memberId: string };
+      readonly now: Date;
+    };
 
 export const assemblyRequestStream = (requestId: string) => `assembly-request-${requestId}`;
 
@@ -59,13 +74,22 @@ export function evolve(state: AssemblyRequestState, event: AssemblyRequestEvent)
       };
     case 'AssemblyDemanded':
       if (state.status === 'NotRequested') return state;
-      return { ...state, status: 'Demanded' };
+      return { ...requestedPart(state), status: 'Demanded', demandedAt: event.data.demandedAt, deadline: event.data.deadline };
+    case 'DemandedAssemblyConvened':
+      if (state.status === 'NotRequested') return state;
+      return { ...requestedPart(state), status: 'Convened', assemblyId: event.data.assemblyId };
     default:
       return assertNever(event);
   }
 }
 
+function requestedPart(state: Exclude<AssemblyRequestState, { status: 'NotRequested' }>): Requested {
+  const { requestId, cooperativeId, supporters, supportingWeight } = state;
+  return { requestId, cooperativeId, supporters, supportingWeight };
+}
+
 export function decide(command: AssemblyRequestCommand, state: AssemblyRequestState): AssemblyRequestEvent[] {
+  if (command.type === 'ConveneDemandedAssembly') return convene(command, state);
   if (command.weight <= 0) {
     throw votingError('ASSEMBLY_REQUEST.NOT_ELIGIBLE');
   }
@@ -91,9 +115,41 @@ export function decide(command: AssemblyRequestCommand, state: AssemblyRequestSt
   }
 }
 
+/**
+ * BW 2:41 lid 2: the board convenes a demanded assembly; when it has not within 14 days, the requesters may. The meeting
+ * is to be held within four weeks of the demand: one convened for later is on record as late.
+ */
+function convene(command: Extract<AssemblyRequestCommand, { type: 'ConveneDemandedAssembly' }>, state: AssemblyRequestState): AssemblyRequestEvent[] {
+  if (state.status === 'NotRequested') throw votingError('ASSEMBLY_REQUEST.NOT_FOUND');
+  if (state.status === 'Gathering') throw votingError('ASSEMBLY_REQUEST.NOT_DEMANDED');
+  if (state.status === 'Convened') {
+    if (state.assemblyId === command.assemblyId) return [];
+    throw votingError('ASSEMBLY_REQUEST.ALREADY_CONVENED', { message: `The demanded assembly is convened already: ${state.assemblyId}` });
+  }
+  if (command.by.kind === 'requester') {
+    if (!state.supporters.has(command.by.memberId)) throw votingError('ASSEMBLY_REQUEST.NOT_A_REQUESTER');
+    const boardUntil = Date.parse(state.demandedAt) + BOARD_CONVENING_DAYS * DAY_MS;
+    if (command.now.getTime() < boardUntil) {
+      throw votingError('ASSEMBLY_REQUEST.BOARD_STILL_IN_TIME', {
+        message: `The board may convene the demanded assembly until ${new Date(boardUntil).toISOString()}; the requesters after that`,
+      });
+    }
+  }
+  return [
+    DemandedAssemblyConvened({
+      requestId: state.requestId,
+      assemblyId: command.assemblyId,
+      convenedBy: command.by.kind === 'board' ? 'board' : 'requesters',
+      scheduledAt: command.scheduledAt,
+      withinDeadline: Date.parse(command.scheduledAt) <= Date.parse(state.deadline),
+      convenedAt: command.now.toISOString(),
+    }),
+  ];
+}
+
 function support(command: Standing, state: AssemblyRequestState): AssemblyRequestEvent[] {
   if (state.status === 'NotRequested') return [];
-  if (state.status === 'Demanded') {
+  if (state.status === 'Demanded' || state.status === 'Convened') {
     throw votingError('ASSEMBLY_REQUEST.ALREADY_DEMANDED');
   }
   if (state.supporters.has(command.memberId)) {

@@ -30,9 +30,26 @@ export const AssemblyDemanded = defineEvent('AssemblyDemanded', {
   }),
 });
 
+/**
+ * The demanded assembly is convened: by the board, or — when the board had not convened it within 14 days — by the
+ * requesters themselves (BW 2:41 lid 2). Whether it is held by the deadline is on record with it.
+ */
+export const DemandedAssemblyConvened = defineEvent('DemandedAssemblyConvened', {
+  schema: z.object({
+    requestId: z.uuid(),
+    assemblyId: z.uuid(),
+    convenedBy: z.enum(['board', 'requesters']),
+    scheduledAt: z.iso.datetime(),
+    /** Whether the meeting is held by the deadline the demand set. */
+    withinDeadline: z.boolean(),
+    convenedAt: z.iso.datetime(),
+  }),
+});
+
 export type AssemblyRequestEvent =
   | EventOf<typeof AssemblyRequested>
   | EventOf<typeof AssemblyRequestSupported>
-  | EventOf<typeof AssemblyDemanded>;
+  | EventOf<typeof AssemblyDemanded>
+  | EventOf<typeof DemandedAssemblyConvened>;
 
-export const assemblyRequestEvents = [AssemblyRequested, AssemblyRequestSupported, AssemblyDemanded];
+export const assemblyRequestEvents = [AssemblyRequested, AssemblyRequestSupported, AssemblyDemanded, DemandedAssemblyConvened];

@@ -50,8 +50,20 @@ export const votingError = errorCatalogue({
   'ASSEMBLY.WRONG_STATE': { status: 409, message: 'The assembly is not in a state that allows this' },
   'ASSEMBLY_REQUEST.ALREADY_DEMANDED': { status: 409, message: 'The request already holds the votes it needs' },
   'ASSEMBLY_REQUEST.ALREADY_SUPPORTED': { status: 409, message: 'You already support this request' },
+  'ASSEMBLY_REQUEST.ALREADY_CONVENED': { status: 409, message: 'The demanded assembly is convened already' },
+  'ASSEMBLY_REQUEST.BOARD_STILL_IN_TIME': {
+    status: 409,
+    message: 'The board has 14 days to convene a demanded assembly; the requesters may after that',
+    rule: 'BW 2:41 lid 2',
+  },
   'ASSEMBLY_REQUEST.EXISTS': { status: 409, message: 'This request exists' },
   'ASSEMBLY_REQUEST.NOT_ELIGIBLE': { status: 403, message: 'Only a member with a vote may request an assembly' },
+  'ASSEMBLY_REQUEST.NOT_A_REQUESTER': {
+    status: 403,
+    message: 'Only the secretary or chair convenes an assembly; a member only as a requester of a demanded one',
+    rule: 'BW 2:41 lid 2',
+  },
+  'ASSEMBLY_REQUEST.NOT_DEMANDED': { status: 409, message: 'The request has not gathered the support to demand an assembly yet' },
   'ASSEMBLY_REQUEST.NOT_FOUND': { status: 404, message: 'No such request' },
   'MOTION.ALREADY_TABLED': { status: 409, message: 'This motion is already tabled' },
   'MOTION.AMENDMENT_NOT_ANNOUNCED': {

@@ -2,7 +2,7 @@
 // requests for an assembly.
 import { defineProjection, on, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
 import { z } from 'zod';
-import { AssemblyDemanded, AssemblyRequestSupported, AssemblyRequested } from '../domain/assembly-request.events.js';
+import { AssemblyDemanded, AssemblyRequestSupported, AssemblyRequested, DemandedAssemblyConvened } from '../domain/assembly-request.events.js';
 import {
   AgendaItemAdded,
   AssemblyCancelled,
@@ -16,7 +16,7 @@ import {
   venueSchema,
 } from '../domain/assembly.events.js';
 
-type Tables = 'assemblies' | 'agenda' | 'roll' | 'proxies' | 'attendance' | 'requests';
+type Tables = 'assemblies' | 'agenda' | 'roll' | 'proxies' | 'attendance' | 'requests' | 'convocations';
 
 const setStatus = (status: string, column: 'opened_at' | 'closed_at' | 'cancelled_at') =>
   async (transaction: SqlExecutor, tables: TableNames<Tables>, assemblyId: string, at: string) =>
@@ -84,6 +84,17 @@ export const assembliesProjection = defineProjection({
         eligible_weight INTEGER,
         demanded_at TEXT,
         deadline TEXT
+      )`,
+    ],
+    /** Who convened each demanded assembly, and whether for a meeting by its deadline. */
+    convocations: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (
+        request_id TEXT PRIMARY KEY,
+        assembly_id TEXT NOT NULL,
+        convened_by TEXT NOT NULL,
+        scheduled_at TEXT NOT NULL,
+        within_deadline INTEGER NOT NULL,
+        convened_at TEXT NOT NULL
       )`,
     ],
   },
@@ -182,6 +193,14 @@ export const assembliesProjection = defineProjection({
         deadline,
         requestId,
       ]);
+    }),
+    on(DemandedAssemblyConvened, async (event, transaction, tables) => {
+      const { requestId, assemblyId, convenedBy, scheduledAt, withinDeadline, convenedAt } = event.data;
+      await transaction.run(
+        `INSERT INTO ${tables.convocations} (request_id, assembly_id, convened_by, scheduled_at, within_deadline, convened_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [requestId, assemblyId, convenedBy, scheduledAt, withinDeadline ? 1 : 0, convenedAt],
+      );
     }),
   ],
 });
@@ -333,6 +352,16 @@ export const assemblyRequestSchema = z.object({
   eligibleWeight: z.int().nullable(),
   demandedAt: z.string().nullable(),
   deadline: z.string().nullable(),
+  /** Once the demanded assembly is convened: by whom, for when, and whether that is by the deadline (BW 2:41 lid 2). */
+  convocation: z
+    .object({
+      assemblyId: z.uuid(),
+      convenedBy: z.enum(['board', 'requesters']),
+      scheduledAt: z.string(),
+      withinDeadline: z.boolean(),
+      convenedAt: z.string(),
+    })
+    .nullable(),
 });
 
 export async function assemblyRequest(reader: SqlExecutor, tables: AssembliesTables, cooperativeId: string, requestId: string) {
@@ -347,18 +376,33 @@ export async function assemblyRequest(reader: SqlExecutor, tables: AssembliesTab
     demanded_at: string | null;
     deadline: string | null;
   }>(`SELECT * FROM ${tables.requests} WHERE id = ? AND cooperative_id = ?`, [requestId, cooperativeId]);
-  return (
-    row && {
-      id: row.id,
-      subject: row.subject,
-      requestedBy: row.requested_by,
-      requestedAt: row.requested_at,
-      supporters: row.supporters,
-      supportingWeight: row.supporting_weight,
-      demanded: row.demanded_at !== null,
-      eligibleWeight: row.eligible_weight,
-      demandedAt: row.demanded_at,
-      deadline: row.deadline,
-    }
-  );
+  if (!row) return undefined;
+  const convocation = await reader.get<{
+    assembly_id: string;
+    convened_by: 'board' | 'requesters';
+    scheduled_at: string;
+    within_deadline: number;
+    convened_at: string;
+  }>(`SELECT * FROM ${tables.convocations} WHERE request_id = ?`, [requestId]);
+  return {
+    id: row.id,
+    subject: row.subject,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    supporters: row.supporters,
+    supportingWeight: row.supporting_weight,
+    demanded: row.demanded_at !== null,
+    eligibleWeight: row.eligible_weight,
+    demandedAt: row.demanded_at,
+    deadline: row.deadline,
+    convocation: convocation
+      ? {
+          assemblyId: convocation.assembly_id,
+          convenedBy: convocation.convened_by,
+          scheduledAt: convocation.scheduled_at,
+          withinDeadline: convocation.within_deadline === 1,
+          convenedAt: convocation.convened_at,
+        }
+      : null,
+  };
 }
