@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { SqliteEventStore } from '@meent/event-store';
 import { take } from '@meent/event-store/testing';
-import { admittedMember, command, foundCooperative, read } from '../support/cooperative-fixture.js';
+import { admittedMember, command, foundCooperative, read, withTreasurerAndChair } from '../support/cooperative-fixture.js';
 import { days, testServer } from '../support/test-server.js';
 
 interface Line {
@@ -21,12 +21,9 @@ t.test('a budget from draft to actuals', async (t) => {
   const server = await testServer(t);
   server.clock.set('2026-10-01T10:00:00.000Z');
   const cooperative = await foundCooperative(server);
-  const { cooperativeId, admin, secretary } = cooperative;
+  const { cooperativeId, secretary } = cooperative;
   const base = `/cooperatives/${cooperativeId}`;
-  const treasurer = await admittedMember(server, cooperative, 'Theo Penning', 'theo@example.nl');
-  const chair = await admittedMember(server, cooperative, 'Clara Voorzitter', 'clara@example.nl');
-  await command(server.app, admin, `${base}/officers`, { memberId: treasurer.id, office: 'treasurer' });
-  await command(server.app, admin, `${base}/officers`, { memberId: chair.id, office: 'chair' });
+  const { treasurer, chair } = await withTreasurerAndChair(server, cooperative);
 
   const drafted = await command(server.app, treasurer.token, `${base}/budgets`, { financialYear: 2027, title: 'Begroting 2027' });
   t.equal(drafted.status, 201);

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import { SqliteEventStore } from '@meent/event-store';
-import { admittedMember, command, conveneAssembly, foundCooperative, read, type FoundedCooperative } from '../support/cooperative-fixture.js';
+import { admittedMember, command, conveneAssembly, foundCooperative, read, type FoundedCooperative, withTreasurerAndChair } from '../support/cooperative-fixture.js';
 import { nextEvent } from '../support/events.js';
 import { testServer, type TestServer } from '../support/test-server.js';
 
@@ -92,13 +92,10 @@ t.test('a grant voted down after a challenge is revoked, and its reservation goe
   const server = await testServer(t);
   server.clock.set('2026-10-01T10:00:00.000Z');
   const cooperative = await foundCooperative(server);
-  const { cooperativeId, admin, secretary } = cooperative;
+  const { cooperativeId, secretary } = cooperative;
   const base = `/cooperatives/${cooperativeId}`;
-  const treasurer = await admittedMember(server, cooperative, 'Theo Penning', 'theo@example.nl');
-  const chair = await admittedMember(server, cooperative, 'Clara Voorzitter', 'clara@example.nl');
+  const { treasurer, chair } = await withTreasurerAndChair(server, cooperative);
   const applicant = await admittedMember(server, cooperative, 'Ali Aanvrager', 'ali@example.nl');
-  await command(server.app, admin, `${base}/officers`, { memberId: treasurer.id, office: 'treasurer' });
-  await command(server.app, admin, `${base}/officers`, { memberId: chair.id, office: 'chair' });
   const store = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
   t.teardown(() => store.close());
 

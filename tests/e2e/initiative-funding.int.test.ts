@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import { SqliteEventStore } from '@meent/event-store';
-import { admittedMember, command, foundCooperative, read } from '../support/cooperative-fixture.js';
+import { admittedMember, command, foundCooperative, read, withTreasurerAndChair } from '../support/cooperative-fixture.js';
 import { nextEvent } from '../support/events.js';
 import { days, testServer } from '../support/test-server.js';
 
@@ -12,13 +12,10 @@ t.test('two initiatives, from application to the money', async (t) => {
   const server = await testServer(t);
   server.clock.set('2026-10-01T10:00:00.000Z');
   const cooperative = await foundCooperative(server);
-  const { cooperativeId, admin, secretary } = cooperative;
+  const { cooperativeId, secretary } = cooperative;
   const base = `/cooperatives/${cooperativeId}`;
-  const treasurer = await admittedMember(server, cooperative, 'Theo Penning', 'theo@example.nl');
-  const chair = await admittedMember(server, cooperative, 'Clara Voorzitter', 'clara@example.nl');
+  const { treasurer, chair } = await withTreasurerAndChair(server, cooperative);
   const applicant = await admittedMember(server, cooperative, 'Ali Aanvrager', 'ali@example.nl');
-  await command(server.app, admin, `${base}/officers`, { memberId: treasurer.id, office: 'treasurer' });
-  await command(server.app, admin, `${base}/officers`, { memberId: chair.id, office: 'chair' });
 
   const events = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
   t.teardown(() => events.close());

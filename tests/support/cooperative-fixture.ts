@@ -52,6 +52,17 @@ export async function admittedMember(server: TestServer, cooperative: FoundedCoo
   };
 }
 
+/** The admin appoints a treasurer and a chair from among newly admitted members; returns both. */
+export async function withTreasurerAndChair(server: TestServer, cooperative: FoundedCooperative) {
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const treasurer = await admittedMember(server, cooperative, 'Theo Penning', 'theo@example.nl');
+  const chair = await admittedMember(server, cooperative, 'Clara Voorzitter', 'clara@example.nl');
+  await command(server.app, cooperative.admin, `${base}/officers`, { memberId: treasurer.id, office: 'treasurer' });
+  const appointed = await command(server.app, cooperative.admin, `${base}/officers`, { memberId: chair.id, office: 'chair' });
+  cooperative.position = appointed.body.position;
+  return { treasurer, chair };
+}
+
 export async function read<Body = Record<string, unknown>>(app: HttpApp, token: string, url: string) {
   const response = await app.inject({ method: 'GET', url, headers: bearer(token) });
   return { status: response.statusCode, body: response.json() as Body };

@@ -29,6 +29,7 @@ export type CommandOrigin = Omit<CommandContext, 'occurredAt'>;
 /** What a command answers: the aggregate's id, and the position a read waits for with `?minPosition=`. */
 export interface Accepted {
   readonly id: string;
+  /** Of the last event appended; 0 when the command had nothing to append (it was done already). */
   readonly position: number;
 }
 

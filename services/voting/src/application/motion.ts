@@ -157,8 +157,8 @@ export class MotionCommands {
       if (!unseal) throw votingError('MOTION.BALLOT_KEY_LOST');
     }
     const closed = await this.motions.append(origin, motion.motionId, (now) => ({ type: 'CloseVoting', reason, assembly, unseal, now }));
-    // Once this round's ballots are counted (by this request or an earlier one), its key has served.
-    if (motion.ballot === 'secret' && closed.state.status !== 'VotingOpen') await destroyBallotKey(this.keys, motion.motionId, round);
+    // The key has served once this request counted the round's ballots (a close with nothing to append answers 0).
+    if (motion.ballot === 'secret' && closed.position > 0) await destroyBallotKey(this.keys, motion.motionId, round);
     return closed.position;
   }
 }
