@@ -21,6 +21,7 @@ postgresTest('the server on PostgreSQL: register, read your writes, erase, repla
       MEENT_POSTGRES_SCHEMA: schema,
     },
   });
+  server.clock.set('2026-10-01T10:00:00.000Z');
   const ready = await server.app.inject({ url: '/health/ready' });
   t.same(ready.json(), { status: 'ready', checks: { 'event-store': 'ok', 'read-model-store': 'ok' } });
 
@@ -37,6 +38,8 @@ postgresTest('the server on PostgreSQL: register, read your writes, erase, repla
   t.equal(duplicate.status, 409);
 
   await command(server.app, cooperative.secretary, `${base}/${anna.id}/termination`, { kind: 'resigned' });
+  // The resignation takes effect when the financial year ends (BW 2:36 lid 2); her data may be erased from then.
+  server.clock.set('2027-01-02T10:00:00.000Z');
   const erased = await command(server.app, cooperative.secretary, `${base}/${anna.id}/erasure`);
   t.equal(erased.status, 200);
   const afterErasure = await server.app.inject({ url: `${base}/export.csv?minPosition=${erased.body.position}`, headers: bearer(cooperative.secretary) });

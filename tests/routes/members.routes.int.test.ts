@@ -76,7 +76,9 @@ t.test('who may do what', async (t) => {
   t.equal(changed.status, 200, 'a member changes their own details');
   t.equal((await command(server.app, anna.token, `${base}/${bram.id}/details`, { phone: '1' })).status, 403);
 
-  const resigned = await command(server.app, anna.token, `${base}/${anna.id}/termination`, { kind: 'resigned', effectiveDate: '2026-12-31' });
+  const dated = await command(server.app, anna.token, `${base}/${anna.id}/termination`, { kind: 'resigned', effectiveDate: '2026-12-31' });
+  t.match(dated, { status: 422, body: { code: 'MEMBER.RESIGNATION_DATE_BY_LAW', rule: 'BW 2:36 lid 2' } }, 'the law dates a resignation');
+  const resigned = await command(server.app, anna.token, `${base}/${anna.id}/termination`, { kind: 'resigned' });
   t.equal(resigned.status, 200, 'a member may resign');
   t.equal((await command(server.app, bram.token, `${base}/${anna.id}/termination`, { kind: 'resigned' })).status, 403, 'but not for someone else');
 

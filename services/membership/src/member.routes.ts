@@ -48,7 +48,10 @@ const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }
 const terminationBody = z.strictObject({
   kind: z.enum(TERMINATION_KINDS),
   reason: z.string().trim().min(1).max(2000).optional(),
-  /** Membership ends at the start of this day (UTC); without it, at once. */
+  /**
+   * An expulsion or a death: membership ends at the start of this day (UTC); without it, at once. A resignation has no
+   * date of its own: it ends the membership when the financial year does, after the statutes' notice (BW 2:36 lid 2).
+   */
   effectiveDate: z.iso.date().optional(),
 });
 const detailsBody = personalDataSchema.partial().refine((changes) => Object.keys(changes).length > 0, {
@@ -130,6 +133,7 @@ export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const membership = new MembershipCommands(runtime, keys);
     const members = runtime.aggregate(memberAggregate);
+    const cooperatives = runtime.aggregate(cooperativeAggregate);
 
     app.post(
       '/cooperatives/:cooperativeId/members',
@@ -174,7 +178,7 @@ export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
       path: string,
       summary: string,
       body: z.ZodType<Body> | undefined,
-      command: (body: Body, now: Date) => MemberTransition,
+      command: (body: Body, now: Date, cooperativeId: string) => MemberTransition | Promise<MemberTransition>,
     ) =>
       app.post(
         `/cooperatives/:cooperativeId/members/:memberId/${path}`,
@@ -190,8 +194,8 @@ export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
         },
         async (request) => {
           const { cooperativeId, memberId } = request.params;
-          const { id, position } = await members.handle(commandOriginOf(request, cooperativeId), memberId, (_member, now) => {
-            const built = command(request.body as Body, now);
+          const { id, position } = await members.handle(commandOriginOf(request, cooperativeId), memberId, async (_member, now) => {
+            const built = await command(request.body as Body, now, cooperativeId);
             // On their own record a member may only resign; the rights table lets them no further.
             if (request.reach === 'own' && !(built.type === 'TerminateMembership' && built.kind === 'resigned')) {
               throw forbidden('A member may only resign their own membership');
@@ -222,13 +226,14 @@ export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
     }));
     transition(
       'termination',
-      'End a membership: resigned (the member or the secretary), expelled with reason, deceased',
+      'End a membership: resigned (the member or the secretary; at the end of the financial year after the notice), expelled with reason, deceased',
       terminationBody,
-      (body, now) => ({
+      async (body, now, cooperativeId) => ({
         type: 'TerminateMembership',
         kind: body.kind,
         reason: body.reason ?? null,
-        effectiveAt: body.effectiveDate ? `${body.effectiveDate}T00:00:00.000Z` : now.toISOString(),
+        effectiveAt: body.effectiveDate ? `${body.effectiveDate}T00:00:00.000Z` : null,
+        resignation: (await cooperatives.load(cooperativeId, cooperativeId)).rules,
         now,
       }),
     );

@@ -64,9 +64,16 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   const beforeSuspension = position;
   await transition('bram', '2026-02-10', { type: 'SuspendMember', reason: 'unpaid contribution', now: new Date('2026-02-10T09:00:00Z') });
   await transition('bram', '2026-03-10', { type: 'ReinstateMember', now: new Date('2026-03-10T09:00:00Z') });
-  const beforeResignation = position;
-  await transition('cato', '2026-04-01', { type: 'TerminateMembership', kind: 'resigned', reason: null, effectiveAt: '2026-04-30T00:00:00.000Z', now: new Date('2026-04-01T09:00:00Z') });
-  const resignationRecorded = position;
+  const beforeExpulsion = position;
+  await transition('cato', '2026-04-01', {
+    type: 'TerminateMembership',
+    kind: 'expelled',
+    reason: 'acted against the cooperative',
+    effectiveAt: '2026-04-30T00:00:00.000Z',
+    resignation: cooperativeRulesSchema.parse({}),
+    now: new Date('2026-04-01T09:00:00Z'),
+  });
+  const expulsionRecorded = position;
   await transition('dirk', '2026-05-01', { type: 'RejectApplication', reason: 'lives elsewhere', now: new Date('2026-05-01T09:00:00Z') });
   await projections.waitForPosition([register.name], position, 5000);
 
@@ -83,16 +90,16 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
     return Object.fromEntries(page.members.map((member) => [member.name ?? member.id, member.status]));
   };
   t.same(await recordedBy(beforeSuspension, '2026-02-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'before the suspension was recorded');
-  t.same(await recordedBy(beforeResignation, '2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'before the resignation was recorded, May knew no resignation');
-  t.same(await recordedBy(resignationRecorded, '2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'applied' }, 'once recorded, it counts from its effective date');
-  t.same(await recordedBy(resignationRecorded, '2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' });
+  t.same(await recordedBy(beforeExpulsion, '2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'before the expulsion was recorded, May knew none');
+  t.same(await recordedBy(expulsionRecorded, '2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'applied' }, 'once recorded, it counts from its effective date');
+  t.same(await recordedBy(expulsionRecorded, '2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' });
   t.same(await recordedBy(position, '2026-05-15'), await asOfDate('2026-05-15'), 'as recorded up to the head: the register as it is');
 
   t.same(await asOfDate('2026-01-05'), {}, 'before anyone registered');
   t.same(await asOfDate('2026-01-15'), { Anna: 'applied', Bram: 'applied', Cato: 'applied', Dirk: 'applied' });
   t.same(await asOfDate('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', Cato: 'admitted', Dirk: 'applied' });
   t.same(await asOfDate('2026-03-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' });
-  t.same(await asOfDate('2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'a resignation counts from its effective date');
+  t.same(await asOfDate('2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'an expulsion counts from its effective date');
   t.same(await asOfDate('2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'rejected' });
   const filtered = await projections.query(register, (reader, tables) =>
     registerPage(reader, tables, { cooperativeId, asOf: '2026-02-15T23:59:59.999Z', status: 'admitted', name: 'AT', limit: 50, offset: 0 }),

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { cooperativeRulesSchema } from '@meent/membership';
 import {
   ApplicationRejected,
   MemberAdmitted,
@@ -40,19 +41,23 @@ const registered = MemberRegistered({
 });
 const admitted = MemberAdmitted({ memberId, admittedAt: at });
 const suspended = MemberSuspended({ memberId, reason: 'unpaid contribution', suspendedAt: at });
+/** A resignation given on 1 March takes effect when the (calendar) financial year ends. */
+const yearEnd = '2027-01-01T00:00:00.000Z';
 const terminated = MemberTerminated({
   memberId,
   kind: 'resigned',
   reason: null,
-  effectiveAt: '2026-12-31T00:00:00.000Z',
+  effectiveAt: yearEnd,
   terminatedAt: at,
 });
+const defaultTerms = cooperativeRulesSchema.parse({});
 const rejected = ApplicationRejected({ memberId, reason: 'lives outside the neighbourhood', rejectedAt: at });
-const terminate = (kind: 'resigned' | 'expelled' | 'deceased', reason: string | null = null): MemberCommand => ({
+const terminate = (kind: 'resigned' | 'expelled' | 'deceased', reason: string | null = null, resignation = defaultTerms): MemberCommand => ({
   type: 'TerminateMembership',
   kind,
   reason,
-  effectiveAt: '2026-12-31T00:00:00.000Z',
+  effectiveAt: kind === 'resigned' ? null : yearEnd,
+  resignation,
   now,
 });
 
@@ -167,6 +172,27 @@ t.test('when the member is suspended', async (t) => {
       .when(terminate('deceased'))
       .then(MemberTerminated({ ...terminated.data, kind: 'deceased' }));
   });
+});
+
+t.test('BW 2:36 lid 2: a resignation takes effect at the end of the financial year, after the notice', async (t) => {
+  const resignedOn = (day: string, terms = defaultTerms): MemberCommand => ({ ...terminate('resigned', null, terms), now: new Date(`${day}T10:00:00.000Z`) } as MemberCommand);
+  const effectiveOn = (day: string, effectiveAt: string) =>
+    MemberTerminated({ memberId, kind: 'resigned', reason: null, effectiveAt, terminatedAt: `${day}T10:00:00.000Z` });
+  spec(t).given(registered, admitted).when(resignedOn('2026-12-01')).then(effectiveOn('2026-12-01', '2027-01-01T00:00:00.000Z'));
+  spec(t)
+    .given(registered, admitted)
+    .when(resignedOn('2026-12-10'))
+    // Less than four weeks before the year ends: at the end of the next one.
+    .then(effectiveOn('2026-12-10', '2028-01-01T00:00:00.000Z'));
+  const julyYear = cooperativeRulesSchema.parse({ financialYearStartMonth: 7 });
+  spec(t).given(registered, admitted).when(resignedOn('2026-03-01', julyYear)).then(effectiveOn('2026-03-01', '2026-07-01T00:00:00.000Z'));
+  const atOnce = cooperativeRulesSchema.parse({ resignationAtYearEnd: false, resignationNoticeWeeks: 0 });
+  // Where the statutes allow it at once.
+  spec(t).given(registered, admitted).when(resignedOn('2026-03-01', atOnce)).then(effectiveOn('2026-03-01', '2026-03-01T10:00:00.000Z'));
+  spec(t)
+    .given(registered, admitted)
+    .when({ ...terminate('resigned'), effectiveAt: '2026-04-01T00:00:00.000Z' } as MemberCommand)
+    .thenError('MEMBER.RESIGNATION_DATE_BY_LAW', { statusCode: 422, rule: 'BW 2:36 lid 2' });
 });
 
 t.test('when the membership is terminated', async (t) => {

@@ -85,6 +85,10 @@ export const cooperativeRulesSchema = z
     boardMandateCents: z.int().nonnegative().default(250_000),
     /** BW 2:10a: the calendar year unless the statutes say otherwise. */
     financialYearStartMonth: z.int().min(1).max(12).default(1),
+    /** BW 2:36 lid 2: a member resigns with this notice — four weeks unless the statutes say otherwise. */
+    resignationNoticeWeeks: z.int().nonnegative().max(52).default(4),
+    /** BW 2:36 lid 2: a resignation takes effect at the end of a financial year, unless the statutes allow it sooner. */
+    resignationAtYearEnd: z.boolean().default(true),
     /**
      * BW 2:55–2:56: what members owe when the cooperative is wound up with a deficit — all of it (W.A.), up to a limit
      * (B.A.), or nothing (U.A.); the name states it.
@@ -109,4 +113,23 @@ export function rulesAgainstTheLaw(rules: CooperativeRules): { readonly reason: 
     };
   }
   return undefined;
+}
+
+/** The statutes' terms for a resignation. */
+export type ResignationTerms = Pick<CooperativeRules, 'financialYearStartMonth' | 'resignationNoticeWeeks' | 'resignationAtYearEnd'>;
+
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * BW 2:36 lid 2 (a coöperatie's members too, through 2:53a and 2:60): a resignation given at `now` takes effect at the
+ * end of the first financial year that ends at least the notice period later — or, where the statutes do not tie it
+ * to the year's end, once the notice has run.
+ */
+export function resignationTakesEffect(now: Date, terms: ResignationTerms): Date {
+  const noticeRunsOut = now.getTime() + terms.resignationNoticeWeeks * WEEK_MS;
+  if (!terms.resignationAtYearEnd) return new Date(noticeRunsOut);
+  const month = terms.financialYearStartMonth - 1;
+  let year = now.getUTCFullYear() - 1;
+  while (Date.UTC(year, month, 1) < noticeRunsOut) year += 1;
+  return new Date(Date.UTC(year, month, 1));
 }

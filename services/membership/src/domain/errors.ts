@@ -31,6 +31,11 @@ export const membershipError = errorCatalogue({
   'MEMBER.NOT_FOUND': { status: 404, message: 'No such member, or their personal data is erased' },
   'MEMBER.NOT_SUSPENDED': { status: 409, message: 'Only a suspended member can be reinstated' },
   'MEMBER.REJECTED': { status: 409, message: 'This application was rejected' },
+  'MEMBER.RESIGNATION_DATE_BY_LAW': {
+    status: 422,
+    message: "A resignation takes effect at the end of the financial year after the statutes' notice: it has no date of its own",
+    rule: 'BW 2:36 lid 2',
+  },
   'MEMBER.SELF_APPLICATION_NOT_ALLOWED': {
     status: 422,
     message: 'The rules of this cooperative let only the secretary register members',

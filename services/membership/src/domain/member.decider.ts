@@ -11,6 +11,7 @@ import {
   type MemberEvent,
   type TerminationKind,
 } from './member.events.js';
+import { resignationTakesEffect, type ResignationTerms } from './cooperative-rules.js';
 import { membershipError } from './errors.js';
 
 interface Registered {
@@ -53,7 +54,10 @@ export type MemberCommand =
       readonly type: 'TerminateMembership';
       readonly kind: TerminationKind;
       readonly reason: string | null;
-      readonly effectiveAt: string;
+      /** When an expulsion or a death takes effect; null: at once. A resignation's moment is the law's (BW 2:36). */
+      readonly effectiveAt: string | null;
+      /** The statutes' terms for a resignation. */
+      readonly resignation: ResignationTerms;
       readonly now: Date;
     }
   | { readonly type: 'ErasePersonalData'; readonly now: Date };
@@ -155,12 +159,16 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
       if (command.kind === 'expelled' && !command.reason) {
         throw membershipError('MEMBER.EXPULSION_WITHOUT_REASON');
       }
+      if (command.kind === 'resigned' && command.effectiveAt !== null) throw membershipError('MEMBER.RESIGNATION_DATE_BY_LAW');
       return [
         MemberTerminated({
           memberId,
           kind: command.kind,
           reason: command.reason,
-          effectiveAt: command.effectiveAt,
+          effectiveAt:
+            command.kind === 'resigned'
+              ? resignationTakesEffect(command.now, command.resignation).toISOString()
+              : (command.effectiveAt ?? at),
           terminatedAt: at,
         }),
       ];
