@@ -53,7 +53,7 @@ t.test('1. an id of another cooperative in a body is 404 naming the field, and n
   const foreignRecusal = await command(server.app, a.secretary, `${base}/assemblies/${a.assemblyId}/motions`, {
     title: 'Iets',
     text: 'De vergadering besluit iets.',
-    recused: [{ memberId: b.memberId, reason: 'belang' }],
+    recused: [{ memberId: b.memberId, ground: 'contract-party', reason: 'belang' }],
   });
   t.match(foreignRecusal, { status: 404, body: { errors: [{ field: 'recused.0.memberId' }] } });
   t.equal(await headOf(server.dataDir), before, 'no event was appended');

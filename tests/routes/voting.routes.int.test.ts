@@ -71,11 +71,17 @@ t.test('convening answers problems that name the rule or the field', async (t) =
 t.test('voting closes by itself once everyone on the roll but the recused has voted', async (t) => {
   const { server, cooperative, members, base, assemblyId } = await assemblyOf(t, 4);
   const motionId = await tableAndOpen(server, cooperative, base, assemblyId, {
-    recused: [{ memberId: members[3]!.id, reason: 'aanvrager van het initiatief' }],
+    recused: [{ memberId: members[3]!.id, ground: 'contract-party', reason: 'verhuurt de moestuin aan de coöperatie' }],
   });
+  const groundless = await command(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}/motions`, {
+    title: 'Motie',
+    text: 'De vergadering besluit.',
+    recused: [{ memberId: members[2]!.id, reason: 'stemt altijd tegen' }],
+  });
+  t.match(groundless, { status: 400, body: { errors: [{ field: 'recused.0.ground' }] } }, 'a recusal names the conflict the statutes name (BW 2:12)');
   const recused = await command(server.app, members[3]!.token, `${base}/motions/${motionId}/votes`, { choice: 'for' });
   t.match(recused, { status: 403, body: { code: 'MOTION.RECUSED', rule: 'BW 2:12 conflict of interest' } });
-  t.match(recused.body, { detail: /aanvrager van het initiatief/ });
+  t.match(recused.body, { detail: /verhuurt de moestuin aan de coöperatie/ });
   let position = 0;
   for (const [index, choice] of (['for', 'for', 'against'] as const).entries()) {
     const cast = await command(server.app, members[index]!.token, `${base}/motions/${motionId}/votes`, { choice });

@@ -13,7 +13,7 @@ import {
   readAfter,
   reference,
 } from '@meent/http';
-import { DECISION_TYPES } from '@meent/membership/events';
+import { CONFLICT_GROUNDS, DECISION_TYPES } from '@meent/membership/events';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -63,7 +63,8 @@ const tableBody = z.strictObject({
   decisionType: z.enum(DECISION_TYPES).default('ordinary'),
   ballot: z.enum(BALLOTS).default('open'),
   subject: subjectInput.optional(),
-  recused: z.array(recusalSchema.extend({ memberId: reference('member') })).max(1000).default([]),
+  /** Each for a conflict of interest the statutes name (BW 2:12); an initiative's applicant is recused without naming. */
+  recused: z.array(recusalSchema.extend({ memberId: reference('member'), ground: z.enum(CONFLICT_GROUNDS) })).max(1000).default([]),
   /** A statute amendment that missed its quorum at a first meeting (BW 2:42). */
   repeatsMotionId: reference('motion').optional(),
 });

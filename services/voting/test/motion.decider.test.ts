@@ -46,7 +46,7 @@ const tabled = (
     ballot?: 'open' | 'secret';
     decisionType?: DecisionType;
     subject?: { kind: 'initiative'; id: string };
-    recused?: { memberId: string; reason: string }[];
+    recused?: { memberId: string; ground?: 'initiative-applicant' | 'contract-party'; reason: string }[];
   } = {},
 ) =>
   MotionTabled({
@@ -147,18 +147,34 @@ t.test('when tabling a motion', async (t) => {
       .when(table(assembly))
       .then(tabled({ rule: { majority: 'simple', quorum: { numerator: 1, denominator: 3 }, basis: 'rules' } }));
   });
-  t.test('records who is recused and why', async (t) => {
-    const recused = [{ memberId: voter(4), reason: 'applicant of the initiative' }];
+  t.test('records who is recused, on which ground the statutes name, and why (BW 2:12)', async (t) => {
+    const recused = [{ memberId: voter(4), ground: 'contract-party' as const, reason: 'verhuurt de tuin aan de coöperatie' }];
     spec(t).given().when(table(assemblyAfter(...convened()), { recused })).then(tabled({ recused }));
+  });
+  t.test('refuses a recusal for a conflict the statutes do not name: no vote is taken away on a whim', async (t) => {
+    const recused = [{ memberId: voter(4), ground: 'contract-party' as const, reason: 'stemt altijd tegen' }];
+    const withoutContracts = assemblyAfter(...convened({ rules: { conflictsOfInterest: ['initiative-applicant'] } }));
+    spec(t)
+      .given()
+      .when(table(withoutContracts, { recused }))
+      .thenError('MOTION.RECUSAL_WITHOUT_GROUND', { statusCode: 422, rule: 'BW 2:12' });
+    const notTheApplicant = [{ memberId: voter(3), ground: 'initiative-applicant' as const, reason: 'aanvrager' }];
+    spec(t)
+      .given()
+      .when(table(assemblyAfter(...convened()), { recused: notTheApplicant }))
+      .thenError('MOTION.RECUSAL_WITHOUT_GROUND', { statusCode: 422, rule: 'BW 2:12' });
   });
   t.test("recuses an initiative's applicant on a motion about it, once, and nobody on a motion about anything else", async (t) => {
     const subject = { kind: 'initiative' as const, id: '0193a6f0-0000-7000-8000-0000000000e1' };
-    const applicant = { memberId: voter(4), reason: 'applicant of the initiative' };
+    const applicant = { memberId: voter(4), ground: 'initiative-applicant' as const, reason: 'applicant of the initiative' };
     const assembly = assemblyAfter(...convened());
     spec(t).given().when(table(assembly, { subject, subjectApplicant: voter(4) })).then(tabled({ subject, recused: [applicant] }));
-    const named = [{ memberId: voter(4), reason: 'named by the secretary' }];
+    const named = [{ memberId: voter(4), ground: 'initiative-applicant' as const, reason: 'named by the secretary' }];
     spec(t).given().when(table(assembly, { subject, subjectApplicant: voter(4), recused: named })).then(tabled({ subject, recused: named }));
     spec(t).given().when(table(assembly, { subjectApplicant: voter(4) })).then(tabled());
+    // Where the statutes do not name it, the applicant votes.
+    const unnamed = assemblyAfter(...convened({ rules: { conflictsOfInterest: ['contract-party'] } }));
+    spec(t).given().when(table(unnamed, { subject, subjectApplicant: voter(4) })).then(tabled({ subject }));
   });
   t.test('rejects a dissolution (BW 2:42, by the statutes) and a merger (BW 2:317) the notice did not announce', async (t) => {
     spec(t)

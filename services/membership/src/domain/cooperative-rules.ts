@@ -22,6 +22,13 @@ export const DECISION_TYPES = [
 ] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 
+/**
+ * The conflicts of interest the statutes may name as a reason a member does not vote (BW 2:12): being the applicant of
+ * the initiative a motion is about, or a party to the contract it is about.
+ */
+export const CONFLICT_GROUNDS = ['initiative-applicant', 'contract-party'] as const;
+export type ConflictGround = (typeof CONFLICT_GROUNDS)[number];
+
 export const LIABILITIES = ['WA', 'BA', 'UA'] as const;
 export type Liability = (typeof LIABILITIES)[number];
 
@@ -85,6 +92,8 @@ export const cooperativeRulesSchema = z
     boardMandateCents: z.int().nonnegative().default(250_000),
     /** BW 2:10a: the calendar year unless the statutes say otherwise. */
     financialYearStartMonth: z.int().min(1).max(12).default(1),
+    /** BW 2:12: the conflicts of interest for which a member is recused from a vote; none other takes a vote away. */
+    conflictsOfInterest: z.array(z.enum(CONFLICT_GROUNDS)).max(CONFLICT_GROUNDS.length).default([...CONFLICT_GROUNDS]),
     /** BW 2:36 lid 2: a member resigns with this notice — four weeks unless the statutes say otherwise. */
     resignationNoticeWeeks: z.int().nonnegative().max(52).default(4),
     /** BW 2:36 lid 2: a resignation takes effect at the end of a financial year, unless the statutes allow it sooner. */

@@ -115,6 +115,11 @@ export const votingError = errorCatalogue({
   'MOTION.NO_PROXY': { status: 403, message: 'You hold no proxy of this member for this assembly' },
   'MOTION.PROXY_ALREADY_USED': { status: 409, message: 'This proxy has already been used on this motion' },
   'MOTION.PROXY_OVERRIDDEN': { status: 409, message: 'The member has voted in person, which overrides the proxy' },
+  'MOTION.RECUSAL_WITHOUT_GROUND': {
+    status: 422,
+    message: 'A member is recused only for a conflict of interest the statutes name',
+    rule: 'BW 2:12',
+  },
   'MOTION.RECUSED': {
     status: 403,
     message: 'The member is recused from this decision',

@@ -1,5 +1,5 @@
 import { assertNever, defineAggregate, type Decider, type DomainError, type EncryptedData } from '@meent/eventsourcing';
-import { rulesAgainstTheLaw, type DecisionType } from '@meent/membership/events';
+import { rulesAgainstTheLaw, type ConflictGround, type DecisionType } from '@meent/membership/events';
 import { BallotBox } from './ballot-box.js';
 import { daysBetween, type ConvenedAssembly } from './assembly.decider.js';
 import {
@@ -66,8 +66,9 @@ export type MotionCommand =
       readonly decisionType: DecisionType;
       readonly ballot: BallotKind;
       readonly subject: Decision['subject'];
-      readonly recused: readonly { readonly memberId: string; readonly reason: string }[];
-      /** On a motion about an initiative: its applicant when a member, who is recused. */
+      /** Recused by the secretary, each for a conflict of interest the statutes name. */
+      readonly recused: readonly { readonly memberId: string; readonly ground: ConflictGround; readonly reason: string }[];
+      /** On a motion about an initiative: its applicant when a member, recused where the statutes name that conflict. */
       readonly subjectApplicant: string | null;
       readonly repeats: RepeatedDecision | null;
       readonly now: Date;
@@ -280,12 +281,24 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
   ];
 }
 
-/** Who does not vote: those the secretary names, and on an initiative its applicant, whose own interest it is. */
-function recusedOn(command: Extract<MotionCommand, { type: 'TableMotion' }>): { memberId: string; reason: string }[] {
-  const recused = command.recused.map(({ memberId, reason }) => ({ memberId, reason }));
+/**
+ * Who does not vote (BW 2:12): only members with a conflict of interest the statutes name, each with its ground — those
+ * the secretary names, and on an initiative its applicant, whose own interest it is.
+ */
+function recusedOn(command: Extract<MotionCommand, { type: 'TableMotion' }>): { memberId: string; ground: ConflictGround; reason: string }[] {
+  const named = command.assembly.rules.conflictsOfInterest;
   const applicant = command.subject?.kind === 'initiative' ? command.subjectApplicant : null;
-  if (applicant !== null && !recused.some((recusal) => recusal.memberId === applicant)) {
-    recused.push({ memberId: applicant, reason: APPLICANT_RECUSAL });
+  for (const { memberId, ground } of command.recused) {
+    if (!named.includes(ground)) {
+      throw votingError('MOTION.RECUSAL_WITHOUT_GROUND', { message: `The statutes name no ${ground} conflict: member ${memberId} keeps their vote` });
+    }
+    if (ground === 'initiative-applicant' && memberId !== applicant) {
+      throw votingError('MOTION.RECUSAL_WITHOUT_GROUND', { message: `Member ${memberId} is not the applicant of the initiative this motion is about` });
+    }
+  }
+  const recused = command.recused.map(({ memberId, ground, reason }) => ({ memberId, ground, reason }));
+  if (applicant !== null && named.includes('initiative-applicant') && !recused.some((recusal) => recusal.memberId === applicant)) {
+    recused.push({ memberId: applicant, ground: 'initiative-applicant', reason: APPLICANT_RECUSAL });
   }
   return recused;
 }

@@ -2,7 +2,7 @@
 // voted again), and decided. `MotionDecided` is what the budget and initiative-funding contexts react to, and membership
 // when a passed statute amendment sets new rules.
 import { defineEvent, encryptedDataSchema, type EventOf } from '@meent/eventsourcing';
-import { DECISION_TYPES, cooperativeRulesSchema, fractionSchema, majoritySchema } from '@meent/membership/events';
+import { CONFLICT_GROUNDS, DECISION_TYPES, cooperativeRulesSchema, fractionSchema, majoritySchema } from '@meent/membership/events';
 import { z } from 'zod';
 
 export const CHOICES = ['for', 'against', 'abstain'] as const;
@@ -33,7 +33,12 @@ export const decisionRuleSchema = z.object({
 });
 export type DecisionRule = z.infer<typeof decisionRuleSchema>;
 
-export const recusalSchema = z.object({ memberId: z.uuid(), reason: z.string().min(1).max(500) });
+export const recusalSchema = z.object({
+  memberId: z.uuid(),
+  /** The conflict of interest the statutes name; absent on recusals recorded before grounds were required. */
+  ground: z.enum(CONFLICT_GROUNDS).optional(),
+  reason: z.string().min(1).max(500),
+});
 
 export const MotionTabled = defineEvent('MotionTabled', {
   schema: z.object({
