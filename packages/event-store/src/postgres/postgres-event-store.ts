@@ -288,7 +288,10 @@ export class PostgresEventStore implements EventStore {
 
   /** LISTEN/NOTIFY wakes subscribers on any process's append; a slow poll covers a notification lost in a reconnect. */
   private async waitForAppends(after: number, signal: AbortSignal): Promise<void> {
-    await this.listen();
+    // The listener is (re)established beside the wait, never before it: a connection slow to come back after a restart
+    // would otherwise hold the subscription that asked for it for its whole connect and query timeouts, while the
+    // others wait on the poll. Until it listens, the poll below wakes every waiter.
+    this.listen().catch(() => undefined);
     return new Promise((resolve) => {
       if (signal.aborted) return resolve();
       const finish = () => {

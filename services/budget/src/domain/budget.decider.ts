@@ -60,7 +60,7 @@ export type BudgetCommand =
       readonly now: Date;
     };
 
-export const budgetStream = (budgetId: string) => `budget-${budgetId}`;
+export const budgetStream = (budgetId: string) => budgetAggregate.stream(budgetId);
 
 export const initialState: BudgetState = { status: 'NotDrafted' };
 

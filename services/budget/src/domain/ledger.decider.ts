@@ -109,7 +109,7 @@ export type LedgerCommand =
     } & Dated)
   | ({ readonly type: 'ReverseEntry'; readonly reversalId: string; readonly entryId: string; readonly reason: string; readonly by: string } & Dated);
 
-export const ledgerStream = (budgetId: string) => `ledger-${budgetId}`;
+export const ledgerStream = (budgetId: string) => ledgerAggregate.stream(budgetId);
 
 export const initialState: LedgerState = { totals: {}, entries: VersionedMap.empty(), reservations: VersionedMap.empty() };
 

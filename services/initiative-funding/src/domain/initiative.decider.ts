@@ -91,7 +91,7 @@ export type InitiativeCommand =
   | { readonly type: 'WithdrawInitiative'; readonly reason: string; readonly now: Date }
   | { readonly type: 'ClaimRepayment'; readonly amountCents: number; readonly reason: string; readonly claimedBy: string; readonly now: Date };
 
-export const initiativeStream = (initiativeId: string) => `initiative-${initiativeId}`;
+export const initiativeStream = (initiativeId: string) => initiativeAggregate.stream(initiativeId);
 
 export const initialState: InitiativeState = { status: 'NotSubmitted' };
 

@@ -73,7 +73,7 @@ export type CooperativeCommand =
       readonly now: Date;
     };
 
-export const cooperativeStream = (cooperativeId: string) => `cooperative-${cooperativeId}`;
+export const cooperativeStream = (cooperativeId: string) => cooperativeAggregate.stream(cooperativeId);
 
 export const initialState: CooperativeState = { status: 'Unfounded' };
 

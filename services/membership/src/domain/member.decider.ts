@@ -62,7 +62,7 @@ export type MemberCommand =
     }
   | { readonly type: 'ErasePersonalData'; readonly now: Date };
 
-export const memberStream = (memberId: string) => `member-${memberId}`;
+export const memberStream = (memberId: string) => memberAggregate.stream(memberId);
 
 export const initialState: MemberState = { status: 'Unregistered' };
 

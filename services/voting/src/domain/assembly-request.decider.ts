@@ -51,7 +51,7 @@ export type AssemblyRequestCommand =
       readonly now: Date;
     };
 
-export const assemblyRequestStream = (requestId: string) => `assembly-request-${requestId}`;
+export const assemblyRequestStream = (requestId: string) => assemblyRequestAggregate.stream(requestId);
 
 export const initialState: AssemblyRequestState = { status: 'NotRequested' };
 

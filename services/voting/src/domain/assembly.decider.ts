@@ -68,7 +68,7 @@ export type AssemblyCommand =
   | { readonly type: 'CloseMeeting'; readonly motionsStillVoting: number; readonly now: Date }
   | { readonly type: 'CancelAssembly'; readonly reason: string; readonly now: Date };
 
-export const assemblyStream = (assemblyId: string) => `assembly-${assemblyId}`;
+export const assemblyStream = (assemblyId: string) => assemblyAggregate.stream(assemblyId);
 
 export const initialState: AssemblyState = { status: 'NotConvened' };
 

@@ -104,7 +104,7 @@ export type MotionCommand =
       readonly now: Date;
     };
 
-export const motionStream = (motionId: string) => `motion-${motionId}`;
+export const motionStream = (motionId: string) => motionAggregate.stream(motionId);
 
 /** The key a secret round's ballots are sealed under: one per round, destroyed once the round is counted. */
 export const ballotKeySubject = (motionId: string, round: number) => `ballot-box-${motionId}-${round}`;
