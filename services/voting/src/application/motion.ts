@@ -75,7 +75,8 @@ export class MotionCommands {
     const motion = await this.motions.load(origin.cooperativeId, motionId, { maxAgeMs: Number.POSITIVE_INFINITY });
     const assembly = await this.assemblies.load(origin.cooperativeId, motion.assemblyId);
     if (motion.ballot === 'secret') await openBallotBox(this.keys, motionId, 1);
-    const { id, position } = await this.motions.handle(origin, motionId, (_motion, now) => ({ type: 'OpenVoting', assembly, now }));
+    // Loaded a moment ago: decided on the state the handler holds, not read a second time.
+    const { id, position } = await this.motions.append(origin, motionId, (now) => ({ type: 'OpenVoting', assembly, now }));
     return { id, position };
   }
 
@@ -109,7 +110,7 @@ export class MotionCommands {
     const motion = await this.motions.load(origin.cooperativeId, motionId);
     const assembly = await this.assemblies.load(origin.cooperativeId, motion.assemblyId);
     if (motion.ballot === 'secret') await openBallotBox(this.keys, motionId, motion.round + 1);
-    const { id, position } = await this.motions.handle(origin, motionId, (_motion, now) => ({
+    const { id, position } = await this.motions.append(origin, motionId, (now) => ({
       type: 'ChallengeResult',
       ...request,
       assembly,
