@@ -11,7 +11,7 @@ import { temporaryDirectory } from '@meent/eventsourcing/testing';
 import { signToken } from '@meent/http';
 import { spawnTypeScript, waitForLine } from '../support/processes.js';
 import { nextEvent } from '../support/events.js';
-import { TEST_SECRET, days } from '../support/test-server.js';
+import { TEST_SECRET, days, thisYear } from '../support/test-server.js';
 import { postgresServeEnvironment, postgresTest } from '../support/postgres.js';
 
 const CLI = 'packages/cli/src/main.ts';
@@ -85,7 +85,7 @@ postgresTest('four services as processes on PostgreSQL, and a takeover', async (
     t.equal((await call(membership, admin, 'POST', `${base}/officers`, { memberId: member.id, office })).status, 200);
   }
 
-  const budgetId = (await call(budget, treasurer.token, 'POST', `${base}/budgets`, { financialYear: 2027, title: 'Begroting' })).body.id;
+  const budgetId = (await call(budget, treasurer.token, 'POST', `${base}/budgets`, { financialYear: thisYear(), title: 'Begroting' })).body.id;
   await call(budget, treasurer.token, 'POST', `${base}/budgets/${budgetId}/lines`, { code: '4100', name: 'Initiatieven', kind: 'expense', amountCents: 500_000 });
   await call(budget, treasurer.token, 'POST', `${base}/budgets/${budgetId}/submission`);
 
@@ -102,7 +102,7 @@ postgresTest('four services as processes on PostgreSQL, and a takeover', async (
     return tabled.body.id;
   };
   const budgetMotion = await motionAbout(votingB, {
-    title: 'Begroting 2027',
+    title: 'Vaststelling begroting',
     text: 'Vastgesteld.',
     decisionType: 'budget-adoption',
     subject: { kind: 'budget', id: budgetId },

@@ -40,7 +40,7 @@ try {
     amountCents: 1_000_000_000,
   }));
   const now = new Date('2026-11-01T10:00:00.000Z');
-  await commands.handle(budgetStream(budgetId), budgetDecider, { type: 'DraftBudget', budgetId, cooperativeId, financialYear: 2027, title: 'Bench', now }, context());
+  await commands.handle(budgetStream(budgetId), budgetDecider, { type: 'DraftBudget', budgetId, cooperativeId, financialYear: 2027, financialYearStartMonth: 1, title: 'Bench', now }, context());
   for (const line of lines) await commands.handle(budgetStream(budgetId), budgetDecider, { type: 'SetLine', line, now }, context());
   await commands.handle(budgetStream(budgetId), budgetDecider, { type: 'SubmitBudget', now }, context());
   await commands.handle(
@@ -49,7 +49,12 @@ try {
     { type: 'RecordAdoptionDecision', motionId: uuidv7(), round: 1, passed: true, now },
     context(),
   );
-  const inForce = { adopted: true, lines: new Map(lines.map((line) => [line.code, line])) };
+  const inForce = {
+    adopted: true as const,
+    lines: new Map(lines.map((line) => [line.code, line])),
+    financialYear: 2027,
+    period: { firstDay: '2027-01-01', lastDay: '2027-12-31' },
+  };
 
   const entry = (index: number): LedgerCommand => {
     const line = lines[index % LINES]!;

@@ -30,7 +30,7 @@ import {
 
 const events = [...budgetContextEvents, ...votingEvents, ...initiativeEvents];
 const budgetSubject = { kind: 'budget' as const, id: budgetId };
-const inForce = { adopted: true, lines: new Map([[greenLine.code, greenLine]]) };
+const inForce = { adopted: true, lines: new Map([[greenLine.code, greenLine]]), financialYear: 2027, period: { firstDay: '2027-01-01', lastDay: '2027-12-31' } };
 
 t.test('a budget-adoption motion decides the budget it is about', async (t) => {
   const spec = reactionSpecification(t, adoptBudgetWhenMotionDecided, events);

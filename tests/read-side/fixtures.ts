@@ -23,7 +23,7 @@ const inCooperative = (day: string, cooperative = cooperativeId) => ({ at: at(da
 export function adoptedBudget(cooperative = cooperativeId) {
   const stream = `budget-${budgetId}`;
   return [
-    recorded(stream, BudgetDrafted({ budgetId, cooperativeId: cooperative, financialYear: 2027, title: 'Begroting 2027', draftedAt: at('2026-11-01') }), inCooperative('2026-11-01', cooperative)),
+    recorded(stream, BudgetDrafted({ budgetId, cooperativeId: cooperative, financialYear: 2027, period: { firstDay: '2027-01-01', lastDay: '2027-12-31' }, title: 'Begroting 2027', draftedAt: at('2026-11-01') }), inCooperative('2026-11-01', cooperative)),
     recorded(stream, BudgetLineSet({ budgetId, ...greenLine, setAt: at('2026-11-02') }), inCooperative('2026-11-02', cooperative)),
     recorded(stream, BudgetSubmitted({ budgetId, version: 1, lines: [greenLine], submittedAt: at('2026-11-03') }), inCooperative('2026-11-03', cooperative)),
     recorded(

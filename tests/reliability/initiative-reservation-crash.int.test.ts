@@ -11,7 +11,7 @@ import { buildServer, loadConfig } from '@meent/server';
 import { admittedMember, command, foundCooperative } from '../support/cooperative-fixture.js';
 import { spawnTypeScript, waitForLine } from '../support/processes.js';
 import { nextEvent } from '../support/events.js';
-import { TEST_SECRET, TestClock, days, type TestServer } from '../support/test-server.js';
+import { TEST_SECRET, TestClock, days, thisYear, type TestServer } from '../support/test-server.js';
 
 const CLI = 'packages/cli/src/main.ts';
 
@@ -70,7 +70,7 @@ t.test('killed between approval and reservation, and after reserving: one reserv
   const applicant = await admittedMember(server, cooperative, 'Ali', 'ali@example.nl');
   await command(app, cooperative.admin, `${base}/officers`, { memberId: treasurer.id, office: 'treasurer' });
   await command(app, cooperative.admin, `${base}/officers`, { memberId: chair.id, office: 'chair' });
-  const budgetId = (await command(app, treasurer.token, `${base}/budgets`, { financialYear: 2027, title: 'Begroting' })).body.id;
+  const budgetId = (await command(app, treasurer.token, `${base}/budgets`, { financialYear: thisYear(), title: 'Begroting' })).body.id;
   await command(app, treasurer.token, `${base}/budgets/${budgetId}/lines`, { code: '4100', name: 'Initiatieven', kind: 'expense', amountCents: 500_000 });
   await command(app, treasurer.token, `${base}/budgets/${budgetId}/submission`);
   const assembly = await command(app, cooperative.secretary, `${base}/assemblies`, {

@@ -8,7 +8,7 @@ import { temporaryDirectory } from '@meent/eventsourcing/testing';
 import { createBudget } from '@meent/budget';
 import { v7 as uuidv7 } from 'uuid';
 import { budgetDecider, budgetStream } from '../../services/budget/src/domain/budget.decider.js';
-import { availableCents, ledgerDecider, ledgerStream, type LedgerCommand } from '../../services/budget/src/domain/ledger.decider.js';
+import { availableCents, ledgerDecider, ledgerStream, type BudgetInForce, type LedgerCommand } from '../../services/budget/src/domain/ledger.decider.js';
 
 const ROUNDS = 50;
 const cooperativeId = uuidv7();
@@ -32,14 +32,14 @@ t.test(`the last euro of a line, ${ROUNDS} times: exactly one of two expenses is
   const [first, second] = processes;
   const now = new Date('2027-01-01T10:00:00.000Z');
   for (const command of [
-    { type: 'DraftBudget', budgetId, cooperativeId, financialYear: 2027, title: 'Begroting 2027', now },
+    { type: 'DraftBudget', budgetId, cooperativeId, financialYear: 2027, financialYearStartMonth: 1, title: 'Begroting 2027', now },
     { type: 'SetLine', line, now },
     { type: 'SubmitBudget', now },
     { type: 'RecordAdoptionDecision', motionId: uuidv7(), round: 1, passed: true, now },
   ] as const) {
     await first.handle(budgetStream(budgetId), budgetDecider, command, context());
   }
-  const budget = { adopted: true, lines: new Map([[line.code, line]]) };
+  const budget: BudgetInForce = { adopted: true, lines: new Map([[line.code, line]]), financialYear: 2027, period: { firstDay: '2027-01-01', lastDay: '2027-12-31' } };
   const expense = (expenseId: string): LedgerCommand => ({
     type: 'SubmitExpense',
     expenseId,

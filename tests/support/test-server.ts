@@ -31,6 +31,11 @@ export class TestClock {
 
 const DAY_MS = 86_400_000;
 export const days = (count: number) => count * DAY_MS;
+/**
+ * The financial year (calendar, the default statutes') of the real clock, for a budget in a test whose processes keep
+ * real time: its books are open from its first day until they are closed, so across New Year's Eve too.
+ */
+export const thisYear = () => new Date().getUTCFullYear();
 
 /** The whole server on a fresh data directory, as `meent serve` builds it, closed when the test ends. */
 export async function testServer(

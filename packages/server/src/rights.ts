@@ -85,6 +85,13 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/budgets/{budgetId}/reservations/{reservationId}/disbursements`, all('admin', 'treasurer')),
   post(`${C}/budgets/{budgetId}/entries/{entryId}/reversal`, all('admin', 'treasurer')),
 
+  // The annual cycle: accounts, audit committee, adoption and discharge (BW 2:48, 2:58).
+  post(`${C}/budgets/{budgetId}/annual-accounts`, all('admin', 'treasurer'), "after the year's last day; closes its books"),
+  post(`${C}/budgets/{budgetId}/annual-accounts/audit-committee`, all('admin', 'secretary'), 'two or more members, none on the board (BW 2:48 lid 2)'),
+  post(`${C}/budgets/{budgetId}/annual-accounts/audit-report`, all(...MEMBERS), 'a member of the audit committee'),
+  get(`${C}/budgets/{budgetId}/annual-accounts`, all('admin', ...MEMBERS)),
+  get(`${C}/annual-accounts`, all('admin', ...MEMBERS)),
+
   // Initiatives.
   post(`${C}/initiatives`, all('admin', ...MEMBERS), 'a member for themselves; the secretary (or an admin) for anyone'),
   get(`${C}/initiatives`, all('admin', ...MEMBERS)),

@@ -13,6 +13,7 @@ import {
   readAfter,
   reference,
 } from '@meent/http';
+import { rulesIn } from '@meent/membership/standing';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -47,12 +48,15 @@ export const budgetDraftRoutes: FastifyPluginAsync<ServiceRuntime> = async (plai
     },
     async (request, reply) => {
       const { cooperativeId } = request.params;
+      const rules = await rulesIn(runtime.commands, cooperativeId);
+      if (!rules) throw notFound('No such cooperative');
       const budgetId = runtime.newId();
       const { id, position } = await budgets.append(commandOriginOf(request, cooperativeId), budgetId, (now) => ({
         type: 'DraftBudget',
         budgetId,
         cooperativeId,
         ...request.body,
+        financialYearStartMonth: rules.financialYearStartMonth,
         now,
       }));
       return reply.code(201).send({ id, position });

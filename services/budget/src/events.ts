@@ -1,4 +1,5 @@
 // The budget context's published language: its events, which other contexts may react to. Loads no fastify.
+import { annualAccountsEvents } from './domain/annual-accounts.events.js';
 import { budgetEvents } from './domain/budget.events.js';
 import { ledgerEvents } from './domain/ledger.events.js';
 
@@ -24,9 +25,22 @@ export {
   ReservationReleased,
   DisbursementBooked,
   EntryReversed,
+  BooksClosed,
+  BookingRefused,
   type LedgerEvent,
 } from './domain/ledger.events.js';
+export {
+  AuditCommitteeAppointed,
+  AnnualAccountsDrawnUp,
+  AuditReportRecorded,
+  AccountsExtensionDecided,
+  AnnualAccountsAdopted,
+  AnnualAccountsNotAdopted,
+  BoardDischarged,
+  DischargeNotGranted,
+  type AnnualAccountsEvent,
+} from './domain/annual-accounts.events.js';
 
 /** Every event this context records: its published language. */
-export const budgetContextEvents = [...budgetEvents, ...ledgerEvents];
+export const budgetContextEvents = [...budgetEvents, ...ledgerEvents, ...annualAccountsEvents];
 

@@ -21,7 +21,8 @@ const at = now.toISOString();
 
 const garden: BudgetLine = { code: '4100', name: 'Buurtmoestuin', kind: 'expense', amountCents: 250_000 };
 const rent: BudgetLine = { code: '8000', name: 'Huurinkomsten', kind: 'income', amountCents: 1_200_000 };
-const drafted = BudgetDrafted({ budgetId, cooperativeId, financialYear: 2027, title: 'Begroting 2027', draftedAt: at });
+const calendar2027 = { firstDay: '2027-01-01', lastDay: '2027-12-31' };
+const drafted = BudgetDrafted({ budgetId, cooperativeId, financialYear: 2027, period: calendar2027, title: 'Begroting 2027', draftedAt: at });
 const lineSet = (line: BudgetLine) => BudgetLineSet({ ...line, budgetId, setAt: at });
 const submitted = (version: number, ...lines: BudgetLine[]) => BudgetSubmitted({ budgetId, version, lines, submittedAt: at });
 const adopted = (version: number, round: number, ...lines: BudgetLine[]) =>
@@ -34,10 +35,26 @@ const decision = (passed: boolean, round = 1, motion = motionId): BudgetCommand 
   now,
 });
 
+t.test("BW 2:10a: a budget's year spans the days the statutes' financial year does", async (t) => {
+  spec(t)
+    .given()
+    .when({ type: 'DraftBudget', budgetId, cooperativeId, financialYear: 2026, financialYearStartMonth: 7, title: 'Begroting 2026/27', now })
+    .then(
+      BudgetDrafted({
+        budgetId,
+        cooperativeId,
+        financialYear: 2026,
+        period: { firstDay: '2026-07-01', lastDay: '2027-06-30' },
+        title: 'Begroting 2026/27',
+        draftedAt: at,
+      }),
+    );
+});
+
 t.test('the treasurer drafts line by line and submits', async (t) => {
   spec(t)
     .given()
-    .when({ type: 'DraftBudget', budgetId, cooperativeId, financialYear: 2027, title: 'Begroting 2027', now })
+    .when({ type: 'DraftBudget', budgetId, cooperativeId, financialYear: 2027, financialYearStartMonth: 1, title: 'Begroting 2027', now })
     .then(drafted);
   spec(t).given(drafted).when({ type: 'SetLine', line: garden, now }).then(lineSet(garden));
   spec(t)

@@ -48,7 +48,7 @@ t.test('a funding approval naming another cooperative’s budget reserves nothin
   await commands.handle(
     budgetStream(budgetOfB),
     budgetDecider,
-    { type: 'DraftBudget', budgetId: budgetOfB, cooperativeId: cooperativeB, financialYear: 2027, title: 'Begroting B', now: at },
+    { type: 'DraftBudget', budgetId: budgetOfB, cooperativeId: cooperativeB, financialYear: 2027, financialYearStartMonth: 1, title: 'Begroting B', now: at },
     contextIn(cooperativeB),
   );
   const refused = await reserveFundsWhenFundingApproved

@@ -1,6 +1,8 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
 import {
+  BookingRefused,
+  BooksClosed,
   DisbursementBooked,
   EntryReversed,
   ExpenseApproved,
@@ -25,7 +27,8 @@ const chair = id(502);
 
 const garden: BudgetLine = { code: '4100', name: 'Buurtmoestuin', kind: 'expense', amountCents: 100_000 };
 const rent: BudgetLine = { code: '8000', name: 'Huurinkomsten', kind: 'income', amountCents: 1_200_000 };
-const budget: BudgetInForce = { adopted: true, lines: new Map([garden, rent].map((line) => [line.code, line])) };
+const year2027 = { firstDay: '2027-01-01', lastDay: '2027-12-31' };
+const budget: BudgetInForce = { adopted: true, lines: new Map([garden, rent].map((line) => [line.code, line])), financialYear: 2027, period: year2027 };
 const dated = { budget, today, now };
 
 const submit = (expenseId: string, amountCents: number, override: { by: string; reason: string } | null = null): LedgerCommand => ({
@@ -66,7 +69,7 @@ t.test('income is recorded on an income line of the adopted budget', async (t) =
 });
 
 t.test('rejects booking before adoption, to a line not in the budget, or to a line of the other kind', async (t) => {
-  spec(t).given().when({ ...submit(id(1), 100), budget: { adopted: false, lines: new Map() } } as LedgerCommand).thenError('LEDGER.BUDGET_NOT_ADOPTED', { statusCode: 409 });
+  spec(t).given().when({ ...submit(id(1), 100), budget: { adopted: false } } as LedgerCommand).thenError('LEDGER.BUDGET_NOT_ADOPTED', { statusCode: 409 });
   spec(t).given().when({ ...submit(id(1), 100), lineCode: '9999' } as LedgerCommand).thenError('LEDGER.LINE_NOT_IN_BUDGET', { statusCode: 422 });
   spec(t).given().when({ ...submit(id(1), 100), lineCode: '8000' } as LedgerCommand).thenError('LEDGER.WRONG_LINE_KIND', { statusCode: 422 });
 });
@@ -221,4 +224,92 @@ t.test('when a total would pass what a number holds exactly', async (t) => {
       .when(submit(id(4), 501))
       .thenError('LEDGER.SUM_NOT_EXACT', { statusCode: 422, rule: 'exact-sums' });
   });
+});
+
+t.test("BW 2:10a: a budget's books hold its financial year only", async (t) => {
+  const july = { ...budget, financialYear: 2027, period: { firstDay: '2027-07-01', lastDay: '2028-06-30' } };
+  const receiving = (receivedOn: string): LedgerCommand => ({
+    type: 'RecordIncome',
+    entryId: id(1),
+    lineCode: '8000',
+    source: 'Gemeente',
+    amountCents: 100,
+    receivedOn,
+    by: treasurer,
+    ...dated,
+  });
+  spec(t)
+    .given()
+    .when(receiving('2026-12-31'))
+    .thenError('LEDGER.OUTSIDE_FINANCIAL_YEAR', { statusCode: 422, rule: 'BW 2:10a financialYearStartMonth' });
+  spec(t).given().when(receiving('2028-01-01')).thenError('LEDGER.OUTSIDE_FINANCIAL_YEAR', { statusCode: 422 });
+  spec(t)
+    .given()
+    .when({ ...submit(id(2), 100), budget: july } as LedgerCommand)
+    .thenError('LEDGER.OUTSIDE_FINANCIAL_YEAR', { statusCode: 422, message: 'Financial year 2027 begins on 2027-07-01' });
+  spec(t)
+    .given()
+    .when({ type: 'ReserveFunds', reservationId: id(3), lineCode: '4100', amountCents: 100, reference: null, override: null, ...dated, budget: july })
+    .then(
+      ReservationRefused({
+        reservationId: id(3),
+        lineCode: '4100',
+        amountCents: 100,
+        availableCents: 0,
+        reference: null,
+        reason: 'Financial year 2027 begins on 2027-07-01',
+        refusedAt: at,
+      }),
+    );
+  spec(t)
+    .given(submitted(id(4), 100), booked(id(4), 100))
+    .when({ type: 'PayExpense', expenseId: id(4), ...dated, today: '2028-01-15' })
+    .then(ExpensePaid({ expenseId: id(4), paidOn: '2028-01-15', paidAt: at }));
+});
+
+t.test("the year's books close after its last day, with no expense awaiting approval, and then take nothing more", async (t) => {
+  const afterTheYear = { ...dated, today: '2028-02-01' };
+  const closed = BooksClosed({ financialYear: 2027, closedOn: '2028-02-01', closedBy: treasurer, closedAt: at });
+  spec(t)
+    .given()
+    .when({ type: 'CloseBooks', by: treasurer, ...dated, today: '2027-12-31' })
+    .thenError('LEDGER.YEAR_NOT_ENDED', { statusCode: 409, message: 'Financial year 2027 ends on 2027-12-31' });
+  spec(t)
+    .given(submitted(id(1), 50_001, true))
+    .when({ type: 'CloseBooks', by: treasurer, ...afterTheYear })
+    .thenError('LEDGER.EXPENSES_AWAITING_APPROVAL', { statusCode: 409 });
+  spec(t)
+    .given(submitted(id(1), 50_001, true), ExpenseApproved({ expenseId: id(1), approvedBy: chair, approvedAt: at }), booked(id(1), 50_001))
+    .when({ type: 'CloseBooks', by: treasurer, ...afterTheYear })
+    .then(closed);
+  spec(t)
+    .given(closed)
+    .when({ type: 'PayExpense', expenseId: id(1), ...afterTheYear })
+    .thenError('LEDGER.BOOKS_CLOSED', { statusCode: 409, rule: 'BW 2:10, 2:48', message: 'The books of financial year 2027 were closed on 2028-02-01' });
+  spec(t)
+    .given(closed)
+    .when({ type: 'ReserveFunds', reservationId: id(3), lineCode: '4100', amountCents: 100, reference: null, override: null, ...afterTheYear })
+    .then(
+      ReservationRefused({
+        reservationId: id(3),
+        lineCode: '4100',
+        amountCents: 100,
+        availableCents: 0,
+        reference: null,
+        reason: 'The books of financial year 2027 were closed on 2028-02-01',
+        refusedAt: at,
+      }),
+    );
+  const refusal: LedgerCommand = { type: 'RefuseBooking', bookingId: id(5), kind: 'disbursement', reservationId: id(2), ...afterTheYear };
+  const refused = BookingRefused({
+    bookingId: id(5),
+    kind: 'disbursement',
+    reservationId: id(2),
+    reference: null,
+    reason: 'The books were closed on 2028-02-01',
+    refusedAt: at,
+  });
+  spec(t).given(reserved(id(2), 500), closed).when(refusal).then(refused);
+  spec(t).given(reserved(id(2), 500), closed, refused).when(refusal).then();
+  spec(t).given(reserved(id(2), 500)).when(refusal).thenError('LEDGER.BOOKS_OPEN', { statusCode: 409 });
 });

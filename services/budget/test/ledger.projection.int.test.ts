@@ -50,7 +50,7 @@ t.test('budget versus actuals and cash, now and as of any date, from ledger even
   ];
   await append(
     `budget-${budgetId}`,
-    BudgetDrafted({ budgetId, cooperativeId, financialYear: 2027, title: 'Begroting 2027', draftedAt: at('2026-10-01') }),
+    BudgetDrafted({ budgetId, cooperativeId, financialYear: 2027, period: { firstDay: '2027-01-01', lastDay: '2027-12-31' }, title: 'Begroting 2027', draftedAt: at('2026-10-01') }),
     BudgetAdopted({ budgetId, cooperativeId, financialYear: 2027, version: 1, lines, motionId: id(3), round: 1, adoptedAt: at('2026-11-01') }),
   );
   const adopted = position;

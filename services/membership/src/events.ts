@@ -30,6 +30,7 @@ export {
   fractionSchema,
   majoritySchema,
   legalNameOf,
+  financialYearPeriod,
   rulesAgainstTheLaw,
   CONFLICT_GROUNDS,
   DECISION_TYPES,
@@ -38,6 +39,7 @@ export {
   type CooperativeRules,
   type CooperativeRulesInput,
   type DecisionType,
+  type FinancialYearPeriod,
   type Fraction,
   type Liability,
 } from './domain/cooperative-rules.js';

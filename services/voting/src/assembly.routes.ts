@@ -33,11 +33,13 @@ import {
 } from './projections/assemblies.projection.js';
 import { motionViewSchema, motionsOfAssembly, motionsProjection, turnoutEntrySchema, turnoutOf } from './projections/motions.projection.js';
 
-/** A motion's subject as a request names it: a budget or initiative of this cooperative, or the rules. */
+/** A motion's subject as a request names it: a budget, an initiative or a year's accounts of this cooperative, or the rules. */
 const subjectInput = z.union([
   z.strictObject({ kind: z.literal('budget'), id: reference('budget') }),
   z.strictObject({ kind: z.literal('initiative'), id: reference('initiative') }),
-  ...subjectSchema.options.filter((option) => option.shape.kind instanceof z.ZodLiteral),
+  z.strictObject({ kind: z.literal('annual-accounts'), id: reference('budget') }),
+  z.strictObject({ kind: z.literal('accounts-extension'), id: reference('budget'), months: z.int().min(1).max(4) }),
+  ...subjectSchema.options.filter((option) => option.shape.kind instanceof z.ZodLiteral && option.shape.kind.value === 'rules'),
 ]);
 
 const assemblyParams = cooperativeParams.extend({ assemblyId: reference('assembly') });

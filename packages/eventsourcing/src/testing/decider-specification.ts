@@ -7,7 +7,7 @@ export interface DeciderSpecification<Command, Event extends DomainEvent> {
   given(...events: Event[]): {
     when(command: Command): {
       then(...expected: Event[]): void;
-      thenError(code: string, expected?: { statusCode?: number; rule?: string }): void;
+      thenError(code: string, expected?: { statusCode?: number; rule?: string; message?: string }): void;
     };
   };
 }
@@ -37,6 +37,7 @@ export function deciderSpecification<State, Command, Event extends DomainEvent>(
             t.equal(thrown.code, code);
             if (expected.statusCode !== undefined) t.equal(thrown.statusCode, expected.statusCode);
             if (expected.rule !== undefined) t.equal(thrown.rule, expected.rule);
+            if (expected.message !== undefined) t.equal(thrown.message, expected.message);
           },
         };
       },

@@ -11,8 +11,13 @@ export type LedgerCommandBody = {
 }[LedgerCommand['type']];
 
 export function inForce(budget: DraftedBudget): BudgetInForce {
-  const lines = linesInForce(budget);
-  return { adopted: budget.adopted.length > 0, lines: new Map(lines.map((line) => [line.code, line])) };
+  if (budget.adopted.length === 0) return { adopted: false };
+  return {
+    adopted: true,
+    lines: new Map(linesInForce(budget).map((line) => [line.code, line])),
+    financialYear: budget.financialYear,
+    period: budget.period,
+  };
 }
 
 /** Booking dates are calendar days, taken from the clock in UTC. */

@@ -1,4 +1,5 @@
 import { assertNever, requireExactSum, defineAggregate, type Decider } from '@meent/eventsourcing';
+import { financialYearPeriod, type FinancialYearPeriod } from '@meent/membership/events';
 import {
   BudgetAdopted,
   BudgetAdoptionRefused,
@@ -23,6 +24,7 @@ interface Drafted {
   readonly budgetId: string;
   readonly cooperativeId: string;
   readonly financialYear: number;
+  readonly period: FinancialYearPeriod;
   /** The lines being drafted: the budget before its adoption, an amendment after. */
   readonly working: ReadonlyMap<string, BudgetLine>;
   readonly submitted: { readonly version: number; readonly lines: readonly BudgetLine[] } | null;
@@ -45,6 +47,8 @@ export type BudgetCommand =
       readonly budgetId: string;
       readonly cooperativeId: string;
       readonly financialYear: number;
+      /** The statutes' first month of a financial year (BW 2:10a), which fixes the days this budget's year spans. */
+      readonly financialYearStartMonth: number;
       readonly title: string;
       readonly now: Date;
     }
@@ -76,6 +80,7 @@ export function evolve(state: BudgetState, event: BudgetEvent): BudgetState {
       budgetId: event.data.budgetId,
       cooperativeId: event.data.cooperativeId,
       financialYear: event.data.financialYear,
+      period: event.data.period,
       working: new Map(),
       submitted: null,
       adopted: [],
@@ -136,7 +141,8 @@ export function decide(command: BudgetCommand, state: BudgetState): BudgetEvent[
   if (command.type === 'DraftBudget') {
     if (state.status !== 'NotDrafted') throw budgetError('BUDGET.ALREADY_DRAFTED');
     const { budgetId, cooperativeId, financialYear, title, now } = command;
-    return [BudgetDrafted({ budgetId, cooperativeId, financialYear, title, draftedAt: now.toISOString() })];
+    const period = financialYearPeriod(financialYear, command.financialYearStartMonth);
+    return [BudgetDrafted({ budgetId, cooperativeId, financialYear, period, title, draftedAt: now.toISOString() })];
   }
   if (state.status === 'NotDrafted') throw budgetError('BUDGET.NOT_FOUND');
   const at = command.now.toISOString();

@@ -20,14 +20,25 @@ export const budgetLineSchema = z
   .meta({ id: 'BudgetLine' });
 export type BudgetLine = z.infer<typeof budgetLineSchema>;
 
+export const financialYearPeriodSchema = z
+  .object({ firstDay: z.iso.date(), lastDay: z.iso.date() })
+  .meta({ id: 'FinancialYearPeriod', description: "The financial year's first and last day (BW 2:10a)" });
+
 export const BudgetDrafted = defineEvent('BudgetDrafted', {
+  version: 2,
   schema: z.object({
     budgetId: z.uuid(),
     cooperativeId: z.uuid(),
     financialYear: z.int().min(2000).max(2200),
+    /** The days the year spans, from the statutes' start month when the budget was drafted. */
+    period: financialYearPeriodSchema,
     title: z.string().min(1),
     draftedAt: z.iso.datetime(),
   }),
+  // Version 1 was drafted while Meent took every financial year for the calendar year.
+  upcasters: {
+    1: (data) => ({ ...data, period: { firstDay: `${data.financialYear}-01-01`, lastDay: `${data.financialYear}-12-31` } }),
+  },
 });
 
 export const BudgetLineSet = defineEvent('BudgetLineSet', {

@@ -1,7 +1,10 @@
 import { VersionedMap, assertNever, requireExactSum, defineAggregate, type Decider } from '@meent/eventsourcing';
+import type { FinancialYearPeriod } from '@meent/membership/events';
 import type { z } from 'zod';
 import type { BudgetLine } from './budget.events.js';
 import {
+  BookingRefused,
+  BooksClosed,
   DisbursementBooked,
   EntryReversed,
   ExpenseApproved,
@@ -50,12 +53,27 @@ export interface LedgerState {
   readonly entries: VersionedMap<string, Entry>;
   /** Reservations made; a refused one is kept as null, so asking again with its id changes nothing. */
   readonly reservations: VersionedMap<string, Reservation | null>;
+  /** Received less paid out. */
+  readonly cashCents: number;
+  /** Expenses booked and not yet paid. */
+  readonly payablesCents: number;
+  /** Expenses above the four-eyes threshold not yet approved: the books do not close over them. */
+  readonly awaitingApproval: number;
+  /** The day the year's books were closed; null while they are open. */
+  readonly closedOn: string | null;
+  /** Bookings refused after the close, so asking again changes nothing. */
+  readonly refusedBookings: VersionedMap<string, true>;
 }
 
 /** The adopted budget the ledger books against, as the budget context has it. */
-export interface BudgetInForce {
-  readonly adopted: boolean;
+export type BudgetInForce = { readonly adopted: false } | AdoptedBudget;
+
+export interface AdoptedBudget {
+  readonly adopted: true;
   readonly lines: ReadonlyMap<string, BudgetLine>;
+  readonly financialYear: number;
+  /** BW 2:10a: the days of the year the budget is for; its books open on the first and stay open until closed. */
+  readonly period: FinancialYearPeriod;
 }
 
 interface Dated {
@@ -107,11 +125,28 @@ export type LedgerCommand =
       readonly amountCents: number;
       readonly description: string;
     } & Dated)
-  | ({ readonly type: 'ReverseEntry'; readonly reversalId: string; readonly entryId: string; readonly reason: string; readonly by: string } & Dated);
+  | ({ readonly type: 'ReverseEntry'; readonly reversalId: string; readonly entryId: string; readonly reason: string; readonly by: string } & Dated)
+  | ({ readonly type: 'CloseBooks'; readonly by: string } & Dated)
+  | ({
+      /** A disbursement or release another context asked for after the close: refused by an event it can see. */
+      readonly type: 'RefuseBooking';
+      readonly bookingId: string;
+      readonly kind: 'disbursement' | 'release';
+      readonly reservationId: string;
+    } & Dated);
 
 export const ledgerStream = (budgetId: string) => ledgerAggregate.stream(budgetId);
 
-export const initialState: LedgerState = { totals: {}, entries: VersionedMap.empty(), reservations: VersionedMap.empty() };
+export const initialState: LedgerState = {
+  totals: {},
+  entries: VersionedMap.empty(),
+  reservations: VersionedMap.empty(),
+  cashCents: 0,
+  payablesCents: 0,
+  awaitingApproval: 0,
+  closedOn: null,
+  refusedBookings: VersionedMap.empty(),
+};
 
 /** Budgeted less spent less reserved, for an expense line of the budget in force. */
 export function availableCents(state: LedgerState, line: BudgetLine): number {
@@ -139,15 +174,20 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
         ...state,
         totals: addTo(state, lineCode, { receivedCents: amountCents }),
         entries: state.entries.set(entryId, { kind: 'income', lineCode, amountCents, reversed: false }),
+        cashCents: state.cashCents + amountCents,
       };
     }
     case 'ExpenseSubmitted': {
       const { expenseId, lineCode, amountCents, submittedBy } = event.data;
       const expense: Expense = { kind: 'expense', lineCode, amountCents, submittedBy, status: 'AwaitingApproval' };
-      return { ...state, entries: state.entries.set(expenseId, expense) };
+      return {
+        ...state,
+        entries: state.entries.set(expenseId, expense),
+        awaitingApproval: state.awaitingApproval + (event.data.needsSecondApprover ? 1 : 0),
+      };
     }
     case 'ExpenseApproved':
-      return state;
+      return { ...state, awaitingApproval: state.awaitingApproval - 1 };
     case 'ExpenseBooked':
     case 'ExpensePaid': {
       const expense = state.entries.get(event.data.expenseId);
@@ -157,6 +197,8 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
         ...state,
         totals: booked ? addTo(state, expense.lineCode, { spentCents: expense.amountCents }) : state.totals,
         entries: state.entries.set(event.data.expenseId, { ...expense, status: booked ? 'Booked' : 'Paid' }),
+        payablesCents: state.payablesCents + (booked ? expense.amountCents : -expense.amountCents),
+        cashCents: booked ? state.cashCents : state.cashCents - expense.amountCents,
       };
     }
     case 'FundsReserved': {
@@ -187,6 +229,7 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
         ...state,
         totals: addTo(state, lineCode, { reservedCents: -amountCents, spentCents: amountCents }),
         entries: state.entries.set(disbursementId, { kind: 'disbursement', lineCode, amountCents, reversed: false }),
+        cashCents: state.cashCents - amountCents,
         reservations: state.reservations.set(reservationId, { ...reservation, remainingCents: reservation.remainingCents - amountCents }),
       };
     }
@@ -195,12 +238,22 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
       const entry = state.entries.get(entryId);
       if (!entry) return state;
       const reversed: Entry = entry.kind === 'expense' ? { ...entry, status: 'Reversed' } : { ...entry, reversed: true };
+      // A reversal undoes what the entry did to the money: income gives its cash back, a paid expense or a
+      // disbursement has its cash returned, an unpaid expense is owed no more.
+      const unpaid = entry.kind === 'expense' && entry.status === 'Booked';
+      const cashBack = entry.kind === 'income' ? -amountCents : unpaid ? 0 : amountCents;
       return {
         ...state,
+        cashCents: state.cashCents + cashBack,
+        payablesCents: state.payablesCents - (unpaid ? amountCents : 0),
         totals: addTo(state, lineCode, entryKind === 'income' ? { receivedCents: -amountCents } : { spentCents: -amountCents }),
         entries: state.entries.set(entryId, reversed),
       };
     }
+    case 'BooksClosed':
+      return { ...state, closedOn: event.data.closedOn };
+    case 'BookingRefused':
+      return { ...state, refusedBookings: state.refusedBookings.set(event.data.bookingId, true) };
     default:
       return assertNever(event);
   }
@@ -226,21 +279,39 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
   const at = command.now.toISOString();
   const { today } = command;
   if (command.type === 'ReserveFunds') return reserve(command, state);
+  if (command.type === 'RefuseBooking') return refuseBooking(command, state);
   if (!command.budget.adopted) {
     throw budgetError('LEDGER.BUDGET_NOT_ADOPTED');
   }
+  const { budget } = command;
+  const { financialYear, period } = budget;
+  if (state.closedOn !== null) {
+    throw budgetError('LEDGER.BOOKS_CLOSED', { message: `The books of financial year ${financialYear} were closed on ${state.closedOn}` });
+  }
+  /** An expense is booked today: on a year's budget from its first day on (BW 2:10a). */
+  const requireYearBegun = () => {
+    if (today < period.firstDay) {
+      throw budgetError('LEDGER.OUTSIDE_FINANCIAL_YEAR', { message: `Financial year ${financialYear} begins on ${period.firstDay}` });
+    }
+  };
   switch (command.type) {
     case 'RecordIncome': {
-      const line = lineOf(command, command.lineCode, 'income');
+      const line = lineOf(budget, command.lineCode, 'income');
       const { entryId, source, amountCents, receivedOn, by } = command;
       if (state.entries.has(entryId)) return [];
+      if (receivedOn < period.firstDay || receivedOn > period.lastDay) {
+        throw budgetError('LEDGER.OUTSIDE_FINANCIAL_YEAR', {
+          message: `Income received on ${receivedOn} is not of financial year ${financialYear} (${period.firstDay} to ${period.lastDay})`,
+        });
+      }
       requireExactTotals(state, { receivedCents: amountCents });
       return [IncomeRecorded({ entryId, lineCode: line.code, source, amountCents, receivedOn, recordedBy: by, recordedAt: at })];
     }
     case 'SubmitExpense': {
-      const line = lineOf(command, command.lineCode, 'expense');
+      const line = lineOf(budget, command.lineCode, 'expense');
       const { expenseId, payee, amountCents, invoiceReference, description, by } = command;
       if (state.entries.has(expenseId)) return [];
+      requireYearBegun();
       const needsSecondApprover = amountCents > command.fourEyesThresholdCents;
       const submitted = ExpenseSubmitted({
         expenseId,
@@ -266,7 +337,8 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
       if (command.by === expense.submittedBy) {
         throw budgetError('LEDGER.SAME_APPROVER');
       }
-      const line = lineOf(command, expense.lineCode, 'expense');
+      requireYearBegun();
+      const line = lineOf(budget, expense.lineCode, 'expense');
       requireExactTotals(state, { spentCents: expense.amountCents });
       const override = fundsFor(state, line, expense.amountCents, command.override);
       const { expenseId } = command;
@@ -342,6 +414,16 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
         }),
       ];
     }
+    case 'CloseBooks':
+      if (today <= period.lastDay) {
+        throw budgetError('LEDGER.YEAR_NOT_ENDED', { message: `Financial year ${financialYear} ends on ${period.lastDay}` });
+      }
+      if (state.awaitingApproval > 0) {
+        throw budgetError('LEDGER.EXPENSES_AWAITING_APPROVAL', {
+          message: `${state.awaitingApproval} expense(s) await a second approver; approve them before closing the books`,
+        });
+      }
+      return [BooksClosed({ financialYear, closedOn: today, closedBy: command.by, closedAt: at })];
     default:
       return assertNever(command);
   }
@@ -355,8 +437,12 @@ function reserve(command: Extract<LedgerCommand, { type: 'ReserveFunds' }>, stat
   const refuse = (availableCents: number, reason: string) => [
     ReservationRefused({ reservationId, lineCode, amountCents, availableCents, reference, reason, refusedAt: at }),
   ];
-  const line = command.budget.lines.get(lineCode);
-  if (!command.budget.adopted) return refuse(0, 'The budget has not been adopted');
+  const { budget } = command;
+  if (!budget.adopted) return refuse(0, 'The budget has not been adopted');
+  const { financialYear, period } = budget;
+  const line = budget.lines.get(lineCode);
+  if (state.closedOn !== null) return refuse(0, `The books of financial year ${financialYear} were closed on ${state.closedOn}`);
+  if (command.today < period.firstDay) return refuse(0, `Financial year ${financialYear} begins on ${period.firstDay}`);
   if (!line || line.kind !== 'expense') return refuse(0, `The adopted budget has no expense line ${lineCode}`);
   const available = availableCents(state, line);
   if (available < amountCents && !command.override) return refuse(available, `Line ${line.code} has ${available} cents left`);
@@ -365,8 +451,24 @@ function reserve(command: Extract<LedgerCommand, { type: 'ReserveFunds' }>, stat
   return [FundsReserved({ reservationId, lineCode, amountCents, reference, override, reservedOn: command.today, reservedAt: at })];
 }
 
-function lineOf(command: Dated, code: string, kind: BudgetLine['kind']): BudgetLine {
-  const line = command.budget.lines.get(code);
+function refuseBooking(command: Extract<LedgerCommand, { type: 'RefuseBooking' }>, state: LedgerState): LedgerEvent[] {
+  const { bookingId, kind, reservationId } = command;
+  if (state.refusedBookings.has(bookingId)) return [];
+  if (state.closedOn === null) throw budgetError('LEDGER.BOOKS_OPEN');
+  return [
+    BookingRefused({
+      bookingId,
+      kind,
+      reservationId,
+      reference: state.reservations.get(reservationId)?.reference ?? null,
+      reason: `The books were closed on ${state.closedOn}`,
+      refusedAt: command.now.toISOString(),
+    }),
+  ];
+}
+
+function lineOf(budget: AdoptedBudget, code: string, kind: BudgetLine['kind']): BudgetLine {
+  const line = budget.lines.get(code);
   if (!line) {
     throw budgetError('LEDGER.LINE_NOT_IN_BUDGET', { message: `The adopted budget has no line ${code}` });
   }
@@ -400,9 +502,9 @@ function reservationOf(state: LedgerState, reservationId: string): Reservation {
 
 export const ledgerDecider: Decider<LedgerState, LedgerCommand, LedgerEvent> = { initialState, evolve, decide };
 
-/** A budget's ledger: its stream opens with the first entry, under the budget's id. */
+/** A budget's ledger: its stream opens with the first entry (or the close of an empty year), under the budget's id. */
 export const ledgerAggregate = defineAggregate({
   category: 'ledger',
   decider: ledgerDecider,
-  exists: (state): state is LedgerState => state.entries.size > 0,
+  exists: (state): state is LedgerState => state.entries.size > 0 || state.closedOn !== null,
 });

@@ -1,6 +1,7 @@
 // The ledger of one budget on `ledger-{budgetId}`: income, expenses (submitted, approved by a second officer above
 // the four-eyes threshold, booked, paid), reservations for granted initiatives and the disbursements against them,
-// and reversals — the only correction there is. Every amount is in integer euro cents.
+// and reversals — the only correction there is — until the year's books are closed. Every amount is in integer euro
+// cents.
 import { defineEvent, type EventOf } from '@meent/eventsourcing';
 import { z } from 'zod';
 import { lineCodeSchema } from './budget.events.js';
@@ -129,6 +130,26 @@ export const EntryReversed = defineEvent('EntryReversed', {
   }),
 });
 
+/**
+ * The treasurer closed the year's books to draw up its accounts (BW 2:10 lid 2, 2:48): from here on the ledger is what
+ * the accounts say, and nothing more is booked on it.
+ */
+export const BooksClosed = defineEvent('BooksClosed', {
+  schema: z.object({ financialYear: z.int(), closedOn: day, closedBy: z.string(), closedAt: z.iso.datetime() }),
+});
+
+/** A disbursement or release another context asked for after the books were closed: refused, on record. */
+export const BookingRefused = defineEvent('BookingRefused', {
+  schema: z.object({
+    bookingId: z.uuid(),
+    kind: z.enum(['disbursement', 'release']),
+    reservationId: z.uuid(),
+    reference: referenceSchema.nullable(),
+    reason: z.string().min(1),
+    refusedAt: z.iso.datetime(),
+  }),
+});
+
 export type LedgerEvent =
   | EventOf<typeof IncomeRecorded>
   | EventOf<typeof ExpenseSubmitted>
@@ -139,7 +160,9 @@ export type LedgerEvent =
   | EventOf<typeof ReservationRefused>
   | EventOf<typeof ReservationReleased>
   | EventOf<typeof DisbursementBooked>
-  | EventOf<typeof EntryReversed>;
+  | EventOf<typeof EntryReversed>
+  | EventOf<typeof BooksClosed>
+  | EventOf<typeof BookingRefused>;
 
 export const ledgerEvents = [
   IncomeRecorded,
@@ -152,4 +175,6 @@ export const ledgerEvents = [
   ReservationReleased,
   DisbursementBooked,
   EntryReversed,
+  BooksClosed,
+  BookingRefused,
 ];

@@ -6,6 +6,7 @@ import {
   DomainError,
   ForeignStreamError,
   causedBy,
+  type CommandContext,
   type CommandHandler,
   type Reaction,
   type StoredEvent,
@@ -13,7 +14,7 @@ import {
 import { z } from 'zod';
 import { inForce } from '../application/ledger.js';
 import { budgetDecider, budgetStream } from '../domain/budget.decider.js';
-import { ledgerDecider, ledgerStream } from '../domain/ledger.decider.js';
+import { ledgerDecider, ledgerStream, type BudgetInForce, type LedgerCommand } from '../domain/ledger.decider.js';
 
 const fundingToReserve = z.object({
   initiativeId: z.uuid(),
@@ -32,13 +33,43 @@ const endedInitiative = z.object({ initiativeId: z.uuid(), budgetId: z.uuid(), r
 
 const dayOf = (event: StoredEvent) => event.metadata.occurredAt.slice(0, 10);
 
+/**
+ * Books what another context asked for; once the year's books are closed, records the refusal instead — an event the
+ * treasurer sees, where an error would only hold the reaction up.
+ */
+async function bookOrRefuse(
+  commands: CommandHandler,
+  budgetId: string,
+  command: Extract<LedgerCommand, { type: 'BookDisbursement' | 'ReleaseReservation' }>,
+  causingEvent: StoredEvent,
+  cause: CommandContext,
+): Promise<void> {
+  try {
+    await commands.handle(ledgerStream(budgetId), ledgerDecider, command, cause);
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'LEDGER.BOOKS_CLOSED')) throw error;
+    const disbursing = command.type === 'BookDisbursement';
+    const refusal: LedgerCommand = {
+      type: 'RefuseBooking',
+      // A release has no id of its own: the event that asked for it names it.
+      bookingId: disbursing ? command.disbursementId : causingEvent.id,
+      kind: disbursing ? 'disbursement' : 'release',
+      reservationId: command.reservationId,
+      budget: command.budget,
+      today: command.today,
+      now: command.now,
+    };
+    await commands.handle(ledgerStream(budgetId), ledgerDecider, refusal, cause);
+  }
+}
+
 /** The budget in force, which must be the causing event's cooperative's: a ledger is its budget's. */
-async function budgetFor(commands: CommandHandler, budgetId: string, event: StoredEvent) {
+async function budgetFor(commands: CommandHandler, budgetId: string, event: StoredEvent): Promise<BudgetInForce> {
   const { state, cooperativeId } = await commands.load(budgetStream(budgetId), budgetDecider);
   if (cooperativeId !== undefined && cooperativeId !== event.metadata.cooperativeId) {
     throw new ForeignStreamError(budgetStream(budgetId));
   }
-  return state.status === 'NotDrafted' ? { adopted: false, lines: new Map() } : inForce(state);
+  return state.status === 'NotDrafted' ? { adopted: false } : inForce(state);
 }
 
 /** FundingApproved or ReservationRetried: reserve the amount, keyed by the causing event so it is never doubled. */
@@ -72,9 +103,9 @@ export const disburseWhenTrancheApproved: Reaction = {
   eventTypes: ['TrancheApproved'],
   async react(event, commands) {
     const tranche = approvedTranche.parse(event.data);
-    await commands.handle(
-      ledgerStream(tranche.budgetId),
-      ledgerDecider,
+    await bookOrRefuse(
+      commands,
+      tranche.budgetId,
       {
         type: 'BookDisbursement',
         disbursementId: event.id,
@@ -85,6 +116,7 @@ export const disburseWhenTrancheApproved: Reaction = {
         today: dayOf(event),
         now: new Date(event.metadata.occurredAt),
       },
+      event,
       causedBy(disburseWhenTrancheApproved, event),
     );
   },
@@ -106,9 +138,9 @@ export const releaseReservationWhenInitiativeEnds: Reaction = {
     const ended = endedInitiative.parse(event.data);
     if (!ended.reservationId) return;
     try {
-      await commands.handle(
-        ledgerStream(ended.budgetId),
-        ledgerDecider,
+      await bookOrRefuse(
+        commands,
+        ended.budgetId,
         {
           type: 'ReleaseReservation',
           reservationId: ended.reservationId,
@@ -117,6 +149,7 @@ export const releaseReservationWhenInitiativeEnds: Reaction = {
           today: dayOf(event),
           now: new Date(event.metadata.occurredAt),
         },
+        event,
         causedBy(releaseReservationWhenInitiativeEnds, event),
       );
     } catch (error) {

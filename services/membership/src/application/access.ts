@@ -5,6 +5,8 @@ import type { CommandHandler } from '@meent/eventsourcing';
 import { ANY_OFFICE, holdsOffice, isAdmin, type Caller, type CallerRole, type Principal } from '@meent/http';
 import { cooperativeDecider, cooperativeStream, officesOf } from '../domain/cooperative.decider.js';
 import { memberDecider, memberStream, type MemberState } from '../domain/member.decider.js';
+import type { CooperativeRules } from '../domain/cooperative-rules.js';
+import type { Office } from '../domain/cooperative.events.js';
 
 export type { Caller } from '@meent/http';
 
@@ -36,6 +38,18 @@ const RECORD_FRESHNESS_MS = 50;
 export async function standingIn(commands: CommandHandler, memberId: string, cooperativeId: string, now: Date): Promise<CallerRole> {
   const { state: member } = await commands.recall(memberStream(memberId), memberDecider, RECORD_FRESHNESS_MS);
   return standingOf(member, cooperativeId, now);
+}
+
+/** The rules a cooperative decides under now; undefined where none is founded under this id. */
+export async function rulesIn(commands: CommandHandler, cooperativeId: string): Promise<CooperativeRules | undefined> {
+  const { state } = await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS);
+  return state.status === 'Founded' ? state.rules : undefined;
+}
+
+/** The offices a person holds in a cooperative now. */
+export async function officesIn(commands: CommandHandler, memberId: string, cooperativeId: string): Promise<Office[]> {
+  const { state } = await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS);
+  return officesOf(state, memberId);
 }
 
 /** Resolves callers for the access plugin. */

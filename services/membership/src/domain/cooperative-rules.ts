@@ -19,6 +19,12 @@ export const DECISION_TYPES = [
   'funding-decision',
   'dissolution',
   'merger',
+  /** BW 2:48 lid 3 (through 2:53a): the assembly adopts the annual accounts the board presents. */
+  'annual-accounts',
+  /** The board's discharge for its management of a year, a decision apart from adopting the accounts. */
+  'discharge',
+  /** BW 2:58 lid 1: the assembly may give the board up to four more months to present the accounts. */
+  'accounts-extension',
 ] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 
@@ -82,6 +88,9 @@ export const cooperativeRulesSchema = z
         'funding-decision': decisionRule('simple'),
         dissolution: decisionRule('two-thirds', true),
         merger: decisionRule('two-thirds', true),
+        'annual-accounts': decisionRule('simple'),
+        discharge: decisionRule('simple'),
+        'accounts-extension': decisionRule('simple'),
       })
       .prefault({}),
     /** A statute amendment that missed its quorum may be decided by a second assembly convened within this window. */
@@ -122,6 +131,25 @@ export function rulesAgainstTheLaw(rules: CooperativeRules): { readonly reason: 
     };
   }
   return undefined;
+}
+
+/** A financial year's first and last day (inclusive), as ISO dates. */
+export interface FinancialYearPeriod {
+  readonly firstDay: string;
+  readonly lastDay: string;
+}
+
+const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10);
+
+/**
+ * BW 2:10a: the financial year named `year` begins on the first of the statutes' start month in that year and lasts
+ * twelve months — the calendar year when it starts in January, 1 July 2026 to 30 June 2027 for year 2026 starting in July.
+ */
+export function financialYearPeriod(year: number, startMonth: number): FinancialYearPeriod {
+  return {
+    firstDay: isoDay(Date.UTC(year, startMonth - 1, 1)),
+    lastDay: isoDay(Date.UTC(year + 1, startMonth - 1, 1) - 86_400_000),
+  };
 }
 
 /** The statutes' terms for a resignation. */

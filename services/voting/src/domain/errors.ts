@@ -144,6 +144,11 @@ export const votingError = errorCatalogue({
     message: 'The second assembly is convened outside the window after the first decision',
     rule: 'secondMeetingWindowDays',
   },
+  'MOTION.SUBJECT_DOES_NOT_FIT': {
+    status: 422,
+    message: 'The subject does not fit the decision type',
+    rule: 'BW 2:48 lid 3, 2:58 lid 1',
+  },
   'MOTION.TEXT_DEPOSITED_TOO_LATE': {
     status: 422,
     message: 'The text was deposited too late before the meeting',

@@ -250,6 +250,7 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
   if (command.subject?.kind === 'rules' && command.decisionType !== 'statute-amendment') {
     throw votingError('MOTION.RULES_NEED_STATUTE_AMENDMENT');
   }
+  requireSubjectFits(command.decisionType, command.subject);
   if (command.repeats) {
     const first = command.repeats;
     if (command.decisionType !== 'statute-amendment' || first.decisionType !== 'statute-amendment' || first.quorumMet) {
@@ -279,6 +280,25 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
       tabledAt: now.toISOString(),
     }),
   ];
+}
+
+/** The accounts' decisions act on a year's accounts, and only they do: each needs its subject to be acted on. */
+const ACCOUNTS_SUBJECTS: Readonly<Partial<Record<DecisionType, NonNullable<Decision['subject']>['kind']>>> = {
+  'annual-accounts': 'annual-accounts',
+  discharge: 'annual-accounts',
+  'accounts-extension': 'accounts-extension',
+};
+
+function requireSubjectFits(decisionType: DecisionType, subject: Decision['subject']): void {
+  const needed = ACCOUNTS_SUBJECTS[decisionType];
+  const fits = needed ? subject?.kind === needed : subject?.kind !== 'annual-accounts' && subject?.kind !== 'accounts-extension';
+  if (!fits) {
+    throw votingError('MOTION.SUBJECT_DOES_NOT_FIT', {
+      message: needed
+        ? `A ${decisionType} decision is about a year's accounts: its subject is of kind ${needed}`
+        : `A subject of kind ${subject?.kind} belongs to an annual-accounts, discharge or accounts-extension decision`,
+    });
+  }
 }
 
 /**

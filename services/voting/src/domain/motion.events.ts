@@ -17,11 +17,15 @@ export const subjectSchema = z
     z.strictObject({ kind: z.enum(['budget', 'initiative']), id: z.uuid() }),
     /** A statute amendment's new rules, in full as they are to read: a field left out takes Meent's default. */
     z.strictObject({ kind: z.literal('rules'), rules: cooperativeRulesSchema }),
+    /** The annual accounts of the financial year of a budget, by the budget's id: to adopt them, or discharge the board. */
+    z.strictObject({ kind: z.literal('annual-accounts'), id: z.uuid() }),
+    /** More months for the board to present a year's accounts (BW 2:58 lid 1: four at most, in all). */
+    z.strictObject({ kind: z.literal('accounts-extension'), id: z.uuid(), months: z.int().min(1).max(4) }),
   ])
   .meta({
     id: 'MotionSubject',
     description:
-      'What the decision is about, for the context that acts on it: a budget, an initiative, or the rules a statute amendment sets',
+      'What the decision is about, for the context that acts on it: a budget, an initiative, the rules a statute amendment sets, or the annual accounts of a budget\'s year',
   });
 
 export const decisionRuleSchema = z.object({
