@@ -1,10 +1,11 @@
 // The budget's reactions, specified as given events → when an event → then the commands it sends.
 import t from 'tap';
-import { DisbursementBooked, budgetContextEvents } from '@meent/budget/events';
+import { BooksClosed, DisbursementBooked, budgetContextEvents } from '@meent/budget/events';
 import { reactionSpecification, recorded } from '@meent/eventsourcing/testing';
 import { FundingRevoked, RevokedReservationReturned, initiativeEvents } from '@meent/initiative-funding/events';
 import { votingEvents } from '@meent/voting/events';
 import { adoptBudgetWhenMotionDecided } from '../../services/budget/src/reactions/adopt-budget-when-motion-decided.reaction.js';
+import { decideAccountsWhenMotionDecided } from '../../services/budget/src/reactions/decide-accounts-when-motion-decided.reaction.js';
 import {
   disburseWhenTrancheApproved,
   releaseReservationWhenInitiativeEnds,
@@ -68,6 +69,26 @@ t.test('a decision of another kind, about no budget, or about another cooperativ
   await spec.given().when(motionDecided({ decisionType: 'budget-adoption', subject: budgetSubject, outcome: 'passed' })).then([], 'no such budget');
 });
 
+t.test('the assembly’s decisions on a year’s accounts reach them, each round; none about another cooperative’s', async (t) => {
+  const spec = reactionSpecification(t, decideAccountsWhenMotionDecided, events);
+  const accounts = { kind: 'annual-accounts' as const, id: budgetId };
+  const recordDecision = (decisionType: string, passed: boolean, round: number, months: number | null) => ({
+    stream: `annual-accounts-${budgetId}`,
+    command: { type: 'RecordAccountsDecision', budgetId, decisionType, motionId, round, passed, months, now: new Date(at('2026-12-01')) },
+  });
+  await spec.given(...adoptedBudget()).when(motionDecided({ decisionType: 'annual-accounts', subject: accounts, outcome: 'passed' })).then([recordDecision('annual-accounts', true, 1, null)]);
+  await spec.given(...adoptedBudget()).when(motionDecided({ decisionType: 'discharge', subject: accounts, outcome: 'rejected', round: 2 })).then([recordDecision('discharge', false, 2, null)]);
+  await spec
+    .given(...adoptedBudget())
+    .when(motionDecided({ decisionType: 'accounts-extension', subject: { kind: 'accounts-extension', id: budgetId, months: 2 }, outcome: 'passed' }))
+    .then([recordDecision('accounts-extension', true, 1, 2)]);
+  await spec.given(...adoptedBudget()).when(motionDecided({ decisionType: 'ordinary', subject: null, outcome: 'passed' })).then([]);
+  await spec
+    .given(...adoptedBudget(otherCooperativeId))
+    .when(motionDecided({ decisionType: 'annual-accounts', subject: accounts, outcome: 'passed' }))
+    .then([], 'the motion’s cooperative is not the budget’s');
+});
+
 t.test('an approved funding reserves its amount on the budget’s line, keyed by the approval', async (t) => {
   await reactionSpecification(t, reserveFundsWhenFundingApproved, events)
     .given(...adoptedBudget())
@@ -108,6 +129,40 @@ t.test('an approved tranche is disbursed against the initiative’s reservation'
           now: new Date(at('2027-02-01')),
         },
       },
+    ]);
+});
+
+t.test("after the year's books are closed, a disbursement asked for is refused by an event, not an error that holds the reaction", async (t) => {
+  const closed = recorded(
+    `ledger-${budgetId}`,
+    BooksClosed({ financialYear: 2027, closedOn: '2028-02-01', closedBy: 'treasurer', closedAt: at('2028-02-01') }),
+    { at: at('2028-02-01'), cooperativeId },
+  );
+  const disbursement = {
+    type: 'BookDisbursement',
+    disbursementId: trancheApproved.id,
+    reservationId,
+    amountCents: 80_000,
+    description: `Tranche 1 of initiative ${initiativeId}`,
+    budget: inForce,
+    today: '2027-02-01',
+    now: new Date(at('2027-02-01')),
+  };
+  const refusal = {
+    type: 'RefuseBooking',
+    bookingId: trancheApproved.id,
+    kind: 'disbursement',
+    reservationId,
+    budget: inForce,
+    today: '2027-02-01',
+    now: new Date(at('2027-02-01')),
+  };
+  await reactionSpecification(t, disburseWhenTrancheApproved, events)
+    .given(...adoptedBudget(), fundsReserved, closed)
+    .when(trancheApproved)
+    .then([
+      { stream: `ledger-${budgetId}`, command: disbursement },
+      { stream: `ledger-${budgetId}`, command: refusal },
     ]);
 });
 
