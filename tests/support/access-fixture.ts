@@ -97,7 +97,7 @@ export async function accessWorld(server: TestServer): Promise<AccessWorld> {
   const suspended = await member('Saar Geschorst');
   await command(server.app, a.secretary, `${base}/members/${suspended.id}/suspension`, { reason: 'contributie' });
   const former = await member('Fleur Vertrokken');
-  await command(server.app, a.secretary, `${base}/members/${former.id}/termination`, { kind: 'expelled', reason: 'schade' });
+  await command(server.app, a.secretary, `${base}/members/${former.id}/termination`, { kind: 'deceased' });
   const applied = await command(server.app, a.secretary, `${base}/members`, { name: 'Ada Aspirant', email: 'ada@example.nl' });
   const applicantId = applied.body.id;
   const token = (subject: string, cooperativeId = a.cooperativeId) => server.token(['member'], { subject, cooperativeId });

@@ -33,6 +33,7 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/members/{memberId}/suspension`, all('admin', 'secretary', 'chair')),
   post(`${C}/members/{memberId}/reinstatement`, all('admin', 'secretary', 'chair')),
   post(`${C}/members/{memberId}/termination`, { ...all('admin', 'secretary'), ...own('member', 'suspended') }, 'a member only to resign'),
+  post(`${C}/members/{memberId}/appeal`, { ...all('admin', 'secretary'), ...own('suspended') }, 'the expelled member within the appeal term (BW 2:35 lid 4)'),
   post(`${C}/members/{memberId}/details`, { ...all('admin', 'secretary'), ...own('member', 'suspended', 'applicant') }),
   post(`${C}/members/{memberId}/erasure`, all('admin', 'secretary'), 'only a former member or a rejected applicant'),
   get(`${C}/members`, all('admin', ...OFFICERS)),

@@ -22,6 +22,10 @@ export {
   MemberSuspended,
   MemberReinstated,
   MemberTerminated,
+  MemberExpelled,
+  ExpulsionAppealed,
+  ExpulsionUpheld,
+  ExpulsionAnnulled,
   PersonalDataErased,
   type MemberEvent,
 } from './domain/member.events.js';

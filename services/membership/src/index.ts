@@ -4,6 +4,7 @@ import { membershipEvents } from './events.js';
 import { cooperativesProjection } from './projections/cooperatives.projection.js';
 import { memberRegisterProjection } from './projections/member-register.projection.js';
 import { amendRulesWhenStatuteAmendmentPassed } from './reactions/amend-rules-when-statute-amendment-passed.reaction.js';
+import { decideAppealWhenMotionDecided } from './reactions/decide-appeal-when-motion-decided.reaction.js';
 import { membershipRoutes } from './routes.js';
 
 export * from './events.js';
@@ -19,7 +20,7 @@ export function createMembership({ keys }: MembershipDependencies) {
     name: 'membership',
     events: membershipEvents,
     projections: [cooperativesProjection, register],
-    reactions: [amendRulesWhenStatuteAmendmentPassed],
+    reactions: [amendRulesWhenStatuteAmendmentPassed, decideAppealWhenMotionDecided],
     routes: membershipRoutes(keys, register),
   };
 }

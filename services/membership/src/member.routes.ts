@@ -21,6 +21,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { personalDataView } from './application/access.js';
 import { MembershipCommands } from './application/member.js';
+import type { CooperativeRules } from './domain/cooperative-rules.js';
 import { cooperativeAggregate, officesOf } from './domain/cooperative.decider.js';
 import { memberAggregate, memberStream, type MemberCommand } from './domain/member.decider.js';
 import { TERMINATION_KINDS } from './domain/member.events.js';
@@ -49,10 +50,22 @@ const terminationBody = z.strictObject({
   kind: z.enum(TERMINATION_KINDS),
   reason: z.string().trim().min(1).max(2000).optional(),
   /**
-   * An expulsion or a death: membership ends at the start of this day (UTC); without it, at once. A resignation has no
-   * date of its own: it ends the membership when the financial year does, after the statutes' notice (BW 2:36 lid 2).
+   * A death: membership ends at the start of this day (UTC); without it, at once. A resignation has no date of its own:
+   * it ends the membership when the financial year does, after the statutes' notice (BW 2:36 lid 2); nor has an
+   * expulsion: it takes effect when its appeal term has run, or when the assembly confirms it (BW 2:35 lid 4).
    */
   effectiveDate: z.iso.date().optional(),
+});
+
+/** The termination a request asks for, under the statutes' terms for a resignation and for an expulsion's appeal. */
+const terminationOf = (body: z.infer<typeof terminationBody>, rules: CooperativeRules, now: Date): MemberTransition => ({
+  type: 'TerminateMembership',
+  kind: body.kind,
+  reason: body.reason ?? null,
+  effectiveAt: body.effectiveDate ? `${body.effectiveDate}T00:00:00.000Z` : null,
+  resignation: rules,
+  expulsionAppealMonths: rules.expulsionAppealMonths,
+  now,
 });
 const detailsBody = personalDataSchema.partial().refine((changes) => Object.keys(changes).length > 0, {
   message: 'name at least one detail to change',
@@ -123,11 +136,15 @@ function historyOf(events: readonly StoredEvent[]) {
 
 type MemberTransition = Extract<
   MemberCommand,
-  { type: 'AdmitMember' | 'RejectApplication' | 'SuspendMember' | 'ReinstateMember' | 'TerminateMembership' }
+  { type: 'AdmitMember' | 'RejectApplication' | 'SuspendMember' | 'ReinstateMember' | 'TerminateMembership' | 'AppealExpulsion' }
 >;
 
+/** What a member may do on their own record: resign, and appeal their expulsion. */
+const isOwnAct = (transition: MemberTransition) =>
+  (transition.type === 'TerminateMembership' && transition.kind === 'resigned') || transition.type === 'AppealExpulsion';
+
 /** Registration and admission, suspension, termination: the secretary's (the chair's for suspension); a member's own
- * application and resignation. */
+ * application, resignation and appeal. */
 export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceRuntime> {
   return async (plain, runtime) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
@@ -196,9 +213,9 @@ export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
           const { cooperativeId, memberId } = request.params;
           const { id, position } = await members.handle(commandOriginOf(request, cooperativeId), memberId, async (_member, now) => {
             const built = await command(request.body as Body, now, cooperativeId);
-            // On their own record a member may only resign; the rights table lets them no further.
-            if (request.reach === 'own' && !(built.type === 'TerminateMembership' && built.kind === 'resigned')) {
-              throw forbidden('A member may only resign their own membership');
+            // On their own record a member may only resign or appeal; the rights table lets them no further.
+            if (request.reach === 'own' && !isOwnAct(built)) {
+              throw forbidden('A member may only resign their own membership, or appeal their expulsion');
             }
             return built;
           });
@@ -226,16 +243,15 @@ export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
     }));
     transition(
       'termination',
-      'End a membership: resigned (the member or the secretary; at the end of the financial year after the notice), expelled with reason, deceased',
+      'End a membership: resigned (the member or the secretary; at the end of the financial year after the notice), expelled with reason (suspended until the appeal term has run), deceased',
       terminationBody,
-      async (body, now, cooperativeId) => ({
-        type: 'TerminateMembership',
-        kind: body.kind,
-        reason: body.reason ?? null,
-        effectiveAt: body.effectiveDate ? `${body.effectiveDate}T00:00:00.000Z` : null,
-        resignation: (await cooperatives.load(cooperativeId, cooperativeId)).rules,
-        now,
-      }),
+      async (body, now, cooperativeId) => terminationOf(body, (await cooperatives.load(cooperativeId, cooperativeId)).rules, now),
+    );
+    transition(
+      'appeal',
+      "Appeal an expulsion to the general assembly within the statutes' term (the expelled member, or the secretary for them)",
+      undefined,
+      (_body, now) => ({ type: 'AppealExpulsion', now }),
     );
   };
 }

@@ -69,8 +69,9 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
     type: 'TerminateMembership',
     kind: 'expelled',
     reason: 'acted against the cooperative',
-    effectiveAt: '2026-04-30T00:00:00.000Z',
+    effectiveAt: null,
     resignation: cooperativeRulesSchema.parse({}),
+    expulsionAppealMonths: 1,
     now: new Date('2026-04-01T09:00:00Z'),
   });
   const expulsionRecorded = position;
@@ -91,15 +92,15 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   };
   t.same(await recordedBy(beforeSuspension, '2026-02-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'before the suspension was recorded');
   t.same(await recordedBy(beforeExpulsion, '2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'before the expulsion was recorded, May knew none');
-  t.same(await recordedBy(expulsionRecorded, '2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'applied' }, 'once recorded, it counts from its effective date');
-  t.same(await recordedBy(expulsionRecorded, '2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' });
+  t.same(await recordedBy(expulsionRecorded, '2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'applied' }, 'once recorded, it counts from the end of its appeal term');
+  t.same(await recordedBy(expulsionRecorded, '2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'suspended', Dirk: 'applied' });
   t.same(await recordedBy(position, '2026-05-15'), await asOfDate('2026-05-15'), 'as recorded up to the head: the register as it is');
 
   t.same(await asOfDate('2026-01-05'), {}, 'before anyone registered');
   t.same(await asOfDate('2026-01-15'), { Anna: 'applied', Bram: 'applied', Cato: 'applied', Dirk: 'applied' });
   t.same(await asOfDate('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', Cato: 'admitted', Dirk: 'applied' });
   t.same(await asOfDate('2026-03-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' });
-  t.same(await asOfDate('2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'admitted', Dirk: 'applied' }, 'an expulsion counts from its effective date');
+  t.same(await asOfDate('2026-04-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'suspended', Dirk: 'applied' }, 'suspended while the appeal term runs (BW 2:35 lid 4)');
   t.same(await asOfDate('2026-05-15'), { Anna: 'admitted', Bram: 'admitted', Cato: 'terminated', Dirk: 'rejected' });
   const filtered = await projections.query(register, (reader, tables) =>
     registerPage(reader, tables, { cooperativeId, asOf: '2026-02-15T23:59:59.999Z', status: 'admitted', name: 'AT', limit: 50, offset: 0 }),

@@ -9,6 +9,10 @@ import {
   MemberReinstated,
   MemberSuspended,
   MemberTerminated,
+  MemberExpelled,
+  ExpulsionAppealed,
+  ExpulsionUpheld,
+  ExpulsionAnnulled,
   PersonalDataErased,
 } from '@meent/membership';
 import { memberDecider, type MemberCommand } from '../src/domain/member.decider.js';
@@ -56,8 +60,9 @@ const terminate = (kind: 'resigned' | 'expelled' | 'deceased', reason: string | 
   type: 'TerminateMembership',
   kind,
   reason,
-  effectiveAt: kind === 'resigned' ? null : yearEnd,
+  effectiveAt: kind === 'deceased' ? yearEnd : null,
   resignation,
+  expulsionAppealMonths: 1,
   now,
 });
 
@@ -131,7 +136,7 @@ t.test('when the member is admitted', async (t) => {
     spec(t)
       .given(registered, admitted)
       .when(terminate('expelled', 'acted against the cooperative'))
-      .then(MemberTerminated({ ...terminated.data, kind: 'expelled', reason: 'acted against the cooperative' }));
+      .then(MemberExpelled({ memberId, reason: 'acted against the cooperative', appealUntil: '2026-04-01T10:00:00.000Z', expelledAt: at }));
   });
   t.test('personal data stays while the membership lasts', async (t) => {
     spec(t)
@@ -235,5 +240,62 @@ t.test('when the application was rejected', async (t) => {
   });
   t.test('the applicant’s personal data may be erased', async (t) => {
     spec(t).given(registered, rejected).when({ type: 'ErasePersonalData', now }).then(PersonalDataErased({ memberId, erasedAt: at }));
+  });
+});
+
+t.test('BW 2:35 lid 4: an expelled member is suspended, may appeal to the assembly within the term, and its decision ends it', async (t) => {
+  const expelled = MemberExpelled({ memberId, reason: 'acted against the cooperative', appealUntil: '2026-04-01T10:00:00.000Z', expelledAt: at });
+  const appealed = ExpulsionAppealed({ memberId, appealedAt: at });
+  const motionId = '0193a6f0-0000-7000-8000-0000000000b1';
+  const decided = (confirmed: boolean, round = 1): MemberCommand => ({ type: 'RecordAppealDecision', motionId, round, confirmed, now });
+  const upheld = ExpulsionUpheld({ memberId, motionId, round: 1, effectiveAt: at });
+  const annulled = ExpulsionAnnulled({ memberId, motionId, round: 1, annulledAt: at });
+  t.test('the expulsion has no date of its own: its appeal term or the assembly sets it', async (t) => {
+    spec(t)
+      .given(registered, admitted)
+      .when({ ...terminate('expelled', 'schade'), effectiveAt: yearEnd } as MemberCommand)
+      .thenError('MEMBER.EXPULSION_DATE_BY_LAW', { statusCode: 422, rule: 'BW 2:35 lid 4' });
+  });
+  t.test('the statutes may give a longer term to appeal', async (t) => {
+    spec(t)
+      .given(registered, admitted)
+      .when({ ...terminate('expelled', 'schade'), expulsionAppealMonths: 3 } as MemberCommand)
+      .then(MemberExpelled({ memberId, reason: 'schade', appealUntil: '2026-06-01T10:00:00.000Z', expelledAt: at }));
+  });
+  t.test('the member appeals within the term, once', async (t) => {
+    spec(t).given(registered, admitted, expelled).when({ type: 'AppealExpulsion', now }).then(appealed);
+    spec(t).given(registered, admitted, expelled, appealed).when({ type: 'AppealExpulsion', now }).thenError('MEMBER.ALREADY_APPEALED', { statusCode: 409 });
+    spec(t)
+      .given(registered, admitted, expelled)
+      .when({ type: 'AppealExpulsion', now: new Date('2026-04-01T10:00:00.001Z') })
+      .thenError('MEMBER.APPEAL_TERM_PASSED', { statusCode: 422, rule: 'BW 2:35 lid 4 expulsionAppealMonths' });
+    spec(t).given(registered, admitted).when({ type: 'AppealExpulsion', now }).thenError('MEMBER.NOT_EXPELLED', { statusCode: 409 });
+  });
+  t.test('meanwhile the board cannot act on the membership as if it were ordinary', async (t) => {
+    spec(t).given(registered, admitted, expelled).when({ type: 'SuspendMember', reason: 'x', now }).thenError('MEMBER.EXPELLED', { statusCode: 409 });
+    spec(t).given(registered, admitted, expelled).when(terminate('resigned')).thenError('MEMBER.EXPELLED', { statusCode: 409 });
+  });
+  t.test('the assembly confirms the expulsion, or it is annulled; a new vote on the same motion undoes the first (BW 2:13 lid 4)', async (t) => {
+    spec(t).given(registered, admitted, expelled, appealed).when(decided(true)).then(upheld);
+    spec(t).given(registered, admitted, expelled, appealed).when(decided(false)).then(annulled);
+    spec(t).given(registered, admitted, expelled).when(decided(true)).then();
+    spec(t).given(registered, admitted, expelled, appealed, upheld).when(decided(true)).then();
+    spec(t)
+      .given(registered, admitted, expelled, appealed, upheld)
+      .when(decided(false, 2))
+      .then(ExpulsionAnnulled({ memberId, motionId, round: 2, annulledAt: at }));
+    spec(t)
+      .given(registered, admitted, expelled, appealed, annulled)
+      .when(decided(true, 2))
+      .then(ExpulsionUpheld({ memberId, motionId, round: 2, effectiveAt: at }));
+  });
+  t.test('the register holds the details until the unappealed expulsion takes effect', async (t) => {
+    spec(t).given(registered, admitted, expelled).when({ type: 'ErasePersonalData', now }).thenError('MEMBER.ERASURE_WHILE_MEMBER', { statusCode: 422 });
+    const later = new Date('2026-04-02T10:00:00.000Z');
+    spec(t)
+      .given(registered, admitted, expelled)
+      .when({ type: 'ErasePersonalData', now: later })
+      .then(PersonalDataErased({ memberId, erasedAt: later.toISOString() }));
+    spec(t).given(registered, admitted, expelled, appealed).when({ type: 'ErasePersonalData', now: later }).thenError('MEMBER.ERASURE_WHILE_MEMBER', { statusCode: 422 });
   });
 });

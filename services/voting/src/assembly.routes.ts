@@ -33,12 +33,13 @@ import {
 } from './projections/assemblies.projection.js';
 import { motionViewSchema, motionsOfAssembly, motionsProjection, turnoutEntrySchema, turnoutOf } from './projections/motions.projection.js';
 
-/** A motion's subject as a request names it: a budget, an initiative or a year's accounts of this cooperative, or the rules. */
+/** A motion's subject as a request names it: a budget, an initiative, a year's accounts or a member of this cooperative, or the rules. */
 const subjectInput = z.union([
   z.strictObject({ kind: z.literal('budget'), id: reference('budget') }),
   z.strictObject({ kind: z.literal('initiative'), id: reference('initiative') }),
   z.strictObject({ kind: z.literal('annual-accounts'), id: reference('budget') }),
   z.strictObject({ kind: z.literal('accounts-extension'), id: reference('budget'), months: z.int().min(1).max(4) }),
+  z.strictObject({ kind: z.literal('member'), id: reference('member') }),
   ...subjectSchema.options.filter((option) => option.shape.kind instanceof z.ZodLiteral && option.shape.kind.value === 'rules'),
 ]);
 

@@ -248,6 +248,31 @@ t.test('when tabling a motion', async (t) => {
         .thenError('MOTION.RULES_NEED_STATUTE_AMENDMENT', { statusCode: 422, rule: 'BW 2:43' });
     }
   });
+  t.test('the accounts’ decisions and an expulsion appeal each act on their own kind of subject, and only they (BW 2:35 lid 4, 2:48 lid 3, 2:58 lid 1)', async (t) => {
+    const now = new Date('2026-03-27T19:00:00.000Z');
+    const assembly = assemblyAfter(...convened());
+    const budgetId = '0193a6f0-0000-7000-8000-0000000000d1';
+    const accounts = { kind: 'annual-accounts' as const, id: budgetId };
+    for (const [decisionType, subject] of [
+      ['annual-accounts', accounts],
+      ['discharge', accounts],
+      ['accounts-extension', { kind: 'accounts-extension' as const, id: budgetId, months: 4 }],
+      ['expulsion-appeal', { kind: 'member' as const, id: '0193a6f0-0000-7000-8000-0000000000a9' }],
+    ] as const) {
+      spec(t)
+        .given()
+        .when(table(assembly, { decisionType, subject, now }))
+        .then(MotionTabled({ ...tabled({ decisionType }).data, subject, tabledAt: now.toISOString() }));
+      spec(t)
+        .given()
+        .when(table(assembly, { decisionType, subject: { kind: 'budget', id: budgetId }, now }))
+        .thenError('MOTION.SUBJECT_DOES_NOT_FIT', { statusCode: 422, message: `A ${decisionType} decision needs a subject of kind ${subject.kind}` });
+    }
+    spec(t)
+      .given()
+      .when(table(assembly, { decisionType: 'ordinary', subject: accounts, now }))
+      .thenError('MOTION.SUBJECT_DOES_NOT_FIT', { statusCode: 422, message: 'A subject of kind annual-accounts belongs only to these decisions: annual-accounts, discharge' });
+  });
   t.test('refuses a statute amendment whose rules the law does not allow (BW 2:41 lid 1: a tenth at most)', async (t) => {
     const now = new Date('2026-03-27T19:00:00.000Z');
     const assembly = assemblyAfter(...convened({ announcesStatuteAmendment: true }));

@@ -4,7 +4,7 @@
 import type { CommandHandler } from '@meent/eventsourcing';
 import { ANY_OFFICE, holdsOffice, isAdmin, type Caller, type CallerRole, type Principal } from '@meent/http';
 import { cooperativeDecider, cooperativeStream, officesOf } from '../domain/cooperative.decider.js';
-import { memberDecider, memberStream, type MemberState } from '../domain/member.decider.js';
+import { endOf, memberDecider, memberStream, type MemberState } from '../domain/member.decider.js';
 import type { CooperativeRules } from '../domain/cooperative-rules.js';
 import type { Office } from '../domain/cooperative.events.js';
 
@@ -25,6 +25,11 @@ function standingOf(member: MemberState, cooperativeId: string, now: Date): Call
     case 'Terminated':
       // A resignation or expulsion takes effect on its date; the membership lasts until then.
       return Date.parse(member.effectiveAt) > now.getTime() ? 'member' : 'former';
+    case 'Expelled': {
+      // BW 2:35 lid 4: suspended while the appeal term runs and while an appeal is pending; gone once the term ran out.
+      const end = endOf(member);
+      return end !== undefined && Date.parse(end) <= now.getTime() ? 'former' : 'suspended';
+    }
   }
 }
 

@@ -25,6 +25,11 @@ export const DECISION_TYPES = [
   'discharge',
   /** BW 2:58 lid 1: the assembly may give the board up to four more months to present the accounts. */
   'accounts-extension',
+  /**
+   * BW 2:35 lid 4: the assembly decides on an expelled member's appeal. The motion confirms the expulsion: passed, it
+   * stands; rejected, it is annulled — an expulsion stands only with a majority of the assembly behind it.
+   */
+  'expulsion-appeal',
 ] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 
@@ -91,6 +96,7 @@ export const cooperativeRulesSchema = z
         'annual-accounts': decisionRule('simple'),
         discharge: decisionRule('simple'),
         'accounts-extension': decisionRule('simple'),
+        'expulsion-appeal': decisionRule('simple'),
       })
       .prefault({}),
     /** A statute amendment that missed its quorum may be decided by a second assembly convened within this window. */
@@ -105,6 +111,8 @@ export const cooperativeRulesSchema = z
     conflictsOfInterest: z.array(z.enum(CONFLICT_GROUNDS)).max(CONFLICT_GROUNDS.length).default([...CONFLICT_GROUNDS]),
     /** BW 2:36 lid 2: a member resigns with this notice — four weeks unless the statutes say otherwise. */
     resignationNoticeWeeks: z.int().nonnegative().max(52).default(4),
+    /** BW 2:35 lid 4: an expelled member appeals to the assembly within a month of being told, or longer if the statutes say so. */
+    expulsionAppealMonths: z.int().min(1).max(12).default(1),
     /** BW 2:36 lid 2: a resignation takes effect at the end of a financial year, unless the statutes allow it sooner. */
     resignationAtYearEnd: z.boolean().default(true),
     /**

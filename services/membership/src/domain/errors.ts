@@ -11,6 +11,7 @@ export const membershipError = errorCatalogue({
     rule: 'BW 2:41 lid 1',
   },
   'COOPERATIVE.NOT_FOUND': { status: 404, message: 'No such cooperative' },
+  'MEMBER.ALREADY_APPEALED': { status: 409, message: 'This expulsion is appealed already; the assembly decides' },
   'MEMBER.ALREADY_ADMITTED': { status: 409, message: 'This member is already admitted' },
   'MEMBER.ALREADY_ERASED': { status: 409, message: 'This member’s personal data is already erased' },
   'MEMBER.ALREADY_REGISTERED': { status: 409, message: 'This member is already registered' },
@@ -21,6 +22,17 @@ export const membershipError = errorCatalogue({
     message: 'The register must hold a member’s details while the membership lasts; terminate it first',
     rule: 'register-obligation',
   },
+  'MEMBER.APPEAL_TERM_PASSED': {
+    status: 422,
+    message: 'The term to appeal the expulsion has passed',
+    rule: 'BW 2:35 lid 4 expulsionAppealMonths',
+  },
+  'MEMBER.EXPELLED': { status: 409, message: 'This member was expelled: suspended until the appeal term has run or the assembly has decided' },
+  'MEMBER.EXPULSION_DATE_BY_LAW': {
+    status: 422,
+    message: 'An expulsion takes effect when its appeal term has run, or when the assembly confirms it: it has no date of its own',
+    rule: 'BW 2:35 lid 4',
+  },
   'MEMBER.EXPULSION_WITHOUT_REASON': {
     status: 422,
     message: 'An expulsion states its reason',
@@ -28,6 +40,7 @@ export const membershipError = errorCatalogue({
   },
   'MEMBER.NOT_ADMITTED': { status: 409, message: 'Only an admitted member can be suspended' },
   'MEMBER.NOT_AN_APPLICANT': { status: 409, message: 'Only a pending application can be rejected' },
+  'MEMBER.NOT_EXPELLED': { status: 409, message: 'Only an expelled member appeals' },
   'MEMBER.NOT_FOUND': { status: 404, message: 'No such member, or their personal data is erased' },
   'MEMBER.NOT_SUSPENDED': { status: 409, message: 'Only a suspended member can be reinstated' },
   'MEMBER.REJECTED': { status: 409, message: 'This application was rejected' },

@@ -1,6 +1,10 @@
 import { assertNever, defineAggregate, type Decider, type EncryptedData } from '@meent/eventsourcing';
 import {
   ApplicationRejected,
+  ExpulsionAnnulled,
+  ExpulsionAppealed,
+  ExpulsionUpheld,
+  MemberExpelled,
   MemberAdmitted,
   MemberDetailsChanged,
   MemberReinstated,
@@ -19,12 +23,20 @@ interface Registered {
   readonly cooperativeId: string;
   readonly emailClaim: string;
   readonly erased: boolean;
+  /** The assembly's latest round on an appeal against this member's expulsion, so a later round can undo it. */
+  readonly appealDecision: { readonly motionId: string; readonly round: number } | null;
 }
 
 export type MemberState =
   | { readonly status: 'Unregistered' }
   | (Registered & { readonly status: 'Applied' | 'Admitted' | 'Suspended' | 'Rejected' })
-  | (Registered & { readonly status: 'Terminated'; readonly kind: TerminationKind; readonly effectiveAt: string });
+  | (Registered & { readonly status: 'Terminated'; readonly kind: TerminationKind; readonly effectiveAt: string })
+  | (Registered & {
+      /** BW 2:35 lid 4: expelled by the board, suspended until the appeal term has run or the assembly has decided. */
+      readonly status: 'Expelled';
+      readonly appealUntil: string;
+      readonly appealedAt: string | null;
+    });
 
 export type MemberStatus = Exclude<MemberState['status'], 'Unregistered'>;
 
@@ -58,6 +70,18 @@ export type MemberCommand =
       readonly effectiveAt: string | null;
       /** The statutes' terms for a resignation. */
       readonly resignation: ResignationTerms;
+      /** The statutes' term for appealing an expulsion, in months (BW 2:35 lid 4: one at least). */
+      readonly expulsionAppealMonths: number;
+      readonly now: Date;
+    }
+  | { readonly type: 'AppealExpulsion'; readonly now: Date }
+  /** From the assembly's decision on an appeal, through a reaction: never refused, so the reaction never stalls. */
+  | {
+      readonly type: 'RecordAppealDecision';
+      readonly motionId: string;
+      readonly round: number;
+      /** Whether the motion confirming the expulsion passed. */
+      readonly confirmed: boolean;
       readonly now: Date;
     }
   | { readonly type: 'ErasePersonalData'; readonly now: Date };
@@ -74,6 +98,7 @@ export function evolve(state: MemberState, event: MemberEvent): MemberState {
       cooperativeId: event.data.cooperativeId,
       emailClaim: event.data.emailClaim,
       erased: false,
+      appealDecision: null,
     };
   }
   if (state.status === 'Unregistered') return state;
@@ -89,6 +114,18 @@ export function evolve(state: MemberState, event: MemberEvent): MemberState {
       return { ...state, status: 'Suspended' };
     case 'MemberTerminated':
       return { ...state, status: 'Terminated', kind: event.data.kind, effectiveAt: event.data.effectiveAt };
+    case 'MemberExpelled':
+      return { ...state, status: 'Expelled', appealUntil: event.data.appealUntil, appealedAt: null };
+    case 'ExpulsionAppealed':
+      return state.status === 'Expelled' ? { ...state, appealedAt: event.data.appealedAt } : state;
+    case 'ExpulsionUpheld': {
+      const { motionId, round, effectiveAt } = event.data;
+      return { ...state, status: 'Terminated', kind: 'expelled', effectiveAt, appealDecision: { motionId, round } };
+    }
+    case 'ExpulsionAnnulled': {
+      const { motionId, round } = event.data;
+      return { ...state, status: 'Admitted', appealDecision: { motionId, round } };
+    }
     case 'PersonalDataErased':
       return { ...state, erased: true };
     default:
@@ -121,11 +158,25 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
     if (state.erased) throw membershipError('MEMBER.ALREADY_ERASED');
     // The register holds a member's details as long as the membership lasts (BW 2:30), so until a termination takes
     // effect too.
-    const ended = state.status === 'Rejected' || (state.status === 'Terminated' && Date.parse(state.effectiveAt) <= command.now.getTime());
+    const ended = state.status === 'Rejected' || Date.parse(endOf(state) ?? '9999-12-31T00:00:00.000Z') <= command.now.getTime();
     if (!ended) {
       throw membershipError('MEMBER.ERASURE_WHILE_MEMBER');
     }
     return [PersonalDataErased({ memberId: state.memberId, erasedAt: at })];
+  }
+  if (command.type === 'RecordAppealDecision') return recordAppealDecision(command, state);
+  if (command.type === 'AppealExpulsion') {
+    if (state.status !== 'Expelled') throw membershipError('MEMBER.NOT_EXPELLED');
+    if (state.appealedAt !== null) throw membershipError('MEMBER.ALREADY_APPEALED');
+    if (Date.parse(state.appealUntil) < command.now.getTime()) {
+      throw membershipError('MEMBER.APPEAL_TERM_PASSED', { message: `The term to appeal ended at ${state.appealUntil}` });
+    }
+    return [ExpulsionAppealed({ memberId: state.memberId, appealedAt: at })];
+  }
+  if (state.status === 'Expelled' && command.type !== 'ChangeDetails') {
+    throw membershipError('MEMBER.EXPELLED', {
+      message: state.appealedAt === null ? `This member was expelled; the appeal term runs until ${state.appealUntil}` : 'This member was expelled and appealed; the assembly decides',
+    });
   }
   if (state.status === 'Terminated') {
     throw membershipError('MEMBER.TERMINATED', {
@@ -156,8 +207,11 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
       if (state.status === 'Applied') {
         throw membershipError('MEMBER.NOT_ADMITTED', { message: 'An application is rejected, not terminated' });
       }
-      if (command.kind === 'expelled' && !command.reason) {
-        throw membershipError('MEMBER.EXPULSION_WITHOUT_REASON');
+      if (command.kind === 'expelled') {
+        if (!command.reason) throw membershipError('MEMBER.EXPULSION_WITHOUT_REASON');
+        if (command.effectiveAt !== null) throw membershipError('MEMBER.EXPULSION_DATE_BY_LAW');
+        const appealUntil = addMonths(command.now, command.expulsionAppealMonths).toISOString();
+        return [MemberExpelled({ memberId, reason: command.reason, appealUntil, expelledAt: at })];
       }
       if (command.kind === 'resigned' && command.effectiveAt !== null) throw membershipError('MEMBER.RESIGNATION_DATE_BY_LAW');
       return [
@@ -175,6 +229,38 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
     default:
       return assertNever(command);
   }
+}
+
+/** When the membership ends, or ended: a termination's effective moment, an unappealed expulsion's appeal term's end. */
+export function endOf(state: MemberState): string | undefined {
+  if (state.status === 'Terminated') return state.effectiveAt;
+  if (state.status === 'Expelled' && state.appealedAt === null) return state.appealUntil;
+  return undefined;
+}
+
+const addMonths = (moment: Date, months: number) => {
+  const at = new Date(moment);
+  at.setUTCMonth(at.getUTCMonth() + months);
+  return at;
+};
+
+/**
+ * BW 2:35 lid 4: the assembly's decision on an appeal ends it — confirmed, the expulsion takes effect; not, the member is
+ * restored. A later round of the same motion, after a challenge, undoes the earlier (BW 2:13 lid 4).
+ */
+function recordAppealDecision(command: Extract<MemberCommand, { type: 'RecordAppealDecision' }>, state: RegisteredMember): MemberEvent[] {
+  const { motionId, round, confirmed } = command;
+  const at = command.now.toISOString();
+  const { memberId, appealDecision } = state;
+  const pending = state.status === 'Expelled' && state.appealedAt !== null;
+  const laterRound = appealDecision?.motionId === motionId && round > appealDecision.round;
+  const expulsionStands = state.status === 'Terminated' && state.kind === 'expelled';
+  if (pending || (laterRound && (confirmed ? state.status === 'Admitted' : expulsionStands))) {
+    return confirmed
+      ? [ExpulsionUpheld({ memberId, motionId, round, effectiveAt: at })]
+      : [ExpulsionAnnulled({ memberId, motionId, round, annulledAt: at })];
+  }
+  return [];
 }
 
 export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = { initialState, evolve, decide };

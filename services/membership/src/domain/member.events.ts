@@ -55,6 +55,34 @@ export const MemberTerminated = defineEvent('MemberTerminated', {
   }),
 });
 
+/**
+ * BW 2:35 lid 4: the board expelled the member, with its reasons, which the member is told. Until the appeal term has
+ * run, and while an appeal is pending, the member is suspended; unappealed, the expulsion takes effect when the term ends.
+ */
+export const MemberExpelled = defineEvent('MemberExpelled', {
+  schema: z.object({
+    memberId: z.uuid(),
+    reason: z.string().min(1),
+    /** The last moment the member may appeal to the general assembly. */
+    appealUntil: z.iso.datetime(),
+    expelledAt: z.iso.datetime(),
+  }),
+});
+
+export const ExpulsionAppealed = defineEvent('ExpulsionAppealed', {
+  schema: z.object({ memberId: z.uuid(), appealedAt: z.iso.datetime() }),
+});
+
+/** The assembly confirmed the expulsion on appeal: it takes effect with the decision. */
+export const ExpulsionUpheld = defineEvent('ExpulsionUpheld', {
+  schema: z.object({ memberId: z.uuid(), motionId: z.uuid(), round: z.int().positive(), effectiveAt: z.iso.datetime() }),
+});
+
+/** The assembly did not confirm the expulsion on appeal, or a new vote undid its confirmation: the member is restored. */
+export const ExpulsionAnnulled = defineEvent('ExpulsionAnnulled', {
+  schema: z.object({ memberId: z.uuid(), motionId: z.uuid(), round: z.int().positive(), annulledAt: z.iso.datetime() }),
+});
+
 export const PersonalDataErased = defineEvent('PersonalDataErased', {
   erasesPersonalData: true,
   schema: z.object({ memberId: z.uuid(), erasedAt: z.iso.datetime() }),
@@ -68,6 +96,10 @@ export type MemberEvent =
   | EventOf<typeof MemberSuspended>
   | EventOf<typeof MemberReinstated>
   | EventOf<typeof MemberTerminated>
+  | EventOf<typeof MemberExpelled>
+  | EventOf<typeof ExpulsionAppealed>
+  | EventOf<typeof ExpulsionUpheld>
+  | EventOf<typeof ExpulsionAnnulled>
   | EventOf<typeof PersonalDataErased>;
 
 export const memberEvents = [
@@ -78,5 +110,9 @@ export const memberEvents = [
   MemberSuspended,
   MemberReinstated,
   MemberTerminated,
+  MemberExpelled,
+  ExpulsionAppealed,
+  ExpulsionUpheld,
+  ExpulsionAnnulled,
   PersonalDataErased,
 ];

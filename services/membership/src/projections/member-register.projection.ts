@@ -17,6 +17,10 @@ import {
   MemberRegistered,
   MemberSuspended,
   MemberTerminated,
+  MemberExpelled,
+  ExpulsionAppealed,
+  ExpulsionUpheld,
+  ExpulsionAnnulled,
   PersonalDataErased,
 } from '../domain/member.events.js';
 import { personalDataSchema, type PersonalData } from '../domain/personal-data.js';
@@ -149,8 +153,40 @@ export function memberRegisterProjection(keys: KeyStore) {
       on(MemberTerminated, (event, transaction, tables) =>
         startPeriod(transaction, tables, event, event.data.memberId, 'terminated', event.data.effectiveAt),
       ),
+      // Suspended while the appeal term runs, and gone when it ends — unless an appeal keeps the suspension open.
+      on(MemberExpelled, async (event, transaction, tables) => {
+        const { memberId, expelledAt, appealUntil } = event.data;
+        await startPeriod(transaction, tables, event, memberId, 'suspended', expelledAt);
+        await startPeriod(transaction, tables, event, memberId, 'terminated', appealUntil);
+      }),
+      on(ExpulsionAppealed, (event, transaction, tables) => suspendUntilDecided(transaction, tables, event, event.data.memberId)),
+      on(ExpulsionUpheld, (event, transaction, tables) =>
+        startPeriod(transaction, tables, event, event.data.memberId, 'terminated', event.data.effectiveAt),
+      ),
+      on(ExpulsionAnnulled, (event, transaction, tables) =>
+        startPeriod(transaction, tables, event, event.data.memberId, 'admitted', event.data.annulledAt),
+      ),
     ],
   });
+}
+
+/**
+ * An appeal keeps the expulsion's suspension open until the assembly decides: the termination recorded for the end of
+ * the appeal term, and the suspension it would have ended, are superseded by one suspension without an end.
+ */
+async function suspendUntilDecided(transaction: SqlExecutor, tables: TableNames<Tables>, event: StoredEvent, memberId: string): Promise<void> {
+  const supersede = `UPDATE ${tables.periods} SET superseded_position = ? WHERE member_id = ? AND superseded_position IS NULL`;
+  const termination = await transaction.get<{ from_at: string }>(`${supersede} AND to_at IS NULL RETURNING from_at`, [event.position, memberId]);
+  if (!termination) return;
+  const suspension = await transaction.get<{ from_at: string }>(`${supersede} AND to_at = ? RETURNING from_at`, [
+    event.position,
+    memberId,
+    termination.from_at,
+  ]);
+  await transaction.run(
+    `INSERT INTO ${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position) VALUES (?, ?, 'suspended', ?, NULL, ?)`,
+    [memberId, event.metadata.cooperativeId, suspension?.from_at ?? termination.from_at, event.position],
+  );
 }
 
 export type MemberRegisterProjection = ReturnType<typeof memberRegisterProjection>;

@@ -147,7 +147,7 @@ export const votingError = errorCatalogue({
   'MOTION.SUBJECT_DOES_NOT_FIT': {
     status: 422,
     message: 'The subject does not fit the decision type',
-    rule: 'BW 2:48 lid 3, 2:58 lid 1',
+    rule: 'BW 2:35 lid 4, 2:48 lid 3, 2:58 lid 1',
   },
   'MOTION.TEXT_DEPOSITED_TOO_LATE': {
     status: 422,

@@ -282,21 +282,26 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
   ];
 }
 
-/** The accounts' decisions act on a year's accounts, and only they do: each needs its subject to be acted on. */
-const ACCOUNTS_SUBJECTS: Readonly<Partial<Record<DecisionType, NonNullable<Decision['subject']>['kind']>>> = {
+type SubjectKind = NonNullable<Decision['subject']>['kind'];
+
+/** The decisions that act on one kind of subject, and only they do: each needs its subject to be acted on. */
+const SUBJECT_OF: Readonly<Partial<Record<DecisionType, SubjectKind>>> = {
   'annual-accounts': 'annual-accounts',
   discharge: 'annual-accounts',
   'accounts-extension': 'accounts-extension',
+  'expulsion-appeal': 'member',
 };
+const BOUND_SUBJECTS = new Set(Object.values(SUBJECT_OF));
 
 function requireSubjectFits(decisionType: DecisionType, subject: Decision['subject']): void {
-  const needed = ACCOUNTS_SUBJECTS[decisionType];
-  const fits = needed ? subject?.kind === needed : subject?.kind !== 'annual-accounts' && subject?.kind !== 'accounts-extension';
+  const needed = SUBJECT_OF[decisionType];
+  const fits = needed ? subject?.kind === needed : !subject || !BOUND_SUBJECTS.has(subject.kind);
   if (!fits) {
+    const decisions = Object.entries(SUBJECT_OF).filter(([, kind]) => kind === subject?.kind).map(([type]) => type);
     throw votingError('MOTION.SUBJECT_DOES_NOT_FIT', {
       message: needed
-        ? `A ${decisionType} decision is about a year's accounts: its subject is of kind ${needed}`
-        : `A subject of kind ${subject?.kind} belongs to an annual-accounts, discharge or accounts-extension decision`,
+        ? `A ${decisionType} decision needs a subject of kind ${needed}`
+        : `A subject of kind ${subject?.kind} belongs only to these decisions: ${decisions.join(', ')}`,
     });
   }
 }

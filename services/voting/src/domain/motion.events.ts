@@ -21,11 +21,13 @@ export const subjectSchema = z
     z.strictObject({ kind: z.literal('annual-accounts'), id: z.uuid() }),
     /** More months for the board to present a year's accounts (BW 2:58 lid 1: four at most, in all). */
     z.strictObject({ kind: z.literal('accounts-extension'), id: z.uuid(), months: z.int().min(1).max(4) }),
+    /** The member whose appeal against their expulsion the assembly decides (BW 2:35 lid 4). */
+    z.strictObject({ kind: z.literal('member'), id: z.uuid() }),
   ])
   .meta({
     id: 'MotionSubject',
     description:
-      'What the decision is about, for the context that acts on it: a budget, an initiative, the rules a statute amendment sets, or the annual accounts of a budget\'s year',
+      'What the decision is about, for the context that acts on it: a budget, an initiative, the rules a statute amendment sets, the annual accounts of a budget\'s year, or a member whose expulsion is appealed',
   });
 
 export const decisionRuleSchema = z.object({

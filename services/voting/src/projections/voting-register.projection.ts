@@ -8,6 +8,8 @@ import {
   MemberReinstated,
   MemberSuspended,
   MemberTerminated,
+  MemberExpelled,
+  ExpulsionAnnulled,
   RulesAmended,
   RulesAmendmentUndone,
   cooperativeRulesSchema,
@@ -86,6 +88,9 @@ export const votingRegisterProjection = defineProjection({
     ),
     on(MemberSuspended, (event, transaction, tables) => endEligibility(transaction, tables, event.data.memberId, event.data.suspendedAt)),
     on(MemberTerminated, (event, transaction, tables) => endEligibility(transaction, tables, event.data.memberId, event.data.effectiveAt)),
+    // BW 2:35 lid 4: an expelled member is suspended from the expulsion on, and votes again only if it is annulled.
+    on(MemberExpelled, (event, transaction, tables) => endEligibility(transaction, tables, event.data.memberId, event.data.expelledAt)),
+    on(ExpulsionAnnulled, (event, transaction, tables) => startEligibility(transaction, tables, event.data.memberId, event.data.annulledAt)),
   ],
 });
 
