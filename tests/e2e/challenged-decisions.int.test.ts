@@ -56,7 +56,7 @@ async function inSession(server: TestServer, cooperative: FoundedCooperative, co
   if (opened.status !== 200) throw new Error(`the meeting did not open: ${JSON.stringify(opened.body)}`);
 }
 
-t.test('a statute amendment voted down after a challenge leaves force: the rules it replaced are back', async (t) => {
+t.test('a statute amendment voted down after a challenge never takes effect: its deed is refused, the rules stay', async (t) => {
   const server = await testServer(t);
   server.clock.set('2026-03-01T10:00:00.000Z');
   const cooperative = await foundCooperative(server);
@@ -79,13 +79,23 @@ t.test('a statute amendment voted down after a challenge leaves force: the rules
   const store = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
   t.teardown(() => store.close());
   const decided = await passedChallengedAndRejected(server, cooperative, convened.body.id, tabled.body.id, voters);
-  const amended = await nextEvent(store, 'RulesAmended', 0);
-  t.match(amended.data, { version: 2, motionId: tabled.body.id, rules: { maxProxiesPerHolder: 2 } }, 'the first round put the new rules in force');
-  const undone = await nextEvent(store, 'RulesAmendmentUndone', decided);
-  t.match(undone.data, { version: 3, motionId: tabled.body.id, rules: founded.body.rules });
-  const inForce = await read<{ rules: object; rulesVersion: number }>(server.app, cooperative.secretary, `${base}?minPosition=${undone.position}`);
+  const adopted = await nextEvent(store, 'StatuteAmendmentAdopted', 0);
+  t.match(adopted.data, { motionId: tabled.body.id, rules: { maxProxiesPerHolder: 2 } }, 'the first round adopted it, awaiting its deed');
+  const undone = await nextEvent(store, 'AdoptedAmendmentUndone', decided);
+  t.match(undone.data, { motionId: tabled.body.id });
+  const inForce = await read<{ rules: object; rulesVersion: number; statuteAmendments: object[] }>(
+    server.app,
+    cooperative.secretary,
+    `${base}?minPosition=${undone.position}`,
+  );
   t.same(inForce.body.rules, founded.body.rules, 'the rules in force are those before the amendment');
-  t.equal(inForce.body.rulesVersion, 3, 'as the next version: the amendment stays on record');
+  t.equal(inForce.body.rulesVersion, 1);
+  t.match(inForce.body.statuteAmendments, [{ motionId: tabled.body.id, status: 'undone', deed: null }], 'the amendment stays on record');
+  const deed = await command(server.app, cooperative.secretary, `${base}/statute-amendments/${tabled.body.id}/deed`, {
+    executedOn: server.clock.now().toISOString().slice(0, 10),
+    notary: 'mr. J. de Notaris',
+  });
+  t.match(deed, { status: 409, body: { code: 'COOPERATIVE.NO_AMENDMENT_AWAITING_DEED' } });
 });
 
 t.test('a grant voted down after a challenge is revoked, and its reservation goes back to the line', async (t) => {

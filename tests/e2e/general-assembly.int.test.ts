@@ -171,22 +171,34 @@ t.test('a general assembly decides three motions', async (t) => {
     t.equal(overview.body.motions.length, 3);
   });
 
-  t.test('the passed statute amendment puts its rules in force for the next assembly', async (t) => {
+  t.test('the passed statute amendment puts its rules in force from its notarial deed, for the next assembly', async (t) => {
     const amendments = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
     t.teardown(() => amendments.close());
-    const amended = amendments.subscribeToAll({ filter: { eventTypes: ['RulesAmended'] } });
-    const [amendment] = await take(amended, 1);
-    await amended.close();
-    t.match(amendment?.data, { cooperativeId, version: 2, motionId: statutes, rules: { maxProxiesPerHolder: 2 } });
-    t.match(amendment?.metadata, { actor: { id: 'reaction:amend-rules-when-statute-amendment-passed' } });
+    const adoptions = amendments.subscribeToAll({ filter: { eventTypes: ['StatuteAmendmentAdopted'] } });
+    const [adoption] = await take(adoptions, 1);
+    await adoptions.close();
+    t.match(adoption?.data, { cooperativeId, motionId: statutes, rules: { maxProxiesPerHolder: 2 } });
+    t.match(adoption?.metadata, { actor: { id: 'reaction:amend-rules-when-statute-amendment-passed' } });
+    const awaiting = await read<{ rulesVersion: number; statuteAmendments: object[] }>(server.app, member(20).token, `${base}?minPosition=${adoption?.position}`);
+    t.match(awaiting.body, { rulesVersion: 1, statuteAmendments: [{ motionId: statutes, status: 'awaiting-deed', deed: null }] }, 'BW 2:43 lid 5: not before the deed');
+    const early = await command(server.app, secretary, `${base}/statute-amendments/${statutes}/deed`, { executedOn: '2020-01-01', notary: 'mr. J. de Notaris' });
+    t.match(early, { status: 422, body: { code: 'COOPERATIVE.DEED_DATE_IMPOSSIBLE', rule: 'BW 2:43 lid 5' } });
+    const today = server.clock.now().toISOString().slice(0, 10);
+    t.equal((await command(server.app, member(20).token, `${base}/statute-amendments/${statutes}/deed`, { executedOn: today, notary: 'x' })).status, 403);
+    const deed = await command(server.app, secretary, `${base}/statute-amendments/${statutes}/deed`, { executedOn: today, notary: 'mr. J. de Notaris' });
+    t.equal(deed.status, 200);
+    const filed = await command(server.app, secretary, `${base}/statute-amendments/${statutes}/filing`, { filedOn: today });
+    t.equal(filed.status, 200);
+    const amendment = { position: filed.body.position };
 
     const inForce = await read<{ rulesVersion: number; rules: { maxProxiesPerHolder: number; decisions: object } }>(
       server.app,
       member(20).token,
-      `${base}?minPosition=${amendment?.position}`,
+      `${base}?minPosition=${amendment.position}`,
     );
     t.match(inForce.body, {
       rulesVersion: 2,
+      statuteAmendments: [{ motionId: statutes, status: 'in-force', deed: { executedOn: today, notary: 'mr. J. de Notaris' }, filedOn: today }],
       rules: { maxProxiesPerHolder: 2, decisions: { 'statute-amendment': { quorum: { numerator: 1, denominator: 2 } } } },
     });
 

@@ -27,6 +27,8 @@ export const RIGHTS: readonly Right[] = [
   // The cooperative, its register and its officers.
   post('/cooperatives', all('admin')),
   get(C, { ...all('admin', ...MEMBERS), ...all('suspended') }, 'a suspended member keeps sight of the rules they are held to'),
+  post(`${C}/statute-amendments/{motionId}/deed`, all('admin', 'secretary'), 'a passed statute amendment awaiting it'),
+  post(`${C}/statute-amendments/{motionId}/filing`, all('admin', 'secretary'), 'an amendment in force'),
   post(`${C}/members`, { ...all('admin', 'secretary'), ...own('unregistered') }, 'anyone else applies for themselves, where the rules allow self-application'),
   post(`${C}/members/{memberId}/admission`, all('admin', 'secretary')),
   post(`${C}/members/{memberId}/rejection`, all('admin', 'secretary')),

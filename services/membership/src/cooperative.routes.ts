@@ -8,13 +8,15 @@ import {
   notFound,
   problemResponses,
   readAfter,
+  reference,
 } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { cooperativeRulesSchema } from './domain/cooperative-rules.js';
 import { cooperativeAggregate } from './domain/cooperative.decider.js';
-import { cooperativesProjection, findCooperative } from './projections/cooperatives.projection.js';
+import { notarialDeedSchema } from './domain/cooperative.events.js';
+import { AMENDMENT_STATUSES, cooperativesProjection, findCooperative } from './projections/cooperatives.projection.js';
 
 const foundCooperativeBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -36,8 +38,24 @@ const cooperativeSchema = z
     rules: cooperativeRulesSchema,
     rulesVersion: z.int(),
     foundedAt: z.iso.datetime(),
+    /**
+     * Each statute amendment the assembly passed: awaiting its notarial deed, in force from the deed (BW 2:43 lid 5), or
+     * undone by a new vote (BW 2:13 lid 4); with its filing at the trade register once recorded.
+     */
+    statuteAmendments: z.array(
+      z.object({
+        motionId: z.uuid(),
+        status: z.enum(AMENDMENT_STATUSES),
+        adoptedAt: z.iso.datetime(),
+        deed: notarialDeedSchema.nullable(),
+        filedOn: z.iso.date().nullable(),
+      }),
+    ),
   })
   .meta({ id: 'Cooperative' });
+
+const amendmentParams = cooperativeParams.extend({ motionId: reference('motion') });
+const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 422) };
 
 
 export const cooperativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
@@ -91,6 +109,48 @@ export const cooperativeRoutes: FastifyPluginAsync<ServiceRuntime> = async (plai
       );
       if (!cooperative) throw notFound(`No cooperative ${cooperativeId}`);
       return cooperative;
+    },
+  );
+
+  app.post(
+    '/cooperatives/:cooperativeId/statute-amendments/:motionId/deed',
+    {
+      schema: {
+        tags: ['membership'],
+        summary: "Record the notarial deed of a passed statute amendment, which puts its rules in force (BW 2:43 lid 5) (secretary)",
+        security: BEARER_SECURITY,
+        params: amendmentParams,
+        body: z.strictObject({ executedOn: z.iso.date(), notary: z.string().trim().min(1).max(200) }),
+        response: accepted,
+      },
+    },
+    async (request) => {
+      const { cooperativeId, motionId } = request.params;
+      const { position } = await runtime
+        .aggregate(cooperativeAggregate)
+        .handle(commandOriginOf(request, cooperativeId), cooperativeId, (_cooperative, now) => ({ type: 'RecordNotarialDeed', motionId, ...request.body, now }));
+      return { id: motionId, position };
+    },
+  );
+
+  app.post(
+    '/cooperatives/:cooperativeId/statute-amendments/:motionId/filing',
+    {
+      schema: {
+        tags: ['membership'],
+        summary: 'Record that the amended statutes were filed with the trade register (secretary)',
+        security: BEARER_SECURITY,
+        params: amendmentParams,
+        body: z.strictObject({ filedOn: z.iso.date() }),
+        response: accepted,
+      },
+    },
+    async (request) => {
+      const { cooperativeId, motionId } = request.params;
+      const { position } = await runtime
+        .aggregate(cooperativeAggregate)
+        .handle(commandOriginOf(request, cooperativeId), cooperativeId, (_cooperative, now) => ({ type: 'RecordTradeRegisterFiling', motionId, ...request.body, now }));
+      return { id: motionId, position };
     },
   );
 };

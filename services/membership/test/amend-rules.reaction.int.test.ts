@@ -50,17 +50,27 @@ async function foundedCooperative(t: Test) {
     const { state } = await commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
     return state.status === 'Founded' ? { version: state.rulesVersion, rules: state.rules } : undefined;
   };
-  return { commands, inForce };
+  const awaitingDeed = async () => {
+    const { state } = await commands.load(cooperativeStream(cooperativeId), cooperativeDecider);
+    return state.status === 'Founded' ? [...state.awaitingDeed.entries()].map(([motion, { rules }]) => ({ motion, rules })) : [];
+  };
+  return { commands, inForce, awaitingDeed };
 }
 
 const newRules = cooperativeRulesSchema.parse({ maxProxiesPerHolder: 2 });
 
-t.test('a passed statute amendment with rules puts them in force, once however often it is delivered', async (t) => {
-  const { commands, inForce } = await foundedCooperative(t);
+t.test('a passed statute amendment with rules is adopted, once however often it is delivered, and in force from its deed', async (t) => {
+  const { commands, inForce, awaitingDeed } = await foundedCooperative(t);
+  const founding = await inForce();
   const decision = decided({ decisionType: 'statute-amendment', outcome: 'passed', subject: { kind: 'rules', rules: newRules } });
   await amendRulesWhenStatuteAmendmentPassed.react(decision, commands);
   await amendRulesWhenStatuteAmendmentPassed.react(decision, commands);
+  t.same(await awaitingDeed(), [{ motion: motionId, rules: newRules }]);
+  t.same(await inForce(), founding, 'BW 2:43 lid 5: not in force before its notarial deed');
+  const deed = { type: 'RecordNotarialDeed', motionId, executedOn: '2026-03-23', notary: 'mr. J. de Notaris', now: new Date('2026-03-23T10:00:00.000Z') } as const;
+  await commands.handle(cooperativeStream(cooperativeId), cooperativeDecider, deed, context);
   t.same(await inForce(), { version: 2, rules: newRules });
+  t.same(await awaitingDeed(), []);
 });
 
 t.test('rejected, without rules, or not a statute amendment: the rules stay as they are', async (t) => {
@@ -77,12 +87,16 @@ t.test('rejected, without rules, or not a statute amendment: the rules stay as t
 });
 
 t.test('BW 2:13 lid 4: the round after a challenge that votes the amendment down puts the replaced rules back', async (t) => {
-  const { commands, inForce } = await foundedCooperative(t);
+  const { commands, inForce, awaitingDeed } = await foundedCooperative(t);
   const founding = await inForce();
   const subject = { kind: 'rules', rules: newRules };
   await amendRulesWhenStatuteAmendmentPassed.react(decided({ decisionType: 'statute-amendment', outcome: 'passed', subject }, 101), commands);
   const newRound = decided({ decisionType: 'statute-amendment', outcome: 'rejected', subject }, 102);
   await amendRulesWhenStatuteAmendmentPassed.react(newRound, commands);
   await amendRulesWhenStatuteAmendmentPassed.react(newRound, commands);
-  t.same(await inForce(), { version: 3, rules: founding?.rules }, 'undone once, however often the decision is delivered');
+  t.same(await awaitingDeed(), [], 'undone before its deed: it never takes effect');
+  t.same(await inForce(), founding, 'the rules were never changed');
+  const events = [];
+  for await (const event of commands.read(cooperativeStream(cooperativeId))) events.push(event.type);
+  t.same(events, ['CooperativeFounded', 'StatuteAmendmentAdopted', 'AdoptedAmendmentUndone'], 'undone once, however often the decision is delivered');
 });

@@ -6,8 +6,11 @@ import {
   CooperativeFounded,
   OfficerAppointed,
   OfficerDismissed,
+  AdoptedAmendmentUndone,
   RulesAmended,
   RulesAmendmentUndone,
+  StatuteAmendmentAdopted,
+  StatuteAmendmentFiled,
 } from '@meent/membership';
 import { cooperativeDecider } from '../src/domain/cooperative.decider.js';
 
@@ -60,34 +63,59 @@ t.test('when the cooperative was founded', async (t) => {
   });
 });
 
-t.test('rules amended by a passed statute amendment', async (t) => {
+t.test('rules amended by a passed statute amendment, in force from its notarial deed (BW 2:43 lid 5)', async (t) => {
   const motionId = '0193a6f0-0000-7000-8000-0000000000a1';
   const laterMotionId = '0193a6f0-0000-7000-8000-0000000000a2';
   const amendedRules = cooperativeRulesSchema.parse({ maxProxiesPerHolder: 2 });
+  const deed = { executedOn: '2026-11-25', notary: 'mr. J. de Notaris' };
   const amend = (motion = motionId, newRules = amendedRules) => ({ type: 'AmendRules', motionId: motion, rules: newRules, now } as const);
+  const adopted = (motion = motionId, newRules = amendedRules) =>
+    StatuteAmendmentAdopted({ cooperativeId, rules: newRules, motionId: motion, adoptedAt: '2026-11-25T12:00:00.000Z' });
+  const recordDeed = (motion = motionId, executedOn = deed.executedOn) =>
+    ({ type: 'RecordNotarialDeed', motionId: motion, executedOn, notary: deed.notary, now }) as const;
   const amended = (version: number, motion = motionId, newRules = amendedRules) =>
-    RulesAmended({ cooperativeId, rules: newRules, version, motionId: motion, amendedAt: '2026-11-25T12:00:00.000Z' });
+    RulesAmended({ cooperativeId, rules: newRules, version, motionId: motion, deed, amendedAt: '2026-11-25T12:00:00.000Z' });
 
-  t.test('puts the new rules in force as the next version', async (t) => {
-    spec(t).given(founded).when(amend()).then(amended(2));
-    const stricter = cooperativeRulesSchema.parse({ maxProxiesPerHolder: 0 });
-    spec(t).given(founded, amended(2)).when(amend(laterMotionId, stricter)).then(amended(3, laterMotionId, stricter));
+  t.test('the decision adopts the amendment; the rules in force stay until the deed', async (t) => {
+    spec(t).given(founded).when(amend()).then(adopted());
+    spec(t).given(founded, adopted()).when(amend()).then();
   });
-  t.test('the same decision delivered again amends nothing', async (t) => {
-    spec(t).given(founded, amended(2)).when(amend()).then();
+  t.test('the deed puts the new rules in force as the next version', async (t) => {
+    spec(t).given(founded, adopted()).when(recordDeed()).then(amended(2));
+    const stricter = cooperativeRulesSchema.parse({ maxProxiesPerHolder: 0 });
+    spec(t)
+      .given(founded, adopted(), amended(2), adopted(laterMotionId, stricter))
+      .when(recordDeed(laterMotionId))
+      .then(amended(3, laterMotionId, stricter));
+  });
+  t.test('a deed needs a passed amendment awaiting it, and a date between the decision and today', async (t) => {
+    spec(t).given(founded).when(recordDeed()).thenError('COOPERATIVE.NO_AMENDMENT_AWAITING_DEED', { statusCode: 409, rule: 'BW 2:43 lid 5' });
+    spec(t).given(founded, adopted(), amended(2)).when(recordDeed()).thenError('COOPERATIVE.NO_AMENDMENT_AWAITING_DEED');
+    spec(t).given(founded, adopted()).when(recordDeed(motionId, '2026-11-24')).thenError('COOPERATIVE.DEED_DATE_IMPOSSIBLE', { statusCode: 422, rule: 'BW 2:43 lid 5' });
+    spec(t).given(founded, adopted()).when(recordDeed(motionId, '2026-11-26')).thenError('COOPERATIVE.DEED_DATE_IMPOSSIBLE');
+  });
+  t.test('the filing at the trade register is recorded once, for an amendment in force', async (t) => {
+    const file = { type: 'RecordTradeRegisterFiling', motionId, filedOn: '2026-11-25', now } as const;
+    const filed = StatuteAmendmentFiled({ cooperativeId, motionId, filedOn: '2026-11-25', filedAt: '2026-11-25T12:00:00.000Z' });
+    spec(t).given(founded, adopted(), amended(2)).when(file).then(filed);
+    spec(t).given(founded, adopted(), amended(2), filed).when(file).thenError('COOPERATIVE.AMENDMENT_ALREADY_FILED', { statusCode: 409 });
+    spec(t).given(founded, adopted()).when(file).thenError('COOPERATIVE.NO_AMENDMENT_IN_FORCE', { statusCode: 409 });
   });
   t.test('a cooperative never founded has no rules to amend', async (t) => {
     spec(t).given().when(amend()).thenError('COOPERATIVE.NOT_FOUND', { statusCode: 404 });
   });
-  t.test('BW 2:13 lid 4: voted down in a new round after a challenge, the amendment is undone', async (t) => {
+  t.test('BW 2:13 lid 4: voted down in a new round after a challenge, the amendment is undone, before or after its deed', async (t) => {
     const rejected = (motion = motionId) => ({ type: 'RecordAmendmentRejected', motionId: motion, now }) as const;
     const undone = (version: number, restored = rules) =>
       RulesAmendmentUndone({ cooperativeId, rules: restored, version, motionId, undoneAt: '2026-11-25T12:00:00.000Z' });
-    spec(t).given(founded, amended(2)).when(rejected()).then(undone(3));
+    const undoneBeforeDeed = AdoptedAmendmentUndone({ cooperativeId, motionId, undoneAt: '2026-11-25T12:00:00.000Z' });
+    spec(t).given(founded, adopted()).when(rejected()).then(undoneBeforeDeed);
+    spec(t).given(founded, adopted(), undoneBeforeDeed).when(recordDeed()).thenError('COOPERATIVE.NO_AMENDMENT_AWAITING_DEED');
+    spec(t).given(founded, adopted(), amended(2)).when(rejected()).then(undone(3));
     spec(t).given(founded).when(rejected()).then();
-    spec(t).given(founded, amended(2)).when(rejected(laterMotionId)).then();
-    spec(t).given(founded, amended(2), undone(3)).when(rejected()).then();
-    spec(t).given(founded, amended(2), undone(3)).when(amend()).then(amended(4));
+    spec(t).given(founded, adopted(), amended(2)).when(rejected(laterMotionId)).then();
+    spec(t).given(founded, adopted(), amended(2), undone(3)).when(rejected()).then();
+    spec(t).given(founded, adopted(), amended(2), undone(3)).when(amend()).then(adopted());
   });
 });
 

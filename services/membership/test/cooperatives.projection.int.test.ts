@@ -16,11 +16,13 @@ t.test('given a founded cooperative, the read model shows it with its rules', as
   t.teardown(() => projections.close());
   const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
   const rules = cooperativeRulesSchema.parse({ noticeDays: 21 });
-  const { position } = await new CommandHandler({ store, registry }).handle(
+  const commands = new CommandHandler({ store, registry });
+  const context = { cooperativeId, actor: { id: 'admin', roles: ['admin'] }, correlationId: 'r', occurredAt: new Date('2026-01-02T00:00:00Z') };
+  const { position } = await commands.handle(
     cooperativeStream(cooperativeId),
     cooperativeDecider,
     { type: 'FoundCooperative', cooperativeId, name: 'De Meent', chamberOfCommerceNumber: null, rules, now: new Date('2026-01-02T00:00:00Z') },
-    { cooperativeId, actor: { id: 'admin', roles: ['admin'] }, correlationId: 'r', occurredAt: new Date('2026-01-02T00:00:00Z') },
+    context,
   );
   t.ok(await projections.waitForPosition([cooperativesProjection.name], position, 5000));
   const view = await projections.query(cooperativesProjection, (reader, tables) => findCooperative(reader, tables, cooperativeId));
@@ -32,7 +34,26 @@ t.test('given a founded cooperative, the read model shows it with its rules', as
     rulesVersion: 1,
     foundedAt: '2026-01-02T00:00:00.000Z',
     legalName: 'De Meent U.A.',
+    statuteAmendments: [],
   });
+
+  const motionId = '0193a6f0-0000-7000-8000-0000000000a1';
+  const amendedRules = cooperativeRulesSchema.parse({ noticeDays: 28 });
+  const decide = async (command: Parameters<typeof cooperativeDecider.decide>[0]) => {
+    const result = await commands.handle(cooperativeStream(cooperativeId), cooperativeDecider, command, context);
+    await projections.waitForPosition([cooperativesProjection.name], result.position, 5000);
+    return projections.query(cooperativesProjection, (reader, tables) => findCooperative(reader, tables, cooperativeId));
+  };
+  const adopted = await decide({ type: 'AmendRules', motionId, rules: amendedRules, now: new Date('2026-03-01T20:00:00Z') });
+  t.match(adopted, { rules, rulesVersion: 1, statuteAmendments: [{ motionId, status: 'awaiting-deed', adoptedAt: '2026-03-01T20:00:00.000Z', deed: null, filedOn: null }] });
+  const inForce = await decide({ type: 'RecordNotarialDeed', motionId, executedOn: '2026-03-10', notary: 'mr. J. de Notaris', now: new Date('2026-03-10T12:00:00Z') });
+  t.match(inForce, {
+    rules: amendedRules,
+    rulesVersion: 2,
+    statuteAmendments: [{ motionId, status: 'in-force', deed: { executedOn: '2026-03-10', notary: 'mr. J. de Notaris' }, filedOn: null }],
+  });
+  const filed = await decide({ type: 'RecordTradeRegisterFiling', motionId, filedOn: '2026-03-12', now: new Date('2026-03-12T12:00:00Z') });
+  t.match(filed, { statuteAmendments: [{ motionId, status: 'in-force', filedOn: '2026-03-12' }] });
   t.equal(
     await projections.query(cooperativesProjection, (reader, tables) => findCooperative(reader, tables, 'other')),
     undefined,

@@ -1,11 +1,14 @@
 import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
 import { rulesAgainstTheLaw, type CooperativeRules } from './cooperative-rules.js';
 import {
+  AdoptedAmendmentUndone,
   CooperativeFounded,
   OfficerAppointed,
   OfficerDismissed,
   RulesAmended,
   RulesAmendmentUndone,
+  StatuteAmendmentAdopted,
+  StatuteAmendmentFiled,
   type CooperativeEvent,
   type Office,
 } from './cooperative.events.js';
@@ -23,6 +26,13 @@ const SINGLE_HOLDER_OFFICES: readonly Office[] = ['chair', 'secretary', 'treasur
 interface Amendment {
   readonly replaced: CooperativeRules;
   readonly standing: boolean;
+  readonly filed: boolean;
+}
+
+/** A passed statute amendment waiting for its notarial deed (BW 2:43 lid 5). */
+interface AwaitingDeed {
+  readonly rules: CooperativeRules;
+  readonly adoptedOn: string;
 }
 
 export type CooperativeState =
@@ -38,6 +48,7 @@ export type CooperativeState =
        * applies once however often its decision is delivered; a new vote after a challenge may undo it.
        */
       readonly amendments: ReadonlyMap<string, Amendment>;
+      readonly awaitingDeed: ReadonlyMap<string, AwaitingDeed>;
       readonly officers: readonly Officer[];
     };
 
@@ -67,6 +78,15 @@ export type CooperativeCommand =
       readonly now: Date;
     }
   | {
+      /** BW 2:43 lid 5: the notary executed the deed of a passed statute amendment, which puts it in force. */
+      readonly type: 'RecordNotarialDeed';
+      readonly motionId: string;
+      readonly executedOn: string;
+      readonly notary: string;
+      readonly now: Date;
+    }
+  | { readonly type: 'RecordTradeRegisterFiling'; readonly motionId: string; readonly filedOn: string; readonly now: Date }
+  | {
       /** A round of a statute amendment's vote went against it: after a challenge, that undoes it (BW 2:13 lid 4). */
       readonly type: 'RecordAmendmentRejected';
       readonly motionId: string;
@@ -86,18 +106,31 @@ export function evolve(state: CooperativeState, event: CooperativeEvent): Cooper
       rules: event.data.rules,
       rulesVersion: 1,
       amendments: new Map(),
+      awaitingDeed: new Map(),
       officers: [],
     };
   }
   if (state.status !== 'Founded') return state;
   switch (event.type) {
+    case 'StatuteAmendmentAdopted':
+      return {
+        ...state,
+        awaitingDeed: new Map(state.awaitingDeed).set(event.data.motionId, { rules: event.data.rules, adoptedOn: event.data.adoptedAt.slice(0, 10) }),
+      };
     case 'RulesAmended':
       return {
         ...state,
         rules: event.data.rules,
         rulesVersion: event.data.version,
-        amendments: new Map(state.amendments).set(event.data.motionId, { replaced: state.rules, standing: true }),
+        amendments: new Map(state.amendments).set(event.data.motionId, { replaced: state.rules, standing: true, filed: false }),
+        awaitingDeed: without(state.awaitingDeed, event.data.motionId),
       };
+    case 'StatuteAmendmentFiled': {
+      const filed = state.amendments.get(event.data.motionId);
+      return filed ? { ...state, amendments: new Map(state.amendments).set(event.data.motionId, { ...filed, filed: true }) } : state;
+    }
+    case 'AdoptedAmendmentUndone':
+      return { ...state, awaitingDeed: without(state.awaitingDeed, event.data.motionId) };
     case 'RulesAmendmentUndone': {
       const undone = state.amendments.get(event.data.motionId);
       return {
@@ -166,18 +199,49 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
     }
     case 'AmendRules':
       if (state.status !== 'Founded') throw notFounded();
-      if (state.amendments.get(command.motionId)?.standing) return [];
+      if (state.amendments.get(command.motionId)?.standing || state.awaitingDeed.has(command.motionId)) return [];
+      return [
+        StatuteAmendmentAdopted({
+          cooperativeId: state.cooperativeId,
+          rules: command.rules,
+          motionId: command.motionId,
+          adoptedAt: command.now.toISOString(),
+        }),
+      ];
+    case 'RecordNotarialDeed': {
+      if (state.status !== 'Founded') throw notFounded();
+      const adopted = state.awaitingDeed.get(command.motionId);
+      if (!adopted) throw membershipError('COOPERATIVE.NO_AMENDMENT_AWAITING_DEED');
+      if (command.executedOn < adopted.adoptedOn || command.executedOn > command.now.toISOString().slice(0, 10)) {
+        throw membershipError('COOPERATIVE.DEED_DATE_IMPOSSIBLE', {
+          message: `The deed is executed between the decision (${adopted.adoptedOn}) and today`,
+        });
+      }
       return [
         RulesAmended({
           cooperativeId: state.cooperativeId,
-          rules: command.rules,
+          rules: adopted.rules,
           version: state.rulesVersion + 1,
           motionId: command.motionId,
+          deed: { executedOn: command.executedOn, notary: command.notary },
           amendedAt: command.now.toISOString(),
         }),
       ];
+    }
+    case 'RecordTradeRegisterFiling': {
+      if (state.status !== 'Founded') throw notFounded();
+      const amendment = state.amendments.get(command.motionId);
+      if (!amendment?.standing) throw membershipError('COOPERATIVE.NO_AMENDMENT_IN_FORCE');
+      if (amendment.filed) throw membershipError('COOPERATIVE.AMENDMENT_ALREADY_FILED');
+      return [
+        StatuteAmendmentFiled({ cooperativeId: state.cooperativeId, motionId: command.motionId, filedOn: command.filedOn, filedAt: command.now.toISOString() }),
+      ];
+    }
     case 'RecordAmendmentRejected': {
       if (state.status !== 'Founded') throw notFounded();
+      if (state.awaitingDeed.has(command.motionId)) {
+        return [AdoptedAmendmentUndone({ cooperativeId: state.cooperativeId, motionId: command.motionId, undoneAt: command.now.toISOString() })];
+      }
       const amendment = state.amendments.get(command.motionId);
       // Decisions of one motion arrive in the order they were taken: a rejection after its amendment is a later round.
       if (!amendment?.standing) return [];
@@ -205,6 +269,12 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
 }
 
 const notFounded = () => membershipError('COOPERATIVE.NOT_FOUND');
+
+function without<Value>(map: ReadonlyMap<string, Value>, key: string): ReadonlyMap<string, Value> {
+  const rest = new Map(map);
+  rest.delete(key);
+  return rest;
+}
 
 export const cooperativeDecider: Decider<CooperativeState, CooperativeCommand, CooperativeEvent> = {
   initialState,

@@ -15,16 +15,42 @@ export const CooperativeFounded = defineEvent('CooperativeFounded', {
   }),
 });
 
-/** A statute amendment the assembly passed that sets new rules: the rules in full, in force from the decision. */
+/**
+ * The assembly passed a statute amendment that sets new rules. BW 2:43 lid 5: it takes effect only once a notarial deed
+ * of it is executed; until then the rules in force stay.
+ */
+export const StatuteAmendmentAdopted = defineEvent('StatuteAmendmentAdopted', {
+  schema: z.object({ cooperativeId: z.uuid(), rules: cooperativeRulesSchema, motionId: z.uuid(), adoptedAt: z.iso.datetime() }),
+});
+
+export const notarialDeedSchema = z
+  .object({ executedOn: z.iso.date(), notary: z.string().min(1) })
+  .meta({ id: 'NotarialDeed', description: 'The deed that put a statute amendment into effect (BW 2:43 lid 5)' });
+
+/** A passed statute amendment in force: the rules in full, from its notarial deed. */
 export const RulesAmended = defineEvent('RulesAmended', {
+  version: 2,
   schema: z.object({
     cooperativeId: z.uuid(),
     rules: cooperativeRulesSchema,
     /** 1 is the rules the cooperative was founded under; each amendment the next. */
     version: z.int().min(2),
     motionId: z.uuid(),
+    /** Null for an amendment put in force by its decision alone, before Meent recorded deeds. */
+    deed: notarialDeedSchema.nullable(),
     amendedAt: z.iso.datetime(),
   }),
+  upcasters: { 1: (data) => ({ ...data, deed: null }) },
+});
+
+/** The notary filed the amended statutes with the trade register. */
+export const StatuteAmendmentFiled = defineEvent('StatuteAmendmentFiled', {
+  schema: z.object({ cooperativeId: z.uuid(), motionId: z.uuid(), filedOn: z.iso.date(), filedAt: z.iso.datetime() }),
+});
+
+/** BW 2:13 lid 4: a new vote went against a statute amendment still awaiting its deed, which now never takes effect. */
+export const AdoptedAmendmentUndone = defineEvent('AdoptedAmendmentUndone', {
+  schema: z.object({ cooperativeId: z.uuid(), motionId: z.uuid(), undoneAt: z.iso.datetime() }),
 });
 
 /**
@@ -55,8 +81,20 @@ export const OfficerDismissed = defineEvent('OfficerDismissed', {
 
 export type CooperativeEvent =
   | EventOf<typeof CooperativeFounded>
+  | EventOf<typeof StatuteAmendmentAdopted>
   | EventOf<typeof RulesAmended>
+  | EventOf<typeof StatuteAmendmentFiled>
+  | EventOf<typeof AdoptedAmendmentUndone>
   | EventOf<typeof RulesAmendmentUndone>
   | EventOf<typeof OfficerAppointed>
   | EventOf<typeof OfficerDismissed>;
-export const cooperativeEvents = [CooperativeFounded, RulesAmended, RulesAmendmentUndone, OfficerAppointed, OfficerDismissed];
+export const cooperativeEvents = [
+  CooperativeFounded,
+  StatuteAmendmentAdopted,
+  RulesAmended,
+  StatuteAmendmentFiled,
+  AdoptedAmendmentUndone,
+  RulesAmendmentUndone,
+  OfficerAppointed,
+  OfficerDismissed,
+];

@@ -1,12 +1,21 @@
 import { defineProjection, on, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
 import { cooperativeRulesSchema, legalNameOf, type CooperativeRules } from '../domain/cooperative-rules.js';
-import { CooperativeFounded, RulesAmended, RulesAmendmentUndone } from '../domain/cooperative.events.js';
+import {
+  AdoptedAmendmentUndone,
+  CooperativeFounded,
+  RulesAmended,
+  RulesAmendmentUndone,
+  StatuteAmendmentAdopted,
+  StatuteAmendmentFiled,
+} from '../domain/cooperative.events.js';
+
+type Tables = 'cooperatives' | 'amendments';
 
 /** A new version of the rules: amended, or restored when an amendment was undone. */
 async function rulesInForce(
   event: StoredEvent<string, { cooperativeId: string; rules: CooperativeRules; version: number }>,
   transaction: SqlExecutor,
-  tables: TableNames<'cooperatives'>,
+  tables: TableNames<Tables>,
 ): Promise<void> {
   await transaction.run(`UPDATE ${tables.cooperatives} SET rules = ?, rules_version = ?, position = ? WHERE id = ?`, [
     JSON.stringify(event.data.rules),
@@ -30,6 +39,17 @@ export const cooperativesProjection = defineProjection({
         position BIGINT NOT NULL
       )`,
     ],
+    amendments: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (
+        motion_id TEXT PRIMARY KEY,
+        cooperative_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        adopted_at TEXT NOT NULL,
+        deed_executed_on TEXT,
+        notary TEXT,
+        filed_on TEXT
+      )`,
+    ],
   },
   handlers: [
     on(CooperativeFounded, async (event, transaction, tables) => {
@@ -46,8 +66,34 @@ export const cooperativesProjection = defineProjection({
         ],
       );
     }),
-    on(RulesAmended, rulesInForce),
-    on(RulesAmendmentUndone, rulesInForce),
+    on(StatuteAmendmentAdopted, async (event, transaction, tables) => {
+      const { motionId, cooperativeId, adoptedAt } = event.data;
+      await transaction.run(
+        `INSERT INTO ${tables.amendments} (motion_id, cooperative_id, status, adopted_at) VALUES (?, ?, 'awaiting-deed', ?)
+         ON CONFLICT (motion_id) DO UPDATE SET status = 'awaiting-deed'`,
+        [motionId, cooperativeId, adoptedAt],
+      );
+    }),
+    on(RulesAmended, async (event, transaction, tables) => {
+      await rulesInForce(event, transaction, tables);
+      const { motionId, cooperativeId, deed, amendedAt } = event.data;
+      // An amendment from before deeds were recorded was adopted and put in force at once.
+      await transaction.run(
+        `INSERT INTO ${tables.amendments} (motion_id, cooperative_id, status, adopted_at, deed_executed_on, notary) VALUES (?, ?, 'in-force', ?, ?, ?)
+         ON CONFLICT (motion_id) DO UPDATE SET status = 'in-force', deed_executed_on = excluded.deed_executed_on, notary = excluded.notary`,
+        [motionId, cooperativeId, amendedAt, deed?.executedOn ?? null, deed?.notary ?? null],
+      );
+    }),
+    on(StatuteAmendmentFiled, async (event, transaction, tables) => {
+      await transaction.run(`UPDATE ${tables.amendments} SET filed_on = ? WHERE motion_id = ?`, [event.data.filedOn, event.data.motionId]);
+    }),
+    on(AdoptedAmendmentUndone, async (event, transaction, tables) => {
+      await transaction.run(`UPDATE ${tables.amendments} SET status = 'undone' WHERE motion_id = ?`, [event.data.motionId]);
+    }),
+    on(RulesAmendmentUndone, async (event, transaction, tables) => {
+      await rulesInForce(event, transaction, tables);
+      await transaction.run(`UPDATE ${tables.amendments} SET status = 'undone' WHERE motion_id = ?`, [event.data.motionId]);
+    }),
   ],
 });
 
@@ -60,6 +106,26 @@ export interface CooperativeView {
   readonly rules: CooperativeRules;
   readonly rulesVersion: number;
   readonly foundedAt: string;
+  readonly statuteAmendments: StatuteAmendmentView[];
+}
+
+export const AMENDMENT_STATUSES = ['awaiting-deed', 'in-force', 'undone'] as const;
+
+export interface StatuteAmendmentView {
+  readonly motionId: string;
+  readonly status: (typeof AMENDMENT_STATUSES)[number];
+  readonly adoptedAt: string;
+  readonly deed: { readonly executedOn: string; readonly notary: string } | null;
+  readonly filedOn: string | null;
+}
+
+interface AmendmentRow {
+  motion_id: string;
+  status: StatuteAmendmentView['status'];
+  adopted_at: string;
+  deed_executed_on: string | null;
+  notary: string | null;
+  filed_on: string | null;
 }
 
 interface CooperativeRow {
@@ -73,11 +139,15 @@ interface CooperativeRow {
 
 export async function findCooperative(
   reader: SqlExecutor,
-  tables: TableNames<'cooperatives'>,
+  tables: TableNames<Tables>,
   cooperativeId: string,
 ): Promise<CooperativeView | undefined> {
   const row = await reader.get<CooperativeRow>(`SELECT * FROM ${tables.cooperatives} WHERE id = ?`, [cooperativeId]);
   if (!row) return undefined;
+  const amendments = await reader.all<AmendmentRow>(
+    `SELECT * FROM ${tables.amendments} WHERE cooperative_id = ? ORDER BY adopted_at, motion_id`,
+    [cooperativeId],
+  );
   // Parsed, not cast: a read model is a boundary too, and its JSON column is only as good as what wrote it.
   const rules = cooperativeRulesSchema.parse(JSON.parse(row.rules));
   return {
@@ -88,5 +158,12 @@ export async function findCooperative(
     rules,
     rulesVersion: row.rules_version,
     foundedAt: row.founded_at,
+    statuteAmendments: amendments.map((amendment) => ({
+      motionId: amendment.motion_id,
+      status: amendment.status,
+      adoptedAt: amendment.adopted_at,
+      deed: amendment.deed_executed_on === null ? null : { executedOn: amendment.deed_executed_on, notary: amendment.notary ?? '' },
+      filedOn: amendment.filed_on,
+    })),
   };
 }
