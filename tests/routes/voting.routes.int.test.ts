@@ -98,6 +98,39 @@ t.test('voting closes by itself once everyone on the roll but the recused has vo
   t.match(late, { status: 409, body: { code: 'MOTION.VOTING_NOT_OPEN' } });
 });
 
+t.test('BW 2:38 lid 1: the statutes give a kind of membership more votes; the roll, tally and quorum weigh them', async (t) => {
+  const server = await testServer(t);
+  server.clock.set(start);
+  const cooperative = await foundCooperative(server, { votesByMembershipKind: { producent: 3 } });
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const producer = await admittedMember(server, cooperative, 'Piet Producent', 'piet@example.nl');
+  const user = await admittedMember(server, cooperative, 'Greet Gebruiker', 'greet@example.nl');
+  const unknown = await command(server.app, cooperative.secretary, `${base}/members/${producer.id}/membership-kind`, { kind: 'investeerder' });
+  t.match(unknown, { status: 422, body: { code: 'MEMBER.UNKNOWN_MEMBERSHIP_KIND', rule: 'BW 2:38 lid 1 votesByMembershipKind' } });
+  const byHimself = await command(server.app, producer.token, `${base}/members/${producer.id}/membership-kind`, { kind: 'producent' });
+  t.equal(byHimself.status, 403, 'the secretary records it');
+  t.equal((await command(server.app, cooperative.secretary, `${base}/members/${producer.id}/membership-kind`, { kind: 'producent' })).status, 200);
+  server.clock.advance(60_000);
+  const convened = await command(server.app, cooperative.secretary, `${base}/assemblies`, {
+    title: 'Ledenvergadering',
+    scheduledAt: new Date(start.getTime() + days(20)).toISOString(),
+    venue: { kind: 'online' },
+  });
+  const onRoll = await read<{ weight: number }>(server.app, producer.token, `${base}/assemblies/${convened.body.id}/voters/${producer.id}?minPosition=${convened.body.position}`);
+  t.equal(onRoll.body.weight, 3);
+  const motionId = await tableAndOpen(server, cooperative, base, convened.body.id);
+  let position = 0;
+  for (const [token, choice] of [
+    [producer.token, 'for'],
+    [user.token, 'against'],
+    [cooperative.secretary, 'against'],
+  ] as const) {
+    position = (await command(server.app, token, `${base}/motions/${motionId}/votes`, { choice })).body.position;
+  }
+  const motion = await read<{ result: object }>(server.app, user.token, `${base}/motions/${motionId}?minPosition=${position}`);
+  t.match(motion.body.result, { outcome: 'passed', tally: { for: 3, against: 2 }, eligibleWeight: 5 }, 'three votes against two, where two members of three voted against');
+});
+
 t.test('a secret ballot: turnout is known, choices are sealed and the key is destroyed once counted', async (t) => {
   const { server, cooperative, members, base, assemblyId, scheduledAt } = await assemblyOf(t, 4);
   const motionId = await tableAndOpen(server, cooperative, base, assemblyId, { ballot: 'secret' });

@@ -32,6 +32,7 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/members`, { ...all('admin', 'secretary'), ...own('unregistered') }, 'anyone else applies for themselves, where the rules allow self-application'),
   post(`${C}/members/{memberId}/admission`, all('admin', 'secretary')),
   post(`${C}/members/{memberId}/rejection`, all('admin', 'secretary')),
+  post(`${C}/members/{memberId}/membership-kind`, all('admin', 'secretary')),
   post(`${C}/members/{memberId}/suspension`, all('admin', 'secretary', 'chair')),
   post(`${C}/members/{memberId}/reinstatement`, all('admin', 'secretary', 'chair')),
   post(`${C}/members/{memberId}/termination`, { ...all('admin', 'secretary'), ...own('member', 'suspended') }, 'a member only to resign'),

@@ -21,7 +21,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { personalDataView } from './application/access.js';
 import { MembershipCommands } from './application/member.js';
-import type { CooperativeRules } from './domain/cooperative-rules.js';
+import { membershipKindSchema, type CooperativeRules } from './domain/cooperative-rules.js';
 import { cooperativeAggregate, officesOf } from './domain/cooperative.decider.js';
 import { memberAggregate, memberStream, type MemberCommand } from './domain/member.decider.js';
 import { TERMINATION_KINDS } from './domain/member.events.js';
@@ -136,7 +136,9 @@ function historyOf(events: readonly StoredEvent[]) {
 
 type MemberTransition = Extract<
   MemberCommand,
-  { type: 'AdmitMember' | 'RejectApplication' | 'SuspendMember' | 'ReinstateMember' | 'TerminateMembership' | 'AppealExpulsion' }
+  {
+    type: 'AdmitMember' | 'RejectApplication' | 'AssignMembershipKind' | 'SuspendMember' | 'ReinstateMember' | 'TerminateMembership' | 'AppealExpulsion';
+  }
 >;
 
 /** What a member may do on their own record: resign, and appeal their expulsion. */
@@ -246,6 +248,15 @@ export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
       'End a membership: resigned (the member or the secretary; at the end of the financial year after the notice), expelled with reason (suspended until the appeal term has run), deceased',
       terminationBody,
       async (body, now, cooperativeId) => terminationOf(body, (await cooperatives.load(cooperativeId, cooperativeId)).rules, now),
+    );
+    transition(
+      'membership-kind',
+      "Record a member's kind of membership, which gives them the votes the statutes set for it (BW 2:38 lid 1) (secretary)",
+      z.strictObject({ kind: membershipKindSchema.nullable() }),
+      async ({ kind }, now, cooperativeId) => {
+        const { rules } = await cooperatives.load(cooperativeId, cooperativeId);
+        return { type: 'AssignMembershipKind', kind, kindsInStatutes: Object.keys(rules.votesByMembershipKind), now };
+      },
     );
     transition(
       'appeal',

@@ -5,6 +5,7 @@ import {
   ApplicationRejected,
   MemberAdmitted,
   MemberDetailsChanged,
+  MembershipKindAssigned,
   MemberRegistered,
   MemberReinstated,
   MemberSuspended,
@@ -298,4 +299,17 @@ t.test('BW 2:35 lid 4: an expelled member is suspended, may appeal to the assemb
       .then(PersonalDataErased({ memberId, erasedAt: later.toISOString() }));
     spec(t).given(registered, admitted, expelled, appealed).when({ type: 'ErasePersonalData', now: later }).thenError('MEMBER.ERASURE_WHILE_MEMBER', { statusCode: 422 });
   });
+});
+
+t.test('BW 2:38 lid 1: the secretary records a kind of membership the statutes name, for the votes it gives', async (t) => {
+  const assign = (kind: string | null): MemberCommand => ({ type: 'AssignMembershipKind', kind, kindsInStatutes: ['producent'], now });
+  const assigned = MembershipKindAssigned({ memberId, kind: 'producent', assignedAt: at });
+  spec(t).given(registered, admitted).when(assign('producent')).then(assigned);
+  spec(t).given(registered, admitted, assigned).when(assign('producent')).then();
+  spec(t).given(registered, admitted, assigned).when(assign(null)).then(MembershipKindAssigned({ memberId, kind: null, assignedAt: at }));
+  spec(t)
+    .given(registered, admitted)
+    .when(assign('investeerder'))
+    .thenError('MEMBER.UNKNOWN_MEMBERSHIP_KIND', { statusCode: 422, rule: 'BW 2:38 lid 1 votesByMembershipKind' });
+  spec(t).given(registered, admitted, terminated).when(assign('producent')).thenError('MEMBER.TERMINATED');
 });

@@ -41,7 +41,7 @@ const convene = (overrides: Partial<Extract<AssemblyCommand, { type: 'ConveneAss
   requestId: null,
   rules: rulesWith(),
   rulesVersion: 1,
-  eligibleVoters: [1, 2, 3, 4, 5].map((n) => ({ memberId: voter(n), weight: 1 })),
+  eligibleVoters: [1, 2, 3, 4, 5].map((n) => ({ memberId: voter(n), membershipKind: null })),
   now,
   ...overrides,
 });
@@ -56,15 +56,25 @@ t.test('when no assembly is convened', async (t) => {
   t.test('convening fixes the voter roll beside the notice', async (t) => {
     spec(t).given().when(convene()).then(...convened());
   });
-  t.test('the roll keeps each voter weight and their sum', async (t) => {
+  t.test('BW 2:38 lid 1: each voter weighs the votes the statutes give their kind of membership, one at least', async (t) => {
+    const votesByMembershipKind = { producent: 3, gebruiker: 1 };
+    const rules = rulesWith({ votesByMembershipKind });
     const eligibleVoters = [
+      { memberId: voter(1), membershipKind: 'producent' },
+      { memberId: voter(2), membershipKind: 'gebruiker' },
+      { memberId: voter(3), membershipKind: null },
+      { memberId: voter(4), membershipKind: 'vervallen-soort' },
+    ];
+    const voters = [
       { memberId: voter(1), weight: 3 },
       { memberId: voter(2), weight: 1 },
+      { memberId: voter(3), weight: 1 },
+      { memberId: voter(4), weight: 1 },
     ];
     spec(t)
       .given()
-      .when(convene({ eligibleVoters }))
-      .then(convened()[0]!, VoterRollFixed({ assemblyId, recordDate, voters: eligibleVoters, totalWeight: 4 }));
+      .when(convene({ eligibleVoters, rules }))
+      .then(convened({ rules: { votesByMembershipKind } })[0]!, VoterRollFixed({ assemblyId, recordDate, voters, totalWeight: 6 }));
   });
   t.test('rejects less notice than the rules require', async (t) => {
     spec(t)

@@ -53,6 +53,15 @@ export function legalNameOf(name: string, liability: Liability): string {
 
 export const majoritySchema = z.enum(['simple', 'two-thirds']);
 
+export const membershipKindSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'a membership kind is 1–32 lowercase letters, digits or dashes, starting with a letter');
+
+/** BW 2:38 lid 1: a member's votes — those the statutes give their kind of membership, and at least one. */
+export function votesOf(rules: Pick<CooperativeRules, 'votesByMembershipKind'>, membershipKind: string | null): number {
+  return (membershipKind === null ? undefined : rules.votesByMembershipKind[membershipKind]) ?? 1;
+}
+
 const decisionRule = (majority: z.infer<typeof majoritySchema>, announced = false) =>
   z
     .strictObject({
@@ -78,6 +87,11 @@ export const cooperativeRulesSchema = z
     statuteTextDepositDays: z.int().min(5).default(5),
     /** BW 2:41 lid 1: members holding this share of the votes may demand an assembly; a tenth at most. */
     assemblyRequestShare: fractionSchema.default({ numerator: 1, denominator: 10 }),
+    /**
+     * BW 2:38 lid 1: every member has at least one vote; the statutes may give a kind of membership more — a producer
+     * member three, say. Members of a kind not named here, or of none, have one.
+     */
+    votesByMembershipKind: z.record(membershipKindSchema, z.int().min(1).max(1000)).default({}),
     /** BW 2:38 lid 6–8: votes cast online before the meeting. */
     electronicVoting: z.boolean().default(true),
     /** BW 2:38 lid 5: voting by written proxy. */

@@ -67,6 +67,11 @@ export const membershipError = errorCatalogue({
     rule: 'selfApplication',
   },
   'MEMBER.TERMINATED': { status: 409, message: 'This membership was terminated' },
+  'MEMBER.UNKNOWN_MEMBERSHIP_KIND': {
+    status: 422,
+    message: 'The statutes name no such kind of membership',
+    rule: 'BW 2:38 lid 1 votesByMembershipKind',
+  },
   'OFFICER.ALREADY_APPOINTED': { status: 409, message: 'This member already holds the office' },
   'OFFICER.NOT_AN_ADMITTED_MEMBER': {
     status: 422,

@@ -11,6 +11,7 @@ import {
   MemberRegistered,
   MemberSuspended,
   MemberTerminated,
+  MembershipKindAssigned,
   PersonalDataErased,
   type MemberEvent,
   type TerminationKind,
@@ -23,6 +24,8 @@ interface Registered {
   readonly cooperativeId: string;
   readonly emailClaim: string;
   readonly erased: boolean;
+  /** The kind of membership the secretary recorded; null: none, one vote (BW 2:38 lid 1). */
+  readonly membershipKind: string | null;
   /** The assembly's latest round on an appeal against this member's expulsion, so a later round can undo it. */
   readonly appealDecision: { readonly motionId: string; readonly round: number } | null;
 }
@@ -58,6 +61,13 @@ export type MemberCommand =
       readonly type: 'ChangeDetails';
       readonly personalData: EncryptedData;
       readonly emailClaim: string;
+      readonly now: Date;
+    }
+  | {
+      readonly type: 'AssignMembershipKind';
+      readonly kind: string | null;
+      /** The kinds the statutes give votes to. */
+      readonly kindsInStatutes: readonly string[];
       readonly now: Date;
     }
   | { readonly type: 'SuspendMember'; readonly reason: string; readonly now: Date }
@@ -98,6 +108,7 @@ export function evolve(state: MemberState, event: MemberEvent): MemberState {
       cooperativeId: event.data.cooperativeId,
       emailClaim: event.data.emailClaim,
       erased: false,
+      membershipKind: null,
       appealDecision: null,
     };
   }
@@ -110,6 +121,8 @@ export function evolve(state: MemberState, event: MemberEvent): MemberState {
       return { ...state, status: 'Rejected' };
     case 'MemberDetailsChanged':
       return { ...state, emailClaim: event.data.emailClaim };
+    case 'MembershipKindAssigned':
+      return { ...state, membershipKind: event.data.kind };
     case 'MemberSuspended':
       return { ...state, status: 'Suspended' };
     case 'MemberTerminated':
@@ -196,6 +209,14 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
       return [
         MemberDetailsChanged({ memberId, personalData: command.personalData, emailClaim: command.emailClaim, changedAt: at }),
       ];
+    case 'AssignMembershipKind':
+      if (command.kind !== null && !command.kindsInStatutes.includes(command.kind)) {
+        throw membershipError('MEMBER.UNKNOWN_MEMBERSHIP_KIND', {
+          message: `The statutes name no membership kind ${command.kind} (they name: ${command.kindsInStatutes.join(', ') || 'none'})`,
+        });
+      }
+      if (command.kind === state.membershipKind) return [];
+      return [MembershipKindAssigned({ memberId, kind: command.kind, assignedAt: at })];
     case 'SuspendMember':
       if (state.status === 'Suspended') throw membershipError('MEMBER.ALREADY_SUSPENDED');
       if (state.status !== 'Admitted') throw membershipError('MEMBER.NOT_ADMITTED');

@@ -36,6 +36,11 @@ export const MemberDetailsChanged = defineEvent('MemberDetailsChanged', {
   withheld: ['emailClaim'],
 });
 
+/** The secretary recorded the member's kind of membership, which gives them the votes the statutes set (BW 2:38 lid 1). */
+export const MembershipKindAssigned = defineEvent('MembershipKindAssigned', {
+  schema: z.object({ memberId: z.uuid(), kind: z.string().min(1).nullable(), assignedAt: z.iso.datetime() }),
+});
+
 export const MemberSuspended = defineEvent('MemberSuspended', {
   schema: z.object({ memberId: z.uuid(), reason: z.string().min(1), suspendedAt: z.iso.datetime() }),
 });
@@ -93,6 +98,7 @@ export type MemberEvent =
   | EventOf<typeof MemberAdmitted>
   | EventOf<typeof ApplicationRejected>
   | EventOf<typeof MemberDetailsChanged>
+  | EventOf<typeof MembershipKindAssigned>
   | EventOf<typeof MemberSuspended>
   | EventOf<typeof MemberReinstated>
   | EventOf<typeof MemberTerminated>
@@ -107,6 +113,7 @@ export const memberEvents = [
   MemberAdmitted,
   ApplicationRejected,
   MemberDetailsChanged,
+  MembershipKindAssigned,
   MemberSuspended,
   MemberReinstated,
   MemberTerminated,

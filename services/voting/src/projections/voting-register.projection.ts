@@ -10,13 +10,14 @@ import {
   MemberTerminated,
   MemberExpelled,
   ExpulsionAnnulled,
+  MembershipKindAssigned,
   RulesAmended,
   RulesAmendmentUndone,
   cooperativeRulesSchema,
   type CooperativeRules,
 } from '@meent/membership/events';
 
-type Tables = 'cooperatives' | 'members' | 'eligibility';
+type Tables = 'cooperatives' | 'members' | 'eligibility' | 'kinds';
 
 async function startEligibility(transaction: SqlExecutor, tables: TableNames<Tables>, memberId: string, at: string) {
   await transaction.run(
@@ -65,6 +66,11 @@ export const votingRegisterProjection = defineProjection({
       `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, from_at)`,
       `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id)`,
     ],
+    /** Each member's kind of membership from a moment on, for the votes it gives them at a record date. */
+    kinds: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (member_id TEXT NOT NULL, kind TEXT, from_at TEXT NOT NULL)`,
+      `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, from_at)`,
+    ],
   },
   handlers: [
     on(CooperativeFounded, async (event, transaction, tables) => {
@@ -89,6 +95,10 @@ export const votingRegisterProjection = defineProjection({
     on(MemberSuspended, (event, transaction, tables) => endEligibility(transaction, tables, event.data.memberId, event.data.suspendedAt)),
     on(MemberTerminated, (event, transaction, tables) => endEligibility(transaction, tables, event.data.memberId, event.data.effectiveAt)),
     // BW 2:35 lid 4: an expelled member is suspended from the expulsion on, and votes again only if it is annulled.
+    on(MembershipKindAssigned, async (event, transaction, tables) => {
+      const { memberId, kind, assignedAt } = event.data;
+      await transaction.run(`INSERT INTO ${tables.kinds} (member_id, kind, from_at) VALUES (?, ?, ?)`, [memberId, kind, assignedAt]);
+    }),
     on(MemberExpelled, (event, transaction, tables) => endEligibility(transaction, tables, event.data.memberId, event.data.expelledAt)),
     on(ExpulsionAnnulled, (event, transaction, tables) => startEligibility(transaction, tables, event.data.memberId, event.data.annulledAt)),
   ],
@@ -98,23 +108,25 @@ export type VotingRegisterTables = TableNames<Tables>;
 
 export interface EligibleVoter {
   readonly memberId: string;
-  /** One member, one vote (BW 2:38): the rules give no weights yet. */
-  readonly weight: number;
+  /** The kind of membership recorded for them at the instant, which the statutes may give more votes (BW 2:38 lid 1). */
+  readonly membershipKind: string | null;
 }
 
-/** Every member who could vote at `instant`: admitted by then, and not suspended or gone at that moment. */
+/** Every member who could vote at `instant` with their kind of membership then: admitted, not suspended or gone. */
 export async function eligibleAt(
   reader: SqlExecutor,
   tables: VotingRegisterTables,
   cooperativeId: string,
   instant: string,
 ): Promise<EligibleVoter[]> {
-  const rows = await reader.all<{ member_id: string }>(
-    `SELECT DISTINCT member_id FROM ${tables.eligibility}
-     WHERE cooperative_id = ? AND from_at <= ? AND (to_at IS NULL OR to_at > ?) ORDER BY member_id`,
-    [cooperativeId, instant, instant],
+  const rows = await reader.all<{ member_id: string; kind: string | null }>(
+    `SELECT DISTINCT e.member_id,
+       (SELECT k.kind FROM ${tables.kinds} k WHERE k.member_id = e.member_id AND k.from_at <= ? ORDER BY k.from_at DESC LIMIT 1) AS kind
+     FROM ${tables.eligibility} e
+     WHERE e.cooperative_id = ? AND e.from_at <= ? AND (e.to_at IS NULL OR e.to_at > ?) ORDER BY e.member_id`,
+    [instant, cooperativeId, instant, instant],
   );
-  return rows.map((row) => ({ memberId: row.member_id, weight: 1 }));
+  return rows.map((row) => ({ memberId: row.member_id, membershipKind: row.kind }));
 }
 
 export async function rulesOf(
