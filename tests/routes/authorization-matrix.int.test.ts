@@ -23,6 +23,7 @@ const REFERENCE_PARAMS: Record<string, keyof Resources> = {
   motionId: 'motionId',
   initiativeId: 'initiativeId',
   requestId: 'requestId',
+  resolutionId: 'resolutionId',
 };
 
 /** The widest grant any of the caller's roles has on the row. */
@@ -44,6 +45,7 @@ function urlOf(operation: Operation, ids: Resources, overrides: Record<string, s
     motionId: ids.motionId,
     initiativeId: ids.initiativeId,
     requestId: ids.requestId,
+    resolutionId: ids.resolutionId,
     expenseId: uuidv7(),
     reservationId: uuidv7(),
     entryId: uuidv7(),

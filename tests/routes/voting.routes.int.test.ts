@@ -1,8 +1,10 @@
 import t from 'tap';
 import type { Test } from 'tap';
+import { SqliteEventStore } from '@meent/event-store';
 import { SqliteKeyStore } from '@meent/eventsourcing';
 import { join } from 'node:path';
 import { admittedMember, command, foundCooperative, read, type FoundedCooperative } from '../support/cooperative-fixture.js';
+import { nextEvent } from '../support/events.js';
 import { bearer, days, testServer, type TestServer } from '../support/test-server.js';
 
 const start = new Date('2026-03-01T10:00:00.000Z');
@@ -129,6 +131,56 @@ t.test('BW 2:38 lid 1: the statutes give a kind of membership more votes; the ro
   }
   const motion = await read<{ result: object }>(server.app, user.token, `${base}/motions/${motionId}?minPosition=${position}`);
   t.match(motion.body.result, { outcome: 'passed', tally: { for: 3, against: 2 }, eligibleWeight: 5 }, 'three votes against two, where two members of three voted against');
+});
+
+t.test('BW 2:40 lid 2: a written resolution every member with a vote approves is the assembly’s decision; one who declines ends it', async (t) => {
+  const server = await testServer(t);
+  server.clock.set(start);
+  const cooperative = await foundCooperative(server);
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const treasurer = await admittedMember(server, cooperative, 'Theo Penning', 'theo@example.nl');
+  await command(server.app, cooperative.admin, `${base}/officers`, { memberId: treasurer.id, office: 'treasurer' });
+  const member = await admittedMember(server, cooperative, 'Mila Lid', 'mila@example.nl');
+  const budget = await command(server.app, treasurer.token, `${base}/budgets`, { financialYear: 2026, title: 'Begroting 2026' });
+  await command(server.app, treasurer.token, `${base}/budgets/${budget.body.id}/lines`, { code: '4100', name: 'Buurtfeest', kind: 'expense', amountCents: 50_000 });
+  await command(server.app, treasurer.token, `${base}/budgets/${budget.body.id}/submission`);
+
+  const amendment = await command(server.app, cooperative.secretary, `${base}/written-resolutions`, {
+    title: 'Statuten',
+    text: 'Twee volmachten per lid.',
+    decisionType: 'statute-amendment',
+    subject: { kind: 'rules', rules: { maxProxiesPerHolder: 2 } },
+  });
+  t.match(amendment, { status: 422, body: { code: 'WRITTEN_RESOLUTION.NEEDS_A_MEETING' } }, 'a statute amendment needs its announced meeting');
+  t.equal((await command(server.app, member.token, `${base}/written-resolutions`, { title: 'x', text: 'x' })).status, 403, 'the board proposes');
+
+  const proposed = await command(server.app, cooperative.secretary, `${base}/written-resolutions`, {
+    title: 'Vaststelling begroting 2026',
+    text: 'De leden stellen de begroting 2026 schriftelijk vast.',
+    decisionType: 'budget-adoption',
+    subject: { kind: 'budget', id: budget.body.id },
+  });
+  t.equal(proposed.status, 201);
+  const resolution = `${base}/written-resolutions/${proposed.body.id}`;
+  let position = 0;
+  for (const voter of [cooperative.secretary, treasurer.token, member.token]) {
+    position = (await command(server.app, voter, `${resolution}/approval`)).body.position;
+  }
+  const decided = await read<{ status: string; approvedBy: string[]; awaiting: string[] }>(server.app, member.token, `${resolution}?minPosition=${position}`);
+  t.match(decided.body, { status: 'decided', awaiting: [] });
+  t.equal(decided.body.approvedBy.length, 3);
+  t.match(await command(server.app, member.token, `${resolution}/declining`), { status: 409, body: { code: 'WRITTEN_RESOLUTION.NOT_OPEN' } });
+  const store = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
+  t.teardown(() => store.close());
+  const adoption = await nextEvent(store, 'BudgetAdopted', position);
+  const adopted = await read<{ status: string }>(server.app, treasurer.token, `${base}/budgets/${budget.body.id}?minPosition=${adoption.position}`);
+  t.equal(adopted.body.status, 'adopted', 'the budget context acted on it as on any decision of the assembly');
+
+  const second = await command(server.app, cooperative.secretary, `${base}/written-resolutions`, { title: 'Nieuwe bank', text: 'Wij wisselen van bank.' });
+  await command(server.app, cooperative.secretary, `${base}/written-resolutions/${second.body.id}/approval`);
+  const declined = await command(server.app, member.token, `${base}/written-resolutions/${second.body.id}/declining`);
+  const ended = await read<{ status: string; declinedBy: string }>(server.app, member.token, `${base}/written-resolutions/${second.body.id}?minPosition=${declined.body.position}`);
+  t.match(ended.body, { status: 'declined', declinedBy: member.id });
 });
 
 t.test('a secret ballot: turnout is known, choices are sealed and the key is destroyed once counted', async (t) => {

@@ -24,6 +24,7 @@ export interface Resources {
   readonly motionId: string;
   readonly initiativeId: string;
   readonly requestId: string;
+  readonly resolutionId: string;
 }
 
 export interface AccessWorld {
@@ -53,6 +54,7 @@ async function furnish(server: TestServer, cooperative: FoundedCooperative, plai
     text: 'De vergadering besluit tot een buurtmoestuin.',
   });
   const request = await command(server.app, plainMember.token, `${base}/assembly-requests`, { subject: 'De huurverhoging' });
+  const resolution = await command(server.app, cooperative.secretary, `${base}/written-resolutions`, { title: 'Bankrekening', text: 'Wij openen een rekening.' });
   const initiative = await command(server.app, plainMember.token, `${base}/initiatives`, {
     title: 'Buurtmoestuin',
     description: 'Een moestuin voor de hele buurt',
@@ -61,7 +63,7 @@ async function furnish(server: TestServer, cooperative: FoundedCooperative, plai
     lineCode: '4100',
     tranches: [{ amountCents: 100_000, milestone: 'Aangelegd' }],
   });
-  for (const [what, created] of Object.entries({ budget, assembly, motion, request, initiative })) {
+  for (const [what, created] of Object.entries({ budget, assembly, motion, request, initiative, resolution })) {
     if (created.status !== 201) throw new Error(`the fixture could not create its ${what}: ${JSON.stringify(created.body)}`);
   }
   return {
@@ -74,6 +76,7 @@ async function furnish(server: TestServer, cooperative: FoundedCooperative, plai
       motionId: motion.body.id,
       initiativeId: initiative.body.id,
       requestId: request.body.id,
+      resolutionId: resolution.body.id,
     },
   };
 }

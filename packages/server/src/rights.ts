@@ -70,6 +70,10 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/assembly-requests`, all(...MEMBERS), 'a member with a vote'),
   post(`${C}/assembly-requests/{requestId}/support`, all(...MEMBERS), 'a member with a vote'),
   get(`${C}/assembly-requests/{requestId}`, all('admin', ...MEMBERS)),
+  post(`${C}/written-resolutions`, all('chair', 'secretary'), "the board's knowledge on record (BW 2:40 lid 2)"),
+  post(`${C}/written-resolutions/{resolutionId}/approval`, all(...MEMBERS), 'a member with a vote when it was proposed'),
+  post(`${C}/written-resolutions/{resolutionId}/declining`, all(...MEMBERS), 'a member with a vote when it was proposed'),
+  get(`${C}/written-resolutions/{resolutionId}`, all('admin', ...MEMBERS)),
 
   // The budget and the ledger.
   post(`${C}/budgets`, all('admin', 'treasurer')),

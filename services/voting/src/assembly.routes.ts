@@ -21,7 +21,7 @@ import { closeMeeting, convene } from './application/assembly.js';
 import { MotionCommands } from './application/motion.js';
 import { assemblyAggregate, type AssemblyCommand } from './domain/assembly.decider.js';
 import { venueSchema } from './domain/assembly.events.js';
-import { BALLOTS, recusalSchema, subjectSchema } from './domain/motion.events.js';
+import { BALLOTS, recusalSchema } from './domain/motion.events.js';
 import {
   activeProxies,
   assembliesOf,
@@ -31,17 +31,8 @@ import {
   assemblySummarySchema,
   rollEntry,
 } from './projections/assemblies.projection.js';
+import { subjectInput } from './subject-input.js';
 import { motionViewSchema, motionsOfAssembly, motionsProjection, turnoutEntrySchema, turnoutOf } from './projections/motions.projection.js';
-
-/** A motion's subject as a request names it: a budget, an initiative, a year's accounts or a member of this cooperative, or the rules. */
-const subjectInput = z.union([
-  z.strictObject({ kind: z.literal('budget'), id: reference('budget') }),
-  z.strictObject({ kind: z.literal('initiative'), id: reference('initiative') }),
-  z.strictObject({ kind: z.literal('annual-accounts'), id: reference('budget') }),
-  z.strictObject({ kind: z.literal('accounts-extension'), id: reference('budget'), months: z.int().min(1).max(4) }),
-  z.strictObject({ kind: z.literal('member'), id: reference('member') }),
-  ...subjectSchema.options.filter((option) => option.shape.kind instanceof z.ZodLiteral && option.shape.kind.value === 'rules'),
-]);
 
 const assemblyParams = cooperativeParams.extend({ assemblyId: reference('assembly') });
 const voterParams = assemblyParams.extend({ memberId: reference('member') });

@@ -3,6 +3,7 @@
 import { assemblyRequestEvents } from './domain/assembly-request.events.js';
 import { assemblyEvents } from './domain/assembly.events.js';
 import { motionEvents } from './domain/motion.events.js';
+import { writtenResolutionEvents } from './domain/written-resolution.events.js';
 
 export {
   AssemblyConvened,
@@ -30,7 +31,13 @@ export {
   type Tally,
 } from './domain/motion.events.js';
 export { AssemblyRequested, AssemblyRequestSupported, AssemblyDemanded, DemandedAssemblyConvened } from './domain/assembly-request.events.js';
+export {
+  WrittenResolutionProposed,
+  WrittenResolutionApproved,
+  WrittenResolutionDeclined,
+  type WrittenResolutionEvent,
+} from './domain/written-resolution.events.js';
 
 /** Every event this context records: its published language. */
-export const votingEvents = [...assemblyEvents, ...motionEvents, ...assemblyRequestEvents];
+export const votingEvents = [...assemblyEvents, ...motionEvents, ...assemblyRequestEvents, ...writtenResolutionEvents];
 

@@ -6,9 +6,11 @@ import { assembliesProjection } from './projections/assemblies.projection.js';
 import { initiativeApplicantsProjection } from './projections/initiative-applicants.projection.js';
 import { motionsProjection } from './projections/motions.projection.js';
 import { votingRegisterProjection } from './projections/voting-register.projection.js';
+import { writtenResolutionsProjection } from './projections/written-resolutions.projection.js';
 import { assemblyRequestRoutes } from './assembly-request.routes.js';
 import { assemblyConveningRoutes, assemblyReadRoutes, meetingRoutes } from './assembly.routes.js';
 import { motionCommandRoutes, motionReadRoutes } from './motion.routes.js';
+import { writtenResolutionRoutes } from './written-resolution.routes.js';
 
 export * from './events.js';
 
@@ -25,11 +27,12 @@ export function createVoting({ keys }: VotingDependencies) {
     await app.register(motionCommandRoutes(keys), runtime);
     await app.register(motionReadRoutes, runtime);
     await app.register(assemblyRequestRoutes, runtime);
+    await app.register(writtenResolutionRoutes, runtime);
   };
   return {
     name: 'voting',
     events: votingEvents,
-    projections: [votingRegisterProjection, assembliesProjection, motionsProjection, initiativeApplicantsProjection],
+    projections: [votingRegisterProjection, assembliesProjection, motionsProjection, initiativeApplicantsProjection, writtenResolutionsProjection],
     routes,
   };
 }

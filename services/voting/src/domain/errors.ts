@@ -168,4 +168,17 @@ export const votingError = errorCatalogue({
   },
   'MOTION.WRONG_BALLOT': { status: 422, message: 'This motion is voted on by the other kind of ballot' },
   'MOTION.WRONG_STATE': { status: 409, message: 'The motion is not in a state that allows this' },
+  'WRITTEN_RESOLUTION.ALREADY_PROPOSED': { status: 409, message: 'This written resolution was proposed already' },
+  'WRITTEN_RESOLUTION.NEEDS_A_MEETING': {
+    status: 422,
+    message: 'A decision the statutes tie to an announced meeting is not taken in writing',
+    rule: 'BW 2:40 lid 2, 2:42',
+  },
+  'WRITTEN_RESOLUTION.NOT_A_VOTER': {
+    status: 403,
+    message: 'Only a member with a vote when it was proposed approves or declines a written resolution',
+    rule: 'BW 2:40 lid 2',
+  },
+  'WRITTEN_RESOLUTION.NOT_FOUND': { status: 404, message: 'No such written resolution' },
+  'WRITTEN_RESOLUTION.NOT_OPEN': { status: 409, message: 'The written resolution is decided or was declined' },
 });

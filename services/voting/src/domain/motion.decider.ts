@@ -243,14 +243,7 @@ function table(command: Extract<MotionCommand, { type: 'TableMotion' }>, state: 
       });
     }
   }
-  if (command.subject?.kind === 'rules') {
-    const unlawful = rulesAgainstTheLaw(command.subject.rules);
-    if (unlawful) throw votingError('MOTION.RULES_AGAINST_THE_LAW', { message: unlawful.reason, rule: unlawful.rule });
-  }
-  if (command.subject?.kind === 'rules' && command.decisionType !== 'statute-amendment') {
-    throw votingError('MOTION.RULES_NEED_STATUTE_AMENDMENT');
-  }
-  requireSubjectFits(command.decisionType, command.subject);
+  requireSubjectFor(command.decisionType, command.subject);
   if (command.repeats) {
     const first = command.repeats;
     if (command.decisionType !== 'statute-amendment' || first.decisionType !== 'statute-amendment' || first.quorumMet) {
@@ -293,7 +286,13 @@ const SUBJECT_OF: Readonly<Partial<Record<DecisionType, SubjectKind>>> = {
 };
 const BOUND_SUBJECTS = new Set(Object.values(SUBJECT_OF));
 
-function requireSubjectFits(decisionType: DecisionType, subject: Decision['subject']): void {
+/** What a decision of this type may be about: the rules only for a lawful statute amendment, each other subject its own. */
+export function requireSubjectFor(decisionType: DecisionType, subject: Decision['subject']): void {
+  if (subject?.kind === 'rules') {
+    const unlawful = rulesAgainstTheLaw(subject.rules);
+    if (unlawful) throw votingError('MOTION.RULES_AGAINST_THE_LAW', { message: unlawful.reason, rule: unlawful.rule });
+    if (decisionType !== 'statute-amendment') throw votingError('MOTION.RULES_NEED_STATUTE_AMENDMENT');
+  }
   const needed = SUBJECT_OF[decisionType];
   const fits = needed ? subject?.kind === needed : !subject || !BOUND_SUBJECTS.has(subject.kind);
   if (!fits) {

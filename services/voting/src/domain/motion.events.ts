@@ -34,8 +34,11 @@ export const decisionRuleSchema = z.object({
   majority: majoritySchema,
   /** Share of the roll (less the recused) present or represented; null: no quorum. */
   quorum: fractionSchema.nullable(),
-  /** Where the rule comes from: the rules at convening, or BW 2:42's second meeting that needs no quorum. */
-  basis: z.enum(['rules', 'second-meeting']),
+  /**
+   * Where the rule comes from: the rules at convening, BW 2:42's second meeting that needs no quorum, or every member
+   * with a vote approving in writing outside a meeting (BW 2:40 lid 2), which satisfies any majority.
+   */
+  basis: z.enum(['rules', 'second-meeting', 'unanimous-in-writing']),
 });
 export type DecisionRule = z.infer<typeof decisionRuleSchema>;
 
@@ -115,8 +118,10 @@ export type Tally = z.infer<typeof tallySchema>;
 
 export const MotionDecided = defineEvent('MotionDecided', {
   schema: z.object({
+    /** The motion, or the written resolution decided outside a meeting. */
     motionId: z.uuid(),
-    assemblyId: z.uuid(),
+    /** Null for a unanimous written resolution, which no meeting took (BW 2:40 lid 2). */
+    assemblyId: z.uuid().nullable(),
     cooperativeId: z.uuid(),
     round: z.int().positive(),
     decisionType: z.enum(DECISION_TYPES),
