@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import t from 'tap';
 import { SqliteEventStore } from '@meent/event-store';
 import { collect } from '@meent/event-store/testing';
+import { command, conveneAssembly, foundCooperative, read, withTreasurerAndChair } from '../support/cooperative-fixture.js';
+import { nextEvent } from '../support/events.js';
 import { bearer, testServer } from '../support/test-server.js';
 
 const OTHER_COOPERATIVE = '0193a6f0-0000-7000-8000-0000000000ff';
@@ -158,4 +161,35 @@ t.test('the name states the members’ liability (BW 2:56), and rules the law do
   const half = await found({ assemblyRequestShare: { numerator: 1, denominator: 2 } });
   t.match(half.json(), { status: 422, code: 'COOPERATIVE.RULES_AGAINST_THE_LAW', rule: 'BW 2:41 lid 1' });
   t.equal((await collect(store.readAll())).length, before.length, 'nothing is written');
+});
+
+t.test('BW 2:19, 2:23: a passed dissolution puts the cooperative in liquidation, which takes on nothing new', async (t) => {
+  const server = await testServer(t);
+  server.clock.set('2026-03-01T10:00:00.000Z');
+  const cooperative = await foundCooperative(server);
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const { treasurer, chair } = await withTreasurerAndChair(server, cooperative);
+  const convened = await conveneAssembly(server, cooperative, { announcesStatuteAmendment: true });
+  const motion = await command(server.app, cooperative.secretary, `${base}/assemblies/${convened.body.id}/motions`, {
+    title: 'Ontbinding',
+    text: 'De coöperatie wordt ontbonden.',
+    decisionType: 'dissolution',
+  });
+  t.equal(motion.status, 201);
+  await command(server.app, cooperative.secretary, `${base}/motions/${motion.body.id}/opening`);
+  let position = 0;
+  for (const voter of [cooperative.secretary, treasurer.token, chair.token]) {
+    position = (await command(server.app, voter, `${base}/motions/${motion.body.id}/votes`, { choice: 'for' })).body.position;
+  }
+  const store = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
+  t.teardown(() => store.close());
+  const dissolved = await nextEvent(store, 'CooperativeDissolved', position);
+  const view = await read<{ legalName: string; liquidation: { liquidators: string[] } }>(server.app, chair.token, `${base}?minPosition=${dissolved.position}`);
+  t.equal(view.body.legalName, 'Wijkcoöperatie De Meent U.A. in liquidatie');
+  t.same([...view.body.liquidation.liquidators].sort(), [cooperative.secretaryId, treasurer.id, chair.id].sort(), 'the board members are its liquidators');
+  const refused = { status: 409, body: { code: 'COOPERATIVE.IN_LIQUIDATION', rule: 'BW 2:19 lid 5' } };
+  t.match(await command(server.app, cooperative.secretary, `${base}/members`, { name: 'Nieuw Lid', email: 'nieuw@example.nl' }), refused);
+  t.match(await command(server.app, treasurer.token, `${base}/budgets`, { financialYear: 2026, title: 'Begroting' }), refused);
+  const resigned = await command(server.app, chair.token, `${base}/members/${chair.id}/termination`, { kind: 'resigned' });
+  t.equal(resigned.status, 200, 'what winds it up goes on: a member may still resign');
 });

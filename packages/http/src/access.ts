@@ -58,6 +58,8 @@ export interface Right {
   readonly grants: Partial<Record<CallerRole, Grant>>;
   /** What the grant leaves to the rules (a voter on the roll, not the submitter), in plain words for the README. */
   readonly note?: string;
+  /** New business, which a cooperative being wound up after its dissolution no longer takes on. */
+  readonly notInLiquidation?: true;
 }
 
 export interface Caller {
@@ -71,6 +73,8 @@ export interface AccessOptions {
   callerIn(principal: Principal, cooperativeId: string): Promise<Caller>;
   /** The cooperative a stream belongs to, or undefined when it has no events. */
   cooperativeOfStream(stream: string): Promise<string | undefined>;
+  /** Refuses, by throwing the domain's error, when the cooperative is dissolved and being wound up. */
+  ensureNotInLiquidation(cooperativeId: string): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -238,6 +242,7 @@ function access(app: FastifyInstance, options: AccessOptions): void {
         if (request.reach === 'own' && 'memberId' in params && params.memberId !== caller.subject) {
           throw forbidden('Only the member themselves, or an officer named for this, may do this');
         }
+        if (right.notInLiquidation && cooperativeId !== undefined) await options.ensureNotInLiquidation(cooperativeId);
         if (cooperativeId !== undefined && schema?.params) {
           await resolve(cooperativeId, referencesIn(schema.params, params, 'path'));
         }

@@ -20,7 +20,7 @@ import {
   type ServiceRuntime,
 } from '@meent/eventsourcing';
 import { accessPlugin, createHttpApp, type HttpApp, type HttpAppOptions, type TokenSettings } from '@meent/http';
-import { callerResolver, createMembership } from '@meent/membership';
+import { callerResolver, createMembership, ensureNotInLiquidation } from '@meent/membership';
 import { createBudget } from '@meent/budget';
 import { createInitiativeFunding } from '@meent/initiative-funding';
 import { createVoting } from '@meent/voting';
@@ -233,6 +233,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       rights: RIGHTS,
       callerIn: callerResolver(commands, clock),
       cooperativeOfStream: (stream) => commands.cooperativeOf(stream),
+      ensureNotInLiquidation: (cooperativeId) => ensureNotInLiquidation(commands, cooperativeId),
     });
     for (const service of services) await app.register(service.routes, runtime);
     await app.register(adminRoutes, { projections: started, reactions });

@@ -20,6 +20,9 @@ const post = (path: string, grants: Grants, note?: string): Right => ({ method: 
 
 const C = '/cooperatives/{cooperativeId}';
 
+/** BW 2:19 lid 5: new business, which a dissolved cooperative no longer takes on while it is wound up. */
+const newBusiness = (right: Right): Right => ({ ...right, notInLiquidation: true });
+
 export const RIGHTS: readonly Right[] = [
   { method: 'GET', path: '/health/live', public: true, grants: {} },
   { method: 'GET', path: '/health/ready', public: true, grants: {} },
@@ -29,8 +32,8 @@ export const RIGHTS: readonly Right[] = [
   get(C, { ...all('admin', ...MEMBERS), ...all('suspended') }, 'a suspended member keeps sight of the rules they are held to'),
   post(`${C}/statute-amendments/{motionId}/deed`, all('admin', 'secretary'), 'a passed statute amendment awaiting it'),
   post(`${C}/statute-amendments/{motionId}/filing`, all('admin', 'secretary'), 'an amendment in force'),
-  post(`${C}/members`, { ...all('admin', 'secretary'), ...own('unregistered') }, 'anyone else applies for themselves, where the rules allow self-application'),
-  post(`${C}/members/{memberId}/admission`, all('admin', 'secretary')),
+  newBusiness(post(`${C}/members`, { ...all('admin', 'secretary'), ...own('unregistered') }, 'anyone else applies for themselves, where the rules allow self-application')),
+  newBusiness(post(`${C}/members/{memberId}/admission`, all('admin', 'secretary'))),
   post(`${C}/members/{memberId}/rejection`, all('admin', 'secretary')),
   post(`${C}/members/{memberId}/membership-kind`, all('admin', 'secretary')),
   post(`${C}/members/{memberId}/suspension`, all('admin', 'secretary', 'chair')),
@@ -76,7 +79,7 @@ export const RIGHTS: readonly Right[] = [
   get(`${C}/written-resolutions/{resolutionId}`, all('admin', ...MEMBERS)),
 
   // The budget and the ledger.
-  post(`${C}/budgets`, all('admin', 'treasurer')),
+  newBusiness(post(`${C}/budgets`, all('admin', 'treasurer'))),
   post(`${C}/budgets/{budgetId}/lines`, all('admin', 'treasurer')),
   post(`${C}/budgets/{budgetId}/lines/{code}/removal`, all('admin', 'treasurer')),
   post(`${C}/budgets/{budgetId}/submission`, all('admin', 'treasurer')),
@@ -88,7 +91,7 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/budgets/{budgetId}/expenses`, all('admin', 'treasurer', ...BOARD), 'the board only to exceed a line, with `overrideReason`'),
   post(`${C}/budgets/{budgetId}/expenses/{expenseId}/approval`, all(...OFFICERS), 'an officer other than the submitter'),
   post(`${C}/budgets/{budgetId}/expenses/{expenseId}/payment`, all('admin', 'treasurer')),
-  post(`${C}/budgets/{budgetId}/reservations`, all('admin', 'treasurer', ...BOARD), 'the board only to exceed a line, with `overrideReason`'),
+  newBusiness(post(`${C}/budgets/{budgetId}/reservations`, all('admin', 'treasurer', ...BOARD), 'the board only to exceed a line, with `overrideReason`')),
   post(`${C}/budgets/{budgetId}/reservations/{reservationId}/release`, all('admin', 'treasurer')),
   post(`${C}/budgets/{budgetId}/reservations/{reservationId}/disbursements`, all('admin', 'treasurer')),
   post(`${C}/budgets/{budgetId}/entries/{entryId}/reversal`, all('admin', 'treasurer')),
@@ -101,13 +104,13 @@ export const RIGHTS: readonly Right[] = [
   get(`${C}/annual-accounts`, all('admin', ...MEMBERS)),
 
   // Initiatives.
-  post(`${C}/initiatives`, all('admin', ...MEMBERS), 'a member for themselves; the secretary (or an admin) for anyone'),
+  newBusiness(post(`${C}/initiatives`, all('admin', ...MEMBERS), 'a member for themselves; the secretary (or an admin) for anyone')),
   get(`${C}/initiatives`, all('admin', ...MEMBERS)),
   get(`${C}/initiatives/pipeline`, all('admin', ...OFFICERS)),
   get(`${C}/initiatives/{initiativeId}`, all('admin', ...MEMBERS)),
-  post(`${C}/initiatives/{initiativeId}/review`, all(...OFFICERS), 'not the applicant'),
-  post(`${C}/initiatives/{initiativeId}/decision`, all(...BOARD), "within the board's mandate; the applicant is recused"),
-  post(`${C}/initiatives/{initiativeId}/reservation-retry`, all(...BOARD)),
+  newBusiness(post(`${C}/initiatives/{initiativeId}/review`, all(...OFFICERS), 'not the applicant')),
+  newBusiness(post(`${C}/initiatives/{initiativeId}/decision`, all(...BOARD), "within the board's mandate; the applicant is recused")),
+  newBusiness(post(`${C}/initiatives/{initiativeId}/reservation-retry`, all(...BOARD))),
   post(`${C}/initiatives/{initiativeId}/rejection-for-lack-of-funds`, all(...BOARD)),
   post(`${C}/initiatives/{initiativeId}/tranches`, { ...all('secretary'), ...own('member', 'chair', 'treasurer', 'board-member') }, 'the applicant; the secretary for an outside applicant'),
   post(`${C}/initiatives/{initiativeId}/tranches/{trancheNumber}/approval`, all(...OFFICERS), 'two different officers'),
@@ -160,7 +163,8 @@ export function rightsTableMarkdown(rights: readonly Right[] = RIGHTS): string {
   const rows = rights.map((right) => {
     const path = right.path.replace('/cooperatives/{cooperativeId}/', '…/');
     const cells = right.public ? COLUMNS.map(() => '✓') : COLUMNS.map((column) => cell(right, column.role));
-    return `| \`${right.method} ${path}\` | ${cells.join(' | ')} | ${right.public ? 'anyone, without a token' : (right.note ?? '')} |`;
+    const note = right.public ? 'anyone, without a token' : [right.note, right.notInLiquidation ? 'not once dissolved (BW 2:19 lid 5)' : undefined].filter(Boolean).join('; ');
+    return `| \`${right.method} ${path}\` | ${cells.join(' | ')} | ${note} |`;
   });
   return [header, rule, ...rows].join('\n');
 }

@@ -42,6 +42,8 @@ const cooperativeSchema = z
      * Each statute amendment the assembly passed: awaiting its notarial deed, in force from the deed (BW 2:43 lid 5), or
      * undone by a new vote (BW 2:13 lid 4); with its filing at the trade register once recorded.
      */
+    /** Dissolved by the assembly and being wound up by its liquidators — the board at the decision (BW 2:19, 2:23). */
+    liquidation: z.object({ motionId: z.uuid(), dissolvedAt: z.iso.datetime(), liquidators: z.array(z.uuid()) }).nullable(),
     statuteAmendments: z.array(
       z.object({
         motionId: z.uuid(),

@@ -10,6 +10,8 @@ export {
   OfficerDismissed,
   RulesAmended,
   StatuteAmendmentAdopted,
+  CooperativeDissolved,
+  DissolutionUndone,
   StatuteAmendmentFiled,
   AdoptedAmendmentUndone,
   notarialDeedSchema,

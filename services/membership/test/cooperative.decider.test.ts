@@ -7,6 +7,8 @@ import {
   OfficerAppointed,
   OfficerDismissed,
   AdoptedAmendmentUndone,
+  CooperativeDissolved,
+  DissolutionUndone,
   RulesAmended,
   RulesAmendmentUndone,
   StatuteAmendmentAdopted,
@@ -162,4 +164,23 @@ t.test('officers', async (t) => {
   t.test('nothing happens to a cooperative that was never founded', async (t) => {
     spec(t).given().when(appoint('chair')).thenError('COOPERATIVE.NOT_FOUND', { statusCode: 404 });
   });
+});
+
+t.test('BW 2:19 lid 1 sub a, 2:23 lid 1: a passed dissolution puts the cooperative in liquidation, the board its liquidators', async (t) => {
+  const motionId = '0193a6f0-0000-7000-8000-0000000000a1';
+  const [chairId, treasurerId] = ['0193a6f0-0000-7000-8000-00000000000a', '0193a6f0-0000-7000-8000-00000000000b'];
+  const board = [
+    OfficerAppointed({ memberId: chairId, office: 'chair', appointedAt: '2026-11-25T12:00:00.000Z' }),
+    OfficerAppointed({ memberId: treasurerId, office: 'treasurer', appointedAt: '2026-11-25T12:00:00.000Z' }),
+    OfficerAppointed({ memberId: treasurerId, office: 'board-member', appointedAt: '2026-11-25T12:00:00.000Z' }),
+  ];
+  const decided = (passed: boolean) => ({ type: 'RecordDissolutionDecision', motionId, passed, now }) as const;
+  const dissolved = CooperativeDissolved({ cooperativeId, motionId, liquidators: [chairId, treasurerId], dissolvedAt: '2026-11-25T12:00:00.000Z' });
+  spec(t).given(founded, ...board).when(decided(true)).then(dissolved);
+  spec(t).given(founded, ...board, dissolved).when(decided(true)).then();
+  spec(t).given(founded, ...board).when(decided(false)).then();
+  spec(t)
+    .given(founded, ...board, dissolved)
+    .when(decided(false))
+    .then(DissolutionUndone({ cooperativeId, motionId, undoneAt: '2026-11-25T12:00:00.000Z' }));
 });

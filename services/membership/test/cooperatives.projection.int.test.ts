@@ -35,6 +35,7 @@ t.test('given a founded cooperative, the read model shows it with its rules', as
     foundedAt: '2026-01-02T00:00:00.000Z',
     legalName: 'De Meent U.A.',
     statuteAmendments: [],
+    liquidation: null,
   });
 
   const motionId = '0193a6f0-0000-7000-8000-0000000000a1';

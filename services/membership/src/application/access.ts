@@ -7,6 +7,7 @@ import { cooperativeDecider, cooperativeStream, officesOf } from '../domain/coop
 import { endOf, memberDecider, memberStream, type MemberState } from '../domain/member.decider.js';
 import type { CooperativeRules } from '../domain/cooperative-rules.js';
 import type { Office } from '../domain/cooperative.events.js';
+import { membershipError } from '../domain/errors.js';
 
 export type { Caller } from '@meent/http';
 
@@ -55,6 +56,12 @@ export async function rulesIn(commands: CommandHandler, cooperativeId: string): 
 export async function officesIn(commands: CommandHandler, memberId: string, cooperativeId: string): Promise<Office[]> {
   const { state } = await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS);
   return officesOf(state, memberId);
+}
+
+/** BW 2:19 lid 5: refuses new business for a cooperative dissolved and being wound up. */
+export async function ensureNotInLiquidation(commands: CommandHandler, cooperativeId: string): Promise<void> {
+  const { state } = await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS);
+  if (state.status === 'Founded' && state.dissolvedBy !== null) throw membershipError('COOPERATIVE.IN_LIQUIDATION');
 }
 
 /** Resolves callers for the access plugin. */

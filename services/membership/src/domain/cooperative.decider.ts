@@ -2,7 +2,9 @@ import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing
 import { rulesAgainstTheLaw, type CooperativeRules } from './cooperative-rules.js';
 import {
   AdoptedAmendmentUndone,
+  CooperativeDissolved,
   CooperativeFounded,
+  DissolutionUndone,
   OfficerAppointed,
   OfficerDismissed,
   RulesAmended,
@@ -50,6 +52,8 @@ export type CooperativeState =
       readonly amendments: ReadonlyMap<string, Amendment>;
       readonly awaitingDeed: ReadonlyMap<string, AwaitingDeed>;
       readonly officers: readonly Officer[];
+      /** The decision that dissolved it, while its liquidation lasts (BW 2:19 lid 5). */
+      readonly dissolvedBy: string | null;
     };
 
 export type CooperativeCommand =
@@ -86,6 +90,8 @@ export type CooperativeCommand =
       readonly now: Date;
     }
   | { readonly type: 'RecordTradeRegisterFiling'; readonly motionId: string; readonly filedOn: string; readonly now: Date }
+  /** From the assembly's dissolution decision, each round, through a reaction (BW 2:19 lid 1 sub a, 2:13 lid 4). */
+  | { readonly type: 'RecordDissolutionDecision'; readonly motionId: string; readonly passed: boolean; readonly now: Date }
   | {
       /** A round of a statute amendment's vote went against it: after a challenge, that undoes it (BW 2:13 lid 4). */
       readonly type: 'RecordAmendmentRejected';
@@ -108,6 +114,7 @@ export function evolve(state: CooperativeState, event: CooperativeEvent): Cooper
       amendments: new Map(),
       awaitingDeed: new Map(),
       officers: [],
+      dissolvedBy: null,
     };
   }
   if (state.status !== 'Founded') return state;
@@ -131,6 +138,10 @@ export function evolve(state: CooperativeState, event: CooperativeEvent): Cooper
     }
     case 'AdoptedAmendmentUndone':
       return { ...state, awaitingDeed: without(state.awaitingDeed, event.data.motionId) };
+    case 'CooperativeDissolved':
+      return { ...state, dissolvedBy: event.data.motionId };
+    case 'DissolutionUndone':
+      return { ...state, dissolvedBy: null };
     case 'RulesAmendmentUndone': {
       const undone = state.amendments.get(event.data.motionId);
       return {
@@ -236,6 +247,18 @@ export function decide(command: CooperativeCommand, state: CooperativeState): Co
       return [
         StatuteAmendmentFiled({ cooperativeId: state.cooperativeId, motionId: command.motionId, filedOn: command.filedOn, filedAt: command.now.toISOString() }),
       ];
+    }
+    case 'RecordDissolutionDecision': {
+      if (state.status !== 'Founded') throw notFounded();
+      const { motionId, passed } = command;
+      const at = command.now.toISOString();
+      if (passed) {
+        if (state.dissolvedBy !== null) return [];
+        // BW 2:23 lid 1: the board members become its liquidators.
+        const liquidators = [...new Set(state.officers.map((officer) => officer.memberId))];
+        return [CooperativeDissolved({ cooperativeId: state.cooperativeId, motionId, liquidators, dissolvedAt: at })];
+      }
+      return state.dissolvedBy === motionId ? [DissolutionUndone({ cooperativeId: state.cooperativeId, motionId, undoneAt: at })] : [];
     }
     case 'RecordAmendmentRejected': {
       if (state.status !== 'Founded') throw notFounded();

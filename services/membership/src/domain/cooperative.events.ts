@@ -68,6 +68,25 @@ export const RulesAmendmentUndone = defineEvent('RulesAmendmentUndone', {
   }),
 });
 
+/**
+ * BW 2:19 lid 1 sub a: the assembly's decision dissolved the cooperative. It goes on only as far as its liquidation
+ * needs (2:19 lid 5), with the board members as its liquidators unless the statutes name others (2:23 lid 1).
+ */
+export const CooperativeDissolved = defineEvent('CooperativeDissolved', {
+  schema: z.object({
+    cooperativeId: z.uuid(),
+    motionId: z.uuid(),
+    /** The members on the board at the decision; empty where it had none, and the court appoints them (2:23 lid 2). */
+    liquidators: z.array(z.uuid()),
+    dissolvedAt: z.iso.datetime(),
+  }),
+});
+
+/** BW 2:13 lid 4: a new vote after a challenge went against the dissolution, which cancels it. */
+export const DissolutionUndone = defineEvent('DissolutionUndone', {
+  schema: z.object({ cooperativeId: z.uuid(), motionId: z.uuid(), undoneAt: z.iso.datetime() }),
+});
+
 export const OFFICES = ['chair', 'secretary', 'treasurer', 'board-member'] as const;
 export type Office = (typeof OFFICES)[number];
 
@@ -86,6 +105,8 @@ export type CooperativeEvent =
   | EventOf<typeof StatuteAmendmentFiled>
   | EventOf<typeof AdoptedAmendmentUndone>
   | EventOf<typeof RulesAmendmentUndone>
+  | EventOf<typeof CooperativeDissolved>
+  | EventOf<typeof DissolutionUndone>
   | EventOf<typeof OfficerAppointed>
   | EventOf<typeof OfficerDismissed>;
 export const cooperativeEvents = [
@@ -95,6 +116,8 @@ export const cooperativeEvents = [
   StatuteAmendmentFiled,
   AdoptedAmendmentUndone,
   RulesAmendmentUndone,
+  CooperativeDissolved,
+  DissolutionUndone,
   OfficerAppointed,
   OfficerDismissed,
 ];

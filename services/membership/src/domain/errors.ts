@@ -16,6 +16,11 @@ export const membershipError = errorCatalogue({
     message: 'A notarial deed is executed after the decision it records, and not later than today',
     rule: 'BW 2:43 lid 5',
   },
+  'COOPERATIVE.IN_LIQUIDATION': {
+    status: 409,
+    message: 'The cooperative is dissolved: while it is wound up it takes on nothing new',
+    rule: 'BW 2:19 lid 5',
+  },
   'COOPERATIVE.NOT_FOUND': { status: 404, message: 'No such cooperative' },
   'COOPERATIVE.NO_AMENDMENT_AWAITING_DEED': {
     status: 409,

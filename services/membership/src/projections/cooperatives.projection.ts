@@ -1,15 +1,18 @@
 import { defineProjection, on, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
+import { z } from 'zod';
 import { cooperativeRulesSchema, legalNameOf, type CooperativeRules } from '../domain/cooperative-rules.js';
 import {
   AdoptedAmendmentUndone,
+  CooperativeDissolved,
   CooperativeFounded,
+  DissolutionUndone,
   RulesAmended,
   RulesAmendmentUndone,
   StatuteAmendmentAdopted,
   StatuteAmendmentFiled,
 } from '../domain/cooperative.events.js';
 
-type Tables = 'cooperatives' | 'amendments';
+type Tables = 'cooperatives' | 'amendments' | 'liquidations';
 
 /** A new version of the rules: amended, or restored when an amendment was undone. */
 async function rulesInForce(
@@ -49,6 +52,9 @@ export const cooperativesProjection = defineProjection({
         notary TEXT,
         filed_on TEXT
       )`,
+    ],
+    liquidations: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (cooperative_id TEXT PRIMARY KEY, motion_id TEXT NOT NULL, dissolved_at TEXT NOT NULL, liquidators TEXT NOT NULL)`,
     ],
   },
   handlers: [
@@ -90,6 +96,18 @@ export const cooperativesProjection = defineProjection({
     on(AdoptedAmendmentUndone, async (event, transaction, tables) => {
       await transaction.run(`UPDATE ${tables.amendments} SET status = 'undone' WHERE motion_id = ?`, [event.data.motionId]);
     }),
+    on(CooperativeDissolved, async (event, transaction, tables) => {
+      const { cooperativeId, motionId, dissolvedAt, liquidators } = event.data;
+      await transaction.run(`INSERT INTO ${tables.liquidations} (cooperative_id, motion_id, dissolved_at, liquidators) VALUES (?, ?, ?, ?)`, [
+        cooperativeId,
+        motionId,
+        dissolvedAt,
+        JSON.stringify(liquidators),
+      ]);
+    }),
+    on(DissolutionUndone, async (event, transaction, tables) => {
+      await transaction.run(`DELETE FROM ${tables.liquidations} WHERE cooperative_id = ?`, [event.data.cooperativeId]);
+    }),
     on(RulesAmendmentUndone, async (event, transaction, tables) => {
       await rulesInForce(event, transaction, tables);
       await transaction.run(`UPDATE ${tables.amendments} SET status = 'undone' WHERE motion_id = ?`, [event.data.motionId]);
@@ -107,6 +125,8 @@ export interface CooperativeView {
   readonly rulesVersion: number;
   readonly foundedAt: string;
   readonly statuteAmendments: StatuteAmendmentView[];
+  /** Dissolved and being wound up (BW 2:19 lid 5), by whom; null while it is not. */
+  readonly liquidation: { readonly motionId: string; readonly dissolvedAt: string; readonly liquidators: string[] } | null;
 }
 
 export const AMENDMENT_STATUSES = ['awaiting-deed', 'in-force', 'undone'] as const;
@@ -144,6 +164,10 @@ export async function findCooperative(
 ): Promise<CooperativeView | undefined> {
   const row = await reader.get<CooperativeRow>(`SELECT * FROM ${tables.cooperatives} WHERE id = ?`, [cooperativeId]);
   if (!row) return undefined;
+  const liquidation = await reader.get<{ motion_id: string; dissolved_at: string; liquidators: string }>(
+    `SELECT * FROM ${tables.liquidations} WHERE cooperative_id = ?`,
+    [cooperativeId],
+  );
   const amendments = await reader.all<AmendmentRow>(
     `SELECT * FROM ${tables.amendments} WHERE cooperative_id = ? ORDER BY adopted_at, motion_id`,
     [cooperativeId],
@@ -153,7 +177,8 @@ export async function findCooperative(
   return {
     id: row.id,
     name: row.name,
-    legalName: legalNameOf(row.name, rules.liability),
+    // BW 2:19 lid 5: while it is wound up, its name says so.
+    legalName: `${legalNameOf(row.name, rules.liability)}${liquidation ? ' in liquidatie' : ''}`,
     chamberOfCommerceNumber: row.chamber_of_commerce_number,
     rules,
     rulesVersion: row.rules_version,
@@ -165,5 +190,8 @@ export async function findCooperative(
       deed: amendment.deed_executed_on === null ? null : { executedOn: amendment.deed_executed_on, notary: amendment.notary ?? '' },
       filedOn: amendment.filed_on,
     })),
+    liquidation: liquidation
+      ? { motionId: liquidation.motion_id, dissolvedAt: liquidation.dissolved_at, liquidators: z.array(z.uuid()).parse(JSON.parse(liquidation.liquidators)) }
+      : null,
   };
 }
