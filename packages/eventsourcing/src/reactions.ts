@@ -1,6 +1,7 @@
 // Reactions (process managers): one context's events in, commands to another out. An event is delivered at least
 // once — the checkpoint moves only after its reaction finished — and each command a reaction sends carries an
 // idempotency key made from the causing event, so a reaction repeated after a crash appends nothing twice.
+import { setMaxListeners } from 'node:events';
 import { abortableDelay, type EventStore } from '@meent/event-store';
 import { ForeignStreamError, type CommandContext, type CommandHandler } from './command-handler.js';
 import type { EventRegistry, StoredEvent } from './events.js';
@@ -62,6 +63,9 @@ export class Reactions {
 
   static async start(options: ReactionsOptions): Promise<Reactions> {
     const reactions = new Reactions(options);
+    // Each reaction listens for the close at most twice at a time — its subscription's stop, a retry's pause — so a
+    // deployment with many reactions is not mistaken for a listener leak.
+    setMaxListeners(2 * options.reactions.length + 1, reactions.closing.signal);
     await options.readModels.transaction(async (transaction) => {
       await transaction.run(
         `CREATE TABLE IF NOT EXISTS ${REACTION_CHECKPOINTS_TABLE} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)`,
