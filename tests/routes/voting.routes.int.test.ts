@@ -133,6 +133,29 @@ t.test('BW 2:38 lid 1: the statutes give a kind of membership more votes; the ro
   t.match(motion.body.result, { outcome: 'passed', tally: { for: 3, against: 2 }, eligibleWeight: 5 }, 'three votes against two, where two members of three voted against');
 });
 
+t.test('BW 2:38 lid 1: or by their share of turnover, as the treasurer recorded it for the last financial year', async (t) => {
+  const server = await testServer(t);
+  server.clock.set(start);
+  const cooperative = await foundCooperative(server, { votesByTurnover: { centsPerVote: 1_000_000, maxVotes: 5 } });
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const treasurer = await admittedMember(server, cooperative, 'Theo Penning', 'theo@example.nl');
+  await command(server.app, cooperative.admin, `${base}/officers`, { memberId: treasurer.id, office: 'treasurer' });
+  const grower = await admittedMember(server, cooperative, 'Gerda Teler', 'gerda@example.nl');
+  const turnover = (financialYear: number, turnoverCents: number) =>
+    command(server.app, treasurer.token, `${base}/members/${grower.id}/turnover`, { financialYear, turnoverCents });
+  t.equal((await turnover(2024, 9_000_000)).status, 200);
+  t.equal((await turnover(2025, 2_500_000)).status, 200, 'the latest year counts');
+  t.equal((await command(server.app, cooperative.secretary, `${base}/members/${grower.id}/turnover`, { financialYear: 2025, turnoverCents: 1 })).status, 403);
+  server.clock.advance(60_000);
+  const convened = await command(server.app, cooperative.secretary, `${base}/assemblies`, {
+    title: 'Ledenvergadering',
+    scheduledAt: new Date(start.getTime() + days(20)).toISOString(),
+    venue: { kind: 'online' },
+  });
+  const onRoll = await read<{ weight: number }>(server.app, grower.token, `${base}/assemblies/${convened.body.id}/voters/${grower.id}?minPosition=${convened.body.position}`);
+  t.equal(onRoll.body.weight, 3, 'one vote, and one for each €10,000.00 of €25,000.00');
+});
+
 t.test('BW 2:40 lid 2: a written resolution every member with a vote approves is the assembly’s decision; one who declines ends it', async (t) => {
   const server = await testServer(t);
   server.clock.set(start);

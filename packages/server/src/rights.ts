@@ -36,6 +36,7 @@ export const RIGHTS: readonly Right[] = [
   newBusiness(post(`${C}/members/{memberId}/admission`, all('admin', 'secretary'))),
   post(`${C}/members/{memberId}/rejection`, all('admin', 'secretary')),
   post(`${C}/members/{memberId}/membership-kind`, all('admin', 'secretary')),
+  post(`${C}/members/{memberId}/turnover`, all('admin', 'treasurer')),
   post(`${C}/members/{memberId}/suspension`, all('admin', 'secretary', 'chair')),
   post(`${C}/members/{memberId}/reinstatement`, all('admin', 'secretary', 'chair')),
   post(`${C}/members/{memberId}/termination`, { ...all('admin', 'secretary'), ...own('member', 'suspended') }, 'a member only to resign'),

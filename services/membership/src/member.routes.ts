@@ -1,4 +1,4 @@
-import type { KeyStore, ServiceRuntime, StoredEvent } from '@meent/eventsourcing';
+import { MAX_AMOUNT_CENTS, type KeyStore, type ServiceRuntime, type StoredEvent } from '@meent/eventsourcing';
 import {
   BEARER_SECURITY,
   callerOf,
@@ -15,6 +15,7 @@ import {
   problemResponses,
   readAfter,
   reference,
+  type Caller,
 } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -137,13 +138,33 @@ function historyOf(events: readonly StoredEvent[]) {
 type MemberTransition = Extract<
   MemberCommand,
   {
-    type: 'AdmitMember' | 'RejectApplication' | 'AssignMembershipKind' | 'SuspendMember' | 'ReinstateMember' | 'TerminateMembership' | 'AppealExpulsion';
+    type:
+      | 'AdmitMember'
+      | 'RejectApplication'
+      | 'AssignMembershipKind'
+      | 'RecordTurnover'
+      | 'SuspendMember'
+      | 'ReinstateMember'
+      | 'TerminateMembership'
+      | 'AppealExpulsion';
   }
 >;
 
 /** What a member may do on their own record: resign, and appeal their expulsion. */
 const isOwnAct = (transition: MemberTransition) =>
   (transition.type === 'TerminateMembership' && transition.kind === 'resigned') || transition.type === 'AppealExpulsion';
+
+/** The secretary registers anyone under a new id; anyone else applies for themselves, under their token's subject. */
+async function registrant(
+  runtime: ServiceRuntime,
+  membership: MembershipCommands,
+  caller: Caller,
+): Promise<{ memberId: string; channel: 'secretary' | 'self-application' }> {
+  if (holdsOffice(caller, 'secretary')) return { memberId: runtime.newId(), channel: 'secretary' };
+  if (!z.uuid().safeParse(caller.subject).success) throw forbidden('Only the secretary registers members');
+  if ((await membership.member(caller.subject)).status !== 'Unregistered') throw forbidden('Only the secretary registers other members');
+  return { memberId: caller.subject, channel: 'self-application' };
+}
 
 /** Registration and admission, suspension, termination: the secretary's (the chair's for suspension); a member's own
  * application, resignation and appeal. */
@@ -170,20 +191,7 @@ export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
       },
       async (request, reply) => {
         const { cooperativeId } = request.params;
-        const caller = callerOf(request);
-        let memberId: string;
-        let channel: 'secretary' | 'self-application';
-        if (holdsOffice(caller, 'secretary')) {
-          memberId = runtime.newId();
-          channel = 'secretary';
-        } else {
-          if (!z.uuid().safeParse(caller.subject).success) throw forbidden('Only the secretary registers members');
-          if ((await membership.member(caller.subject)).status !== 'Unregistered') {
-            throw forbidden('Only the secretary registers other members');
-          }
-          memberId = caller.subject;
-          channel = 'self-application';
-        }
+        const { memberId, channel } = await registrant(runtime, membership, callerOf(request));
         const result = await membership.register(cooperativeId, memberId, request.body, channel, commandOriginOf(request, cooperativeId));
         return reply
           .code(201)
@@ -257,6 +265,12 @@ export function memberCommandRoutes(keys: KeyStore): FastifyPluginAsync<ServiceR
         const { rules } = await cooperatives.load(cooperativeId, cooperativeId);
         return { type: 'AssignMembershipKind', kind, kindsInStatutes: Object.keys(rules.votesByMembershipKind), now };
       },
+    );
+    transition(
+      'turnover',
+      "Record a member's turnover with the cooperative in a financial year, which the statutes may count votes by (BW 2:38 lid 1) (treasurer)",
+      z.strictObject({ financialYear: z.int().min(2000).max(2200), turnoverCents: z.int().nonnegative().max(MAX_AMOUNT_CENTS) }),
+      (body, now) => ({ type: 'RecordTurnover', ...body, now }),
     );
     transition(
       'appeal',

@@ -6,6 +6,7 @@ import {
   MemberAdmitted,
   MemberDetailsChanged,
   MembershipKindAssigned,
+  MemberTurnoverRecorded,
   MemberRegistered,
   MemberReinstated,
   MemberSuspended,
@@ -312,4 +313,12 @@ t.test('BW 2:38 lid 1: the secretary records a kind of membership the statutes n
     .when(assign('investeerder'))
     .thenError('MEMBER.UNKNOWN_MEMBERSHIP_KIND', { statusCode: 422, rule: 'BW 2:38 lid 1 votesByMembershipKind' });
   spec(t).given(registered, admitted, terminated).when(assign('producent')).thenError('MEMBER.TERMINATED');
+});
+
+t.test('BW 2:38 lid 1: the treasurer records a member’s turnover for a financial year', async (t) => {
+  spec(t)
+    .given(registered, admitted)
+    .when({ type: 'RecordTurnover', financialYear: 2026, turnoverCents: 1_250_000, now })
+    .then(MemberTurnoverRecorded({ memberId, financialYear: 2026, turnoverCents: 1_250_000, recordedAt: at }));
+  spec(t).given(registered, rejected).when({ type: 'RecordTurnover', financialYear: 2026, turnoverCents: 1, now }).thenError('MEMBER.REJECTED');
 });

@@ -41,7 +41,7 @@ const convene = (overrides: Partial<Extract<AssemblyCommand, { type: 'ConveneAss
   requestId: null,
   rules: rulesWith(),
   rulesVersion: 1,
-  eligibleVoters: [1, 2, 3, 4, 5].map((n) => ({ memberId: voter(n), membershipKind: null })),
+  eligibleVoters: [1, 2, 3, 4, 5].map((n) => ({ memberId: voter(n), membershipKind: null, turnoverCents: null })),
   now,
   ...overrides,
 });
@@ -60,10 +60,10 @@ t.test('when no assembly is convened', async (t) => {
     const votesByMembershipKind = { producent: 3, gebruiker: 1 };
     const rules = rulesWith({ votesByMembershipKind });
     const eligibleVoters = [
-      { memberId: voter(1), membershipKind: 'producent' },
-      { memberId: voter(2), membershipKind: 'gebruiker' },
-      { memberId: voter(3), membershipKind: null },
-      { memberId: voter(4), membershipKind: 'vervallen-soort' },
+      { memberId: voter(1), membershipKind: 'producent', turnoverCents: null },
+      { memberId: voter(2), membershipKind: 'gebruiker', turnoverCents: null },
+      { memberId: voter(3), membershipKind: null, turnoverCents: null },
+      { memberId: voter(4), membershipKind: 'vervallen-soort', turnoverCents: null },
     ];
     const voters = [
       { memberId: voter(1), weight: 3 },
@@ -75,6 +75,20 @@ t.test('when no assembly is convened', async (t) => {
       .given()
       .when(convene({ eligibleVoters, rules }))
       .then(convened({ rules: { votesByMembershipKind } })[0]!, VoterRollFixed({ assemblyId, recordDate, voters, totalWeight: 6 }));
+  });
+  t.test('BW 2:38 lid 1: or by their share of turnover — one vote and one per step of it, up to the statutes’ most', async (t) => {
+    const votesByTurnover = { centsPerVote: 100_000, maxVotes: 3 };
+    const eligibleVoters = [
+      { memberId: voter(1), membershipKind: null, turnoverCents: null },
+      { memberId: voter(2), membershipKind: null, turnoverCents: 99_999 },
+      { memberId: voter(3), membershipKind: null, turnoverCents: 100_000 },
+      { memberId: voter(4), membershipKind: null, turnoverCents: 5_000_000 },
+    ];
+    const voters = [1, 1, 2, 3].map((weight, index) => ({ memberId: voter(index + 1), weight }));
+    spec(t)
+      .given()
+      .when(convene({ eligibleVoters, rules: rulesWith({ votesByTurnover }) }))
+      .then(convened({ rules: { votesByTurnover } })[0]!, VoterRollFixed({ assemblyId, recordDate, voters, totalWeight: 7 }));
   });
   t.test('rejects less notice than the rules require', async (t) => {
     spec(t)

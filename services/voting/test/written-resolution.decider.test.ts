@@ -23,8 +23,8 @@ const propose = (overrides: Partial<Extract<WrittenResolutionCommand, { type: 'P
   proposedBy: voter(1),
   rules: rulesWith({ votesByMembershipKind: { producent: 2 } }),
   eligibleVoters: [
-    { memberId: voter(1), membershipKind: null },
-    { memberId: voter(2), membershipKind: 'producent' },
+    { memberId: voter(1), membershipKind: null, turnoverCents: null },
+    { memberId: voter(2), membershipKind: 'producent', turnoverCents: null },
   ],
   now,
   ...overrides,

@@ -1,4 +1,5 @@
 // A cooperative's statutes as parameters (DESIGN §4): the rules every decision is judged under.
+import { MAX_AMOUNT_CENTS } from '@meent/eventsourcing';
 import { z } from 'zod';
 
 export const fractionSchema = z
@@ -57,9 +58,23 @@ export const membershipKindSchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, 'a membership kind is 1–32 lowercase letters, digits or dashes, starting with a letter');
 
-/** BW 2:38 lid 1: a member's votes — those the statutes give their kind of membership, and at least one. */
-export function votesOf(rules: Pick<CooperativeRules, 'votesByMembershipKind'>, membershipKind: string | null): number {
-  return (membershipKind === null ? undefined : rules.votesByMembershipKind[membershipKind]) ?? 1;
+/** What a member's votes are reckoned by, as the register has it at a record date. */
+export interface VotingBasis {
+  readonly membershipKind: string | null;
+  /** Their turnover with the cooperative in the last financial year recorded; null where none is. */
+  readonly turnoverCents: number | null;
+}
+
+/**
+ * BW 2:38 lid 1: a member's votes, one at least — by their share of turnover where the statutes count votes so, else by
+ * what the statutes give their kind of membership.
+ */
+export function votesOf(rules: Pick<CooperativeRules, 'votesByMembershipKind' | 'votesByTurnover'>, basis: VotingBasis): number {
+  if (rules.votesByTurnover) {
+    const { centsPerVote, maxVotes } = rules.votesByTurnover;
+    return Math.min(maxVotes, 1 + Math.floor((basis.turnoverCents ?? 0) / centsPerVote));
+  }
+  return (basis.membershipKind === null ? undefined : rules.votesByMembershipKind[basis.membershipKind]) ?? 1;
 }
 
 const decisionRule = (majority: z.infer<typeof majoritySchema>, announced = false) =>
@@ -92,6 +107,14 @@ export const cooperativeRulesSchema = z
      * member three, say. Members of a kind not named here, or of none, have one.
      */
     votesByMembershipKind: z.record(membershipKindSchema, z.int().min(1).max(1000)).default({}),
+    /**
+     * BW 2:38 lid 1: or votes by a share of turnover — one, and one more for each `centsPerVote` of the member's
+     * turnover with the cooperative in the last financial year recorded, up to `maxVotes`. Null: not by turnover.
+     */
+    votesByTurnover: z
+      .strictObject({ centsPerVote: z.int().positive().max(MAX_AMOUNT_CENTS), maxVotes: z.int().min(1).max(1000) })
+      .nullable()
+      .default(null),
     /** BW 2:38 lid 6–8: votes cast online before the meeting. */
     electronicVoting: z.boolean().default(true),
     /** BW 2:38 lid 5: voting by written proxy. */

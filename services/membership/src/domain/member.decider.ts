@@ -12,6 +12,7 @@ import {
   MemberSuspended,
   MemberTerminated,
   MembershipKindAssigned,
+  MemberTurnoverRecorded,
   PersonalDataErased,
   type MemberEvent,
   type TerminationKind,
@@ -70,6 +71,7 @@ export type MemberCommand =
       readonly kindsInStatutes: readonly string[];
       readonly now: Date;
     }
+  | { readonly type: 'RecordTurnover'; readonly financialYear: number; readonly turnoverCents: number; readonly now: Date }
   | { readonly type: 'SuspendMember'; readonly reason: string; readonly now: Date }
   | { readonly type: 'ReinstateMember'; readonly now: Date }
   | {
@@ -123,6 +125,8 @@ export function evolve(state: MemberState, event: MemberEvent): MemberState {
       return { ...state, emailClaim: event.data.emailClaim };
     case 'MembershipKindAssigned':
       return { ...state, membershipKind: event.data.kind };
+    case 'MemberTurnoverRecorded':
+      return state;
     case 'MemberSuspended':
       return { ...state, status: 'Suspended' };
     case 'MemberTerminated':
@@ -217,6 +221,8 @@ export function decide(command: MemberCommand, state: MemberState): MemberEvent[
       }
       if (command.kind === state.membershipKind) return [];
       return [MembershipKindAssigned({ memberId, kind: command.kind, assignedAt: at })];
+    case 'RecordTurnover':
+      return [MemberTurnoverRecorded({ memberId, financialYear: command.financialYear, turnoverCents: command.turnoverCents, recordedAt: at })];
     case 'SuspendMember':
       if (state.status === 'Suspended') throw membershipError('MEMBER.ALREADY_SUSPENDED');
       if (state.status !== 'Admitted') throw membershipError('MEMBER.NOT_ADMITTED');

@@ -41,6 +41,11 @@ export const MembershipKindAssigned = defineEvent('MembershipKindAssigned', {
   schema: z.object({ memberId: z.uuid(), kind: z.string().min(1).nullable(), assignedAt: z.iso.datetime() }),
 });
 
+/** The treasurer recorded the member's turnover with the cooperative in a financial year, which statutes may count votes by. */
+export const MemberTurnoverRecorded = defineEvent('MemberTurnoverRecorded', {
+  schema: z.object({ memberId: z.uuid(), financialYear: z.int().min(2000).max(2200), turnoverCents: z.int().nonnegative(), recordedAt: z.iso.datetime() }),
+});
+
 export const MemberSuspended = defineEvent('MemberSuspended', {
   schema: z.object({ memberId: z.uuid(), reason: z.string().min(1), suspendedAt: z.iso.datetime() }),
 });
@@ -99,6 +104,7 @@ export type MemberEvent =
   | EventOf<typeof ApplicationRejected>
   | EventOf<typeof MemberDetailsChanged>
   | EventOf<typeof MembershipKindAssigned>
+  | EventOf<typeof MemberTurnoverRecorded>
   | EventOf<typeof MemberSuspended>
   | EventOf<typeof MemberReinstated>
   | EventOf<typeof MemberTerminated>
@@ -114,6 +120,7 @@ export const memberEvents = [
   ApplicationRejected,
   MemberDetailsChanged,
   MembershipKindAssigned,
+  MemberTurnoverRecorded,
   MemberSuspended,
   MemberReinstated,
   MemberTerminated,

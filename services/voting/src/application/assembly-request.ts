@@ -14,7 +14,7 @@ export async function votingStandingOf(runtime: ServiceRuntime, cooperativeId: s
   }));
   if (!rules) throw notFound(`No cooperative ${cooperativeId}`);
   // BW 2:41 lid 1 counts votes: each member weighs what their kind of membership gives them (BW 2:38 lid 1).
-  const weights = eligible.map((voter) => ({ memberId: voter.memberId, weight: votesOf(rules.rules, voter.membershipKind) }));
+  const weights = eligible.map((voter) => ({ memberId: voter.memberId, weight: votesOf(rules.rules, voter) }));
   return {
     memberId,
     weight: weights.find((voter) => voter.memberId === memberId)?.weight ?? 0,

@@ -1,5 +1,5 @@
 import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
-import { votesOf, type CooperativeRules } from '@meent/membership/events';
+import { votesOf, type CooperativeRules, type VotingBasis } from '@meent/membership/events';
 import type { z } from 'zod';
 import {
   AgendaItemAdded,
@@ -57,7 +57,7 @@ export type AssemblyCommand =
       readonly rules: CooperativeRules;
       readonly rulesVersion: number;
       /** Every member eligible at the record date, as the voting context's own membership projection has them. */
-      readonly eligibleVoters: readonly { readonly memberId: string; readonly membershipKind: string | null }[];
+      readonly eligibleVoters: readonly ({ readonly memberId: string } & VotingBasis)[];
       readonly now: Date;
     }
   | { readonly type: 'AddAgendaItem'; readonly title: string; readonly now: Date }
@@ -187,8 +187,8 @@ function convene(command: Extract<AssemblyCommand, { type: 'ConveneAssembly' }>,
   if (command.eligibleVoters.length === 0) {
     throw votingError('ASSEMBLY.EMPTY_VOTER_ROLL');
   }
-  // BW 2:38 lid 1: each voter weighs the votes the rules give their kind of membership, one at least.
-  const voters = command.eligibleVoters.map(({ memberId, membershipKind }) => ({ memberId, weight: votesOf(rules, membershipKind) }));
+  // BW 2:38 lid 1: each voter weighs the votes the rules give them by turnover or kind of membership, one at least.
+  const voters = command.eligibleVoters.map((voter) => ({ memberId: voter.memberId, weight: votesOf(rules, voter) }));
   const totalWeight = voters.reduce((sum, voter) => sum + voter.weight, 0);
   return [
     AssemblyConvened({

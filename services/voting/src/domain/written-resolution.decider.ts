@@ -1,5 +1,5 @@
 import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
-import { votesOf, type CooperativeRules, type DecisionType } from '@meent/membership/events';
+import { votesOf, type CooperativeRules, type DecisionType, type VotingBasis } from '@meent/membership/events';
 import type { z } from 'zod';
 import { votingError } from './errors.js';
 import { requireSubjectFor } from './motion.decider.js';
@@ -41,7 +41,7 @@ export type WrittenResolutionCommand =
       readonly proposedBy: string;
       /** The rules in force, and every member with a vote now with their kind of membership. */
       readonly rules: CooperativeRules;
-      readonly eligibleVoters: readonly { readonly memberId: string; readonly membershipKind: string | null }[];
+      readonly eligibleVoters: readonly ({ readonly memberId: string } & VotingBasis)[];
       readonly now: Date;
     }
   | { readonly type: 'ApproveResolution'; readonly memberId: string; readonly now: Date }
@@ -111,7 +111,7 @@ function propose(command: Extract<WrittenResolutionCommand, { type: 'ProposeReso
   }
   requireSubjectFor(decisionType, subject);
   if (command.eligibleVoters.length === 0) throw votingError('ASSEMBLY.EMPTY_VOTER_ROLL');
-  const voters = command.eligibleVoters.map(({ memberId, membershipKind }) => ({ memberId, weight: votesOf(rules, membershipKind) }));
+  const voters = command.eligibleVoters.map((voter) => ({ memberId: voter.memberId, weight: votesOf(rules, voter) }));
   return [
     WrittenResolutionProposed({
       resolutionId: command.resolutionId,

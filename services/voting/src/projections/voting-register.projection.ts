@@ -11,13 +11,15 @@ import {
   MemberExpelled,
   ExpulsionAnnulled,
   MembershipKindAssigned,
+  MemberTurnoverRecorded,
   RulesAmended,
   RulesAmendmentUndone,
   cooperativeRulesSchema,
   type CooperativeRules,
+  type VotingBasis,
 } from '@meent/membership/events';
 
-type Tables = 'cooperatives' | 'members' | 'eligibility' | 'kinds';
+type Tables = 'cooperatives' | 'members' | 'eligibility' | 'kinds' | 'turnover';
 
 async function startEligibility(transaction: SqlExecutor, tables: TableNames<Tables>, memberId: string, at: string) {
   await transaction.run(
@@ -71,6 +73,11 @@ export const votingRegisterProjection = defineProjection({
       `CREATE TABLE IF NOT EXISTS ${name} (member_id TEXT NOT NULL, kind TEXT, from_at TEXT NOT NULL)`,
       `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, from_at)`,
     ],
+    /** Each member's turnover per financial year, as recorded and when, for votes counted by turnover. */
+    turnover: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (member_id TEXT NOT NULL, financial_year INTEGER NOT NULL, turnover_cents BIGINT NOT NULL, recorded_at TEXT NOT NULL)`,
+      `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, financial_year)`,
+    ],
   },
   handlers: [
     on(CooperativeFounded, async (event, transaction, tables) => {
@@ -99,6 +106,15 @@ export const votingRegisterProjection = defineProjection({
       const { memberId, kind, assignedAt } = event.data;
       await transaction.run(`INSERT INTO ${tables.kinds} (member_id, kind, from_at) VALUES (?, ?, ?)`, [memberId, kind, assignedAt]);
     }),
+    on(MemberTurnoverRecorded, async (event, transaction, tables) => {
+      const { memberId, financialYear, turnoverCents, recordedAt } = event.data;
+      await transaction.run(`INSERT INTO ${tables.turnover} (member_id, financial_year, turnover_cents, recorded_at) VALUES (?, ?, ?, ?)`, [
+        memberId,
+        financialYear,
+        turnoverCents,
+        recordedAt,
+      ]);
+    }),
     on(MemberExpelled, (event, transaction, tables) => endEligibility(transaction, tables, event.data.memberId, event.data.expelledAt)),
     on(ExpulsionAnnulled, (event, transaction, tables) => startEligibility(transaction, tables, event.data.memberId, event.data.annulledAt)),
   ],
@@ -106,27 +122,35 @@ export const votingRegisterProjection = defineProjection({
 
 export type VotingRegisterTables = TableNames<Tables>;
 
-export interface EligibleVoter {
+/**
+ * A member who could vote, with what the statutes may count their votes by at the instant (BW 2:38 lid 1): their kind of
+ * membership, and their turnover in the latest financial year recorded by then (the latest recording of it).
+ */
+export interface EligibleVoter extends VotingBasis {
   readonly memberId: string;
-  /** The kind of membership recorded for them at the instant, which the statutes may give more votes (BW 2:38 lid 1). */
-  readonly membershipKind: string | null;
 }
 
-/** Every member who could vote at `instant` with their kind of membership then: admitted, not suspended or gone. */
+/** Every member who could vote at `instant`, with what their votes are counted by then: admitted, not suspended or gone. */
 export async function eligibleAt(
   reader: SqlExecutor,
   tables: VotingRegisterTables,
   cooperativeId: string,
   instant: string,
 ): Promise<EligibleVoter[]> {
-  const rows = await reader.all<{ member_id: string; kind: string | null }>(
+  const rows = await reader.all<{ member_id: string; kind: string | null; turnover_cents: number | string | null }>(
     `SELECT DISTINCT e.member_id,
-       (SELECT k.kind FROM ${tables.kinds} k WHERE k.member_id = e.member_id AND k.from_at <= ? ORDER BY k.from_at DESC LIMIT 1) AS kind
+       (SELECT k.kind FROM ${tables.kinds} k WHERE k.member_id = e.member_id AND k.from_at <= ? ORDER BY k.from_at DESC LIMIT 1) AS kind,
+       (SELECT t.turnover_cents FROM ${tables.turnover} t WHERE t.member_id = e.member_id AND t.recorded_at <= ?
+         ORDER BY t.financial_year DESC, t.recorded_at DESC LIMIT 1) AS turnover_cents
      FROM ${tables.eligibility} e
      WHERE e.cooperative_id = ? AND e.from_at <= ? AND (e.to_at IS NULL OR e.to_at > ?) ORDER BY e.member_id`,
-    [instant, cooperativeId, instant, instant],
+    [instant, instant, cooperativeId, instant, instant],
   );
-  return rows.map((row) => ({ memberId: row.member_id, membershipKind: row.kind }));
+  return rows.map((row) => ({
+    memberId: row.member_id,
+    membershipKind: row.kind,
+    turnoverCents: row.turnover_cents === null ? null : Number(row.turnover_cents),
+  }));
 }
 
 export async function rulesOf(
