@@ -32,6 +32,17 @@ import {
 const events = [...budgetContextEvents, ...votingEvents, ...initiativeEvents];
 const budgetSubject = { kind: 'budget' as const, id: budgetId };
 const inForce = { adopted: true, lines: new Map([[greenLine.code, greenLine]]), financialYear: 2027, period: { firstDay: '2027-01-01', lastDay: '2027-12-31' } };
+/** The disbursement the approved tranche asks the ledger for. */
+const trancheDisbursement = {
+  type: 'BookDisbursement',
+  disbursementId: trancheApproved.id,
+  reservationId,
+  amountCents: 80_000,
+  description: `Tranche 1 of initiative ${initiativeId}`,
+  budget: inForce,
+  today: '2027-02-01',
+  now: new Date(at('2027-02-01')),
+};
 
 t.test('a budget-adoption motion decides the budget it is about', async (t) => {
   const spec = reactionSpecification(t, adoptBudgetWhenMotionDecided, events);
@@ -115,21 +126,7 @@ t.test('an approved tranche is disbursed against the initiative’s reservation'
   await reactionSpecification(t, disburseWhenTrancheApproved, events)
     .given(...adoptedBudget(), fundsReserved)
     .when(trancheApproved)
-    .then([
-      {
-        stream: `ledger-${budgetId}`,
-        command: {
-          type: 'BookDisbursement',
-          disbursementId: trancheApproved.id,
-          reservationId,
-          amountCents: 80_000,
-          description: `Tranche 1 of initiative ${initiativeId}`,
-          budget: inForce,
-          today: '2027-02-01',
-          now: new Date(at('2027-02-01')),
-        },
-      },
-    ]);
+    .then([{ stream: `ledger-${budgetId}`, command: trancheDisbursement }]);
 });
 
 t.test("after the year's books are closed, a disbursement asked for is refused by an event, not an error that holds the reaction", async (t) => {
@@ -138,16 +135,6 @@ t.test("after the year's books are closed, a disbursement asked for is refused b
     BooksClosed({ financialYear: 2027, closedOn: '2028-02-01', closedBy: 'treasurer', closedAt: at('2028-02-01') }),
     { at: at('2028-02-01'), cooperativeId },
   );
-  const disbursement = {
-    type: 'BookDisbursement',
-    disbursementId: trancheApproved.id,
-    reservationId,
-    amountCents: 80_000,
-    description: `Tranche 1 of initiative ${initiativeId}`,
-    budget: inForce,
-    today: '2027-02-01',
-    now: new Date(at('2027-02-01')),
-  };
   const refusal = {
     type: 'RefuseBooking',
     bookingId: trancheApproved.id,
@@ -161,7 +148,7 @@ t.test("after the year's books are closed, a disbursement asked for is refused b
     .given(...adoptedBudget(), fundsReserved, closed)
     .when(trancheApproved)
     .then([
-      { stream: `ledger-${budgetId}`, command: disbursement },
+      { stream: `ledger-${budgetId}`, command: trancheDisbursement },
       { stream: `ledger-${budgetId}`, command: refusal },
     ]);
 });

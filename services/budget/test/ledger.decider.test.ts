@@ -226,6 +226,11 @@ t.test('when a total would pass what a number holds exactly', async (t) => {
   });
 });
 
+/** A reservation of 100 cents on the garden line another context asked for, and its refusal for `reason`. */
+const reserveHundred = { type: 'ReserveFunds', reservationId: id(3), lineCode: '4100', amountCents: 100, reference: null, override: null } as const;
+const hundredRefused = (reason: string) =>
+  ReservationRefused({ reservationId: id(3), lineCode: '4100', amountCents: 100, availableCents: 0, reference: null, reason, refusedAt: at });
+
 t.test("BW 2:10a: a budget's books hold its financial year only", async (t) => {
   const july = { ...budget, financialYear: 2027, period: { firstDay: '2027-07-01', lastDay: '2028-06-30' } };
   const receiving = (receivedOn: string): LedgerCommand => ({
@@ -249,18 +254,8 @@ t.test("BW 2:10a: a budget's books hold its financial year only", async (t) => {
     .thenError('LEDGER.OUTSIDE_FINANCIAL_YEAR', { statusCode: 422, message: 'Financial year 2027 begins on 2027-07-01' });
   spec(t)
     .given()
-    .when({ type: 'ReserveFunds', reservationId: id(3), lineCode: '4100', amountCents: 100, reference: null, override: null, ...dated, budget: july })
-    .then(
-      ReservationRefused({
-        reservationId: id(3),
-        lineCode: '4100',
-        amountCents: 100,
-        availableCents: 0,
-        reference: null,
-        reason: 'Financial year 2027 begins on 2027-07-01',
-        refusedAt: at,
-      }),
-    );
+    .when({ ...reserveHundred, ...dated, budget: july })
+    .then(hundredRefused('Financial year 2027 begins on 2027-07-01'));
   spec(t)
     .given(submitted(id(4), 100), booked(id(4), 100))
     .when({ type: 'PayExpense', expenseId: id(4), ...dated, today: '2028-01-15' })
@@ -288,18 +283,8 @@ t.test("the year's books close after its last day, with no expense awaiting appr
     .thenError('LEDGER.BOOKS_CLOSED', { statusCode: 409, rule: 'BW 2:10, 2:48', message: 'The books of financial year 2027 were closed on 2028-02-01' });
   spec(t)
     .given(closed)
-    .when({ type: 'ReserveFunds', reservationId: id(3), lineCode: '4100', amountCents: 100, reference: null, override: null, ...afterTheYear })
-    .then(
-      ReservationRefused({
-        reservationId: id(3),
-        lineCode: '4100',
-        amountCents: 100,
-        availableCents: 0,
-        reference: null,
-        reason: 'The books of financial year 2027 were closed on 2028-02-01',
-        refusedAt: at,
-      }),
-    );
+    .when({ ...reserveHundred, ...afterTheYear })
+    .then(hundredRefused('The books of financial year 2027 were closed on 2028-02-01'));
   const refusal: LedgerCommand = { type: 'RefuseBooking', bookingId: id(5), kind: 'disbursement', reservationId: id(2), ...afterTheYear };
   const refused = BookingRefused({
     bookingId: id(5),
