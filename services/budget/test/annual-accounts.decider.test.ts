@@ -38,7 +38,8 @@ const year2026 = { firstDay: '2026-01-01', lastDay: '2026-12-31' };
 
 const garden: BudgetLine = { code: '4100', name: 'Buurtmoestuin', kind: 'expense', amountCents: 100_000 };
 const rent: BudgetLine = { code: '8000', name: 'Huurinkomsten', kind: 'income', amountCents: 150_000 };
-const budget: AdoptedBudget = { adopted: true, lines: new Map([garden, rent].map((line) => [line.code, line])), financialYear: 2026, period: year2026 };
+// Listed income first: the statements list lines by code whatever order the budget keeps them in.
+const budget: AdoptedBudget = { adopted: true, lines: new Map([rent, garden].map((line) => [line.code, line])), financialYear: 2026, period: year2026 };
 
 const member = (memberId: string, offices: string[] = [], standing = 'member') => ({ memberId, standing, offices });
 const appoint = (...candidates: ReturnType<typeof member>[]): AnnualAccountsCommand => ({
@@ -128,6 +129,10 @@ t.test("BW 2:48 lid 3: the assembly adopts the accounts the committee reported o
   spec(t).given(appointed, drawnUp, reported, adopted).when(decision('annual-accounts', false, { motionId: otherMotion })).then();
   spec(t).given(appointed, drawnUp).when(decision('annual-accounts', true)).then(notAdopted("The audit committee's report was not on record (BW 2:48 lid 2)"));
   spec(t).given().when(decision('annual-accounts', true)).then(notAdopted('No accounts had been drawn up to adopt'));
+  spec(t)
+    .given(appointed, drawnUp, reported, notAdopted('The assembly voted against the accounts'))
+    .when(decision('annual-accounts', true, { motionId: otherMotion }))
+    .then(AnnualAccountsAdopted({ budgetId, motionId: otherMotion, round: 1, adoptedAt: at }));
 });
 
 t.test('the discharge of the board is a decision apart, on adopted accounts', async (t) => {
@@ -150,6 +155,25 @@ t.test('the discharge of the board is a decision apart, on adopted accounts', as
     .given(appointed, drawnUp, reported, adopted)
     .when(decision('discharge', false, { motionId: otherMotion }))
     .then(DischargeNotGranted({ budgetId, motionId: otherMotion, round: 1, reason: 'The assembly voted against the discharge', decidedAt: at }));
+  const discharged = BoardDischarged({ budgetId, motionId: otherMotion, round: 1, dischargedAt: at });
+  spec(t).given(appointed, drawnUp, reported, adopted, discharged).when(decision('discharge', true, { motionId: otherMotion })).then();
+  spec(t).given(appointed, drawnUp, reported, adopted, discharged).when(decision('discharge', false, { motionId: id(23) })).then();
+  spec(t)
+    .given(appointed, drawnUp, reported, adopted, discharged)
+    .when(decision('discharge', false, { motionId: otherMotion, round: 2 }))
+    .then(DischargeNotGranted({ budgetId, motionId: otherMotion, round: 2, reason: 'A new vote went against the discharge, which undoes it (BW 2:13 lid 4)', decidedAt: at }));
+  spec(t)
+    .given(appointed, drawnUp, reported, AnnualAccountsNotAdopted({ budgetId, motionId: motion, round: 1, reason: 'The assembly voted against the accounts', decidedAt: at }))
+    .when(decision('discharge', true, { motionId: otherMotion }))
+    .then(
+      DischargeNotGranted({
+        budgetId,
+        motionId: otherMotion,
+        round: 1,
+        reason: 'The accounts are not adopted: the board is discharged for a year as its adopted accounts show it',
+        decidedAt: at,
+      }),
+    );
 });
 
 t.test('the statements balance to the cent: the cash is what is owed plus the result, its earmarked part reserved', async (t) => {
@@ -208,4 +232,10 @@ t.test('the statements balance to the cent: the cash is what is owed plus the re
     // 150,000 received, 20,000 paid and 25,000 disbursed: 105,000 in cash = 5,000 owed + 100,000 result.
     balanceSheet: { cashCents: 105_000, payablesCents: 5_000, earmarkedReserveCents: 35_000, generalReserveCents: 65_000 },
   });
+  const amended: AdoptedBudget = { ...budget, lines: new Map([[rent.code, rent]]) };
+  t.same(
+    statementsOf(ledger, amended).incomeAndExpenditure.lines[0],
+    { code: '4100', name: '4100', kind: 'expense', budgetedCents: 0, actualCents: 50_000 },
+    'a line an amendment took out of the budget still shows what was booked on it',
+  );
 });

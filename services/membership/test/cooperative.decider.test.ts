@@ -49,7 +49,16 @@ t.test('BW 2:41 lid 1: the statutes may let members holding less than a tenth of
   });
   spec(t).given().when(withShare(1, 2)).thenError('COOPERATIVE.RULES_AGAINST_THE_LAW', { statusCode: 422, rule: 'BW 2:41 lid 1' });
   spec(t).given().when(withShare(1, 20)).then(CooperativeFounded({ ...founded.data, rules: withShare(1, 20).rules }));
+  spec(t).given().when(withShare(3, 20)).thenError('COOPERATIVE.RULES_AGAINST_THE_LAW', { statusCode: 422 });
+  spec(t).given().when(withShare(2, 20)).then(CooperativeFounded({ ...founded.data, rules: withShare(2, 20).rules }));
   spec(t).given().when(withShare(1, 10)).then(CooperativeFounded({ ...founded.data, rules: withShare(1, 10).rules }));
+});
+
+t.test('BW 2:35 lid 4: the statutes may give a member longer than the law’s month to appeal an expulsion, not shorter', async (t) => {
+  t.equal(cooperativeRulesSchema.parse({}).expulsionAppealMonths, 1);
+  t.equal(cooperativeRulesSchema.parse({ expulsionAppealMonths: 3 }).expulsionAppealMonths, 3);
+  t.notOk(cooperativeRulesSchema.safeParse({ expulsionAppealMonths: 0 }).success, 'less than a month');
+  t.notOk(cooperativeRulesSchema.safeParse({ expulsionAppealMonths: 13 }).success, 'more than a year');
 });
 
 t.test('BW 2:56 lid 1: the name states the members’ liability, W.A., B.A. or U.A.', async (t) => {

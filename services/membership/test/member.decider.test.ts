@@ -272,10 +272,20 @@ t.test('BW 2:35 lid 4: an expelled member is suspended, may appeal to the assemb
       .when({ type: 'AppealExpulsion', now: new Date('2026-04-01T10:00:00.001Z') })
       .thenError('MEMBER.APPEAL_TERM_PASSED', { statusCode: 422, rule: 'BW 2:35 lid 4 expulsionAppealMonths' });
     spec(t).given(registered, admitted).when({ type: 'AppealExpulsion', now }).thenError('MEMBER.NOT_EXPELLED', { statusCode: 409 });
+    const lastMoment = new Date('2026-04-01T10:00:00.000Z');
+    spec(t)
+      .given(registered, admitted, expelled)
+      .when({ type: 'AppealExpulsion', now: lastMoment })
+      .then(ExpulsionAppealed({ memberId, appealedAt: lastMoment.toISOString() }));
   });
   t.test('meanwhile the board cannot act on the membership as if it were ordinary', async (t) => {
     spec(t).given(registered, admitted, expelled).when({ type: 'SuspendMember', reason: 'x', now }).thenError('MEMBER.EXPELLED', { statusCode: 409 });
     spec(t).given(registered, admitted, expelled).when(terminate('resigned')).thenError('MEMBER.EXPELLED', { statusCode: 409 });
+    const details = { type: 'ChangeDetails', personalData: envelope, emailClaim: 'claim-2', now } as const;
+    spec(t)
+      .given(registered, admitted, expelled)
+      .when(details)
+      .then(MemberDetailsChanged({ memberId, personalData: envelope, emailClaim: 'claim-2', changedAt: at }));
   });
   t.test('the assembly confirms the expulsion, or it is annulled; a new vote on the same motion undoes the first (BW 2:13 lid 4)', async (t) => {
     spec(t).given(registered, admitted, expelled, appealed).when(decided(true)).then(upheld);
@@ -290,6 +300,11 @@ t.test('BW 2:35 lid 4: an expelled member is suspended, may appeal to the assemb
       .given(registered, admitted, expelled, appealed, annulled)
       .when(decided(true, 2))
       .then(ExpulsionUpheld({ memberId, motionId, round: 2, effectiveAt: at }));
+    spec(t)
+      .given(registered, admitted, expelled, appealed, annulled)
+      .when({ type: 'SuspendMember', reason: 'onbetaalde contributie', now })
+      .then(MemberSuspended({ memberId, reason: 'onbetaalde contributie', suspendedAt: at }));
+    spec(t).given(registered, admitted, expelled, appealed, upheld).when({ type: 'SuspendMember', reason: 'x', now }).thenError('MEMBER.TERMINATED');
   });
   t.test('the register holds the details until the unappealed expulsion takes effect', async (t) => {
     spec(t).given(registered, admitted, expelled).when({ type: 'ErasePersonalData', now }).thenError('MEMBER.ERASURE_WHILE_MEMBER', { statusCode: 422 });
@@ -321,4 +336,19 @@ t.test('BW 2:38 lid 1: the treasurer records a member’s turnover for a financi
     .when({ type: 'RecordTurnover', financialYear: 2026, turnoverCents: 1_250_000, now })
     .then(MemberTurnoverRecorded({ memberId, financialYear: 2026, turnoverCents: 1_250_000, recordedAt: at }));
   spec(t).given(registered, rejected).when({ type: 'RecordTurnover', financialYear: 2026, turnoverCents: 1, now }).thenError('MEMBER.REJECTED');
+});
+
+t.test('BW 2:36 lid 2: notice that runs out exactly as a financial year ends takes effect then, not a year later', async (t) => {
+  const justInTime = new Date('2026-12-04T00:00:00.000Z');
+  spec(t)
+    .given(registered, admitted)
+    .when({ ...terminate('resigned'), now: justInTime } as MemberCommand)
+    .then(MemberTerminated({ memberId, kind: 'resigned', reason: null, effectiveAt: yearEnd, terminatedAt: justInTime.toISOString() }));
+});
+
+t.test('a death without a date ends the membership at once', async (t) => {
+  spec(t)
+    .given(registered, admitted)
+    .when({ ...terminate('deceased'), effectiveAt: null } as MemberCommand)
+    .then(MemberTerminated({ memberId, kind: 'deceased', reason: null, effectiveAt: at, terminatedAt: at }));
 });
