@@ -17,10 +17,9 @@ import type { AdoptedBudget, LedgerState } from './ledger.decider.js';
 import { budgetError } from './errors.js';
 
 /** The latest round decided on one motion. */
-interface Decided {
+interface Round {
   readonly motionId: string;
   readonly round: number;
-  readonly passed: boolean;
 }
 
 export interface AnnualAccountsState {
@@ -28,10 +27,10 @@ export interface AnnualAccountsState {
   readonly drawnUpOn: string | null;
   readonly reportedBy: string | null;
   /** The assembly's latest decision on adopting the accounts, and whether it adopted them. */
-  readonly adoption: (Decided & { readonly adopted: boolean }) | null;
-  readonly discharge: (Decided & { readonly granted: boolean }) | null;
-  /** Each extension motion's latest round, with the months it asked. */
-  readonly extensions: ReadonlyMap<string, Decided & { readonly months: number }>;
+  readonly adoption: (Round & { readonly adopted: boolean }) | null;
+  readonly discharge: (Round & { readonly granted: boolean }) | null;
+  /** Each extension motion's latest round, whether it passed, and the months it asked. */
+  readonly extensions: ReadonlyMap<string, Round & { readonly passed: boolean; readonly months: number }>;
 }
 
 /** A member the secretary names for the audit committee, as the register has them now. */
@@ -159,13 +158,13 @@ export function evolve(state: AnnualAccountsState, event: AnnualAccountsEvent): 
     case 'AnnualAccountsNotAdopted': {
       const { motionId, round } = event.data;
       const adopted = event.type === 'AnnualAccountsAdopted';
-      return { ...state, adoption: { motionId, round, passed: adopted, adopted } };
+      return { ...state, adoption: { motionId, round, adopted } };
     }
     case 'BoardDischarged':
     case 'DischargeNotGranted': {
       const { motionId, round } = event.data;
       const granted = event.type === 'BoardDischarged';
-      return { ...state, discharge: { motionId, round, passed: granted, granted } };
+      return { ...state, discharge: { motionId, round, granted } };
     }
     default:
       return assertNever(event);
@@ -215,7 +214,7 @@ function committeeOf(candidates: readonly CommitteeCandidate[]): string[] {
 }
 
 /** Whether a round of a motion was recorded already: decisions are delivered at least once. */
-const seen = (decided: Decided | null | undefined, motionId: string, round: number) =>
+const seen = (decided: Round | null | undefined, motionId: string, round: number) =>
   decided !== null && decided !== undefined && decided.motionId === motionId && round <= decided.round;
 
 function recordDecision(
