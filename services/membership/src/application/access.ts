@@ -46,21 +46,26 @@ export async function standingIn(commands: CommandHandler, memberId: string, coo
   return standingOf(member, cooperativeId, now);
 }
 
+/** The cooperative as its record has it now, as fresh as a record read for one request may be. */
+async function cooperativeIn(commands: CommandHandler, cooperativeId: string) {
+  return (await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS)).state;
+}
+
 /** The rules a cooperative decides under now; undefined where none is founded under this id. */
 export async function rulesIn(commands: CommandHandler, cooperativeId: string): Promise<CooperativeRules | undefined> {
-  const { state } = await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS);
+  const state = await cooperativeIn(commands, cooperativeId);
   return state.status === 'Founded' ? state.rules : undefined;
 }
 
 /** The offices a person holds in a cooperative now. */
 export async function officesIn(commands: CommandHandler, memberId: string, cooperativeId: string): Promise<Office[]> {
-  const { state } = await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS);
+  const state = await cooperativeIn(commands, cooperativeId);
   return officesOf(state, memberId);
 }
 
 /** BW 2:19 lid 5: refuses new business for a cooperative dissolved and being wound up. */
 export async function ensureNotInLiquidation(commands: CommandHandler, cooperativeId: string): Promise<void> {
-  const { state } = await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS);
+  const state = await cooperativeIn(commands, cooperativeId);
   if (state.status === 'Founded' && state.dissolvedBy !== null) throw membershipError('COOPERATIVE.IN_LIQUIDATION');
 }
 
@@ -71,7 +76,7 @@ export function callerResolver(commands: CommandHandler, clock: () => Date) {
     if (principal.cooperativeId !== cooperativeId) return { subject: principal.subject, roles: ['other-cooperative'] };
     const standing = await standingIn(commands, principal.subject, cooperativeId, clock());
     if (standing !== 'member') return { subject: principal.subject, roles: [standing] };
-    const { state: cooperative } = await commands.recall(cooperativeStream(cooperativeId), cooperativeDecider, RECORD_FRESHNESS_MS);
+    const cooperative = await cooperativeIn(commands, cooperativeId);
     return { subject: principal.subject, roles: ['member', ...officesOf(cooperative, principal.subject)] };
   };
 }
