@@ -21,6 +21,8 @@ import {
   type EventOf,
 } from '@meent/eventsourcing';
 import { MemberRegistered, cooperativeRulesSchema } from '@meent/membership';
+import { SessionStore } from '@meent/identity';
+import { Outbox } from '@meent/notifications';
 import { auditEvents, defaultServices } from '@meent/server';
 import { v7 as uuidv7 } from 'uuid';
 import { HISTORY_CSV_HEADER, history, historyCsvLine } from '../../packages/server/src/audit/history.js';
@@ -87,10 +89,11 @@ try {
   };
   const raw1 = await rawRead();
 
-  const services = defaultServices({ keys });
+  const readModels = new SqliteReadModelStore({ path: join(directory, 'read-models.db') });
+  const tokens = { secret: 'a-benchmark-secret-long-enough-for-hs256' };
+  const services = defaultServices({ keys, tokens, outbox: await Outbox.open(readModels), sessions: await SessionStore.open(readModels, tokens.secret) });
   const registry = new EventRegistry([...services.flatMap((service) => service.events), ...auditEvents]);
   const every = services.flatMap((service) => service.projections);
-  const readModels = new SqliteReadModelStore({ path: join(directory, 'read-models.db') });
   const head = await store.headPosition();
   const replaying = performance.now();
   const projections = await Projections.start({ store, readModels, registry, projections: every });

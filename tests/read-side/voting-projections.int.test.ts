@@ -5,6 +5,7 @@ import { initiativeEvents } from '@meent/initiative-funding/events';
 import { cooperativeRulesSchema } from '@meent/membership/events';
 import {
   AgendaItemAdded,
+  ConvocationSent,
   AssemblyClosed,
   AssemblyConvened,
   AssemblyDemanded,
@@ -143,7 +144,7 @@ t.test('initiative applicants: the member who applied for an initiative, for rec
   await spec.then((reader, tables) => applicantOf(reader, tables, motionId), undefined, 'nothing for another id');
 });
 
-t.test('assemblies: the roll, agenda, attendance with its weight, and the proxies still in force', async (t) => {
+t.test('assemblies: the roll, agenda, the convocation sent, attendance with its weight, and the proxies still in force', async (t) => {
   const assembly = `assembly-${assemblyId}`;
   const venue = { kind: 'place' as const, address: 'Buurthuis De Meent, Meentweg 1' };
   const events = [
@@ -170,6 +171,11 @@ t.test('assemblies: the roll, agenda, attendance with its weight, and the proxie
       on('2026-11-20'),
     ),
     recorded(assembly, AgendaItemAdded({ assemblyId, number: 1, title: 'Jaarrekening', addedAt: at('2026-11-21') }), on('2026-11-21')),
+    recorded(
+      assembly,
+      ConvocationSent({ assemblyId, cooperativeId, agenda: ['Jaarrekening'], motions: [], recipients: 3, sentAt: at('2026-11-21') }),
+      on('2026-11-21'),
+    ),
     recorded(assembly, ProxyGranted({ assemblyId, grantorId: voter(3), holderId: voter(1), grantedAt: at('2026-11-22') }), on('2026-11-22')),
     recorded(assembly, ProxyGranted({ assemblyId, grantorId: voter(2), holderId: voter(1), grantedAt: at('2026-11-23') }), on('2026-11-23')),
     recorded(assembly, ProxyRevoked({ assemblyId, grantorId: voter(2), holderId: voter(1), revokedAt: at('2026-11-24') }), on('2026-11-24')),
@@ -205,6 +211,7 @@ t.test('assemblies: the roll, agenda, attendance with its weight, and the proxie
     attendance: [{ memberId: voter(2), recordedAt: at('2026-12-15') }],
     presentWeight: 2,
     proxies: [proxy],
+    convocations: [{ sentAt: at('2026-11-21'), recipients: 3, agendaItems: 1, motions: 0 }],
   });
   await spec.then((reader, tables) => activeProxies(reader, tables, assemblyId, voter(2)), [], 'a revoked proxy is not in force');
   await spec.then((reader, tables) => rollEntry(reader, tables, assemblyId, voter(2)), { weight: 2 });

@@ -37,6 +37,8 @@ export interface EventDefinition<Type extends string = string, Schema extends z.
   readonly erasesPersonalData: boolean;
   /** Builds the event a decider returns, typed by the schema. */
   (data: z.infer<Schema>): DomainEvent<Type, z.infer<Schema>>;
+  /** Whether an event read back (decoded, so validated) is of this type, narrowing its data. */
+  is<Event extends DomainEvent>(event: Event): event is Event & DomainEvent<Type, z.infer<Schema>>;
 }
 
 export interface DomainEvent<Type extends string = string, Data = unknown> {
@@ -85,7 +87,8 @@ export function defineEvent<const Type extends string, Schema extends z.ZodType>
   }
   const create = (data: z.infer<Schema>): DomainEvent<Type, z.infer<Schema>> => ({ type, data });
   const erasesPersonalData = options.erasesPersonalData ?? false;
-  return Object.assign(create, { type, version, schema: options.schema, upcasters, withheld, erasesPersonalData });
+  const is = <Event extends DomainEvent>(event: Event): event is Event & DomainEvent<Type, z.infer<Schema>> => event.type === type;
+  return Object.assign(create, { type, version, schema: options.schema, upcasters, withheld, erasesPersonalData, is });
 }
 
 export class EventDecodingError extends Error {

@@ -22,7 +22,9 @@ import {
 import { accessPlugin, createHttpApp, type HttpApp, type HttpAppOptions, type TokenSettings } from '@meent/http';
 import { callerResolver, createMembership, ensureNotInLiquidation } from '@meent/membership';
 import { createBudget } from '@meent/budget';
+import { createIdentity, SessionStore } from '@meent/identity';
 import { createInitiativeFunding } from '@meent/initiative-funding';
+import { createMailer, createNotifications, MailDelivery, Outbox } from '@meent/notifications';
 import { createVoting } from '@meent/voting';
 import type { FastifyPluginAsync } from 'fastify';
 import { adminRoutes } from './admin-routes.js';
@@ -56,6 +58,11 @@ export interface Service {
 /** What the composition root hands the services that need more than the runtime. */
 export interface ServiceDependencies {
   readonly keys: KeyStore;
+  /** Messages waiting to be sent. */
+  readonly outbox: Outbox;
+  /** Sign-in codes, sessions and admins. */
+  readonly sessions: SessionStore;
+  readonly tokens: TokenSettings;
 }
 
 export const defaultServices = (dependencies: ServiceDependencies): readonly Service[] => [
@@ -63,6 +70,8 @@ export const defaultServices = (dependencies: ServiceDependencies): readonly Ser
   createVoting(dependencies),
   createBudget(),
   createInitiativeFunding(),
+  createNotifications(dependencies),
+  createIdentity(dependencies),
 ];
 
 export interface BuildServerOptions {
@@ -119,12 +128,24 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   const store = await openEventStore(config);
   const readModels = openReadModelStore(config);
   const keys = openKeyStore(config);
-  const composed = (options.services ?? defaultServices)({ keys });
+  const tokens = tokenSettings(config);
+  let outbox: Outbox;
+  let sessions: SessionStore;
+  try {
+    outbox = await Outbox.open(readModels);
+    sessions = await SessionStore.open(readModels, tokens.secret);
+  } catch (error) {
+    await Promise.all([readModels.close(), keys.close(), store.close()]);
+    throw error;
+  }
+  const composed = (options.services ?? defaultServices)({ keys, outbox, sessions, tokens });
   // A process serving some contexts still reads every event on record: their definitions are all registered.
   const services = composed.filter((service) => !isServiceName(service.name) || config.services.includes(service.name));
   let projections: Projections | undefined;
   let reactions: Reactions | undefined;
+  let delivery: MailDelivery | undefined;
   const closeAll = async () => {
+    await delivery?.close();
     await reactions?.close();
     await projections?.close();
     await readModels.close();
@@ -139,7 +160,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   try {
     app = await createHttpApp({
       logger: options.logger ?? { level: config.logLevel },
-      tokens: tokenSettings(config),
+      tokens,
       clock,
       corsOrigins: config.corsOrigins,
       rateLimit: config.rateLimit,
@@ -215,6 +236,16 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
         : [],
       onFailure: (reaction, error, position) => app.log.error({ reaction, position, err: error }, 'reaction failed; retrying'),
     });
+    if (config.runReactions) {
+      delivery = MailDelivery.start({
+        outbox,
+        mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, fileDirectory: join(config.dataDir, 'mail') }),
+        readModels,
+        clock,
+        onFailure: (failure) => app.log.warn({ message: failure.id, kind: failure.kind, attempts: failure.attempts, err: failure.error }, 'a message was not sent; retrying later'),
+        onStoreError: (error) => app.log.error({ err: error }, 'the outbox could not be read; retrying'),
+      });
+    }
     const reactionsStarted = reactions;
     app.metrics.addCollector({
       name: 'meent_reaction_failed_attempts',

@@ -39,6 +39,8 @@ export const configSchema = z.object({
     .transform((list) => list.split(',').map((name) => name.trim()).filter(Boolean))
     .pipe(z.array(z.enum(SERVICE_NAMES)).min(1, 'name at least one service')),
   MEENT_REACTIONS: z.enum(['on', 'off']).default('on'),
+  MEENT_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MEENT_MAIL_FROM: z.string().regex(/<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/, 'must be an address, or a name and <address>').default('Meent <meent@localhost>'),
 });
 
 export interface MeentConfig {
@@ -75,6 +77,9 @@ export interface MeentConfig {
   readonly services: readonly ServiceName[];
   /** Whether this process runs reactions; with several processes on one store, one may do it for all. */
   readonly runReactions: boolean;
+  /** Where mail goes: an SMTP server, or, unset, `.eml` files under `{dataDir}/mail`. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -118,5 +123,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     requestTimeoutMs: env.MEENT_REQUEST_TIMEOUT_MS,
     services: env.MEENT_SERVICES,
     runReactions: env.MEENT_REACTIONS === 'on',
+    smtpUrl: env.MEENT_SMTP_URL,
+    mailFrom: env.MEENT_MAIL_FROM,
   };
 }

@@ -20,12 +20,15 @@ const post = (path: string, grants: Grants, note?: string): Right => ({ method: 
 
 const C = '/cooperatives/{cooperativeId}';
 
+/** Anyone, without a token. */
+const publicRoute = (method: Right['method'], path: string): Right => ({ method, path, public: true, grants: {} });
+
 /** BW 2:19 lid 5: new business, which a dissolved cooperative no longer takes on while it is wound up. */
 const newBusiness = (right: Right): Right => ({ ...right, notInLiquidation: true });
 
 export const RIGHTS: readonly Right[] = [
-  { method: 'GET', path: '/health/live', public: true, grants: {} },
-  { method: 'GET', path: '/health/ready', public: true, grants: {} },
+  publicRoute('GET', '/health/live'),
+  publicRoute('GET', '/health/ready'),
 
   // The cooperative, its register and its officers.
   post('/cooperatives', all('admin')),
@@ -58,6 +61,7 @@ export const RIGHTS: readonly Right[] = [
   get(`${C}/assemblies/{assemblyId}`, all('admin', ...MEMBERS), 'proxies: officers see all, a member their own'),
   get(`${C}/assemblies/{assemblyId}/voters/{memberId}`, { ...all(...MEETING), ...own('member', 'treasurer', 'board-member', 'suspended') }),
   post(`${C}/assemblies/{assemblyId}/agenda`, all(...MEETING)),
+  post(`${C}/assemblies/{assemblyId}/convocation`, all(...MEETING), 'the notice the rules require, from now on'),
   post(`${C}/assemblies/{assemblyId}/proxies`, all(...MEMBERS), 'a voter on the roll, to another voter'),
   post(`${C}/assemblies/{assemblyId}/proxies/revocation`, all(...MEMBERS), 'the grantor'),
   post(`${C}/assemblies/{assemblyId}/opening`, all(...MEETING)),
@@ -131,6 +135,17 @@ export const RIGHTS: readonly Right[] = [
   post('/admin/projections/{name}/replay', all('admin')),
   post('/admin/projections/{name}/restart', all('admin')),
   get('/admin/reactions', all('admin')),
+  get('/admin/notifications', all('admin')),
+  post('/admin/notifications/{messageId}/retry', all('admin')),
+
+  // Signing in: anyone may ask for a code and exchange it; what it signs in as is the register's (or the admins' list's).
+  publicRoute('POST', `${C}/sign-in`),
+  publicRoute('POST', `${C}/sign-in/code`),
+  publicRoute('POST', '/admin/sign-in'),
+  publicRoute('POST', '/admin/sign-in/code'),
+  publicRoute('POST', '/sessions/refresh'),
+  get(`${C}/members/{memberId}/sessions`, { ...all('admin'), ...own('member', 'suspended', 'applicant') }),
+  post(`${C}/members/{memberId}/sessions/{sessionId}/revocation`, { ...all('admin'), ...own('member', 'suspended', 'applicant') }),
 ];
 
 const COLUMNS: readonly { role: CallerRole; heading: string }[] = [

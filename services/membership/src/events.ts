@@ -50,6 +50,8 @@ export {
   CONFLICT_GROUNDS,
   DECISION_TYPES,
   LIABILITIES,
+  NOTICE_LANGUAGES,
+  type NoticeLanguage,
   type ConflictGround,
   type CooperativeRules,
   type CooperativeRulesInput,

@@ -11,6 +11,7 @@ import {
   notFound,
   problemResponses,
   readAfter,
+  readEverything,
   reference,
 } from '@meent/http';
 import { CONFLICT_GROUNDS, DECISION_TYPES } from '@meent/membership/events';
@@ -71,6 +72,8 @@ const overviewSchema = assemblySummarySchema
     /** The proxies in force; a member who holds no office sees only their own. */
     proxies: z.array(z.object({ grantorId: z.uuid(), holderId: z.uuid(), grantedAt: z.string() })),
     motions: z.array(motionViewSchema.pick({ id: true, title: true, decisionType: true, ballot: true, status: true, round: true })),
+    /** Each convocation sent, with the agenda items and motions it carried: the record that notice was given. */
+    convocations: z.array(z.object({ sentAt: z.string(), recipients: z.int(), agendaItems: z.int(), motions: z.int() })),
   })
   .meta({ id: 'AssemblyOverview' });
 
@@ -122,6 +125,26 @@ export const assemblyConveningRoutes: FastifyPluginAsync<ServiceRuntime> = async
     async (request) => {
       const { cooperativeId, assemblyId } = request.params;
       return accept(assemblies.handle(commandOriginOf(request, cooperativeId), assemblyId, (_assembly, now) => ({ type: 'AddAgendaItem', title: request.body.title, now })));
+    },
+  );
+
+  app.post(
+    '/cooperatives/:cooperativeId/assemblies/:assemblyId/convocation',
+    {
+      schema: {
+        tags: ['voting'],
+        summary: 'Send the convocation: the agenda and the motions tabled so far go to everyone on the roll, and notice runs from now (secretary or chair)',
+        security: BEARER_SECURITY,
+        params: assemblyParams,
+        response: accepted,
+      },
+    },
+    async (request) => {
+      const { cooperativeId, assemblyId } = request.params;
+      await readEverything(runtime, motionsProjection);
+      const tabled = await runtime.projections.query(motionsProjection, (reader, tables) => motionsOfAssembly(reader, tables, assemblyId));
+      const motions = tabled.map(({ id, title, text, decisionType }) => ({ motionId: id, title, text, decisionType }));
+      return accept(assemblies.handle(commandOriginOf(request, cooperativeId), assemblyId, (_assembly, now) => ({ type: 'SendConvocation', motions, now })));
     },
   );
 
@@ -199,7 +222,7 @@ export const assemblyReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (pla
     {
       schema: {
         tags: ['voting'],
-        summary: 'An assembly: agenda, roll size, attendance, proxies and motions (any member)',
+        summary: 'An assembly: agenda, roll size, attendance, proxies, motions and the convocations sent (any member)',
         security: BEARER_SECURITY,
         params: assemblyParams,
         querystring: minPositionQuery,

@@ -9,6 +9,8 @@ export {
   AssemblyConvened,
   VoterRollFixed,
   AgendaItemAdded,
+  ConvocationSent,
+  venueSchema,
   ProxyGranted,
   ProxyRevoked,
   AssemblyOpened,

@@ -5,7 +5,7 @@ import type { CommandHandler } from '@meent/eventsourcing';
 import { ANY_OFFICE, holdsOffice, isAdmin, type Caller, type CallerRole, type Principal } from '@meent/http';
 import { cooperativeDecider, cooperativeStream, officesOf } from '../domain/cooperative.decider.js';
 import { endOf, memberDecider, memberStream, type MemberState } from '../domain/member.decider.js';
-import type { CooperativeRules } from '../domain/cooperative-rules.js';
+import { legalNameOf, type CooperativeRules, type NoticeLanguage } from '../domain/cooperative-rules.js';
 import type { Office } from '../domain/cooperative.events.js';
 import { membershipError } from '../domain/errors.js';
 
@@ -61,6 +61,21 @@ export async function rulesIn(commands: CommandHandler, cooperativeId: string): 
 export async function officesIn(commands: CommandHandler, memberId: string, cooperativeId: string): Promise<Office[]> {
   const state = await cooperativeIn(commands, cooperativeId);
   return officesOf(state, memberId);
+}
+
+/** How a cooperative signs what it writes to its members, and in which language; undefined where none is founded. */
+export async function letterheadOf(
+  commands: CommandHandler,
+  cooperativeId: string,
+): Promise<{ readonly name: string; readonly language: NoticeLanguage } | undefined> {
+  const state = await cooperativeIn(commands, cooperativeId);
+  return state.status === 'Founded' ? { name: legalNameOf(state.name, state.rules.liability), language: state.rules.noticeLanguage } : undefined;
+}
+
+/** Who holds which office in a cooperative now. */
+export async function officersIn(commands: CommandHandler, cooperativeId: string): Promise<readonly { memberId: string; office: Office }[]> {
+  const state = await cooperativeIn(commands, cooperativeId);
+  return state.status === 'Founded' ? state.officers : [];
 }
 
 /** BW 2:19 lid 5: refuses new business for a cooperative dissolved and being wound up. */

@@ -1,7 +1,6 @@
 // The membership use cases that span more than one stream or hold personal data: the e-mail claim, the
 // encryption under the member's own key, erasure by destroying that key.
 import {
-  blindIndex,
   decryptWith,
   encryptFor,
   type CommandContext,
@@ -11,6 +10,7 @@ import {
   type ServiceRuntime,
 } from '@meent/eventsourcing';
 import { cooperativeAggregate } from '../domain/cooperative.decider.js';
+import { emailClaimOf } from './contact.js';
 import {
   emailClaimDecider,
   emailClaimStream,
@@ -115,9 +115,8 @@ export class MembershipCommands {
     return { ...origin, occurredAt: this.runtime.clock() };
   }
 
-  private async emailClaim(cooperativeId: string, email: string): Promise<string> {
-    const digest = blindIndex(await this.keys.indexKey(), `${cooperativeId}\n${email.toLowerCase()}`).toString('hex');
-    return [digest.slice(0, 8), digest.slice(8, 12), digest.slice(12, 16), digest.slice(16, 20), digest.slice(20, 32)].join('-');
+  private emailClaim(cooperativeId: string, email: string): Promise<string> {
+    return emailClaimOf(this.keys, cooperativeId, email);
   }
 
   /**

@@ -92,6 +92,9 @@ const decisionRule = (majority: z.infer<typeof majoritySchema>, announced = fals
     })
     .prefault({});
 
+export const NOTICE_LANGUAGES = ['nl', 'en'] as const;
+export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number];
+
 export const cooperativeRulesSchema = z
   .strictObject({
     /** Days between convening and an ordinary assembly; the law sets no minimum. */
@@ -157,6 +160,8 @@ export const cooperativeRulesSchema = z
      * (B.A.), or nothing (U.A.); the name states it.
      */
     liability: z.enum(LIABILITIES).default('UA'),
+    /** The language the cooperative writes to its members in: Dutch unless it says otherwise. */
+    noticeLanguage: z.enum(NOTICE_LANGUAGES).default('nl'),
   })
   .meta({ id: 'CooperativeRules' });
 

@@ -8,10 +8,12 @@ import {
   AssemblyConvened,
   AssemblyOpened,
   AttendanceRecorded,
+  ConvocationSent,
   ProxyGranted,
   ProxyRevoked,
   VoterRollFixed,
   type AssemblyEvent,
+  type convokedMotionSchema,
   type venueSchema,
 } from './assembly.events.js';
 import { votingError } from './errors.js';
@@ -35,6 +37,8 @@ interface Convened {
   readonly proxies: ReadonlyMap<string, string>;
   readonly present: ReadonlySet<string>;
   readonly agendaItems: number;
+  /** The agenda's items by number, as a convocation lists them. */
+  readonly agenda: readonly string[];
 }
 
 export type AssemblyState =
@@ -61,6 +65,12 @@ export type AssemblyCommand =
       readonly now: Date;
     }
   | { readonly type: 'AddAgendaItem'; readonly title: string; readonly now: Date }
+  | {
+      readonly type: 'SendConvocation';
+      /** The motions tabled for this assembly so far, as the voting context's read model has them. */
+      readonly motions: readonly z.infer<typeof convokedMotionSchema>[];
+      readonly now: Date;
+    }
   | { readonly type: 'GrantProxy'; readonly grantorId: string; readonly holderId: string; readonly now: Date }
   | { readonly type: 'RevokeProxy'; readonly grantorId: string; readonly now: Date }
   | { readonly type: 'OpenMeeting'; readonly now: Date }
@@ -88,6 +98,7 @@ export function evolve(state: AssemblyState, event: AssemblyEvent): AssemblyStat
       proxies: new Map(),
       present: new Set(),
       agendaItems: 0,
+      agenda: [],
     };
   }
   if (state.status === 'NotConvened') return state;
@@ -99,7 +110,9 @@ export function evolve(state: AssemblyState, event: AssemblyEvent): AssemblyStat
         rollWeight: event.data.totalWeight,
       };
     case 'AgendaItemAdded':
-      return { ...state, agendaItems: event.data.number };
+      return { ...state, agendaItems: event.data.number, agenda: [...state.agenda, event.data.title] };
+    case 'ConvocationSent':
+      return state;
     case 'ProxyGranted':
       return { ...state, proxies: new Map(state.proxies).set(event.data.grantorId, event.data.holderId) };
     case 'ProxyRevoked': {
@@ -129,6 +142,8 @@ export function decide(command: AssemblyCommand, state: AssemblyState): Assembly
     case 'AddAgendaItem':
       requireStatus(state, 'Convened', 'InSession');
       return [AgendaItemAdded({ assemblyId, number: state.agendaItems + 1, title: command.title, addedAt: at })];
+    case 'SendConvocation':
+      return [sendConvocation(state, command.motions, command.now)];
     case 'GrantProxy':
       requireStatus(state, 'Convened', 'InSession');
       return [ProxyGranted({ assemblyId, ...grantable(state, command.grantorId, command.holderId), grantedAt: at })];
@@ -211,6 +226,38 @@ function convene(command: Extract<AssemblyCommand, { type: 'ConveneAssembly' }>,
       totalWeight,
     }),
   ];
+}
+
+/**
+ * The convocation goes out before the meeting with the notice the rules require, counted from its sending; an assembly
+ * announced to amend the statutes sends the proposal's verbatim text with it (BW 2:42 lid 1).
+ */
+function sendConvocation(state: ConvenedAssembly, motions: readonly z.infer<typeof convokedMotionSchema>[], now: Date) {
+  requireStatus(state, 'Convened');
+  const noticeDays = daysBetween(now, state.scheduledAt);
+  if (noticeDays < state.rules.noticeDays) {
+    throw votingError('ASSEMBLY.NOTICE_TOO_SHORT', {
+      message: `The rules require ${state.rules.noticeDays} days' notice; the meeting is ${Math.floor(noticeDays)} days away`,
+      rule: 'noticeDays',
+    });
+  }
+  if (state.announcesStatuteAmendment) {
+    if (noticeDays < state.rules.statuteAmendmentNoticeDays) {
+      throw votingError('ASSEMBLY.NOTICE_TOO_SHORT', {
+        message: `An assembly that is to amend the statutes needs ${state.rules.statuteAmendmentNoticeDays} days' notice`,
+        rule: 'BW 2:42 statuteAmendmentNoticeDays',
+      });
+    }
+    if (!motions.some((motion) => motion.decisionType === 'statute-amendment')) throw votingError('ASSEMBLY.AMENDMENT_NOT_TABLED');
+  }
+  return ConvocationSent({
+    assemblyId: state.assemblyId,
+    cooperativeId: state.cooperativeId,
+    agenda: [...state.agenda],
+    motions: [...motions],
+    recipients: state.roll.size,
+    sentAt: now.toISOString(),
+  });
 }
 
 function grantable(state: ConvenedAssembly, grantorId: string, holderId: string) {

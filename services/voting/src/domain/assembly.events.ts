@@ -66,6 +66,29 @@ export const AssemblyClosed = defineEvent('AssemblyClosed', {
   schema: z.object({ assemblyId: z.uuid(), cooperativeId: z.uuid(), closedAt: z.iso.datetime() }),
 });
 
+export const convokedMotionSchema = z.object({
+  motionId: z.uuid(),
+  title: z.string().min(1),
+  /** Verbatim: a statute amendment's proposal is sent along with the notice (BW 2:42 lid 1). */
+  text: z.string().min(1),
+  decisionType: z.string().min(1),
+});
+
+/**
+ * The convocation went out to everyone on the roll: the agenda and the motions as tabled when it was sent. Notice runs
+ * from here, and the notifications context e-mails it; sent again, it supplements what was sent before.
+ */
+export const ConvocationSent = defineEvent('ConvocationSent', {
+  schema: z.object({
+    assemblyId: z.uuid(),
+    cooperativeId: z.uuid(),
+    agenda: z.array(z.string().min(1)),
+    motions: z.array(convokedMotionSchema),
+    recipients: z.int().nonnegative(),
+    sentAt: z.iso.datetime(),
+  }),
+});
+
 export const AssemblyCancelled = defineEvent('AssemblyCancelled', {
   schema: z.object({ assemblyId: z.uuid(), reason: z.string().min(1), cancelledAt: z.iso.datetime() }),
 });
@@ -74,6 +97,7 @@ export type AssemblyEvent =
   | EventOf<typeof AssemblyConvened>
   | EventOf<typeof VoterRollFixed>
   | EventOf<typeof AgendaItemAdded>
+  | EventOf<typeof ConvocationSent>
   | EventOf<typeof ProxyGranted>
   | EventOf<typeof ProxyRevoked>
   | EventOf<typeof AssemblyOpened>
@@ -85,6 +109,7 @@ export const assemblyEvents = [
   AssemblyConvened,
   VoterRollFixed,
   AgendaItemAdded,
+  ConvocationSent,
   ProxyGranted,
   ProxyRevoked,
   AssemblyOpened,

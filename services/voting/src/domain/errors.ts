@@ -26,6 +26,11 @@ export const votingError = errorCatalogue({
     rule: 'noticeDays (BW 2:42 statuteAmendmentNoticeDays for a statute amendment)',
   },
   'ASSEMBLY.NOT_FOUND': { status: 404, message: 'No such assembly' },
+  'ASSEMBLY.AMENDMENT_NOT_TABLED': {
+    status: 422,
+    message: 'The assembly is to amend the statutes: table the amendment, with its verbatim text, before sending the convocation',
+    rule: 'BW 2:42 lid 1',
+  },
   'ASSEMBLY.NOT_ON_ROLL': { status: 403, message: "You are not on this assembly's voter roll", rule: 'recordDate' },
   'ASSEMBLY.NO_PROXY': { status: 409, message: 'You have granted no proxy for this assembly' },
   'ASSEMBLY.PROXIES_NOT_ALLOWED': {

@@ -10,13 +10,14 @@ import {
   AssemblyConvened,
   AssemblyOpened,
   AttendanceRecorded,
+  ConvocationSent,
   ProxyGranted,
   ProxyRevoked,
   VoterRollFixed,
   venueSchema,
 } from '../domain/assembly.events.js';
 
-type Tables = 'assemblies' | 'agenda' | 'roll' | 'proxies' | 'attendance' | 'requests' | 'convocations';
+type Tables = 'assemblies' | 'agenda' | 'roll' | 'proxies' | 'attendance' | 'requests' | 'convocations' | 'notices';
 
 const setStatus = (status: string, column: 'opened_at' | 'closed_at' | 'cancelled_at') =>
   async (transaction: SqlExecutor, tables: TableNames<Tables>, assemblyId: string, at: string) =>
@@ -97,6 +98,11 @@ export const assembliesProjection = defineProjection({
         convened_at TEXT NOT NULL
       )`,
     ],
+    /** Each convocation sent: the record that notice was given, and when. */
+    notices: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (assembly_id TEXT NOT NULL, sent_at TEXT NOT NULL, recipients INTEGER NOT NULL,
+        agenda_items INTEGER NOT NULL, motions INTEGER NOT NULL, PRIMARY KEY (assembly_id, sent_at))`,
+    ],
   },
   handlers: [
     on(AssemblyConvened, async (event, transaction, tables) => {
@@ -141,6 +147,13 @@ export const assembliesProjection = defineProjection({
         event.data.number,
         event.data.title,
       ]);
+    }),
+    on(ConvocationSent, async (event, transaction, tables) => {
+      const { assemblyId, sentAt, recipients, agenda, motions } = event.data;
+      await transaction.run(
+        `INSERT INTO ${tables.notices} (assembly_id, sent_at, recipients, agenda_items, motions) VALUES (?, ?, ?, ?, ?)`,
+        [assemblyId, sentAt, recipients, agenda.length, motions.length],
+      );
     }),
     on(ProxyGranted, async (event, transaction, tables) => {
       const { assemblyId, grantorId, holderId, grantedAt } = event.data;
@@ -281,6 +294,7 @@ export interface AssemblyOverview extends AssemblySummary {
   readonly attendance: { memberId: string; recordedAt: string }[];
   readonly presentWeight: number;
   readonly proxies: { grantorId: string; holderId: string; grantedAt: string }[];
+  readonly convocations: { sentAt: string; recipients: number; agendaItems: number; motions: number }[];
 }
 
 export async function assemblySummary(
@@ -315,12 +329,22 @@ export async function assemblyOverview(
     [assemblyId],
   );
   const proxies = await activeProxies(reader, tables, assemblyId);
+  const convocations = await reader.all<{ sent_at: string; recipients: number; agenda_items: number; motions: number }>(
+    `SELECT sent_at, recipients, agenda_items, motions FROM ${tables.notices} WHERE assembly_id = ? ORDER BY sent_at`,
+    [assemblyId],
+  );
   return {
     ...summary,
     agenda,
     attendance: attendance.map((present) => ({ memberId: present.member_id, recordedAt: present.recorded_at })),
     presentWeight: attendance.reduce((sum, present) => sum + present.weight, 0),
     proxies,
+    convocations: convocations.map((sent) => ({
+      sentAt: sent.sent_at,
+      recipients: Number(sent.recipients),
+      agendaItems: Number(sent.agenda_items),
+      motions: Number(sent.motions),
+    })),
   };
 }
 

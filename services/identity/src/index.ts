@@ -1,0 +1,34 @@
+// The identity context: members and admins sign in by an e-mailed code (or an identity provider's token) and hold
+// sessions; the tokens it issues are the ones the access plugin checks.
+import type { KeyStore, ServiceRuntime } from '@meent/eventsourcing';
+import type { TokenSettings } from '@meent/http';
+import type { Outbox } from '@meent/notifications';
+import type { FastifyPluginAsync } from 'fastify';
+import { revokeSessionsWhenMembershipEnds } from './revoke-sessions.reaction.js';
+import type { SessionStore } from './session-store.js';
+import { SignIn } from './sign-in.js';
+import { signInRoutes } from './sign-in.routes.js';
+
+export { SessionStore, DEFAULT_LIFETIMES, type SessionLifetimes, type SessionView } from './session-store.js';
+export { ACCESS_TOKEN_SECONDS, CODES_PER_ADDRESS, SignIn, type Tokens } from './sign-in.js';
+
+export interface IdentityDependencies {
+  readonly keys: KeyStore;
+  readonly outbox: Outbox;
+  readonly sessions: SessionStore;
+  readonly tokens: TokenSettings;
+}
+
+export function createIdentity({ keys, outbox, sessions, tokens }: IdentityDependencies) {
+  const routes: FastifyPluginAsync<ServiceRuntime> = async (app, runtime) => {
+    const signIn = new SignIn({ sessions, outbox, commands: runtime.commands, keys, tokens, clock: runtime.clock, newId: runtime.newId });
+    await app.register(signInRoutes, { signIn, sessions, clock: runtime.clock });
+  };
+  return {
+    name: 'identity',
+    events: [],
+    projections: [],
+    reactions: [revokeSessionsWhenMembershipEnds(sessions)],
+    routes,
+  };
+}

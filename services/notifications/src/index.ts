@@ -1,0 +1,33 @@
+// The notifications context: who is told what (reactions queuing messages in an outbox), how messages leave (SMTP, or
+// files in development), and what an admin sees of them.
+import type { KeyStore } from '@meent/eventsourcing';
+import type { ServiceRuntime } from '@meent/eventsourcing';
+import type { FastifyPluginAsync } from 'fastify';
+import { notificationRoutes } from './notification.routes.js';
+import { notifyPeopleConcerned } from './notify.reaction.js';
+import type { Outbox } from './outbox.js';
+
+export { Outbox, MAX_ATTEMPTS, retryDelayAfter, type OutgoingMessage, type DeliveryRecord } from './outbox.js';
+export { createMailer, messageIdOf, type Mailer, type MailSettings } from './mailer.js';
+export { MailDelivery } from './delivery.js';
+export { signInCodeNotice, type Language } from './notices.js';
+export { calendarOf } from './calendar.js';
+export { NOTIFY_REACTION } from './notify.reaction.js';
+
+export interface NotificationsDependencies {
+  readonly keys: KeyStore;
+  readonly outbox: Outbox;
+}
+
+export function createNotifications({ keys, outbox }: NotificationsDependencies) {
+  const routes: FastifyPluginAsync<ServiceRuntime> = async (app, runtime) => {
+    await app.register(notificationRoutes(outbox, runtime.clock));
+  };
+  return {
+    name: 'notifications',
+    events: [],
+    projections: [],
+    reactions: [notifyPeopleConcerned({ outbox, keys })],
+    routes,
+  };
+}
