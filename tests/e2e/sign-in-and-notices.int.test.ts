@@ -1,11 +1,15 @@
 // A member signs in without an admin in the loop and is told what concerns them, through a real SMTP server: the
 // secretary admits them, the code arrives by mail, the member votes with the token it buys, refreshes it, and is
 // refused once their membership ends; the convocation arrives with a calendar invitation that parses.
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import ICAL from 'ical.js';
+import { Webhook } from 'standardwebhooks';
 import t from 'tap';
 import { command, foundCooperative, read } from '../support/cooperative-fixture.js';
 import { codeIn, startMailServer, type MailServer } from '../support/mail-server.js';
 import { bearer, days, testServer, type TestServer } from '../support/test-server.js';
+import type { Test } from 'tap';
 
 interface Tokens {
   accessToken: string;
@@ -29,12 +33,61 @@ async function signIn(server: TestServer, mail: MailServer, cooperativeId: strin
   return exchanged.json() as Tokens;
 }
 
+interface Delivery {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** A webhook receiver on a real port: it answers 503 to a delivery's first attempt when asked to, then 204. */
+async function webhookReceiver(t: Test, refuseFirstAttempt: boolean) {
+  const deliveries: Delivery[] = [];
+  const waiting = new Set<() => void>();
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const delivery = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const firstAttempt = !deliveries.some((earlier) => earlier.headers['webhook-id'] === delivery.headers['webhook-id']);
+      deliveries.push(delivery);
+      response.writeHead(refuseFirstAttempt && firstAttempt ? 503 : 204).end();
+      for (const wake of waiting) wake();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/meent`,
+    deliveries,
+    waitFor: (count: number) =>
+      new Promise<Delivery[]>((resolve, reject) => {
+        const check = () => {
+          if (deliveries.length < count) return;
+          clearTimeout(timer);
+          waiting.delete(check);
+          resolve(deliveries);
+        };
+        const timer = setTimeout(() => {
+          waiting.delete(check);
+          reject(new Error(`${count} webhook deliveries awaited; ${deliveries.length} came: ${deliveries.map((d) => d.body).join(' | ')}`));
+        }, 20_000);
+        waiting.add(check);
+        check();
+      }),
+  };
+}
+
 t.test('a member signs in by e-mailed code, votes, refreshes, and is refused once the membership has ended', async (t) => {
   const mail = await startMailServer(t);
   const server = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url, MEENT_MAIL_FROM: 'De Meent <secretariaat@demeent.nl>' } });
-  server.clock.set('2026-11-02T09:00:00.000Z');
   const cooperative = await foundCooperative(server);
   const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const receiver = await webhookReceiver(t, false);
+  const subscribed = await command(server.app, cooperative.secretary, `${base}/webhooks`, {
+    url: receiver.url,
+    eventTypes: ['MemberRegistered', 'MemberAdmitted'],
+  });
+  t.equal(subscribed.status, 201);
+  const { secret } = subscribed.body as unknown as { secret: string };
 
   const registered = await command(server.app, cooperative.secretary, `${base}/members`, { name: 'Mila Buur', email: 'Mila@Example.nl' });
   t.equal(registered.status, 201);
@@ -52,6 +105,20 @@ t.test('a member signs in by e-mailed code, votes, refreshes, and is refused onc
   const welcome = await mail.waitFor((received) => received.to === 'mila@example.nl' && received.subject === 'Welkom als lid', 'welcoming Mila');
   t.match(welcome.text, /Beste Mila Buur,[\s\S]*toegelaten als lid van Wijkcoöperatie De Meent U\.A\./);
   t.match(welcome.messageId, /^<application-decided\..+@demeent\.nl>$/, 'the Message-ID comes from the causing event');
+
+  await t.test('the webhook receiver gets signed deliveries, without personal data', async (t) => {
+    const [registeredDelivery, admittedDelivery] = await receiver.waitFor(2);
+    const verifier = new Webhook(secret);
+    for (const delivery of [registeredDelivery, admittedDelivery]) {
+      t.doesNotThrow(() => verifier.verify(delivery?.body ?? '', delivery?.headers as Record<string, string>), 'the signature verifies');
+    }
+    t.throws(() => verifier.verify(`${admittedDelivery?.body ?? ''} `, admittedDelivery?.headers as Record<string, string>), { name: 'WebhookVerificationError' }, 'an altered body does not');
+    const registeredBody = JSON.parse(registeredDelivery?.body ?? '{}') as { type: string; data: Record<string, unknown> };
+    t.match(registeredBody, { type: 'MemberRegistered', data: { memberId: milaId, personalData: '[personal data, encrypted]' } });
+    t.notMatch(registeredDelivery?.body, /Mila|example\.nl/i, 'no name or address');
+    t.notOk('emailClaim' in registeredBody.data, 'nor the blind index the history withholds');
+    t.match(JSON.parse(admittedDelivery?.body ?? '{}'), { type: 'MemberAdmitted', data: { memberId: milaId } });
+  });
 
   const tokens = await signIn(server, mail, cooperative.cooperativeId, 'mila@example.nl');
   const code = mail.received.at(-1);
@@ -88,9 +155,11 @@ t.test('a member signs in by e-mailed code, votes, refreshes, and is refused onc
     t.equal(codes.length, 5, 'Mila’s two codes and Sanne’s first three: her fourth and fifth asks queued nothing');
   });
 
+  // Whole minutes, as a calendar keeps them.
+  const scheduledAt = new Date(Math.floor((server.clock.now().getTime() + days(20)) / 60_000) * 60_000).toISOString();
   const assembly = await command(server.app, cooperative.secretary, `${base}/assemblies`, {
     title: 'Algemene ledenvergadering',
-    scheduledAt: new Date(server.clock.now().getTime() + days(20)).toISOString(),
+    scheduledAt,
     venue: { kind: 'place', address: 'Buurthuis De Meent, Meentweg 1, Utrecht' },
   });
   t.equal(assembly.status, 201);
@@ -116,7 +185,7 @@ t.test('a member signs in by e-mailed code, votes, refreshes, and is refused onc
     const calendar = new ICAL.Component(ICAL.parse(convocation.calendar ?? ''));
     const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent') ?? undefined);
     t.equal(event.uid, `assembly-${assemblyId}@meent`);
-    t.equal(event.startDate.toJSDate().toISOString(), new Date(server.clock.now().getTime() + days(20)).toISOString());
+    t.equal(event.startDate.toJSDate().toISOString(), scheduledAt);
     t.equal(event.location, 'Buurthuis De Meent, Meentweg 1, Utrecht');
     const overview = await read<{ convocations: { recipients: number; agendaItems: number; motions: number }[] }>(
       server.app,
@@ -178,4 +247,119 @@ t.test('a member signs in by e-mailed code, votes, refreshes, and is refused onc
     t.ok(sessions.body.sessions.length >= 3, 'the admin sees her sessions');
     t.ok(sessions.body.sessions.every((session) => session.revokedAt !== null), 'every one revoked');
   });
+});
+
+t.test('a process that stopped between an event and its mail sends it once after the restart', async (t) => {
+  const mail = await startMailServer(t);
+  const first = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url, MEENT_REACTIONS: 'off' } });
+  const cooperative = await foundCooperative(first);
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const registered = await command(first.app, cooperative.secretary, `${base}/members`, { name: 'Ravi Rijn', email: 'ravi@example.nl' });
+  // Without reactions the process stands for one killed after the admission was recorded and before anyone was told.
+  t.equal((await command(first.app, cooperative.secretary, `${base}/members/${registered.body.id}/admission`)).status, 200);
+  await first.app.close();
+  t.equal(mail.received.length, 0, 'nothing was sent before the stop');
+
+  const environment = { MEENT_SMTP_URL: mail.url, MEENT_DATA_DIR: first.dataDir };
+  const second = await testServer(t, { environment });
+  const welcome = await mail.waitFor((received) => received.to === 'ravi@example.nl' && received.subject === 'Welkom als lid', 'welcoming Ravi after the restart');
+  await second.app.close();
+
+  const third = await testServer(t, { environment });
+  const marker = await command(third.app, cooperative.secretary, `${base}/members`, { name: 'Ida Ijs', email: 'ida@example.nl' });
+  await command(third.app, cooperative.secretary, `${base}/members/${marker.body.id}/admission`);
+  await mail.waitFor((received) => received.to === 'ida@example.nl', 'welcoming Ida after the next restart');
+  t.same(
+    mail.received.filter((received) => received.to === 'ravi@example.nl').map((received) => received.messageId),
+    [welcome.messageId],
+    'Ravi’s welcome went once',
+  );
+});
+
+t.test('a message the mail server refuses is retried with back-off, then kept as a dead letter an admin can send again', async (t) => {
+  const mail = await startMailServer(t);
+  const server = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url } });
+  server.clock.set('2026-11-02T09:00:00.000Z');
+  const cooperative = await foundCooperative(server);
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const admin = cooperative.admin;
+  const deliveries = async () =>
+    (await read<{ deliveries: { id: string; kind: string; status: string; attempts: number; lastError: string | null }[] }>(server.app, admin, '/admin/notifications')).body.deliveries;
+  // The mail server sees each attempt a moment before the outbox records it: asked until it does, for at most 20 s.
+  const welcomeOf = async (attempts: number) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const found = (await deliveries()).find(
+        (delivery) => delivery.kind === 'application-decided' && delivery.status !== 'sent' && delivery.attempts >= attempts,
+      );
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no welcome with ${attempts} attempts within 20 s; the outbox: ${JSON.stringify(await deliveries())}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
+  await mail.waitFor((received) => received.to === 'sanne@example.nl', 'welcoming the secretary');
+  mail.refuseAll(true);
+  const registered = await command(server.app, cooperative.secretary, `${base}/members`, { name: 'Noor Noord', email: 'noor@example.nl' });
+  await command(server.app, cooperative.secretary, `${base}/members/${registered.body.id}/admission`);
+  await mail.waitForRefusals(1);
+  const failed = await welcomeOf(1);
+  t.match(failed, { status: 'pending', attempts: 1 });
+  t.match(failed.lastError, /451/);
+  t.notMatch(JSON.stringify(await deliveries()), /noor@example\.nl|Noor/, 'the admin sees no address or name');
+
+  for (let attempt = 2; attempt <= 8; attempt += 1) {
+    await welcomeOf(attempt - 1);
+    server.clock.advance(6 * 3_600_000);
+    await mail.waitForRefusals(attempt);
+  }
+  const dead = await welcomeOf(8);
+  t.equal(dead.status, 'dead', 'given up after eight attempts');
+
+  mail.refuseAll(false);
+  const retried = await server.app.inject({ method: 'POST', url: `/admin/notifications/${encodeURIComponent(dead.id)}/retry`, headers: bearer(admin) });
+  t.equal(retried.statusCode, 202);
+  await mail.waitFor((received) => received.to === 'noor@example.nl', 'welcoming Noor after the retry');
+  const again = await server.app.inject({ method: 'POST', url: `/admin/notifications/${encodeURIComponent(dead.id)}/retry`, headers: bearer(admin) });
+  t.equal(again.statusCode, 404, 'only a dead letter is retried');
+});
+
+t.test('a webhook the receiver refuses is retried with the same id, and its log shows each attempt', async (t) => {
+  const server = await testServer(t);
+  const cooperative = await foundCooperative(server);
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const receiver = await webhookReceiver(t, true);
+  const subscribed = await command(server.app, cooperative.secretary, `${base}/webhooks`, { url: receiver.url, eventTypes: ['MemberRegistered'] });
+  const webhookId = subscribed.body.id;
+  const deliveryLog = async () =>
+    (
+      await read<{ deliveries: { status: string; attempts: number; lastStatusCode: number | null }[] }>(
+        server.app,
+        cooperative.secretary,
+        `${base}/webhooks/${webhookId}/deliveries`,
+      )
+    ).body.deliveries;
+  server.clock.set(new Date());
+  await command(server.app, cooperative.secretary, `${base}/members`, { name: 'Bo Brug', email: 'bo@example.nl' });
+  const [first] = await receiver.waitFor(1);
+  const deadline = Date.now() + 20_000;
+  // The receiver has answered; the advance must come after Meent has recorded that answer, or the retry moves with it.
+  while ((await deliveryLog()).some((delivery) => delivery.attempts === 0)) {
+    if (Date.now() > deadline) throw new Error(`the first attempt was not logged within 20 s: ${JSON.stringify(await deliveryLog())}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  server.clock.advance(31_000);
+  const [, second] = await receiver.waitFor(2);
+  t.equal(second?.headers['webhook-id'], first?.headers['webhook-id'], 'a retry carries the same webhook-id');
+  t.equal(second?.body, first?.body);
+  const delivered = Date.now() + 20_000;
+  while ((await deliveryLog())[0]?.status !== 'delivered' && Date.now() < delivered) await new Promise((resolve) => setTimeout(resolve, 25));
+  t.match(await deliveryLog(), [{ status: 'delivered', attempts: 2, lastStatusCode: 204 }]);
+
+  const refused = await command(server.app, cooperative.secretary, `${base}/webhooks`, { url: receiver.url, eventTypes: ['NoSuchEvent'] });
+  t.match(refused, { status: 400, body: { code: 'VALIDATION' } });
+  const revoked = await server.app.inject({ method: 'POST', url: `${base}/webhooks/${webhookId}/revocation`, headers: bearer(cooperative.secretary) });
+  t.equal(revoked.statusCode, 204);
+  const listed = await read<{ webhooks: { id: string; revokedAt: string | null }[] }>(server.app, cooperative.secretary, `${base}/webhooks`);
+  t.ok(listed.body.webhooks.find((webhook) => webhook.id === webhookId)?.revokedAt, 'shown as revoked');
 });

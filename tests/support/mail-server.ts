@@ -21,6 +21,8 @@ export interface MailServer {
   waitFor(matches: (mail: ReceivedMail) => boolean, description: string, timeoutMs?: number): Promise<ReceivedMail>;
   /** Refuse every message until told otherwise, as a server that is down for maintenance would. */
   refuseAll(refusing: boolean): void;
+  /** Settles once this many messages were refused in all; fails with how many were after `timeoutMs`. */
+  waitForRefusals(count: number, timeoutMs?: number): Promise<void>;
 }
 
 const addressesOf = (parsed: ParsedMail): string => {
@@ -33,6 +35,7 @@ export async function startMailServer(t: Test): Promise<MailServer> {
   const received: ReceivedMail[] = [];
   const waiting = new Set<() => void>();
   let refusing = false;
+  let refusals = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -41,7 +44,11 @@ export async function startMailServer(t: Test): Promise<MailServer> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        if (refusing) return callback(Object.assign(new Error('451 try again later'), { responseCode: 451 }));
+        if (refusing) {
+          refusals += 1;
+          for (const wake of waiting) wake();
+          return callback(Object.assign(new Error('451 try again later'), { responseCode: 451 }));
+        }
         const raw = Buffer.concat(chunks);
         simpleParser(raw).then(
           (parsed) => {
@@ -73,23 +80,34 @@ export async function startMailServer(t: Test): Promise<MailServer> {
       refusing = refuse;
     },
     waitFor: (matches, description, timeoutMs = 20_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const found = received.find(matches);
-          if (!found) return;
-          clearTimeout(timer);
-          waiting.delete(check);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          waiting.delete(check);
-          const seen = received.map((mail) => `${mail.to}: ${mail.subject}`).join('; ') || 'nothing';
-          reject(new Error(`no mail ${description} within ${timeoutMs} ms; received: ${seen}`));
-        }, timeoutMs);
-        waiting.add(check);
-        check();
-      }),
+      until(
+        () => received.find(matches),
+        () => `no mail ${description} within ${timeoutMs} ms; received: ${received.map((mail) => `${mail.to}: ${mail.subject}`).join('; ') || 'nothing'}`,
+        timeoutMs,
+      ),
+    waitForRefusals: async (count, timeoutMs = 20_000) => {
+      await until(() => (refusals >= count ? true : undefined), () => `${count} refusals awaited; ${refusals} within ${timeoutMs} ms`, timeoutMs);
+    },
   };
+
+  /** The first answer `look` gives, asked again at each message; rejects with `failure()` after `timeoutMs`. */
+  function until<Found>(look: () => Found | undefined, failure: () => string, timeoutMs: number): Promise<Found> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = look();
+        if (found === undefined) return;
+        clearTimeout(timer);
+        waiting.delete(check);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        waiting.delete(check);
+        reject(new Error(failure()));
+      }, timeoutMs);
+      waiting.add(check);
+      check();
+    });
+  }
 }
 
 /** The eight-digit code in a sign-in message. */

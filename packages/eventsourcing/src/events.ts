@@ -119,6 +119,11 @@ export class EventRegistry {
     return this.definitions.has(type);
   }
 
+  /** Every event type it knows, in the order they were registered. */
+  types(): string[] {
+    return [...this.definitions.keys()];
+  }
+
   /** Whether events of this type are bookkeeping no history, export or seal shows. */
   isWithheld(type: string): boolean {
     return this.definitions.get(type)?.withheld.event ?? false;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PostgresEventStore, SqliteEventStore, StoreUnavailableError, type EventStore } from '@meent/event-store';
+import { PostgresEventStore, SqliteEventStore, StoreUnavailableError, type EventStore, type JsonValue } from '@meent/event-store';
 import {
   CommandHandler,
   EventRegistry,
@@ -24,11 +24,22 @@ import { callerResolver, createMembership, ensureNotInLiquidation } from '@meent
 import { createBudget } from '@meent/budget';
 import { createIdentity, SessionStore } from '@meent/identity';
 import { createInitiativeFunding } from '@meent/initiative-funding';
-import { createMailer, createNotifications, MailDelivery, Outbox } from '@meent/notifications';
+import {
+  createMailer,
+  createNotifications,
+  Outbox,
+  postToWebhooks,
+  startMailDelivery,
+  startWebhookDelivery,
+  webhookRoutes,
+  Webhooks,
+  type DeliveryLoop,
+} from '@meent/notifications';
 import { createVoting } from '@meent/voting';
 import type { FastifyPluginAsync } from 'fastify';
 import { adminRoutes } from './admin-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
+import { redact } from './audit/history.js';
 import { auditEvents } from './audit/seal.js';
 import { sealWhenAssemblyClosed } from './audit/seal-when-assembly-closed.reaction.js';
 import { SERVICE_NAMES, type MeentConfig, type ServiceName } from './config.js';
@@ -131,9 +142,11 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   const tokens = tokenSettings(config);
   let outbox: Outbox;
   let sessions: SessionStore;
+  let webhooks: Webhooks;
   try {
     outbox = await Outbox.open(readModels);
     sessions = await SessionStore.open(readModels, tokens.secret);
+    webhooks = await Webhooks.open(readModels);
   } catch (error) {
     await Promise.all([readModels.close(), keys.close(), store.close()]);
     throw error;
@@ -143,9 +156,9 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   const services = composed.filter((service) => !isServiceName(service.name) || config.services.includes(service.name));
   let projections: Projections | undefined;
   let reactions: Reactions | undefined;
-  let delivery: MailDelivery | undefined;
+  const deliveries: DeliveryLoop[] = [];
   const closeAll = async () => {
-    await delivery?.close();
+    await Promise.all(deliveries.map((delivery) => delivery.close()));
     await reactions?.close();
     await projections?.close();
     await readModels.close();
@@ -226,25 +239,32 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
         Promise.all(storeChecks.map(async ({ name, check }) => ({ labels: { store: name }, value: await check().then(() => 1, () => 0) }))),
     });
     const commands = new CommandHandler({ store, registry });
+    // What the history shows, a webhook may subscribe to.
+    const publishedTypes = registry.types().filter((type) => !registry.isWithheld(type));
     reactions = await Reactions.start({
       store,
       readModels,
       registry,
       commands,
       reactions: config.runReactions
-        ? [...services.flatMap((service) => service.reactions ?? []), sealWhenAssemblyClosed(store, (type) => registry.isWithheld(type))]
+        ? [
+            ...services.flatMap((service) => service.reactions ?? []),
+            sealWhenAssemblyClosed(store, (type) => registry.isWithheld(type)),
+            postToWebhooks(webhooks, publishedTypes, (event) => redact(registry.shownData(event) as JsonValue)),
+          ]
         : [],
       onFailure: (reaction, error, position) => app.log.error({ reaction, position, err: error }, 'reaction failed; retrying'),
     });
     if (config.runReactions) {
-      delivery = MailDelivery.start({
+      deliveries.push(startWebhookDelivery({ webhooks, readModels, clock, onStoreError: (error) => app.log.error({ err: error }, 'the webhook deliveries could not be read; retrying') }));
+      deliveries.push(startMailDelivery({
         outbox,
         mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, fileDirectory: join(config.dataDir, 'mail') }),
         readModels,
         clock,
         onFailure: (failure) => app.log.warn({ message: failure.id, kind: failure.kind, attempts: failure.attempts, err: failure.error }, 'a message was not sent; retrying later'),
         onStoreError: (error) => app.log.error({ err: error }, 'the outbox could not be read; retrying'),
-      });
+      }));
     }
     const reactionsStarted = reactions;
     app.metrics.addCollector({
@@ -269,6 +289,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     for (const service of services) await app.register(service.routes, runtime);
     await app.register(adminRoutes, { projections: started, reactions });
     await app.register(auditRoutes, { runtime, store, registry });
+    await app.register(webhookRoutes, { webhooks, eventTypes: publishedTypes, clock, newId: runtime.newId });
     return app;
   } catch (error) {
     await app.close();

@@ -144,6 +144,10 @@ export const RIGHTS: readonly Right[] = [
   publicRoute('POST', '/admin/sign-in'),
   publicRoute('POST', '/admin/sign-in/code'),
   publicRoute('POST', '/sessions/refresh'),
+  post(`${C}/webhooks`, all('admin', 'secretary')),
+  get(`${C}/webhooks`, all('admin', 'secretary')),
+  post(`${C}/webhooks/{webhookId}/revocation`, all('admin', 'secretary')),
+  get(`${C}/webhooks/{webhookId}/deliveries`, all('admin', 'secretary')),
   get(`${C}/members/{memberId}/sessions`, { ...all('admin'), ...own('member', 'suspended', 'applicant') }),
   post(`${C}/members/{memberId}/sessions/{sessionId}/revocation`, { ...all('admin'), ...own('member', 'suspended', 'applicant') }),
 ];

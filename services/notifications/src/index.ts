@@ -8,11 +8,13 @@ import { notifyPeopleConcerned } from './notify.reaction.js';
 import type { Outbox } from './outbox.js';
 
 export { Outbox, MAX_ATTEMPTS, retryDelayAfter, type OutgoingMessage, type DeliveryRecord } from './outbox.js';
-export { createMailer, messageIdOf, type Mailer, type MailSettings } from './mailer.js';
-export { MailDelivery } from './delivery.js';
+export { createMailer, messageIdOf, startMailDelivery, type Mailer, type MailSettings } from './mailer.js';
+export { DeliveryLoop } from './delivery.js';
 export { signInCodeNotice, type Language } from './notices.js';
 export { calendarOf } from './calendar.js';
 export { NOTIFY_REACTION } from './notify.reaction.js';
+export { Webhooks, postToWebhooks, startWebhookDelivery, webhookSignature, type Webhook, type WebhookDelivery } from './webhooks.js';
+export { webhookRoutes } from './webhook.routes.js';
 
 export interface NotificationsDependencies {
   readonly keys: KeyStore;

@@ -2,8 +2,10 @@
 // start`), as `.eml` files in the data directory that any mail client opens.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ReadModelStore } from '@meent/eventsourcing';
 import nodemailer from 'nodemailer';
-import type { OutgoingMessage } from './outbox.js';
+import { DeliveryLoop, failureText } from './delivery.js';
+import type { Outbox, OutgoingMessage } from './outbox.js';
 
 export interface MailSettings {
   /** `smtp://user:password@host:587` or `smtps://…:465`; unset: files in `fileDirectory`. */
@@ -57,4 +59,42 @@ export function createMailer(settings: MailSettings): Mailer {
     },
     close: () => transport.close(),
   };
+}
+
+const BATCH = 25;
+
+export interface MailDeliveryOptions {
+  readonly outbox: Outbox;
+  readonly mailer: Mailer;
+  readonly readModels: ReadModelStore;
+  readonly clock: () => Date;
+  /** Told of each failed attempt, by message id and kind: never the address or the content. */
+  readonly onFailure?: (failure: { id: string; kind: string; attempts: number; error: string }) => void;
+  readonly onStoreError?: (error: unknown) => void;
+}
+
+/** Hands the outbox's messages to the mail server, apart from every command. */
+export function startMailDelivery(options: MailDeliveryOptions): DeliveryLoop {
+  const { outbox, mailer, clock } = options;
+  return DeliveryLoop.start({
+    name: 'outbox/mail',
+    readModels: options.readModels,
+    nextQueued: (signal) => outbox.nextQueued(signal),
+    onStoreError: options.onStoreError,
+    onClose: () => mailer.close(),
+    deliverDue: async () => {
+      const due = await outbox.due(clock(), BATCH);
+      for (const message of due) {
+        try {
+          await mailer.send(message);
+        } catch (error) {
+          await outbox.failed(message, failureText(error), clock());
+          options.onFailure?.({ id: message.id, kind: message.kind, attempts: message.attempts + 1, error: failureText(error) });
+          continue;
+        }
+        await outbox.sent(message.id, clock());
+      }
+      return due.length === BATCH;
+    },
+  });
 }

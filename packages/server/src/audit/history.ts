@@ -29,8 +29,8 @@ export interface HistoryEntry {
 
 const ENCRYPTED = '[personal data, encrypted]';
 
-/** Personal data stays out of the history: encrypted envelopes are named, never shown. */
-function redact(value: JsonValue): JsonValue {
+/** Personal data stays out of the history (and what webhooks are sent): encrypted envelopes are named, never shown. */
+export function redact(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === 'object') {
     if (value.algorithm === 'aes-256-gcm' && typeof value.ciphertext === 'string') return ENCRYPTED;
