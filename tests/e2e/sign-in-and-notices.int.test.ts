@@ -197,6 +197,22 @@ t.test('a member signs in by e-mailed code, votes, refreshes, and is refused onc
     ], 'the assembly shows that notice was given, to whom and with what');
   });
 
+  await t.test('a private calendar feed lists the assemblies until it is revoked', async (t) => {
+    const created = await server.app.inject({ method: 'POST', url: `${base}/members/${milaId}/calendar-feed`, headers: bearer(tokens.accessToken) });
+    t.equal(created.statusCode, 201);
+    const { path } = created.json() as { path: string };
+    const feed = await server.app.inject({ method: 'GET', url: path });
+    t.equal(feed.statusCode, 200);
+    t.match(feed.headers['content-type'], /^text\/calendar/);
+    const events = new ICAL.Component(ICAL.parse(feed.body)).getAllSubcomponents('vevent').map((event) => new ICAL.Event(event));
+    t.same(events.map((event) => [event.uid, event.summary]), [[`assembly-${assemblyId}@meent`, 'Algemene ledenvergadering — Wijkcoöperatie De Meent U.A.']]);
+    const others = await server.app.inject({ method: 'POST', url: `${base}/members/${cooperative.secretaryId}/calendar-feed`, headers: bearer(tokens.accessToken) });
+    t.equal(others.statusCode, 403, 'not for another member');
+    const revoked = await server.app.inject({ method: 'POST', url: `${base}/members/${milaId}/calendar-feed/revocation`, headers: bearer(tokens.accessToken) });
+    t.equal(revoked.statusCode, 204);
+    t.equal((await server.app.inject({ method: 'GET', url: path })).statusCode, 404, 'a revoked feed is gone');
+  });
+
   await t.test('the member votes with the token the code bought', async (t) => {
     t.equal((await command(server.app, cooperative.secretary, `${base}/motions/${motion.body.id}/opening`)).status, 200);
     const opened = await mail.waitFor((received) => received.to === 'mila@example.nl' && received.subject.startsWith('De stemming is geopend'), 'telling Mila voting opened');

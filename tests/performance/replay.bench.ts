@@ -22,7 +22,7 @@ import {
 } from '@meent/eventsourcing';
 import { MemberRegistered, cooperativeRulesSchema } from '@meent/membership';
 import { SessionStore } from '@meent/identity';
-import { Outbox } from '@meent/notifications';
+import { CalendarFeeds, Outbox } from '@meent/notifications';
 import { auditEvents, defaultServices } from '@meent/server';
 import { v7 as uuidv7 } from 'uuid';
 import { HISTORY_CSV_HEADER, history, historyCsvLine } from '../../packages/server/src/audit/history.js';
@@ -91,7 +91,13 @@ try {
 
   const readModels = new SqliteReadModelStore({ path: join(directory, 'read-models.db') });
   const tokens = { secret: 'a-benchmark-secret-long-enough-for-hs256' };
-  const services = defaultServices({ keys, tokens, outbox: await Outbox.open(readModels), sessions: await SessionStore.open(readModels, tokens.secret) });
+  const services = defaultServices({
+    keys,
+    tokens,
+    outbox: await Outbox.open(readModels),
+    sessions: await SessionStore.open(readModels, tokens.secret),
+    calendarFeeds: await CalendarFeeds.open(readModels),
+  });
   const registry = new EventRegistry([...services.flatMap((service) => service.events), ...auditEvents]);
   const every = services.flatMap((service) => service.projections);
   const head = await store.headPosition();

@@ -25,6 +25,7 @@ import { createBudget } from '@meent/budget';
 import { createIdentity, SessionStore } from '@meent/identity';
 import { createInitiativeFunding } from '@meent/initiative-funding';
 import {
+  CalendarFeeds,
   createMailer,
   createNotifications,
   Outbox,
@@ -73,6 +74,7 @@ export interface ServiceDependencies {
   readonly outbox: Outbox;
   /** Sign-in codes, sessions and admins. */
   readonly sessions: SessionStore;
+  readonly calendarFeeds: CalendarFeeds;
   readonly tokens: TokenSettings;
 }
 
@@ -143,15 +145,17 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   let outbox: Outbox;
   let sessions: SessionStore;
   let webhooks: Webhooks;
+  let calendarFeeds: CalendarFeeds;
   try {
     outbox = await Outbox.open(readModels);
     sessions = await SessionStore.open(readModels, tokens.secret);
     webhooks = await Webhooks.open(readModels);
+    calendarFeeds = await CalendarFeeds.open(readModels);
   } catch (error) {
     await Promise.all([readModels.close(), keys.close(), store.close()]);
     throw error;
   }
-  const composed = (options.services ?? defaultServices)({ keys, outbox, sessions, tokens });
+  const composed = (options.services ?? defaultServices)({ keys, outbox, sessions, tokens, calendarFeeds });
   // A process serving some contexts still reads every event on record: their definitions are all registered.
   const services = composed.filter((service) => !isServiceName(service.name) || config.services.includes(service.name));
   let projections: Projections | undefined;

@@ -3,6 +3,8 @@
 import type { KeyStore } from '@meent/eventsourcing';
 import type { ServiceRuntime } from '@meent/eventsourcing';
 import type { FastifyPluginAsync } from 'fastify';
+import { calendarRoutes } from './calendar.routes.js';
+import type { CalendarFeeds } from './calendar-feeds.js';
 import { notificationRoutes } from './notification.routes.js';
 import { notifyPeopleConcerned } from './notify.reaction.js';
 import type { Outbox } from './outbox.js';
@@ -12,6 +14,7 @@ export { createMailer, messageIdOf, startMailDelivery, type Mailer, type MailSet
 export { DeliveryLoop } from './delivery.js';
 export { signInCodeNotice, type Language } from './notices.js';
 export { calendarOf } from './calendar.js';
+export { CalendarFeeds } from './calendar-feeds.js';
 export { NOTIFY_REACTION } from './notify.reaction.js';
 export { Webhooks, postToWebhooks, startWebhookDelivery, webhookSignature, type Webhook, type WebhookDelivery } from './webhooks.js';
 export { webhookRoutes } from './webhook.routes.js';
@@ -19,11 +22,13 @@ export { webhookRoutes } from './webhook.routes.js';
 export interface NotificationsDependencies {
   readonly keys: KeyStore;
   readonly outbox: Outbox;
+  readonly calendarFeeds: CalendarFeeds;
 }
 
-export function createNotifications({ keys, outbox }: NotificationsDependencies) {
+export function createNotifications({ keys, outbox, calendarFeeds }: NotificationsDependencies) {
   const routes: FastifyPluginAsync<ServiceRuntime> = async (app, runtime) => {
     await app.register(notificationRoutes(outbox, runtime.clock));
+    await app.register(calendarRoutes(calendarFeeds), runtime);
   };
   return {
     name: 'notifications',
