@@ -4,6 +4,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ICAL from 'ical.js';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import t from 'tap';
 import { command, foundCooperative, read } from '../support/cooperative-fixture.js';
@@ -378,4 +379,96 @@ t.test('a webhook the receiver refuses is retried with the same id, and its log 
   t.equal(revoked.statusCode, 204);
   const listed = await read<{ webhooks: { id: string; revokedAt: string | null }[] }>(server.app, cooperative.secretary, `${base}/webhooks`);
   t.ok(listed.body.webhooks.find((webhook) => webhook.id === webhookId)?.revokedAt, 'shown as revoked');
+});
+
+/**
+ * An OpenID provider as small as it can be and still be one: a discovery document and a JWKS on a real port, with keys
+ * it can rotate, and ID tokens signed by them.
+ */
+async function identityProvider(t: Test) {
+  let published: { kid: string; key: CryptoKey; jwk: JWK }[] = [];
+  const newKey = async (kid: string) => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    return { kid, key: privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+  };
+  const server = createServer((request, response) => {
+    const body =
+      request.url === '/.well-known/openid-configuration'
+        ? { issuer, jwks_uri: `${issuer}/jwks.json` }
+        : request.url === '/jwks.json'
+          ? { keys: published.map((entry) => entry.jwk) }
+          : undefined;
+    response.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  published = [await newKey('key-1')];
+  return {
+    issuer,
+    /** Publishes a new key in place of the old ones. */
+    rotate: async (kid: string) => {
+      const retired = published;
+      published = [await newKey(kid)];
+      return retired;
+    },
+    token: (subject: string, options: { audience?: string; key?: { kid: string; key: CryptoKey }; expiresIn?: string } = {}) => {
+      const signer = options.key ?? published[0];
+      if (!signer) throw new Error('no key published');
+      return new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: signer.kid })
+        .setIssuer(issuer)
+        .setSubject(subject)
+        .setAudience(options.audience ?? 'meent-test')
+        .setIssuedAt()
+        .setExpirationTime(options.expiresIn ?? '5m')
+        .sign(signer.key);
+    },
+  };
+}
+
+t.test('the federation’s identity provider signs a linked member in, through a key rotation', async (t) => {
+  const provider = await identityProvider(t);
+  const server = await testServer(t, {
+    environment: { MEENT_OIDC_ISSUER: provider.issuer, MEENT_OIDC_AUDIENCE: 'meent-test', MEENT_OIDC_JWKS_COOLDOWN_SECONDS: '0' },
+  });
+  const cooperative = await foundCooperative(server);
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  const registered = await command(server.app, cooperative.secretary, `${base}/members`, { name: 'Femke Fed', email: 'femke@example.nl' });
+  const femkeId = registered.body.id;
+  await command(server.app, cooperative.secretary, `${base}/members/${femkeId}/admission`);
+  const signInWith = (idToken: string) => server.app.inject({ method: 'POST', url: `${base}/sign-in/oidc`, payload: { idToken } });
+
+  const unlinked = await signInWith(await provider.token('femke-at-provider'));
+  t.match(unlinked.json(), { status: 401, code: 'SIGN_IN.TOKEN_REFUSED', detail: /linked to no member/ });
+
+  const femke = server.token(['member'], { subject: femkeId, cooperativeId: cooperative.cooperativeId });
+  const bySubject = await command(server.app, femke, `${base}/members/${femkeId}/identity-links`, { subject: 'femke-at-provider' });
+  t.equal(bySubject.status, 403, 'a member does not link by naming a subject');
+  const linked = await command(server.app, femke, `${base}/members/${femkeId}/identity-links`, { idToken: await provider.token('femke-at-provider') });
+  t.equal(linked.status, 200, 'the member links with a token from the provider');
+
+  const signedIn = await signInWith(await provider.token('femke-at-provider'));
+  t.equal(signedIn.statusCode, 200);
+  const tokens = signedIn.json() as Tokens;
+  t.equal(tokens.subject, femkeId);
+  t.equal((await read(server.app, tokens.accessToken, `${base}/members/${femkeId}`)).status, 200, 'the access token works');
+
+  const otherAudience = await signInWith(await provider.token('femke-at-provider', { audience: 'someone-else' }));
+  t.match(otherAudience.json(), { status: 401, detail: /aud claim/ });
+  const expired = await signInWith(await provider.token('femke-at-provider', { expiresIn: '-10m' }));
+  t.match(expired.json(), { status: 401, detail: /expired/ });
+
+  const retired = await provider.rotate('key-2');
+  const afterRotation = await signInWith(await provider.token('femke-at-provider'));
+  t.equal(afterRotation.statusCode, 200, 'a token signed with the new key: the keys are fetched again');
+  const oldKey = retired[0];
+  const withRetiredKey = await signInWith(await provider.token('femke-at-provider', oldKey ? { key: oldKey } : {}));
+  t.match(withRetiredKey.json(), { status: 401, detail: /no key of the identity provider/ }, 'a retired key signs nobody in');
+
+  const taken = await command(server.app, cooperative.secretary, `${base}/members/${cooperative.secretaryId}/identity-links`, { subject: 'femke-at-provider' });
+  t.match(taken, { status: 409, body: { code: 'IDENTITY.LINKED_TO_ANOTHER' } });
+  const unlinking = await command(server.app, cooperative.secretary, `${base}/members/${femkeId}/identity-links/revocation`, { subject: 'femke-at-provider' });
+  t.equal(unlinking.status, 200);
+  t.equal((await signInWith(await provider.token('femke-at-provider'))).statusCode, 401, 'unlinked, the account signs nobody in');
 });

@@ -97,6 +97,7 @@ try {
     outbox: await Outbox.open(readModels),
     sessions: await SessionStore.open(readModels, tokens.secret),
     calendarFeeds: await CalendarFeeds.open(readModels),
+    oidc: undefined,
   });
   const registry = new EventRegistry([...services.flatMap((service) => service.events), ...auditEvents]);
   const every = services.flatMap((service) => service.projections);

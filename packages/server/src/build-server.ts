@@ -76,6 +76,7 @@ export interface ServiceDependencies {
   readonly sessions: SessionStore;
   readonly calendarFeeds: CalendarFeeds;
   readonly tokens: TokenSettings;
+  readonly oidc: MeentConfig['oidc'];
 }
 
 export const defaultServices = (dependencies: ServiceDependencies): readonly Service[] => [
@@ -155,7 +156,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     await Promise.all([readModels.close(), keys.close(), store.close()]);
     throw error;
   }
-  const composed = (options.services ?? defaultServices)({ keys, outbox, sessions, tokens, calendarFeeds });
+  const composed = (options.services ?? defaultServices)({ keys, outbox, sessions, tokens, calendarFeeds, oidc: config.oidc });
   // A process serving some contexts still reads every event on record: their definitions are all registered.
   const services = composed.filter((service) => !isServiceName(service.name) || config.services.includes(service.name));
   let projections: Projections | undefined;

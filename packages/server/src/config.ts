@@ -39,6 +39,10 @@ export const configSchema = z.object({
     .transform((list) => list.split(',').map((name) => name.trim()).filter(Boolean))
     .pipe(z.array(z.enum(SERVICE_NAMES)).min(1, 'name at least one service')),
   MEENT_REACTIONS: z.enum(['on', 'off']).default('on'),
+  MEENT_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  MEENT_OIDC_AUDIENCE: z.string().min(1).optional(),
+  MEENT_OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MEENT_OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   MEENT_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MEENT_MAIL_FROM: z.string().regex(/<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/, 'must be an address, or a name and <address>').default('Meent <meent@localhost>'),
 });
@@ -79,6 +83,8 @@ export interface MeentConfig {
   readonly runReactions: boolean;
   /** Where mail goes: an SMTP server, or, unset, `.eml` files under `{dataDir}/mail`. */
   readonly smtpUrl: string | undefined;
+  /** The federation's identity provider, whose ID tokens sign linked members in. */
+  readonly oidc: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string | undefined; readonly jwksCooldownSeconds: number } | undefined;
   readonly mailFrom: string;
 }
 
@@ -96,6 +102,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
   const needsPostgres = env.MEENT_EVENT_STORE === 'postgres' || env.MEENT_READ_STORE === 'postgres';
   if (needsPostgres && !env.MEENT_POSTGRES_URL) {
     throw new ConfigError('invalid configuration:\n  MEENT_POSTGRES_URL: required when a store is postgres');
+  }
+  if (env.MEENT_OIDC_ISSUER && !env.MEENT_OIDC_AUDIENCE) {
+    throw new ConfigError('invalid configuration:\n  MEENT_OIDC_AUDIENCE: required with MEENT_OIDC_ISSUER (the client id at the provider)');
   }
   if (env.MEENT_EVENT_STORE === 'eventstoredb' && !env.MEENT_EVENTSTORE_URL) {
     throw new ConfigError('invalid configuration:\n  MEENT_EVENTSTORE_URL: required when the event store is eventstoredb');
@@ -124,6 +133,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     services: env.MEENT_SERVICES,
     runReactions: env.MEENT_REACTIONS === 'on',
     smtpUrl: env.MEENT_SMTP_URL,
+    oidc:
+      env.MEENT_OIDC_ISSUER && env.MEENT_OIDC_AUDIENCE
+        ? {
+            issuer: env.MEENT_OIDC_ISSUER,
+            audience: env.MEENT_OIDC_AUDIENCE,
+            jwksUrl: env.MEENT_OIDC_JWKS_URL,
+            jwksCooldownSeconds: env.MEENT_OIDC_JWKS_COOLDOWN_SECONDS,
+          }
+        : undefined,
     mailFrom: env.MEENT_MAIL_FROM,
   };
 }

@@ -2,6 +2,7 @@
 // and a test fails while they differ.
 import { budgetError } from '@meent/budget';
 import type { ErrorCatalogue } from '@meent/eventsourcing';
+import { identityError } from '@meent/identity';
 import { initiativeError } from '@meent/initiative-funding';
 import { membershipError } from '@meent/membership';
 import { votingError } from '@meent/voting';
@@ -11,6 +12,7 @@ const CONTEXTS: readonly { readonly name: string; readonly entries: ErrorCatalog
   { name: 'voting', entries: votingError.entries },
   { name: 'budget', entries: budgetError.entries },
   { name: 'initiative-funding', entries: initiativeError.entries },
+  { name: 'identity', entries: identityError.entries },
 ];
 
 /** One table per context: code, status, the rule it comes from, and what it means. */

@@ -7,7 +7,7 @@ import type { SignIn } from './sign-in.js';
 
 const email = z.email().max(254).transform((address) => address.toLowerCase());
 const codeBody = z.strictObject({ email, code: z.string().regex(/^\d{8}$/, 'the eight digits of the code') });
-const tokensSchema = z
+export const tokensSchema = z
   .object({
     tokenType: z.literal('Bearer'),
     accessToken: z.string(),

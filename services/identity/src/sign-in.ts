@@ -14,7 +14,7 @@ export const CODES_PER_ADDRESS = 3;
 const ADDRESS_WINDOW_MS = 15 * 60_000;
 
 /** Who may sign in to a cooperative: everyone the register knows while their membership or application lasts. */
-const MAY_SIGN_IN = new Set(['applicant', 'member', 'suspended']);
+export const MAY_SIGN_IN: ReadonlySet<string> = new Set(['applicant', 'member', 'suspended']);
 
 export interface Tokens {
   readonly tokenType: 'Bearer';
