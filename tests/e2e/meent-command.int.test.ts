@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { temporaryDirectory } from '@meent/eventsourcing/testing';
@@ -49,6 +49,42 @@ t.test('meent serve on an empty data directory, meent token, the curl walkthroug
   const unknown = await runTypeScript(CLI, ['projections', 'replay', 'nonexistent'], environment);
   t.equal(unknown.code, 1);
   t.match(unknown.stderr, /no projection named nonexistent/);
+
+  await t.test('an admin on the deployment’s list signs in with a code, which development mail leaves as an .eml file', async (t) => {
+    const added = await runTypeScript(CLI, ['admins', 'add', 'Beheer@Example.org'], environment);
+    t.equal(added.code, 0, added.stderr);
+    t.match(added.stdout, /^added: beheer@example\.org \(/);
+    t.match((await runTypeScript(CLI, ['admins', 'list'], environment)).stdout, /^beheer@example\.org\t/);
+    const asked = await fetch(`${baseUrl}/admin/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'beheer@example.org' }),
+    });
+    t.equal(asked.status, 202);
+    const mailDirectory = join(dataDir, 'mail');
+    const deadline = Date.now() + 20_000;
+    let files: string[] = [];
+    while (files.length === 0) {
+      if (Date.now() > deadline) throw new Error('no .eml file within 20 s');
+      files = existsSync(mailDirectory) ? readdirSync(mailDirectory).filter((file) => file.endsWith('.eml')) : [];
+      if (files.length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const message = readFileSync(join(mailDirectory, files[0] ?? ''), 'utf8');
+    t.match(message, /^To: beheer@example\.org$/m);
+    const code = /Your sign-in code is (\d{8})\./.exec(message)?.[1] ?? '';
+    const exchanged = await fetch(`${baseUrl}/admin/sign-in/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'beheer@example.org', code }),
+    });
+    t.equal(exchanged.status, 200);
+    const { accessToken } = (await exchanged.json()) as { accessToken: string };
+    const projections = await fetch(`${baseUrl}/admin/projections`, { headers: { authorization: `Bearer ${accessToken}` } });
+    t.equal(projections.status, 200, 'the code buys an admin’s token');
+    const removed = await runTypeScript(CLI, ['admins', 'remove', 'beheer@example.org'], environment);
+    t.match(removed.stdout, /removed: beheer@example\.org; their sessions are revoked/);
+    t.equal((await runTypeScript(CLI, ['admins', 'remove', 'beheer@example.org'], environment)).code, 1, 'removing twice says it is not an admin');
+  });
 
   const exit = finished(server);
   server.kill('SIGTERM');

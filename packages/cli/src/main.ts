@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ROLES, serve, signToken, type Role } from '@meent/http';
 import { buildServer, ConfigError, loadConfig, tokenSettings, type MeentConfig } from '@meent/server';
 import { z } from 'zod';
+import { adminsCommand } from './admins.command.js';
 import { auditCommand } from './audit.command.js';
 import { projectionsCommand } from './projections.command.js';
 import { UsageError } from './usage-error.js';
@@ -16,6 +17,7 @@ const USAGE = `usage: meent <command>
   projections list                        list projections of the running server
   projections replay NAME                 rebuild a projection, with a progress bar on a terminal
   audit verify [--cooperative ID]         recheck every hash, link and seal in the store; exit 1 if one is broken
+  admins add|remove EMAIL, admins list    the addresses that sign in as admin with an e-mailed code
 `;
 
 const tokenOptions = z.object({
@@ -79,6 +81,8 @@ async function main(argv: string[]): Promise<void> {
       return projectionsCommand(config, rest);
     case 'audit':
       return auditCommand(config, rest);
+    case 'admins':
+      return adminsCommand(config, rest);
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command given');
   }

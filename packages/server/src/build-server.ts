@@ -122,7 +122,8 @@ function openKeyStore(config: MeentConfig): KeyStore {
   return new SqliteKeyStore({ path: join(config.dataDir, file), durability: config.sqliteDurability });
 }
 
-function openReadModelStore(config: MeentConfig): ReadModelStore {
+/** Where read models, and beside them the operational state (sessions, outbox, admins), are kept. */
+export function openReadModelStore(config: MeentConfig): ReadModelStore {
   if (config.readStore === 'postgres') {
     return new PostgresReadModelStore({ connectionString: postgresUrl(config), schema: `${config.postgresSchema}_read_models` });
   }

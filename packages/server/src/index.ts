@@ -7,3 +7,4 @@ export { auditEvents, cooperativesInStore } from './audit/seal.js';
 export { RIGHTS, rightsTableMarkdown } from './rights.js';
 export { eventRegistry } from './events.js';
 export { domainErrorsMarkdown } from './domain-errors.js';
+export { SessionStore } from '@meent/identity';
