@@ -53,6 +53,10 @@ function urlOf(operation: Operation, ids: Resources, overrides: Record<string, s
     trancheNumber: '1',
     stream: `member-${ids.memberId}`,
     name: 'member_register',
+    sessionId: uuidv7(),
+    webhookId: uuidv7(),
+    messageId: 'sign-in.unknown',
+    feedToken: 'an-unknown-calendar-feed-token',
     ...overrides,
   };
   return operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {

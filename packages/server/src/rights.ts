@@ -151,7 +151,7 @@ export const RIGHTS: readonly Right[] = [
   get(`${C}/webhooks`, all('admin', 'secretary')),
   post(`${C}/webhooks/{webhookId}/revocation`, all('admin', 'secretary')),
   get(`${C}/webhooks/{webhookId}/deliveries`, all('admin', 'secretary')),
-  post(`${C}/members/{memberId}/calendar-feed`, own('member', 'suspended')),
+  post(`${C}/members/{memberId}/calendar-feed`, { ...all('admin'), ...own('member', 'suspended') }, 'an admin helping a member set up their calendar'),
   post(`${C}/members/{memberId}/calendar-feed/revocation`, { ...all('admin'), ...own('member', 'suspended') }),
   publicRoute('GET', '/calendars/{feedToken}'),
   get(`${C}/members/{memberId}/sessions`, { ...all('admin'), ...own('member', 'suspended', 'applicant') }),

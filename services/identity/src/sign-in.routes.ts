@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { SessionStore } from './session-store.js';
 import type { SignIn } from './sign-in.js';
 
+const revokedSchema = z.object({ id: z.string(), revoked: z.literal(true) });
+
 const email = z.email().max(254).transform((address) => address.toLowerCase());
 const codeBody = z.strictObject({ email, code: z.string().regex(/^\d{8}$/, 'the eight digits of the code') });
 export const tokensSchema = z
@@ -165,14 +167,14 @@ export const signInRoutes: FastifyPluginAsync<SignInRoutesOptions> = async (plai
         summary: "Revoke one of a member's sessions: its refresh token no longer works (the member; an admin)",
         security: BEARER_SECURITY,
         params: memberParams.extend({ sessionId: z.uuid() }),
-        response: { 204: z.null(), ...problemResponses(400, 401, 403, 404) },
+        response: { 200: revokedSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { memberId, sessionId } = request.params;
       const by = callerOf(request).subject === memberId ? 'revoked by the member' : 'revoked by an admin';
       if (!(await sessions.revokeSession(memberId, sessionId, by, clock()))) throw notFound(`No session ${sessionId} of this member`);
-      return reply.code(204).send(null);
+      return { id: sessionId, revoked: true as const };
     },
   );
 };

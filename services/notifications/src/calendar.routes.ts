@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { calendarOf } from './calendar.js';
 import type { CalendarFeeds } from './calendar-feeds.js';
 
+const revokedSchema = z.object({ id: z.string(), revoked: z.literal(true) });
+
 const memberParams = cooperativeParams.extend({ memberId: reference('member') });
 /** Who a feed keeps serving: a member while the membership lasts, suspended or not. */
 const FEED_READERS = new Set(['member', 'suspended']);
@@ -22,7 +24,7 @@ export function calendarRoutes(feeds: CalendarFeeds): FastifyPluginAsync<Service
       {
         schema: {
           tags: ['notifications'],
-          summary: "A private calendar feed of the cooperative's assemblies; a new one replaces the old (the member)",
+          summary: "A private calendar feed of the cooperative's assemblies; a new one replaces the old (the member; an admin)",
           security: BEARER_SECURITY,
           params: memberParams,
           response: {
@@ -46,12 +48,12 @@ export function calendarRoutes(feeds: CalendarFeeds): FastifyPluginAsync<Service
           summary: "Stop the member's calendar feed (the member)",
           security: BEARER_SECURITY,
           params: memberParams,
-          response: { 204: z.null(), ...problemResponses(400, 401, 403, 404) },
+          response: { 200: revokedSchema, ...problemResponses(400, 401, 403, 404) },
         },
       },
-      async (request, reply) => {
+      async (request) => {
         if (!(await feeds.revoke(request.params.memberId, runtime.clock()))) throw notFound('This member has no calendar feed');
-        return reply.code(204).send(null);
+        return { id: request.params.memberId, revoked: true as const };
       },
     );
 

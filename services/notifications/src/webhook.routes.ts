@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Webhooks } from './webhooks.js';
 
+const revokedSchema = z.object({ id: z.string(), revoked: z.literal(true) });
+
 const webhookSchema = z
   .object({
     id: z.uuid(),
@@ -101,13 +103,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (pl
         summary: 'Stop a webhook: nothing more is posted to it (secretary, admin)',
         security: BEARER_SECURITY,
         params: webhookParams,
-        response: { 204: z.null(), ...problemResponses(400, 401, 403, 404) },
+        response: { 200: revokedSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { cooperativeId, webhookId } = request.params;
       if (!(await webhooks.revoke(cooperativeId, webhookId, clock()))) throw notFound(`No webhook ${webhookId}`);
-      return reply.code(204).send(null);
+      return { id: webhookId, revoked: true as const };
     },
   );
 
