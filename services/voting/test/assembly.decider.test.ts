@@ -6,6 +6,7 @@ import {
   AssemblyClosed,
   AssemblyConvened,
   AttendanceRecorded,
+  ConvocationSent,
   ProxyRevoked,
   VoterRollFixed,
 } from '@meent/voting';
@@ -191,11 +192,50 @@ t.test('when the assembly is convened', async (t) => {
       .when({ type: 'OpenMeeting', now: new Date('2026-04-01T18:59:59.000Z') })
       .thenError('ASSEMBLY.TOO_EARLY', { statusCode: 422, rule: 'scheduledAt' });
   });
+  t.test('rejects sending a convocation once the meeting has opened', async (t) => {
+    spec(t).given(...convened(), opened).when({ type: 'SendConvocation', motions: [], now: atMeeting }).thenError('ASSEMBLY.WRONG_STATE', { statusCode: 409 });
+  });
   t.test('rejects recording attendance before the meeting opens', async (t) => {
     spec(t)
       .given(...convened())
       .when({ type: 'RecordAttendance', memberId: voter(1), now })
       .thenError('ASSEMBLY.WRONG_STATE', { statusCode: 409 });
+  });
+  t.test('sends the convocation to everyone on the roll, with the agenda and the motions tabled so far', async (t) => {
+    const motions = [{ motionId: voter(9), title: 'Moestuin', text: 'De coöperatie legt een moestuin aan.', decisionType: 'ordinary' }];
+    spec(t)
+      .given(...convened(), AgendaItemAdded({ assemblyId, number: 1, title: 'Jaarrekening', addedAt: at }))
+      .when({ type: 'SendConvocation', motions, now })
+      .then(ConvocationSent({ assemblyId, cooperativeId, agenda: ['Jaarrekening'], motions, recipients: 5, sentAt: at }));
+  });
+  t.test('notice runs from the convocation: exactly the rules’ days before the meeting, and not a second less', async (t) => {
+    const lastMoment = new Date('2026-03-18T19:00:00.000Z');
+    spec(t)
+      .given(...convened())
+      .when({ type: 'SendConvocation', motions: [], now: lastMoment })
+      .then(ConvocationSent({ assemblyId, cooperativeId, agenda: [], motions: [], recipients: 5, sentAt: lastMoment.toISOString() }));
+    spec(t)
+      .given(...convened())
+      .when({ type: 'SendConvocation', motions: [], now: new Date(lastMoment.getTime() + 1000) })
+      .thenError('ASSEMBLY.NOTICE_TOO_SHORT', { statusCode: 422, rule: 'noticeDays' });
+  });
+  t.test('BW 2:42: a meeting to amend the statutes has their notice, and the proposal’s text goes with it', async (t) => {
+    const rules = { noticeDays: 0, statuteAmendmentNoticeDays: 7 };
+    const amendment = [{ motionId: voter(9), title: 'Artikel 5', text: 'Artikel 5 luidt voortaan: …', decisionType: 'statute-amendment' }];
+    const lastMoment = new Date('2026-03-25T19:00:00.000Z');
+    spec(t)
+      .given(...convened({ rules, announcesStatuteAmendment: true }))
+      .when({ type: 'SendConvocation', motions: amendment, now: lastMoment })
+      .then(ConvocationSent({ assemblyId, cooperativeId, agenda: [], motions: amendment, recipients: 5, sentAt: lastMoment.toISOString() }));
+    spec(t)
+      .given(...convened({ rules, announcesStatuteAmendment: true }))
+      .when({ type: 'SendConvocation', motions: amendment, now: new Date(lastMoment.getTime() + 1000) })
+      .thenError('ASSEMBLY.NOTICE_TOO_SHORT', { statusCode: 422, rule: 'BW 2:42 statuteAmendmentNoticeDays' });
+    const ordinary = [{ ...amendment[0]!, decisionType: 'ordinary' }];
+    spec(t)
+      .given(...convened({ rules, announcesStatuteAmendment: true }))
+      .when({ type: 'SendConvocation', motions: ordinary, now })
+      .thenError('ASSEMBLY.AMENDMENT_NOT_TABLED', { statusCode: 422, rule: 'BW 2:42 lid 1' });
   });
   t.test('cancels it with a reason', async (t) => {
     spec(t)

@@ -1,0 +1,40 @@
+import t from 'tap';
+import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { IdentityLinked, IdentityUnlinked, identityLinkDecider } from '../src/domain/identity-link.js';
+
+const spec = deciderSpecification(identityLinkDecider);
+const now = new Date('2026-11-02T09:00:00.000Z');
+const at = now.toISOString();
+const femke = '0193a6f0-0000-7000-8000-000000000001';
+const sanne = '0193a6f0-0000-7000-8000-000000000002';
+const issuer = 'https://login.federatie.example';
+const linkedToFemke = IdentityLinked({ memberId: femke, issuer, recordedBy: 'member', linkedAt: at });
+
+t.test('an account at the provider is linked to one member, by the member or the secretary', async (t) => {
+  spec(t).given().when({ type: 'LinkIdentity', memberId: femke, issuer, recordedBy: 'member', now }).then(linkedToFemke);
+  spec(t)
+    .given()
+    .when({ type: 'LinkIdentity', memberId: femke, issuer, recordedBy: 'secretary', now })
+    .then(IdentityLinked({ memberId: femke, issuer, recordedBy: 'secretary', linkedAt: at }));
+});
+
+t.test('linking it again to the same member changes nothing', async (t) => {
+  spec(t).given(linkedToFemke).when({ type: 'LinkIdentity', memberId: femke, issuer, recordedBy: 'secretary', now }).then();
+});
+
+t.test('an account linked to one member is not linked to another until it is unlinked', async (t) => {
+  spec(t)
+    .given(linkedToFemke)
+    .when({ type: 'LinkIdentity', memberId: sanne, issuer, recordedBy: 'secretary', now })
+    .thenError('IDENTITY.LINKED_TO_ANOTHER', { statusCode: 409 });
+  spec(t)
+    .given(linkedToFemke, IdentityUnlinked({ memberId: femke, unlinkedAt: at }))
+    .when({ type: 'LinkIdentity', memberId: sanne, issuer, recordedBy: 'secretary', now })
+    .then(IdentityLinked({ memberId: sanne, issuer, recordedBy: 'secretary', linkedAt: at }));
+});
+
+t.test('only the member it is linked to is unlinked from it', async (t) => {
+  spec(t).given(linkedToFemke).when({ type: 'UnlinkIdentity', memberId: femke, now }).then(IdentityUnlinked({ memberId: femke, unlinkedAt: at }));
+  spec(t).given(linkedToFemke).when({ type: 'UnlinkIdentity', memberId: sanne, now }).thenError('IDENTITY.NOT_LINKED', { statusCode: 404 });
+  spec(t).given().when({ type: 'UnlinkIdentity', memberId: femke, now }).thenError('IDENTITY.NOT_LINKED', { statusCode: 404 });
+});
