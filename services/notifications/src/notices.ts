@@ -225,6 +225,26 @@ export function applicationNotice(
   return { subject, text: letter(language, decided.recipient, decided.cooperative, sentence, ...(reason ? [reason] : [])) };
 }
 
+/** BW 2:35 lid 4: the member is told of the expulsion as soon as may be, with its reasons and the term to appeal. */
+export function expulsionNotice(language: Language, expelled: { cooperative: string; recipient: string; reason: string; appealUntil: string }): Notice {
+  const nl = language === 'nl';
+  const until = dateTime(language, expelled.appealUntil);
+  return {
+    subject: nl ? `Besluit tot ontzetting uit het lidmaatschap van ${expelled.cooperative}` : `Decision to expel you from ${expelled.cooperative}`,
+    text: letter(
+      language,
+      expelled.recipient,
+      expelled.cooperative,
+      nl
+        ? `Het bestuur heeft besloten je uit het lidmaatschap te ontzetten. De reden: ${expelled.reason}`
+        : `The board has decided to expel you from the membership. The reason: ${expelled.reason}`,
+      nl
+        ? `Je kunt tot ${until} in beroep gaan bij de algemene ledenvergadering (artikel 2:35 lid 4 BW). Tot die termijn verstreken is, en zolang je beroep loopt, ben je geschorst.`
+        : `You may appeal to the general assembly until ${until} (article 2:35(4) of the Dutch Civil Code). Until that term has run, and while your appeal is pending, you are suspended.`,
+    ),
+  };
+}
+
 export function signInCodeNotice(language: Language, code: { cooperative: string; code: string; minutes: number }): Notice {
   const nl = language === 'nl';
   return {

@@ -4,7 +4,7 @@
 import type { CommandHandler, Decider, KeyStore, Reaction, StoredEvent } from '@meent/eventsourcing';
 import { ExpenseSubmitted } from '@meent/budget/events';
 import { FundingApproved, FundingRejected, InitiativeSubmitted, TrancheApprovalGiven, TrancheRequested } from '@meent/initiative-funding/events';
-import { ApplicationRejected, MemberAdmitted, PersonalDataErased, type NoticeLanguage } from '@meent/membership/events';
+import { ApplicationRejected, MemberAdmitted, MemberExpelled, PersonalDataErased, type NoticeLanguage } from '@meent/membership/events';
 import { contactOf, letterheadOf, officersIn, type Contact } from '@meent/membership/standing';
 import {
   AssemblyConvened,
@@ -22,6 +22,7 @@ import {
   approvalAwaitedNotice,
   convocationNotice,
   decisionNotice,
+  expulsionNotice,
   proxyNotice,
   votingOpenedNotice,
   type Notice,
@@ -208,6 +209,12 @@ async function messagesFor(event: StoredEvent, commands: CommandHandler, keys: K
       }),
     );
   }
+  if (MemberExpelled.is(event)) {
+    const { reason, appealUntil } = event.data;
+    return lettersTo(context('expulsion'), [event.data.memberId], (contact, letterhead) =>
+      expulsionNotice(letterhead.language, { cooperative: letterhead.name, recipient: contact.name, reason, appealUntil }),
+    );
+  }
   if (FundingApproved.is(event) || FundingRejected.is(event)) {
     const { state: initiative } = await commands.load(`initiative-${event.data.initiativeId}`, initiativeFacts);
     // An outside applicant is no member: the secretary tells them.
@@ -242,6 +249,7 @@ export function notifyPeopleConcerned({ outbox, keys }: NotifyDependencies): Rea
       TrancheApprovalGiven.type,
       MemberAdmitted.type,
       ApplicationRejected.type,
+      MemberExpelled.type,
       FundingApproved.type,
       FundingRejected.type,
       PersonalDataErased.type,

@@ -3,7 +3,17 @@
 import t from 'tap';
 import { calendarOf } from '../src/calendar.js';
 import { messageIdOf } from '../src/mailer.js';
-import { applicationNotice, approvalAwaitedNotice, convocationNotice, decisionNotice, euros, proxyNotice, signInCodeNotice, votingOpenedNotice } from '../src/notices.js';
+import {
+  applicationNotice,
+  approvalAwaitedNotice,
+  convocationNotice,
+  decisionNotice,
+  euros,
+  expulsionNotice,
+  proxyNotice,
+  signInCodeNotice,
+  votingOpenedNotice,
+} from '../src/notices.js';
 import { retryDelayAfter } from '../src/outbox.js';
 import { webhookSignature } from '../src/webhooks.js';
 
@@ -80,6 +90,10 @@ t.test('the other notices say what happened, to whom, in the cooperative’s lan
   t.match(applicationNotice('nl', { ...letterhead, application: 'membership', title: null, outcome: 'refused', reason: 'buiten de wijk', amountCents: null }), {
     subject: 'Je aanmelding als lid',
     text: /is afgewezen\.\n\nReden: buiten de wijk/,
+  });
+  t.match(expulsionNotice('nl', { ...letterhead, reason: 'herhaald wangedrag', appealUntil: '2026-12-02T23:00:00.000Z' }), {
+    subject: 'Besluit tot ontzetting uit het lidmaatschap van De Meent',
+    text: /De reden: herhaald wangedrag\n\nJe kunt tot donderdag 3 december 2026 om 00:00 in beroep gaan bij de algemene ledenvergadering \(artikel 2:35 lid 4 BW\)\./,
   });
   t.match(signInCodeNotice('nl', { cooperative: 'De Meent', code: '01234567', minutes: 10 }), {
     subject: 'Je inlogcode voor De Meent: 01234567',
