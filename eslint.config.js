@@ -13,7 +13,7 @@ const upward = (message, ...group) => ({ group, message });
 const matching = (message, regex) => ({ regex, message });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.tap/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.tap/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,7 +10,7 @@ import { oidcRoutes } from './oidc.routes.js';
 import { revokeSessionsWhenMembershipEnds } from './revoke-sessions.reaction.js';
 import type { SessionStore } from './session-store.js';
 import { SignIn } from './sign-in.js';
-import { signInRoutes } from './sign-in.routes.js';
+import { sessionRoutes, signInRoutes } from './sign-in.routes.js';
 
 export { SessionStore, DEFAULT_LIFETIMES, type SessionLifetimes, type SessionView } from './session-store.js';
 export { ACCESS_TOKEN_SECONDS, CODES_PER_ADDRESS, SignIn, type Tokens } from './sign-in.js';
@@ -30,6 +30,7 @@ export function createIdentity({ keys, outbox, sessions, tokens, oidc }: Identit
   const routes: FastifyPluginAsync<ServiceRuntime> = async (app, runtime) => {
     const signIn = new SignIn({ sessions, outbox, commands: runtime.commands, keys, tokens, clock: runtime.clock, newId: runtime.newId });
     await app.register(signInRoutes, { signIn, sessions, clock: runtime.clock });
+    await app.register(sessionRoutes, { sessions, clock: runtime.clock });
     const verifier = oidc && new OidcVerifier(oidc, runtime.clock);
     await app.register(oidcRoutes, { runtime, keys, signIn, verifier });
   };

@@ -50,8 +50,8 @@ export interface SignInRoutesOptions {
   readonly clock: () => Date;
 }
 
-/** Signing in by e-mailed code, for members and for admins, refreshing, and the sessions a member has. */
-export const signInRoutes: FastifyPluginAsync<SignInRoutesOptions> = async (plain, { signIn, sessions, clock }) => {
+/** Signing in by e-mailed code, for members and for admins, and refreshing. */
+export const signInRoutes: FastifyPluginAsync<SignInRoutesOptions> = async (plain, { signIn, sessions }) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
   const expiresInSeconds = sessions.lifetimes.codeMs / 1000;
 
@@ -144,6 +144,11 @@ export const signInRoutes: FastifyPluginAsync<SignInRoutesOptions> = async (plai
       return refreshed;
     },
   );
+};
+
+/** The sessions a member has, and revoking one. */
+export const sessionRoutes: FastifyPluginAsync<Omit<SignInRoutesOptions, 'signIn'>> = async (plain, { sessions, clock }) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
 
   app.get(
     '/cooperatives/:cooperativeId/members/:memberId/sessions',

@@ -1,7 +1,7 @@
 import type { ServiceRuntime } from '@meent/eventsourcing';
 import { BEARER_SECURITY, cooperativeParams, notFound, problemResponses, reference } from '@meent/http';
 import { letterheadOf, standingIn } from '@meent/membership/standing';
-import { assembliesOfCooperative } from '@meent/voting';
+import { assembliesOfCooperative } from '@meent/voting/standing';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';

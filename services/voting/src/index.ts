@@ -2,7 +2,7 @@
 import type { KeyStore, ServiceRuntime } from '@meent/eventsourcing';
 import type { FastifyPluginAsync } from 'fastify';
 import { votingEvents } from './events.js';
-import { assembliesOf, assembliesProjection } from './projections/assemblies.projection.js';
+import { assembliesProjection } from './projections/assemblies.projection.js';
 import { initiativeApplicantsProjection } from './projections/initiative-applicants.projection.js';
 import { motionsProjection } from './projections/motions.projection.js';
 import { votingRegisterProjection } from './projections/voting-register.projection.js';
@@ -39,8 +39,3 @@ export function createVoting({ keys }: VotingDependencies) {
 
 /** Every code a command here can be refused with, for the README's list of errors. */
 export { votingError } from './domain/errors.js';
-
-/** A cooperative's assemblies as its members see them listed, newest first: for calendar feeds. */
-export function assembliesOfCooperative(runtime: ServiceRuntime, cooperativeId: string) {
-  return runtime.projections.query(assembliesProjection, (reader, tables) => assembliesOf(reader, tables, cooperativeId));
-}
