@@ -98,6 +98,7 @@ try {
     sessions: await SessionStore.open(readModels, tokens.secret),
     calendarFeeds: await CalendarFeeds.open(readModels),
     oidc: undefined,
+    sendSecret: () => {},
   });
   const registry = new EventRegistry([...services.flatMap((service) => service.events), ...auditEvents]);
   const every = services.flatMap((service) => service.projections);

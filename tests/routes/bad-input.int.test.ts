@@ -97,7 +97,7 @@ t.test('4. a client trickling its request is cut off', async (t) => {
   t.match(answer, /^HTTP\/1\.1 408/, 'answered 408 and closed, not left open');
 });
 
-t.test('5. files only their owner can read, and no query values in the log', async (t) => {
+t.test('5. files only their owner can read, and no query values or secrets in the log', async (t) => {
   const dataDir = join((await testServer(t)).dataDir, 'private');
   const lines: string[] = [];
   const app = await buildServer({
@@ -114,6 +114,9 @@ t.test('5. files only their owner can read, and no query values in the log', asy
   const logged = lines.join('');
   t.match(logged, /members\?name=…&limit=…/, 'the query names are logged');
   t.notMatch(logged, /Zeynep|Zwartkop/, 'its values are not');
+  await app.inject({ url: '/calendars/a-calendar-feed-secret-of-some-length' });
+  t.match(lines.join(''), /"url":"\/calendars\/…"/, 'a calendar feed is logged without its secret');
+  t.notMatch(lines.join(''), /a-calendar-feed-secret/);
 });
 
 t.test('7. a proxy holder cannot vote for a member suspended since the roll was fixed (BW 2:38 lid 1)', async (t) => {

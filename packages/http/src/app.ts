@@ -66,12 +66,16 @@ const DEFAULT_RATE_LIMITS: RateLimits = { perToken: 6000, perAddress: 300 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** Paths whose last part is itself a credential: a calendar feed's secret. */
+const SECRET_IN_PATH = /^(\/calendars\/)[^/?]+/;
+
 /**
  * A request as the log shows it: its query's names but not their values, which can be personal (the register's
- * `?name=` search) — personal data never enters a log line.
+ * `?name=` search) — personal data never enters a log line — and no secret a path carries.
  */
 export function loggedRequest(request: { method: string; url: string; ip?: string }) {
-  const [path, query] = request.url.split('?', 2);
+  const [fullPath = '', query] = request.url.split('?', 2);
+  const path = fullPath.replace(SECRET_IN_PATH, '$1…');
   const names = query ? [...new URLSearchParams(query).keys()] : [];
   return {
     method: request.method,

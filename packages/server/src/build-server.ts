@@ -34,7 +34,10 @@ import {
   startWebhookDelivery,
   webhookRoutes,
   Webhooks,
+  directMail,
   type DeliveryLoop,
+  type MailFailure,
+  type OutgoingMessage,
 } from '@meent/notifications';
 import { createVoting } from '@meent/voting';
 import type { FastifyPluginAsync } from 'fastify';
@@ -75,6 +78,7 @@ export interface ServiceDependencies {
   /** Sign-in codes, sessions and admins. */
   readonly sessions: SessionStore;
   readonly calendarFeeds: CalendarFeeds;
+  readonly sendSecret: (message: OutgoingMessage) => void;
   readonly tokens: TokenSettings;
   readonly oidc: MeentConfig['oidc'];
 }
@@ -157,7 +161,11 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     await Promise.all([readModels.close(), keys.close(), store.close()]);
     throw error;
   }
-  const composed = (options.services ?? defaultServices)({ keys, outbox, sessions, tokens, calendarFeeds, oidc: config.oidc });
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, fileDirectory: join(config.dataDir, 'mail') });
+  // Failures are logged by id and kind once the app, and its logger, exists.
+  let logMailFailure = (_failure: MailFailure) => {};
+  const sendSecret = directMail({ mailer, outbox, clock, onFailure: (failure) => logMailFailure(failure) });
+  const composed = (options.services ?? defaultServices)({ keys, outbox, sessions, tokens, calendarFeeds, oidc: config.oidc, sendSecret });
   // A process serving some contexts still reads every event on record: their definitions are all registered.
   const services = composed.filter((service) => !isServiceName(service.name) || config.services.includes(service.name));
   let projections: Projections | undefined;
@@ -165,6 +173,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   const deliveries: DeliveryLoop[] = [];
   const closeAll = async () => {
     await Promise.all(deliveries.map((delivery) => delivery.close()));
+    mailer.close();
     await reactions?.close();
     await projections?.close();
     await readModels.close();
@@ -193,6 +202,8 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     throw error;
   }
   app.addHook('onClose', closeAll);
+  logMailFailure = (failure) =>
+    app.log.warn({ message: failure.id, kind: failure.kind, attempts: failure.attempts, err: failure.error }, 'a message was not sent; retrying later');
   try {
     const registry = new EventRegistry([...composed.flatMap((service) => service.events), ...auditEvents]);
     const started = await Projections.start({
@@ -265,10 +276,10 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       deliveries.push(startWebhookDelivery({ webhooks, readModels, clock, onStoreError: (error) => app.log.error({ err: error }, 'the webhook deliveries could not be read; retrying') }));
       deliveries.push(startMailDelivery({
         outbox,
-        mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, fileDirectory: join(config.dataDir, 'mail') }),
+        mailer,
         readModels,
         clock,
-        onFailure: (failure) => app.log.warn({ message: failure.id, kind: failure.kind, attempts: failure.attempts, err: failure.error }, 'a message was not sent; retrying later'),
+        onFailure: (failure) => logMailFailure(failure),
         onStoreError: (error) => app.log.error({ err: error }, 'the outbox could not be read; retrying'),
       }));
     }

@@ -2,7 +2,7 @@
 // sessions; the tokens it issues are the ones the access plugin checks.
 import type { KeyStore, ServiceRuntime } from '@meent/eventsourcing';
 import type { TokenSettings } from '@meent/http';
-import type { Outbox } from '@meent/notifications';
+import type { OutgoingMessage } from '@meent/notifications';
 import type { FastifyPluginAsync } from 'fastify';
 import { identityLinkEvents } from './domain/identity-link.js';
 import { OidcVerifier, type OidcSettings } from './oidc.js';
@@ -19,16 +19,17 @@ export type { OidcSettings } from './oidc.js';
 
 export interface IdentityDependencies {
   readonly keys: KeyStore;
-  readonly outbox: Outbox;
+  /** Sends a message holding a sign-in code in the background, never storing it. */
+  readonly sendSecret: (message: OutgoingMessage) => void;
   readonly sessions: SessionStore;
   readonly tokens: TokenSettings;
   /** The federation's identity provider, where the deployment names one. */
   readonly oidc: OidcSettings | undefined;
 }
 
-export function createIdentity({ keys, outbox, sessions, tokens, oidc }: IdentityDependencies) {
+export function createIdentity({ keys, sendSecret, sessions, tokens, oidc }: IdentityDependencies) {
   const routes: FastifyPluginAsync<ServiceRuntime> = async (app, runtime) => {
-    const signIn = new SignIn({ sessions, outbox, commands: runtime.commands, keys, tokens, clock: runtime.clock, newId: runtime.newId });
+    const signIn = new SignIn({ sessions, sendSecret, commands: runtime.commands, keys, tokens, clock: runtime.clock, newId: runtime.newId });
     await app.register(signInRoutes, { signIn, sessions, clock: runtime.clock });
     await app.register(sessionRoutes, { sessions, clock: runtime.clock });
     const verifier = oidc && new OidcVerifier(oidc, runtime.clock);

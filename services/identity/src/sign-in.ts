@@ -4,7 +4,7 @@
 import type { CommandHandler, KeyStore } from '@meent/eventsourcing';
 import { signToken, type Role, type TokenSettings } from '@meent/http';
 import { letterheadOf, memberByAddress, standingIn } from '@meent/membership/standing';
-import { signInCodeNotice, type Outbox } from '@meent/notifications';
+import { signInCodeNotice, type OutgoingMessage } from '@meent/notifications';
 import type { SessionStore, SessionSubject, SignInMethod } from './session-store.js';
 
 /** Minutes an access token holds: a terminated member or a removed admin keeps one at most this long. */
@@ -31,7 +31,8 @@ const audienceKey = (audience: Audience) => (audience.kind === 'admin' ? 'admin'
 
 export interface SignInDependencies {
   readonly sessions: SessionStore;
-  readonly outbox: Outbox;
+  /** Sends a message holding a code in the background, never storing it. */
+  readonly sendSecret: (message: OutgoingMessage) => void;
   readonly commands: CommandHandler;
   readonly keys: KeyStore;
   readonly tokens: TokenSettings;
@@ -44,7 +45,7 @@ export class SignIn {
 
   /** Queues a code to the address if it signs in here; does the same work, and answers the same, if it does not. */
   async requestCode(audience: Audience, email: string): Promise<void> {
-    const { sessions, outbox, clock, newId } = this.dependencies;
+    const { sessions, sendSecret, clock, newId } = this.dependencies;
     const now = clock();
     const addressHash = sessions.addressHash(audienceKey(audience), email);
     if ((await sessions.codesAskedSince(addressHash, audienceKey(audience), new Date(now.getTime() - ADDRESS_WINDOW_MS))) >= CODES_PER_ADDRESS) {
@@ -55,19 +56,14 @@ export class SignIn {
     const code = await sessions.issueCode({ id: codeId, addressHash, audience: audienceKey(audience), subject: subject?.id ?? null, now });
     if (!subject) return;
     const notice = signInCodeNotice(subject.language, { cooperative: subject.letterhead, code, minutes: sessions.lifetimes.codeMs / 60_000 });
-    await outbox.enqueue(
-      [
-        {
-          id: `sign-in/${codeId}`,
-          cooperativeId: audience.kind === 'cooperative' ? audience.cooperativeId : null,
-          kind: 'sign-in-code',
-          memberId: audience.kind === 'cooperative' ? subject.id : null,
-          to: email,
-          ...notice,
-        },
-      ],
-      now,
-    );
+    sendSecret({
+      id: `sign-in/${codeId}`,
+      cooperativeId: audience.kind === 'cooperative' ? audience.cooperativeId : null,
+      kind: 'sign-in-code',
+      memberId: audience.kind === 'cooperative' ? subject.id : null,
+      to: email,
+      ...notice,
+    });
   }
 
   /** Tokens for a code the address was sent; undefined for any code that does not sign in. */

@@ -19,7 +19,6 @@ export interface DeliveryLoopOptions {
   nextQueued(signal: AbortSignal): Promise<void>;
   /** Told when the store fails under the loop, which then starts again after a pause. */
   readonly onStoreError?: (error: unknown) => void;
-  readonly onClose?: () => void;
 }
 
 export class DeliveryLoop {
@@ -38,7 +37,6 @@ export class DeliveryLoop {
   async close(): Promise<void> {
     this.closing.abort();
     await this.running;
-    this.options.onClose?.();
   }
 
   private async run(): Promise<void> {

@@ -10,7 +10,7 @@ import { notifyPeopleConcerned } from './notify.reaction.js';
 import type { Outbox } from './outbox.js';
 
 export { Outbox, MAX_ATTEMPTS, retryDelayAfter, type OutgoingMessage, type DeliveryRecord } from './outbox.js';
-export { createMailer, messageIdOf, startMailDelivery, type Mailer, type MailSettings } from './mailer.js';
+export { createMailer, directMail, messageIdOf, startMailDelivery, type MailFailure, type Mailer, type MailSettings } from './mailer.js';
 export { DeliveryLoop } from './delivery.js';
 export { signInCodeNotice, type Language } from './notices.js';
 export { calendarOf } from './calendar.js';

@@ -69,11 +69,18 @@ export interface MailDeliveryOptions {
   readonly readModels: ReadModelStore;
   readonly clock: () => Date;
   /** Told of each failed attempt, by message id and kind: never the address or the content. */
-  readonly onFailure?: (failure: { id: string; kind: string; attempts: number; error: string }) => void;
+  readonly onFailure?: (failure: MailFailure) => void;
   readonly onStoreError?: (error: unknown) => void;
 }
 
-/** Hands the outbox's messages to the mail server, apart from every command. */
+export interface MailFailure {
+  readonly id: string;
+  readonly kind: string;
+  readonly attempts: number;
+  readonly error: string;
+}
+
+/** Hands the outbox's messages to the mail server, apart from every command; the mailer stays open for its owner to close. */
 export function startMailDelivery(options: MailDeliveryOptions): DeliveryLoop {
   const { outbox, mailer, clock } = options;
   return DeliveryLoop.start({
@@ -81,7 +88,6 @@ export function startMailDelivery(options: MailDeliveryOptions): DeliveryLoop {
     readModels: options.readModels,
     nextQueued: (signal) => outbox.nextQueued(signal),
     onStoreError: options.onStoreError,
-    onClose: () => mailer.close(),
     deliverDue: async () => {
       const due = await outbox.due(clock(), BATCH);
       for (const message of due) {
@@ -97,4 +103,37 @@ export function startMailDelivery(options: MailDeliveryOptions): DeliveryLoop {
       return due.length === BATCH;
     },
   });
+}
+
+/** Attempts at a message that must not be stored (a sign-in code), and the pause before each retry. */
+const DIRECT_RETRY_MS = [1000, 5000, 15_000];
+
+export interface DirectMailOptions {
+  readonly mailer: Mailer;
+  readonly outbox: Outbox;
+  readonly clock: () => Date;
+  readonly onFailure?: (failure: MailFailure) => void;
+}
+
+/**
+ * Sends a message that holds a secret — a sign-in code — from memory, never writing it down: in the background, so
+ * the request that asked for it answers alike whether or not anything is sent, and retried a few times. The outbox
+ * records only that it went or was given up. A process that stops before sending it loses it: the person asks again.
+ */
+export function directMail({ mailer, outbox, clock, onFailure }: DirectMailOptions): (message: OutgoingMessage) => void {
+  const attempt = async (message: OutgoingMessage, attempts: number): Promise<void> => {
+    try {
+      await mailer.send(message);
+      await outbox.recordDirect(message, 'sent', attempts + 1, null, clock());
+    } catch (error) {
+      const pause = DIRECT_RETRY_MS[attempts];
+      onFailure?.({ id: message.id, kind: message.kind, attempts: attempts + 1, error: failureText(error) });
+      if (pause === undefined) return outbox.recordDirect(message, 'dead', attempts + 1, failureText(error), clock());
+      await new Promise((resolve) => setTimeout(resolve, pause).unref());
+      return attempt(message, attempts + 1);
+    }
+  };
+  return (message) => {
+    attempt(message, 0).catch((error: unknown) => onFailure?.({ id: message.id, kind: message.kind, attempts: 0, error: failureText(error) }));
+  };
 }

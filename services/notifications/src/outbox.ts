@@ -184,10 +184,25 @@ export class Outbox {
     );
   }
 
+  /** That a message sent from memory (it held a secret) went or was given up: never its address or content. */
+  async recordDirect(message: Pick<OutgoingMessage, 'id' | 'cooperativeId' | 'kind' | 'memberId'>, status: 'sent' | 'dead', attempts: number, error: string | null, at: Date) {
+    await this.store.transaction((transaction) =>
+      transaction.run(
+        `INSERT INTO ${OUTBOX_TABLE} (id, cooperative_id, kind, member_id, status, attempts, last_error, queued_at, sent_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        [message.id, message.cooperativeId, message.kind, message.memberId, status, attempts, error, at.getTime(), status === 'sent' ? at.getTime() : null],
+      ),
+    );
+  }
+
   /** A dead letter tried again from now; false when there is no dead letter by that id. */
   async retry(id: string, now: Date): Promise<boolean> {
-    const row = await this.store.reader.get<{ status: DeliveryStatus }>(`SELECT status FROM ${OUTBOX_TABLE} WHERE id = ?`, [id]);
-    if (row?.status !== 'dead') return false;
+    const row = await this.store.reader.get<{ status: DeliveryStatus; recipient: string | null }>(
+      `SELECT status, recipient FROM ${OUTBOX_TABLE} WHERE id = ?`,
+      [id],
+    );
+    // A message sent from memory kept no content to send again.
+    if (row?.status !== 'dead' || row.recipient === null) return false;
     await this.store.transaction((transaction) =>
       transaction.run(`UPDATE ${OUTBOX_TABLE} SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'dead'`, [
         now.getTime(),
