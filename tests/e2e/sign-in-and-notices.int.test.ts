@@ -330,7 +330,7 @@ t.test('a message the mail server refuses is retried with back-off, then kept as
 
   await mail.waitFor((received) => received.to === 'sanne@example.nl', 'welcoming the secretary');
   mail.refuseAll(true);
-  const registered = await command(server.app, cooperative.secretary, `${base}/members`, { name: 'Noor Noord', email: 'noor@example.nl' });
+  const registered = await command(server.app, cooperative.secretary, `${base}/members`, { name: 'Noor Noord', email: 'noor@example.nl', language: 'en' });
   await command(server.app, cooperative.secretary, `${base}/members/${registered.body.id}/admission`);
   await mail.waitForRefusals(1);
   const failed = await welcomeOf(1);
@@ -349,7 +349,8 @@ t.test('a message the mail server refuses is retried with back-off, then kept as
   mail.refuseAll(false);
   const retried = await server.app.inject({ method: 'POST', url: `/admin/notifications/${encodeURIComponent(dead.id)}/retry`, headers: bearer(admin) });
   t.equal(retried.statusCode, 202);
-  await mail.waitFor((received) => received.to === 'noor@example.nl', 'welcoming Noor after the retry');
+  const welcome = await mail.waitFor((received) => received.to === 'noor@example.nl', 'welcoming Noor after the retry');
+  t.equal(welcome.subject, 'Welcome as a member', 'in the language Noor chose, not the cooperative’s');
   const again = await server.app.inject({ method: 'POST', url: `/admin/notifications/${encodeURIComponent(dead.id)}/retry`, headers: bearer(admin) });
   t.equal(again.statusCode, 404, 'only a dead letter is retried');
 });

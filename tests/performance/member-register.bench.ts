@@ -59,7 +59,7 @@ try {
   let position = 0;
   for (let index = 1; index <= MEMBERS; index += 1) {
     const memberId = uuidv7();
-    const personalData = { name: `Member ${String(index).padStart(5, '0')}`, email: `member${index}@example.nl`, address: `Meentweg ${index}`, phone: null };
+    const personalData = { name: `Member ${String(index).padStart(5, '0')}`, email: `member${index}@example.nl`, address: `Meentweg ${index}`, phone: null, language: null };
     await members.register(cooperativeId, memberId, personalData, 'secretary', at(index * 2));
     ({ position } = await runtime.aggregate(memberAggregate).handle(at(index * 2 + 1), memberId, (_member, admittedAt) => ({ type: 'AdmitMember', now: admittedAt })));
   }

@@ -3,7 +3,7 @@
 // address is known is never told: every request is answered, counted and stored alike.
 import type { CommandHandler, KeyStore } from '@meent/eventsourcing';
 import { signToken, type Role, type TokenSettings } from '@meent/http';
-import { letterheadOf, memberByAddress, standingIn } from '@meent/membership/standing';
+import { contactOf, letterheadOf, memberByAddress, standingIn } from '@meent/membership/standing';
 import { signInCodeNotice, type OutgoingMessage } from '@meent/notifications';
 import type { SessionStore, SessionSubject, SignInMethod } from './session-store.js';
 
@@ -129,7 +129,8 @@ export class SignIn {
     if (!letterhead) return undefined;
     const memberId = await memberByAddress(commands, keys, audience.cooperativeId, email);
     if (memberId === undefined || !MAY_SIGN_IN.has(await standingIn(commands, memberId, audience.cooperativeId, now))) return undefined;
-    return { id: memberId, letterhead: letterhead.name, language: letterhead.language };
+    const language = (await contactOf(commands, keys, memberId))?.language ?? letterhead.language;
+    return { id: memberId, letterhead: letterhead.name, language };
   }
 }
 

@@ -22,7 +22,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { personalDataView } from './application/access.js';
 import { MembershipCommands } from './application/member.js';
-import { membershipKindSchema, type CooperativeRules } from './domain/cooperative-rules.js';
+import { membershipKindSchema, NOTICE_LANGUAGES, type CooperativeRules } from './domain/cooperative-rules.js';
 import { cooperativeAggregate, officesOf } from './domain/cooperative.decider.js';
 import { memberAggregate, memberStream, type MemberCommand } from './domain/member.decider.js';
 import { TERMINATION_KINDS } from './domain/member.events.js';
@@ -77,6 +77,8 @@ const personalDataOut = z.object({
   email: z.string().nullable(),
   address: z.string().nullable(),
   phone: z.string().nullable(),
+  /** Null: written to in the cooperative's language. */
+  language: z.enum(NOTICE_LANGUAGES).nullable().optional(),
 });
 const memberSummary = z
   .object({

@@ -55,7 +55,7 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
     ),
   );
   for (const name of Object.keys(ids) as Name[]) {
-    const personalData = { name: name[0]?.toUpperCase() + name.slice(1), email: `${name}@example.nl`, address: null, phone: null };
+    const personalData = { name: name[0]?.toUpperCase() + name.slice(1), email: `${name}@example.nl`, address: null, phone: null, language: null };
     await track(members.register(cooperativeId, ids[name], personalData, 'secretary', on('2026-01-10')));
   }
   const transition = (name: Name, day: string, command: MemberCommand) =>

@@ -90,7 +90,7 @@ export interface NotifyDependencies {
 
 export const NOTIFY_REACTION = 'notify-people-concerned';
 
-/** One letter to each member named, in the cooperative's language; a member erased meanwhile gets none. */
+/** One letter to each member named, in their language or else the cooperative's; a member erased meanwhile gets none. */
 async function lettersTo(
   context: { commands: CommandHandler; keys: KeyStore; event: StoredEvent; kind: string },
   memberIds: readonly string[],
@@ -102,7 +102,7 @@ async function lettersTo(
   for (const memberId of new Set(memberIds)) {
     const contact = await contactOf(context.commands, context.keys, memberId);
     if (!contact) continue;
-    const { subject, text, calendar } = write(contact, letterhead);
+    const { subject, text, calendar } = write(contact, { ...letterhead, language: contact.language ?? letterhead.language });
     messages.push({
       id: `${context.kind}/${context.event.id}/${memberId}`,
       cooperativeId: context.event.metadata.cooperativeId,

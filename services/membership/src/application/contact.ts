@@ -5,6 +5,7 @@ import { blindIndex, decryptWith, type CommandHandler, type Decider, type Encryp
 import { emailClaimDecider, emailClaimStream } from '../domain/email-claim.decider.js';
 import { memberDecider, memberStream } from '../domain/member.decider.js';
 import type { MemberEvent } from '../domain/member.events.js';
+import type { NoticeLanguage } from '../domain/cooperative-rules.js';
 import { personalDataSchema } from '../domain/personal-data.js';
 
 /** The claim stream's id for an address in a cooperative: its blind index, shaped as a uuid. */
@@ -33,6 +34,8 @@ export interface Contact {
   readonly cooperativeId: string;
   readonly name: string;
   readonly email: string;
+  /** Null: the cooperative's language. */
+  readonly language: NoticeLanguage | null;
 }
 
 type Written = { readonly cooperativeId: string; readonly personalData: EncryptedData } | null;
@@ -60,5 +63,7 @@ export async function contactOf(commands: CommandHandler, keys: KeyStore, member
   const { state } = await commands.load(memberStream(memberId), latestPersonalData);
   if (!state) return undefined;
   const personalData = await decryptWith(keys, state.personalData, personalDataSchema);
-  return personalData && { memberId, cooperativeId: state.cooperativeId, name: personalData.name, email: personalData.email };
+  return (
+    personalData && { memberId, cooperativeId: state.cooperativeId, name: personalData.name, email: personalData.email, language: personalData.language }
+  );
 }
