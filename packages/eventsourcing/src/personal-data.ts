@@ -73,6 +73,12 @@ export function blindIndex(indexKey: Buffer, value: string): Buffer {
   return createHmac('sha256', indexKey).update(value).digest();
 }
 
+/** A blind index shaped as a uuid, to name a stream by: a uniqueness claim that never writes down what it indexes. */
+export function blindIndexId(indexKey: Buffer, value: string): string {
+  const digest = blindIndex(indexKey, value).toString('hex');
+  return [digest.slice(0, 8), digest.slice(8, 12), digest.slice(12, 16), digest.slice(16, 20), digest.slice(20, 32)].join('-');
+}
+
 const INDEX_KEY_SUBJECT = 'meent:blind-index';
 
 /** The blind-index key is kept like a subject's key, under a name no member id can take. */

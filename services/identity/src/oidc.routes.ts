@@ -1,4 +1,4 @@
-import { blindIndex, type KeyStore, type ServiceRuntime } from '@meent/eventsourcing';
+import { blindIndexId, type KeyStore, type ServiceRuntime } from '@meent/eventsourcing';
 import {
   BEARER_SECURITY,
   HttpProblem,
@@ -23,8 +23,7 @@ const memberParams = cooperativeParams.extend({ memberId: reference('member') })
 
 /** The link's stream id for an account at the provider, within one cooperative: a blind index, shaped as a uuid. */
 async function linkOf(keys: KeyStore, cooperativeId: string, issuer: string, subject: string): Promise<string> {
-  const digest = blindIndex(await keys.indexKey(), `oidc\n${cooperativeId}\n${issuer}\n${subject}`).toString('hex');
-  return [digest.slice(0, 8), digest.slice(8, 12), digest.slice(12, 16), digest.slice(16, 20), digest.slice(20, 32)].join('-');
+  return blindIndexId(await keys.indexKey(), `oidc\n${cooperativeId}\n${issuer}\n${subject}`);
 }
 
 export interface OidcRoutesOptions {

@@ -1,7 +1,7 @@
 // What other contexts may learn to reach a person on the register: which member an e-mail address signs in as, and
 // where to write to a member. Read from the streams, never a projection, so a member registered a moment ago is found
 // and an erased one is not.
-import { blindIndex, decryptWith, type CommandHandler, type Decider, type EncryptedData, type KeyStore } from '@meent/eventsourcing';
+import { blindIndexId, decryptWith, type CommandHandler, type Decider, type EncryptedData, type KeyStore } from '@meent/eventsourcing';
 import { emailClaimDecider, emailClaimStream } from '../domain/email-claim.decider.js';
 import { memberDecider, memberStream } from '../domain/member.decider.js';
 import type { MemberEvent } from '../domain/member.events.js';
@@ -10,8 +10,7 @@ import { personalDataSchema } from '../domain/personal-data.js';
 
 /** The claim stream's id for an address in a cooperative: its blind index, shaped as a uuid. */
 export async function emailClaimOf(keys: KeyStore, cooperativeId: string, email: string): Promise<string> {
-  const digest = blindIndex(await keys.indexKey(), `${cooperativeId}\n${email.toLowerCase()}`).toString('hex');
-  return [digest.slice(0, 8), digest.slice(8, 12), digest.slice(12, 16), digest.slice(16, 20), digest.slice(20, 32)].join('-');
+  return blindIndexId(await keys.indexKey(), `${cooperativeId}\n${email.toLowerCase()}`);
 }
 
 /** The member an address belongs to in a cooperative now: registered with it, still using it, not erased. */
