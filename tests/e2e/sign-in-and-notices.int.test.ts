@@ -279,18 +279,21 @@ t.test('a member signs in by e-mailed code, votes, refreshes, and is refused onc
   });
 });
 
-t.test('a process that stopped between an event and its mail sends it once after the restart', async (t) => {
+t.test('a process that stopped between an event and its mail sends it once after the restart; notices start where they were deployed', async (t) => {
   const mail = await startMailServer(t);
-  const first = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url, MEENT_REACTIONS: 'off' } });
-  const cooperative = await foundCooperative(first);
+  const deployed = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url } });
+  const cooperative = await foundCooperative(deployed);
+  await mail.waitFor((received) => received.to === 'sanne@example.nl', 'welcoming the secretary');
+  await deployed.app.close();
+  const first = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url, MEENT_REACTIONS: 'off', MEENT_DATA_DIR: deployed.dataDir } });
   const base = `/cooperatives/${cooperative.cooperativeId}`;
   const registered = await command(first.app, cooperative.secretary, `${base}/members`, { name: 'Ravi Rijn', email: 'ravi@example.nl' });
   // Without reactions the process stands for one killed after the admission was recorded and before anyone was told.
   t.equal((await command(first.app, cooperative.secretary, `${base}/members/${registered.body.id}/admission`)).status, 200);
   await first.app.close();
-  t.equal(mail.received.length, 0, 'nothing was sent before the stop');
+  t.notOk(mail.received.some((received) => received.to === 'ravi@example.nl'), 'nothing was sent to Ravi before the stop');
 
-  const environment = { MEENT_SMTP_URL: mail.url, MEENT_DATA_DIR: first.dataDir };
+  const environment = { MEENT_SMTP_URL: mail.url, MEENT_DATA_DIR: deployed.dataDir };
   const second = await testServer(t, { environment });
   const welcome = await mail.waitFor((received) => received.to === 'ravi@example.nl' && received.subject === 'Welkom als lid', 'welcoming Ravi after the restart');
   await second.app.close();
@@ -304,6 +307,20 @@ t.test('a process that stopped between an event and its mail sends it once after
     [welcome.messageId],
     'Ravi’s welcome went once',
   );
+  t.equal(mail.received.filter((received) => received.to === 'sanne@example.nl').length, 1, 'the secretary’s welcome was not sent again');
+});
+
+t.test('notices begin where they were first deployed: a store with a history is not told its past', async (t) => {
+  const mail = await startMailServer(t);
+  const before = await testServer(t, { environment: { MEENT_REACTIONS: 'off' } });
+  const cooperative = await foundCooperative(before);
+  const base = `/cooperatives/${cooperative.cooperativeId}`;
+  await before.app.close();
+  const after = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url, MEENT_DATA_DIR: before.dataDir } });
+  const registered = await command(after.app, cooperative.secretary, `${base}/members`, { name: 'Lotte Later', email: 'lotte@example.nl' });
+  await command(after.app, cooperative.secretary, `${base}/members/${registered.body.id}/admission`);
+  await mail.waitFor((received) => received.to === 'lotte@example.nl', 'welcoming Lotte, admitted after the deployment');
+  t.same(mail.received.map((received) => received.to), ['lotte@example.nl'], 'the secretary, admitted before, was not told now');
 });
 
 t.test('a message the mail server refuses is retried with back-off, then kept as a dead letter an admin can send again', async (t) => {

@@ -12,6 +12,12 @@ export interface Reaction {
   /** Names the checkpoint, and keys the commands it sends: never rename a reaction that has run. */
   readonly name: string;
   readonly eventTypes: readonly string[];
+  /**
+   * Where a reaction run for the first time begins: at the first event (the default: a process manager owes every
+   * command its events ask for), or at the newest, for one that tells people what happens from now on — deployed on a
+   * store with years of history, a notice about each old event would be news to nobody.
+   */
+  readonly startsAt?: 'first-event' | 'head';
   react(event: StoredEvent, commands: CommandHandler): Promise<void>;
 }
 
@@ -66,14 +72,15 @@ export class Reactions {
     // Each reaction listens for the close at most twice at a time — its subscription's stop, a retry's pause — so a
     // deployment with many reactions is not mistaken for a listener leak.
     setMaxListeners(2 * options.reactions.length + 1, reactions.closing.signal);
+    const head = options.reactions.some((reaction) => reaction.startsAt === 'head') ? await options.store.headPosition() : 0;
     await options.readModels.transaction(async (transaction) => {
       await transaction.run(
         `CREATE TABLE IF NOT EXISTS ${REACTION_CHECKPOINTS_TABLE} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)`,
       );
       for (const reaction of options.reactions) {
         await transaction.run(
-          `INSERT INTO ${REACTION_CHECKPOINTS_TABLE} (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`,
-          [reaction.name],
+          `INSERT INTO ${REACTION_CHECKPOINTS_TABLE} (name, position) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+          [reaction.name, reaction.startsAt === 'head' ? head : 0],
         );
       }
     });

@@ -239,6 +239,7 @@ async function messagesFor(event: StoredEvent, commands: CommandHandler, keys: K
 export function notifyPeopleConcerned({ outbox, keys }: NotifyDependencies): Reaction {
   return {
     name: NOTIFY_REACTION,
+    startsAt: 'head',
     eventTypes: [
       ConvocationSent.type,
       VotingOpened.type,

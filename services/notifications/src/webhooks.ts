@@ -275,6 +275,7 @@ export function startWebhookDelivery(options: { webhooks: Webhooks; readModels: 
 export function postToWebhooks(webhooks: Webhooks, eventTypes: readonly string[], shown: (event: StoredEvent) => unknown): Reaction {
   return {
     name: 'post-to-webhooks',
+    startsAt: 'head',
     eventTypes,
     react: (event) => webhooks.fanOut(event, shown(event), new Date(event.metadata.occurredAt)),
   };
