@@ -31,7 +31,7 @@ export interface IssuedRefresh {
 }
 
 export type RefreshCheck =
-  | { readonly ok: true; readonly sessionId: string; readonly subject: SessionSubject }
+  | { readonly ok: true; readonly sessionId: string; readonly subject: SessionSubject; readonly refreshToken: string }
   | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'revoked' | 'reused' };
 
 interface SessionRow {
@@ -207,7 +207,7 @@ export class SessionStore {
    * Trades a refresh token for the next one. A token used before means it was copied: the whole session is revoked,
    * for the thief and the owner alike (the owner signs in again).
    */
-  async rotate(refreshToken: string, now: Date): Promise<RefreshCheck & { readonly refreshToken?: string }> {
+  async rotate(refreshToken: string, now: Date): Promise<RefreshCheck> {
     return this.store.transaction(async (transaction) => {
       const token = await transaction.get<{ session_id: string; used_at: number | string | null }>(
         `SELECT session_id, used_at FROM ${REFRESH_TOKENS} WHERE token_hash = ?`,

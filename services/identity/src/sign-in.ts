@@ -98,7 +98,7 @@ export class SignIn {
       await sessions.revokeSession(subjectId, rotated.sessionId, rotated.subject.kind === 'admin' ? 'no longer an admin' : 'the membership ended', now);
       return { refused: REFUSALS.revoked };
     }
-    return this.tokensFor(rotated.subject, rotated.sessionId, rotated.refreshToken ?? '', now);
+    return this.tokensFor(rotated.subject, rotated.sessionId, rotated.refreshToken, now);
   }
 
   private tokensFor(subject: SessionSubject, sessionId: string, refreshToken: string, now: Date): Tokens {
