@@ -72,15 +72,15 @@ export class Reactions {
     // Each reaction listens for the close at most twice at a time — its subscription's stop, a retry's pause — so a
     // deployment with many reactions is not mistaken for a listener leak.
     setMaxListeners(2 * options.reactions.length + 1, reactions.closing.signal);
-    const head = options.reactions.some((reaction) => reaction.startsAt === 'head') ? await options.store.headPosition() : 0;
     await options.readModels.transaction(async (transaction) => {
       await transaction.run(
         `CREATE TABLE IF NOT EXISTS ${REACTION_CHECKPOINTS_TABLE} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)`,
       );
-      for (const reaction of options.reactions) {
+      // One that starts at the head gets its checkpoint when it first runs: the event store may be out of reach now.
+      for (const reaction of options.reactions.filter((candidate) => candidate.startsAt !== 'head')) {
         await transaction.run(
-          `INSERT INTO ${REACTION_CHECKPOINTS_TABLE} (name, position) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
-          [reaction.name, reaction.startsAt === 'head' ? head : 0],
+          `INSERT INTO ${REACTION_CHECKPOINTS_TABLE} (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`,
+          [reaction.name],
         );
       }
     });
@@ -143,10 +143,16 @@ export class Reactions {
 
   private async runHolding(reaction: Reaction, lease: Lease): Promise<void> {
     const { store, registry, commands, readModels } = this.options;
-    const row = await readModels.reader.get<{ position: number | string }>(
-      `SELECT position FROM ${REACTION_CHECKPOINTS_TABLE} WHERE name = ?`,
-      [reaction.name],
-    );
+    const checkpoint = () =>
+      readModels.reader.get<{ position: number | string }>(`SELECT position FROM ${REACTION_CHECKPOINTS_TABLE} WHERE name = ?`, [reaction.name]);
+    let row = await checkpoint();
+    if (!row) {
+      const head = await store.headPosition();
+      await readModels.transaction((transaction) =>
+        transaction.run(`INSERT INTO ${REACTION_CHECKPOINTS_TABLE} (name, position) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, [reaction.name, head]),
+      );
+      row = await checkpoint();
+    }
     const after = Number(row?.position ?? 0);
     this.update(reaction, { status: 'running', position: after, failure: null });
     const subscription = store.subscribeToAll({ after, filter: { eventTypes: reaction.eventTypes } });
