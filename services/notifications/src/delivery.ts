@@ -71,6 +71,28 @@ export class DeliveryLoop {
   }
 }
 
+/** Wakes this process's delivery loop the moment something is queued, rather than at its next poll. */
+export class Wakeup {
+  private readonly waiting = new Set<() => void>();
+
+  notify(): void {
+    for (const wake of [...this.waiting]) wake();
+  }
+
+  /** Settles at the next `notify`, or when `signal` aborts. */
+  next(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.waiting.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.waiting.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
 /** A failure's message without what a server may echo back of the message: SMTP replies name the recipient. */
 export function failureText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

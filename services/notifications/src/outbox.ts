@@ -2,8 +2,8 @@
 // caused it (an event, a sign-in request) and the person it goes to, so queuing it again — a reaction repeated after a
 // crash — adds nothing, and the id goes out as the Message-ID, by which a receiving server knows a message it already has.
 // Operational state, not domain events: what is in a message is rebuilt from events, whether it left is not.
-import { EventEmitter } from 'node:events';
 import type { ReadModelStore, SqlExecutor } from '@meent/eventsourcing';
+import { Wakeup } from './delivery.js';
 
 export const OUTBOX_TABLE = 'meent_outbox';
 
@@ -69,7 +69,7 @@ export function retryDelayAfter(attempts: number): number {
 const iso = (milliseconds: number | string | null) => (milliseconds === null ? null : new Date(Number(milliseconds)).toISOString());
 
 export class Outbox {
-  private readonly queued = new EventEmitter();
+  private readonly queued = new Wakeup();
 
   private constructor(private readonly store: ReadModelStore) {}
 
@@ -125,20 +125,12 @@ export class Outbox {
     };
     if (transaction) await write(transaction);
     else await this.store.transaction(write);
-    this.queued.emit('queued');
+    this.queued.notify();
   }
 
   /** Settles when this process queues a message, or when `signal` aborts. */
   nextQueued(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.queued.off('queued', done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.queued.once('queued', done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return this.queued.next(signal);
   }
 
   async due(now: Date, limit: number): Promise<QueuedMessage[]> {
@@ -209,7 +201,7 @@ export class Outbox {
         id,
       ]),
     );
-    this.queued.emit('queued');
+    this.queued.notify();
     return true;
   }
 

@@ -4,7 +4,7 @@
 // What is posted is what the cooperative's history shows: personal data only as "encrypted", never its content.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ReadModelStore, Reaction, StoredEvent } from '@meent/eventsourcing';
-import { DeliveryLoop, failureText } from './delivery.js';
+import { DeliveryLoop, failureText, Wakeup } from './delivery.js';
 import { MAX_ATTEMPTS, retryDelayAfter } from './outbox.js';
 
 const WEBHOOKS = 'meent_webhooks';
@@ -80,7 +80,7 @@ export function webhookSignature(secret: string, id: string, timestamp: number, 
 }
 
 export class Webhooks {
-  private readonly queuedListeners = new Set<() => void>();
+  private readonly queued = new Wakeup();
 
   private constructor(private readonly store: ReadModelStore) {}
 
@@ -185,19 +185,11 @@ export class Webhooks {
         );
       }
     });
-    for (const wake of this.queuedListeners) wake();
+    this.queued.notify();
   }
 
   nextQueued(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.queuedListeners.delete(done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.queuedListeners.add(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return this.queued.next(signal);
   }
 
   /** Posts what is due; answers whether a full batch went, so more may wait. */
