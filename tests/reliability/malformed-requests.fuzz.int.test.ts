@@ -104,6 +104,8 @@ t.test('malformed input to every operation: never a 5xx, a 400 names the field, 
     trancheNumber: '1',
     stream: `member-${world.a.memberId}`,
     name: 'member_register',
+    roundId: world.a.memberId,
+    proposalId: world.a.initiativeId,
   };
 
   let requests = 0;

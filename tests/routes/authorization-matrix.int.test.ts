@@ -55,6 +55,8 @@ function urlOf(operation: Operation, ids: Resources, overrides: Record<string, s
     name: 'member_register',
     sessionId: uuidv7(),
     webhookId: uuidv7(),
+    roundId: uuidv7(),
+    proposalId: uuidv7(),
     messageId: 'sign-in.unknown',
     feedToken: 'an-unknown-calendar-feed-token',
     ...overrides,

@@ -38,9 +38,6 @@ if (!url) {
           },
         };
       },
-      // Half the SQLite contract's million: buffering it would still retain several times the bound, and filling a
-      // million rows here took a hundred seconds of the suite's ten minutes.
-      largeStoreEventCount: 500_000,
     });
   });
 

@@ -87,7 +87,7 @@ export const defaultServices = (dependencies: ServiceDependencies): readonly Ser
   createMembership(dependencies),
   createVoting(dependencies),
   createBudget(),
-  createInitiativeFunding(),
+  createInitiativeFunding(dependencies),
   createNotifications(dependencies),
   createIdentity(dependencies),
 ];

@@ -3,7 +3,7 @@
 import { budgetError } from '@meent/budget';
 import type { ErrorCatalogue } from '@meent/eventsourcing';
 import { identityError } from '@meent/identity';
-import { initiativeError } from '@meent/initiative-funding';
+import { initiativeError, pbError } from '@meent/initiative-funding';
 import { membershipError } from '@meent/membership';
 import { votingError } from '@meent/voting';
 
@@ -12,6 +12,7 @@ const CONTEXTS: readonly { readonly name: string; readonly entries: ErrorCatalog
   { name: 'voting', entries: votingError.entries },
   { name: 'budget', entries: budgetError.entries },
   { name: 'initiative-funding', entries: initiativeError.entries },
+  { name: 'participatory budgeting', entries: pbError.entries },
   { name: 'identity', entries: identityError.entries },
 ];
 

@@ -123,6 +123,20 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/initiatives/{initiativeId}/withdrawal`, { ...all('secretary'), ...own('member', 'chair', 'treasurer', 'board-member') }, 'the applicant; the secretary for an outside applicant'),
   post(`${C}/initiatives/{initiativeId}/repayment-claim`, all(...BOARD, 'treasurer')),
 
+  // Participatory budgeting: a round the assembly opened on a budget line; the Method of Equal Shares decides.
+  get(`${C}/pb-rounds`, all('admin', ...MEMBERS)),
+  get(`${C}/pb-rounds/{roundId}`, all('admin', ...MEMBERS)),
+  newBusiness(post(`${C}/pb-rounds/{roundId}/proposals`, all('admin', ...MEMBERS), 'while the round takes proposals; a member for themselves, the secretary for anyone')),
+  post(`${C}/pb-rounds/{roundId}/proposals/closing`, all('admin', 'chair', 'secretary')),
+  post(`${C}/pb-rounds/{roundId}/proposals/{proposalId}/review`, all(...OFFICERS), 'not the proposer'),
+  post(`${C}/pb-rounds/{roundId}/residents`, all('admin', 'secretary'), 'where the round lets residents vote'),
+  post(`${C}/pb-rounds/{roundId}/voting/opening`, all('admin', 'chair', 'secretary'), 'every proposal reviewed and the money reserved'),
+  post(`${C}/pb-rounds/{roundId}/ballots`, all(...MEMBERS), 'a member on the roll of the record date, until voting closes'),
+  publicRoute('POST', `${C}/pb-rounds/{roundId}/resident-ballots`),
+  post(`${C}/pb-rounds/{roundId}/voting/closing`, all('admin', 'chair', 'secretary'), 'at the end of the voting window'),
+  get(`${C}/pb-rounds/{roundId}/export.pb`, all('admin', ...MEMBERS), 'once decided'),
+  post(`${C}/pb-sandbox`, all('admin', ...MEMBERS), 'records nothing'),
+
   // The history and its tamper evidence.
   get(`${C}/events`, { ...all(...AUDITORS), ...own('member', 'suspended', 'applicant') }, 'a member: the streams of their own record'),
   get(`${C}/streams/{stream}/events`, { ...all(...AUDITORS), ...own('member', 'suspended', 'applicant') }, 'a member: the streams of their own record'),

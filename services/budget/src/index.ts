@@ -11,6 +11,8 @@ import { ledgerProjection } from './projections/ledger.projection.js';
 import { adoptBudgetWhenMotionDecided } from './reactions/adopt-budget-when-motion-decided.reaction.js';
 import { decideAccountsWhenMotionDecided } from './reactions/decide-accounts-when-motion-decided.reaction.js';
 import {
+  reserveFundsWhenRoundOpened,
+  settleRoundWhenDecided,
   disburseWhenTrancheApproved,
   releaseReservationWhenInitiativeEnds,
   reserveFundsWhenFundingApproved,
@@ -37,6 +39,8 @@ export function createBudget(): BudgetService {
       reserveFundsWhenFundingApproved,
       disburseWhenTrancheApproved,
       releaseReservationWhenInitiativeEnds,
+      reserveFundsWhenRoundOpened,
+      settleRoundWhenDecided,
     ],
     routes: async (app, runtime) => {
       await app.register(budgetDraftRoutes, runtime);

@@ -195,6 +195,43 @@ t.test('reservations: made while the line has room, refused as an event when not
   t.equal(availableCents(state, garden), 40_000, 'a disbursement moves money from reserved to spent');
 });
 
+t.test("a decided participatory budgeting round's money becomes its winners' reservations in one stroke", async (t) => {
+  const round = { kind: 'pb-round' as const, id: id(40) };
+  const forRound = FundsReserved({ reservationId: id(41), lineCode: '4100', amountCents: 60_000, reference: round, override: null, reservedOn: today, reservedAt: at });
+  const settle = (winners: { reservationId: string; initiativeId: string; amountCents: number }[]): LedgerCommand => ({
+    type: 'SettleRound',
+    reservationId: id(41),
+    winners,
+    reason: 'Round decided',
+    ...dated,
+  });
+  const winners = [
+    { reservationId: id(42), initiativeId: id(43), amountCents: 35_000 },
+    { reservationId: id(44), initiativeId: id(45), amountCents: 25_000 },
+  ];
+  const released = ReservationReleased({ reservationId: id(41), reference: round, lineCode: '4100', amountCents: 60_000, reason: 'Round decided', releasedOn: today, releasedAt: at });
+  const winner = (index: number) =>
+    FundsReserved({
+      reservationId: winners[index]!.reservationId,
+      lineCode: '4100',
+      amountCents: winners[index]!.amountCents,
+      reference: { kind: 'initiative', id: winners[index]!.initiativeId },
+      override: null,
+      reservedOn: today,
+      reservedAt: at,
+    });
+  // Exactly the round's money, to the cent: every cent goes to a winner.
+  spec(t).given(forRound).when(settle(winners)).then(released, winner(0), winner(1));
+  // A cent more than the round holds is refused; settled once, a second settlement changes nothing.
+  spec(t)
+    .given(forRound)
+    .when(settle([winners[0]!, { ...winners[1]!, amountCents: 25_001 }]))
+    .thenError('LEDGER.BEYOND_RESERVATION', { statusCode: 422 });
+  spec(t).given(forRound, released, winner(0), winner(1)).when(settle(winners)).then();
+  const state = [forRound, released, winner(0)].reduce(ledgerDecider.evolve, ledgerDecider.initialState);
+  t.equal(availableCents(state, garden), 65_000, 'what the winners do not cost is back on the line');
+});
+
 t.test('when a total would pass what a number holds exactly', async (t) => {
   const income = (entryId: string, amountCents: number) =>
     IncomeRecorded({ entryId, lineCode: '8000', source: 'Gemeente', amountCents, receivedOn: today, recordedBy: treasurer, recordedAt: at });

@@ -20,5 +20,24 @@ export {
   type InitiativeEvent,
 } from './domain/initiative.events.js';
 
-/** Every event this context records. */
-export { initiativeEvents } from './domain/initiative.events.js';
+export {
+  PbRoundOpened,
+  PbRoundFundsReserved,
+  PbRoundFundsRefused,
+  PbProposalEntered,
+  PbProposalRefused,
+  PbProposalsClosed,
+  PbProposalReviewed,
+  PbResidentRegistered,
+  PbVotingOpened,
+  PbBallotCast,
+  PbVotingClosed,
+  PbRoundDecided,
+  type PbRoundEvent,
+} from './domain/pb-round.events.js';
+
+import { initiativeEvents as initiativeOnly } from './domain/initiative.events.js';
+import { pbRoundEvents } from './domain/pb-round.events.js';
+
+/** Every event this context records: initiatives and participatory budgeting rounds. */
+export const initiativeEvents = [...initiativeOnly, ...pbRoundEvents];

@@ -1,14 +1,22 @@
 // The initiative-funding context's public face: what the server composes, and the events other contexts may react to.
-import type { EventDefinition, Projection, Reaction, ServiceRuntime } from '@meent/eventsourcing';
+import type { EventDefinition, KeyStore, Projection, Reaction, ServiceRuntime } from '@meent/eventsourcing';
 import type { FastifyPluginAsync } from 'fastify';
 import { initiativeEvents } from './events.js';
 import { initiativeDecisionRoutes, initiativeProgressRoutes, initiativeReadRoutes } from './initiative.routes.js';
+import { pbBallotRoutes, pbRoundCommandRoutes, pbRoundReadRoutes } from './pb-round.routes.js';
 import { initiativesProjection } from './projections/initiatives.projection.js';
+import { pbRoundsProjection } from './projections/pb-rounds.projection.js';
 import {
   decideFundingWhenMotionDecided,
   recordDisbursement,
   recordReservationOutcome,
 } from './reactions/follow-funding-decisions-and-money.reactions.js';
+import {
+  decideProposalsWhenRoundDecided,
+  enterProposalWhenSubmitted,
+  openRoundWhenMotionPassed,
+  recordRoundFunds,
+} from './reactions/run-pb-rounds.reactions.js';
 
 export * from './events.js';
 
@@ -20,19 +28,35 @@ export interface InitiativeFundingService {
   readonly routes: FastifyPluginAsync<ServiceRuntime>;
 }
 
-export function createInitiativeFunding(): InitiativeFundingService {
+export interface InitiativeFundingDependencies {
+  /** Where each secret participatory budgeting round's ballot key lives, apart from the event log. */
+  readonly keys: KeyStore;
+}
+
+export function createInitiativeFunding({ keys }: InitiativeFundingDependencies): InitiativeFundingService {
   return {
     name: 'initiative-funding',
     events: initiativeEvents,
-    projections: [initiativesProjection],
-    reactions: [decideFundingWhenMotionDecided, recordReservationOutcome, recordDisbursement],
+    projections: [initiativesProjection, pbRoundsProjection],
+    reactions: [
+      decideFundingWhenMotionDecided,
+      recordReservationOutcome,
+      recordDisbursement,
+      openRoundWhenMotionPassed,
+      recordRoundFunds,
+      enterProposalWhenSubmitted,
+      decideProposalsWhenRoundDecided,
+    ],
     routes: async (app, runtime) => {
       await app.register(initiativeDecisionRoutes, runtime);
       await app.register(initiativeReadRoutes, runtime);
       await app.register(initiativeProgressRoutes, runtime);
+      await app.register(pbRoundCommandRoutes(keys), runtime);
+      await app.register(pbBallotRoutes(keys), runtime);
+      await app.register(pbRoundReadRoutes(keys), runtime);
     },
   };
 }
 
 /** Every code a command here can be refused with, for the README's list of errors. */
-export { initiativeError } from './domain/errors.js';
+export { initiativeError, pbError } from './domain/errors.js';

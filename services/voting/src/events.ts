@@ -28,6 +28,8 @@ export {
   MotionDecided,
   ResultChallenged,
   CHOICES,
+  roundSettingsSchema,
+  type RoundSettings,
   type Choice,
   type MotionEvent,
   type Tally,

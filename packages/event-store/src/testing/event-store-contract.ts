@@ -387,7 +387,9 @@ export function eventStoreContract(t: Test, options: EventStoreContractOptions):
     });
   });
 
-  const largeCount = options.largeStoreEventCount ?? 1_000_000;
+  // Buffered, 150,000 of these events retain over 100 MiB of heap (75 MiB per 100,000 measured on Node 20): well past
+  // the bound below, so a store that buffers fails here, while filling the store stays a few seconds of the suite.
+  const largeCount = options.largeStoreEventCount ?? 150_000;
   withStore(t, `reads a ${largeCount.toLocaleString('en')}-event store in bounded memory`, async (store, _, t) => {
     const perAppend = 1000;
     for (let written = 0; written < largeCount; written += perAppend) {

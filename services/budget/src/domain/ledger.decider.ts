@@ -119,6 +119,16 @@ export type LedgerCommand =
     } & Dated)
   | ({ readonly type: 'ReleaseReservation'; readonly reservationId: string; readonly reason: string } & Dated)
   | ({
+      /**
+       * A participatory budgeting round is decided: its reservation goes back to the line and, in the same stroke, each
+       * winning initiative's cost is reserved on it — the line never shows the round's money as free in between.
+       */
+      readonly type: 'SettleRound';
+      readonly reservationId: string;
+      readonly winners: readonly { readonly reservationId: string; readonly initiativeId: string; readonly amountCents: number }[];
+      readonly reason: string;
+    } & Dated)
+  | ({
       readonly type: 'BookDisbursement';
       readonly disbursementId: string;
       readonly reservationId: string;
@@ -369,6 +379,8 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
         }),
       ];
     }
+    case 'SettleRound':
+      return settleRound(command, state);
     case 'BookDisbursement': {
       const { disbursementId, reservationId, amountCents, description } = command;
       if (state.entries.has(disbursementId)) return [];
@@ -449,6 +461,31 @@ function reserve(command: Extract<LedgerCommand, { type: 'ReserveFunds' }>, stat
   const override = available < amountCents ? command.override : null;
   requireExactTotals(state, { reservedCents: amountCents });
   return [FundsReserved({ reservationId, lineCode, amountCents, reference, override, reservedOn: command.today, reservedAt: at })];
+}
+
+function settleRound(command: Extract<LedgerCommand, { type: 'SettleRound' }>, state: LedgerState): LedgerEvent[] {
+  const round = reservationOf(state, command.reservationId);
+  if (round.remainingCents === 0) return [];
+  const winnersCents = command.winners.reduce((sum, winner) => sum + winner.amountCents, 0);
+  if (winnersCents > round.remainingCents) {
+    throw budgetError('LEDGER.BEYOND_RESERVATION', { message: `The winners cost ${winnersCents} cents; the round holds ${round.remainingCents}` });
+  }
+  const at = command.now.toISOString();
+  const { lineCode } = round;
+  return [
+    ReservationReleased({ reservationId: command.reservationId, reference: round.reference, lineCode, amountCents: round.remainingCents, reason: command.reason, releasedOn: command.today, releasedAt: at }),
+    ...command.winners.map((winner) =>
+      FundsReserved({
+        reservationId: winner.reservationId,
+        lineCode,
+        amountCents: winner.amountCents,
+        reference: { kind: 'initiative', id: winner.initiativeId },
+        override: null,
+        reservedOn: command.today,
+        reservedAt: at,
+      }),
+    ),
+  ];
 }
 
 function refuseBooking(command: Extract<LedgerCommand, { type: 'RefuseBooking' }>, state: LedgerState): LedgerEvent[] {

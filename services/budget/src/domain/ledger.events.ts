@@ -10,7 +10,7 @@ const cents = z.int().positive().max(Number.MAX_SAFE_INTEGER);
 const day = z.iso.date();
 
 export const referenceSchema = z
-  .object({ kind: z.literal('initiative'), id: z.uuid() })
+  .object({ kind: z.enum(['initiative', 'pb-round']), id: z.uuid() })
   .meta({ id: 'ReservationReference', description: 'What a reservation is for' });
 
 export const IncomeRecorded = defineEvent('IncomeRecorded', {

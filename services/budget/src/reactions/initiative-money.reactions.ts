@@ -21,6 +21,15 @@ const fundingToReserve = z.object({
   amountCents: z.int().positive(),
   budgetId: z.uuid(),
   lineCode: z.string(),
+  /** Absent on a retry, which always reserves anew. */
+  decidedBy: z.object({ kind: z.string() }).optional(),
+});
+const openedRound = z.object({ roundId: z.uuid(), budgetId: z.uuid(), lineCode: z.string(), amountCents: z.int().positive() });
+const decidedRound = z.object({
+  roundId: z.uuid(),
+  budgetId: z.uuid(),
+  reservationId: z.uuid(),
+  selected: z.array(z.object({ proposalId: z.uuid(), costCents: z.int().positive(), reservationId: z.uuid() })),
 });
 const approvedTranche = z.object({
   initiativeId: z.uuid(),
@@ -40,7 +49,7 @@ const dayOf = (event: StoredEvent) => event.metadata.occurredAt.slice(0, 10);
 async function bookOrRefuse(
   commands: CommandHandler,
   budgetId: string,
-  command: Extract<LedgerCommand, { type: 'BookDisbursement' | 'ReleaseReservation' }>,
+  command: Extract<LedgerCommand, { type: 'BookDisbursement' | 'ReleaseReservation' | 'SettleRound' }>,
   causingEvent: StoredEvent,
   cause: CommandContext,
 ): Promise<void> {
@@ -78,6 +87,8 @@ export const reserveFundsWhenFundingApproved: Reaction = {
   eventTypes: ['FundingApproved', 'ReservationRetried'],
   async react(event, commands) {
     const funding = fundingToReserve.parse(event.data);
+    // A participatory budgeting round's winner: its money was reserved for the round and is settled from there.
+    if (funding.decidedBy?.kind === 'participatory-budget') return;
     const occurredAt = new Date(event.metadata.occurredAt);
     await commands.handle(
       ledgerStream(funding.budgetId),
@@ -156,5 +167,55 @@ export const releaseReservationWhenInitiativeEnds: Reaction = {
       // Every cent was paid out: there is nothing to give back.
       if (!(error instanceof DomainError && error.code === 'LEDGER.NOTHING_RESERVED')) throw error;
     }
+  },
+};
+
+/** A participatory budgeting round sets the amount its motion named apart on the line, keyed by the opening event. */
+export const reserveFundsWhenRoundOpened: Reaction = {
+  name: 'reserve-funds-when-pb-round-opened',
+  eventTypes: ['PbRoundOpened'],
+  async react(event, commands) {
+    const round = openedRound.parse(event.data);
+    await commands.handle(
+      ledgerStream(round.budgetId),
+      ledgerDecider,
+      {
+        type: 'ReserveFunds',
+        reservationId: event.id,
+        lineCode: round.lineCode,
+        amountCents: round.amountCents,
+        reference: { kind: 'pb-round', id: round.roundId },
+        override: null,
+        budget: await budgetFor(commands, round.budgetId, event),
+        today: dayOf(event),
+        now: new Date(event.metadata.occurredAt),
+      },
+      causedBy(reserveFundsWhenRoundOpened, event),
+    );
+  },
+};
+
+/** The round is decided: its reservation becomes the winners' own, and what they do not cost goes back to the line. */
+export const settleRoundWhenDecided: Reaction = {
+  name: 'settle-pb-round-when-decided',
+  eventTypes: ['PbRoundDecided'],
+  async react(event, commands) {
+    const round = decidedRound.parse(event.data);
+    const winners = round.selected.map((winner) => ({ reservationId: winner.reservationId, initiativeId: winner.proposalId, amountCents: winner.costCents }));
+    await bookOrRefuse(
+      commands,
+      round.budgetId,
+      {
+        type: 'SettleRound',
+        reservationId: round.reservationId,
+        winners,
+        reason: `Participatory budgeting round ${round.roundId} is decided: ${winners.length} proposal(s) funded`,
+        budget: await budgetFor(commands, round.budgetId, event),
+        today: dayOf(event),
+        now: new Date(event.metadata.occurredAt),
+      },
+      event,
+      causedBy(settleRoundWhenDecided, event),
+    );
   },
 };

@@ -15,6 +15,10 @@ export const initiativeError = errorCatalogue({
     rule: 'a claim never exceeds what was paid',
   },
   'INITIATIVE.EXISTS': { status: 409, message: 'This initiative exists' },
+  'INITIATIVE.IN_ROUND': {
+    status: 409,
+    message: 'A proposal in a participatory budgeting round is decided by its vote, and stays in it until then',
+  },
   'INITIATIVE.NOT_FOUND': { status: 404, message: 'No such initiative' },
   'INITIATIVE.NO_TRANCHES_LEFT': { status: 409, message: 'Every planned tranche has been requested' },
   'INITIATIVE.RECUSED': {
@@ -35,4 +39,39 @@ export const initiativeError = errorCatalogue({
   'INITIATIVE.TRANCHE_NOT_AWAITING_APPROVAL': { status: 409, message: 'The tranche awaits no approval' },
   'INITIATIVE.TRANCHE_PENDING': { status: 409, message: 'The previous tranche has not been paid out yet' },
   'INITIATIVE.WRONG_STATE': { status: 409, message: 'The initiative is not in a state that allows this' },
+});
+
+/** Participatory budgeting rounds: their phases, ballots and result. */
+export const pbError = errorCatalogue({
+  'PB.APPROVALS_OUT_OF_RANGE': {
+    status: 422,
+    message: "A ballot approves fewer or more proposals than the round allows",
+    rule: 'minApprovals and maxApprovals of the round',
+  },
+  'PB.APPROVED_TWICE': { status: 422, message: 'A ballot approves each proposal once' },
+  'PB.CLOSES_IN_THE_PAST': { status: 422, message: 'Voting must close after it opens' },
+  'PB.NOT_FUNDED_YET': { status: 409, message: "The round's money is not reserved on its line yet" },
+  'PB.NOT_ON_BALLOT': { status: 422, message: "A ballot approves only proposals on the round's ballot" },
+  'PB.NOT_ON_ROLL': {
+    status: 403,
+    message: 'Only members on the roll of the record date, and residents registered for the round, vote',
+    rule: 'the voter roll is fixed at the record date',
+  },
+  'PB.PROPOSAL_NOT_FOUND': { status: 404, message: 'No such proposal in this round' },
+  'PB.RECUSED': {
+    status: 403,
+    message: 'A proposer does not review their own proposal',
+    rule: 'BW 2:12 conflict of interest',
+  },
+  'PB.RESIDENTS_DO_NOT_VOTE': { status: 409, message: 'In this round only members vote' },
+  'PB.REVIEW_UNFINISHED': { status: 409, message: 'Every proposal is reviewed before voting opens' },
+  'PB.ROUND_NOT_FOUND': { status: 404, message: 'No such participatory budgeting round' },
+  'PB.TOO_FEW_ELIGIBLE': {
+    status: 409,
+    message: 'Fewer proposals are eligible than a ballot must approve',
+    rule: 'minApprovals of the round',
+  },
+  'PB.VOTING_CLOSED': { status: 409, message: 'Voting in this round has closed' },
+  'PB.VOTING_STILL_OPEN': { status: 409, message: 'Voting closes at the end of its window' },
+  'PB.WRONG_PHASE': { status: 409, message: 'The round is not in the phase that allows this' },
 });

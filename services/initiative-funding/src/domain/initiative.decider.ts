@@ -44,6 +44,8 @@ interface Submitted {
   readonly assemblyDecision: { readonly motionId: string; readonly round: number } | null;
   /** Whether the grant was revoked by a new vote (BW 2:13 lid 4). */
   readonly revoked: boolean;
+  /** The participatory budgeting round whose vote decides it, if it is a proposal in one. */
+  readonly roundId: string | null;
 }
 
 export type InitiativeState =
@@ -69,6 +71,7 @@ export type InitiativeCommand =
       readonly budgetId: string;
       readonly lineCode: string;
       readonly tranches: readonly { readonly amountCents: number; readonly milestone: string }[];
+      readonly roundId?: string;
       readonly now: Date;
     }
   | { readonly type: 'ReviewInitiative'; readonly reviewedBy: string; readonly advice: 'grant' | 'grant-in-part' | 'reject'; readonly notes: string; readonly now: Date }
@@ -80,6 +83,13 @@ export type InitiativeCommand =
       readonly now: Date;
     } & Board)
   | { readonly type: 'RecordAssemblyDecision'; readonly motionId: string; readonly round: number; readonly passed: boolean; readonly now: Date }
+  | {
+      readonly type: 'RecordRoundOutcome';
+      readonly roundId: string;
+      /** Funded, with the reservation the round's money was settled into; or not, and why. */
+      readonly outcome: { readonly selected: true; readonly reservationId: string } | { readonly selected: false; readonly reason: string };
+      readonly now: Date;
+    }
   | { readonly type: 'RecordReservation'; readonly reservationId: string; readonly amountCents: number; readonly now: Date }
   | { readonly type: 'RecordReservationRefused'; readonly availableCents: number; readonly reason: string; readonly now: Date }
   | { readonly type: 'RetryReservation'; readonly now: Date }
@@ -103,7 +113,7 @@ function withTranche(state: SubmittedInitiative, trancheNumber: number, change: 
 
 export function evolve(state: InitiativeState, event: InitiativeEvent): InitiativeState {
   if (event.type === 'InitiativeSubmitted') {
-    const { initiativeId, cooperativeId, applicant, requestedCents, budgetId, lineCode, tranches } = event.data;
+    const { initiativeId, cooperativeId, applicant, requestedCents, budgetId, lineCode, tranches, roundId } = event.data;
     return {
       status: 'Submitted',
       initiativeId,
@@ -120,6 +130,7 @@ export function evolve(state: InitiativeState, event: InitiativeEvent): Initiati
       claimedCents: 0,
       assemblyDecision: null,
       revoked: false,
+      roundId: roundId ?? null,
     };
   }
   if (state.status === 'NotSubmitted') return state;
@@ -166,7 +177,7 @@ export function evolve(state: InitiativeState, event: InitiativeEvent): Initiati
   }
 }
 
-const assemblyDecisionOf = (decidedBy: { kind: 'board' } | { kind: 'assembly'; motionId: string; round: number }) =>
+const assemblyDecisionOf = (decidedBy: { kind: 'board' | 'participatory-budget' } | { kind: 'assembly'; motionId: string; round: number }) =>
   decidedBy.kind === 'assembly' ? { motionId: decidedBy.motionId, round: decidedBy.round } : null;
 
 /**
@@ -202,6 +213,7 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
       return [InitiativeReviewed({ initiativeId, reviewedBy: command.reviewedBy, advice: command.advice, notes: command.notes, reviewedAt: at })];
     case 'DecideByBoard': {
       requireStatus(state, 'Submitted');
+      if (state.roundId !== null) throw initiativeError('INITIATIVE.IN_ROUND');
       if (state.requestedCents > command.boardMandateCents) {
         throw initiativeError('INITIATIVE.ABOVE_BOARD_MANDATE', {
           message: `${state.requestedCents} cents is above the board's mandate of ${command.boardMandateCents}: the assembly decides`,
@@ -216,6 +228,8 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
       ];
     }
     case 'RecordAssemblyDecision': {
+      // A proposal in a participatory budgeting round is decided by the round's vote, not by a motion about it.
+      if (state.roundId !== null) return [];
       // A later round of the motion that decided: the new vote cancels the first one's effects (BW 2:13 lid 4).
       if (state.assemblyDecision?.motionId === command.motionId) return decideAgain(command, state);
       // The assembly is the cooperative's highest body: it may decide any request. A decision already taken stands.
@@ -225,6 +239,17 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
         command.passed
           ? FundingApproved({ initiativeId, cooperativeId, amountCents: state.requestedCents, budgetId, lineCode: state.lineCode, decidedBy, approvedAt: at })
           : FundingRejected({ initiativeId, decidedBy, reason: 'The general assembly voted the funding down', rejectedAt: at }),
+      ];
+    }
+    case 'RecordRoundOutcome': {
+      if (state.roundId !== command.roundId || state.status !== 'Submitted') return [];
+      const decidedBy = { kind: 'participatory-budget' as const, roundId: command.roundId };
+      if (!command.outcome.selected) return [FundingRejected({ initiativeId, decidedBy, reason: command.outcome.reason, rejectedAt: at })];
+      // The round's money was on the line already: it is settled into this initiative's own reservation.
+      const { reservationId } = command.outcome;
+      return [
+        FundingApproved({ initiativeId, cooperativeId, amountCents: state.requestedCents, budgetId, lineCode: state.lineCode, decidedBy, approvedAt: at }),
+        InitiativeFundsReserved({ initiativeId, reservationId, amountCents: state.requestedCents, reservedAt: at }),
       ];
     }
     case 'RecordReservation':
@@ -319,6 +344,8 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
       return [InitiativeCompleted({ initiativeId, cooperativeId, budgetId, reservationId: state.reservationId, finalReport: command.finalReport, completedAt: at })];
     case 'WithdrawInitiative':
       requireStatus(state, 'Submitted', 'Approved', 'AwaitingFunds', 'Funded');
+      // On the ballot, a proposal stays until the round decides it: its money may be settled on it in the meantime.
+      if (state.roundId !== null && state.status === 'Submitted') throw initiativeError('INITIATIVE.IN_ROUND');
       return [InitiativeWithdrawn({ initiativeId, cooperativeId, budgetId, reservationId: state.reservationId, reason: command.reason, withdrawnAt: at })];
     case 'ClaimRepayment':
       requireStatus(state, 'Funded', 'Completed', 'Withdrawn');

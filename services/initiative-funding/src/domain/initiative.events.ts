@@ -24,6 +24,8 @@ export const trancheSchema = z.object({ amountCents: cents, milestone: z.string(
 export const deciderSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('board'), boardMembers: z.array(z.uuid()).min(1) }),
   z.object({ kind: z.literal('assembly'), motionId: z.uuid(), round: z.int().positive() }),
+  /** The neighbourhood's vote in a participatory budgeting round, counted by the Method of Equal Shares. */
+  z.object({ kind: z.literal('participatory-budget'), roundId: z.uuid() }),
 ]);
 
 export const InitiativeSubmitted = defineEvent('InitiativeSubmitted', {
@@ -38,6 +40,8 @@ export const InitiativeSubmitted = defineEvent('InitiativeSubmitted', {
     budgetId: z.uuid(),
     lineCode: z.string().min(1),
     tranches: z.array(trancheSchema).min(1),
+    /** The participatory budgeting round it is a proposal in, whose vote decides it; absent for a request of its own. */
+    roundId: z.uuid().optional(),
     submittedAt: z.iso.datetime(),
   }),
 });

@@ -131,7 +131,12 @@ export const initiativesProjection = defineProjection({
     on(FundingApproved, async (event, transaction, tables) => {
       const { initiativeId, amountCents, decidedBy } = event.data;
       await update(transaction, tables, initiativeId, `status = 'approved', granted_cents = ?, decided_by = ?`, [amountCents, JSON.stringify(decidedBy)]);
-      const by = decidedBy.kind === 'board' ? 'the board' : `the general assembly (motion ${decidedBy.motionId})`;
+      const by =
+        decidedBy.kind === 'board'
+          ? 'the board'
+          : decidedBy.kind === 'assembly'
+            ? `the general assembly (motion ${decidedBy.motionId})`
+            : `the neighbourhood's vote in participatory budgeting round ${decidedBy.roundId}`;
       await record(transaction, tables, event, initiativeId, `Granted ${euros(amountCents)} by ${by}`);
     }),
     on(FundingRejected, async (event, transaction, tables) => {

@@ -31,6 +31,8 @@ export const DECISION_TYPES = [
    * stands; rejected, it is annulled — an expulsion stands only with a majority of the assembly behind it.
    */
   'expulsion-appeal',
+  /** The assembly sets money of a budget line apart for a participatory budgeting round the neighbourhood decides. */
+  'participatory-budget',
 ] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 
@@ -137,6 +139,7 @@ export const cooperativeRulesSchema = z
         discharge: decisionRule('simple'),
         'accounts-extension': decisionRule('simple'),
         'expulsion-appeal': decisionRule('simple'),
+        'participatory-budget': decisionRule('simple'),
       })
       .prefault({}),
     /** A statute amendment that missed its quorum may be decided by a second assembly convened within this window. */

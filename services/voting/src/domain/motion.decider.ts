@@ -283,6 +283,7 @@ const SUBJECT_OF: Readonly<Partial<Record<DecisionType, SubjectKind>>> = {
   discharge: 'annual-accounts',
   'accounts-extension': 'accounts-extension',
   'expulsion-appeal': 'member',
+  'participatory-budget': 'participatory-budget',
 };
 const BOUND_SUBJECTS = new Set(Object.values(SUBJECT_OF));
 

@@ -12,6 +12,25 @@ export const choiceSchema = z.enum(CHOICES);
 export const BALLOTS = ['open', 'secret'] as const;
 export type BallotKind = (typeof BALLOTS)[number];
 
+export const PB_BALLOTS = ['open', 'secret'] as const;
+
+/** How a participatory budgeting round is run, as the motion that opens it sets it. */
+export const roundSettingsSchema = z
+  .strictObject({
+    /** The fewest proposals a ballot approves; equalshares.net advises several. */
+    minApprovals: z.int().min(1).max(100).default(1),
+    maxApprovals: z.int().min(1).max(100).default(100),
+    /** Open: ballots name the member. Secret: a pseudonym whose key is destroyed when voting closes. */
+    ballot: z.enum(PB_BALLOTS).default('secret'),
+    /** Whether residents the secretary registers for the round vote beside the members. */
+    residentsVote: z.boolean().default(false),
+    /** add1: the Method of Equal Shares with Add1 completion; add1u: then fill what is left greedily by approvals. */
+    completion: z.enum(['add1', 'add1u']).default('add1'),
+  })
+  .refine((settings) => settings.minApprovals <= settings.maxApprovals, { message: 'minApprovals exceeds maxApprovals', path: ['minApprovals'] })
+  .meta({ id: 'ParticipatoryBudgetSettings', description: 'How a participatory budgeting round is run' });
+export type RoundSettings = z.infer<typeof roundSettingsSchema>;
+
 export const subjectSchema = z
   .union([
     z.strictObject({ kind: z.enum(['budget', 'initiative']), id: z.uuid() }),
@@ -23,11 +42,21 @@ export const subjectSchema = z
     z.strictObject({ kind: z.literal('accounts-extension'), id: z.uuid(), months: z.int().min(1).max(4) }),
     /** The member whose appeal against their expulsion the assembly decides (BW 2:35 lid 4). */
     z.strictObject({ kind: z.literal('member'), id: z.uuid() }),
+    /** Money of a line of the adopted budget set apart for a participatory budgeting round, and how it is run. */
+    z.strictObject({
+      kind: z.literal('participatory-budget'),
+      /** The round's name, as members will see it: "Buurtbudget 2027". */
+      title: z.string().min(1).max(200),
+      budgetId: z.uuid(),
+      lineCode: z.string().min(1).max(20),
+      amountCents: z.int().positive().max(Number.MAX_SAFE_INTEGER),
+      settings: roundSettingsSchema.prefault({}),
+    }),
   ])
   .meta({
     id: 'MotionSubject',
     description:
-      'What the decision is about, for the context that acts on it: a budget, an initiative, the rules a statute amendment sets, the annual accounts of a budget\'s year, or a member whose expulsion is appealed',
+      'What the decision is about, for the context that acts on it: a budget, an initiative, the rules a statute amendment sets, the annual accounts of a budget\'s year, a member whose expulsion is appealed, or a budget line\'s money for a participatory budgeting round',
   });
 
 export const decisionRuleSchema = z.object({
