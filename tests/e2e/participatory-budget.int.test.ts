@@ -211,6 +211,7 @@ t.test('a participatory budgeting round from the motion to the money', async (t)
     const file = exported.body;
     t.match(file, /^rule;equalshares\/add1$/m);
     t.match(file, /^budget;6000$/m);
+    t.match(file, /^unit;Wijkcoöperatie De Meent U\.A\.$/m);
     t.match(file, /^num_votes;31$/m);
     t.notOk(members.some((member) => file.includes(member.id)), 'no member id in the file');
     const recount = await server.app.inject({ method: 'POST', url: `${base}/pb-sandbox`, headers: bearer(members[8]!.token), payload: { pb: file } });

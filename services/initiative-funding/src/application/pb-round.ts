@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { blindIndexId, type Accepted, type CommandOrigin, type KeyStore, type ServiceRuntime } from '@meent/eventsourcing';
 import { notFound, readAfter, type Caller } from '@meent/http';
+import { letterheadOf } from '@meent/membership/standing';
 import { membersWithAVote } from '@meent/voting/standing';
 import { initiativeAggregate } from '../domain/initiative.decider.js';
 import type { Applicant } from '../domain/initiative.events.js';
@@ -133,13 +134,14 @@ export async function exportRound(runtime: ServiceRuntime, keys: KeyStore, coope
   for (const ballot of ballots) for (const approval of ballot.approvals) votes.set(approval, (votes.get(approval) ?? 0) + 1);
   const selected = new Set(result.selected.map((winner) => winner.proposalId));
   const indexKey = await keys.indexKey();
+  const letterhead = await letterheadOf(runtime.commands, cooperativeId);
   const { round } = detail;
   return writePb(
     {
       meta: {
         description: round.title,
         country: 'Netherlands',
-        unit: cooperativeId,
+        unit: letterhead?.name ?? cooperativeId,
         instance: round.openedAt.slice(0, 4),
         num_projects: `${eligible.length}`,
         num_votes: `${ballots.length}`,

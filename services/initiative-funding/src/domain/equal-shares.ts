@@ -99,11 +99,7 @@ export function exactCents(numerator: bigint, denominator: bigint): ExactCents {
   return { exact: bottom === 1n ? `${top}` : `${top}/${bottom}`, cents: Number(rounded) };
 }
 
-const ratio = (numerator: bigint, denominator: bigint): string => {
-  const divisor = gcd(numerator, denominator) || 1n;
-  const bottom = denominator / divisor;
-  return bottom === 1n ? `${numerator / divisor}` : `${numerator / divisor}/${bottom}`;
-};
+const ratio = (numerator: bigint, denominator: bigint): string => exactCents(numerator, denominator).exact;
 
 // ---- the instance, indexed -----------------------------------------------------------------------------------------
 
@@ -151,7 +147,7 @@ function winsTie(instance: Indexed, a: number, b: number): boolean {
 
 // ---- one pass at a fixed share -----------------------------------------------------------------------------------
 
-/** What a project's supporters would pay: p = need / payers over the pass's denominator, per cent of cost. */
+/** What a project's supporters would pay: the most any pays, p = need / (payers · D) cents, D the pass's denominator. */
 interface Offer {
   readonly project: number;
   /** cost·D minus what the supporters who cannot pay p give: what the payers of p cover together. */
