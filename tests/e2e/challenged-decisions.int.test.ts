@@ -135,6 +135,7 @@ t.test('a grant voted down after a challenge is revoked, and its reservation goe
     budgetId,
     lineCode: '4100',
     tranches: [{ amountCents: 300_000, milestone: 'Aanleg' }],
+    themes: ['meedoen'],
   });
   t.equal(garden.status, 201);
   const convened = await conveneAssembly(server, cooperative);

@@ -64,6 +64,7 @@ t.test('two initiatives, from application to the money', async (t) => {
       budgetId,
       lineCode: '4100',
       tranches: tranches.map((amountCents, index) => ({ amountCents, milestone: `Mijlpaal ${index + 1}` })),
+      themes: ['meedoen', 'leren'],
     });
   const garden = await apply(300_000, [120_000, 120_000, 60_000]);
   t.equal(garden.status, 201);

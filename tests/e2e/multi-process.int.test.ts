@@ -124,6 +124,7 @@ postgresTest('four services as processes on PostgreSQL, and a takeover', async (
     budgetId,
     lineCode: '4100',
     tranches: [{ amountCents: 200_000, milestone: 'Klaar' }],
+    themes: ['werken'],
   });
   const decided = await call(initiatives, chair.token, 'POST', `${base}/initiatives/${submitted.body.id}/decision`, { approve: true, reason: 'Goed plan' });
   t.equal(decided.status, 200);

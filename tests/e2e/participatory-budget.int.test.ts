@@ -78,16 +78,17 @@ t.test('a participatory budgeting round from the motion to the money', async (t)
     t.match(elsewhere, { status: 404, body: { errors: [{ in: 'path', field: 'roundId' }] } }, "another cooperative's round does not exist there");
   });
 
-  const propose = (token: string, title: string, costCents: number) =>
+  const propose = (token: string, title: string, costCents: number, themes = ['meedoen']) =>
     command(server.app, token, `${round}/proposals`, {
       title,
       description: `${title} voor de buurt`,
       requestedCents: costCents,
       tranches: [{ amountCents: costCents, milestone: 'Klaar' }],
+      themes,
     });
   const garden = await propose(members[0]!.token, 'Moestuin', 250_000);
-  const mural = await propose(members[1]!.token, 'Muurschildering', 180_000);
-  const library = await propose(chair.token, 'Buurtbibliotheek', 120_000);
+  const mural = await propose(members[1]!.token, 'Muurschildering', 180_000, ['meedoen', 'werken']);
+  const library = await propose(chair.token, 'Buurtbibliotheek', 120_000, ['leren', 'meedoen']);
   const benches = await propose(members[20]!.token, 'Bankjes', 100_000);
   const playground = await propose(members[21]!.token, 'Speeltuin', 300_000);
   for (const proposal of [garden, mural, library, benches, playground]) t.equal(proposal.status, 201, JSON.stringify(proposal.body));
@@ -212,6 +213,7 @@ t.test('a participatory budgeting round from the motion to the money', async (t)
     t.match(file, /^rule;equalshares\/add1$/m);
     t.match(file, /^budget;6000$/m);
     t.match(file, /^unit;Wijkcoöperatie De Meent U\.A\.$/m);
+    t.match(file, new RegExp(`^${ids.mural};1800;18;Muurschildering;meedoen,werken;1$`, 'm'), 'a project with its votes, themes and selection');
     t.match(file, /^num_votes;31$/m);
     t.notOk(members.some((member) => file.includes(member.id)), 'no member id in the file');
     const recount = await server.app.inject({ method: 'POST', url: `${base}/pb-sandbox`, headers: bearer(members[8]!.token), payload: { pb: file } });

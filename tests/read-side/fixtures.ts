@@ -84,6 +84,8 @@ export const initiativeSubmitted = recorded(
     budgetId,
     lineCode: greenLine.code,
     tranches: [{ amountCents: 80_000, milestone: 'Aanleg' }, { amountCents: 40_000, milestone: 'Eerste seizoen' }],
+    themes: ['meedoen', 'leren'],
+    kind: 'community-initiative',
     submittedAt: at('2027-01-10'),
   }),
   { at: at('2027-01-10'), cooperativeId, by: applicantId },

@@ -48,6 +48,8 @@ const summary = {
   lineCode: greenLine.code,
   tranchesPlanned: 2,
   submittedAt: at('2027-01-10'),
+  themes: ['leren', 'meedoen'],
+  kind: 'community-initiative' as const,
 };
 const noMoney = { requestedCents: 120_000, grantedCents: 0, reservedCents: 0, disbursedCents: 0, releasedCents: 0, remainingCents: 0, claimedCents: 0 };
 
@@ -61,6 +63,8 @@ t.test('initiatives: from submission to completion, with the money granted, rese
     initiativeCompleted,
     released,
   );
+  await spec.then(async (reader, tables) => (await initiativesOf(reader, tables, { cooperativeId, theme: 'werken' })).length, 0, 'none under a theme it does not work on');
+  await spec.then(async (reader, tables) => (await initiativesOf(reader, tables, { cooperativeId, theme: 'leren' })).map((entry) => entry.id), [initiativeId], 'found by its theme');
   await spec.then((reader, tables) => initiativesOf(reader, tables, { cooperativeId }), [
     {
       ...summary,

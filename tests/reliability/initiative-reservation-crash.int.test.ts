@@ -100,6 +100,7 @@ t.test('killed between approval and reservation, and after reserving: one reserv
     budgetId,
     lineCode: '4100',
     tranches: [{ amountCents: 200_000, milestone: 'Klaar' }],
+    themes: ['werken'],
   });
   await app.close();
 

@@ -23,6 +23,7 @@ t.test('1. an id of another cooperative in a body is 404 naming the field, and n
     requestedCents: 10_000,
     lineCode: '4100',
     tranches: [{ amountCents: 10_000, milestone: 'Aangelegd' }],
+    themes: ['meedoen'],
   };
   const onForeignBudget = await command(server.app, caller('plain member').token, `${base}/initiatives`, { ...initiative, budgetId: b.budgetId });
   t.match(onForeignBudget, { status: 404, body: { code: 'NOT_FOUND', errors: [{ in: 'body', field: 'budgetId' }] } });
@@ -89,6 +90,7 @@ t.test('2. member rights come from the register: no rights for the terminated, t
       budgetId: a.budgetId,
       lineCode: '4100',
       tranches: [{ amountCents: 100, milestone: 'Klaar' }],
+      themes: ['meedoen'],
     });
     t.equal(submitted.status, 403, `${who} submits no initiative`);
   }

@@ -62,6 +62,7 @@ async function furnish(server: TestServer, cooperative: FoundedCooperative, plai
     budgetId: budget.body.id,
     lineCode: '4100',
     tranches: [{ amountCents: 100_000, milestone: 'Aangelegd' }],
+    themes: ['meedoen'],
   });
   for (const [what, created] of Object.entries({ budget, assembly, motion, request, initiative, resolution })) {
     if (created.status !== 201) throw new Error(`the fixture could not create its ${what}: ${JSON.stringify(created.body)}`);

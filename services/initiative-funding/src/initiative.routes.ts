@@ -21,13 +21,14 @@ import { z } from 'zod';
 import {
   applicantOfSubmission,
   applicantSide,
+  cooperativeThemes,
   asTheTableSays,
   commandInitiative,
   type InitiativeActor,
   type InitiativeCommandBody,
 } from './application/initiative.js';
 import { initiativeAggregate } from './domain/initiative.decider.js';
-import { applicantSchema, trancheSchema } from './domain/initiative.events.js';
+import { INITIATIVE_KINDS, applicantSchema, trancheSchema } from './domain/initiative.events.js';
 import {
   INITIATIVE_STATUSES,
   historyEntrySchema,
@@ -49,6 +50,13 @@ const accepted = { 200: commandAcceptedSchema, ...problemResponses(400, 401, 403
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const cents = amountCentsSchema;
+
+/** What an initiative works on and what it is, as a submission states it. */
+export const classification = {
+  /** Codes of the cooperative's themes (`rules.themes`): by default `leren`, `werken`, `meedoen`. */
+  themes: z.array(z.string().trim().min(1).max(32)).min(1).max(20),
+  kind: z.enum(INITIATIVE_KINDS).default('community-initiative'),
+};
 
 /** Declares a route that decides one command on the path's initiative. */
 function initiativeTransition(app: FastifyInstance, runtime: ServiceRuntime) {
@@ -103,6 +111,7 @@ export const initiativeDecisionRoutes: FastifyPluginAsync<ServiceRuntime> = asyn
           budgetId: reference('budget'),
           lineCode: text(32),
           tranches: z.array(trancheSchema).min(1).max(24),
+          ...classification,
           /** Only for an outside applicant, submitted by the secretary. */
           applicant: applicantInput.optional(),
         }),
@@ -115,6 +124,7 @@ export const initiativeDecisionRoutes: FastifyPluginAsync<ServiceRuntime> = asyn
       const { applicant: named, ...initiative } = request.body;
       const applicant = applicantOfSubmission(caller, named);
       const initiativeId = runtime.newId();
+      const themes = await cooperativeThemes(runtime, cooperativeId);
       const { id, position } = await runtime.aggregate(initiativeAggregate).append(commandOriginOf(request, cooperativeId), initiativeId, (now) => ({
         type: 'SubmitInitiative',
         initiativeId,
@@ -122,6 +132,7 @@ export const initiativeDecisionRoutes: FastifyPluginAsync<ServiceRuntime> = asyn
         applicant,
         submittedBy: caller.subject,
         ...initiative,
+        cooperativeThemes: themes,
         now,
       }));
       return reply.code(201).send({ id, position });
@@ -209,16 +220,20 @@ export const initiativeReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (p
     {
       schema: {
         tags: ['initiative-funding'],
-        summary: 'Initiatives by status and by applicant, now or as they stood at a date or position (any member)',
+        summary: 'Initiatives by status, applicant and theme, now or as they stood at a date or position (any member)',
         security: BEARER_SECURITY,
         params: cooperativeParams,
-        querystring: pointInTimeQuery.extend({ status: z.enum(INITIATIVE_STATUSES).optional(), applicant: reference('member').optional() }),
+        querystring: pointInTimeQuery.extend({
+          status: z.enum(INITIATIVE_STATUSES).optional(),
+          applicant: reference('member').optional(),
+          theme: z.string().trim().min(1).max(32).optional(),
+        }),
         response: { 200: z.object({ initiatives: z.array(initiativeSummarySchema) }), ...readProblems },
       },
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      const { minPosition, status, applicant, asOf, asOfPosition } = request.query;
+      const { minPosition, status, applicant, theme, asOf, asOfPosition } = request.query;
       await readAfter(runtime, initiativesProjection, minPosition, asOfPosition);
       const initiatives = await runtime.projections.query(initiativesProjection, (reader, tables) =>
         initiativesOf(reader, tables, {
@@ -226,6 +241,7 @@ export const initiativeReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (p
           ...pointInTime({ asOf, asOfPosition }),
           ...(status ? { statuses: [status] } : {}),
           ...(applicant ? { applicantMemberId: applicant } : {}),
+          ...(theme ? { theme } : {}),
         }),
       );
       return { initiatives };

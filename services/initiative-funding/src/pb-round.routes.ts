@@ -19,6 +19,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicantOfSubmission } from './application/initiative.js';
+import { classification } from './initiative.routes.js';
 import {
   castMemberBallot,
   castResidentBallot,
@@ -84,6 +85,7 @@ export function pbRoundCommandRoutes(keys: KeyStore): FastifyPluginAsync<Service
             description: text(10_000),
             requestedCents: amountCentsSchema,
             tranches: z.array(trancheSchema).min(1).max(24),
+            ...classification,
             applicant: applicantInput.optional(),
           }),
           response: created,

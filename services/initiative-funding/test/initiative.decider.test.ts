@@ -18,6 +18,7 @@ import {
   TrancheDisbursed,
   TrancheRequested,
 } from '@meent/initiative-funding';
+import { EventRegistry } from '@meent/eventsourcing';
 import { initiativeDecider, type InitiativeCommand } from '../src/domain/initiative.decider.js';
 
 const spec = deciderSpecification(initiativeDecider);
@@ -49,6 +50,8 @@ const submittedFor = (requestedCents: number) =>
       { amountCents: Math.floor(requestedCents / 2), milestone: 'Grond bewerkt' },
       { amountCents: requestedCents - Math.floor(requestedCents / 2), milestone: 'Eerste oogst' },
     ],
+    themes: ['meedoen', 'leren'],
+    kind: 'community-initiative',
     submittedAt: at,
   });
 const submitted = submittedFor(200_000);
@@ -83,6 +86,9 @@ t.test('an initiative is submitted with tranches that add up to the request', as
     budgetId,
     lineCode: '4100',
     tranches: submitted.data.tranches,
+    themes: ['meedoen', 'leren'],
+    kind: 'community-initiative',
+    cooperativeThemes: ['leren', 'werken', 'meedoen'],
     now,
   };
   spec(t).given().when(command).then(submitted);
@@ -90,6 +96,48 @@ t.test('an initiative is submitted with tranches that add up to the request', as
     .given()
     .when({ ...command, requestedCents: 200_001 })
     .thenError('INITIATIVE.TRANCHES_DO_NOT_ADD_UP', { statusCode: 422 });
+});
+
+t.test('an initiative submitted before themes reads as a community initiative under no theme', async (t) => {
+  const { themes: _themes, kind: _kind, ...before } = submitted.data;
+  const stored = {
+    id: id(90),
+    stream: `initiative-${initiativeId}`,
+    revision: 0,
+    position: 1,
+    type: 'InitiativeSubmitted',
+    data: before as never,
+    metadata: { eventId: id(90), cooperativeId, actor: { id: applicant, roles: ['member'] }, correlationId: id(91), causationId: null, occurredAt: at, schemaVersion: 1 },
+  };
+  const read = new EventRegistry([InitiativeSubmitted]).decode(stored);
+  t.same(read.data, { ...before, themes: [], kind: 'community-initiative' });
+  t.equal(read.metadata.schemaVersion, 2);
+});
+
+t.test("an initiative works on one or more of the cooperative's themes, each named once", async (t) => {
+  const command = (themes: string[]): InitiativeCommand => ({
+    type: 'SubmitInitiative',
+    initiativeId,
+    cooperativeId,
+    applicant: { kind: 'member', memberId: applicant },
+    submittedBy: applicant,
+    title: 'Buurtmoestuin',
+    description: 'Een moestuin voor de hele buurt',
+    requestedCents: 200_000,
+    budgetId,
+    lineCode: '4100',
+    tranches: submitted.data.tranches,
+    themes,
+    kind: 'community-initiative',
+    cooperativeThemes: ['leren', 'werken', 'meedoen'],
+    now,
+  });
+  spec(t).given().when(command(['meedoen', 'leren', 'meedoen'])).then(submitted);
+  spec(t).given().when(command([])).thenError('INITIATIVE.NO_THEME', { statusCode: 422, rule: 'themes' });
+  spec(t).given().when(command(['meedoen', 'sport'])).thenError('INITIATIVE.UNKNOWN_THEME', {
+    statusCode: 422,
+    message: 'Not a theme of this cooperative: sport; its themes are leren, werken, meedoen',
+  });
 });
 
 t.test('the board decides up to exactly its mandate; one cent more goes to the assembly', async (t) => {

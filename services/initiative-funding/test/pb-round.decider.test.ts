@@ -51,7 +51,7 @@ const opened = PbRoundOpened({
 });
 const funded = PbRoundFundsReserved({ roundId, reservationId, amountCents: 300_00, reservedAt: at });
 const entered = (proposalId: string, costCents: number, proposedBy: string | null = alice) =>
-  PbProposalEntered({ roundId, proposalId, title: `Voorstel ${proposalId.slice(-2)}`, costCents, proposedBy, enteredAt: at });
+  PbProposalEntered({ roundId, proposalId, title: `Voorstel ${proposalId.slice(-2)}`, costCents, themes: ['meedoen'], proposedBy, enteredAt: at });
 const closed = PbProposalsClosed({ roundId, closedBy: secretary, closedAt: at });
 const reviewed = (proposalId: string, eligible = true) =>
   PbProposalReviewed({ roundId, proposalId, eligible, reason: eligible ? 'Past in de regels' : 'Geen buurtbelang', reviewedBy: secretary, reviewedAt: at });
@@ -71,7 +71,16 @@ const cast = (voter: string, approvals: string[], command: Partial<Extract<PbRou
 });
 
 t.test('a proposal enters the round while it takes proposals; one submitted after they closed is refused', async (t) => {
-  const enter = (submittedAt: string): PbRoundCommand => ({ type: 'EnterProposal', proposalId: garden, title: 'Voorstel 30', costCents: 200_00, proposedBy: alice, submittedAt, now });
+  const enter = (submittedAt: string): PbRoundCommand => ({
+    type: 'EnterProposal',
+    proposalId: garden,
+    title: 'Voorstel 30',
+    costCents: 200_00,
+    themes: ['meedoen'],
+    proposedBy: alice,
+    submittedAt,
+    now,
+  });
   spec(t).given(opened).when(enter(at)).then(entered(garden, 200_00));
   spec(t).given(opened, entered(garden, 200_00)).when(enter(at)).then();
   // Submitted before the closing, entered after it: the moment of submission counts.
@@ -215,6 +224,8 @@ t.test("the round's vote decides its proposals: a winner is granted with its mon
     budgetId,
     lineCode: '4300',
     tranches: [{ amountCents: 200_00, milestone: 'Aangelegd' }],
+    themes: ['meedoen'],
+    kind: 'community-initiative',
     roundId,
     submittedAt: at,
   });

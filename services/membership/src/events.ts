@@ -51,6 +51,8 @@ export {
   DECISION_TYPES,
   LIABILITIES,
   NOTICE_LANGUAGES,
+  DEFAULT_THEMES,
+  type Theme,
   type NoticeLanguage,
   type ConflictGround,
   type CooperativeRules,

@@ -2,6 +2,7 @@
 // whom. Each command is decided on the initiative of the path's cooperative.
 import type { Accepted, CommandOrigin, ServiceRuntime } from '@meent/eventsourcing';
 import { forbidden, hasRole, holdsOffice, requireOffice, type Caller } from '@meent/http';
+import { rulesIn } from '@meent/membership/standing';
 import {
   applicantMemberOf,
   initiativeAggregate,
@@ -9,6 +10,12 @@ import {
   type SubmittedInitiative,
 } from '../domain/initiative.decider.js';
 import type { Applicant } from '../domain/initiative.events.js';
+
+/** The codes of the themes the cooperative's rules in force name: what an initiative may work on. */
+export async function cooperativeThemes(runtime: ServiceRuntime, cooperativeId: string): Promise<string[]> {
+  const rules = await rulesIn(runtime.commands, cooperativeId);
+  return (rules?.themes ?? []).map((theme) => theme.code);
+}
 
 /** An initiative command as a route states it: the moment is the pipeline's to add. */
 export type InitiativeCommandBody = {

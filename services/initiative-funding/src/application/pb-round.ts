@@ -7,7 +7,8 @@ import { notFound, readAfter, type Caller } from '@meent/http';
 import { letterheadOf } from '@meent/membership/standing';
 import { membersWithAVote } from '@meent/voting/standing';
 import { initiativeAggregate } from '../domain/initiative.decider.js';
-import type { Applicant } from '../domain/initiative.events.js';
+import type { Applicant, INITIATIVE_KINDS } from '../domain/initiative.events.js';
+import { cooperativeThemes } from './initiative.js';
 import { amountOf, pbDate, writePb } from '../domain/pabulib.js';
 import { pbBallotKeySubject, pbRoundAggregate, type OpenRound, type PbRoundCommand } from '../domain/pb-round.decider.js';
 import { pbError } from '../domain/errors.js';
@@ -33,6 +34,8 @@ export interface ProposalInput {
   readonly description: string;
   readonly requestedCents: number;
   readonly tranches: readonly { readonly amountCents: number; readonly milestone: string }[];
+  readonly themes: readonly string[];
+  readonly kind: (typeof INITIATIVE_KINDS)[number];
 }
 
 /**
@@ -43,6 +46,7 @@ export async function submitProposal(runtime: ServiceRuntime, origin: CommandOri
   const round = await runtime.aggregate(pbRoundAggregate).load(origin.cooperativeId, roundId);
   if (round.status !== 'Proposals') throw pbError('PB.WRONG_PHASE', { message: `The round is in its ${round.status} phase; proposals are closed` });
   const initiativeId = runtime.newId();
+  const themes = await cooperativeThemes(runtime, origin.cooperativeId);
   const { id, position } = await runtime.aggregate(initiativeAggregate).append(origin, initiativeId, (now) => ({
     type: 'SubmitInitiative',
     initiativeId,
@@ -51,6 +55,7 @@ export async function submitProposal(runtime: ServiceRuntime, origin: CommandOri
     submittedBy: caller.subject,
     ...input,
     tranches: [...input.tranches],
+    cooperativeThemes: themes,
     budgetId: round.budgetId,
     lineCode: round.lineCode,
     roundId,
@@ -158,12 +163,13 @@ export async function exportRound(runtime: ServiceRuntime, keys: KeyStore, coope
         project_id: proposal.proposalId,
         cost: amountOf(proposal.costCents),
         name: proposal.title,
+        category: proposal.themes.join(','),
         votes: `${votes.get(proposal.proposalId) ?? 0}`,
         selected: selected.has(proposal.proposalId) ? '1' : '0',
       })),
       votes: ballots.map((ballot) => ({ voter_id: blindIndexId(indexKey, `pb:${roundId}:${ballot.voter}`), vote: ballot.approvals.join(',') })),
     },
-    ['project_id', 'cost', 'votes', 'name', 'selected'],
+    ['project_id', 'cost', 'votes', 'name', 'category', 'selected'],
     ['voter_id', 'vote'],
   );
 }

@@ -20,6 +20,8 @@ export const initiativeError = errorCatalogue({
     message: 'A proposal in a participatory budgeting round is decided by its vote, and stays in it until then',
   },
   'INITIATIVE.NOT_FOUND': { status: 404, message: 'No such initiative' },
+  'INITIATIVE.NO_THEME': { status: 422, message: 'An initiative works on at least one of the themes', rule: 'themes' },
+  'INITIATIVE.UNKNOWN_THEME': { status: 422, message: "A theme is not one of the cooperative's", rule: 'themes' },
   'INITIATIVE.NO_TRANCHES_LEFT': { status: 409, message: 'Every planned tranche has been requested' },
   'INITIATIVE.RECUSED': {
     status: 403,

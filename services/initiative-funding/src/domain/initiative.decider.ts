@@ -18,6 +18,7 @@ import {
   TrancheRequested,
   type Applicant,
   type InitiativeEvent,
+  type INITIATIVE_KINDS,
 } from './initiative.events.js';
 import { initiativeError } from './errors.js';
 
@@ -71,6 +72,10 @@ export type InitiativeCommand =
       readonly budgetId: string;
       readonly lineCode: string;
       readonly tranches: readonly { readonly amountCents: number; readonly milestone: string }[];
+      readonly themes: readonly string[];
+      readonly kind: (typeof INITIATIVE_KINDS)[number];
+      /** The theme codes the cooperative's rules name. */
+      readonly cooperativeThemes: readonly string[];
       readonly roundId?: string;
       readonly now: Date;
     }
@@ -368,8 +373,13 @@ function submit(command: Extract<InitiativeCommand, { type: 'SubmitInitiative' }
       message: `The tranches add up to ${planned} cents; ${command.requestedCents} requested`,
     });
   }
-  const { now, type: _type, ...data } = command;
-  return [InitiativeSubmitted({ ...data, tranches: [...data.tranches], submittedAt: now.toISOString() })];
+  if (command.themes.length === 0) throw initiativeError('INITIATIVE.NO_THEME');
+  const unknown = command.themes.filter((theme) => !command.cooperativeThemes.includes(theme));
+  if (unknown.length > 0) {
+    throw initiativeError('INITIATIVE.UNKNOWN_THEME', { message: `Not a theme of this cooperative: ${unknown.join(', ')}; its themes are ${command.cooperativeThemes.join(', ')}` });
+  }
+  const { now, type: _type, cooperativeThemes: _themes, ...data } = command;
+  return [InitiativeSubmitted({ ...data, themes: [...new Set(data.themes)], tranches: [...data.tranches], submittedAt: now.toISOString() })];
 }
 
 function requireStatus(state: SubmittedInitiative, ...allowed: SubmittedInitiative['status'][]): void {

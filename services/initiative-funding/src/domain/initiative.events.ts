@@ -28,7 +28,14 @@ export const deciderSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('participatory-budget'), roundId: z.uuid() }),
 ]);
 
+/**
+ * A community initiative lives on grants and volunteers; a social enterprise also earns its own income, so how far it
+ * stands on its own can be followed over the years.
+ */
+export const INITIATIVE_KINDS = ['community-initiative', 'social-enterprise'] as const;
+
 export const InitiativeSubmitted = defineEvent('InitiativeSubmitted', {
+  version: 2,
   schema: z.object({
     initiativeId: z.uuid(),
     cooperativeId: z.uuid(),
@@ -40,10 +47,15 @@ export const InitiativeSubmitted = defineEvent('InitiativeSubmitted', {
     budgetId: z.uuid(),
     lineCode: z.string().min(1),
     tranches: z.array(trancheSchema).min(1),
+    /** The codes of the cooperative's themes it works on; empty only for an initiative submitted before themes. */
+    themes: z.array(z.string().min(1).max(32)).max(20),
+    kind: z.enum(INITIATIVE_KINDS),
     /** The participatory budgeting round it is a proposal in, whose vote decides it; absent for a request of its own. */
     roundId: z.uuid().optional(),
     submittedAt: z.iso.datetime(),
   }),
+  // Version 1 knew neither themes nor kinds: its initiatives are read as community initiatives under no theme.
+  upcasters: { 1: (data) => ({ ...data, themes: [], kind: 'community-initiative' }) },
 });
 
 export const InitiativeReviewed = defineEvent('InitiativeReviewed', {

@@ -78,6 +78,7 @@ export type PbRoundCommand =
       readonly proposalId: string;
       readonly title: string;
       readonly costCents: number;
+      readonly themes: readonly string[];
       readonly proposedBy: string | null;
       readonly submittedAt: string;
     } & Dated)
@@ -211,7 +212,7 @@ export function decide(command: PbRoundCommand, state: PbRoundState): PbRoundEve
 /** A proposal is on the ballot when it came in before the proposals closed and the round's money could pay for it. */
 function enter(command: Extract<PbRoundCommand, { type: 'EnterProposal' }>, state: OpenRound): PbRoundEvent[] {
   const { roundId } = state;
-  const { proposalId, title, costCents, proposedBy, submittedAt } = command;
+  const { proposalId, title, costCents, themes, proposedBy, submittedAt } = command;
   const at = command.now.toISOString();
   if (state.proposals.has(proposalId)) return [];
   const late = state.status === 'Unfunded' || (state.proposalsClosedAt !== null && submittedAt > state.proposalsClosedAt);
@@ -219,7 +220,7 @@ function enter(command: Extract<PbRoundCommand, { type: 'EnterProposal' }>, stat
   if (costCents > state.amountCents) {
     return [PbProposalRefused({ roundId, proposalId, reason: `It costs more than the round's ${state.amountCents} cents`, refusedAt: at })];
   }
-  return [PbProposalEntered({ roundId, proposalId, title, costCents, proposedBy, enteredAt: at })];
+  return [PbProposalEntered({ roundId, proposalId, title, costCents, themes: [...themes], proposedBy, enteredAt: at })];
 }
 
 function openVoting(command: Extract<PbRoundCommand, { type: 'OpenVoting' }>, state: OpenRound): PbRoundEvent[] {

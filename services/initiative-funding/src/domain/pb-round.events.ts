@@ -42,6 +42,8 @@ export const PbProposalEntered = defineEvent('PbProposalEntered', {
     proposalId: z.uuid(),
     title: z.string().min(1),
     costCents: cents,
+    /** The cooperative's themes it works on, for the pabulib file's `category`. */
+    themes: z.array(z.string().min(1)),
     /** The member who proposed it; null for an outside applicant. */
     proposedBy: z.uuid().nullable(),
     enteredAt: z.iso.datetime(),

@@ -21,10 +21,11 @@ import {
   TrancheApproved,
   TrancheDisbursed,
   TrancheRequested,
+  INITIATIVE_KINDS,
   applicantSchema,
 } from '../domain/initiative.events.js';
 
-type Tables = 'cooperatives' | 'initiatives' | 'history' | 'versions';
+type Tables = 'cooperatives' | 'initiatives' | 'history' | 'versions' | 'classification' | 'themes';
 
 export const INITIATIVE_STATUSES = ['submitted', 'approved', 'awaiting-funds', 'funded', 'rejected', 'completed', 'withdrawn'] as const;
 
@@ -100,6 +101,12 @@ export const initiativesProjection = defineProjection({
       `CREATE TABLE IF NOT EXISTS ${name} (initiative_id TEXT NOT NULL, position BIGINT NOT NULL, type TEXT NOT NULL,
         summary TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (initiative_id, position))`,
     ],
+    // What an initiative is and works on never changes after it is submitted: one row each, read beside any version.
+    classification: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (initiative_id TEXT PRIMARY KEY, kind TEXT NOT NULL)`],
+    themes: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (cooperative_id TEXT NOT NULL, theme TEXT NOT NULL, initiative_id TEXT NOT NULL,
+        PRIMARY KEY (cooperative_id, theme, initiative_id))`,
+    ],
   },
   handlers: [
     ...rulesCopyHandlers,
@@ -122,6 +129,10 @@ export const initiativesProjection = defineProjection({
           data.submittedAt,
         ],
       );
+      await transaction.run(`INSERT INTO ${tables.classification} (initiative_id, kind) VALUES (?, ?)`, [data.initiativeId, data.kind]);
+      for (const theme of data.themes) {
+        await transaction.run(`INSERT INTO ${tables.themes} (cooperative_id, theme, initiative_id) VALUES (?, ?, ?)`, [data.cooperativeId, theme, data.initiativeId]);
+      }
       await record(transaction, tables, event, data.initiativeId, `Submitted: ${euros(data.requestedCents)} in ${data.tranches.length} tranche(s)`);
     }),
     on(InitiativeReviewed, async (event, transaction, tables) => {
@@ -235,6 +246,9 @@ export const initiativeSummarySchema = z
     tranchesPlanned: z.int(),
     tranchesPaid: z.int(),
     submittedAt: z.string(),
+    /** Codes of the cooperative's themes it works on. */
+    themes: z.array(z.string()),
+    kind: z.enum(INITIATIVE_KINDS),
     money: moneyFlowSchema,
   })
   .meta({ id: 'InitiativeSummary' });
@@ -256,9 +270,10 @@ interface InitiativeRow {
   tranches_planned: number;
   tranches_paid: number;
   submitted_at: string;
+  kind: string | null;
 }
 
-const summaryOf = (row: InitiativeRow) => {
+const summaryOf = (row: InitiativeRow, themes: ReadonlyMap<string, string[]>) => {
   const reserved = Number(row.reserved_cents);
   const disbursed = Number(row.disbursed_cents);
   const released = Number(row.released_cents);
@@ -273,6 +288,8 @@ const summaryOf = (row: InitiativeRow) => {
     tranchesPlanned: row.tranches_planned,
     tranchesPaid: row.tranches_paid,
     submittedAt: row.submitted_at,
+    themes: themes.get(row.id) ?? [],
+    kind: row.kind ?? 'community-initiative',
     money: {
       requestedCents: Number(row.requested_cents),
       grantedCents: Number(row.granted_cents),
@@ -321,10 +338,25 @@ function initiativesAt(
   };
 }
 
+/** The themes of the cooperative's initiatives, by initiative. */
+async function themesIn(reader: SqlExecutor, tables: InitiativesTables, cooperativeId: string): Promise<Map<string, string[]>> {
+  const rows = await reader.all<{ initiative_id: string; theme: string }>(
+    `SELECT initiative_id, theme FROM ${tables.themes} WHERE cooperative_id = ? ORDER BY theme`,
+    [cooperativeId],
+  );
+  const themes = new Map<string, string[]>();
+  for (const row of rows) themes.set(row.initiative_id, [...(themes.get(row.initiative_id) ?? []), row.theme]);
+  return themes;
+}
+
+/** The rows as selected, each with its kind. */
+const withKind = (tables: InitiativesTables, select: string) =>
+  `SELECT selected.*, c.kind FROM (${select}) selected LEFT JOIN ${tables.classification} c ON c.initiative_id = selected.id`;
+
 export async function initiativesOf(
   reader: SqlExecutor,
   tables: InitiativesTables,
-  query: { cooperativeId: string; statuses?: readonly string[]; applicantMemberId?: string } & InitiativeMoment,
+  query: { cooperativeId: string; statuses?: readonly string[]; applicantMemberId?: string; theme?: string } & InitiativeMoment,
 ) {
   const at = initiativesAt(tables, query.cooperativeId, query);
   const conditions = ['cooperative_id = ?'];
@@ -337,11 +369,16 @@ export async function initiativesOf(
     conditions.push('applicant_member_id = ?');
     parameters.push(query.applicantMemberId);
   }
+  if (query.theme) {
+    conditions.push(`id IN (SELECT initiative_id FROM ${tables.themes} WHERE cooperative_id = ? AND theme = ?)`);
+    parameters.push(query.cooperativeId, query.theme);
+  }
   const rows = await reader.all<InitiativeRow>(
-    `SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE ${conditions.join(' AND ')} ORDER BY submitted_at, id`,
+    `${withKind(tables, `SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE ${conditions.join(' AND ')}`)} ORDER BY selected.submitted_at, selected.id`,
     parameters,
   );
-  return rows.map(summaryOf);
+  const themes = await themesIn(reader, tables, query.cooperativeId);
+  return rows.map((row) => summaryOf(row, themes));
 }
 
 export const historyEntrySchema = z.object({ position: z.number(), type: z.string(), summary: z.string(), actor: z.string(), at: z.string() });
@@ -354,7 +391,7 @@ export async function initiativeDetail(
   moment: InitiativeMoment = {},
 ) {
   const at = initiativesAt(tables, cooperativeId, moment);
-  const row = await reader.get<InitiativeRow>(`SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE id = ? AND cooperative_id = ?`, [
+  const row = await reader.get<InitiativeRow>(withKind(tables, `SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE id = ? AND cooperative_id = ?`), [
     ...at.parameters,
     initiativeId,
     cooperativeId,
@@ -365,6 +402,6 @@ export async function initiativeDetail(
      WHERE initiative_id = ? AND at <= ? AND position <= ? ORDER BY position`,
     [initiativeId, moment.asOf ?? '9999-12-31T23:59:59.999Z', moment.asOfPosition ?? Number.MAX_SAFE_INTEGER],
   );
-  return { ...summaryOf(row), history: history.map((entry) => ({ ...entry, position: Number(entry.position) })) };
+  return { ...summaryOf(row, await themesIn(reader, tables, cooperativeId)), history: history.map((entry) => ({ ...entry, position: Number(entry.position) })) };
 }
 

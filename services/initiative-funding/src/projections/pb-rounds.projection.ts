@@ -53,6 +53,7 @@ export const pbRoundsProjection = defineProjection({
         position BIGINT NOT NULL,
         title TEXT NOT NULL,
         cost_cents BIGINT NOT NULL,
+        themes TEXT NOT NULL,
         proposed_by TEXT,
         eligible INTEGER,
         review_reason TEXT,
@@ -86,11 +87,11 @@ export const pbRoundsProjection = defineProjection({
       await transaction.run(`UPDATE ${tables.rounds} SET funds = 'refused', phase = 'unfunded' WHERE id = ?`, [event.data.roundId]);
     }),
     on(PbProposalEntered, async (event, transaction, tables) => {
-      const { roundId, proposalId, title, costCents, proposedBy } = event.data;
+      const { roundId, proposalId, title, costCents, themes, proposedBy } = event.data;
       await transaction.run(
-        `INSERT INTO ${tables.proposals} (round_id, proposal_id, position, title, cost_cents, proposed_by) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO ${tables.proposals} (round_id, proposal_id, position, title, cost_cents, themes, proposed_by) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (round_id, proposal_id) DO NOTHING`,
-        [roundId, proposalId, event.position, title, costCents, proposedBy],
+        [roundId, proposalId, event.position, title, costCents, JSON.stringify(themes), proposedBy],
       );
     }),
     on(PbProposalsClosed, async (event, transaction, tables) => {
@@ -137,6 +138,7 @@ export const pbProposalSchema = z
     proposalId: z.uuid(),
     title: z.string(),
     costCents: z.int(),
+    themes: z.array(z.string()),
     proposedBy: z.uuid().nullable(),
     review: z.object({ eligible: z.boolean(), reason: z.string() }).nullable(),
   })
@@ -211,8 +213,16 @@ export async function roundsOf(reader: SqlExecutor, tables: PbRoundTables, coope
 export async function roundDetail(reader: SqlExecutor, tables: PbRoundTables, cooperativeId: string, roundId: string) {
   const row = await reader.get<RoundRow>(`SELECT ${ROUND_COLUMNS(tables)} FROM ${tables.rounds} r WHERE r.id = ? AND r.cooperative_id = ?`, [roundId, cooperativeId]);
   if (!row) return undefined;
-  const proposals = await reader.all<{ proposal_id: string; title: string; cost_cents: number | string; proposed_by: string | null; eligible: number | null; review_reason: string | null }>(
-    `SELECT proposal_id, title, cost_cents, proposed_by, eligible, review_reason FROM ${tables.proposals} WHERE round_id = ? ORDER BY position`,
+  const proposals = await reader.all<{
+    proposal_id: string;
+    title: string;
+    cost_cents: number | string;
+    themes: string;
+    proposed_by: string | null;
+    eligible: number | null;
+    review_reason: string | null;
+  }>(
+    `SELECT proposal_id, title, cost_cents, themes, proposed_by, eligible, review_reason FROM ${tables.proposals} WHERE round_id = ? ORDER BY position`,
     [roundId],
   );
   return {
@@ -221,6 +231,7 @@ export async function roundDetail(reader: SqlExecutor, tables: PbRoundTables, co
       proposalId: proposal.proposal_id,
       title: proposal.title,
       costCents: Number(proposal.cost_cents),
+      themes: JSON.parse(proposal.themes) as string[],
       proposedBy: proposal.proposed_by,
       review: proposal.eligible === null ? null : { eligible: proposal.eligible === 1, reason: proposal.review_reason ?? '' },
     })),

@@ -82,6 +82,7 @@ export const enterProposalWhenSubmitted: Reaction = {
       proposalId: submitted.initiativeId,
       title: submitted.title,
       costCents: submitted.requestedCents,
+      themes: submitted.themes,
       proposedBy: submitted.applicant.kind === 'member' ? submitted.applicant.memberId : null,
       submittedAt: submitted.submittedAt,
       now: new Date(event.metadata.occurredAt),

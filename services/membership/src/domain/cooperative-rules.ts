@@ -94,6 +94,26 @@ const decisionRule = (majority: z.infer<typeof majoritySchema>, announced = fals
     })
     .prefault({});
 
+/**
+ * A theme the cooperative works on, with its name in both languages: the initiatives it funds carry one or more, and
+ * the annual impact report is drawn up per theme.
+ */
+export const themeSchema = z
+  .strictObject({
+    code: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a lower-case code: letters, digits and hyphens'),
+    nl: z.string().trim().min(1).max(60),
+    en: z.string().trim().min(1).max(60),
+  })
+  .meta({ id: 'Theme' });
+export type Theme = z.infer<typeof themeSchema>;
+
+/** Learning, working, taking part: what neighbourhood cooperatives set out to make last. */
+export const DEFAULT_THEMES: readonly Theme[] = [
+  { code: 'leren', nl: 'Leren', en: 'Learning' },
+  { code: 'werken', nl: 'Werken', en: 'Working' },
+  { code: 'meedoen', nl: 'Meedoen', en: 'Taking part' },
+];
+
 export const NOTICE_LANGUAGES = ['nl', 'en'] as const;
 export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number];
 
@@ -165,6 +185,13 @@ export const cooperativeRulesSchema = z
     liability: z.enum(LIABILITIES).default('UA'),
     /** The language the cooperative writes to its members in: Dutch unless it says otherwise. */
     noticeLanguage: z.enum(NOTICE_LANGUAGES).default('nl'),
+    /** The themes its initiatives are funded under: learning, working and taking part unless the statutes name others. */
+    themes: z
+      .array(themeSchema)
+      .min(1)
+      .max(20)
+      .refine((themes) => new Set(themes.map((theme) => theme.code)).size === themes.length, { message: 'each theme code once' })
+      .default(DEFAULT_THEMES.map((theme) => ({ ...theme }))),
   })
   .meta({ id: 'CooperativeRules' });
 
