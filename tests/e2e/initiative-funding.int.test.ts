@@ -1,5 +1,6 @@
 // Initiative funding over HTTP, reactions and all: an initiative above the board's mandate goes to the assembly,
-// passes, is reserved, receives two tranches, completes, and its remainder returns to the line; a second one is
+// passes, is reserved, gains two partners who book what they bring, receives two tranches, completes, and its
+// remainder returns to the line; a second one is
 // granted by the board but refused by the budget for lack of funds, and waits.
 import { join } from 'node:path';
 import t from 'tap';
@@ -87,6 +88,52 @@ t.test('two initiatives, from application to the money', async (t) => {
     const reserved = await next('InitiativeFundsReserved', voted);
     const view = await read(server.app, applicant.token, `${initiative}?minPosition=${reserved.position}`);
     t.match(view.body, { status: 'funded', money: { grantedCents: 300_000, reservedCents: 300_000, disbursedCents: 0 } });
+  });
+
+  t.test('partners bring what they agreed to the initiative, booked as they bring it', async (t) => {
+    const college = await command(server.app, secretary, `${base}/partners`, { name: 'ROC Midden', kind: 'college' });
+    const health = await command(server.app, chair.token, `${base}/partners`, { name: 'GGD Regio', kind: 'health-service' });
+    t.equal(college.status, 201);
+    t.equal((await command(server.app, applicant.token, `${base}/partners`, { name: 'Eigen club', kind: 'other' })).status, 403, 'officers register partners');
+    const withCollege = await command(server.app, secretary, `${initiative}/partnerships`, {
+      partnerId: college.body.id,
+      offer: { role: 'jobcoach', hoursPerYear: 200, space: 'De werkplaats op woensdag' },
+      from: '2027-01-15',
+      until: '2027-12-31',
+    });
+    const withHealth = await command(server.app, secretary, `${initiative}/partnerships`, { partnerId: health.body.id, offer: { coFundingCents: 50_000 }, from: '2027-02-01' });
+    t.equal(withCollege.status, 201, JSON.stringify(withCollege.body));
+    t.equal(withHealth.status, 201, JSON.stringify(withHealth.body));
+    const partnership = (partnershipId: string) => `${base}/partnerships/${partnershipId}`;
+    for (const hours of [4, 3]) {
+      t.equal((await command(server.app, secretary, `${partnership(withCollege.body.id)}/contributions`, { kind: 'hours', quantity: hours, description: 'Werkmiddag', on: '2027-01-20' })).status, 200);
+    }
+    t.equal((await command(server.app, secretary, `${partnership(withCollege.body.id)}/contributions`, { kind: 'space', description: 'De werkplaats', on: '2027-01-20' })).status, 200);
+    const paidIn = await command(server.app, treasurer.token, `${partnership(withHealth.body.id)}/contributions`, { kind: 'co-funding', quantity: 50_000, description: 'Bijdrage preventie', on: '2027-02-03' });
+    t.equal(paidIn.status, 200);
+    t.match(await command(server.app, secretary, `${partnership(withHealth.body.id)}/contributions`, { kind: 'hours', quantity: 2, description: 'x', on: '2027-02-03' }), {
+      status: 422,
+      body: { code: 'PARTNERSHIP.NOT_OFFERED' },
+    });
+    t.match(await command(server.app, secretary, `${partnership(withCollege.body.id)}/contributions`, { kind: 'hours', quantity: 2, description: 'x', on: '2028-01-02' }), {
+      status: 422,
+      body: { code: 'PARTNERSHIP.OUTSIDE_PERIOD' },
+    });
+    const partners = await read<{ partners: { name: string; kind: string; totals: object }[] }>(server.app, applicant.token, `${base}/partners?minPosition=${paidIn.body.position}`);
+    t.same(partners.body.partners, [
+      { id: health.body.id, name: 'GGD Regio', kind: 'health-service', registeredAt: '2027-01-15T10:00:00.000Z', totals: { hours: 0, coFundingCents: 50_000, expertiseOccasions: 0, spaceOccasions: 0 } },
+      { id: college.body.id, name: 'ROC Midden', kind: 'college', registeredAt: '2027-01-15T10:00:00.000Z', totals: { hours: 7, coFundingCents: 0, expertiseOccasions: 0, spaceOccasions: 1 } },
+    ]);
+    const onTheGarden = await read<{ partnerships: { partnerId: string; offer: { role: string | null }; contributions: unknown[] }[] }>(server.app, applicant.token, `${initiative}/partnerships`);
+    t.same(onTheGarden.body.partnerships.map((entry) => [entry.partnerId, entry.offer.role, entry.contributions.length]), [
+      [college.body.id, 'jobcoach', 3],
+      [health.body.id, null, 1],
+    ]);
+    const other = await foundCooperative(server);
+    t.match(await command(server.app, other.secretary, `/cooperatives/${other.cooperativeId}/partnerships/${withCollege.body.id}/ending`, { lastDay: '2027-06-30', reason: 'x' }), {
+      status: 404,
+      body: { errors: [{ in: 'path', field: 'partnershipId' }] },
+    }, "another cooperative's partnership does not exist there");
   });
 
   t.test('two tranches, each approved by two officers, paid against the reservation', async (t) => {

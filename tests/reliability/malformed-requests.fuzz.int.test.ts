@@ -106,6 +106,8 @@ t.test('malformed input to every operation: never a 5xx, a 400 names the field, 
     name: 'member_register',
     roundId: world.a.memberId,
     proposalId: world.a.initiativeId,
+    partnerId: world.a.memberId,
+    partnershipId: world.a.memberId,
   };
 
   let requests = 0;

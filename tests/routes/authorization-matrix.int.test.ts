@@ -57,6 +57,8 @@ function urlOf(operation: Operation, ids: Resources, overrides: Record<string, s
     webhookId: uuidv7(),
     roundId: uuidv7(),
     proposalId: uuidv7(),
+    partnerId: uuidv7(),
+    partnershipId: uuidv7(),
     messageId: 'sign-in.unknown',
     feedToken: 'an-unknown-calendar-feed-token',
     ...overrides,

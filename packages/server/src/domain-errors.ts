@@ -3,7 +3,7 @@
 import { budgetError } from '@meent/budget';
 import type { ErrorCatalogue } from '@meent/eventsourcing';
 import { identityError } from '@meent/identity';
-import { initiativeError, pbError } from '@meent/initiative-funding';
+import { initiativeError, partnerError, pbError } from '@meent/initiative-funding';
 import { membershipError } from '@meent/membership';
 import { votingError } from '@meent/voting';
 
@@ -13,6 +13,7 @@ const CONTEXTS: readonly { readonly name: string; readonly entries: ErrorCatalog
   { name: 'budget', entries: budgetError.entries },
   { name: 'initiative-funding', entries: initiativeError.entries },
   { name: 'participatory budgeting', entries: pbError.entries },
+  { name: 'partners', entries: partnerError.entries },
   { name: 'identity', entries: identityError.entries },
 ];
 

@@ -123,6 +123,15 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/initiatives/{initiativeId}/withdrawal`, { ...all('secretary'), ...own('member', 'chair', 'treasurer', 'board-member') }, 'the applicant; the secretary for an outside applicant'),
   post(`${C}/initiatives/{initiativeId}/repayment-claim`, all(...BOARD, 'treasurer')),
 
+  // Partners: the organisations the cooperative works with, their partnerships with initiatives and contributions.
+  newBusiness(post(`${C}/partners`, all('admin', ...OFFICERS))),
+  get(`${C}/partners`, all('admin', ...MEMBERS)),
+  get(`${C}/partners/{partnerId}`, all('admin', ...MEMBERS)),
+  newBusiness(post(`${C}/initiatives/{initiativeId}/partnerships`, all('admin', ...OFFICERS), 'an initiative that still runs')),
+  get(`${C}/initiatives/{initiativeId}/partnerships`, all('admin', ...MEMBERS)),
+  post(`${C}/partnerships/{partnershipId}/contributions`, all('admin', ...OFFICERS), 'of a kind the partnership brings, within its period'),
+  post(`${C}/partnerships/{partnershipId}/ending`, all('admin', ...OFFICERS)),
+
   // Participatory budgeting: a round the assembly opened on a budget line; the Method of Equal Shares decides.
   get(`${C}/pb-rounds`, all('admin', ...MEMBERS)),
   get(`${C}/pb-rounds/{roundId}`, all('admin', ...MEMBERS)),

@@ -36,8 +36,11 @@ export {
   type PbRoundEvent,
 } from './domain/pb-round.events.js';
 
+export { PartnerRegistered, PartnershipAgreed, PartnerContributionBooked, PartnershipEnded } from './domain/partner.events.js';
+
 import { initiativeEvents as initiativeOnly } from './domain/initiative.events.js';
+import { partnerEvents } from './domain/partner.events.js';
 import { pbRoundEvents } from './domain/pb-round.events.js';
 
-/** Every event this context records: initiatives and participatory budgeting rounds. */
-export const initiativeEvents = [...initiativeOnly, ...pbRoundEvents];
+/** Every event this context records: initiatives, participatory budgeting rounds, partners and partnerships. */
+export const initiativeEvents = [...initiativeOnly, ...pbRoundEvents, ...partnerEvents];

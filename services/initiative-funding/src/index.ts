@@ -3,8 +3,10 @@ import type { EventDefinition, KeyStore, Projection, Reaction, ServiceRuntime } 
 import type { FastifyPluginAsync } from 'fastify';
 import { initiativeEvents } from './events.js';
 import { initiativeDecisionRoutes, initiativeProgressRoutes, initiativeReadRoutes } from './initiative.routes.js';
+import { partnerCommandRoutes, partnerReadRoutes } from './partner.routes.js';
 import { pbBallotRoutes, pbRoundCommandRoutes, pbRoundReadRoutes } from './pb-round.routes.js';
 import { initiativesProjection } from './projections/initiatives.projection.js';
+import { partnersProjection } from './projections/partners.projection.js';
 import { pbRoundsProjection } from './projections/pb-rounds.projection.js';
 import {
   decideFundingWhenMotionDecided,
@@ -37,7 +39,7 @@ export function createInitiativeFunding({ keys }: InitiativeFundingDependencies)
   return {
     name: 'initiative-funding',
     events: initiativeEvents,
-    projections: [initiativesProjection, pbRoundsProjection],
+    projections: [initiativesProjection, pbRoundsProjection, partnersProjection],
     reactions: [
       decideFundingWhenMotionDecided,
       recordReservationOutcome,
@@ -54,9 +56,11 @@ export function createInitiativeFunding({ keys }: InitiativeFundingDependencies)
       await app.register(pbRoundCommandRoutes(keys), runtime);
       await app.register(pbBallotRoutes(keys), runtime);
       await app.register(pbRoundReadRoutes(keys), runtime);
+      await app.register(partnerCommandRoutes, runtime);
+      await app.register(partnerReadRoutes, runtime);
     },
   };
 }
 
 /** Every code a command here can be refused with, for the README's list of errors. */
-export { initiativeError, pbError } from './domain/errors.js';
+export { initiativeError, partnerError, pbError } from './domain/errors.js';

@@ -77,3 +77,17 @@ export const pbError = errorCatalogue({
   'PB.VOTING_STILL_OPEN': { status: 409, message: 'Voting closes at the end of its window' },
   'PB.WRONG_PHASE': { status: 409, message: 'The round is not in the phase that allows this' },
 });
+
+/** Partners and their partnerships with initiatives. */
+export const partnerError = errorCatalogue({
+  'PARTNER.EXISTS': { status: 409, message: 'This partner is registered' },
+  'PARTNERSHIP.CONTRIBUTIONS_AFTER': { status: 409, message: 'Contributions are booked after that day: the partnership ran until then at least' },
+  'PARTNERSHIP.ENDED': { status: 409, message: 'The partnership has ended' },
+  'PARTNERSHIP.ENDS_BEFORE_IT_BEGINS': { status: 422, message: 'A partnership ends on or after the day it begins' },
+  'PARTNERSHIP.EXISTS': { status: 409, message: 'This partnership is agreed' },
+  'PARTNERSHIP.INITIATIVE_ENDED': { status: 409, message: 'The initiative was rejected, withdrawn or completed' },
+  'PARTNERSHIP.NOT_FOUND': { status: 404, message: 'No such partnership' },
+  'PARTNERSHIP.NOT_OFFERED': { status: 422, message: 'A contribution is of a kind the partnership brings' },
+  'PARTNERSHIP.OUTSIDE_PERIOD': { status: 422, message: 'The day lies outside the partnership' },
+  'PARTNERSHIP.QUANTITY': { status: 422, message: 'Hours and co-funding state how much; expertise and space do not' },
+});
