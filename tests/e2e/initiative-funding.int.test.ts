@@ -1,7 +1,7 @@
 // Initiative funding over HTTP, reactions and all: an initiative above the board's mandate goes to the assembly,
-// passes, is reserved, gains two partners who book what they bring, receives two tranches, completes, and its
-// remainder returns to the line; a second one is
-// granted by the board but refused by the budget for lack of funds, and waits.
+// passes, is reserved, gains two partners who book what they bring, reports its results against an indicator's
+// targets, receives two tranches, completes, and its remainder returns to the line; a second one is granted by the
+// board but refused by the budget for lack of funds, and waits.
 import { join } from 'node:path';
 import t from 'tap';
 import { SqliteEventStore } from '@meent/event-store';
@@ -134,6 +134,50 @@ t.test('two initiatives, from application to the money', async (t) => {
       status: 404,
       body: { errors: [{ in: 'path', field: 'partnershipId' }] },
     }, "another cooperative's partnership does not exist there");
+  });
+
+  t.test('what the garden achieves: an indicator against its targets, and who took part, counted', async (t) => {
+    const defined = await command(server.app, applicant.token, `${initiative}/indicators`, {
+      name: 'Bewoners die meedoen',
+      unit: 'bewoners',
+      theme: 'meedoen',
+      baseline: { year: 2026, value: 12 },
+      targets: [{ year: 2027, value: 40 }, { year: 2028, value: 60 }],
+    });
+    t.equal(defined.status, 200, JSON.stringify(defined.body));
+    t.match(await command(server.app, applicant.token, `${initiative}/indicators`, { name: 'Banen', unit: 'mensen', theme: 'werken', baseline: { year: 2026, value: 0 } }), {
+      status: 422,
+      body: { code: 'INITIATIVE.UNKNOWN_THEME' },
+    });
+    const listed = await read<{ indicators: { indicatorId: string }[] }>(server.app, applicant.token, `${initiative}/results?minPosition=${defined.body.position}`);
+    const indicatorId = listed.body.indicators[0]!.indicatorId;
+    const report = (value: number, residentsReached: number) =>
+      command(server.app, applicant.token, `${initiative}/progress-reports`, {
+        year: 2027,
+        actuals: [{ indicatorId, value }],
+        participation: { residentsReached, volunteers: 6, volunteerHours: 120 },
+      });
+    t.equal((await report(31, 35)).status, 200);
+    const later = await report(38, 41);
+    t.equal(later.status, 200, 'a later report of the year replaces the earlier figures');
+    t.equal((await command(server.app, treasurer.token, `${initiative}/progress-reports`, { year: 2027 })).status, 403, "the applicant's side reports");
+    const results = await read(server.app, chair.token, `${initiative}/results?minPosition=${later.body.position}`);
+    t.same(results.body, {
+      indicators: [
+        {
+          indicatorId,
+          name: 'Bewoners die meedoen',
+          unit: 'bewoners',
+          theme: 'meedoen',
+          baseline: { year: 2026, value: 12 },
+          periods: [
+            { year: 2027, target: 40, actual: 38 },
+            { year: 2028, target: 60, actual: null },
+          ],
+        },
+      ],
+      participation: [{ year: 2027, residentsReached: 41, volunteers: 6, volunteerHours: 120, intoWorkOrTraining: 0 }],
+    });
   });
 
   t.test('two tranches, each approved by two officers, paid against the reservation', async (t) => {

@@ -17,6 +17,8 @@ export {
   RepaymentClaimed,
   FundingRevoked,
   RevokedReservationReturned,
+  IndicatorDefined,
+  ProgressReported,
   type InitiativeEvent,
 } from './domain/initiative.events.js';
 

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { initiativeEvents } from './events.js';
 import { initiativeDecisionRoutes, initiativeProgressRoutes, initiativeReadRoutes } from './initiative.routes.js';
 import { partnerCommandRoutes, partnerReadRoutes } from './partner.routes.js';
+import { initiativeResultsRoutes } from './results.routes.js';
 import { pbBallotRoutes, pbRoundCommandRoutes, pbRoundReadRoutes } from './pb-round.routes.js';
 import { initiativesProjection } from './projections/initiatives.projection.js';
 import { partnersProjection } from './projections/partners.projection.js';
@@ -53,6 +54,7 @@ export function createInitiativeFunding({ keys }: InitiativeFundingDependencies)
       await app.register(initiativeDecisionRoutes, runtime);
       await app.register(initiativeReadRoutes, runtime);
       await app.register(initiativeProgressRoutes, runtime);
+      await app.register(initiativeResultsRoutes, runtime);
       await app.register(pbRoundCommandRoutes(keys), runtime);
       await app.register(pbBallotRoutes(keys), runtime);
       await app.register(pbRoundReadRoutes(keys), runtime);

@@ -28,7 +28,7 @@ import {
   type InitiativeCommandBody,
 } from './application/initiative.js';
 import { initiativeAggregate } from './domain/initiative.decider.js';
-import { INITIATIVE_KINDS, applicantSchema, trancheSchema } from './domain/initiative.events.js';
+import { INITIATIVE_KINDS, applicantSchema, participationSchema, trancheSchema } from './domain/initiative.events.js';
 import {
   INITIATIVE_STATUSES,
   historyEntrySchema,
@@ -51,6 +51,13 @@ const readProblems = problemResponses(400, 401, 403, 404, 503);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const cents = amountCentsSchema;
 
+/** A progress report's figures as a request states them. */
+export const resultsInput = z.strictObject({
+  year: z.int().min(2000).max(2200),
+  actuals: z.array(z.strictObject({ indicatorId: z.uuid(), value: z.int().min(0).max(1_000_000_000) })).max(50).default([]),
+  participation: participationSchema.prefault({}),
+});
+
 /** What an initiative works on and what it is, as a submission states it. */
 export const classification = {
   /** Codes of the cooperative's themes (`rules.themes`): by default `leren`, `werken`, `meedoen`. */
@@ -59,7 +66,7 @@ export const classification = {
 };
 
 /** Declares a route that decides one command on the path's initiative. */
-function initiativeTransition(app: FastifyInstance, runtime: ServiceRuntime) {
+export function initiativeTransition(app: FastifyInstance, runtime: ServiceRuntime) {
   return <Body extends z.ZodType>(
     path: string,
     summary: string,
@@ -183,9 +190,19 @@ export const initiativeProgressRoutes: FastifyPluginAsync<ServiceRuntime> = asyn
   post(
     'tranches',
     'Report progress and request the next planned tranche (the applicant; the secretary for an outside applicant)',
-    z.strictObject({ progressReport: text(10_000), spentSoFarCents: z.int().nonnegative().max(MAX_AMOUNT_CENTS) }),
+    z.strictObject({
+      progressReport: text(10_000),
+      spentSoFarCents: z.int().nonnegative().max(MAX_AMOUNT_CENTS),
+      /** The year's figures the report brings: indicators' actual values and participation. */
+      results: resultsInput.optional(),
+    }),
     applicantSide,
-    (body) => ({ type: 'RequestTranche', ...body }),
+    (body, caller) => ({
+      type: 'RequestTranche',
+      progressReport: body.progressReport,
+      spentSoFarCents: body.spentSoFarCents,
+      results: body.results ? { ...body.results, reportId: runtime.newId(), reportedBy: caller.subject } : null,
+    }),
   );
   post(
     'tranches/:trancheNumber/approval',

@@ -4,12 +4,14 @@ import {
   FundingApproved,
   FundingRejected,
   FundingRevoked,
+  IndicatorDefined,
   InitiativeAwaitingFunds,
   InitiativeCompleted,
   InitiativeFundsReserved,
   InitiativeReviewed,
   InitiativeSubmitted,
   InitiativeWithdrawn,
+  ProgressReported,
   RepaymentClaimed,
   ReservationRetried,
   RevokedReservationReturned,
@@ -261,7 +263,7 @@ t.test('the reservation: recorded once; refused, the initiative waits until the 
 
 t.test('tranches: requested with a progress report, approved by two different officers, paid, one at a time', async (t) => {
   const funded = [submitted, approved, reserved];
-  spec(t).given(...funded).when({ type: 'RequestTranche', progressReport: 'Op schema', spentSoFarCents: 0, now }).then(requested(1));
+  spec(t).given(...funded).when({ type: 'RequestTranche', progressReport: 'Op schema', spentSoFarCents: 0, results: null, now }).then(requested(1));
   spec(t).given(...funded, requested(1)).when({ type: 'ApproveTranche', trancheNumber: 1, approvedBy: chair, now }).then(approval(1, chair));
   spec(t)
     .given(...funded, requested(1), approval(1, chair))
@@ -273,14 +275,14 @@ t.test('tranches: requested with a progress report, approved by two different of
     .then(approval(1, treasurer), released(1));
   spec(t)
     .given(...funded, requested(1), approval(1, chair), approval(1, treasurer), released(1))
-    .when({ type: 'RequestTranche', progressReport: 'Te vroeg', spentSoFarCents: 0, now })
+    .when({ type: 'RequestTranche', progressReport: 'Te vroeg', spentSoFarCents: 0, results: null, now })
     .thenError('INITIATIVE.TRANCHE_PENDING', { statusCode: 409 });
   spec(t)
     .given(...funded, requested(1), approval(1, chair), approval(1, treasurer), released(1))
     .when({ type: 'RecordDisbursement', amountCents: 100_000, now })
     .then(paid(1));
   const allPaid = [...funded, requested(1), released(1), paid(1), requested(2), released(2), paid(2)];
-  spec(t).given(...allPaid).when({ type: 'RequestTranche', progressReport: 'Meer', spentSoFarCents: 0, now }).thenError('INITIATIVE.NO_TRANCHES_LEFT', {
+  spec(t).given(...allPaid).when({ type: 'RequestTranche', progressReport: 'Meer', spentSoFarCents: 0, results: null, now }).thenError('INITIATIVE.NO_TRANCHES_LEFT', {
     statusCode: 409,
   });
 });
@@ -307,4 +309,54 @@ t.test('completion, withdrawal and a claim for work not done', async (t) => {
     .given(...onePaid)
     .when({ type: 'ClaimRepayment', amountCents: 100_001, reason: 'Te veel', claimedBy: chair, now })
     .thenError('INITIATIVE.CLAIM_BEYOND_PAID', { statusCode: 422 });
+});
+
+t.test("indicators under the initiative's themes, with targets after their baseline; reports give actual values and counts", async (t) => {
+  const indicatorId = id(70);
+  const define = (theme: string, targets = [{ year: 2027, value: 40 }, { year: 2028, value: 60 }]): InitiativeCommand => ({
+    type: 'DefineIndicator',
+    indicatorId,
+    name: 'Bewoners die meedoen',
+    unit: 'bewoners',
+    theme,
+    baseline: { year: 2026, value: 12 },
+    targets,
+    definedBy: applicant,
+    now,
+  });
+  const defined = IndicatorDefined({
+    initiativeId,
+    indicatorId,
+    name: 'Bewoners die meedoen',
+    unit: 'bewoners',
+    theme: 'meedoen',
+    baseline: { year: 2026, value: 12 },
+    targets: [{ year: 2027, value: 40 }, { year: 2028, value: 60 }],
+    definedBy: applicant,
+    definedAt: at,
+  });
+  spec(t).given(submitted).when(define('meedoen')).then(defined);
+  spec(t).given(submitted, defined).when(define('meedoen')).then();
+  spec(t).given(submitted).when(define('werken')).thenError('INITIATIVE.UNKNOWN_THEME', { message: 'The initiative works on meedoen, leren, not werken' });
+  spec(t).given(submitted).when(define('meedoen', [{ year: 2026, value: 20 }])).thenError('INITIATIVE.TARGETS_BEFORE_BASELINE', { statusCode: 422 });
+  spec(t).given(submitted).when(define('meedoen', [{ year: 2027, value: 20 }, { year: 2027, value: 30 }])).thenError('INITIATIVE.TARGETS_BEFORE_BASELINE');
+
+  const participation = { residentsReached: 35, volunteers: 6, volunteerHours: 120, intoWorkOrTraining: 2 };
+  const results = { reportId: id(71), year: 2027, actuals: [{ indicatorId, value: 31 }], participation, reportedBy: applicant };
+  const reported = (trancheNumber: number | null) =>
+    ProgressReported({ initiativeId, reportId: id(71), year: 2027, actuals: [{ indicatorId, value: 31 }], participation, trancheNumber, reportedBy: applicant, reportedAt: at });
+  const funded = [submitted, defined, approved, reserved];
+  spec(t).given(...funded).when({ type: 'ReportProgress', results, now }).then(reported(null));
+  spec(t).given(...funded, reported(null)).when({ type: 'ReportProgress', results, now }).then();
+  // A tranche's progress report carries the year's figures too.
+  spec(t).given(...funded).when({ type: 'RequestTranche', progressReport: 'Op schema', spentSoFarCents: 0, results, now }).then(requested(1), reported(1));
+  spec(t)
+    .given(...funded)
+    .when({ type: 'ReportProgress', results: { ...results, actuals: [{ indicatorId: id(79), value: 1 }] }, now })
+    .thenError('INITIATIVE.UNKNOWN_INDICATOR', { statusCode: 422 });
+  spec(t)
+    .given(...funded)
+    .when({ type: 'ReportProgress', results: { ...results, actuals: [{ indicatorId, value: 1 }, { indicatorId, value: 2 }] }, now })
+    .thenError('INITIATIVE.INDICATOR_TWICE');
+  spec(t).given(submitted, defined).when({ type: 'ReportProgress', results, now }).thenError('INITIATIVE.WRONG_STATE');
 });

@@ -19,8 +19,11 @@ export const initiativeError = errorCatalogue({
     status: 409,
     message: 'A proposal in a participatory budgeting round is decided by its vote, and stays in it until then',
   },
+  'INITIATIVE.INDICATOR_TWICE': { status: 422, message: 'A report gives each indicator one value' },
   'INITIATIVE.NOT_FOUND': { status: 404, message: 'No such initiative' },
   'INITIATIVE.NO_THEME': { status: 422, message: 'An initiative works on at least one of the themes', rule: 'themes' },
+  'INITIATIVE.TARGETS_BEFORE_BASELINE': { status: 422, message: 'Targets are for years after the baseline, one each' },
+  'INITIATIVE.UNKNOWN_INDICATOR': { status: 422, message: 'A report gives values for the initiative’s own indicators' },
   'INITIATIVE.UNKNOWN_THEME': { status: 422, message: "A theme is not one of the cooperative's", rule: 'themes' },
   'INITIATIVE.NO_TRANCHES_LEFT': { status: 409, message: 'Every planned tranche has been requested' },
   'INITIATIVE.RECUSED': {

@@ -1,7 +1,9 @@
-import { assertNever, defineAggregate, type Decider } from '@meent/eventsourcing';
+import { assertNever, defineAggregate, type Decider, type EventOf } from '@meent/eventsourcing';
 import {
   FundingApproved,
   FundingRejected,
+  IndicatorDefined,
+  ProgressReported,
   FundingRevoked,
   InitiativeAwaitingFunds,
   InitiativeCompleted,
@@ -47,6 +49,11 @@ interface Submitted {
   readonly revoked: boolean;
   /** The participatory budgeting round whose vote decides it, if it is a proposal in one. */
   readonly roundId: string | null;
+  readonly themes: readonly string[];
+  /** Its indicators by id, each with its theme. */
+  readonly indicators: ReadonlyMap<string, string>;
+  /** Progress reports on record, by id, so a report sent twice is recorded once. */
+  readonly reports: ReadonlySet<string>;
 }
 
 export type InitiativeState =
@@ -99,12 +106,40 @@ export type InitiativeCommand =
   | { readonly type: 'RecordReservationRefused'; readonly availableCents: number; readonly reason: string; readonly now: Date }
   | { readonly type: 'RetryReservation'; readonly now: Date }
   | ({ readonly type: 'RejectForLackOfFunds'; readonly now: Date } & Board)
-  | { readonly type: 'RequestTranche'; readonly progressReport: string; readonly spentSoFarCents: number; readonly now: Date }
+  | {
+      readonly type: 'RequestTranche';
+      readonly progressReport: string;
+      readonly spentSoFarCents: number;
+      /** The year's figures the report brings, if it brings any. */
+      readonly results: Results | null;
+      readonly now: Date;
+    }
+  | ({
+      readonly type: 'DefineIndicator';
+      readonly indicatorId: string;
+      readonly name: string;
+      readonly unit: string;
+      readonly theme: string;
+      readonly baseline: { readonly year: number; readonly value: number };
+      readonly targets: readonly { readonly year: number; readonly value: number }[];
+      readonly definedBy: string;
+    } & { readonly now: Date })
+  | ({ readonly type: 'ReportProgress'; readonly results: Results } & { readonly now: Date })
   | { readonly type: 'ApproveTranche'; readonly trancheNumber: number; readonly approvedBy: string; readonly now: Date }
   | { readonly type: 'RecordDisbursement'; readonly amountCents: number; readonly now: Date }
   | { readonly type: 'CompleteInitiative'; readonly finalReport: string; readonly now: Date }
   | { readonly type: 'WithdrawInitiative'; readonly reason: string; readonly now: Date }
   | { readonly type: 'ClaimRepayment'; readonly amountCents: number; readonly reason: string; readonly claimedBy: string; readonly now: Date };
+
+/** A progress report's figures: the year, actual values per indicator, and participation as counts. */
+export interface Results {
+  readonly reportId: string;
+  readonly year: number;
+  readonly actuals: readonly { readonly indicatorId: string; readonly value: number }[];
+  readonly participation: ProgressParticipation;
+  readonly reportedBy: string;
+}
+type ProgressParticipation = EventOf<typeof ProgressReported>['data']['participation'];
 
 export const initiativeStream = (initiativeId: string) => initiativeAggregate.stream(initiativeId);
 
@@ -118,7 +153,7 @@ function withTranche(state: SubmittedInitiative, trancheNumber: number, change: 
 
 export function evolve(state: InitiativeState, event: InitiativeEvent): InitiativeState {
   if (event.type === 'InitiativeSubmitted') {
-    const { initiativeId, cooperativeId, applicant, requestedCents, budgetId, lineCode, tranches, roundId } = event.data;
+    const { initiativeId, cooperativeId, applicant, requestedCents, budgetId, lineCode, tranches, roundId, themes } = event.data;
     return {
       status: 'Submitted',
       initiativeId,
@@ -136,6 +171,9 @@ export function evolve(state: InitiativeState, event: InitiativeEvent): Initiati
       assemblyDecision: null,
       revoked: false,
       roundId: roundId ?? null,
+      themes,
+      indicators: new Map(),
+      reports: new Set(),
     };
   }
   if (state.status === 'NotSubmitted') return state;
@@ -177,6 +215,10 @@ export function evolve(state: InitiativeState, event: InitiativeEvent): Initiati
       return { ...state, status: 'Withdrawn' };
     case 'RepaymentClaimed':
       return { ...state, claimedCents: state.claimedCents + event.data.amountCents };
+    case 'IndicatorDefined':
+      return { ...state, indicators: new Map(state.indicators).set(event.data.indicatorId, event.data.theme) };
+    case 'ProgressReported':
+      return { ...state, reports: new Set(state.reports).add(event.data.reportId) };
     default:
       return assertNever(event);
   }
@@ -297,17 +339,35 @@ export function decide(command: InitiativeCommand, state: InitiativeState): Init
       }
       const planned = state.planned[state.tranches.length];
       if (!planned) throw initiativeError('INITIATIVE.NO_TRANCHES_LEFT');
+      const trancheNumber = state.tranches.length + 1;
       return [
         TrancheRequested({
           initiativeId,
-          trancheNumber: state.tranches.length + 1,
+          trancheNumber,
           amountCents: planned.amountCents,
           progressReport: command.progressReport,
           spentSoFarCents: command.spentSoFarCents,
           requestedAt: at,
         }),
+        ...(command.results ? reportProgress(state, command.results, trancheNumber, at) : []),
       ];
     }
+    case 'DefineIndicator': {
+      requireStatus(state, 'Submitted', 'Approved', 'AwaitingFunds', 'Funded');
+      if (state.indicators.has(command.indicatorId)) return [];
+      if (!state.themes.includes(command.theme)) {
+        throw initiativeError('INITIATIVE.UNKNOWN_THEME', { message: `The initiative works on ${state.themes.join(', ') || 'no theme'}, not ${command.theme}` });
+      }
+      const years = command.targets.map((target) => target.year);
+      if (new Set(years).size !== years.length || years.some((year) => year <= command.baseline.year)) {
+        throw initiativeError('INITIATIVE.TARGETS_BEFORE_BASELINE');
+      }
+      const { indicatorId, name, unit, theme, baseline, targets, definedBy } = command;
+      return [IndicatorDefined({ initiativeId, indicatorId, name, unit, theme, baseline, targets: [...targets], definedBy, definedAt: at })];
+    }
+    case 'ReportProgress':
+      requireStatus(state, 'Funded', 'Completed');
+      return reportProgress(state, command.results, null, at);
     case 'ApproveTranche': {
       requireStatus(state, 'Funded');
       const tranche = state.tranches[command.trancheNumber - 1];
@@ -380,6 +440,17 @@ function submit(command: Extract<InitiativeCommand, { type: 'SubmitInitiative' }
   }
   const { now, type: _type, cooperativeThemes: _themes, ...data } = command;
   return [InitiativeSubmitted({ ...data, themes: [...new Set(data.themes)], tranches: [...data.tranches], submittedAt: now.toISOString() })];
+}
+
+/** A progress report's figures: only for the initiative's own indicators; sent twice, recorded once. */
+function reportProgress(state: SubmittedInitiative, results: Results, trancheNumber: number | null, at: string): InitiativeEvent[] {
+  if (state.reports.has(results.reportId)) return [];
+  const unknown = results.actuals.filter((actual) => !state.indicators.has(actual.indicatorId));
+  if (unknown.length > 0) throw initiativeError('INITIATIVE.UNKNOWN_INDICATOR', { message: `Not an indicator of this initiative: ${unknown.map((actual) => actual.indicatorId).join(', ')}` });
+  const named = results.actuals.map((actual) => actual.indicatorId);
+  if (new Set(named).size !== named.length) throw initiativeError('INITIATIVE.INDICATOR_TWICE');
+  const { reportId, year, participation, reportedBy } = results;
+  return [ProgressReported({ initiativeId: state.initiativeId, reportId, year, actuals: [...results.actuals], participation, trancheNumber, reportedBy, reportedAt: at })];
 }
 
 function requireStatus(state: SubmittedInitiative, ...allowed: SubmittedInitiative['status'][]): void {

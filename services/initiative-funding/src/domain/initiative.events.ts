@@ -196,6 +196,56 @@ export const RevokedReservationReturned = defineEvent('RevokedReservationReturne
   }),
 });
 
+/** A year's figure: a count, hours, a percentage — whole numbers, so totals and comparisons are exact. */
+const figure = z.int().min(0).max(1_000_000_000);
+
+/**
+ * An indicator of what the initiative achieves (the IATI results model: indicator → period with baseline, target and
+ * actual), under one of its themes.
+ */
+export const IndicatorDefined = defineEvent('IndicatorDefined', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    indicatorId: z.uuid(),
+    name: z.string().min(1).max(200),
+    /** What it counts: "deelnemers", "uren", "%". */
+    unit: z.string().min(1).max(40),
+    theme: z.string().min(1).max(32),
+    /** Where it stood before the initiative, in the baseline year. */
+    baseline: z.object({ year: z.int().min(2000).max(2200), value: figure }),
+    targets: z.array(z.object({ year: z.int().min(2000).max(2200), value: figure })).max(20),
+    definedBy: z.string().min(1),
+    definedAt: z.iso.datetime(),
+  }),
+});
+
+/** How many took part, counted — never who: no participant's personal data enters the log. */
+export const participationSchema = z
+  .strictObject({
+    residentsReached: figure.default(0),
+    volunteers: figure.default(0),
+    volunteerHours: figure.default(0),
+    /** People who found work or training through the initiative. */
+    intoWorkOrTraining: figure.default(0),
+  })
+  .meta({ id: 'Participation', description: 'Aggregate counts of who took part; never personal data' });
+
+/** A progress report's figures for a year: each indicator's actual value so far, and the year's participation. */
+export const ProgressReported = defineEvent('ProgressReported', {
+  schema: z.object({
+    initiativeId: z.uuid(),
+    reportId: z.uuid(),
+    year: z.int().min(2000).max(2200),
+    /** A later report's value for the same indicator and year replaces an earlier one. */
+    actuals: z.array(z.object({ indicatorId: z.uuid(), value: figure })).max(50),
+    participation: participationSchema,
+    /** The tranche whose request carried the report, if one did. */
+    trancheNumber: z.int().positive().nullable(),
+    reportedBy: z.string().min(1),
+    reportedAt: z.iso.datetime(),
+  }),
+});
+
 export type InitiativeEvent =
   | EventOf<typeof InitiativeSubmitted>
   | EventOf<typeof InitiativeReviewed>
@@ -212,9 +262,13 @@ export type InitiativeEvent =
   | EventOf<typeof InitiativeWithdrawn>
   | EventOf<typeof RepaymentClaimed>
   | EventOf<typeof FundingRevoked>
-  | EventOf<typeof RevokedReservationReturned>;
+  | EventOf<typeof RevokedReservationReturned>
+  | EventOf<typeof IndicatorDefined>
+  | EventOf<typeof ProgressReported>;
 
 export const initiativeEvents = [
+  IndicatorDefined,
+  ProgressReported,
   InitiativeSubmitted,
   InitiativeReviewed,
   FundingApproved,

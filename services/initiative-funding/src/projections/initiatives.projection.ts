@@ -8,7 +8,9 @@ import {
   FundingApproved,
   FundingRejected,
   FundingRevoked,
+  IndicatorDefined,
   InitiativeAwaitingFunds,
+  ProgressReported,
   InitiativeCompleted,
   InitiativeFundsReserved,
   InitiativeReviewed,
@@ -25,7 +27,7 @@ import {
   applicantSchema,
 } from '../domain/initiative.events.js';
 
-type Tables = 'cooperatives' | 'initiatives' | 'history' | 'versions' | 'classification' | 'themes';
+type Tables = 'cooperatives' | 'initiatives' | 'history' | 'versions' | 'classification' | 'themes' | 'indicators' | 'actuals' | 'participation';
 
 export const INITIATIVE_STATUSES = ['submitted', 'approved', 'awaiting-funds', 'funded', 'rejected', 'completed', 'withdrawn'] as const;
 
@@ -107,6 +109,20 @@ export const initiativesProjection = defineProjection({
       `CREATE TABLE IF NOT EXISTS ${name} (cooperative_id TEXT NOT NULL, theme TEXT NOT NULL, initiative_id TEXT NOT NULL,
         PRIMARY KEY (cooperative_id, theme, initiative_id))`,
     ],
+    indicators: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (indicator_id TEXT PRIMARY KEY, initiative_id TEXT NOT NULL, name TEXT NOT NULL,
+        unit TEXT NOT NULL, theme TEXT NOT NULL, baseline_year INTEGER NOT NULL, baseline_value BIGINT NOT NULL, targets TEXT NOT NULL,
+        position BIGINT NOT NULL)`,
+      `CREATE INDEX IF NOT EXISTS ${name}_by_initiative ON ${name} (initiative_id, position)`,
+    ],
+    // A year's figures are those of its latest report: each report gives the year so far.
+    actuals: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (indicator_id TEXT NOT NULL, year INTEGER NOT NULL, value BIGINT NOT NULL, PRIMARY KEY (indicator_id, year))`,
+    ],
+    participation: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (initiative_id TEXT NOT NULL, year INTEGER NOT NULL, residents_reached BIGINT NOT NULL,
+        volunteers BIGINT NOT NULL, volunteer_hours BIGINT NOT NULL, into_work_or_training BIGINT NOT NULL, PRIMARY KEY (initiative_id, year))`,
+    ],
   },
   handlers: [
     ...rulesCopyHandlers,
@@ -134,6 +150,30 @@ export const initiativesProjection = defineProjection({
         await transaction.run(`INSERT INTO ${tables.themes} (cooperative_id, theme, initiative_id) VALUES (?, ?, ?)`, [data.cooperativeId, theme, data.initiativeId]);
       }
       await record(transaction, tables, event, data.initiativeId, `Submitted: ${euros(data.requestedCents)} in ${data.tranches.length} tranche(s)`);
+    }),
+    on(IndicatorDefined, async (event, transaction, tables) => {
+      const { indicatorId, initiativeId, name, unit, theme, baseline, targets } = event.data;
+      await transaction.run(
+        `INSERT INTO ${tables.indicators} (indicator_id, initiative_id, name, unit, theme, baseline_year, baseline_value, targets, position)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [indicatorId, initiativeId, name, unit, theme, baseline.year, baseline.value, JSON.stringify(targets), event.position],
+      );
+    }),
+    on(ProgressReported, async (event, transaction, tables) => {
+      const { initiativeId, year, actuals, participation: counts } = event.data;
+      for (const { indicatorId, value } of actuals) {
+        await transaction.run(
+          `INSERT INTO ${tables.actuals} (indicator_id, year, value) VALUES (?, ?, ?) ON CONFLICT (indicator_id, year) DO UPDATE SET value = excluded.value`,
+          [indicatorId, year, value],
+        );
+      }
+      await transaction.run(
+        `INSERT INTO ${tables.participation} (initiative_id, year, residents_reached, volunteers, volunteer_hours, into_work_or_training)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (initiative_id, year) DO UPDATE SET residents_reached = excluded.residents_reached,
+         volunteers = excluded.volunteers, volunteer_hours = excluded.volunteer_hours, into_work_or_training = excluded.into_work_or_training`,
+        [initiativeId, year, counts.residentsReached, counts.volunteers, counts.volunteerHours, counts.intoWorkOrTraining],
+      );
+      await record(transaction, tables, event, initiativeId, `Progress in ${year}: ${actuals.length} indicator value(s), ${counts.residentsReached} residents reached`);
     }),
     on(InitiativeReviewed, async (event, transaction, tables) => {
       await update(transaction, tables, event.data.initiativeId, 'advice = ?', [event.data.advice]);
@@ -405,3 +445,65 @@ export async function initiativeDetail(
   return { ...summaryOf(row, await themesIn(reader, tables, cooperativeId)), history: history.map((entry) => ({ ...entry, position: Number(entry.position) })) };
 }
 
+
+const figureSchema = z.int().nonnegative();
+
+export const initiativeResultsSchema = z
+  .object({
+    indicators: z.array(
+      z.object({
+        indicatorId: z.uuid(),
+        name: z.string(),
+        unit: z.string(),
+        theme: z.string(),
+        baseline: z.object({ year: z.int(), value: figureSchema }),
+        /** Each year with a target or an actual: the latest report's value for the year. */
+        periods: z.array(z.object({ year: z.int(), target: figureSchema.nullable(), actual: figureSchema.nullable() })),
+      }),
+    ),
+    participation: z.array(
+      z.object({ year: z.int(), residentsReached: figureSchema, volunteers: figureSchema, volunteerHours: figureSchema, intoWorkOrTraining: figureSchema }),
+    ),
+  })
+  .meta({ id: 'InitiativeResults', description: "An initiative's indicators against their targets per year, and its participation counts" });
+
+/** An initiative's indicators with their targets and actuals per year, and its participation per year. */
+export async function resultsOf(reader: SqlExecutor, tables: InitiativesTables, initiativeId: string): Promise<z.infer<typeof initiativeResultsSchema>> {
+  const indicators = await reader.all<{ indicator_id: string; name: string; unit: string; theme: string; baseline_year: number; baseline_value: number | string; targets: string }>(
+    `SELECT indicator_id, name, unit, theme, baseline_year, baseline_value, targets FROM ${tables.indicators} WHERE initiative_id = ? ORDER BY position`,
+    [initiativeId],
+  );
+  const actuals = await reader.all<{ indicator_id: string; year: number; value: number | string }>(
+    `SELECT a.indicator_id, a.year, a.value FROM ${tables.actuals} a JOIN ${tables.indicators} i ON i.indicator_id = a.indicator_id WHERE i.initiative_id = ?`,
+    [initiativeId],
+  );
+  const participation = await reader.all<{ year: number; residents_reached: number | string; volunteers: number | string; volunteer_hours: number | string; into_work_or_training: number | string }>(
+    `SELECT year, residents_reached, volunteers, volunteer_hours, into_work_or_training FROM ${tables.participation} WHERE initiative_id = ? ORDER BY year`,
+    [initiativeId],
+  );
+  return {
+    indicators: indicators.map((indicator) => {
+      const targets = JSON.parse(indicator.targets) as { year: number; value: number }[];
+      const own = actuals.filter((actual) => actual.indicator_id === indicator.indicator_id);
+      const years = [...new Set([...targets.map((target) => target.year), ...own.map((actual) => Number(actual.year))])].sort((a, b) => a - b);
+      return {
+        indicatorId: indicator.indicator_id,
+        name: indicator.name,
+        unit: indicator.unit,
+        theme: indicator.theme,
+        baseline: { year: Number(indicator.baseline_year), value: Number(indicator.baseline_value) },
+        periods: years.map((year) => {
+          const actual = own.find((entry) => Number(entry.year) === year);
+          return { year, target: targets.find((target) => target.year === year)?.value ?? null, actual: actual ? Number(actual.value) : null };
+        }),
+      };
+    }),
+    participation: participation.map((row) => ({
+      year: Number(row.year),
+      residentsReached: Number(row.residents_reached),
+      volunteers: Number(row.volunteers),
+      volunteerHours: Number(row.volunteer_hours),
+      intoWorkOrTraining: Number(row.into_work_or_training),
+    })),
+  };
+}
