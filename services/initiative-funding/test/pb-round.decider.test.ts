@@ -147,19 +147,15 @@ t.test('voting closes at the end of its window and the Method of Equal Shares de
   // €300 among three voters: €100 each. The mural, approved by all three at €50 each, goes first (effective votes 3);
   // after it Alice and Bob hold €50 each, too little for the garden (€200), and Carol €50, too little for the benches.
   const closedAt = later(7).toISOString();
+  type Decided = Parameters<typeof PbRoundDecided>[0];
+  const decided = (result: Omit<Decided, 'roundId' | 'cooperativeId' | 'budgetId' | 'lineCode' | 'reservationId' | 'amountCents' | 'rule' | 'decidedAt'>) =>
+    PbRoundDecided({ roundId, cooperativeId, budgetId, lineCode: '4300', reservationId, amountCents: 300_00, rule: 'equalshares/add1', decidedAt: closedAt, ...result });
   spec(t)
     .given(...onTheBallot, votingOpened, ballot(alice, [garden, mural]), ballot(bob, [garden, mural]), ballot(carol, [benches, mural]))
     .when(close())
     .then(
       PbVotingClosed({ roundId, closedBy: secretary, lotSeed: seed, closedAt }),
-      PbRoundDecided({
-        roundId,
-        cooperativeId,
-        budgetId,
-        lineCode: '4300',
-        reservationId,
-        amountCents: 300_00,
-        rule: 'equalshares/add1',
+      decided({
         ballots: 3,
         lot: lotOrder(seed, [garden, benches, mural]),
         shares: { initial: { exact: '10000', cents: 10000 }, final: { exact: '14900', cents: 14900 }, capped: false },
@@ -171,7 +167,6 @@ t.test('voting closes at the end of its window and the Method of Equal Shares de
           { proposalId: benches, reason: { kind: 'unaffordable', afterRound: 1, beatenBy: mural, moneyBehind: { exact: '9900', cents: 9900 }, leftCents: 150_00 } },
         ],
         greedy: [mural, benches],
-        decidedAt: closedAt,
       }),
     );
   // An ineligible proposal is rejected with the review's reason.
@@ -180,14 +175,7 @@ t.test('voting closes at the end of its window and the Method of Equal Shares de
     .when(close())
     .then(
       PbVotingClosed({ roundId, closedBy: secretary, lotSeed: seed, closedAt }),
-      PbRoundDecided({
-        roundId,
-        cooperativeId,
-        budgetId,
-        lineCode: '4300',
-        reservationId,
-        amountCents: 300_00,
-        rule: 'equalshares/add1',
+      decided({
         ballots: 1,
         lot: lotOrder(seed, [garden, mural]),
         shares: { initial: { exact: '30000', cents: 30000 }, final: { exact: '30000', cents: 30000 }, capped: false },
@@ -199,7 +187,6 @@ t.test('voting closes at the end of its window and the Method of Equal Shares de
           { proposalId: benches, reason: { kind: 'ineligible', reason: 'Geen buurtbelang' } },
         ],
         greedy: [mural],
-        decidedAt: closedAt,
       }),
     );
 });

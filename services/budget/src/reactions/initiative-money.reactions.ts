@@ -81,6 +81,31 @@ async function budgetFor(commands: CommandHandler, budgetId: string, event: Stor
   return state.status === 'NotDrafted' ? { adopted: false } : inForce(state);
 }
 
+/** Reserves money on a line for what the event asks it for, keyed by the event so it is never reserved twice. */
+async function reserveFor(
+  reaction: Reaction,
+  event: StoredEvent,
+  commands: CommandHandler,
+  asked: { budgetId: string; lineCode: string; amountCents: number; reference: Extract<LedgerCommand, { type: 'ReserveFunds' }>['reference'] },
+): Promise<void> {
+  await commands.handle(
+    ledgerStream(asked.budgetId),
+    ledgerDecider,
+    {
+      type: 'ReserveFunds',
+      reservationId: event.id,
+      lineCode: asked.lineCode,
+      amountCents: asked.amountCents,
+      reference: asked.reference,
+      override: null,
+      budget: await budgetFor(commands, asked.budgetId, event),
+      today: dayOf(event),
+      now: new Date(event.metadata.occurredAt),
+    },
+    causedBy(reaction, event),
+  );
+}
+
 /** FundingApproved or ReservationRetried: reserve the amount, keyed by the causing event so it is never doubled. */
 export const reserveFundsWhenFundingApproved: Reaction = {
   name: 'reserve-funds-when-funding-approved',
@@ -89,23 +114,7 @@ export const reserveFundsWhenFundingApproved: Reaction = {
     const funding = fundingToReserve.parse(event.data);
     // A participatory budgeting round's winner: its money was reserved for the round and is settled from there.
     if (funding.decidedBy?.kind === 'participatory-budget') return;
-    const occurredAt = new Date(event.metadata.occurredAt);
-    await commands.handle(
-      ledgerStream(funding.budgetId),
-      ledgerDecider,
-      {
-        type: 'ReserveFunds',
-        reservationId: event.id,
-        lineCode: funding.lineCode,
-        amountCents: funding.amountCents,
-        reference: { kind: 'initiative', id: funding.initiativeId },
-        override: null,
-        budget: await budgetFor(commands, funding.budgetId, event),
-        today: dayOf(event),
-        now: occurredAt,
-      },
-      causedBy(reserveFundsWhenFundingApproved, event),
-    );
+    await reserveFor(reserveFundsWhenFundingApproved, event, commands, { ...funding, reference: { kind: 'initiative', id: funding.initiativeId } });
   },
 };
 
@@ -176,22 +185,7 @@ export const reserveFundsWhenRoundOpened: Reaction = {
   eventTypes: ['PbRoundOpened'],
   async react(event, commands) {
     const round = openedRound.parse(event.data);
-    await commands.handle(
-      ledgerStream(round.budgetId),
-      ledgerDecider,
-      {
-        type: 'ReserveFunds',
-        reservationId: event.id,
-        lineCode: round.lineCode,
-        amountCents: round.amountCents,
-        reference: { kind: 'pb-round', id: round.roundId },
-        override: null,
-        budget: await budgetFor(commands, round.budgetId, event),
-        today: dayOf(event),
-        now: new Date(event.metadata.occurredAt),
-      },
-      causedBy(reserveFundsWhenRoundOpened, event),
-    );
+    await reserveFor(reserveFundsWhenRoundOpened, event, commands, { ...round, reference: { kind: 'pb-round', id: round.roundId } });
   },
 };
 
