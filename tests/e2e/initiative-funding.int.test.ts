@@ -1,7 +1,8 @@
 // Initiative funding over HTTP, reactions and all: an initiative above the board's mandate goes to the assembly,
 // passes, is reserved, gains two partners who book what they bring, reports its results against an indicator's
 // targets, receives two tranches, completes, and its remainder returns to the line; a second one is granted by the
-// board but refused by the budget for lack of funds, and waits.
+// board but refused by the budget for lack of funds, and waits; the first is continued for a second year under a
+// multi-year agreement, on that year's budget, and ended in the third.
 import { join } from 'node:path';
 import t from 'tap';
 import { SqliteEventStore } from '@meent/event-store';
@@ -243,5 +244,56 @@ t.test('two initiatives, from application to the money', async (t) => {
     t.same(dayBefore.body.initiatives, [], 'nothing submitted by the end of 14 January');
     const unknown = await server.app.inject({ url: `${initiative}?asOfPosition=1`, headers: { authorization: `Bearer ${treasurer.token}` } });
     t.equal(unknown.statusCode, 404, 'an initiative not yet submitted at that position');
+  });
+
+  t.test('a multi-year agreement: the next year continued by the board on its own budget, the one after ended', async (t) => {
+    const budget2028 = (await command(server.app, treasurer.token, `${base}/budgets`, { financialYear: 2028, title: 'Begroting 2028' })).body.id;
+    await command(server.app, treasurer.token, `${base}/budgets/${budget2028}/lines`, { code: '4100', name: 'Buurtinitiatieven', kind: 'expense', amountCents: 400_000 });
+    await command(server.app, treasurer.token, `${base}/budgets/${budget2028}/submission`);
+    const adoption = await assemblyWith({ title: 'Begroting 2028', text: 'De vergadering stelt de begroting vast.', decisionType: 'budget-adoption', subject: { kind: 'budget', id: budget2028 } });
+    await next('BudgetAdopted', await everyoneVotes(adoption, secretary, treasurer.token, chair.token, applicant.token));
+    server.clock.set('2028-01-05T10:00:00.000Z');
+    // The tokens of 2026 have expired by now: the chair and the applicant sign in again.
+    const chairToken = server.token(['member'], { subject: chair.id, cooperativeId });
+    const applicantToken = server.token(['member'], { subject: applicant.id, cooperativeId });
+
+    const terms = { firstYear: 2027, lastYear: 2029, yearlyCents: 200_000 };
+    t.equal((await command(server.app, applicantToken, `${initiative}/funding-agreement`, terms)).status, 403, 'the board makes it');
+    const made = await command(server.app, chairToken, `${initiative}/funding-agreement`, terms);
+    t.equal(made.status, 201, JSON.stringify(made.body));
+    const agreement = `${base}/funding-agreements/${made.body.id}`;
+    const continued = await command(server.app, chairToken, `${agreement}/reviews`, {
+      year: 2028,
+      outcome: 'continued',
+      reason: 'De tuin draait; de school doet mee',
+      budgetId: budget2028,
+      lineCode: '4100',
+      tranches: [{ amountCents: 200_000, milestone: 'Heel 2028' }],
+    });
+    t.equal(continued.status, 200, JSON.stringify(continued.body));
+    // Within the board's mandate the review grants the year at once, and the 2028 budget reserves it.
+    const reserved = await next('InitiativeFundsReserved', continued.body.position);
+    const view = await read<{ status: string; reviews: { year: number; outcome: string; grantInitiativeId: string | null }[] }>(
+      server.app,
+      applicantToken,
+      `${agreement}?minPosition=${continued.body.position}`,
+    );
+    const grantId = view.body.reviews[0]?.grantInitiativeId;
+    t.equal((reserved.data as { initiativeId: string }).initiativeId, grantId);
+    const year2028 = await read(server.app, applicantToken, `${base}/initiatives/${grantId}?minPosition=${reserved.position}`);
+    t.match(year2028.body, {
+      title: 'Buurtmoestuin (2028)',
+      status: 'funded',
+      budgetId: budget2028,
+      themes: ['leren', 'meedoen'],
+      applicant: { kind: 'member', memberId: applicant.id },
+      money: { grantedCents: 200_000, reservedCents: 200_000 },
+    });
+
+    const ended = await command(server.app, chairToken, `${agreement}/reviews`, { year: 2029, outcome: 'ended', reason: 'De tuin draait zelfstandig; de bewoners betalen de zaden zelf' });
+    t.equal(ended.status, 200);
+    const after = await read<{ status: string; reviews: { outcome: string }[] }>(server.app, applicantToken, `${agreement}?minPosition=${ended.body.position}`);
+    t.match(after.body, { status: 'ended', reviews: [{ outcome: 'continued' }, { outcome: 'ended' }] });
+    t.match(await command(server.app, chairToken, `${agreement}/reviews`, { year: 2030, outcome: 'ended', reason: 'x' }), { status: 409, body: { code: 'AGREEMENT.ENDED' } });
   });
 });

@@ -108,6 +108,7 @@ t.test('malformed input to every operation: never a 5xx, a 400 names the field, 
     proposalId: world.a.initiativeId,
     partnerId: world.a.memberId,
     partnershipId: world.a.memberId,
+    agreementId: world.a.memberId,
   };
 
   let requests = 0;

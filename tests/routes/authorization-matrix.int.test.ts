@@ -59,6 +59,7 @@ function urlOf(operation: Operation, ids: Resources, overrides: Record<string, s
     proposalId: uuidv7(),
     partnerId: uuidv7(),
     partnershipId: uuidv7(),
+    agreementId: uuidv7(),
     messageId: 'sign-in.unknown',
     feedToken: 'an-unknown-calendar-feed-token',
     ...overrides,

@@ -3,7 +3,7 @@
 import { budgetError } from '@meent/budget';
 import type { ErrorCatalogue } from '@meent/eventsourcing';
 import { identityError } from '@meent/identity';
-import { initiativeError, partnerError, pbError } from '@meent/initiative-funding';
+import { agreementError, initiativeError, partnerError, pbError } from '@meent/initiative-funding';
 import { membershipError } from '@meent/membership';
 import { votingError } from '@meent/voting';
 
@@ -14,6 +14,7 @@ const CONTEXTS: readonly { readonly name: string; readonly entries: ErrorCatalog
   { name: 'initiative-funding', entries: initiativeError.entries },
   { name: 'participatory budgeting', entries: pbError.entries },
   { name: 'partners', entries: partnerError.entries },
+  { name: 'funding agreements', entries: agreementError.entries },
   { name: 'identity', entries: identityError.entries },
 ];
 

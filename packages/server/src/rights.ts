@@ -126,6 +126,12 @@ export const RIGHTS: readonly Right[] = [
   post(`${C}/initiatives/{initiativeId}/withdrawal`, { ...all('secretary'), ...own('member', 'chair', 'treasurer', 'board-member') }, 'the applicant; the secretary for an outside applicant'),
   post(`${C}/initiatives/{initiativeId}/repayment-claim`, all(...BOARD, 'treasurer')),
 
+  // Multi-year funding agreements and their yearly continuation reviews.
+  newBusiness(post(`${C}/initiatives/{initiativeId}/funding-agreement`, all(...BOARD), 'a granted initiative; the applicant is recused')),
+  newBusiness(post(`${C}/funding-agreements/{agreementId}/reviews`, all(...BOARD), 'the next year, in order; the applicant is recused')),
+  get(`${C}/funding-agreements`, all('admin', ...MEMBERS)),
+  get(`${C}/funding-agreements/{agreementId}`, all('admin', ...MEMBERS)),
+
   // Partners: the organisations the cooperative works with, their partnerships with initiatives and contributions.
   newBusiness(post(`${C}/partners`, all('admin', ...OFFICERS))),
   get(`${C}/partners`, all('admin', ...MEMBERS)),

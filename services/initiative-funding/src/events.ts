@@ -39,10 +39,12 @@ export {
 } from './domain/pb-round.events.js';
 
 export { PartnerRegistered, PartnershipAgreed, PartnerContributionBooked, PartnershipEnded } from './domain/partner.events.js';
+export { FundingAgreementMade, ContinuationReviewed } from './domain/agreement.events.js';
 
+import { agreementEvents } from './domain/agreement.events.js';
 import { initiativeEvents as initiativeOnly } from './domain/initiative.events.js';
 import { partnerEvents } from './domain/partner.events.js';
 import { pbRoundEvents } from './domain/pb-round.events.js';
 
-/** Every event this context records: initiatives, participatory budgeting rounds, partners and partnerships. */
-export const initiativeEvents = [...initiativeOnly, ...pbRoundEvents, ...partnerEvents];
+/** Every event this context records: initiatives, their agreements, participatory budgeting rounds, partners. */
+export const initiativeEvents = [...initiativeOnly, ...agreementEvents, ...pbRoundEvents, ...partnerEvents];

@@ -5,6 +5,9 @@ import { initiativeEvents } from './events.js';
 import { initiativeDecisionRoutes, initiativeProgressRoutes, initiativeReadRoutes } from './initiative.routes.js';
 import { partnerCommandRoutes, partnerReadRoutes } from './partner.routes.js';
 import { initiativeResultsRoutes } from './results.routes.js';
+import { agreementReadRoutes, agreementRoutes } from './agreement.routes.js';
+import { agreementsProjection } from './projections/agreements.projection.js';
+import { grantContinuedYearWhenReviewed } from './reactions/grant-continued-year-when-reviewed.reaction.js';
 import { pbBallotRoutes, pbRoundCommandRoutes, pbRoundReadRoutes } from './pb-round.routes.js';
 import { initiativesProjection } from './projections/initiatives.projection.js';
 import { partnersProjection } from './projections/partners.projection.js';
@@ -40,7 +43,7 @@ export function createInitiativeFunding({ keys }: InitiativeFundingDependencies)
   return {
     name: 'initiative-funding',
     events: initiativeEvents,
-    projections: [initiativesProjection, pbRoundsProjection, partnersProjection],
+    projections: [initiativesProjection, pbRoundsProjection, partnersProjection, agreementsProjection],
     reactions: [
       decideFundingWhenMotionDecided,
       recordReservationOutcome,
@@ -49,12 +52,15 @@ export function createInitiativeFunding({ keys }: InitiativeFundingDependencies)
       recordRoundFunds,
       enterProposalWhenSubmitted,
       decideProposalsWhenRoundDecided,
+      grantContinuedYearWhenReviewed,
     ],
     routes: async (app, runtime) => {
       await app.register(initiativeDecisionRoutes, runtime);
       await app.register(initiativeReadRoutes, runtime);
       await app.register(initiativeProgressRoutes, runtime);
       await app.register(initiativeResultsRoutes, runtime);
+      await app.register(agreementRoutes, runtime);
+      await app.register(agreementReadRoutes, runtime);
       await app.register(pbRoundCommandRoutes(keys), runtime);
       await app.register(pbBallotRoutes(keys), runtime);
       await app.register(pbRoundReadRoutes(keys), runtime);
@@ -65,4 +71,4 @@ export function createInitiativeFunding({ keys }: InitiativeFundingDependencies)
 }
 
 /** Every code a command here can be refused with, for the README's list of errors. */
-export { initiativeError, partnerError, pbError } from './domain/errors.js';
+export { agreementError, initiativeError, partnerError, pbError } from './domain/errors.js';

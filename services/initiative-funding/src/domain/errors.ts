@@ -94,3 +94,19 @@ export const partnerError = errorCatalogue({
   'PARTNERSHIP.OUTSIDE_PERIOD': { status: 422, message: 'The day lies outside the partnership' },
   'PARTNERSHIP.QUANTITY': { status: 422, message: 'Hours and co-funding state how much; expertise and space do not' },
 });
+
+/** Multi-year funding agreements and their yearly continuation reviews. */
+export const agreementError = errorCatalogue({
+  'AGREEMENT.AMOUNT': {
+    status: 422,
+    message: "A continued year keeps the amount, an adjusted one changes it, and the year's tranches add up to it",
+  },
+  'AGREEMENT.ENDED': { status: 409, message: 'The agreement has ended or run its course' },
+  'AGREEMENT.EXISTS': { status: 409, message: 'This agreement is made' },
+  'AGREEMENT.NOT_FOUND': { status: 404, message: 'No such funding agreement' },
+  'AGREEMENT.NO_THEME': { status: 422, message: "A continued year works on one or more of the cooperative's themes: name them" },
+  'AGREEMENT.NOT_GRANTED': { status: 409, message: 'An agreement is made for an initiative whose first year is granted' },
+  'AGREEMENT.NOT_THE_NEXT_YEAR': { status: 409, message: 'Years are reviewed one after another' },
+  'AGREEMENT.RECUSED': { status: 403, message: 'The applicant decides nothing about their own funding', rule: 'BW 2:12 conflict of interest' },
+  'AGREEMENT.YEARS': { status: 422, message: 'An agreement runs two to ten years' },
+});

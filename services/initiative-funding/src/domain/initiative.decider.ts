@@ -84,6 +84,7 @@ export type InitiativeCommand =
       /** The theme codes the cooperative's rules name. */
       readonly cooperativeThemes: readonly string[];
       readonly roundId?: string;
+      readonly agreement?: { readonly agreementId: string; readonly year: number };
       readonly now: Date;
     }
   | { readonly type: 'ReviewInitiative'; readonly reviewedBy: string; readonly advice: 'grant' | 'grant-in-part' | 'reject'; readonly notes: string; readonly now: Date }

@@ -52,6 +52,8 @@ export const InitiativeSubmitted = defineEvent('InitiativeSubmitted', {
     kind: z.enum(INITIATIVE_KINDS),
     /** The participatory budgeting round it is a proposal in, whose vote decides it; absent for a request of its own. */
     roundId: z.uuid().optional(),
+    /** The multi-year funding agreement whose continuation review granted this year; absent otherwise. */
+    agreement: z.object({ agreementId: z.uuid(), year: z.int().min(2000).max(2200) }).optional(),
     submittedAt: z.iso.datetime(),
   }),
   // Version 1 knew neither themes nor kinds: its initiatives are read as community initiatives under no theme.
