@@ -295,5 +295,16 @@ t.test('two initiatives, from application to the money', async (t) => {
     const after = await read<{ status: string; reviews: { outcome: string }[] }>(server.app, applicantToken, `${agreement}?minPosition=${ended.body.position}`);
     t.match(after.body, { status: 'ended', reviews: [{ outcome: 'continued' }, { outcome: 'ended' }] });
     t.match(await command(server.app, chairToken, `${agreement}/reviews`, { year: 2030, outcome: 'ended', reason: 'x' }), { status: 409, body: { code: 'AGREEMENT.ENDED' } });
+    // Two lines of work began in 2027 (the garden and the second initiative, granted though it waits for money); the
+    // garden's is still funded in 2028, on money that all goes to a continuing line.
+    const durability = await read(server.app, applicantToken, `${base}/durability?minPosition=${ended.body.position}`);
+    t.same(durability.body, {
+      cohorts: [{ year: 2027, lines: 2, stillActive: [{ after: 1, year: 2028, share: { lines: 1, of: 2, percent: 50 } }] }],
+      funding: [
+        { year: 2027, newCents: 500_000, continuingCents: 0, continuingShare: 0 },
+        { year: 2028, newCents: 0, continuingCents: 200_000, continuingShare: 100 },
+      ],
+      socialEnterprises: [],
+    });
   });
 });

@@ -131,6 +131,7 @@ export const RIGHTS: readonly Right[] = [
   newBusiness(post(`${C}/funding-agreements/{agreementId}/reviews`, all(...BOARD), 'the next year, in order; the applicant is recused')),
   get(`${C}/funding-agreements`, all('admin', ...MEMBERS)),
   get(`${C}/funding-agreements/{agreementId}`, all('admin', ...MEMBERS)),
+  get(`${C}/durability`, all('admin', ...MEMBERS)),
 
   // Partners: the organisations the cooperative works with, their partnerships with initiatives and contributions.
   newBusiness(post(`${C}/partners`, all('admin', ...OFFICERS))),

@@ -7,6 +7,7 @@ import { partnerCommandRoutes, partnerReadRoutes } from './partner.routes.js';
 import { initiativeResultsRoutes } from './results.routes.js';
 import { agreementReadRoutes, agreementRoutes } from './agreement.routes.js';
 import { agreementsProjection } from './projections/agreements.projection.js';
+import { durabilityProjection } from './projections/durability.projection.js';
 import { grantContinuedYearWhenReviewed } from './reactions/grant-continued-year-when-reviewed.reaction.js';
 import { pbBallotRoutes, pbRoundCommandRoutes, pbRoundReadRoutes } from './pb-round.routes.js';
 import { initiativesProjection } from './projections/initiatives.projection.js';
@@ -43,7 +44,7 @@ export function createInitiativeFunding({ keys }: InitiativeFundingDependencies)
   return {
     name: 'initiative-funding',
     events: initiativeEvents,
-    projections: [initiativesProjection, pbRoundsProjection, partnersProjection, agreementsProjection],
+    projections: [initiativesProjection, pbRoundsProjection, partnersProjection, agreementsProjection, durabilityProjection],
     reactions: [
       decideFundingWhenMotionDecided,
       recordReservationOutcome,

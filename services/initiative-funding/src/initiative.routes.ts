@@ -39,7 +39,7 @@ import {
 } from './projections/initiatives.projection.js';
 
 /** The applicant as a request names them: a member of this cooperative, or someone from outside it. */
-const applicantInput = z.discriminatedUnion('kind', [
+export const applicantInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('member'), memberId: reference('member') }),
   ...applicantSchema.options.filter((option) => option.shape.kind.value === 'outside'),
 ]);
@@ -56,6 +56,8 @@ export const resultsInput = z.strictObject({
   year: z.int().min(2000).max(2200),
   actuals: z.array(z.strictObject({ indicatorId: z.uuid(), value: z.int().min(0).max(1_000_000_000) })).max(50).default([]),
   participation: participationSchema.prefault({}),
+  /** A social enterprise's own income in the year so far, in cents. */
+  ownIncomeCents: z.int().nonnegative().max(MAX_AMOUNT_CENTS).nullable().default(null),
 });
 
 /** What an initiative works on and what it is, as a submission states it. */

@@ -19,7 +19,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicantOfSubmission } from './application/initiative.js';
-import { classification } from './initiative.routes.js';
+import { applicantInput, classification } from './initiative.routes.js';
 import {
   castMemberBallot,
   castResidentBallot,
@@ -31,7 +31,7 @@ import {
   submitProposal,
 } from './application/pb-round.js';
 import { recountPb, sandboxOutcomeSchema } from './application/pb-sandbox.js';
-import { applicantSchema, trancheSchema } from './domain/initiative.events.js';
+import { trancheSchema } from './domain/initiative.events.js';
 import { PbFormatError } from './domain/pabulib.js';
 import { PbRoundDecided } from './domain/pb-round.events.js';
 import { pbProposalSchema, pbRoundSummarySchema, pbRoundsProjection, roundDetail, roundsOf } from './projections/pb-rounds.projection.js';
@@ -43,11 +43,6 @@ const created = { 201: commandAcceptedSchema, ...problemResponses(400, 401, 403,
 const readProblems = problemResponses(400, 401, 403, 404, 503);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const approvalsSchema = z.array(reference('initiative')).min(1).max(100);
-
-const applicantInput = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('member'), memberId: reference('member') }),
-  ...applicantSchema.options.filter((option) => option.shape.kind.value === 'outside'),
-]);
 
 export const resultSchema = PbRoundDecided.schema
   .omit({ roundId: true, cooperativeId: true, budgetId: true, lineCode: true })

@@ -1,5 +1,6 @@
 // What initiatives achieve, over HTTP: indicators with a baseline and targets per year under one of the initiative's
-// themes, progress reports with the year's actual values and participation counts, and the results read back.
+// themes, progress reports with the year's actual values and participation counts, the results read back, and the
+// cooperative's durability figures.
 import type { ServiceRuntime } from '@meent/eventsourcing';
 import { BEARER_SECURITY, cooperativeParams, minPositionQuery, notFound, problemResponses, readAfter, reference } from '@meent/http';
 import type { FastifyPluginAsync } from 'fastify';
@@ -7,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicantSide } from './application/initiative.js';
 import { initiativeTransition, resultsInput } from './initiative.routes.js';
+import { durabilityOf, durabilityProjection, durabilitySchema } from './projections/durability.projection.js';
 import { initiativeDetail, initiativeResultsSchema, initiativesProjection, resultsOf } from './projections/initiatives.projection.js';
 
 const figure = z.int().min(0).max(1_000_000_000);
@@ -57,6 +59,24 @@ export const initiativeResultsRoutes: FastifyPluginAsync<ServiceRuntime> = async
       );
       if (!results) throw notFound(`No initiative ${initiativeId}`);
       return results;
+    },
+  );
+
+  app.get(
+    '/cooperatives/:cooperativeId/durability',
+    {
+      schema: {
+        tags: ['initiative-funding'],
+        summary: 'Durability: per cohort of lines of work, the share still funded one to three years on; money to new and continuing lines per year (any member)',
+        security: BEARER_SECURITY,
+        params: cooperativeParams,
+        querystring: minPositionQuery,
+        response: { 200: durabilitySchema, ...problemResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => {
+      await readAfter(runtime, durabilityProjection, request.query.minPosition);
+      return runtime.projections.query(durabilityProjection, (reader, tables) => durabilityOf(reader, tables, request.params.cooperativeId));
     },
   );
 };

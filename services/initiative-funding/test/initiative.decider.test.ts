@@ -342,9 +342,19 @@ t.test("indicators under the initiative's themes, with targets after their basel
   spec(t).given(submitted).when(define('meedoen', [{ year: 2027, value: 20 }, { year: 2027, value: 30 }])).thenError('INITIATIVE.TARGETS_BEFORE_BASELINE');
 
   const participation = { residentsReached: 35, volunteers: 6, volunteerHours: 120, intoWorkOrTraining: 2 };
-  const results = { reportId: id(71), year: 2027, actuals: [{ indicatorId, value: 31 }], participation, reportedBy: applicant };
+  const results = { reportId: id(71), year: 2027, actuals: [{ indicatorId, value: 31 }], participation, ownIncomeCents: null, reportedBy: applicant };
   const reported = (trancheNumber: number | null) =>
-    ProgressReported({ initiativeId, reportId: id(71), year: 2027, actuals: [{ indicatorId, value: 31 }], participation, trancheNumber, reportedBy: applicant, reportedAt: at });
+    ProgressReported({
+      initiativeId,
+      reportId: id(71),
+      year: 2027,
+      actuals: [{ indicatorId, value: 31 }],
+      participation,
+      ownIncomeCents: null,
+      trancheNumber,
+      reportedBy: applicant,
+      reportedAt: at,
+    });
   const funded = [submitted, defined, approved, reserved];
   spec(t).given(...funded).when({ type: 'ReportProgress', results, now }).then(reported(null));
   spec(t).given(...funded, reported(null)).when({ type: 'ReportProgress', results, now }).then();
@@ -359,4 +369,11 @@ t.test("indicators under the initiative's themes, with targets after their basel
     .when({ type: 'ReportProgress', results: { ...results, actuals: [{ indicatorId, value: 1 }, { indicatorId, value: 2 }] }, now })
     .thenError('INITIATIVE.INDICATOR_TWICE');
   spec(t).given(submitted, defined).when({ type: 'ReportProgress', results, now }).thenError('INITIATIVE.WRONG_STATE');
+  // Own income is a social enterprise's to report: how far it stands on its own.
+  spec(t).given(...funded).when({ type: 'ReportProgress', results: { ...results, ownIncomeCents: 120_000 }, now }).thenError('INITIATIVE.NOT_A_SOCIAL_ENTERPRISE', { statusCode: 422 });
+  const enterprise = InitiativeSubmitted({ ...submitted.data, kind: 'social-enterprise' });
+  spec(t)
+    .given(enterprise, defined, approved, reserved)
+    .when({ type: 'ReportProgress', results: { ...results, ownIncomeCents: 120_000 }, now })
+    .then(ProgressReported({ ...reported(null).data, ownIncomeCents: 120_000 }));
 });

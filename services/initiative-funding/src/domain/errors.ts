@@ -20,6 +20,7 @@ export const initiativeError = errorCatalogue({
     message: 'A proposal in a participatory budgeting round is decided by its vote, and stays in it until then',
   },
   'INITIATIVE.INDICATOR_TWICE': { status: 422, message: 'A report gives each indicator one value' },
+  'INITIATIVE.NOT_A_SOCIAL_ENTERPRISE': { status: 422, message: 'Only a social enterprise reports income of its own' },
   'INITIATIVE.NOT_FOUND': { status: 404, message: 'No such initiative' },
   'INITIATIVE.NO_THEME': { status: 422, message: 'An initiative works on at least one of the themes', rule: 'themes' },
   'INITIATIVE.TARGETS_BEFORE_BASELINE': { status: 422, message: 'Targets are for years after the baseline, one each' },

@@ -50,6 +50,7 @@ interface Submitted {
   /** The participatory budgeting round whose vote decides it, if it is a proposal in one. */
   readonly roundId: string | null;
   readonly themes: readonly string[];
+  readonly kind: (typeof INITIATIVE_KINDS)[number];
   /** Its indicators by id, each with its theme. */
   readonly indicators: ReadonlyMap<string, string>;
   /** Progress reports on record, by id, so a report sent twice is recorded once. */
@@ -138,6 +139,8 @@ export interface Results {
   readonly year: number;
   readonly actuals: readonly { readonly indicatorId: string; readonly value: number }[];
   readonly participation: ProgressParticipation;
+  /** A social enterprise's own income in the year so far; null for a community initiative. */
+  readonly ownIncomeCents: number | null;
   readonly reportedBy: string;
 }
 type ProgressParticipation = EventOf<typeof ProgressReported>['data']['participation'];
@@ -154,7 +157,7 @@ function withTranche(state: SubmittedInitiative, trancheNumber: number, change: 
 
 export function evolve(state: InitiativeState, event: InitiativeEvent): InitiativeState {
   if (event.type === 'InitiativeSubmitted') {
-    const { initiativeId, cooperativeId, applicant, requestedCents, budgetId, lineCode, tranches, roundId, themes } = event.data;
+    const { initiativeId, cooperativeId, applicant, requestedCents, budgetId, lineCode, tranches, roundId, themes, kind } = event.data;
     return {
       status: 'Submitted',
       initiativeId,
@@ -173,6 +176,7 @@ export function evolve(state: InitiativeState, event: InitiativeEvent): Initiati
       revoked: false,
       roundId: roundId ?? null,
       themes,
+      kind,
       indicators: new Map(),
       reports: new Set(),
     };
@@ -450,8 +454,11 @@ function reportProgress(state: SubmittedInitiative, results: Results, trancheNum
   if (unknown.length > 0) throw initiativeError('INITIATIVE.UNKNOWN_INDICATOR', { message: `Not an indicator of this initiative: ${unknown.map((actual) => actual.indicatorId).join(', ')}` });
   const named = results.actuals.map((actual) => actual.indicatorId);
   if (new Set(named).size !== named.length) throw initiativeError('INITIATIVE.INDICATOR_TWICE');
-  const { reportId, year, participation, reportedBy } = results;
-  return [ProgressReported({ initiativeId: state.initiativeId, reportId, year, actuals: [...results.actuals], participation, trancheNumber, reportedBy, reportedAt: at })];
+  if (results.ownIncomeCents !== null && state.kind !== 'social-enterprise') throw initiativeError('INITIATIVE.NOT_A_SOCIAL_ENTERPRISE');
+  const { reportId, year, participation, ownIncomeCents, reportedBy } = results;
+  return [
+    ProgressReported({ initiativeId: state.initiativeId, reportId, year, actuals: [...results.actuals], participation, ownIncomeCents, trancheNumber, reportedBy, reportedAt: at }),
+  ];
 }
 
 function requireStatus(state: SubmittedInitiative, ...allowed: SubmittedInitiative['status'][]): void {

@@ -241,6 +241,8 @@ export const ProgressReported = defineEvent('ProgressReported', {
     /** A later report's value for the same indicator and year replaces an earlier one. */
     actuals: z.array(z.object({ indicatorId: z.uuid(), value: figure })).max(50),
     participation: participationSchema,
+    /** A social enterprise's own income in the year so far, in cents: how far it stands on its own; null otherwise. */
+    ownIncomeCents: z.int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullable(),
     /** The tranche whose request carried the report, if one did. */
     trancheNumber: z.int().positive().nullable(),
     reportedBy: z.string().min(1),
