@@ -26,7 +26,11 @@ export interface PostgresEventStoreOptions {
   /** Schema holding the events table; created if missing. */
   readonly schema?: string;
   readonly poolSize?: number;
-  /** Fallback poll for live subscriptions should a notification be missed; the listener's reconnect wakes them too. */
+  /**
+   * Fallback poll for live subscriptions should a notification be missed; the listener's reconnect wakes them too.
+   * One second by default: after PostgreSQL returns from a restart a wake-up may be lost, and a subscription left to a
+   * five-second poll kept its projection an event behind well past the rest.
+   */
   readonly pollIntervalMs?: number;
 }
 
@@ -42,7 +46,12 @@ interface EventRow {
 
 const PAGE_SIZE = 1000;
 const VISIBILITY_WAIT_MS = 1000;
-const HIDDEN_EVENTS_POLL_MS = 20;
+/**
+ * How soon a subscription looks again at events committed but hidden behind an older running transaction. Every
+ * subscription of every process polls at this pace while writes run, so it is kept above a few round trips: at 20 ms,
+ * thirty-odd subscriptions in each of three processes kept the database busy enough that some fell seconds behind.
+ */
+const HIDDEN_EVENTS_POLL_MS = 100;
 const CHANNEL = 'meent_events';
 const UNIQUE_VIOLATION = '23505';
 
@@ -68,7 +77,7 @@ export class PostgresEventStore implements EventStore {
   constructor(options: PostgresEventStoreOptions) {
     this.schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(this.schema)) throw new Error(`schema name ${this.schema} is not a plain identifier`);
-    this.pollIntervalMs = options.pollIntervalMs ?? 5000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.connectionString = options.connectionString;
     this.pool = new PostgresPool({
       connectionString: options.connectionString,
