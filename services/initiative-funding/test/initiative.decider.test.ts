@@ -75,24 +75,27 @@ const decide = (requestedCents: number, deciders = [chair, boardMember], approve
   now,
 });
 
+/** The garden's submission, on the themes given, in a cooperative with the default three. */
+const submit = (themes = ['meedoen', 'leren']): Extract<InitiativeCommand, { type: 'SubmitInitiative' }> => ({
+  type: 'SubmitInitiative',
+  initiativeId,
+  cooperativeId,
+  applicant: { kind: 'member', memberId: applicant },
+  submittedBy: applicant,
+  title: 'Buurtmoestuin',
+  description: 'Een moestuin voor de hele buurt',
+  requestedCents: 200_000,
+  budgetId,
+  lineCode: '4100',
+  tranches: submitted.data.tranches,
+  themes,
+  kind: 'community-initiative',
+  cooperativeThemes: ['leren', 'werken', 'meedoen'],
+  now,
+});
+
 t.test('an initiative is submitted with tranches that add up to the request', async (t) => {
-  const command: InitiativeCommand = {
-    type: 'SubmitInitiative',
-    initiativeId,
-    cooperativeId,
-    applicant: { kind: 'member', memberId: applicant },
-    submittedBy: applicant,
-    title: 'Buurtmoestuin',
-    description: 'Een moestuin voor de hele buurt',
-    requestedCents: 200_000,
-    budgetId,
-    lineCode: '4100',
-    tranches: submitted.data.tranches,
-    themes: ['meedoen', 'leren'],
-    kind: 'community-initiative',
-    cooperativeThemes: ['leren', 'werken', 'meedoen'],
-    now,
-  };
+  const command = submit();
   spec(t).given().when(command).then(submitted);
   spec(t)
     .given()
@@ -117,26 +120,9 @@ t.test('an initiative submitted before themes reads as a community initiative un
 });
 
 t.test("an initiative works on one or more of the cooperative's themes, each named once", async (t) => {
-  const command = (themes: string[]): InitiativeCommand => ({
-    type: 'SubmitInitiative',
-    initiativeId,
-    cooperativeId,
-    applicant: { kind: 'member', memberId: applicant },
-    submittedBy: applicant,
-    title: 'Buurtmoestuin',
-    description: 'Een moestuin voor de hele buurt',
-    requestedCents: 200_000,
-    budgetId,
-    lineCode: '4100',
-    tranches: submitted.data.tranches,
-    themes,
-    kind: 'community-initiative',
-    cooperativeThemes: ['leren', 'werken', 'meedoen'],
-    now,
-  });
-  spec(t).given().when(command(['meedoen', 'leren', 'meedoen'])).then(submitted);
-  spec(t).given().when(command([])).thenError('INITIATIVE.NO_THEME', { statusCode: 422, rule: 'themes' });
-  spec(t).given().when(command(['meedoen', 'sport'])).thenError('INITIATIVE.UNKNOWN_THEME', {
+  spec(t).given().when(submit(['meedoen', 'leren', 'meedoen'])).then(submitted);
+  spec(t).given().when(submit([])).thenError('INITIATIVE.NO_THEME', { statusCode: 422, rule: 'themes' });
+  spec(t).given().when(submit(['meedoen', 'sport'])).thenError('INITIATIVE.UNKNOWN_THEME', {
     statusCode: 422,
     message: 'Not a theme of this cooperative: sport; its themes are leren, werken, meedoen',
   });
