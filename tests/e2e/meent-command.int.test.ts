@@ -93,6 +93,21 @@ t.test('meent serve on an empty data directory, meent token, the curl walkthroug
   t.match(stdout, /shutting down/);
 });
 
+t.test('meent --help, help per command and --version answer without configuration', async (t) => {
+  // A data directory that does not exist and a port that is no number: help never reads them.
+  const environment = { MEENT_DATA_DIR: '/nonexistent/meent', MEENT_PORT: 'eighty' };
+  const help = await runTypeScript(CLI, ['--help'], environment);
+  t.equal(help.code, 0);
+  t.match(help.stdout, /^usage: meent <command>/);
+  t.match(help.stdout, /projections replay NAME/);
+  const replayHelp = await runTypeScript(CLI, ['projections', 'replay', '--help'], environment);
+  t.equal(replayHelp.code, 0, 'not taken for a projection named --help');
+  t.match(replayHelp.stdout, /^usage: meent projections …\n\n {2}projections list[^\n]*\n {2}projections replay NAME/);
+  t.notMatch(replayHelp.stdout, /^ +(serve|token|audit|admins) /m, 'only the command asked about');
+  const version = await runTypeScript(CLI, ['--version'], environment);
+  t.same([version.code, version.stdout], [0, 'meent 0.1.0\n']);
+});
+
 t.test('meent with bad input says why and exits 2', async (t) => {
   const dataDir = temporaryDirectory(t);
   const noRole = await runTypeScript(CLI, ['token', '--sub', 'x'], { MEENT_DATA_DIR: dataDir });

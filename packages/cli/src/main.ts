@@ -1,4 +1,5 @@
-// The `meent` command: serve, token, projections.
+// The `meent` command: serve, token, projections, audit, admins — and help for each.
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ROLES, serve, signToken, type Role } from '@meent/http';
 import { buildServer, ConfigError, loadConfig, tokenSettings, type MeentConfig } from '@meent/server';
@@ -8,7 +9,7 @@ import { auditCommand } from './audit.command.js';
 import { projectionsCommand } from './projections.command.js';
 import { UsageError } from './usage-error.js';
 
-const USAGE = `usage: meent <command>
+const USAGE = `usage: meent <command>   (meent --help, meent <command> --help, meent --version)
 
   serve [--only SERVICE[,SERVICE…]]       start the API (MEENT_HOST, MEENT_PORT, MEENT_DATA_DIR, …); with --only,
                                           just those of membership, voting, budget, initiative-funding
@@ -69,8 +70,35 @@ async function serveCommand(config: MeentConfig, args: readonly string[]): Promi
   await serve(app, { host: config.host, port: config.port });
 }
 
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+/** The usage lines of one command (the first line and those that begin with it), or all of them. */
+function usageOf(command: string | undefined): string {
+  const lines = USAGE.split('\n');
+  const own = lines.filter((line) => command && line.trimStart().startsWith(`${command} `));
+  if (own.length === 0) return USAGE;
+  // A command's description may run on to indented lines below it.
+  const described = lines.filter((line, index) => own.includes(line) || (/^\s{20,}\S/.test(line) && own.includes(lines[index - 1] ?? '')));
+  return `usage: meent ${command} …\n\n${described.join('\n')}\n`;
+}
+
+const version = () => (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  // Help and the version need no configuration: they answer before it is read.
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`meent ${version()}\n`);
+    return;
+  }
+  if (command === 'help' || (command !== undefined && HELP_FLAGS.has(command))) {
+    process.stdout.write(usageOf(rest[0]));
+    return;
+  }
+  if (rest.some((argument) => HELP_FLAGS.has(argument))) {
+    process.stdout.write(usageOf(command));
+    return;
+  }
   const config = loadConfig();
   switch (command) {
     case 'serve':
