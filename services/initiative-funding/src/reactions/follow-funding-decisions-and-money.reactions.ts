@@ -4,18 +4,24 @@ import { DisbursementBooked, FundsReserved, ReservationRefused } from '@meent/bu
 import { MotionDecided } from '@meent/voting/events';
 import { initiativeDecider, initiativeStream, type InitiativeCommand } from '../domain/initiative.decider.js';
 
-async function commandInitiative(
+/**
+ * Decides a command on an initiative of the causing event's cooperative; none, or another's, changes nothing. A
+ * reaction that commands several initiatives from one event names each (`keyedBy`), so their events take ids apart.
+ */
+export async function commandInitiative(
   reaction: Reaction,
   event: StoredEvent,
   commands: CommandHandler,
   initiativeId: string,
   command: InitiativeCommand,
+  keyedBy?: string,
 ): Promise<void> {
   const stream = initiativeStream(initiativeId);
   const { state } = await commands.load(stream, initiativeDecider);
   // Money or a decision about an initiative of another cooperative, or none, changes nothing here.
   if (state.status === 'NotSubmitted' || state.cooperativeId !== event.metadata.cooperativeId) return;
-  await commands.handle(stream, initiativeDecider, command, causedBy(reaction, event));
+  const cause = causedBy(reaction, event);
+  await commands.handle(stream, initiativeDecider, command, keyedBy === undefined ? cause : { ...cause, idempotencyKey: `${cause.idempotencyKey}/${keyedBy}` });
 }
 
 /** A funding-decision motion about an initiative decides it. */

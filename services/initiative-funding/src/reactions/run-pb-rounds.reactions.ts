@@ -3,7 +3,8 @@
 import { assertNever, causedBy, type CommandHandler, type EventOf, type Reaction, type StoredEvent } from '@meent/eventsourcing';
 import { FundsReserved, ReservationRefused } from '@meent/budget/events';
 import { MotionDecided } from '@meent/voting/events';
-import { initiativeDecider, initiativeStream, type InitiativeCommand } from '../domain/initiative.decider.js';
+import type { InitiativeCommand } from '../domain/initiative.decider.js';
+import { commandInitiative } from './follow-funding-decisions-and-money.reactions.js';
 import { InitiativeSubmitted } from '../domain/initiative.events.js';
 import { pbRoundDecider, pbRoundAggregate, type PbRoundCommand } from '../domain/pb-round.decider.js';
 import { PbProposalRefused, PbRoundDecided } from '../domain/pb-round.events.js';
@@ -92,14 +93,10 @@ export const enterProposalWhenSubmitted: Reaction = {
 
 type RoundOutcome = Extract<InitiativeCommand, { type: 'RecordRoundOutcome' }>['outcome'];
 
-async function recordOutcome(event: StoredEvent, commands: CommandHandler, initiativeId: string, roundId: string, outcome: RoundOutcome) {
-  const stream = initiativeStream(initiativeId);
-  const { state } = await commands.load(stream, initiativeDecider);
-  if (state.status === 'NotSubmitted' || state.cooperativeId !== event.metadata.cooperativeId) return;
+/** One result decides many proposals: each is keyed by its own id. */
+function recordOutcome(event: StoredEvent, commands: CommandHandler, initiativeId: string, roundId: string, outcome: RoundOutcome) {
   const command: InitiativeCommand = { type: 'RecordRoundOutcome', roundId, outcome, now: new Date(event.metadata.occurredAt) };
-  // One result decides many proposals: each command's events take ids of their own, keyed by the proposal too.
-  const cause = causedBy(decideProposalsWhenRoundDecided, event);
-  await commands.handle(stream, initiativeDecider, command, { ...cause, idempotencyKey: `${cause.idempotencyKey}/${initiativeId}` });
+  return commandInitiative(decideProposalsWhenRoundDecided, event, commands, initiativeId, command, initiativeId);
 }
 
 /** Why a proposal was not funded, in words for its proposer and the history. */
