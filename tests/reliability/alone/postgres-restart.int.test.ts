@@ -9,10 +9,10 @@ import pg from 'pg';
 import t, { type Test } from 'tap';
 import { temporaryDirectory } from '@meent/eventsourcing/testing';
 import { signToken } from '@meent/http';
-import { postgresServeEnvironment } from '../support/postgres.js';
-import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
-import { spawnTypeScript, waitForLine } from '../support/processes.js';
-import { TEST_SECRET } from '../support/test-server.js';
+import { postgresServeEnvironment } from '../../support/postgres.js';
+import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../../support/private-postgres.js';
+import { spawnTypeScript, waitForLine } from '../../support/processes.js';
+import { TEST_SECRET } from '../../support/test-server.js';
 
 const WRITERS = 4;
 const WARM_UP_MS = 1_500;
