@@ -1,4 +1,5 @@
-// The durability figures on cohorts computed by hand. Four lines of work over 2027–2029:
+// The durability figures on cohorts computed by hand, from the durability read model and from the annual impact
+// report's, which also counts the lines new, continued and ended each year. Four lines of work over 2027–2029:
 //   A  granted 2027, continued 2028 and 2029 under its agreement           active 2027, 2028, 2029
 //   B  granted 2027, its agreement ended at the 2028 review                 active 2027
 //   C  granted 2027, its first agreement ended; a second restarts it 2029  active 2027, 2029
@@ -10,9 +11,11 @@
 import t from 'tap';
 import { budgetContextEvents, BudgetDrafted } from '@meent/budget/events';
 import { recorded } from '@meent/eventsourcing/testing';
-import { FundingAgreementMade, FundingApproved, FundingRevoked, InitiativeSubmitted, ProgressReported, initiativeEvents } from '@meent/initiative-funding/events';
+import { ContinuationReviewed, FundingAgreementMade, FundingApproved, FundingRevoked, InitiativeSubmitted, ProgressReported, initiativeEvents } from '@meent/initiative-funding/events';
 import { projectionSpecification } from '@meent/eventsourcing/testing';
+import { impactReport } from '../../services/initiative-funding/src/domain/impact-report.js';
 import { durabilityOf, durabilityProjection } from '../../services/initiative-funding/src/projections/durability.projection.js';
+import { impactFactsOf, impactProjection } from '../../services/initiative-funding/src/projections/impact.projection.js';
 import { applicantId, at, cooperativeId, otherCooperativeId } from './fixtures.js';
 
 const id = (n: number) => `0193a6f0-0000-7000-8000-${String(n).padStart(12, '0')}`;
@@ -117,34 +120,81 @@ const history = [
   ...grant(id(31), 2027, 500, { cooperative: otherCooperativeId }),
 ];
 
+const expectedDurability = {
+  cohorts: [
+    {
+      year: 2027,
+      lines: 3,
+      stillActive: [
+        { after: 1, year: 2028, share: { lines: 1, of: 3, percent: 33.3 } },
+        { after: 2, year: 2029, share: { lines: 2, of: 3, percent: 66.7 } },
+      ],
+    },
+    { year: 2028, lines: 1, stillActive: [{ after: 1, year: 2029, share: { lines: 0, of: 1, percent: 0 } }] },
+  ],
+  funding: [
+    { year: 2027, newCents: 23_000, continuingCents: 0, continuingShare: 0 },
+    { year: 2028, newCents: 6_000, continuingCents: 10_000, continuingShare: 62.5 },
+    { year: 2029, newCents: 0, continuingCents: 18_000, continuingShare: 100 },
+  ],
+  socialEnterprises: [
+    {
+      line: d,
+      years: [
+        { year: 2028, ownIncomeCents: 4_000, grantedCents: 6_000, ownShare: 40 },
+        { year: 2029, ownIncomeCents: 9_000, grantedCents: 0, ownShare: 100 },
+      ],
+    },
+  ],
+};
+
 t.test('cohorts of lines of work, and the money to new and to continuing lines', async (t) => {
   const spec = projectionSpecification(t, durabilityProjection, [...initiativeEvents, ...budgetContextEvents]).given(...history);
-  await spec.then((reader, tables) => durabilityOf(reader, tables, cooperativeId), {
-    cohorts: [
-      {
-        year: 2027,
-        lines: 3,
-        stillActive: [
-          { after: 1, year: 2028, share: { lines: 1, of: 3, percent: 33.3 } },
-          { after: 2, year: 2029, share: { lines: 2, of: 3, percent: 66.7 } },
-        ],
-      },
-      { year: 2028, lines: 1, stillActive: [{ after: 1, year: 2029, share: { lines: 0, of: 1, percent: 0 } }] },
-    ],
-    funding: [
-      { year: 2027, newCents: 23_000, continuingCents: 0, continuingShare: 0 },
-      { year: 2028, newCents: 6_000, continuingCents: 10_000, continuingShare: 62.5 },
-      { year: 2029, newCents: 0, continuingCents: 18_000, continuingShare: 100 },
-    ],
-    socialEnterprises: [
-      {
-        line: d,
-        years: [
-          { year: 2028, ownIncomeCents: 4_000, grantedCents: 6_000, ownShare: 40 },
-          { year: 2029, ownIncomeCents: 9_000, grantedCents: 0, ownShare: 100 },
-        ],
-      },
-    ],
-  });
+  await spec.then((reader, tables) => durabilityOf(reader, tables, cooperativeId), expectedDurability);
   await spec.then((reader, tables) => durabilityOf(reader, tables, id(777)), { cohorts: [], funding: [], socialEnterprises: [] }, 'a cooperative with no grants');
+});
+
+const reviewed = (agreementId: string, year: Year, outcome: 'continued' | 'ended') =>
+  recorded(
+    `funding_agreement-${agreementId}`,
+    ContinuationReviewed({
+      agreementId,
+      year,
+      outcome,
+      yearlyCents: outcome === 'ended' ? null : 10_000,
+      reason: outcome === 'ended' ? 'Klaar' : 'Loopt',
+      reviewedBy: [id(999)],
+      grant: null,
+      reviewedAt: at(`${year}-01-05`),
+    }),
+    inCooperative(`${year}-01-05`),
+  );
+
+// The reviews behind the years above: A continued to its last year, 2029; B and C ended for 2028; C's second
+// agreement (first year 2028) continued it into 2029, its last. So in the report: 2027 three new lines, B and C ended
+// with it; 2028 A continued, D new, neither ended (D has no agreement and its work is not closed); 2029 A and C —
+// C counts as continued, funded before — and both ended, their agreements having run their last year.
+const reviews = [reviewed(id(11), 2028, 'continued'), reviewed(id(12), 2028, 'ended'), reviewed(id(13), 2028, 'ended'), reviewed(id(11), 2029, 'continued'), reviewed(id(14), 2029, 'continued')];
+
+t.test('the annual impact report over the same years: lines new, continued and ended, one ending and one restarting', async (t) => {
+  const spec = projectionSpecification(t, impactProjection, [...initiativeEvents, ...budgetContextEvents]).given(...history, ...reviews);
+  const reportOf = (cooperative: string) => async (reader: Parameters<typeof impactFactsOf>[0], tables: Parameters<typeof impactFactsOf>[1]) => {
+    const { facts, position } = await impactFactsOf(reader, tables, cooperative, {});
+    const report = impactReport(cooperative, facts, [{ code: 'meedoen', nl: 'Meedoen', en: 'Taking part' }], { asOf: null, asOfPosition: null, position });
+    return report.years.map((year) => ({ year: year.year, grantedCents: year.all.money.grantedCents, initiatives: year.all.initiatives }));
+  };
+  await spec.then(reportOf(cooperativeId), [
+    { year: 2027, grantedCents: 23_000, initiatives: { active: 3, new: 3, continued: 0, ended: 2 } },
+    { year: 2028, grantedCents: 16_000, initiatives: { active: 2, new: 1, continued: 1, ended: 0 } },
+    { year: 2029, grantedCents: 18_000, initiatives: { active: 2, new: 0, continued: 2, ended: 2 } },
+  ]);
+  await spec.then(reportOf(otherCooperativeId), [], "another cooperative's grant on no budget of its own: no years");
+  await spec.then(
+    async (reader, tables) => {
+      const { facts, position } = await impactFactsOf(reader, tables, cooperativeId, {});
+      return impactReport(cooperativeId, facts, [], { asOf: null, asOfPosition: null, position }).durability;
+    },
+    expectedDurability,
+    'the report holds the same durability figures as the durability read model',
+  );
 });

@@ -171,6 +171,17 @@ t.test('assemblies: the roll, agenda, the convocation sent, attendance with its 
       on('2026-11-20'),
     ),
     recorded(assembly, AgendaItemAdded({ assemblyId, number: 1, title: 'Jaarrekening', addedAt: at('2026-11-21') }), on('2026-11-21')),
+    // The report as it stood when the item was added: pinned at the item's own position, the fourth in the log.
+    recorded(
+      assembly,
+      AgendaItemAdded({ assemblyId, number: 2, title: 'Jaarverslag', document: { kind: 'impact-report', year: 2026, asOfPosition: null }, addedAt: at('2026-11-21') }),
+      on('2026-11-21'),
+    ),
+    recorded(
+      assembly,
+      AgendaItemAdded({ assemblyId, number: 3, title: 'Jaarverslag vorig jaar', document: { kind: 'impact-report', year: 2025, asOfPosition: 2 }, addedAt: at('2026-11-21') }),
+      on('2026-11-21'),
+    ),
     recorded(
       assembly,
       ConvocationSent({ assemblyId, cooperativeId, agenda: ['Jaarrekening'], motions: [], recipients: 3, sentAt: at('2026-11-21') }),
@@ -207,7 +218,19 @@ t.test('assemblies: the roll, agenda, the convocation sent, attendance with its 
   await spec.then((reader, tables) => assembliesOf(reader, tables, otherCooperativeId), [], 'another cooperative has none');
   await spec.then((reader, tables) => assemblyOverview(reader, tables, cooperativeId, assemblyId), {
     ...summary,
-    agenda: [{ number: 1, title: 'Jaarrekening' }],
+    agenda: [
+      { number: 1, title: 'Jaarrekening', document: null },
+      {
+        number: 2,
+        title: 'Jaarverslag',
+        document: { kind: 'impact-report', year: 2026, asOfPosition: 4, href: `/cooperatives/${cooperativeId}/impact-report.html?year=2026&asOfPosition=4` },
+      },
+      {
+        number: 3,
+        title: 'Jaarverslag vorig jaar',
+        document: { kind: 'impact-report', year: 2025, asOfPosition: 2, href: `/cooperatives/${cooperativeId}/impact-report.html?year=2025&asOfPosition=2` },
+      },
+    ],
     attendance: [{ memberId: voter(2), recordedAt: at('2026-12-15') }],
     presentWeight: 2,
     proxies: [proxy],

@@ -132,6 +132,9 @@ export const RIGHTS: readonly Right[] = [
   get(`${C}/funding-agreements`, all('admin', ...MEMBERS)),
   get(`${C}/funding-agreements/{agreementId}`, all('admin', ...MEMBERS)),
   get(`${C}/durability`, all('admin', ...MEMBERS)),
+  get(`${C}/impact-report`, all('admin', ...MEMBERS)),
+  get(`${C}/impact-report.csv`, all('admin', ...MEMBERS)),
+  get(`${C}/impact-report.html`, all('admin', ...MEMBERS)),
 
   // Partners: the organisations the cooperative works with, their partnerships with initiatives and contributions.
   newBusiness(post(`${C}/partners`, all('admin', ...OFFICERS))),

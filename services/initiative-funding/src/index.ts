@@ -5,9 +5,11 @@ import { initiativeEvents } from './events.js';
 import { initiativeDecisionRoutes, initiativeProgressRoutes, initiativeReadRoutes } from './initiative.routes.js';
 import { partnerCommandRoutes, partnerReadRoutes } from './partner.routes.js';
 import { initiativeResultsRoutes } from './results.routes.js';
+import { impactReportRoutes } from './impact-report.routes.js';
 import { agreementReadRoutes, agreementRoutes } from './agreement.routes.js';
 import { agreementsProjection } from './projections/agreements.projection.js';
 import { durabilityProjection } from './projections/durability.projection.js';
+import { impactProjection } from './projections/impact.projection.js';
 import { grantContinuedYearWhenReviewed } from './reactions/grant-continued-year-when-reviewed.reaction.js';
 import { pbBallotRoutes, pbRoundCommandRoutes, pbRoundReadRoutes } from './pb-round.routes.js';
 import { initiativesProjection } from './projections/initiatives.projection.js';
@@ -44,7 +46,7 @@ export function createInitiativeFunding({ keys }: InitiativeFundingDependencies)
   return {
     name: 'initiative-funding',
     events: initiativeEvents,
-    projections: [initiativesProjection, pbRoundsProjection, partnersProjection, agreementsProjection, durabilityProjection],
+    projections: [initiativesProjection, pbRoundsProjection, partnersProjection, agreementsProjection, durabilityProjection, impactProjection],
     reactions: [
       decideFundingWhenMotionDecided,
       recordReservationOutcome,
@@ -60,6 +62,7 @@ export function createInitiativeFunding({ keys }: InitiativeFundingDependencies)
       await app.register(initiativeReadRoutes, runtime);
       await app.register(initiativeProgressRoutes, runtime);
       await app.register(initiativeResultsRoutes, runtime);
+      await app.register(impactReportRoutes, runtime);
       await app.register(agreementRoutes, runtime);
       await app.register(agreementReadRoutes, runtime);
       await app.register(pbRoundCommandRoutes(keys), runtime);

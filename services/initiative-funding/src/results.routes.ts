@@ -8,7 +8,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applicantSide } from './application/initiative.js';
 import { initiativeTransition, resultsInput } from './initiative.routes.js';
-import { durabilityOf, durabilityProjection, durabilitySchema } from './projections/durability.projection.js';
+import { durabilitySchema } from './domain/durability.js';
+import { durabilityOf, durabilityProjection } from './projections/durability.projection.js';
 import { initiativeDetail, initiativeResultsSchema, initiativesProjection, resultsOf } from './projections/initiatives.projection.js';
 
 const figure = z.int().min(0).max(1_000_000_000);

@@ -66,7 +66,14 @@ const tableBody = z.strictObject({
 
 const overviewSchema = assemblySummarySchema
   .extend({
-    agenda: z.array(z.object({ number: z.int(), title: z.string() })),
+    agenda: z.array(
+      z.object({
+        number: z.int(),
+        title: z.string(),
+        /** The report the item puts before the assembly, pinned at a log position; `href` opens it as a printable page. */
+        document: z.object({ kind: z.literal('impact-report'), year: z.int(), asOfPosition: z.int(), href: z.string() }).nullable(),
+      }),
+    ),
     attendance: z.array(z.object({ memberId: z.uuid(), recordedAt: z.string() })),
     presentWeight: z.int(),
     /** The proxies in force; a member who holds no office sees only their own. */
@@ -115,16 +122,27 @@ export const assemblyConveningRoutes: FastifyPluginAsync<ServiceRuntime> = async
     {
       schema: {
         tags: ['voting'],
-        summary: 'Add an item to the agenda (secretary or chair)',
+        summary: 'Add an item to the agenda, with the annual impact report of a year attached if it puts one before the assembly (secretary or chair)',
         security: BEARER_SECURITY,
         params: assemblyParams,
-        body: z.strictObject({ title: z.string().trim().min(1).max(500) }),
+        body: z.strictObject({
+          title: z.string().trim().min(1).max(500),
+          /** The report as it stands when the item is added, or at `asOfPosition`: every member reads the same figures. */
+          document: z
+            .strictObject({ kind: z.literal('impact-report'), year: z.int().min(2000).max(2200), asOfPosition: z.int().nonnegative().optional() })
+            .optional(),
+        }),
         response: accepted,
       },
     },
     async (request) => {
       const { cooperativeId, assemblyId } = request.params;
-      return accept(assemblies.handle(commandOriginOf(request, cooperativeId), assemblyId, (_assembly, now) => ({ type: 'AddAgendaItem', title: request.body.title, now })));
+      return accept(
+        assemblies.handle(commandOriginOf(request, cooperativeId), assemblyId, (_assembly, now) => {
+          const { title, document } = request.body;
+          return { type: 'AddAgendaItem', title, ...(document ? { document: { ...document, asOfPosition: document.asOfPosition ?? null } } : {}), now };
+        }),
+      );
     },
   );
 

@@ -137,6 +137,13 @@ t.test('when the assembly is convened', async (t) => {
       .when({ type: 'AddAgendaItem', title: 'Jaarrekening', now })
       .then(AgendaItemAdded({ assemblyId, number: 2, title: 'Jaarrekening', addedAt: at }));
   });
+  t.test("puts a year's annual impact report before the assembly with an item, pinned at the item's position unless one is named", async (t) => {
+    const report = { kind: 'impact-report', year: 2026, asOfPosition: null } as const;
+    spec(t)
+      .given(...convened())
+      .when({ type: 'AddAgendaItem', title: 'Jaarverslag', document: report, now })
+      .then(AgendaItemAdded({ assemblyId, number: 1, title: 'Jaarverslag', document: report, addedAt: at }));
+  });
   t.test('a voter grants another voter a proxy', async (t) => {
     spec(t).given(...convened()).when(grant(1, 2)).then(proxy(1, 2));
   });

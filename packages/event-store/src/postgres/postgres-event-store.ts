@@ -72,6 +72,13 @@ export class PostgresEventStore implements EventStore {
   private listener: pg.Client | undefined;
   private readonly appendWaiters = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
+  /**
+   * The visibility queries in flight, shared: every subscription of a process that waits at the same position asks the
+   * same question at once — a projection's and a reaction's each — and one answer serves them all. An answer to a
+   * query begun before a caller asked is still true for it: what is visible and complete stays so.
+   */
+  private headsInFlight: Promise<{ visible: number; committed: number }> | undefined;
+  private readonly completeInFlight = new Map<number, Promise<number>>();
   private closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
@@ -234,7 +241,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** Below the first event after `after` that an older running transaction still hides; the head when none is. */
-  private async completeUpTo(after: number): Promise<number> {
+  private completeUpTo(after: number): Promise<number> {
+    return shared(this.completeInFlight, after, () => this.queryCompleteUpTo(after));
+  }
+
+  private async queryCompleteUpTo(after: number): Promise<number> {
     const { rows } = await this.query<{ position: string | null }>(
       `SELECT coalesce(
          (SELECT min(position) - 1 FROM ${this.table('events')} WHERE position > $1 AND NOT (${VISIBLE})),
@@ -329,7 +340,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** The newest visible event and the newest committed one (each found from the end of the primary key). */
-  private async heads(): Promise<{ visible: number; committed: number }> {
+  private heads(): Promise<{ visible: number; committed: number }> {
+    this.headsInFlight ??= this.queryHeads().finally(() => (this.headsInFlight = undefined));
+    return this.headsInFlight;
+  }
+
+  private async queryHeads(): Promise<{ visible: number; committed: number }> {
     const { rows } = await this.query<{ visible: string | null; committed: string | null }>(
       `SELECT (SELECT max(position) FROM ${this.table('events')} WHERE ${VISIBLE}) AS visible,
               (SELECT max(position) FROM ${this.table('events')}) AS committed`,
@@ -365,6 +381,15 @@ export class PostgresEventStore implements EventStore {
       throw this.pool.unavailable(error);
     }
   }
+}
+
+/** The answer of the query for `key` already in flight, or of one begun now. */
+function shared<Key, Result>(inFlight: Map<Key, Promise<Result>>, key: Key, query: () => Promise<Result>): Promise<Result> {
+  const running = inFlight.get(key);
+  if (running) return running;
+  const started = query().finally(() => inFlight.delete(key));
+  inFlight.set(key, started);
+  return started;
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {

@@ -1,10 +1,8 @@
-// Durability, measured: a commons or a carousel of projects? A *line of work* is a grant together with the years its
-// funding agreements continued it; it is active in a financial year when it holds a grant on that year's budget that
-// was not revoked. Per cohort — the lines first funded in a year — the share still active one, two and three years
-// on; per year, how much of the money granted went to lines already running rather than to new ones.
+// The durability figures' read model (see domain/durability.ts): each grant with its line of work, its budget's
+// financial year and the money that stands, and each social enterprise's own income per year.
 import { defineProjection, on, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
 import { BudgetDrafted } from '@meent/budget/events';
-import { z } from 'zod';
+import { durabilityFigures, type Durability } from '../domain/durability.js';
 import { FundingAgreementMade } from '../domain/agreement.events.js';
 import { FundingApproved, FundingRevoked, InitiativeSubmitted, ProgressReported } from '../domain/initiative.events.js';
 
@@ -60,87 +58,25 @@ export const durabilityProjection = defineProjection({
   ],
 });
 
-/** A share as the exact count it is, and rounded to a tenth of a percent for people. */
-const shareSchema = z.object({ lines: z.int(), of: z.int(), percent: z.number() });
-
-export const durabilitySchema = z
-  .object({
-    cohorts: z.array(
-      z.object({
-        /** The financial year the cohort's lines were first funded in. */
-        year: z.int(),
-        lines: z.int(),
-        /** Still active one, two and three years on (a later year not yet reached is left out). */
-        stillActive: z.array(z.object({ after: z.int().min(1).max(3), year: z.int(), share: shareSchema })),
-      }),
-    ),
-    funding: z.array(z.object({ year: z.int(), newCents: z.int(), continuingCents: z.int(), continuingShare: z.number() })),
-    /** Per social enterprise's line and year: its own income beside its grants, and the share that is its own. */
-    socialEnterprises: z.array(
-      z.object({ line: z.uuid(), years: z.array(z.object({ year: z.int(), ownIncomeCents: z.int(), grantedCents: z.int(), ownShare: z.number() })) }),
-    ),
-  })
-  .meta({ id: 'Durability', description: 'Per cohort of lines of work, the share still funded in later years; per year, money to new and to continuing lines' });
-
-const percentOf = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
-
 /** The cooperative's durability figures, up to the last financial year it granted anything in. */
-export async function durabilityOf(reader: SqlExecutor, tables: DurabilityTables, cooperativeId: string): Promise<z.infer<typeof durabilitySchema>> {
-  const grants = await reader.all<{ line_id: string; financial_year: number | string; granted_cents: number | string }>(
-    `SELECT g.line_id, b.financial_year, g.granted_cents FROM ${tables.grants} g JOIN ${tables.budgets} b ON b.budget_id = g.budget_id
+export async function durabilityOf(reader: SqlExecutor, tables: DurabilityTables, cooperativeId: string): Promise<Durability> {
+  const grants = await reader.all<{ line_id: string; financial_year: number | string; granted_cents: number | string; kind: string }>(
+    `SELECT g.line_id, b.financial_year, g.granted_cents, g.kind FROM ${tables.grants} g JOIN ${tables.budgets} b ON b.budget_id = g.budget_id
      WHERE g.cooperative_id = ? AND g.granted = 1`,
     [cooperativeId],
   );
-  const yearsOf = new Map<string, Set<number>>();
-  for (const grant of grants) yearsOf.set(grant.line_id, (yearsOf.get(grant.line_id) ?? new Set()).add(Number(grant.financial_year)));
-  const firstYearOf = new Map([...yearsOf].map(([line, years]) => [line, Math.min(...years)]));
-  const lastYear = Math.max(...grants.map((grant) => Number(grant.financial_year)));
-  const cohortYears = [...new Set(firstYearOf.values())].sort((a, b) => a - b);
-  const cohorts = cohortYears.map((year) => {
-    const lines = [...firstYearOf].filter(([, first]) => first === year).map(([line]) => line);
-    const stillActive = [1, 2, 3]
-      .filter((after) => year + after <= lastYear)
-      .map((after) => {
-        const active = lines.filter((line) => yearsOf.get(line)!.has(year + after)).length;
-        return { after, year: year + after, share: { lines: active, of: lines.length, percent: percentOf(active, lines.length) } };
-      });
-    return { year, lines: lines.length, stillActive };
-  });
-  const grantYears = [...new Set(grants.map((grant) => Number(grant.financial_year)))].sort((a, b) => a - b);
-  const funding = grantYears.map((year) => {
-    const ofYear = grants.filter((grant) => Number(grant.financial_year) === year);
-    const continuingCents = ofYear.filter((grant) => firstYearOf.get(grant.line_id)! < year).reduce((sum, grant) => sum + Number(grant.granted_cents), 0);
-    const newCents = ofYear.reduce((sum, grant) => sum + Number(grant.granted_cents), 0) - continuingCents;
-    return { year, newCents, continuingCents, continuingShare: percentOf(continuingCents, newCents + continuingCents) };
-  });
-  return { cohorts, funding, socialEnterprises: await socialEnterprisesOf(reader, tables, cooperativeId) };
-}
-
-/** Each social enterprise's line, year by year: what it earned itself beside what it was granted. */
-async function socialEnterprisesOf(reader: SqlExecutor, tables: DurabilityTables, cooperativeId: string) {
-  type Row = { line_id: string; year: number | string; cents: number | string };
-  const granted = await reader.all<Row>(
-    `SELECT g.line_id, b.financial_year AS year, g.granted_cents AS cents FROM ${tables.grants} g JOIN ${tables.budgets} b ON b.budget_id = g.budget_id
-     WHERE g.cooperative_id = ? AND g.kind = 'social-enterprise' AND g.granted = 1`,
-    [cooperativeId],
-  );
-  const earned = await reader.all<Row>(
+  const income = await reader.all<{ line_id: string; year: number | string; cents: number | string }>(
     `SELECT g.line_id, i.year, i.cents FROM ${tables.income} i JOIN ${tables.grants} g ON g.initiative_id = i.initiative_id
      WHERE g.cooperative_id = ? AND g.kind = 'social-enterprise'`,
     [cooperativeId],
   );
-  const sum = (rows: readonly Row[], line: string, year: number) =>
-    rows.filter((row) => row.line_id === line && Number(row.year) === year).reduce((total, row) => total + Number(row.cents), 0);
-  const lines = [...new Set([...granted, ...earned].map((row) => row.line_id))].sort();
-  return lines.map((line) => {
-    const years = [...new Set([...granted, ...earned].filter((row) => row.line_id === line).map((row) => Number(row.year)))].sort((a, b) => a - b);
-    return {
-      line,
-      years: years.map((year) => {
-        const ownIncomeCents = sum(earned, line, year);
-        const grantedCents = sum(granted, line, year);
-        return { year, ownIncomeCents, grantedCents, ownShare: percentOf(ownIncomeCents, ownIncomeCents + grantedCents) };
-      }),
-    };
-  });
+  return durabilityFigures(
+    grants.map((grant) => ({
+      line: grant.line_id,
+      year: Number(grant.financial_year),
+      cents: Number(grant.granted_cents),
+      socialEnterprise: grant.kind === 'social-enterprise',
+    })),
+    income.map((row) => ({ line: row.line_id, year: Number(row.year), cents: Number(row.cents) })),
+  );
 }

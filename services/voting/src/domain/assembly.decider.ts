@@ -12,6 +12,7 @@ import {
   ProxyGranted,
   ProxyRevoked,
   VoterRollFixed,
+  type AgendaDocument,
   type AssemblyEvent,
   type convokedMotionSchema,
   type venueSchema,
@@ -64,7 +65,7 @@ export type AssemblyCommand =
       readonly eligibleVoters: readonly ({ readonly memberId: string } & VotingBasis)[];
       readonly now: Date;
     }
-  | { readonly type: 'AddAgendaItem'; readonly title: string; readonly now: Date }
+  | { readonly type: 'AddAgendaItem'; readonly title: string; readonly document?: AgendaDocument; readonly now: Date }
   | {
       readonly type: 'SendConvocation';
       /** The motions tabled for this assembly so far, as the voting context's read model has them. */
@@ -141,7 +142,9 @@ export function decide(command: AssemblyCommand, state: AssemblyState): Assembly
   switch (command.type) {
     case 'AddAgendaItem':
       requireStatus(state, 'Convened', 'InSession');
-      return [AgendaItemAdded({ assemblyId, number: state.agendaItems + 1, title: command.title, addedAt: at })];
+      return [
+        AgendaItemAdded({ assemblyId, number: state.agendaItems + 1, title: command.title, ...(command.document ? { document: { ...command.document } } : {}), addedAt: at }),
+      ];
     case 'SendConvocation':
       return [sendConvocation(state, command.motions, command.now)];
     case 'GrantProxy':

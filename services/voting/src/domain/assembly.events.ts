@@ -42,8 +42,27 @@ export const VoterRollFixed = defineEvent('VoterRollFixed', {
   }),
 });
 
+/**
+ * A document the item puts before the assembly: the annual impact report of a financial year (the *jaarverslag* next
+ * to the accounts), as it stood at a position in the event log — so every member reads the same figures, however
+ * the record grows after.
+ */
+export const agendaDocumentSchema = z.object({
+  kind: z.literal('impact-report'),
+  year: z.int().min(2000).max(2200),
+  /** The log position the report is read at; null: the item's own, the report as it stood when it was put on the agenda. */
+  asOfPosition: z.int().nonnegative().nullable(),
+});
+export type AgendaDocument = z.infer<typeof agendaDocumentSchema>;
+
 export const AgendaItemAdded = defineEvent('AgendaItemAdded', {
-  schema: z.object({ assemblyId: z.uuid(), number: z.int().positive(), title: z.string().min(1), addedAt: z.iso.datetime() }),
+  schema: z.object({
+    assemblyId: z.uuid(),
+    number: z.int().positive(),
+    title: z.string().min(1),
+    document: agendaDocumentSchema.optional(),
+    addedAt: z.iso.datetime(),
+  }),
 });
 
 export const ProxyGranted = defineEvent('ProxyGranted', {

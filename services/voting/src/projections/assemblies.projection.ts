@@ -17,7 +17,7 @@ import {
   venueSchema,
 } from '../domain/assembly.events.js';
 
-type Tables = 'assemblies' | 'agenda' | 'roll' | 'proxies' | 'attendance' | 'requests' | 'convocations' | 'notices';
+type Tables = 'assemblies' | 'agenda' | 'agenda_documents' | 'roll' | 'proxies' | 'attendance' | 'requests' | 'convocations' | 'notices';
 
 const setStatus = (status: string, column: 'opened_at' | 'closed_at' | 'cancelled_at') =>
   async (transaction: SqlExecutor, tables: TableNames<Tables>, assemblyId: string, at: string) =>
@@ -54,6 +54,11 @@ export const assembliesProjection = defineProjection({
     agenda: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (assembly_id TEXT NOT NULL, number INTEGER NOT NULL, title TEXT NOT NULL,
         PRIMARY KEY (assembly_id, number))`,
+    ],
+    // The document an item puts before the assembly, pinned at a log position.
+    agenda_documents: (name) => [
+      `CREATE TABLE IF NOT EXISTS ${name} (assembly_id TEXT NOT NULL, number INTEGER NOT NULL, kind TEXT NOT NULL, year INTEGER NOT NULL,
+        as_of_position BIGINT NOT NULL, PRIMARY KEY (assembly_id, number))`,
     ],
     roll: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (assembly_id TEXT NOT NULL, member_id TEXT NOT NULL, weight INTEGER NOT NULL,
@@ -142,10 +147,15 @@ export const assembliesProjection = defineProjection({
       }
     }),
     on(AgendaItemAdded, async (event, transaction, tables) => {
-      await transaction.run(`INSERT INTO ${tables.agenda} (assembly_id, number, title) VALUES (?, ?, ?)`, [
-        event.data.assemblyId,
-        event.data.number,
-        event.data.title,
+      const { assemblyId, number, title, document } = event.data;
+      await transaction.run(`INSERT INTO ${tables.agenda} (assembly_id, number, title) VALUES (?, ?, ?)`, [assemblyId, number, title]);
+      if (!document) return;
+      await transaction.run(`INSERT INTO ${tables.agenda_documents} (assembly_id, number, kind, year, as_of_position) VALUES (?, ?, ?, ?, ?)`, [
+        assemblyId,
+        number,
+        document.kind,
+        document.year,
+        document.asOfPosition ?? event.position,
       ]);
     }),
     on(ConvocationSent, async (event, transaction, tables) => {
@@ -289,8 +299,16 @@ export async function assembliesOf(reader: SqlExecutor, tables: AssembliesTables
   return rows.map(summaryOf);
 }
 
+/** An agenda item's document as members open it: the report of its year, read at its pinned position. */
+export interface AgendaItemDocument {
+  readonly kind: 'impact-report';
+  readonly year: number;
+  readonly asOfPosition: number;
+  readonly href: string;
+}
+
 export interface AssemblyOverview extends AssemblySummary {
-  readonly agenda: { number: number; title: string }[];
+  readonly agenda: { number: number; title: string; document: AgendaItemDocument | null }[];
   readonly attendance: { memberId: string; recordedAt: string }[];
   readonly presentWeight: number;
   readonly proxies: { grantorId: string; holderId: string; grantedAt: string }[];
@@ -318,8 +336,10 @@ export async function assemblyOverview(
 ): Promise<AssemblyOverview | undefined> {
   const summary = await assemblySummary(reader, tables, cooperativeId, assemblyId);
   if (!summary) return undefined;
-  const agenda = await reader.all<{ number: number; title: string }>(
-    `SELECT number, title FROM ${tables.agenda} WHERE assembly_id = ? ORDER BY number`,
+  const agenda = await reader.all<{ number: number; title: string; year: number | null; as_of_position: number | string | null }>(
+    `SELECT a.number, a.title, d.year, d.as_of_position FROM ${tables.agenda} a
+     LEFT JOIN ${tables.agenda_documents} d ON d.assembly_id = a.assembly_id AND d.number = a.number
+     WHERE a.assembly_id = ? ORDER BY a.number`,
     [assemblyId],
   );
   const attendance = await reader.all<{ member_id: string; recorded_at: string; weight: number }>(
@@ -335,7 +355,19 @@ export async function assemblyOverview(
   );
   return {
     ...summary,
-    agenda,
+    agenda: agenda.map((item) => ({
+      number: Number(item.number),
+      title: item.title,
+      document:
+        item.year === null || item.as_of_position === null
+          ? null
+          : {
+              kind: 'impact-report',
+              year: Number(item.year),
+              asOfPosition: Number(item.as_of_position),
+              href: `/cooperatives/${cooperativeId}/impact-report.html?year=${item.year}&asOfPosition=${item.as_of_position}`,
+            },
+    })),
     attendance: attendance.map((present) => ({ memberId: present.member_id, recordedAt: present.recorded_at })),
     presentWeight: attendance.reduce((sum, present) => sum + present.weight, 0),
     proxies,
