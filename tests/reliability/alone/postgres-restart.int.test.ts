@@ -133,11 +133,12 @@ async function restartUnderLoad(t: Test, cluster: PrivatePostgres, processes: nu
     lagging = [];
     for (const [index, process] of served.entries()) {
       const listed = await call(process, 'GET', '/admin/projections');
-      const projections = (listed.body.projections ?? []) as { name: string; status: string; position: number }[];
+      const projections = (listed.body.projections ?? []) as { name: string; status: string; position: number; lastError: { message: string; at: string } | null }[];
       if (listed.status !== 200 || projections.length === 0) lagging.push(`process ${index}: ${listed.status}`);
       for (const projection of projections) {
         if (!['running', 'standby'].includes(projection.status) || projection.position < newest) {
-          lagging.push(`process ${index} ${projection.name}: ${projection.status} at ${projection.position}`);
+          const lastError = projection.lastError ? ` (last error ${projection.lastError.at}: ${projection.lastError.message})` : '';
+          lagging.push(`process ${index} ${projection.name}: ${projection.status} at ${projection.position}${lastError}`);
         }
       }
     }

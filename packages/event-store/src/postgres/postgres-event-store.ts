@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
+import { LogTail, type EventHeader } from './log-tail.js';
 import { CONNECT_TIMEOUT_MS, PostgresPool, QUERY_TIMEOUT_MS } from './postgres-pool.js';
 import {
   DuplicateEventIdError,
@@ -73,12 +74,17 @@ export class PostgresEventStore implements EventStore {
   private readonly appendWaiters = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
   /**
-   * The visibility queries in flight, shared: every subscription of a process that waits at the same position asks the
-   * same question at once — a projection's and a reaction's each — and one answer serves them all. An answer to a
-   * query begun before a caller asked is still true for it: what is visible and complete stays so.
+   * The completeness queries in flight, shared: the subscriptions of a process that read up to the same position ask
+   * the same question at once, and one answer serves them all — an answer to a query begun before a caller asked is
+   * still true for it, as what is complete stays so.
    */
-  private headsInFlight: Promise<{ visible: number; committed: number }> | undefined;
   private readonly completeInFlight = new Map<number, Promise<number>>();
+  /** The newest events as this process knows them, learned once for all its subscriptions. */
+  private readonly tail = new LogTail({
+    completeUpTo: (after) => this.completeUpTo(after),
+    lastCommitted: () => this.lastCommittedPosition(),
+    headers: (after, upTo, limit) => this.headers(after, upTo, limit),
+  });
   private closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
@@ -222,6 +228,7 @@ export class PostgresEventStore implements EventStore {
         readPage: (after, limit, filter) => this.readPage(after, limit, filter),
         waitForAppends: (after, signal) => this.waitForAppends(after, signal),
         completeUpTo: (after) => this.completeUpTo(after),
+        passedOverToHead: (after, filter) => this.tail.passedOver(after, filter),
       },
       { ...options, pageSize: PAGE_SIZE },
       this.subscriptions,
@@ -306,7 +313,10 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
-  /** LISTEN/NOTIFY wakes subscribers on any process's append; a slow poll covers a notification lost in a reconnect. */
+  /**
+   * LISTEN/NOTIFY wakes subscribers on any process's append, and the tail learns what was appended once for them all;
+   * a slow poll covers a notification lost in a reconnect.
+   */
   private async waitForAppends(after: number, signal: AbortSignal): Promise<void> {
     // The listener is (re)established beside the wait, never before it: a connection slow to come back after a restart
     // would otherwise hold the subscription that asked for it for its whole connect and query timeouts, while the
@@ -323,10 +333,10 @@ export class PostgresEventStore implements EventStore {
       let timer = setTimeout(finish, this.pollIntervalMs);
       this.appendWaiters.add(finish);
       signal.addEventListener('abort', finish, { once: true });
-      void this.heads().then(
-        ({ visible, committed }) => {
+      void this.tail.refresh().then(
+        ({ end, committed }) => {
           // A notification may have come between the last read and now.
-          if (visible > after) return finish();
+          if (end > after) return finish();
           // Committed, but hidden while an older transaction runs: its notification has come and gone, and nothing
           // will announce that it shows, so look again soon.
           if (committed > after) {
@@ -339,18 +349,13 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  /** The newest visible event and the newest committed one (each found from the end of the primary key). */
-  private heads(): Promise<{ visible: number; committed: number }> {
-    this.headsInFlight ??= this.queryHeads().finally(() => (this.headsInFlight = undefined));
-    return this.headsInFlight;
-  }
-
-  private async queryHeads(): Promise<{ visible: number; committed: number }> {
-    const { rows } = await this.query<{ visible: string | null; committed: string | null }>(
-      `SELECT (SELECT max(position) FROM ${this.table('events')} WHERE ${VISIBLE}) AS visible,
-              (SELECT max(position) FROM ${this.table('events')}) AS committed`,
+  /** Position, stream and type of the events in (`after`, `upTo`]: what the tail learns of each. */
+  private async headers(after: number, upTo: number, limit: number): Promise<EventHeader[]> {
+    const { rows } = await this.query<{ position: string; stream: string; type: string }>(
+      `SELECT position, stream, type FROM ${this.table('events')} WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3`,
+      [after, upTo, limit],
     );
-    return { visible: Number(rows[0]?.visible ?? 0), committed: Number(rows[0]?.committed ?? 0) };
+    return rows.map((row) => ({ position: Number(row.position), stream: row.stream, type: row.type }));
   }
 
   private async listen(): Promise<void> {
