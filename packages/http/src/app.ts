@@ -24,6 +24,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { authPlugin, checkBearer, type TokenSettings } from './auth.js';
 import { metricsPlugin } from './metrics.js';
+import { finishOpenApiDocument } from './openapi.js';
 import { HttpProblem, problemDetailsPlugin, sendProblem } from './problem-details.js';
 
 export type HttpApp = FastifyInstance<
@@ -144,7 +145,6 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       new HttpProblem(429, 'RATE_LIMITED', `Too many requests; try again in ${context.after}`),
   });
   await app.register(authPlugin, { tokens: options.tokens, clock: options.clock });
-  await app.register(metricsPlugin);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -158,10 +158,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => finishOpenApiDocument(jsonSchemaTransformObject(input)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // After the document's own registration, so the document lists its route.
+  await app.register(metricsPlugin);
   await app.register(healthPlugin, { readiness: options.readiness ?? [] });
   return app;
 }

@@ -6,3 +6,4 @@ export * from './serve.js';
 export * from './read-your-writes.js';
 export * from './csv.js';
 export * from './access.js';
+export * from './openapi.js';

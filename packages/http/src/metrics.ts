@@ -1,6 +1,7 @@
 // Prometheus text exposition (format 0.0.4) for request counts and latencies, plus gauges others contribute.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -93,8 +94,19 @@ function metrics(app: FastifyInstance): void {
     const route = request.routeOptions.url ?? 'unmatched';
     registry.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(await registry.exposition()),
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics of the process, in the text exposition format',
+        produces: ['text/plain'],
+        response: { 200: z.string().meta({ description: 'Prometheus text exposition format 0.0.4' }) },
+      },
+      config: { usesNoStore: true },
+    },
+    async (_request, reply) =>
+      reply.type('text/plain; version=0.0.4; charset=utf-8').send(await registry.exposition()),
   );
 }
 

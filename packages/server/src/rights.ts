@@ -29,6 +29,7 @@ const newBusiness = (right: Right): Right => ({ ...right, notInLiquidation: true
 export const RIGHTS: readonly Right[] = [
   publicRoute('GET', '/health/live'),
   publicRoute('GET', '/health/ready'),
+  publicRoute('GET', '/metrics'),
 
   // The cooperative, its register and its officers.
   post('/cooperatives', all('admin')),

@@ -41,7 +41,7 @@ export const annualAccountsRoutes: FastifyPluginAsync<ServiceRuntime> = async (p
     '/cooperatives/:cooperativeId/budgets/:budgetId/annual-accounts',
     {
       schema: {
-        tags: ['annual accounts'],
+        tags: ['annual-accounts'],
         summary: "Close the year's books and draw up its accounts from them: income and expenditure, and the balance sheet (treasurer)",
         security: BEARER_SECURITY,
         params: budgetParams,
@@ -58,7 +58,7 @@ export const annualAccountsRoutes: FastifyPluginAsync<ServiceRuntime> = async (p
     '/cooperatives/:cooperativeId/budgets/:budgetId/annual-accounts/audit-committee',
     {
       schema: {
-        tags: ['annual accounts'],
+        tags: ['annual-accounts'],
         summary: 'Record the audit committee the assembly appointed: two or more members, none on the board (secretary)',
         security: BEARER_SECURITY,
         params: budgetParams,
@@ -77,7 +77,7 @@ export const annualAccountsRoutes: FastifyPluginAsync<ServiceRuntime> = async (p
     '/cooperatives/:cooperativeId/budgets/:budgetId/annual-accounts/audit-report',
     {
       schema: {
-        tags: ['annual accounts'],
+        tags: ['annual-accounts'],
         summary: "Put the audit committee's report on the accounts on record (a committee member)",
         security: BEARER_SECURITY,
         params: budgetParams,
@@ -95,7 +95,7 @@ export const annualAccountsRoutes: FastifyPluginAsync<ServiceRuntime> = async (p
     '/cooperatives/:cooperativeId/budgets/:budgetId/annual-accounts',
     {
       schema: {
-        tags: ['annual accounts'],
+        tags: ['annual-accounts'],
         summary: "A financial year's accounts, audit, adoption and discharge, with the presentation deadline met, open or overdue",
         security: BEARER_SECURITY,
         params: budgetParams,
@@ -118,7 +118,7 @@ export const annualAccountsRoutes: FastifyPluginAsync<ServiceRuntime> = async (p
     '/cooperatives/:cooperativeId/annual-accounts',
     {
       schema: {
-        tags: ['annual accounts'],
+        tags: ['annual-accounts'],
         summary: 'Every financial year with its accounts deadline — overdue ones shown as such — adoption and discharge',
         security: BEARER_SECURITY,
         params: cooperativeParams,

@@ -190,7 +190,8 @@ export const budgetReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
         security: BEARER_SECURITY,
         params: budgetParams,
         querystring: asOfQuery,
-        response: { 200: z.string(), ...readProblems },
+        produces: ['text/csv'],
+        response: { 200: z.string().meta({ description: 'CSV, one budget line a row' }), ...readProblems },
       },
     },
     async (request, reply) => {

@@ -344,7 +344,7 @@ export function registerRoutes(register: MemberRegisterProjection): FastifyPlugi
           params: cooperativeParams,
           querystring: pointInTimeQuery,
           response: {
-            200: z.object({ asOf: z.string(), asOfPosition: z.int().optional(), counts: z.record(z.enum(REGISTER_STATUSES), z.int()) }),
+            200: z.object({ asOf: z.string(), asOfPosition: z.int().optional(), counts: z.object(Object.fromEntries(REGISTER_STATUSES.map((status) => [status, z.int()])) as Record<(typeof REGISTER_STATUSES)[number], z.ZodInt>) }),
             ...readProblems,
           },
         },
