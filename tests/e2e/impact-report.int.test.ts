@@ -315,12 +315,17 @@ t.test('three financial years of initiatives, and the report the assembly reads'
     const csv = await server.app.inject({ url: `${base}/impact-report.csv?year=2026`, headers: { authorization: `Bearer ${as.treasurer}` } });
     t.equal(csv.statusCode, 200);
     t.match(csv.headers['content-type'], /^text\/csv/);
-    const [header, ...lines] = csv.body.trimEnd().split('\n');
+    t.ok(csv.body.startsWith('\uFEFF'), 'UTF-8 with a byte-order mark, for spreadsheets');
+    const [header, ...lines] = csv.body.slice(1).trimEnd().split('\n');
     const columns = header!.split(',');
     t.same(lines.length, 4, 'all themes, then leren, werken, meedoen');
     const cells = lines.map((line) => Object.fromEntries(line.split(',').map((value, index) => [columns[index], value])));
     t.match(cells[0], { year: '2026', theme: 'all', granted_cents: '340000', paid_cents: '40000', lines_new: '3', lines_continued: '2', lines_ended: '3', cohort_1y_active: '2', cohort_1y_lines: '4' });
     t.same(cells.map((cell) => cell.theme), ['all', 'leren', 'werken', 'meedoen']);
+    const dutch = await server.app.inject({ url: `${base}/impact-report.csv?year=2026&separator=semicolon&amounts=euros-and-cents`, headers: { authorization: `Bearer ${as.treasurer}` } });
+    const [dutchHeader, allThemes] = dutch.body.slice(1).split('\n');
+    t.match(dutchHeader, /^year;theme;granted_cents;granted_euros;paid_cents;paid_euros;/, 'each amount in euros beside its cents');
+    t.match(allThemes, /^2026;all;340000;3400,00;40000;400,00;/, 'with a decimal comma, for a spreadsheet set to Dutch');
   });
 
   t.test('bad input is refused, naming the field', async (t) => {

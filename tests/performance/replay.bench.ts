@@ -25,7 +25,8 @@ import { SessionStore } from '@meent/identity';
 import { CalendarFeeds, Outbox } from '@meent/notifications';
 import { auditEvents, defaultServices } from '@meent/server';
 import { v7 as uuidv7 } from 'uuid';
-import { HISTORY_CSV_HEADER, history, historyCsvLine } from '../../packages/server/src/audit/history.js';
+import { CsvTable } from '@meent/http';
+import { HISTORY_CSV_COLUMNS, history, historyCsvCells } from '../../packages/server/src/audit/history.js';
 import { personalDataSchema } from '../../services/membership/src/domain/personal-data.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -153,8 +154,9 @@ try {
     peakHeap = Math.max(peakHeap, usage.heapUsed);
   }, 50);
   const csv = async function* () {
-    yield HISTORY_CSV_HEADER;
-    for await (const entry of history(store, registry, { cooperativeId, after: 0 })) yield historyCsvLine(entry);
+    const table = new CsvTable(HISTORY_CSV_COLUMNS);
+    yield table.header();
+    for await (const entry of history(store, registry, { cooperativeId, after: 0 })) yield table.line(historyCsvCells(entry));
   };
   await pipeline(
     Readable.from(csv()),

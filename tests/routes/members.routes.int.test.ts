@@ -135,8 +135,11 @@ t.test('the register as CSV, and as of a date', async (t) => {
   const csv = await server.app.inject({ url: `${base}/export.csv?minPosition=${cooperative.position}`, headers: bearer(cooperative.secretary) });
   t.equal(csv.statusCode, 200);
   t.match(csv.headers['content-type'], /^text\/csv/);
-  const lines = csv.body.trim().split('\n');
+  t.ok(csv.body.startsWith('\uFEFF'), 'UTF-8 with a byte-order mark, for spreadsheets');
+  const lines = csv.body.slice(1).trim().split('\n');
   t.equal(lines[0], 'member_id,status,name,email,address,phone,registered_at');
+  const dutch = await server.app.inject({ url: `${base}/export.csv?separator=semicolon`, headers: bearer(cooperative.secretary) });
+  t.ok(dutch.body.includes(`;"'=Formula, ""Quoted""";quoted@example.nl;`), 'separated by semicolons');
   t.equal(lines.length, 3);
   t.ok(lines.some((line) => line.includes(`"'=Formula, ""Quoted"""`)), 'quoted, and a formula defused');
   const past = await server.app.inject({ url: `${base}?asOf=2020-01-01`, headers: bearer(cooperative.secretary) });

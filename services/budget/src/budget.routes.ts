@@ -5,7 +5,9 @@ import {
   commandAcceptedSchema,
   commandOriginOf,
   cooperativeParams,
-  csvLine,
+  CsvTable,
+  csvOptionsQuery,
+  UTF8_BOM,
   minPositionQuery,
   notFound,
   pointInTime,
@@ -189,7 +191,7 @@ export const budgetReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
         summary: 'The annual overview as CSV: per line budgeted, received, spent, reserved, available, in cents (any member)',
         security: BEARER_SECURITY,
         params: budgetParams,
-        querystring: asOfQuery,
+        querystring: asOfQuery.extend(csvOptionsQuery.shape),
         produces: ['text/csv'],
         response: { 200: z.string().meta({ description: 'CSV, one budget line a row' }), ...readProblems },
       },
@@ -197,14 +199,15 @@ export const budgetReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain
     async (request, reply) => {
       const { cooperativeId, budgetId } = request.params;
       const actuals = await actualsOf(cooperativeId, budgetId, request.query);
-      const header = ['code', 'name', 'kind', 'budgeted_cents', 'received_cents', 'spent_cents', 'reserved_cents', 'available_cents'];
+      const { separator, amounts } = request.query;
+      const table = new CsvTable(['code', 'name', 'kind', 'budgeted_cents', 'received_cents', 'spent_cents', 'reserved_cents', 'available_cents'], { separator, amounts });
       const rows = actuals.lines.map((line) =>
-        csvLine([line.code, line.name, line.kind, line.budgetedCents, line.receivedCents, line.spentCents, line.reservedCents, line.availableCents]),
+        table.line([line.code, line.name, line.kind, line.budgetedCents, line.receivedCents, line.spentCents, line.reservedCents, line.availableCents]),
       );
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="budget-${actuals.financialYear}-${actuals.asOf}.csv"`)
-        .send([csvLine(header), ...rows].map((row) => `${row}\n`).join(''));
+        .send([UTF8_BOM, table.header(), ...rows].join(''));
     },
   );
 

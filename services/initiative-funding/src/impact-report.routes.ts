@@ -1,7 +1,7 @@
 // The annual impact report over HTTP: as JSON, as CSV and as a printable page in Dutch or English — now, or as it stood
 // at any date or log position, like the other read models.
 import type { ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, cooperativeParams, notFound, pointInTime, pointInTimeQuery, problemResponses, readAfter } from '@meent/http';
+import { BEARER_SECURITY, cooperativeParams, csvOptionsQuery, notFound, pointInTime, pointInTimeQuery, problemResponses, readAfter } from '@meent/http';
 import { letterheadOf, rulesIn } from '@meent/membership/standing';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -63,7 +63,7 @@ export const impactReportRoutes: FastifyPluginAsync<ServiceRuntime> = async (pla
         summary: 'The annual impact report as CSV: a row per financial year and theme, and one for all themes (any member)',
         security: BEARER_SECURITY,
         params: cooperativeParams,
-        querystring: reportQuery,
+        querystring: reportQuery.extend(csvOptionsQuery.shape),
         produces: ['text/csv'],
         response: { 200: z.string().meta({ description: 'CSV, one row per financial year and theme' }), ...REPORT_PROBLEMS },
       },
@@ -73,7 +73,7 @@ export const impactReportRoutes: FastifyPluginAsync<ServiceRuntime> = async (pla
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="impact-report-${request.query.year ?? 'all'}-${report.position}.csv"`)
-        .send(impactReportCsv(report));
+        .send(impactReportCsv(report, request.query));
     },
   );
 

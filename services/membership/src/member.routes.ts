@@ -5,7 +5,9 @@ import {
   commandAcceptedSchema,
   commandOriginOf,
   cooperativeParams,
-  csvLine,
+  CsvTable,
+  csvOptionsQuery,
+  UTF8_BOM,
   forbidden,
   holdsOffice,
   minPositionQuery,
@@ -368,29 +370,30 @@ export function registerRoutes(register: MemberRegisterProjection): FastifyPlugi
           summary: 'The register as CSV, now or as of a date (secretary)',
           security: BEARER_SECURITY,
           params: cooperativeParams,
-          querystring: pointInTimeQuery,
+          querystring: pointInTimeQuery.extend(csvOptionsQuery.shape),
           produces: ['text/csv'],
           response: { 200: z.string().meta({ description: 'CSV, one member a row' }), ...readProblems },
         },
       },
       async (request, reply) => {
         const { cooperativeId } = request.params;
-        const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition } = request.query;
+        const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition, separator, amounts } = request.query;
         await readAfter(runtime, register, minPosition, asOfPosition);
-        const lines = ['member_id,status,name,email,address,phone,registered_at'];
+        const table = new CsvTable(['member_id', 'status', 'name', 'email', 'address', 'phone', 'registered_at'], { separator, amounts });
+        const lines = [UTF8_BOM, table.header()];
         await runtime.projections.query(register, async (reader, tables) => {
           const moment = { cooperativeId, ...pointInTime({ asOfPosition }), asOf };
           for await (const entry of registerRows(reader, tables, moment)) {
             const shown = visiblePersonalData(entry, 'full');
             lines.push(
-              csvLine([entry.id, entry.status, shown?.name ?? null, shown?.email ?? null, shown?.address ?? null, shown?.phone ?? null, entry.registeredAt]),
+              table.line([entry.id, entry.status, shown?.name ?? null, shown?.email ?? null, shown?.address ?? null, shown?.phone ?? null, entry.registeredAt]),
             );
           }
         });
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="register-${asOf.slice(0, 10)}.csv"`)
-          .send(`${lines.join('\n')}\n`);
+          .send(lines.join(''));
       },
     );
 

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type { EventStore } from '@meent/event-store';
 import type { EventRegistry, ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, callerOf, commandOriginOf, forbidden, problemResponses } from '@meent/http';
+import { BEARER_SECURITY, callerOf, commandOriginOf, CsvTable, csvOptionsQuery, forbidden, problemResponses, UTF8_BOM } from '@meent/http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HISTORY_CSV_HEADER, history, historyCsvLine, type HistoryEntry, type HistoryFilter } from './history.js';
+import { HISTORY_CSV_COLUMNS, history, historyCsvCells, type HistoryEntry, type HistoryFilter } from './history.js';
 import { sealDecider, sealStream, streamHeads } from './seal.js';
 import { verifyCooperative } from './verification.js';
 
@@ -35,6 +35,8 @@ const historyQuery = z.object({
   to: z.iso.datetime().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   format: z.enum(['json', 'csv']).default('json'),
+  /** With `format=csv`: `semicolon` for a spreadsheet set to a decimal comma. */
+  separator: csvOptionsQuery.shape.separator,
 });
 
 const historyEntrySchema = z
@@ -114,10 +116,11 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (plain,
     if (query.format === 'csv') {
       // Streamed: an export of any length holds one page of the store in memory.
       const lines = async function* () {
-        let chunk = HISTORY_CSV_HEADER;
+        const table = new CsvTable(HISTORY_CSV_COLUMNS, { separator: query.separator, amounts: 'cents' });
+        let chunk = UTF8_BOM + table.header();
         let lastBreath = performance.now();
         for await (const entry of history(store, registry, filter)) {
-          chunk += historyCsvLine(entry);
+          chunk += table.line(historyCsvCells(entry));
           // Written a few dozen kilobytes at a time rather than line by line, which costs the socket far more.
           if (chunk.length >= EXPORT_CHUNK_CHARACTERS) {
             yield chunk;

@@ -2,7 +2,6 @@
 // streamed whole as CSV.
 import type { EventStore, JsonValue, RecordedEvent } from '@meent/event-store';
 import type { EventRegistry } from '@meent/eventsourcing';
-import { csvLine } from '@meent/http';
 
 export interface HistoryFilter {
   readonly cooperativeId: string;
@@ -121,13 +120,14 @@ export async function* history(store: EventStore, registry: EventRegistry, filte
   }
 }
 
-export const HISTORY_CSV_HEADER = 'position,stream,revision,type,occurred_at,actor,actor_roles,correlation_id,causation_id,data\n';
+export const HISTORY_CSV_COLUMNS = ['position', 'stream', 'revision', 'type', 'occurred_at', 'actor', 'actor_roles', 'correlation_id', 'causation_id', 'data'];
 
-export function historyCsvLine(entry: HistoryEntry): string {
-  return `${csvLine([
-    String(entry.position),
+/** An entry's cells, in the order of `HISTORY_CSV_COLUMNS`. */
+export function historyCsvCells(entry: HistoryEntry): (string | number | null)[] {
+  return [
+    entry.position,
     entry.stream,
-    String(entry.revision),
+    entry.revision,
     entry.type,
     entry.occurredAt,
     entry.actor.id,
@@ -135,5 +135,5 @@ export function historyCsvLine(entry: HistoryEntry): string {
     entry.correlationId,
     entry.causationId ?? '',
     JSON.stringify(entry.data),
-  ])}\n`;
+  ];
 }

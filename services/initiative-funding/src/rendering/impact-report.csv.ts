@@ -1,7 +1,7 @@
 // The annual impact report as CSV for a treasurer's spreadsheet: one row per financial year and theme, and a row for
 // all themes (`all`), where an initiative with several themes counts once. Money in cents and counts as whole numbers,
 // so the sheet's sums are exact; a share is given by its two counts, never as a fraction a spreadsheet reads as a date.
-import { csvLine } from '@meent/http';
+import { CsvTable, UTF8_BOM, type CsvOptions } from '@meent/http';
 import type { ImpactReport, ImpactRow } from '../domain/impact-report.js';
 
 const COLUMNS = [
@@ -75,10 +75,11 @@ function cells(year: number, row: ImpactRow): (string | number | null)[] {
   ];
 }
 
-export function impactReportCsv(report: ImpactReport): string {
-  const lines = [COLUMNS.join(',')];
+export function impactReportCsv(report: ImpactReport, options?: CsvOptions): string {
+  const table = new CsvTable(COLUMNS, options);
+  const lines = [UTF8_BOM, table.header()];
   for (const year of report.years) {
-    for (const row of [year.all, ...year.themes]) lines.push(csvLine(cells(year.year, row)));
+    for (const row of [year.all, ...year.themes]) lines.push(table.line(cells(year.year, row)));
   }
-  return `${lines.join('\n')}\n`;
+  return lines.join('');
 }
