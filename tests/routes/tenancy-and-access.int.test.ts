@@ -278,3 +278,16 @@ t.test('HEAD is guarded as the GET it mirrors', async (t) => {
   t.equal(await head(caller('terminated member').token), 403, 'no right');
   t.equal(await head(caller('plain member').token), 200, 'a member');
 });
+
+t.test("the server's metrics: projections, reactions and stores, for the listed addresses or an admin", async (t) => {
+  const server = await testServer(t, { environment: { MEENT_METRICS_ALLOW_FROM: '10.0.0.7' } });
+  const scrape = (remoteAddress: string, token?: string) => server.app.inject({ url: '/metrics', remoteAddress, headers: token ? bearer(token) : {} });
+  t.equal((await scrape('127.0.0.1')).statusCode, 401, 'loopback is not listed here');
+  const listed = await scrape('10.0.0.7');
+  t.equal(listed.statusCode, 200, 'the listed Prometheus');
+  for (const family of ['meent_projection_lag', 'meent_projection_status', 'meent_reaction_position', 'meent_reaction_status', 'meent_store_available', 'nodejs_eventloop_lag_seconds']) {
+    t.match(listed.body, new RegExp(`^# TYPE ${family} `, 'm'), family);
+  }
+  t.match(listed.body, /^meent_store_available\{store="event-store"\} 1$/m);
+  t.equal((await scrape('203.0.113.5', server.token(['admin'], { subject: 'admin-1' }))).statusCode, 200, 'an admin from anywhere');
+});

@@ -52,6 +52,8 @@ export interface HttpAppOptions {
   readonly rateLimit?: RateLimits;
   readonly bodyLimitBytes?: number;
   readonly readiness?: readonly ReadinessCheck[];
+  /** Addresses that may read `/metrics` without an admin's token; loopback unless set. */
+  readonly metricsAllowFrom?: readonly string[];
   readonly version?: string;
   /** Ids for requests that bring none of their own; uuid v7 by default. */
   readonly newRequestId?: () => string;
@@ -163,7 +165,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // After the document's own registration, so the document lists its route.
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { tokens: options.tokens, clock: options.clock, ...(options.metricsAllowFrom ? { allowFrom: options.metricsAllowFrom } : {}) });
   await app.register(healthPlugin, { readiness: options.readiness ?? [] });
   return app;
 }

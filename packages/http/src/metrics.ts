@@ -1,7 +1,12 @@
-// Prometheus text exposition (format 0.0.4) for request counts and latencies, plus gauges others contribute.
-import type { FastifyInstance } from 'fastify';
+// Prometheus metrics through prom-client: the process's own (CPU, memory, garbage collection, event-loop delay, open
+// handles), request counts and latencies, and gauges the server contributes (projections, reactions, stores). Only
+// addresses the deployment lists, or an admin's token, may read them: they tell an outsider how busy a cooperative is.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
+import { checkBearer, isAdmin, type TokenSettings } from './auth.js';
+import { forbidden, problemResponses, unauthorized } from './problem-details.js';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -13,71 +18,65 @@ export interface GaugeSample {
 export interface GaugeCollector {
   readonly name: string;
   readonly help: string;
+  /** The names of the labels its samples carry. */
+  readonly labelNames: readonly string[];
   collect(): Promise<readonly GaugeSample[]>;
 }
 
 const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-function labelText(labels: Labels): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) return '';
-  const escape = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
-  return `{${entries.map(([key, value]) => `${key}="${escape(value)}"`).join(',')}}`;
+/** The process's own metrics, collected once whatever number of apps the process runs (tests run many). */
+let processMetrics: Registry | undefined;
+function processRegistry(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
 }
 
 export class MetricsRegistry {
-  private readonly requests = new Map<string, { labels: Labels; count: number }>();
-  private readonly durations = new Map<string, { labels: Labels; buckets: number[]; sum: number; count: number }>();
-  private readonly collectors: GaugeCollector[] = [];
+  private readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  private readonly durations = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer an HTTP request.',
+    labelNames: ['method', 'route'],
+    buckets: DURATION_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
 
+  /** A gauge whose samples are collected afresh at each scrape. */
   addCollector(collector: GaugeCollector): void {
-    this.collectors.push(collector);
+    new Gauge({
+      name: collector.name,
+      help: collector.help,
+      labelNames: [...collector.labelNames],
+      registers: [this.registry],
+      async collect() {
+        const samples = await collector.collect();
+        this.reset();
+        for (const sample of samples) this.set(sample.labels, sample.value);
+      },
+    });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    // Keyed by plain concatenation, as every request passes here: the escaped label text is only needed for exposition.
-    const durationKey = `${method}\u0000${route}`;
-    const requestKey = `${durationKey}\u0000${status}`;
-    const counted = this.requests.get(requestKey) ?? { labels: { method, route, status: String(status) }, count: 0 };
-    counted.count += 1;
-    this.requests.set(requestKey, counted);
-
-    const histogram = this.durations.get(durationKey) ?? {
-      labels: { method, route },
-      buckets: DURATION_BUCKETS_SECONDS.map(() => 0),
-      sum: 0,
-      count: 0,
-    };
-    DURATION_BUCKETS_SECONDS.forEach((bound, index) => {
-      if (seconds <= bound) histogram.buckets[index] = (histogram.buckets[index] ?? 0) + 1;
-    });
-    histogram.sum += seconds;
-    histogram.count += 1;
-    this.durations.set(durationKey, histogram);
+    this.requests.inc({ method, route, status: String(status) });
+    this.durations.observe({ method, route }, seconds);
   }
 
-  async exposition(): Promise<string> {
-    const lines = [
-      '# HELP http_requests_total HTTP requests answered, by route and status.',
-      '# TYPE http_requests_total counter',
-      ...[...this.requests.values()].map(({ labels, count }) => `http_requests_total${labelText(labels)} ${count}`),
-      '# HELP http_request_duration_seconds Time to answer an HTTP request.',
-      '# TYPE http_request_duration_seconds histogram',
-    ];
-    for (const { labels, buckets, sum, count } of this.durations.values()) {
-      DURATION_BUCKETS_SECONDS.forEach((bound, index) => {
-        lines.push(`http_request_duration_seconds_bucket${labelText({ ...labels, le: String(bound) })} ${buckets[index]}`);
-      });
-      lines.push(`http_request_duration_seconds_bucket${labelText({ ...labels, le: '+Inf' })} ${count}`);
-      lines.push(`http_request_duration_seconds_sum${labelText(labels)} ${sum}`);
-      lines.push(`http_request_duration_seconds_count${labelText(labels)} ${count}`);
-    }
-    for (const collector of this.collectors) {
-      lines.push(`# HELP ${collector.name} ${collector.help}`, `# TYPE ${collector.name} gauge`);
-      for (const sample of await collector.collect()) lines.push(`${collector.name}${labelText(sample.labels)} ${sample.value}`);
-    }
-    return `${lines.join('\n')}\n`;
+  /** The text exposition of the process's metrics and this app's. */
+  exposition(): Promise<string> {
+    return Registry.merge([processRegistry(), this.registry]).metrics();
   }
+
+  readonly contentType = this.registry.contentType;
 }
 
 declare module 'fastify' {
@@ -86,27 +85,43 @@ declare module 'fastify' {
   }
 }
 
-function metrics(app: FastifyInstance): void {
+export interface MetricsOptions {
+  /** Addresses that may read `/metrics` without a token: a Prometheus next to the process. Loopback by default. */
+  readonly allowFrom?: readonly string[];
+  readonly tokens: TokenSettings;
+  readonly clock: () => Date;
+}
+
+export const LOOPBACK_ADDRESSES: readonly string[] = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
+
+function metrics(app: FastifyInstance, options: MetricsOptions): void {
   const registry = new MetricsRegistry();
+  const allowed = new Set(options.allowFrom ?? LOOPBACK_ADDRESSES);
   app.decorate('metrics', registry);
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL, keeps label cardinality bounded; unmatched URLs share one label.
     const route = request.routeOptions.url ?? 'unmatched';
     registry.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
+  const mayRead = async (request: FastifyRequest) => {
+    if (allowed.has(request.ip)) return;
+    const check = await checkBearer(request, options.tokens, options.clock());
+    if (!check.ok) throw unauthorized(`Metrics are for the addresses in MEENT_METRICS_ALLOW_FROM, or an admin's token: ${check.reason}`);
+    if (!isAdmin(check.principal)) throw forbidden('Metrics are for an admin');
+  };
   app.get(
     '/metrics',
     {
       schema: {
         tags: ['operations'],
-        summary: 'Prometheus metrics of the process, in the text exposition format',
+        summary: 'Prometheus metrics of the process (addresses in MEENT_METRICS_ALLOW_FROM, loopback by default, or an admin token)',
         produces: ['text/plain'],
-        response: { 200: z.string().meta({ description: 'Prometheus text exposition format 0.0.4' }) },
+        response: { 200: z.string().meta({ description: 'Prometheus text exposition format 0.0.4' }), ...problemResponses(401, 403) },
       },
       config: { usesNoStore: true },
+      preHandler: mayRead,
     },
-    async (_request, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').send(await registry.exposition()),
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.exposition()),
   );
 }
 

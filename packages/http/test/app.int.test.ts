@@ -150,6 +150,21 @@ t.test('metrics in Prometheus text format, labelled by route pattern', async (t)
   t.match(response.body, /http_requests_total\{method="POST",route="\/echo",status="200"\} 1/);
   t.match(response.body, /http_requests_total\{method="POST",route="\/echo",status="400"\} 1/);
   t.match(response.body, /http_request_duration_seconds_count\{method="POST",route="\/echo"\} 2/);
+  for (const family of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+    t.match(response.body, new RegExp(`^${family} `, 'm'), `the process's own: ${family}`);
+  }
+});
+
+t.test('metrics for the listed addresses, loopback by default, or an admin', async (t) => {
+  const app = await build(t);
+  const from = (remoteAddress: string, token?: string) =>
+    app.inject({ url: '/metrics', remoteAddress, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+  t.equal((await from('127.0.0.1')).statusCode, 200, 'a Prometheus on the same host');
+  t.match((await from('203.0.113.5')).json(), { status: 401, code: 'UNAUTHORIZED' }, 'anyone else needs a token');
+  const member = signToken(secret, { subject: 'member-1', cooperativeId: '0193a6f0-0000-7000-8000-000000000001', roles: ['member'], expiresInSeconds: 60, now });
+  t.match((await from('203.0.113.5', member)).json(), { status: 403 }, "a member's will not do");
+  const admin = signToken(secret, { subject: 'admin-1', roles: ['admin'], expiresInSeconds: 60, now });
+  t.equal((await from('203.0.113.5', admin)).statusCode, 200, "an admin's does");
 });
 
 t.test('the OpenAPI document and its UI are served', async (t) => {

@@ -191,6 +191,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       tokens,
       clock,
       corsOrigins: config.corsOrigins,
+      metricsAllowFrom: config.metricsAllowFrom,
       rateLimit: config.rateLimit,
       bodyLimitBytes: config.bodyLimitBytes,
       requestTimeoutMs: config.requestTimeoutMs,
@@ -224,22 +225,26 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     app.metrics.addCollector({
       name: 'meent_projection_position',
       help: 'Global position each projection has applied up to.',
+      labelNames: ['projection'],
       collect: async () => (await projectionInfo()).map((info) => ({ labels: { projection: info.name }, value: info.position })),
     });
     app.metrics.addCollector({
       name: 'meent_projection_status',
       help: 'Each projection\'s status as a label, with value 1: alert on status="failed", or "retrying" for long.',
+      labelNames: ['projection', 'status'],
       collect: async () =>
         (await projectionInfo()).map((info) => ({ labels: { projection: info.name, status: info.status }, value: 1 })),
     });
     app.metrics.addCollector({
       name: 'meent_projection_lag',
       help: 'Events on record that a projection has not applied yet (as of the last head read).',
+      labelNames: ['projection'],
       collect: async () => (await projectionInfo()).map((info) => ({ labels: { projection: info.name }, value: info.lag })),
     });
     app.metrics.addCollector({
       name: 'meent_event_store_head_position',
       help: 'Global position of the newest event (absent while the event store is out of reach).',
+      labelNames: [],
       collect: async () => {
         try {
           return [{ labels: {}, value: await store.headPosition() }];
@@ -252,6 +257,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     app.metrics.addCollector({
       name: 'meent_store_available',
       help: 'Whether a store answered just now (1) or not (0).',
+      labelNames: ['store'],
       collect: async () =>
         Promise.all(storeChecks.map(async ({ name, check }) => ({ labels: { store: name }, value: await check().then(() => 1, () => 0) }))),
     });
@@ -287,8 +293,21 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     app.metrics.addCollector({
       name: 'meent_reaction_failed_attempts',
       help: 'Attempts in a row that failed for each reaction run here; 0 when it is well.',
+      labelNames: ['reaction'],
       collect: async () =>
         reactionsStarted.list().map((status) => ({ labels: { reaction: status.name }, value: status.failure?.attempts ?? 0 })),
+    });
+    app.metrics.addCollector({
+      name: 'meent_reaction_position',
+      help: 'The last event each reaction run here finished reacting to.',
+      labelNames: ['reaction'],
+      collect: async () => reactionsStarted.list().map((status) => ({ labels: { reaction: status.name }, value: status.position })),
+    });
+    app.metrics.addCollector({
+      name: 'meent_reaction_status',
+      help: 'Each reaction\'s status as a label, with value 1: alert on status="retrying" for long.',
+      labelNames: ['reaction', 'status'],
+      collect: async () => reactionsStarted.list().map((status) => ({ labels: { reaction: status.name, status: status.status }, value: 1 })),
     });
     const runtime = serviceRuntime({
       commands,

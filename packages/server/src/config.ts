@@ -28,6 +28,11 @@ export const configSchema = z.object({
     .default('')
     .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
     .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((origin) => new URL(origin).origin === origin, 'must be an origin: scheme, host and port only'))),
+  MEENT_METRICS_ALLOW_FROM: z
+    .string()
+    .default('127.0.0.1,::1,::ffff:127.0.0.1')
+    .transform((list) => list.split(',').map((address) => address.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'must be IP addresses, comma-separated' }))),
   MEENT_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().positive().default(6000),
   MEENT_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(300),
   MEENT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
@@ -71,6 +76,8 @@ export interface MeentConfig {
   readonly jwtClockSkewSeconds: number;
   /** Browser origins allowed to call the API; none by default. */
   readonly corsOrigins: readonly string[];
+  /** Addresses that may read `/metrics` without an admin's token. */
+  readonly metricsAllowFrom: readonly string[];
   /** Requests a minute per caller with a valid token, and per address without one. */
   readonly rateLimit: { readonly perToken: number; readonly perAddress: number };
   readonly bodyLimitBytes: number;
@@ -126,6 +133,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     jwtAudience: env.MEENT_JWT_AUDIENCE,
     jwtClockSkewSeconds: env.MEENT_JWT_CLOCK_SKEW_SECONDS,
     corsOrigins: env.MEENT_CORS_ORIGINS,
+    metricsAllowFrom: env.MEENT_METRICS_ALLOW_FROM,
     rateLimit: { perToken: env.MEENT_RATE_LIMIT_PER_TOKEN, perAddress: env.MEENT_RATE_LIMIT_PER_ADDRESS },
     bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,
     readWaitMs: env.MEENT_READ_WAIT_MS,

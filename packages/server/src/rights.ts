@@ -21,7 +21,7 @@ const post = (path: string, grants: Grants, note?: string): Right => ({ method: 
 const C = '/cooperatives/{cooperativeId}';
 
 /** Anyone, without a token. */
-const publicRoute = (method: Right['method'], path: string): Right => ({ method, path, public: true, grants: {} });
+const publicRoute = (method: Right['method'], path: string, note?: string): Right => ({ method, path, public: true, grants: {}, ...(note ? { note } : {}) });
 
 /** BW 2:19 lid 5: new business, which a dissolved cooperative no longer takes on while it is wound up. */
 const newBusiness = (right: Right): Right => ({ ...right, notInLiquidation: true });
@@ -29,7 +29,7 @@ const newBusiness = (right: Right): Right => ({ ...right, notInLiquidation: true
 export const RIGHTS: readonly Right[] = [
   publicRoute('GET', '/health/live'),
   publicRoute('GET', '/health/ready'),
-  publicRoute('GET', '/metrics'),
+  publicRoute('GET', '/metrics', 'from the addresses in `MEENT_METRICS_ALLOW_FROM` (loopback by default) without a token; from elsewhere an admin'),
 
   // The cooperative, its register and its officers.
   post('/cooperatives', all('admin')),
@@ -226,7 +226,7 @@ export function rightsTableMarkdown(rights: readonly Right[] = RIGHTS): string {
   const rows = rights.map((right) => {
     const path = right.path.replace('/cooperatives/{cooperativeId}/', '…/');
     const cells = right.public ? COLUMNS.map(() => '✓') : COLUMNS.map((column) => cell(right, column.role));
-    const note = right.public ? 'anyone, without a token' : [right.note, right.notInLiquidation ? 'not once dissolved (BW 2:19 lid 5)' : undefined].filter(Boolean).join('; ');
+    const note = right.public ? (right.note ?? 'anyone, without a token') : [right.note, right.notInLiquidation ? 'not once dissolved (BW 2:19 lid 5)' : undefined].filter(Boolean).join('; ');
     return `| \`${right.method} ${path}\` | ${cells.join(' | ')} | ${note} |`;
   });
   return [header, rule, ...rows].join('\n');
