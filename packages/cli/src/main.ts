@@ -1,13 +1,13 @@
 // The `meent` command: serve, token, projections, audit, admins — and help for each.
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ROLES, serve, signToken, type Role } from '@meent/http';
-import { buildServer, ConfigError, loadConfig, tokenSettings, type MeentConfig } from '@meent/server';
+import type { Role } from '@meent/http';
+import { ConfigError, loadConfig, tokenSettings, type MeentConfig } from '@meent/server/settings';
 import { z } from 'zod';
-import { adminsCommand } from './admins.command.js';
-import { auditCommand } from './audit.command.js';
-import { projectionsCommand } from './projections.command.js';
 import { UsageError } from './usage-error.js';
+
+// The server and each command's modules load only when a command needs them: help, the version and a usage error
+// answer at once.
 
 const USAGE = `usage: meent <command>   (meent --help, meent <command> --help, meent --version)
 
@@ -20,6 +20,9 @@ const USAGE = `usage: meent <command>   (meent --help, meent <command> --help, m
   audit verify [--cooperative ID]         recheck every hash, link and seal in the store; exit 1 if one is broken
   admins add|remove EMAIL, admins list    the addresses that sign in as admin with an e-mailed code
 `;
+
+/** The roles a token may carry: `@meent/http`'s, named here so that checking a flag loads no server code. */
+const ROLES = ['admin', 'member'] as const satisfies readonly Role[];
 
 const tokenOptions = z.object({
   sub: z.string({ error: '--sub is required' }).min(1, '--sub is required'),
@@ -39,7 +42,7 @@ function parseCommandLine<const Config extends ParseArgsConfig>(config: Config) 
   }
 }
 
-function tokenCommand(config: MeentConfig, args: string[]): void {
+async function tokenCommand(config: MeentConfig, args: string[]): Promise<void> {
   const { values } = parseCommandLine({
     args,
     options: {
@@ -52,7 +55,8 @@ function tokenCommand(config: MeentConfig, args: string[]): void {
   });
   const parsed = tokenOptions.safeParse(values);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  const roles: Role[] = parsed.data.role;
+  const roles = parsed.data.role;
+  const { signToken } = await import('@meent/http');
   const token = signToken(tokenSettings(config), {
     subject: parsed.data.sub,
     ...(parsed.data.cooperative ? { cooperativeId: parsed.data.cooperative } : {}),
@@ -66,6 +70,7 @@ function tokenCommand(config: MeentConfig, args: string[]): void {
 async function serveCommand(config: MeentConfig, args: readonly string[]): Promise<void> {
   const [flag, only] = args;
   if (flag !== undefined && (flag !== '--only' || !only)) throw new UsageError('serve takes only --only SERVICE[,SERVICE…]');
+  const [{ buildServer }, { serve }] = await Promise.all([import('@meent/server'), import('@meent/http')]);
   const app = await buildServer({ config: only ? loadConfig({ ...process.env, MEENT_SERVICES: only }) : config });
   await serve(app, { host: config.host, port: config.port });
 }
@@ -106,11 +111,11 @@ async function main(argv: string[]): Promise<void> {
     case 'token':
       return tokenCommand(config, rest);
     case 'projections':
-      return projectionsCommand(config, rest);
+      return (await import('./projections.command.js')).projectionsCommand(config, rest);
     case 'audit':
-      return auditCommand(config, rest);
+      return (await import('./audit.command.js')).auditCommand(config, rest);
     case 'admins':
-      return adminsCommand(config, rest);
+      return (await import('./admins.command.js')).adminsCommand(config, rest);
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command given');
   }

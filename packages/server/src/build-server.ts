@@ -47,18 +47,9 @@ import { redact } from './audit/history.js';
 import { auditEvents } from './audit/seal.js';
 import { sealWhenAssemblyClosed } from './audit/seal-when-assembly-closed.reaction.js';
 import { SERVICE_NAMES, type MeentConfig, type ServiceName } from './config.js';
-import { ensureDataDir, signingSecret } from './data-dir.js';
+import { ensureDataDir, tokenSettings } from './data-dir.js';
 import { RIGHTS } from './rights.js';
 
-/** How this deployment signs and checks tokens. */
-export function tokenSettings(config: MeentConfig): TokenSettings {
-  return {
-    secret: signingSecret(config),
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
-    clockSkewSeconds: config.jwtClockSkewSeconds,
-  };
-}
 
 /** What a bounded context brings to the composition. */
 export interface Service {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TokenSettings } from '@meent/http';
 import type { MeentConfig } from './config.js';
 
 export const SECRET_FILE = 'jwt-secret';
@@ -23,4 +24,14 @@ export function signingSecret(config: Pick<MeentConfig, 'dataDir' | 'jwtSecret'>
   }
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
   return readFileSync(path, 'utf8').trim();
+}
+
+/** How this deployment signs and checks tokens. */
+export function tokenSettings(config: MeentConfig): TokenSettings {
+  return {
+    secret: signingSecret(config),
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    clockSkewSeconds: config.jwtClockSkewSeconds,
+  };
 }

@@ -1,6 +1,6 @@
 export * from './build-server.js';
 export * from './config.js';
-export { signingSecret, ensureDataDir } from './data-dir.js';
+export { signingSecret, ensureDataDir, tokenSettings } from './data-dir.js';
 export { projectionSchema, replaySchema } from './admin-routes.js';
 export { verifyCooperative, type Verification, type BrokenLink } from './audit/verification.js';
 export { auditEvents, cooperativesInStore } from './audit/seal.js';

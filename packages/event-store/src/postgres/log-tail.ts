@@ -37,6 +37,7 @@ export class LogTail {
   private end = 0;
   private known: EventHeader[] = [];
   private refreshing: Promise<{ end: number; committed: number }> | undefined;
+  private refreshingNext: Promise<{ end: number; committed: number }> | undefined;
 
   constructor(private readonly source: TailSource) {}
 
@@ -57,11 +58,21 @@ export class LogTail {
   /**
    * Learns the events committed since the last refresh, up to where the log is complete; resolves with that end and
    * the newest committed position (beyond the end while an older transaction hides events). One refresh runs at a
-   * time, and those who ask meanwhile share it: what it finds complete stays complete.
+   * time. One under way may have begun before what a caller waits for was committed, so those who ask meanwhile share
+   * the next one, begun when it ends.
    */
   refresh(): Promise<{ end: number; committed: number }> {
-    this.refreshing ??= this.read().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    if (!this.refreshing) {
+      this.refreshing = this.read().finally(() => (this.refreshing = undefined));
+      return this.refreshing;
+    }
+    this.refreshingNext ??= this.refreshing
+      .catch(() => undefined)
+      .then(() => {
+        this.refreshingNext = undefined;
+        return this.refresh();
+      });
+    return this.refreshingNext;
   }
 
   private async read(): Promise<{ end: number; committed: number }> {

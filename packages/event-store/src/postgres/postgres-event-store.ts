@@ -73,12 +73,6 @@ export class PostgresEventStore implements EventStore {
   private listener: pg.Client | undefined;
   private readonly appendWaiters = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
-  /**
-   * The completeness queries in flight, shared: the subscriptions of a process that read up to the same position ask
-   * the same question at once, and one answer serves them all — an answer to a query begun before a caller asked is
-   * still true for it, as what is complete stays so.
-   */
-  private readonly completeInFlight = new Map<number, Promise<number>>();
   /** The newest events as this process knows them, learned once for all its subscriptions. */
   private readonly tail = new LogTail({
     completeUpTo: (after) => this.completeUpTo(after),
@@ -248,11 +242,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** Below the first event after `after` that an older running transaction still hides; the head when none is. */
-  private completeUpTo(after: number): Promise<number> {
-    return shared(this.completeInFlight, after, () => this.queryCompleteUpTo(after));
-  }
-
-  private async queryCompleteUpTo(after: number): Promise<number> {
+  private async completeUpTo(after: number): Promise<number> {
     const { rows } = await this.query<{ position: string | null }>(
       `SELECT coalesce(
          (SELECT min(position) - 1 FROM ${this.table('events')} WHERE position > $1 AND NOT (${VISIBLE})),
@@ -386,15 +376,6 @@ export class PostgresEventStore implements EventStore {
       throw this.pool.unavailable(error);
     }
   }
-}
-
-/** The answer of the query for `key` already in flight, or of one begun now. */
-function shared<Key, Result>(inFlight: Map<Key, Promise<Result>>, key: Key, query: () => Promise<Result>): Promise<Result> {
-  const running = inFlight.get(key);
-  if (running) return running;
-  const started = query().finally(() => inFlight.delete(key));
-  inFlight.set(key, started);
-  return started;
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
