@@ -46,6 +46,10 @@ t.test('meent serve on an empty data directory, meent token, the curl walkthroug
   const afterReplay = await fetch(`${baseUrl}/cooperatives/${id}`, { headers });
   t.equal(afterReplay.status, 200, 'reads are served from the rebuilt tables');
 
+  const elsewhere = await runTypeScript(CLI, ['projections', 'list'], { MEENT_DATA_DIR: join(temporaryDirectory(t), 'other'), MEENT_PORT: port });
+  t.equal(elsewhere.code, 1);
+  t.match(elsewhere.stderr, /^meent: the server at http:\/\/127\.0\.0\.1:\d+ does not accept this command's token: run it with the server's MEENT_DATA_DIR/, 'another data directory: says which setting to fix');
+
   const unknown = await runTypeScript(CLI, ['projections', 'replay', 'nonexistent'], environment);
   t.equal(unknown.code, 1);
   t.match(unknown.stderr, /no projection named nonexistent/);

@@ -325,7 +325,8 @@ t.test('notices begin where they were first deployed: a store with a history is 
 
 t.test('a message the mail server refuses is retried with back-off, then kept as a dead letter an admin can send again', async (t) => {
   const mail = await startMailServer(t);
-  const server = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url } });
+  // Moving the test clock wakes no one: the outbox finds each retry fallen due at its next look, here every 50 ms.
+  const server = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url, MEENT_OUTBOX_POLL_MS: '50' } });
   server.clock.set('2026-11-02T09:00:00.000Z');
   const cooperative = await foundCooperative(server);
   const base = `/cooperatives/${cooperative.cooperativeId}`;

@@ -32,9 +32,15 @@ class AdminClient {
         headers: { authorization: `Bearer ${this.token}` },
       });
     } catch {
-      throw new Error(`no Meent server answers at ${this.baseUrl} (start one with: pnpm start)`);
+      throw new Error(`no Meent server answers at ${this.baseUrl} (start one with: meent serve; or set MEENT_HOST and MEENT_PORT to where it runs)`);
     }
     const body: unknown = await response.json();
+    if (response.status === 401) {
+      // The command signs its token with the secret it finds where it is told to look: not the server's, here.
+      throw new Error(
+        `the server at ${this.baseUrl} does not accept this command's token: run it with the server's MEENT_DATA_DIR (where its jwt-secret is) or its MEENT_JWT_SECRET`,
+      );
+    }
     if (!response.ok) {
       const problem = problemSchema.safeParse(body);
       throw new Error(problem.success ? problem.data.detail : `${method} ${path} answered ${response.status}`);

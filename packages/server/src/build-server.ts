@@ -270,12 +270,21 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       onFailure: (reaction, error, position) => app.log.error({ reaction, position, err: error }, 'reaction failed; retrying'),
     });
     if (config.runReactions) {
-      deliveries.push(startWebhookDelivery({ webhooks, readModels, clock, onStoreError: (error) => app.log.error({ err: error }, 'the webhook deliveries could not be read; retrying') }));
+      deliveries.push(
+        startWebhookDelivery({
+          webhooks,
+          readModels,
+          clock,
+          pollMs: config.outboxPollMs,
+          onStoreError: (error) => app.log.error({ err: error }, 'the webhook deliveries could not be read; retrying'),
+        }),
+      );
       deliveries.push(startMailDelivery({
         outbox,
         mailer,
         readModels,
         clock,
+        pollMs: config.outboxPollMs,
         onFailure: (failure) => logMailFailure(failure),
         onStoreError: (error) => app.log.error({ err: error }, 'the outbox could not be read; retrying'),
       }));

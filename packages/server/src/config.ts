@@ -37,6 +37,7 @@ export const configSchema = z.object({
   MEENT_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(300),
   MEENT_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   MEENT_READ_WAIT_MS: z.coerce.number().int().nonnegative().default(5000),
+  MEENT_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   MEENT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   MEENT_SERVICES: z
     .string()
@@ -82,6 +83,8 @@ export interface MeentConfig {
   readonly rateLimit: { readonly perToken: number; readonly perAddress: number };
   readonly bodyLimitBytes: number;
   readonly readWaitMs: number;
+  /** How often the mail and webhook outboxes look for what another process queued or what fell due. */
+  readonly outboxPollMs: number;
   /** How long a client may take to send a whole request. */
   readonly requestTimeoutMs: number;
   /** The bounded contexts this process serves: their routes, projections and reactions. */
@@ -137,6 +140,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     rateLimit: { perToken: env.MEENT_RATE_LIMIT_PER_TOKEN, perAddress: env.MEENT_RATE_LIMIT_PER_ADDRESS },
     bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,
     readWaitMs: env.MEENT_READ_WAIT_MS,
+    outboxPollMs: env.MEENT_OUTBOX_POLL_MS,
     requestTimeoutMs: env.MEENT_REQUEST_TIMEOUT_MS,
     services: env.MEENT_SERVICES,
     runReactions: env.MEENT_REACTIONS === 'on',

@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { abortableDelay } from '@meent/event-store';
 import type { Lease, ReadModelStore } from '@meent/eventsourcing';
 
-/** How often a process looks for messages another process queued, or for retries that fell due. */
+/** How often a process looks for messages another process queued, or for retries that fell due, unless told. */
 const POLL_MS = 1000;
 const LEASE_RETRY_MS = 2000;
 
@@ -19,6 +19,8 @@ export interface DeliveryLoopOptions {
   nextQueued(signal: AbortSignal): Promise<void>;
   /** Told when the store fails under the loop, which then starts again after a pause. */
   readonly onStoreError?: (error: unknown) => void;
+  /** How often it looks for what another process queued or what fell due; 1 s unless set. */
+  readonly pollMs?: number;
 }
 
 export class DeliveryLoop {
@@ -64,7 +66,7 @@ export class DeliveryLoop {
       const wake = new AbortController();
       const stop = () => wake.abort();
       signal.addEventListener('abort', stop, { once: true });
-      await Promise.race([this.options.nextQueued(wake.signal), abortableDelay(POLL_MS, wake.signal)]);
+      await Promise.race([this.options.nextQueued(wake.signal), abortableDelay(this.options.pollMs ?? POLL_MS, wake.signal)]);
       wake.abort();
       signal.removeEventListener('abort', stop);
     }

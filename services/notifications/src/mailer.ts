@@ -71,6 +71,8 @@ export interface MailDeliveryOptions {
   /** Told of each failed attempt, by message id and kind: never the address or the content. */
   readonly onFailure?: (failure: MailFailure) => void;
   readonly onStoreError?: (error: unknown) => void;
+  /** How often to look for messages another process queued, or retries that fell due. */
+  readonly pollMs?: number;
 }
 
 export interface MailFailure {
@@ -88,6 +90,7 @@ export function startMailDelivery(options: MailDeliveryOptions): DeliveryLoop {
     readModels: options.readModels,
     nextQueued: (signal) => outbox.nextQueued(signal),
     onStoreError: options.onStoreError,
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     deliverDue: async () => {
       const due = await outbox.due(clock(), BATCH);
       for (const message of due) {

@@ -250,13 +250,20 @@ export class Webhooks {
 }
 
 /** Posts the webhooks' deliveries, apart from every command. */
-export function startWebhookDelivery(options: { webhooks: Webhooks; readModels: ReadModelStore; clock: () => Date; onStoreError?: (error: unknown) => void }) {
+export function startWebhookDelivery(options: {
+  webhooks: Webhooks;
+  readModels: ReadModelStore;
+  clock: () => Date;
+  onStoreError?: (error: unknown) => void;
+  pollMs?: number;
+}) {
   return DeliveryLoop.start({
     name: 'outbox/webhooks',
     readModels: options.readModels,
     nextQueued: (signal) => options.webhooks.nextQueued(signal),
     deliverDue: () => options.webhooks.deliverDue(options.clock(), options.clock),
     onStoreError: options.onStoreError,
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
   });
 }
 

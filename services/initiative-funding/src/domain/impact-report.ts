@@ -2,17 +2,15 @@
 // the money granted and paid, the lines of work that were new, continued and ended, indicators against their targets,
 // the participation counted, what partners brought, and the durability figures. Pure: a fold over the cooperative's
 // facts up to a moment, so the report as of any date or log position is the same fold over fewer facts.
+import type { EventOf } from '@meent/eventsourcing';
 import { z } from 'zod';
 import { durabilityFigures, durabilitySchema, percentOf, shareSchema, type LineGrant } from './durability.js';
-import type { INITIATIVE_KINDS } from './initiative.events.js';
+import type { INITIATIVE_KINDS, IndicatorDefined, ProgressReported } from './initiative.events.js';
 import type { CONTRIBUTION_KINDS, PARTNER_KINDS } from './partner.events.js';
 
-export interface Participation {
-  readonly residentsReached: number;
-  readonly volunteers: number;
-  readonly volunteerHours: number;
-  readonly intoWorkOrTraining: number;
-}
+type IndicatorData = EventOf<typeof IndicatorDefined>['data'];
+type ProgressData = EventOf<typeof ProgressReported>['data'];
+export type Participation = ProgressData['participation'];
 
 /**
  * What the report needs of each event, and nothing more: no applicant, no description, no person — so the report's
@@ -36,24 +34,8 @@ export type ImpactFact =
   | { readonly type: 'closed'; readonly initiativeId: string }
   | { readonly type: 'agreement'; readonly agreementId: string; readonly initiativeId: string; readonly firstYear: number; readonly lastYear: number }
   | { readonly type: 'reviewed'; readonly agreementId: string; readonly year: number; readonly ended: boolean }
-  | {
-      readonly type: 'indicator';
-      readonly initiativeId: string;
-      readonly indicatorId: string;
-      readonly name: string;
-      readonly unit: string;
-      readonly theme: string;
-      readonly baseline: { readonly year: number; readonly value: number };
-      readonly targets: readonly { readonly year: number; readonly value: number }[];
-    }
-  | {
-      readonly type: 'progress';
-      readonly initiativeId: string;
-      readonly year: number;
-      readonly actuals: readonly { readonly indicatorId: string; readonly value: number }[];
-      readonly participation: Participation;
-      readonly ownIncomeCents: number | null;
-    }
+  | ({ readonly type: 'indicator' } & Pick<IndicatorData, 'initiativeId' | 'indicatorId' | 'name' | 'unit' | 'theme' | 'baseline' | 'targets'>)
+  | ({ readonly type: 'progress' } & Pick<ProgressData, 'initiativeId' | 'year' | 'actuals' | 'participation' | 'ownIncomeCents'>)
   | { readonly type: 'partner'; readonly partnerId: string; readonly name: string; readonly kind: (typeof PARTNER_KINDS)[number] }
   | { readonly type: 'partnership'; readonly partnershipId: string; readonly partnerId: string; readonly initiativeId: string }
   | {
