@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { temporaryDirectory } from '@meent/eventsourcing/testing';
+import { postgresServeEnvironment, postgresTest } from '../support/postgres.js';
 import { finished, runTypeScript, spawnTypeScript, waitForLine } from '../support/processes.js';
 
 const CLI = 'packages/cli/src/main.ts';
@@ -125,4 +126,19 @@ t.test('meent with bad input says why and exits 2', async (t) => {
   const noServer = await runTypeScript(CLI, ['projections', 'list'], { MEENT_DATA_DIR: dataDir, MEENT_PORT: '1' });
   t.equal(noServer.code, 1);
   t.match(noServer.stderr, /no Meent server answers/);
+});
+
+postgresTest('meent serve refused by PostgreSQL for its password or database names the setting and exits 2', async (t, url) => {
+  const refusedBy = async (change: (url: URL) => void) => {
+    const wrong = new URL(url);
+    change(wrong);
+    return runTypeScript(CLI, ['serve'], { ...postgresServeEnvironment(wrong.toString(), 'meent_wrong'), MEENT_DATA_DIR: temporaryDirectory(t) });
+  };
+  const password = await refusedBy((wrong) => (wrong.password = 'not-the-password'));
+  t.equal(password.code, 2);
+  t.match(password.stderr, /^meent: invalid configuration:\n {2}MEENT_POSTGRES_URL: password authentication failed for user/);
+  t.notMatch(password.stdout, /Server listening/, 'it never listened');
+  const database = await refusedBy((wrong) => (wrong.pathname = '/no_such_database'));
+  t.equal(database.code, 2);
+  t.match(database.stderr, /MEENT_POSTGRES_URL: database "no_such_database" does not exist/);
 });

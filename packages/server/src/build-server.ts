@@ -46,7 +46,7 @@ import { auditRoutes } from './audit/audit-routes.js';
 import { redact } from './audit/history.js';
 import { auditEvents } from './audit/seal.js';
 import { sealWhenAssemblyClosed } from './audit/seal-when-assembly-closed.reaction.js';
-import { SERVICE_NAMES, type MeentConfig, type ServiceName } from './config.js';
+import { ConfigError, SERVICE_NAMES, type MeentConfig, type ServiceName } from './config.js';
 import { ensureDataDir, tokenSettings } from './data-dir.js';
 import { RIGHTS } from './rights.js';
 
@@ -131,6 +131,31 @@ function postgresUrl(config: MeentConfig): string {
   return config.postgresUrl;
 }
 
+/** PostgreSQL's refusals that no wait cures: a wrong user or password, a database that does not exist. */
+const MISCONFIGURED_POSTGRES = new Set(['28P01', '28000', '3D000']);
+
+/** The setting to fix when a store refused for a reason of its configuration; undefined when it is only out of reach. */
+function misconfiguration(error: unknown): string | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if ('code' in cause && MISCONFIGURED_POSTGRES.has(String(cause.code))) return `MEENT_POSTGRES_URL: ${cause.message}`;
+  }
+  return undefined;
+}
+
+/**
+ * Asks each store once before serving: one that refuses for a reason of its configuration stops the start with the
+ * setting named. One out of reach does not: the server starts, answers 503 and catches up when it returns.
+ */
+async function refuseMisconfiguredStores(stores: readonly { ping(): Promise<void> }[]): Promise<void> {
+  for (const store of stores) {
+    const reason = await store.ping().then(
+      () => undefined,
+      (error: unknown) => misconfiguration(error),
+    );
+    if (reason) throw new ConfigError(`invalid configuration:\n  ${reason}`);
+  }
+}
+
 /** One app from the chosen services and stores; closing the app closes projections and stores. */
 export async function buildServer(options: BuildServerOptions): Promise<HttpApp> {
   const { config } = options;
@@ -144,6 +169,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   let webhooks: Webhooks;
   let calendarFeeds: CalendarFeeds;
   try {
+    await refuseMisconfiguredStores([store, readModels]);
     outbox = await Outbox.open(readModels);
     sessions = await SessionStore.open(readModels, tokens.secret);
     webhooks = await Webhooks.open(readModels);
@@ -175,6 +201,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     { name: 'event-store', check: () => store.ping() },
     { name: 'read-model-store', check: () => readModels.ping() },
   ];
+
   let app: HttpApp;
   try {
     app = await createHttpApp({
