@@ -1,6 +1,6 @@
 // How messages leave: through the SMTP server the deployment names, or, where none is named (development, `pnpm
 // start`), as `.eml` files in the data directory that any mail client opens.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReadModelStore } from '@meent/eventsourcing';
 import nodemailer from 'nodemailer';
@@ -54,8 +54,11 @@ export function createMailer(settings: MailSettings): Mailer {
     send: async (message) => {
       const { message: raw } = (await transport.sendMail(mailOf(message, settings.from))) as { message: Buffer };
       await mkdir(settings.fileDirectory, { recursive: true, mode: 0o700 });
-      // Named by the message's id: the same message sent twice leaves one file.
-      await writeFile(join(settings.fileDirectory, `${message.id.replace(/[^A-Za-z0-9.-]/g, '_')}.eml`), raw, { mode: 0o600 });
+      // Named by the message's id: the same message sent twice leaves one file. Written beside it and renamed, so a
+      // mail client or a script watching the directory never opens a file half written.
+      const path = join(settings.fileDirectory, `${message.id.replace(/[^A-Za-z0-9.-]/g, '_')}.eml`);
+      await writeFile(`${path}.partial`, raw, { mode: 0o600 });
+      await rename(`${path}.partial`, path);
     },
     close: () => transport.close(),
   };
