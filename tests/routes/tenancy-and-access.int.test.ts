@@ -291,3 +291,12 @@ t.test("the server's metrics: projections, reactions and stores, for the listed 
   t.match(listed.body, /^meent_store_available\{store="event-store"\} 1$/m);
   t.equal((await scrape('203.0.113.5', server.token(['admin'], { subject: 'admin-1' }))).statusCode, 200, 'an admin from anywhere');
 });
+
+t.test('behind a trusted proxy, the caller is the address it forwards', async (t) => {
+  const scrape = (server: Awaited<ReturnType<typeof testServer>>) =>
+    server.app.inject({ url: '/metrics', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.9' } });
+  const direct = await testServer(t, { environment: { MEENT_METRICS_ALLOW_FROM: '203.0.113.9' } });
+  t.equal((await scrape(direct)).statusCode, 401, 'without MEENT_TRUST_PROXY the header is anyone’s to write');
+  const behindGateway = await testServer(t, { environment: { MEENT_METRICS_ALLOW_FROM: '203.0.113.9', MEENT_TRUST_PROXY: '10.0.0.0/8' } });
+  t.equal((await scrape(behindGateway)).statusCode, 200, 'the gateway names the caller');
+});

@@ -52,6 +52,8 @@ export interface HttpAppOptions {
   readonly rateLimit?: RateLimits;
   readonly bodyLimitBytes?: number;
   readonly readiness?: readonly ReadinessCheck[];
+  /** Proxies (addresses or ranges) whose X-Forwarded-For names the caller, for rate limits and logs; none unless set. */
+  readonly trustProxy?: readonly string[];
   /** Addresses that may read `/metrics` without an admin's token; loopback unless set. */
   readonly metricsAllowFrom?: readonly string[];
   readonly version?: string;
@@ -96,6 +98,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       ? { logger: options.logger && { ...(options.logger === true ? {} : options.logger), serializers: { req: loggedRequest } } }
       : { loggerInstance: options.logger }),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    ...(options.trustProxy && options.trustProxy.length > 0 ? { trustProxy: [...options.trustProxy] } : {}),
     // A client trickling its request must not hold a connection (and its memory) for as long as it likes; node looks
     // for such requests every 30 s unless told otherwise, and a timeout is only as sharp as that look.
     serverFactory: (handler) =>

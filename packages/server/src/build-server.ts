@@ -210,6 +210,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       clock,
       corsOrigins: config.corsOrigins,
       metricsAllowFrom: config.metricsAllowFrom,
+      trustProxy: config.trustProxy,
       rateLimit: config.rateLimit,
       bodyLimitBytes: config.bodyLimitBytes,
       requestTimeoutMs: config.requestTimeoutMs,

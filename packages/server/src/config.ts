@@ -28,6 +28,11 @@ export const configSchema = z.object({
     .default('')
     .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
     .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((origin) => new URL(origin).origin === origin, 'must be an origin: scheme, host and port only'))),
+  MEENT_TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((address) => address.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'must be IP addresses or ranges (10.0.0.0/8), comma-separated' }))),
   MEENT_METRICS_ALLOW_FROM: z
     .string()
     .default('127.0.0.1,::1,::ffff:127.0.0.1')
@@ -77,6 +82,8 @@ export interface MeentConfig {
   readonly jwtClockSkewSeconds: number;
   /** Browser origins allowed to call the API; none by default. */
   readonly corsOrigins: readonly string[];
+  /** Proxies (addresses or ranges) whose X-Forwarded-For names the caller; none unless set. */
+  readonly trustProxy: readonly string[];
   /** Addresses that may read `/metrics` without an admin's token. */
   readonly metricsAllowFrom: readonly string[];
   /** Requests a minute per caller with a valid token, and per address without one. */
@@ -137,6 +144,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     jwtClockSkewSeconds: env.MEENT_JWT_CLOCK_SKEW_SECONDS,
     corsOrigins: env.MEENT_CORS_ORIGINS,
     metricsAllowFrom: env.MEENT_METRICS_ALLOW_FROM,
+    trustProxy: env.MEENT_TRUST_PROXY,
     rateLimit: { perToken: env.MEENT_RATE_LIMIT_PER_TOKEN, perAddress: env.MEENT_RATE_LIMIT_PER_ADDRESS },
     bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,
     readWaitMs: env.MEENT_READ_WAIT_MS,

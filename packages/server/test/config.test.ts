@@ -23,6 +23,9 @@ t.test('refuses, naming the variable', async (t) => {
   t.throws(() => loadConfig({ MEENT_EVENT_STORE: 'eventstoredb' }), /MEENT_EVENTSTORE_URL: required/);
   t.throws(() => loadConfig({ MEENT_EVENT_STORE: 'eventstoredb', MEENT_EVENTSTORE_URL: 'http://h:2113' }), /MEENT_EVENTSTORE_URL/);
   t.throws(() => loadConfig({ MEENT_EVENTSTORE_NAMESPACE: 'Coop-1' }), /MEENT_EVENTSTORE_NAMESPACE/);
+  t.throws(() => loadConfig({ MEENT_TRUST_PROXY: 'the-gateway' }), /MEENT_TRUST_PROXY/);
+  t.throws(() => loadConfig({ MEENT_METRICS_ALLOW_FROM: '10.0.0.0/8' }), /MEENT_METRICS_ALLOW_FROM/, 'addresses, not ranges');
+  t.throws(() => loadConfig({ MEENT_OUTBOX_POLL_MS: '5' }), /MEENT_OUTBOX_POLL_MS/);
   t.ok(new ConfigError('x') instanceof Error);
 });
 
