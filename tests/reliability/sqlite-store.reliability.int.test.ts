@@ -10,6 +10,10 @@ const WORKER = 'tests/reliability/fixtures/append-worker.ts';
 t.test('with the default durability, no acknowledged append is lost when the process is killed', async (t) => {
   const path = join(temporaryDirectory(t), 'events.db');
   const worker = spawnTypeScript(WORKER, ['acknowledge', path]);
+  // Appending until killed: should the test fail before it kills it, the worker must not outlive it.
+  t.teardown(() => {
+    if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+  });
   const acknowledged: string[] = [];
   let partial = '';
   worker.stdout.on('data', (chunk: Buffer) => {
