@@ -270,6 +270,9 @@ export function impactReport(
   for (const fact of facts) record.apply(fact);
   const used = new Set([...record.grants.values()].flatMap((grant) => grant.themes));
   const named = [...themes, ...[...used].filter((code) => !themes.some((theme) => theme.code === code)).map((code) => ({ code, nl: code, en: code }))];
+  // Each theme's grants and durability figures are the same whatever the year: worked out once, read per year.
+  const all = themeView(record, null);
+  const views = named.map((theme) => themeView(record, theme.code));
   const years = [...record.budgets.values()]
     .filter((budget) => onlyYear === undefined || budget.year === onlyYear)
     .sort((a, b) => a.year - b.year)
@@ -277,40 +280,44 @@ export function impactReport(
       year,
       firstDay,
       lastDay,
-      all: rowOf(record, year, null),
-      themes: named.map((theme) => rowOf(record, year, theme.code)),
+      all: rowOf(record, year, all, all),
+      themes: views.map((view) => rowOf(record, year, view, all)),
     }));
-  return { cooperativeId, ...moment, themes: named, years, durability: durabilityOf(record, null) };
+  return { cooperativeId, ...moment, themes: named, years, durability: all.durability };
 }
 
-function lineGrants(record: ImpactRecord, theme: string | null): LineGrant[] {
-  return record
-    .standingGrants(theme)
-    .map((grant) => ({ line: grant.line, year: grant.year, cents: grant.grantedCents ?? 0, socialEnterprise: grant.socialEnterprise }));
+/** A theme's standing grants (every theme's for null), the first year of each of its lines, and its durability figures. */
+interface ThemeView {
+  readonly theme: string | null;
+  readonly standing: readonly (Grant & { readonly year: number })[];
+  readonly firstYearOf: ReadonlyMap<string, number>;
+  readonly durability: ImpactReport['durability'];
 }
 
-function durabilityOf(record: ImpactRecord, theme: string | null) {
+function themeView(record: ImpactRecord, theme: string | null): ThemeView {
+  const standing = record.standingGrants(theme);
+  const firstYearOf = new Map<string, number>();
+  for (const grant of standing) firstYearOf.set(grant.line, Math.min(grant.year, firstYearOf.get(grant.line) ?? grant.year));
+  const grants: LineGrant[] = standing.map((grant) => ({ line: grant.line, year: grant.year, cents: grant.grantedCents ?? 0, socialEnterprise: grant.socialEnterprise }));
   const incomes = [...record.income].flatMap(([key, cents]) => {
     const grant = record.grants.get(key.slice(0, key.indexOf('|')));
     return grant?.socialEnterprise && (theme === null || grant.themes.includes(theme)) ? [{ line: grant.line, year: byYear(key), cents }] : [];
   });
-  return durabilityFigures(lineGrants(record, theme), incomes);
+  return { theme, standing, firstYearOf, durability: durabilityFigures(grants, incomes) };
 }
 
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
-function rowOf(record: ImpactRecord, year: number, theme: string | null): ImpactRow {
-  const standing = record.standingGrants(theme);
-  const ofYear = standing.filter((grant) => grant.year === year);
-  const firstYearOf = new Map<string, number>();
-  for (const grant of standing) firstYearOf.set(grant.line, Math.min(grant.year, firstYearOf.get(grant.line) ?? grant.year));
+/** One theme's row (all themes' for `all` itself) in one year; `all` says which lines go on the year after. */
+function rowOf(record: ImpactRecord, year: number, view: ThemeView, all: ThemeView): ImpactRow {
+  const { theme, durability } = view;
+  const ofYear = view.standing.filter((grant) => grant.year === year);
   const lines = [...new Set(ofYear.map((grant) => grant.line))];
-  const fundedNextYear = new Set(record.standingGrants(null).filter((grant) => grant.year === year + 1).map((grant) => grant.line));
+  const fundedNextYear = new Set(all.standing.filter((grant) => grant.year === year + 1).map((grant) => grant.line));
   const ended = lines.filter(
     (line) => !fundedNextYear.has(line) && record.endedIn(line, year, ofYear.filter((grant) => grant.line === line)),
   ).length;
-  const newLines = lines.filter((line) => firstYearOf.get(line) === year).length;
-  const durability = durabilityOf(record, theme);
+  const newLines = lines.filter((line) => view.firstYearOf.get(line) === year).length;
   const funding = durability.funding.find((entry) => entry.year === year) ?? { newCents: 0, continuingCents: 0, continuingShare: 0 };
   const retention = durability.cohorts.flatMap((cohort) =>
     cohort.stillActive.filter((entry) => entry.year === year).map((entry) => ({ cohortYear: cohort.year, after: entry.after, share: entry.share })),
