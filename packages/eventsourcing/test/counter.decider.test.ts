@@ -2,7 +2,7 @@ import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
 import { Incremented, counterDecider } from './counter.fixture.js';
 
-const spec = deciderSpecification(counterDecider);
+const spec = deciderSpecification(counterDecider, [Incremented]);
 
 t.test('when the counter is below its limit', async (t) => {
   t.test('increments', async (t) => {

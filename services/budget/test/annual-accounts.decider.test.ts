@@ -1,6 +1,7 @@
 // The annual cycle (BW 2:48, 2:58, 2:10 through 2:53a), specified as given events → when a command → then events.
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { budgetContextEvents } from '@meent/budget/events';
 import {
   AccountsExtensionDecided,
   AnnualAccountsAdopted,
@@ -19,6 +20,7 @@ import {
   type BudgetLine,
 } from '@meent/budget';
 import {
+  annualAccountsAggregate,
   annualAccountsDecider,
   deadlineStatus,
   presentationDeadline,
@@ -27,7 +29,7 @@ import {
 } from '../src/domain/annual-accounts.decider.js';
 import { ledgerDecider, type AdoptedBudget } from '../src/domain/ledger.decider.js';
 
-const spec = deciderSpecification(annualAccountsDecider);
+const spec = deciderSpecification(annualAccountsDecider, budgetContextEvents);
 const id = (n: number) => `0193a6f0-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const budgetId = id(1);
 const [anna, bram, treasurer] = [id(11), id(12), id(13)];
@@ -238,4 +240,16 @@ t.test('the statements balance to the cent: the cash is what is owed plus the re
     { code: '4100', name: '4100', kind: 'expense', budgetedCents: 0, actualCents: 50_000 },
     'a line an amendment took out of the budget still shows what was booked on it',
   );
+});
+
+t.test("a year's accounts are a stream under the budget's id, which exists from whichever step of the cycle comes first", async (t) => {
+  t.equal(annualAccountsAggregate.stream(budgetId), `annual-accounts-${budgetId}`);
+  const after = (event: Parameters<typeof annualAccountsDecider.evolve>[1]) =>
+    annualAccountsAggregate.exists(annualAccountsDecider.evolve(annualAccountsDecider.initialState, event));
+  t.equal(annualAccountsAggregate.exists(annualAccountsDecider.initialState), false);
+  t.equal(after(appointed), true, 'the audit committee appointed');
+  t.equal(after(drawnUp), true, 'the accounts drawn up');
+  t.equal(after(AccountsExtensionDecided({ budgetId, motionId: motion, round: 1, passed: true, months: 2, extensionMonths: 2, decidedAt: at })), true, 'an extension decided');
+  t.equal(after(AnnualAccountsAdopted({ budgetId, motionId: motion, round: 1, adoptedAt: at })), true, 'an adoption recorded');
+  t.equal(after(BoardDischarged({ budgetId, motionId: motion, round: 1, dischargedAt: at })), true, 'a discharge recorded');
 });

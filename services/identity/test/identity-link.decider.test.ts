@@ -1,8 +1,8 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
-import { IdentityLinked, IdentityUnlinked, identityLinkDecider } from '../src/domain/identity-link.js';
+import { IdentityLinked, IdentityUnlinked, identityLinkDecider, identityLinkEvents, identityLinkStream } from '../src/domain/identity-link.js';
 
-const spec = deciderSpecification(identityLinkDecider);
+const spec = deciderSpecification(identityLinkDecider, identityLinkEvents);
 const now = new Date('2026-11-02T09:00:00.000Z');
 const at = now.toISOString();
 const femke = '0193a6f0-0000-7000-8000-000000000001';
@@ -37,4 +37,15 @@ t.test('only the member it is linked to is unlinked from it', async (t) => {
   spec(t).given(linkedToFemke).when({ type: 'UnlinkIdentity', memberId: femke, now }).then(IdentityUnlinked({ memberId: femke, unlinkedAt: at }));
   spec(t).given(linkedToFemke).when({ type: 'UnlinkIdentity', memberId: sanne, now }).thenError('IDENTITY.NOT_LINKED', { statusCode: 404 });
   spec(t).given().when({ type: 'UnlinkIdentity', memberId: femke, now }).thenError('IDENTITY.NOT_LINKED', { statusCode: 404 });
+});
+
+t.test("a link's stream is named by the account's blind index, and no history shows its events", async (t) => {
+  t.equal(identityLinkStream('k3y'), 'identitylink-k3y');
+  t.strictSame(
+    identityLinkEvents.map((definition) => [definition.type, definition.withheld]),
+    [
+      ['IdentityLinked', { event: true, fields: [] }],
+      ['IdentityUnlinked', { event: true, fields: [] }],
+    ],
+  );
 });

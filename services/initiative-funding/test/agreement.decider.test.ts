@@ -1,9 +1,10 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { initiativeEvents as initiativeContextEvents } from '@meent/initiative-funding/events';
 import { ContinuationReviewed, FundingAgreementMade } from '@meent/initiative-funding/events';
-import { agreementDecider, type AgreementCommand } from '../src/domain/agreement.decider.js';
+import { agreementAggregate, agreementDecider, type AgreementCommand } from '../src/domain/agreement.decider.js';
 
-const spec = deciderSpecification(agreementDecider);
+const spec = deciderSpecification(agreementDecider, initiativeContextEvents);
 const id = (n: number) => `0193a6f0-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const [agreementId, cooperativeId, initiativeId, applicant, chair, boardMember, budget2028, grant2028] = [id(1), id(2), id(3), id(4), id(5), id(6), id(7), id(8)];
 const now = new Date('2027-11-15T10:00:00.000Z');
@@ -95,4 +96,10 @@ t.test('an adjusted amount carries on; an ended agreement, or one past its last 
     .given(made, reviewed(2028, 'continued', 200_000, grant), reviewed(2029, 'continued', 200_000, grant))
     .when(review(2030, 'continued'))
     .thenError('AGREEMENT.ENDED', { message: 'The agreement is completed' });
+});
+
+t.test('a funding agreement is its own stream, which exists once made', async (t) => {
+  t.equal(agreementAggregate.stream(agreementId), `funding_agreement-${agreementId}`);
+  t.equal(agreementAggregate.exists(agreementDecider.initialState), false);
+  t.equal(agreementAggregate.exists(agreementDecider.evolve(agreementDecider.initialState, made)), true);
 });

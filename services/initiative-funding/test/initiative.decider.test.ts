@@ -1,5 +1,6 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { initiativeEvents as initiativeContextEvents } from '@meent/initiative-funding/events';
 import {
   FundingApproved,
   FundingRejected,
@@ -21,9 +22,9 @@ import {
   TrancheRequested,
 } from '@meent/initiative-funding';
 import { EventRegistry } from '@meent/eventsourcing';
-import { initiativeDecider, type InitiativeCommand } from '../src/domain/initiative.decider.js';
+import { applicantMemberOf, initiativeAggregate, initiativeDecider, initiativeStream, type InitiativeCommand } from '../src/domain/initiative.decider.js';
 
-const spec = deciderSpecification(initiativeDecider);
+const spec = deciderSpecification(initiativeDecider, initiativeContextEvents);
 const id = (n: number) => `0193a6f0-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const initiativeId = id(1);
 const cooperativeId = id(2);
@@ -362,4 +363,95 @@ t.test("indicators under the initiative's themes, with targets after their basel
     .given(enterprise, defined, approved, reserved)
     .when({ type: 'ReportProgress', results: { ...results, ownIncomeCents: 120_000 }, now })
     .then(ProgressReported({ ...reported(null).data, ownIncomeCents: 120_000 }));
+});
+
+t.test('an initiative is its own stream, which exists once submitted', async (t) => {
+  t.equal(initiativeStream(initiativeId), `initiative-${initiativeId}`);
+  t.equal(initiativeAggregate.exists(initiativeDecider.initialState), false);
+  t.equal(initiativeAggregate.exists(initiativeDecider.evolve(initiativeDecider.initialState, submittedFor(200_000))), true);
+});
+
+t.test('what is repaid is claimed once: a second claim reaches only what is still unclaimed', async (t) => {
+  const onePaid = [submitted, approved, reserved, requested(1), released(1), paid(1)];
+  const claimed = RepaymentClaimed({ initiativeId, amountCents: 60_000, reason: 'Niet uitgevoerd', claimedBy: chair, claimedAt: at });
+  const claim = (amountCents: number): InitiativeCommand => ({ type: 'ClaimRepayment', amountCents, reason: 'Rest', claimedBy: chair, now });
+  spec(t)
+    .given(...onePaid, claimed)
+    .when(claim(40_000))
+    .then(RepaymentClaimed({ initiativeId, amountCents: 40_000, reason: 'Rest', claimedBy: chair, claimedAt: at }));
+  spec(t)
+    .given(...onePaid, claimed)
+    .when(claim(40_001))
+    .thenError('INITIATIVE.CLAIM_BEYOND_PAID', { message: 'Only 40000 cents were paid out and not yet claimed' });
+});
+
+t.test('a completed or withdrawn initiative takes no more steps, and says so', async (t) => {
+  const onePaid = [submitted, approved, reserved, requested(1), released(1), paid(1)];
+  const completed = InitiativeCompleted({ initiativeId, cooperativeId, budgetId, reservationId, finalReport: 'Klaar', completedAt: at });
+  spec(t)
+    .given(...onePaid, completed)
+    .when({ type: 'RequestTranche', progressReport: 'Meer', spentSoFarCents: 0, results: null, now })
+    .thenError('INITIATIVE.WRONG_STATE', { statusCode: 409, message: 'The initiative is Completed; this needs Funded' });
+  const withdrawn = InitiativeWithdrawn({ initiativeId, cooperativeId, budgetId, reservationId: null, reason: 'Geen vrijwilligers', withdrawnAt: at });
+  spec(t)
+    .given(submitted, approved, withdrawn)
+    .when({ type: 'WithdrawInitiative', reason: 'Nogmaals', now })
+    .thenError('INITIATIVE.WRONG_STATE', { message: 'The initiative is Withdrawn; this needs Submitted or Approved or AwaitingFunds or Funded' });
+  spec(t)
+    .given(...onePaid, requested(2))
+    .when({ type: 'CompleteInitiative', finalReport: 'Klaar', now })
+    .thenError('INITIATIVE.TRANCHE_PENDING', { message: 'A tranche is still on its way' });
+});
+
+t.test('a retried reservation is recorded as for the first attempt; nothing to disburse without an approved tranche', async (t) => {
+  const waiting = InitiativeAwaitingFunds({ initiativeId, availableCents: 50_000, reason: 'Line 4100 has 50000 cents left', refusedAt: at });
+  const retried = ReservationRetried({ initiativeId, cooperativeId, attempt: 2, amountCents: 200_000, budgetId, lineCode: '4100', retriedAt: at });
+  spec(t).given(submitted, approved, waiting, retried).when({ type: 'RecordReservation', reservationId, amountCents: 200_000, now }).then(reserved);
+  spec(t).given(submitted, approved, waiting).when({ type: 'RecordReservation', reservationId, amountCents: 200_000, now }).then();
+  spec(t)
+    .given(submitted, approved, waiting, retried, InitiativeAwaitingFunds({ ...waiting.data }))
+    .when({ type: 'RetryReservation', now })
+    .then(ReservationRetried({ ...retried.data, attempt: 3 }));
+  spec(t).given(submitted, approved, reserved, requested(1)).when({ type: 'RecordDisbursement', amountCents: 100_000, now }).then();
+  spec(t)
+    .given(submitted, approved, reserved, requested(1))
+    .when({ type: 'ApproveTranche', trancheNumber: 2, approvedBy: chair, now })
+    .thenError('INITIATIVE.TRANCHE_NOT_AWAITING_APPROVAL', { statusCode: 409, message: 'Tranche 2 awaits no approval' });
+  spec(t)
+    .given(submitted, approved, reserved, requested(1), released(1))
+    .when({ type: 'ApproveTranche', trancheNumber: 1, approvedBy: boardMember, now })
+    .thenError('INITIATIVE.TRANCHE_NOT_AWAITING_APPROVAL', { message: 'Tranche 1 awaits no approval' });
+});
+
+t.test('a grant the assembly revokes in a new vote: from waiting for money too, with nothing reserved yet', async (t) => {
+  const motionId = id(30);
+  const grantedByAssembly = FundingApproved({ initiativeId, cooperativeId, amountCents: 200_000, budgetId, lineCode: '4100', decidedBy: { kind: 'assembly', motionId, round: 1 }, approvedAt: at });
+  const waiting = InitiativeAwaitingFunds({ initiativeId, availableCents: 0, reason: 'Line 4100 has 0 cents left', refusedAt: at });
+  spec(t)
+    .given(submitted, grantedByAssembly, waiting)
+    .when({ type: 'RecordAssemblyDecision', motionId, round: 2, passed: false, now })
+    .then(FundingRevoked({ initiativeId, cooperativeId, budgetId, reservationId: null, motionId, round: 2, revokedAt: at }));
+  spec(t).given(submitted, grantedByAssembly).when({ type: 'RecordAssemblyDecision', motionId, round: 1, passed: false, now }).then();
+});
+
+t.test('the refusals of a submission and of the board name the figures', async (t) => {
+  spec(t)
+    .given()
+    .when({ ...submit(), requestedCents: 200_001 })
+    .thenError('INITIATIVE.TRANCHES_DO_NOT_ADD_UP', { message: 'The tranches add up to 200000 cents; 200001 requested' });
+  spec(t)
+    .given()
+    .when(submit(['meedoen', 'sport']))
+    .thenError('INITIATIVE.UNKNOWN_THEME', { message: 'Not a theme of this cooperative: sport; its themes are leren, werken, meedoen' });
+  spec(t)
+    .given(submittedFor(MANDATE + 1))
+    .when(decide(MANDATE + 1))
+    .thenError('INITIATIVE.ABOVE_BOARD_MANDATE', { message: "250001 cents is above the board's mandate of 250000: the assembly decides" });
+  spec(t).given(submitted).when(submit()).thenError('INITIATIVE.EXISTS', { statusCode: 409 });
+  spec(t).given().when(decide(100)).thenError('INITIATIVE.NOT_FOUND', { statusCode: 404 });
+});
+
+t.test('an outside applicant is no member of the cooperative', async (t) => {
+  t.equal(applicantMemberOf({ kind: 'outside', name: 'Stichting Buurtkracht', chamberOfCommerceNumber: '12345678', contact: 'info@buurtkracht.nl' }), null);
+  t.equal(applicantMemberOf({ kind: 'member', memberId: applicant }), applicant);
 });

@@ -1,10 +1,11 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { initiativeEvents as initiativeContextEvents } from '@meent/initiative-funding/events';
 import { PartnerContributionBooked, PartnerRegistered, PartnershipAgreed, PartnershipEnded } from '@meent/initiative-funding/events';
 import { partnerDecider } from '../src/domain/partner.decider.js';
-import { partnershipDecider, type PartnershipCommand } from '../src/domain/partnership.decider.js';
+import { partnershipAggregate, partnershipDecider, type PartnershipCommand } from '../src/domain/partnership.decider.js';
 
-const spec = deciderSpecification(partnershipDecider);
+const spec = deciderSpecification(partnershipDecider, initiativeContextEvents);
 const id = (n: number) => `0193a6f0-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const [partnershipId, cooperativeId, partnerId, initiativeId, secretary] = [id(1), id(2), id(3), id(4), id(5)];
 const now = new Date('2027-03-01T10:00:00.000Z');
@@ -41,7 +42,7 @@ const booked = (kind: 'expertise' | 'hours' | 'space', quantity: number | null, 
   PartnerContributionBooked({ partnershipId, contributionId, kind, quantity, description: 'Werkmiddag met vijf deelnemers', on, bookedBy: secretary, bookedAt: at });
 
 t.test('a partner is registered once', async (t) => {
-  const partners = deciderSpecification(partnerDecider);
+  const partners = deciderSpecification(partnerDecider, initiativeContextEvents);
   const register = { type: 'RegisterPartner' as const, partnerId, cooperativeId, name: 'ROC Midden', kind: 'college' as const, registeredBy: secretary, now };
   const registered = PartnerRegistered({ partnerId, cooperativeId, name: 'ROC Midden', kind: 'college', registeredBy: secretary, registeredAt: at });
   partners(t).given().when(register).then(registered);
@@ -81,4 +82,10 @@ t.test('a partnership ends on a last day within its period, never before a contr
   spec(t).given(agreed, ended).when(end('2027-06-30')).thenError('PARTNERSHIP.ENDED', { statusCode: 409 });
   // Once ended, nothing is booked after its last day.
   spec(t).given(agreed, ended).when(book('hours', 4, '2027-07-01')).thenError('PARTNERSHIP.OUTSIDE_PERIOD');
+});
+
+t.test('a partnership is its own stream, which exists once agreed', async (t) => {
+  t.equal(partnershipAggregate.stream(partnershipId), `partnership-${partnershipId}`);
+  t.equal(partnershipAggregate.exists(partnershipDecider.initialState), false);
+  t.equal(partnershipAggregate.exists(partnershipDecider.evolve(partnershipDecider.initialState, agreed)), true);
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { initiativeEvents as initiativeContextEvents } from '@meent/initiative-funding/events';
 import {
   FundingApproved,
   FundingRejected,
@@ -19,9 +20,9 @@ import {
   PbVotingOpened,
 } from '@meent/initiative-funding/events';
 import { initiativeDecider } from '../src/domain/initiative.decider.js';
-import { lotOrder, pbRoundDecider, type PbRoundCommand } from '../src/domain/pb-round.decider.js';
+import { lotOrder, pbRoundAggregate, pbRoundDecider, type PbRoundCommand } from '../src/domain/pb-round.decider.js';
 
-const spec = deciderSpecification(pbRoundDecider);
+const spec = deciderSpecification(pbRoundDecider, initiativeContextEvents);
 const id = (n: number) => `0193a6f0-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const roundId = id(1);
 const cooperativeId = id(2);
@@ -199,7 +200,7 @@ t.test('the lot is the same for the same seed, and differs between seeds', async
 });
 
 t.test("the round's vote decides its proposals: a winner is granted with its money already reserved", async (t) => {
-  const initiatives = deciderSpecification(initiativeDecider);
+  const initiatives = deciderSpecification(initiativeDecider, initiativeContextEvents);
   const proposal = InitiativeSubmitted({
     initiativeId: garden,
     cooperativeId,
@@ -238,4 +239,10 @@ t.test("the round's vote decides its proposals: a winner is granted with its mon
   initiatives(t).given(proposal).when({ type: 'RecordAssemblyDecision', motionId: id(60), round: 1, passed: true, now }).then();
   // Nor is it withdrawn from the ballot before the round decides it.
   initiatives(t).given(proposal).when({ type: 'WithdrawInitiative', reason: 'Toch niet', now }).thenError('INITIATIVE.IN_ROUND');
+});
+
+t.test('a participatory budgeting round is its own stream, which exists once opened', async (t) => {
+  t.equal(pbRoundAggregate.stream(roundId), `pb_round-${roundId}`);
+  t.equal(pbRoundAggregate.exists(pbRoundDecider.initialState), false);
+  t.equal(pbRoundAggregate.exists(pbRoundDecider.evolve(pbRoundDecider.initialState, opened)), true);
 });

@@ -1,5 +1,7 @@
 import t from 'tap';
+import { EventRegistry } from '@meent/eventsourcing';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { membershipEvents } from '@meent/membership/events';
 import {
   cooperativeRulesSchema,
   legalNameOf,
@@ -14,9 +16,9 @@ import {
   StatuteAmendmentAdopted,
   StatuteAmendmentFiled,
 } from '@meent/membership';
-import { cooperativeDecider } from '../src/domain/cooperative.decider.js';
+import { cooperativeAggregate, cooperativeDecider, cooperativeStream } from '../src/domain/cooperative.decider.js';
 
-const spec = deciderSpecification(cooperativeDecider);
+const spec = deciderSpecification(cooperativeDecider, membershipEvents);
 const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
 const rules = cooperativeRulesSchema.parse({});
 const now = new Date('2026-11-25T12:00:00.000Z');
@@ -192,4 +194,69 @@ t.test('BW 2:19 lid 1 sub a, 2:23 lid 1: a passed dissolution puts the cooperati
     .given(founded, ...board, dissolved)
     .when(decided(false))
     .then(DissolutionUndone({ cooperativeId, motionId, undoneAt: '2026-11-25T12:00:00.000Z' }));
+});
+
+t.test('a cooperative is its own stream, which exists once founded', async (t) => {
+  t.equal(cooperativeStream(cooperativeId), `cooperative-${cooperativeId}`);
+  t.equal(cooperativeAggregate.exists(cooperativeDecider.initialState), false);
+  t.equal(cooperativeAggregate.exists(cooperativeDecider.evolve(cooperativeDecider.initialState, founded)), true);
+});
+
+t.test("a cooperative is founded once; nothing is done to one never founded", async (t) => {
+  spec(t).given(founded).when(found).thenError('COOPERATIVE.ALREADY_FOUNDED', { statusCode: 409, message: `Cooperative ${cooperativeId} already exists` });
+  const motionId = '0193a6f0-0000-7000-8000-0000000000a1';
+  const memberId = '0193a6f0-0000-7000-8000-00000000000a';
+  const commands = [
+    { type: 'AmendRules', motionId, rules, now },
+    { type: 'RecordNotarialDeed', motionId, executedOn: '2026-11-25', notary: 'mr. J. de Vries', now },
+    { type: 'RecordTradeRegisterFiling', motionId, filedOn: '2026-11-25', now },
+    { type: 'RecordDissolutionDecision', motionId, passed: true, now },
+    { type: 'RecordAmendmentRejected', motionId, now },
+    { type: 'DismissOfficer', memberId, office: 'chair', now },
+  ] as const;
+  for (const command of commands) spec(t).given().when(command).thenError('COOPERATIVE.NOT_FOUND', { statusCode: 404 });
+});
+
+t.test('officers: the refusals name the office, and a dismissal ends only that office', async (t) => {
+  const memberId = '0193a6f0-0000-7000-8000-00000000000a';
+  const otherId = '0193a6f0-0000-7000-8000-00000000000b';
+  const appointed = (office: 'chair' | 'secretary' | 'treasurer' | 'board-member', who = memberId) =>
+    OfficerAppointed({ memberId: who, office, appointedAt: '2026-11-25T12:00:00.000Z' });
+  const appoint = (office: 'chair' | 'secretary' | 'treasurer' | 'board-member', who = memberId) => ({ type: 'AppointOfficer', memberId: who, office, appointee: 'Admitted', now }) as const;
+  const dismissed = (office: 'chair' | 'treasurer') => OfficerDismissed({ memberId, office, dismissedAt: '2026-11-25T12:00:00.000Z' });
+  spec(t)
+    .given(founded, appointed('treasurer'))
+    .when(appoint('treasurer'))
+    .thenError('OFFICER.ALREADY_APPOINTED', { statusCode: 409, message: 'This member already holds the office of treasurer' });
+  spec(t)
+    .given(founded, appointed('secretary', otherId))
+    .when(appoint('secretary'))
+    .thenError('OFFICER.OFFICE_TAKEN', { message: 'The office of secretary is held; dismiss its holder first' });
+  spec(t).given(founded, appointed('chair', otherId)).when(appoint('treasurer')).then(appointed('treasurer'));
+  spec(t)
+    .given(founded, appointed('treasurer'))
+    .when({ type: 'DismissOfficer', memberId, office: 'chair', now })
+    .thenError('OFFICER.NOT_IN_OFFICE', { message: 'This member does not hold the office of chair' });
+  const twoOffices = [founded, appointed('chair'), appointed('treasurer')];
+  spec(t).given(...twoOffices, dismissed('chair')).when(appoint('chair', otherId)).then(appointed('chair', otherId));
+  spec(t)
+    .given(...twoOffices, dismissed('chair'))
+    .when(appoint('treasurer', otherId))
+    .thenError('OFFICER.OFFICE_TAKEN', { message: 'The office of treasurer is held; dismiss its holder first' });
+});
+
+t.test('an amendment put in force before Meent recorded deeds reads as one without a deed', async (t) => {
+  const motionId = '0193a6f0-0000-7000-8000-0000000000a1';
+  const before = { cooperativeId, rules, version: 2, motionId, amendedAt: '2026-11-25T12:00:00.000Z' };
+  const read = new EventRegistry(membershipEvents).decode({
+    id: motionId,
+    stream: cooperativeStream(cooperativeId),
+    revision: 1,
+    position: 2,
+    type: 'RulesAmended',
+    data: before,
+    metadata: { eventId: motionId, cooperativeId, actor: { id: 'secretary', roles: ['secretary'] }, correlationId: 'c', causationId: null, occurredAt: before.amendedAt, schemaVersion: 1 },
+  });
+  t.strictSame(read.data, { ...before, deed: null });
+  t.equal(read.metadata.schemaVersion, 2);
 });

@@ -1,8 +1,9 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
-import { ABANDONED_CLAIM_MS, EmailClaimReleased, EmailClaimed, emailClaimDecider } from '../src/domain/email-claim.decider.js';
+import { membershipEvents } from '@meent/membership/events';
+import { ABANDONED_CLAIM_MS, EmailClaimReleased, EmailClaimed, emailClaimDecider, emailClaimStream } from '../src/domain/email-claim.decider.js';
 
-const spec = deciderSpecification(emailClaimDecider);
+const spec = deciderSpecification(emailClaimDecider, membershipEvents);
 const anna = '0193a6f0-0000-7000-8000-00000000000a';
 const bram = '0193a6f0-0000-7000-8000-00000000000b';
 const claimedAt = '2026-03-01T10:00:00.000Z';
@@ -68,4 +69,20 @@ t.test('when the command a claim was made for is refused after all', async (t) =
       .when({ type: 'ClaimEmail', memberId: bram, holder: 'missing', now: soon })
       .then(EmailClaimed({ memberId: bram, claimedAt: soon.toISOString() }));
   });
+});
+
+t.test('a claim is abandoned only once the full minute has passed', async (t) => {
+  const atTheMinute = new Date(Date.parse(claimedAt) + ABANDONED_CLAIM_MS);
+  spec(t).given(annasClaim).when({ type: 'ClaimEmail', memberId: bram, holder: 'missing', now: atTheMinute }).thenError('MEMBER.EMAIL_TAKEN');
+});
+
+t.test('a released claim is given back once: nothing to give back after that', async (t) => {
+  const released = EmailClaimReleased({ memberId: anna, releasedAt: soon.toISOString() });
+  spec(t).given(annasClaim, released).when({ type: 'ReleaseClaim', memberId: anna, now: later }).then();
+  spec(t).given(annasClaim, released).when({ type: 'ClaimEmail', memberId: bram, holder: 'active', now: soon }).then(EmailClaimed({ memberId: bram, claimedAt: soon.toISOString() }));
+});
+
+t.test("a claim's stream is named by the address's blind index, and no history shows its events", async (t) => {
+  t.equal(emailClaimStream('k3y'), 'emailclaim-k3y');
+  t.strictSame([EmailClaimed.withheld, EmailClaimReleased.withheld], [{ event: true, fields: [] }, { event: true, fields: [] }]);
 });

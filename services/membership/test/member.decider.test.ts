@@ -1,5 +1,6 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { membershipEvents } from '@meent/membership/events';
 import { cooperativeRulesSchema } from '@meent/membership';
 import {
   ApplicationRejected,
@@ -17,9 +18,9 @@ import {
   ExpulsionAnnulled,
   PersonalDataErased,
 } from '@meent/membership';
-import { memberDecider, type MemberCommand } from '../src/domain/member.decider.js';
+import { memberAggregate, memberDecider, memberStream, type MemberCommand } from '../src/domain/member.decider.js';
 
-const spec = deciderSpecification(memberDecider);
+const spec = deciderSpecification(memberDecider, membershipEvents);
 const memberId = '0193a6f0-0000-7000-8000-00000000000a';
 const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
 const now = new Date('2026-03-01T10:00:00.000Z');
@@ -351,4 +352,68 @@ t.test('a death without a date ends the membership at once', async (t) => {
     .given(registered, admitted)
     .when({ ...terminate('deceased'), effectiveAt: null } as MemberCommand)
     .then(MemberTerminated({ memberId, kind: 'deceased', reason: null, effectiveAt: at, terminatedAt: at }));
+});
+
+t.test('a member is their own stream, which exists once registered', async (t) => {
+  t.equal(memberStream(memberId), `member-${memberId}`);
+  t.equal(memberAggregate.exists(memberDecider.initialState), false);
+  t.equal(memberAggregate.exists(memberDecider.evolve(memberDecider.initialState, registered)), true);
+});
+
+t.test('the secretary registers whoever the rules leave to self-application too; refusals say what they are about', async (t) => {
+  spec(t)
+    .given()
+    .when(register({ selfApplicationAllowed: false }))
+    .then(registered);
+  spec(t).given().when({ type: 'AdmitMember', now }).thenError('MEMBER.NOT_FOUND', { message: 'No such member' });
+  spec(t)
+    .given(registered, admitted)
+    .when({ type: 'AssignMembershipKind', kind: 'investeerder', kindsInStatutes: ['producent', 'afnemer'], now })
+    .thenError('MEMBER.UNKNOWN_MEMBERSHIP_KIND', { message: 'The statutes name no membership kind investeerder (they name: producent, afnemer)' });
+  spec(t)
+    .given(registered, admitted)
+    .when({ type: 'AssignMembershipKind', kind: 'investeerder', kindsInStatutes: [], now })
+    .thenError('MEMBER.UNKNOWN_MEMBERSHIP_KIND', { message: 'The statutes name no membership kind investeerder (they name: none)' });
+  spec(t)
+    .given(registered)
+    .when(terminate('resigned'))
+    .thenError('MEMBER.NOT_ADMITTED', { message: 'An application is rejected, not terminated' });
+});
+
+t.test('an expulsion under appeal, and one decided: the refusals say which', async (t) => {
+  const expelled = MemberExpelled({ memberId, reason: 'acted against the cooperative', appealUntil: '2026-04-01T10:00:00.000Z', expelledAt: at });
+  const appealed = ExpulsionAppealed({ memberId, appealedAt: at });
+  spec(t)
+    .given(registered, admitted, expelled)
+    .when({ type: 'SuspendMember', reason: 'x', now })
+    .thenError('MEMBER.EXPELLED', { message: 'This member was expelled; the appeal term runs until 2026-04-01T10:00:00.000Z' });
+  spec(t)
+    .given(registered, admitted, expelled, appealed)
+    .when({ type: 'SuspendMember', reason: 'x', now })
+    .thenError('MEMBER.EXPELLED', { message: 'This member was expelled and appealed; the assembly decides' });
+  spec(t)
+    .given(registered, admitted, expelled)
+    .when({ type: 'AppealExpulsion', now: new Date('2026-04-01T10:00:00.001Z') })
+    .thenError('MEMBER.APPEAL_TERM_PASSED', { message: 'The term to appeal ended at 2026-04-01T10:00:00.000Z' });
+  const terminated = MemberTerminated({ memberId, kind: 'resigned', reason: null, effectiveAt: '2026-12-31T23:00:00.000Z', terminatedAt: at });
+  spec(t)
+    .given(registered, admitted, terminated)
+    .when({ type: 'SuspendMember', reason: 'x', now })
+    .thenError('MEMBER.TERMINATED', { message: 'This membership was terminated (resigned, effective 2026-12-31T23:00:00.000Z)' });
+});
+
+t.test("an appeal's decision counts once: a repeated or another motion's decision changes nothing, a later round of the same motion undoes the first", async (t) => {
+  const expelled = MemberExpelled({ memberId, reason: 'acted against the cooperative', appealUntil: '2026-04-01T10:00:00.000Z', expelledAt: at });
+  const appealed = ExpulsionAppealed({ memberId, appealedAt: at });
+  const motionId = '0193a6f0-0000-7000-8000-0000000000b1';
+  const otherMotion = '0193a6f0-0000-7000-8000-0000000000b2';
+  const decided = (confirmed: boolean, round = 1, motion = motionId): MemberCommand => ({ type: 'RecordAppealDecision', motionId: motion, round, confirmed, now });
+  const upheld = ExpulsionUpheld({ memberId, motionId, round: 1, effectiveAt: at });
+  const annulled = ExpulsionAnnulled({ memberId, motionId, round: 1, annulledAt: at });
+  spec(t).given(registered, admitted, expelled, appealed, upheld).when(decided(false, 1)).then();
+  spec(t).given(registered, admitted, expelled, appealed, upheld).when(decided(false, 2, otherMotion)).then();
+  spec(t).given(registered, admitted, expelled, appealed, upheld).when(decided(true, 2)).then();
+  spec(t).given(registered, admitted, expelled, appealed, annulled).when(decided(false, 2)).then();
+  spec(t).given(registered, admitted, expelled, appealed, annulled).when(decided(true, 1)).then();
+  spec(t).given(registered, admitted, expelled, appealed, annulled).when(decided(true, 2, otherMotion)).then();
 });

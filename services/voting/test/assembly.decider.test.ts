@@ -1,16 +1,19 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { votingEvents } from '@meent/voting/events';
 import {
   AgendaItemAdded,
   AssemblyCancelled,
   AssemblyClosed,
   AssemblyConvened,
+  AssemblyOpened,
   AttendanceRecorded,
   ConvocationSent,
+  ProxyGranted,
   ProxyRevoked,
   VoterRollFixed,
 } from '@meent/voting';
-import { assemblyDecider, type AssemblyCommand } from '../src/domain/assembly.decider.js';
+import { assemblyAggregate, assemblyDecider, assemblyStream, type AssemblyCommand } from '../src/domain/assembly.decider.js';
 import {
   assemblyId,
   atMeeting,
@@ -26,7 +29,7 @@ import {
   voter,
 } from './voting.fixture.js';
 
-const spec = deciderSpecification(assemblyDecider);
+const spec = deciderSpecification(assemblyDecider, votingEvents);
 const now = convenedAt;
 const at = now.toISOString();
 
@@ -309,4 +312,69 @@ t.test('the convening event carries the rules in force, so a later change never 
   const [event] = assemblyDecider.decide(convene({ rules: rulesWith({ noticeDays: 21 }) }), assemblyDecider.initialState);
   t.equal(event?.type, AssemblyConvened.type);
   t.equal(event?.type === 'AssemblyConvened' && event.data.rules.noticeDays, 21);
+});
+
+t.test('an assembly is its own stream, which exists once convened', async (t) => {
+  t.equal(assemblyStream(assemblyId), `assembly-${assemblyId}`);
+  t.equal(assemblyAggregate.exists(assemblyDecider.initialState), false);
+  t.equal(assemblyAggregate.exists(convened().reduce(assemblyDecider.evolve, assemblyDecider.initialState)), true);
+});
+
+t.test("BW 2:42: an assembly that is to amend the statutes needs the longer notice; one that is not, only the rules' notice", async (t) => {
+  const rules = rulesWith({ noticeDays: 7, statuteAmendmentNoticeDays: 21 });
+  const DAY = 86_400_000;
+  const ahead = (days: number) => new Date(new Date(scheduledAt).getTime() - days * DAY);
+  const accepted = (announcesStatuteAmendment: boolean, at: Date) =>
+    convened({ rules: { noticeDays: 7, statuteAmendmentNoticeDays: 21 }, announcesStatuteAmendment, at });
+  spec(t).given().when(convene({ rules, now: ahead(10) })).then(...accepted(false, ahead(10)));
+  spec(t)
+    .given()
+    .when(convene({ rules, announcesStatuteAmendment: true, now: ahead(10) }))
+    .thenError('ASSEMBLY.NOTICE_TOO_SHORT', { message: "An assembly that is to amend the statutes needs 21 days' notice", rule: 'BW 2:42 statuteAmendmentNoticeDays' });
+  spec(t).given().when(convene({ rules, announcesStatuteAmendment: true, now: ahead(21) })).then(...accepted(true, ahead(21)));
+  spec(t)
+    .given()
+    .when(convene({ rules, now: ahead(6.5) }))
+    .thenError('ASSEMBLY.NOTICE_TOO_SHORT', { message: "The rules require 7 days' notice; the meeting is 6 days away", rule: 'noticeDays' });
+  const onRecordDate = new Date(recordDate);
+  spec(t).given().when(convene({ now: onRecordDate })).then(...convened({ at: onRecordDate }));
+});
+
+t.test('the meeting opens at its scheduled time, not before, and closes with no motion still voting', async (t) => {
+  spec(t).given(...convened()).when({ type: 'OpenMeeting', now: new Date(scheduledAt) }).then(AssemblyOpened({ assemblyId, openedAt: scheduledAt }));
+  spec(t)
+    .given(...convened())
+    .when({ type: 'OpenMeeting', now: new Date(new Date(scheduledAt).getTime() - 1) })
+    .thenError('ASSEMBLY.TOO_EARLY', { message: `The meeting is scheduled for ${scheduledAt}` });
+  spec(t)
+    .given(...convened(), opened)
+    .when({ type: 'CloseMeeting', motionsStillVoting: 2, now: atMeeting })
+    .thenError('ASSEMBLY.VOTING_STILL_OPEN', { message: 'Voting is still open on 2 motion(s) of this assembly' });
+});
+
+t.test('a closed or cancelled assembly takes nothing more, and says what it is', async (t) => {
+  const closed = AssemblyClosed({ assemblyId, cooperativeId, closedAt: atMeeting.toISOString() });
+  spec(t)
+    .given(...convened(), opened, closed)
+    .when({ type: 'RecordAttendance', memberId: voter(1), now: atMeeting })
+    .thenError('ASSEMBLY.WRONG_STATE', { statusCode: 409, message: 'The assembly is Closed; this needs InSession' });
+  spec(t)
+    .given(...convened(), AssemblyCancelled({ assemblyId, reason: 'zaal niet beschikbaar', cancelledAt: at }))
+    .when(grant(1, 2))
+    .thenError('ASSEMBLY.WRONG_STATE', { message: 'The assembly is Cancelled; this needs Convened or InSession' });
+  spec(t)
+    .given(...convened(), opened)
+    .when({ type: 'RecordAttendance', memberId: outsider, now: atMeeting })
+    .thenError('ASSEMBLY.ATTENDEE_NOT_ON_ROLL', { message: `Member ${outsider} is not on this assembly's voter roll` });
+});
+
+t.test("a holder's proxies are counted against the cap, not everyone's", async (t) => {
+  spec(t)
+    .given(...convened({ rules: { maxProxiesPerHolder: 2 } }), proxy(1, 5), proxy(2, 5), proxy(3, 4))
+    .when(grant(4, 3))
+    .then(ProxyGranted({ assemblyId, grantorId: voter(4), holderId: voter(3), grantedAt: at }));
+  spec(t)
+    .given(...convened({ rules: { maxProxiesPerHolder: 2 } }), proxy(1, 5), proxy(2, 5))
+    .when(grant(3, 5))
+    .thenError('ASSEMBLY.PROXY_CAP_REACHED', { message: 'The holder already holds 2 proxy(ies); the rules allow 2' });
 });

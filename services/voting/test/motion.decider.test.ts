@@ -1,5 +1,6 @@
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { votingEvents } from '@meent/voting/events';
 import {
   AssemblyCancelled,
   AssemblyClosed,
@@ -17,7 +18,7 @@ import type { EncryptedData } from '@meent/eventsourcing';
 import { cooperativeRulesSchema, type DecisionType } from '@meent/membership';
 import type { ConvenedAssembly } from '../src/domain/assembly.decider.js';
 import type { AssemblyEvent } from '../src/domain/assembly.events.js';
-import { motionDecider, type MotionCommand } from '../src/domain/motion.decider.js';
+import { motionAggregate, motionDecider, motionStream, type MotionCommand } from '../src/domain/motion.decider.js';
 import type { DecisionRule } from '../src/domain/motion.events.js';
 import {
   assemblyAfter,
@@ -34,7 +35,7 @@ import {
   voter,
 } from './voting.fixture.js';
 
-const spec = deciderSpecification(motionDecider);
+const spec = deciderSpecification(motionDecider, votingEvents);
 const meeting = atMeeting.toISOString();
 const votingFrom = new Date('2026-03-10T09:00:00.000Z');
 const simple: DecisionRule = { majority: 'simple', quorum: null, basis: 'rules' };
@@ -671,3 +672,96 @@ t.test('when the announced result is challenged (BW 2:13)', async (t) => {
   });
 });
 
+
+t.test('a motion is its own stream, which exists once tabled; nothing is done to one never tabled, nor is one tabled twice', async (t) => {
+  t.equal(motionStream(motionId), `motion-${motionId}`);
+  t.equal(motionAggregate.exists(motionDecider.initialState), false);
+  t.equal(motionAggregate.exists(motionDecider.evolve(motionDecider.initialState, tabled())), true);
+  spec(t).given().when(closeByChair(inSession())).thenError('MOTION.NOT_FOUND', { statusCode: 404 });
+  spec(t).given(tabled()).when(table(inSession())).thenError('MOTION.ALREADY_TABLED', { statusCode: 409 });
+});
+
+t.test('a step out of turn says where the motion stands', async (t) => {
+  const closedAndDecided = [tabled(), votingOpened(), vote(1, 'for'), ...decided({ for: 1, against: 0, abstain: 0, notVoted: 4 }, 'passed', 'Passed')];
+  spec(t).given(...closedAndDecided).when(closeByChair(inSession())).thenError('MOTION.VOTING_CLOSED', { statusCode: 409 });
+  spec(t)
+    .given(tabled(), votingOpened())
+    .when({ type: 'ChallengeResult', challengedBy: 'secretary', requestedBy: [voter(1)], reason: 'te vroeg', assembly: inSession(), now: atMeeting })
+    .thenError('MOTION.WRONG_STATE', { statusCode: 409, message: 'The motion is VotingOpen; this needs Decided' });
+  spec(t)
+    .given(tabled())
+    .when(closeByChair(inSession()))
+    .thenError('MOTION.WRONG_STATE', { message: 'The motion is Tabled; this needs VotingOpen' });
+  spec(t)
+    .given(tabled())
+    .when(cast(inSession(), 1, 'for'))
+    .thenError('MOTION.VOTING_NOT_OPEN', { statusCode: 409, message: 'Voting on this motion is not open (Tabled)' });
+});
+
+t.test('a second meeting is for a statute amendment that missed its quorum, convened within the window of its first decision (BW 2:42 lid 2)', async (t) => {
+  const assembly = assemblyAfter(...convened({ announcesStatuteAmendment: true }));
+  const DAY = 86_400_000;
+  const repeats = (decidedAt: Date, overrides: { decisionType?: DecisionType; quorumMet?: boolean } = {}) => ({
+    motionId: voter(77),
+    decisionType: overrides.decisionType ?? ('statute-amendment' as const),
+    quorumMet: overrides.quorumMet ?? false,
+    decidedAt: decidedAt.toISOString(),
+  });
+  const secondMeeting = MotionTabled({
+    ...tabled({ decisionType: 'statute-amendment', rule: { majority: 'two-thirds', quorum: null, basis: 'second-meeting' } }).data,
+    repeatsMotionId: voter(77),
+  });
+  spec(t)
+    .given()
+    .when(table(assembly, { decisionType: 'statute-amendment', repeats: repeats(convenedAt) }))
+    .then(secondMeeting);
+  spec(t)
+    .given()
+    .when(table(assembly, { decisionType: 'statute-amendment', repeats: repeats(new Date(convenedAt.getTime() - 42 * DAY)) }))
+    .then(secondMeeting);
+  spec(t)
+    .given()
+    .when(table(assembly, { decisionType: 'statute-amendment', repeats: repeats(new Date(convenedAt.getTime() - 42 * DAY - 1)) }))
+    .thenError('MOTION.SECOND_MEETING_OUT_OF_WINDOW', { message: 'The second assembly must be convened within 42 days of the first decision' });
+  spec(t)
+    .given()
+    .when(table(assembly, { decisionType: 'statute-amendment', repeats: repeats(new Date(convenedAt.getTime() + 1)) }))
+    .thenError('MOTION.SECOND_MEETING_OUT_OF_WINDOW');
+  spec(t).given().when(table(assembly, { repeats: repeats(convenedAt) })).thenError('MOTION.NOT_A_SECOND_MEETING');
+  spec(t)
+    .given()
+    .when(table(assembly, { decisionType: 'statute-amendment', repeats: repeats(convenedAt, { decisionType: 'ordinary' }) }))
+    .thenError('MOTION.NOT_A_SECOND_MEETING');
+});
+
+t.test('a new vote needs more than half of the meeting: exactly half is not enough (BW 2:13 lid 3)', async (t) => {
+  const tie = [
+    tabled(),
+    votingOpened(),
+    vote(1, 'for'),
+    vote(2, 'for'),
+    vote(3, 'against'),
+    vote(4, 'against'),
+    ...decided({ for: 2, against: 2, abstain: 0, notVoted: 1 }, 'rejected', 'Rejected'),
+  ];
+  const challenge = (requestedBy: string[]): MotionCommand => ({ type: 'ChallengeResult', challengedBy: 'secretary', requestedBy, reason: 'recount', assembly: inSession(), now: atMeeting });
+  spec(t)
+    .given(...tie)
+    .when(challenge([voter(1), voter(3)]))
+    .thenError('MOTION.CHALLENGE_WITHOUT_MAJORITY', { message: 'The request carries 2 of the 4 votes at the meeting: a new vote needs more than half' });
+  spec(t)
+    .given(...tie)
+    .when(challenge([voter(1), voter(2), voter(3)]))
+    .then(
+      ResultChallenged({ motionId, round: 1, challengedBy: 'secretary', requestedBy: [voter(1), voter(2), voter(3)], reason: 'recount', challengedAt: meeting }),
+      votingOpened(2, atMeeting),
+    );
+  spec(t)
+    .given(...tie)
+    .when(challenge([voter(1), outsider]))
+    .thenError('MOTION.NOT_ON_ROLL', { message: `Member ${outsider} is not on this assembly's voter roll` });
+  spec(t)
+    .given(...tie)
+    .when(challenge([voter(5), voter(1), voter(2)]))
+    .thenError('MOTION.REQUESTER_NOT_PRESENT', { message: `Member ${voter(5)} is not at the meeting` });
+});

@@ -1,11 +1,12 @@
 // BW 2:40 lid 2: a unanimous decision outside a meeting, specified as given events → when a command → then events.
 import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
+import { votingEvents } from '@meent/voting/events';
 import { MotionDecided, WrittenResolutionApproved, WrittenResolutionDeclined, WrittenResolutionProposed } from '@meent/voting';
-import { writtenResolutionDecider, type WrittenResolutionCommand } from '../src/domain/written-resolution.decider.js';
+import { writtenResolutionAggregate, writtenResolutionDecider, type WrittenResolutionCommand } from '../src/domain/written-resolution.decider.js';
 import { cooperativeId, rulesWith, voter } from './voting.fixture.js';
 
-const spec = deciderSpecification(writtenResolutionDecider);
+const spec = deciderSpecification(writtenResolutionDecider, votingEvents);
 const resolutionId = '0193a6f0-0000-7000-8000-0000000000e1';
 const budgetId = '0193a6f0-0000-7000-8000-0000000000b1';
 const now = new Date('2026-05-01T10:00:00.000Z');
@@ -99,4 +100,24 @@ t.test('one member with a vote who declines ends it; only those on its roll answ
   spec(t).given(proposed, declined).when(approve(1)).thenError('WRITTEN_RESOLUTION.NOT_OPEN', { statusCode: 409 });
   spec(t).given(proposed).when(approve(3)).thenError('WRITTEN_RESOLUTION.NOT_A_VOTER', { statusCode: 403, rule: 'BW 2:40 lid 2' });
   spec(t).given().when(approve(1)).thenError('WRITTEN_RESOLUTION.NOT_FOUND', { statusCode: 404 });
+});
+
+t.test('a written resolution is its own stream, which exists once proposed', async (t) => {
+  t.equal(writtenResolutionAggregate.stream(resolutionId), `written-resolution-${resolutionId}`);
+  t.equal(writtenResolutionAggregate.exists(writtenResolutionDecider.initialState), false);
+  t.equal(writtenResolutionAggregate.exists(writtenResolutionDecider.evolve(writtenResolutionDecider.initialState, proposed)), true);
+});
+
+t.test('a closed written resolution says how it ended; one tied to a meeting says which decision', async (t) => {
+  const declined = WrittenResolutionDeclined({ resolutionId, memberId: voter(2), declinedAt: at });
+  spec(t).given(proposed, declined).when(approve(1)).thenError('WRITTEN_RESOLUTION.NOT_OPEN', { message: 'The written resolution was declined' });
+  const lastApproval = writtenResolutionDecider.decide(approve(1), [proposed, approved(2)].reduce(writtenResolutionDecider.evolve, writtenResolutionDecider.initialState));
+  spec(t)
+    .given(proposed, approved(2), ...lastApproval)
+    .when({ type: 'DeclineResolution', memberId: voter(1), now })
+    .thenError('WRITTEN_RESOLUTION.NOT_OPEN', { message: 'The written resolution was decided' });
+  spec(t)
+    .given()
+    .when(propose({ decisionType: 'merger', subject: null }))
+    .thenError('WRITTEN_RESOLUTION.NEEDS_A_MEETING', { message: 'A merger is decided at an assembly whose notice announces it' });
 });
