@@ -16,7 +16,7 @@ export const BUNDLE_DIR = '.stryker-tmp/pure-tests';
 
 /**
  * The fast tests of the rules: every service's tests that need no store (`*.int.test.ts` do), the properties of the
- * ledger and the Method of Equal Shares, the tamper evidence's, the README's errors.
+ * ledger and the Method of Equal Shares, the names stored events are read by, the tamper evidence's, the README's errors.
  */
 export function pureTestSources() {
   const services = readdirSync(join(root, 'services')).flatMap((service) =>
@@ -24,12 +24,14 @@ export function pureTestSources() {
       .filter((file) => file.endsWith('.test.ts') && !file.endsWith('.int.test.ts'))
       .map((file) => `services/${service}/test/${file}`),
   );
-  const properties = readdirSync(join(root, 'tests/properties'))
-    .filter((file) => file.endsWith('.test.ts'))
-    .map((file) => `tests/properties/${file}`);
+  const across = ['tests/properties', 'tests/contracts'].flatMap((directory) =>
+    readdirSync(join(root, directory))
+      .filter((file) => file.endsWith('.test.ts') && !file.endsWith('.int.test.ts'))
+      .map((file) => `${directory}/${file}`),
+  );
   return [
     ...services,
-    ...properties,
+    ...across,
     'packages/eventsourcing/test/tamper-evidence.test.ts',
     'packages/eventsourcing/test/canonical-json.test.ts',
     // The README lists every refusal with its status, rule and wording, as the catalogues hold them.

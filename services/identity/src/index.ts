@@ -14,7 +14,7 @@ import { sessionRoutes, signInRoutes } from './sign-in.routes.js';
 
 export { SessionStore, DEFAULT_LIFETIMES, type SessionLifetimes, type SessionView } from './session-store.js';
 export { ACCESS_TOKEN_SECONDS, CODES_PER_ADDRESS, SignIn, type Tokens } from './sign-in.js';
-export { identityError } from './domain/identity-link.js';
+export { identityError, identityLinkEvents } from './domain/identity-link.js';
 export type { OidcSettings } from './oidc.js';
 
 export interface IdentityDependencies {

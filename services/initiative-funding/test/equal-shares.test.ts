@@ -3,7 +3,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { equalShares, greedyByApprovals, type PbInstance } from '../src/domain/equal-shares.js';
-import { instanceOfPb, parsePb, PbFormatError, writePb } from '../src/domain/pabulib.js';
+import { amountOf, centsOf, instanceOfPb, parsePb, pbDate, PbFormatError, writePb } from '../src/domain/pabulib.js';
 
 const euros = (amount: number) => amount * 100;
 const noCompletion = { completion: 'none', stepCents: 100, lot: [] } as const;
@@ -187,4 +187,76 @@ t.test('a .pb file that cannot be counted is refused with where it goes wrong', 
   t.equal(refusal(base.replace('vote_type;approval', 'vote_type;ordinal')), 'META.vote_type');
   t.equal(refusal(base.replace('VOTES\nvoter_id;vote\nv;1\n', '')), 'VOTES');
   t.equal(refusal(`x;y\n${base}`), 'META');
+});
+
+t.test('a .pb file as spreadsheets write it: a byte-order mark, CRLF line ends, quoted fields, decimal amounts', async (t) => {
+  const text =
+    '\uFEFFMETA\r\nkey;value\r\nbudget;"1234,5"\r\ndescription;"Buurt ""Noord""; fase 1"\r\n\r\nPROJECTS\r\nproject_id;cost;name\r\n1;600.25;"Bankjes\r\nen bomen"\r\n2; 400 ;Mural\r\nVOTES\r\nvoter_id;vote\r\nv1;1, 2\r\nv2;2,\r\n';
+  const file = parsePb(text);
+  t.strictSame(file.meta, { budget: '1234,5', description: 'Buurt "Noord"; fase 1' });
+  t.strictSame(file.projects, [
+    { project_id: '1', cost: '600.25', name: 'Bankjes\r\nen bomen' },
+    { project_id: '2', cost: '400', name: 'Mural' },
+  ]);
+  t.strictSame(instanceOfPb(file), {
+    budgetCents: 123_450,
+    projects: [
+      { id: '1', costCents: 60_025 },
+      { id: '2', costCents: 40_000 },
+    ],
+    ballots: [['1', '2'], ['2']],
+  });
+});
+
+t.test('amounts are read exactly, or refused naming the field', async (t) => {
+  t.equal(centsOf('12', 'cost'), 1_200);
+  t.equal(centsOf('12.5', 'cost'), 1_250);
+  t.equal(centsOf('12,05', 'cost'), 1_205);
+  t.equal(centsOf('12.500', 'cost'), 1_250, 'trailing zeros after the cents');
+  t.equal(centsOf(' 7 ', 'cost'), 700);
+  for (const amount of ['12.345', '-5', '0', '1e3', '12.', 'twaalf', '12 euro', `${Number.MAX_SAFE_INTEGER}`]) {
+    t.throws(() => centsOf(amount, 'PROJECTS[0].cost'), { name: 'PbFormatError', field: 'PROJECTS[0].cost' }, amount);
+  }
+  t.equal(amountOf(123_450), '1234.50');
+  t.equal(amountOf(123_400), '1234');
+  t.equal(amountOf(5), '0.05');
+  t.equal(pbDate('2027-03-09T10:00:00.000Z'), '09.03.2027');
+});
+
+t.test('a .pb file written and read again is the same file, whatever its fields hold', async (t) => {
+  const file = {
+    meta: { description: 'Buurt "Noord"; fase 1', budget: '300', vote_type: 'approval' },
+    projects: [{ project_id: 'p1', cost: '100', name: 'Bankjes; en bomen' }, { project_id: 'p2', cost: '200', name: 'twee\nregels' }],
+    votes: [{ voter_id: 'v1', vote: 'p1,p2' }],
+  };
+  t.strictSame(parsePb(writePb(file, ['project_id', 'cost', 'name'], ['voter_id', 'vote'])), file);
+  t.throws(() => instanceOfPb({ ...file, meta: { ...file.meta, vote_type: 'ordinal' } }), { name: 'PbFormatError', field: 'META.vote_type' });
+  t.throws(() => instanceOfPb({ ...file, projects: [{ project_id: '', cost: '100' }] }), { name: 'PbFormatError', field: 'PROJECTS[0].project_id' });
+  t.throws(() => instanceOfPb({ ...file, votes: [{ voter_id: 'v1', vote: 'p9' }] }), { name: 'PbFormatError' });
+  t.throws(() => parsePb('PROJECTS\nproject_id;cost\n'), { name: 'PbFormatError', field: 'META' });
+  t.throws(() => parsePb('META\nkey;value\nbudget;1\nPROJECTS\nproject_id;cost\n'), { name: 'PbFormatError', field: 'VOTES' });
+});
+
+t.test('a project that takes exactly what is left is funded; one cent more is not', async (t) => {
+  const instance = (budgetCents: number): PbInstance => ({
+    budgetCents,
+    projects: [
+      { id: 'A', costCents: euros(200) },
+      { id: 'B', costCents: euros(100) },
+    ],
+    ballots: [['A', 'B'], ['A'], ['A']],
+  });
+  t.same(greedyByApprovals(instance(euros(300)), []), ['A', 'B'], 'greedy: B fits the €100 left exactly');
+  t.same(greedyByApprovals(instance(euros(300) - 1), []), ['A'], 'greedy: one cent short');
+  // With every approved project fitting the budget exactly, there is nothing to raise the shares towards: A takes
+  // two thirds of each share, and B's one supporter has a third of €100 left.
+  const fitting = equalShares(instance(euros(300)), { ...noCompletion, completion: 'add1' });
+  t.same(fitting.selected, ['A']);
+  t.same(fitting.shares.final, fitting.shares.initial);
+  t.equal(fitting.shares.passes, 1);
+  const completed = equalShares(instance(euros(300)), { ...noCompletion, completion: 'add1u' });
+  t.same(completed.selectedByCompletion, ['B'], 'completion funds B with exactly the €100 left');
+  t.equal(completed.spentCents, euros(300));
+  const short = equalShares(instance(euros(300) - 1), { ...noCompletion, completion: 'add1u' });
+  t.same(short.selectedByCompletion, [], 'one cent short');
 });

@@ -2,8 +2,8 @@
 // years folded by hand into what its assembly should read — money, lines of work new, continued and ended, indicators
 // against their targets, participation, partners, and how much of the money went to work already running.
 import t from 'tap';
-import { durabilityFigures, percentOf } from '../src/domain/durability.js';
-import { impactReport, type ImpactFact, type ImpactRow, type Participation } from '../src/domain/impact-report.js';
+import { durabilityFigures, durabilitySchema, percentOf } from '../src/domain/durability.js';
+import { impactReport, impactReportSchema, type ImpactFact, type ImpactRow, type Participation } from '../src/domain/impact-report.js';
 
 const id = (n: number) => `0193a6f0-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
 const cooperativeId = id(0xc0);
@@ -387,4 +387,51 @@ t.test('a share is rounded half up to a tenth of a percent; nothing of nothing i
   t.equal(percentOf(1, 16), 6.3);
   t.equal(percentOf(3, 3), 100);
   t.equal(percentOf(0, 0), 0);
+});
+
+t.test('the report is what the API says it is, and its years and cohorts come in order whatever the order of the facts', async (t) => {
+  const report = impactReport(cooperativeId, facts, themes, moment);
+  t.strictSame(impactReportSchema.parse(report), report, 'every figure the fold computes is in the published schema');
+  const reordered = impactReport(cooperativeId, [budget(b26, 2026), budget(b25, 2025), ...facts.filter((fact) => fact.type !== 'budget'), budget(b24, 2024)], themes, moment);
+  t.strictSame(
+    reordered.years.map((year) => year.year),
+    [2024, 2025, 2026],
+  );
+  t.strictSame(reordered.durability, report.durability);
+  const [early, late] = [id(0x63), id(0x64)];
+  const figures = durabilityFigures(
+    [
+      { line: late, year: 2023, cents: 100, socialEnterprise: true },
+      { line: early, year: 2022, cents: 100, socialEnterprise: true },
+      { line: early, year: 2021, cents: 100, socialEnterprise: true },
+    ],
+    [],
+  );
+  t.strictSame(durabilitySchema.parse(figures), figures);
+  t.strictSame(figures.cohorts.map((cohort) => cohort.year), [2021, 2023]);
+  t.strictSame(figures.funding.map((entry) => entry.year), [2021, 2022, 2023]);
+  t.strictSame(figures.socialEnterprises.map((enterprise) => [enterprise.line, enterprise.years.map((entry) => entry.year)]), [
+    [early, [2021, 2022]],
+    [late, [2023]],
+  ]);
+});
+
+t.test("a partner's contribution counts in the financial year whose days hold it, first and last day included", async (t) => {
+  const hoursIn = (year: number, on: string) =>
+    impactReport(
+      cooperativeId,
+      [
+        { type: 'budget', budgetId: b24, year, firstDay: '2023-07-01', lastDay: '2024-06-30' },
+        submitted(taalcafe, 'Taalcafé', b24, ['leren']),
+        granted(taalcafe, 1_000),
+        { type: 'partner', partnerId: hogeschool, name: 'Hogeschool Rotterdam', kind: 'college' },
+        { type: 'partnership', partnershipId: withHogeschool, partnerId: hogeschool, initiativeId: taalcafe },
+        { type: 'contribution', partnershipId: withHogeschool, kind: 'hours', quantity: 3, on },
+      ],
+      themes,
+      moment,
+    ).years[0]?.all.partners.hours;
+  t.equal(hoursIn(2024, '2023-07-01'), 3, 'its first day, in the calendar year before');
+  t.equal(hoursIn(2023, '2024-06-30'), 3, 'its last day, in the calendar year after');
+  t.equal(hoursIn(2023, '2024-07-01'), 0, 'the day after');
 });

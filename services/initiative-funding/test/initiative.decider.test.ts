@@ -22,6 +22,7 @@ import {
   TrancheRequested,
 } from '@meent/initiative-funding';
 import { EventRegistry } from '@meent/eventsourcing';
+import { applicantSchema } from '../src/domain/initiative.events.js';
 import { applicantMemberOf, initiativeAggregate, initiativeDecider, initiativeStream, type InitiativeCommand } from '../src/domain/initiative.decider.js';
 
 const spec = deciderSpecification(initiativeDecider, initiativeContextEvents);
@@ -454,4 +455,17 @@ t.test('the refusals of a submission and of the board name the figures', async (
 t.test('an outside applicant is no member of the cooperative', async (t) => {
   t.equal(applicantMemberOf({ kind: 'outside', name: 'Stichting Buurtkracht', chamberOfCommerceNumber: '12345678', contact: 'info@buurtkracht.nl' }), null);
   t.equal(applicantMemberOf({ kind: 'member', memberId: applicant }), applicant);
+});
+
+t.test('an outside applicant: named, reachable, and registered at the Chamber of Commerce by eight digits or not at all', async (t) => {
+  const outside = { kind: 'outside', name: 'Stichting Buurtkracht', chamberOfCommerceNumber: '12345678', contact: 'info@buurtkracht.nl' };
+  const accepts = (applicant: object) => applicantSchema.safeParse(applicant).success;
+  t.equal(accepts(outside), true);
+  t.equal(accepts({ ...outside, chamberOfCommerceNumber: null }), true, 'an informal group has no registration');
+  for (const number of ['1234567', '123456789', '1234567a', ' 12345678']) t.equal(accepts({ ...outside, chamberOfCommerceNumber: number }), false, number);
+  t.equal(accepts({ ...outside, name: 'n'.repeat(200), contact: 'c'.repeat(500) }), true);
+  t.equal(accepts({ ...outside, name: 'n'.repeat(201) }), false);
+  t.equal(accepts({ ...outside, contact: 'c'.repeat(501) }), false);
+  t.equal(accepts({ ...outside, kind: 'member' }), false);
+  t.equal(accepts({ kind: 'member', memberId: applicant }), true);
 });

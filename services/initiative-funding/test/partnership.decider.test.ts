@@ -2,7 +2,8 @@ import t from 'tap';
 import { deciderSpecification } from '@meent/eventsourcing/testing';
 import { initiativeEvents as initiativeContextEvents } from '@meent/initiative-funding/events';
 import { PartnerContributionBooked, PartnerRegistered, PartnershipAgreed, PartnershipEnded } from '@meent/initiative-funding/events';
-import { partnerDecider } from '../src/domain/partner.decider.js';
+import { partnerOfferSchema, type PartnerOffer } from '../src/domain/partner.events.js';
+import { partnerAggregate, partnerDecider } from '../src/domain/partner.decider.js';
 import { partnershipAggregate, partnershipDecider, type PartnershipCommand } from '../src/domain/partnership.decider.js';
 
 const spec = deciderSpecification(partnershipDecider, initiativeContextEvents);
@@ -47,6 +48,10 @@ t.test('a partner is registered once', async (t) => {
   const registered = PartnerRegistered({ partnerId, cooperativeId, name: 'ROC Midden', kind: 'college', registeredBy: secretary, registeredAt: at });
   partners(t).given().when(register).then(registered);
   partners(t).given(registered).when(register).thenError('PARTNER.EXISTS', { statusCode: 409 });
+  t.equal(partnerAggregate.stream(partnerId), `partner-${partnerId}`);
+  t.equal(partnerAggregate.exists(partnerDecider.initialState), false);
+  t.strictSame(partnerDecider.evolve(partnerDecider.initialState, registered), { status: 'Registered', partnerId, name: 'ROC Midden', kind: 'college' });
+  t.equal(partnerAggregate.exists(partnerDecider.evolve(partnerDecider.initialState, registered)), true);
 });
 
 t.test('a partnership is agreed with an initiative that still runs, for a period that does not end before it begins', async (t) => {
@@ -88,4 +93,67 @@ t.test('a partnership is its own stream, which exists once agreed', async (t) =>
   t.equal(partnershipAggregate.stream(partnershipId), `partnership-${partnershipId}`);
   t.equal(partnershipAggregate.exists(partnershipDecider.initialState), false);
   t.equal(partnershipAggregate.exists(partnershipDecider.evolve(partnershipDecider.initialState, agreed)), true);
+});
+
+t.test('what a partner offers: trimmed, each within its length, and at least one thing', async (t) => {
+  t.strictSame(partnerOfferSchema.parse({ expertise: '  Taallessen ', hoursPerYear: 80 }), {
+    expertise: 'Taallessen',
+    role: null,
+    hoursPerYear: 80,
+    coFundingCents: null,
+    space: null,
+  });
+  t.strictSame(partnerOfferSchema.parse({ role: ' Docent ', space: ' Lokaal 3 ' }), { expertise: null, role: 'Docent', hoursPerYear: null, coFundingCents: null, space: 'Lokaal 3' });
+  const accepts = (offer: object) => partnerOfferSchema.safeParse(offer).success;
+  t.equal(accepts({}), false, 'an offer of nothing');
+  t.equal(accepts({ expertise: '   ' }), false, 'an offer of spaces');
+  t.equal(accepts({ coFundingCents: Number.MAX_SAFE_INTEGER }), true);
+  t.equal(accepts({ coFundingCents: 0 }), false);
+  t.equal(accepts({ hoursPerYear: 10_000 }), true);
+  t.equal(accepts({ hoursPerYear: 10_001 }), false);
+  t.equal(accepts({ expertise: 'e'.repeat(500), role: 'r'.repeat(100), space: 's'.repeat(500) }), true);
+  t.equal(accepts({ expertise: 'e'.repeat(501) }), false);
+  t.equal(accepts({ role: 'r'.repeat(101) }), false);
+  t.equal(accepts({ space: 's'.repeat(501) }), false);
+});
+
+t.test('a partnership brings only what it offered; its first and last day are in it; it may last a single day', async (t) => {
+  const agreedAs = (partial: Partial<PartnerOffer>) => PartnershipAgreed({ ...agreed.data, offer: { ...offer, ...partial } });
+  spec(t).given(agreedAs({ hoursPerYear: null })).when(book('hours', 4)).thenError('PARTNERSHIP.NOT_OFFERED', { message: 'The partnership does not bring hours' });
+  spec(t).given(agreedAs({ space: null })).when(book('space', null)).thenError('PARTNERSHIP.NOT_OFFERED', { message: 'The partnership does not bring space' });
+  spec(t).given(agreedAs({ expertise: null })).when(book('expertise', null)).then(booked('expertise', null));
+  spec(t).given(agreedAs({ expertise: null, role: null })).when(book('expertise', null)).thenError('PARTNERSHIP.NOT_OFFERED');
+  spec(t)
+    .given(agreedAs({ coFundingCents: 50_000 }))
+    .when(book('co-funding', 25_000))
+    .then(PartnerContributionBooked({ ...booked('hours', 25_000).data, kind: 'co-funding' }));
+  spec(t).given(agreed).when(book('co-funding', 25_000)).thenError('PARTNERSHIP.NOT_OFFERED');
+  spec(t).given(agreed).when(book('hours', null)).thenError('PARTNERSHIP.QUANTITY', { message: 'A hours contribution states how much' });
+  spec(t).given(agreed).when(book('space', 2)).thenError('PARTNERSHIP.QUANTITY', { message: 'A space contribution is an occasion, not a quantity' });
+  spec(t).given(agreed).when(book('space', null, '2027-03-01')).then(booked('space', null, '2027-03-01'));
+  spec(t).given(agreed).when(book('space', null, '2027-12-31')).then(booked('space', null, '2027-12-31'));
+  spec(t)
+    .given(agreed)
+    .when(book('space', null, '2028-01-01'))
+    .thenError('PARTNERSHIP.OUTSIDE_PERIOD', { message: 'The partnership runs from 2027-03-01 until 2027-12-31' });
+  spec(t)
+    .given(PartnershipAgreed({ ...agreed.data, until: null }))
+    .when(book('space', null, '2027-02-28'))
+    .thenError('PARTNERSHIP.OUTSIDE_PERIOD', { message: 'The partnership runs from 2027-03-01' });
+  spec(t)
+    .given()
+    .when(agree({ until: '2027-03-01' }))
+    .then(PartnershipAgreed({ ...agreed.data, until: '2027-03-01' }));
+});
+
+t.test('a partnership ends on a day within it, not before a contribution booked', async (t) => {
+  const end = (lastDay: string): PartnershipCommand => ({ type: 'EndPartnership', lastDay, reason: 'Het project is klaar', endedBy: secretary, now });
+  const ended = (lastDay: string) => PartnershipEnded({ partnershipId, lastDay, reason: 'Het project is klaar', endedBy: secretary, endedAt: at });
+  spec(t).given(agreed).when(end('2027-03-01')).then(ended('2027-03-01'));
+  spec(t).given(agreed).when(end('2027-12-31')).then(ended('2027-12-31'));
+  spec(t).given(agreed).when(end('2027-02-28')).thenError('PARTNERSHIP.OUTSIDE_PERIOD', { message: 'The partnership runs from 2027-03-01 until 2027-12-31' });
+  spec(t).given(agreed).when(end('2028-01-01')).thenError('PARTNERSHIP.OUTSIDE_PERIOD');
+  spec(t).given(agreed, booked('space', null, '2027-06-01')).when(end('2027-06-01')).then(ended('2027-06-01'));
+  spec(t).given(agreed, booked('space', null, '2027-06-01')).when(end('2027-05-31')).thenError('PARTNERSHIP.CONTRIBUTIONS_AFTER');
+  spec(t).given(agreed, ended('2027-06-30')).when(book('space', null, '2027-07-01', id(11))).thenError('PARTNERSHIP.OUTSIDE_PERIOD', { message: 'The partnership runs from 2027-03-01 until 2027-06-30' });
 });

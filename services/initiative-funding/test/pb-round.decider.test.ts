@@ -246,3 +246,103 @@ t.test('a participatory budgeting round is its own stream, which exists once ope
   t.equal(pbRoundAggregate.exists(pbRoundDecider.initialState), false);
   t.equal(pbRoundAggregate.exists(pbRoundDecider.evolve(pbRoundDecider.initialState, opened)), true);
 });
+
+t.test('the assembly opens a round once; its money is reserved or refused once; then the proposals close', async (t) => {
+  const { openedAt: _openedAt, ...openedData } = opened.data;
+  const open: PbRoundCommand = { type: 'OpenRound', ...openedData, now };
+  spec(t).given().when(open).then(opened);
+  spec(t).given(opened).when(open).then();
+  const recordFunds: PbRoundCommand = { type: 'RecordRoundFunds', reservationId, amountCents: 300_00, now };
+  const refused = PbRoundFundsRefused({ roundId, availableCents: 100_00, reason: 'Line 4300 has 10000 cents left', refusedAt: at });
+  const recordRefusal: PbRoundCommand = { type: 'RecordRoundFundsRefused', availableCents: 100_00, reason: 'Line 4300 has 10000 cents left', now };
+  spec(t).given(opened).when(recordFunds).then(funded);
+  spec(t).given(opened, funded).when(recordFunds).then();
+  spec(t).given(opened, refused).when(recordFunds).then();
+  spec(t).given(opened).when(recordRefusal).then(refused);
+  spec(t).given(opened, funded).when(recordRefusal).then();
+  spec(t).given(opened, refused).when(recordRefusal).then();
+  spec(t).given(opened, funded).when({ type: 'CloseProposals', closedBy: secretary, now }).then(closed);
+  spec(t)
+    .given(opened, funded, closed)
+    .when({ type: 'CloseProposals', closedBy: secretary, now })
+    .thenError('PB.WRONG_PHASE', { statusCode: 409, message: 'The round is in its Review phase; this needs Proposals' });
+  spec(t).given().when(recordFunds).thenError('PB.ROUND_NOT_FOUND', { statusCode: 404 });
+});
+
+t.test('an unfunded round takes no proposal; one costing exactly the round, or submitted at the closing moment, is entered', async (t) => {
+  const enter = (costCents: number, submittedAt = at): PbRoundCommand => ({
+    type: 'EnterProposal',
+    proposalId: garden,
+    title: 'Voorstel 30',
+    costCents,
+    themes: ['meedoen'],
+    proposedBy: alice,
+    submittedAt,
+    now,
+  });
+  const refused = PbRoundFundsRefused({ roundId, availableCents: 0, reason: 'Line 4300 has 0 cents left', refusedAt: at });
+  spec(t)
+    .given(opened, refused)
+    .when(enter(100_00))
+    .then(PbProposalRefused({ roundId, proposalId: garden, reason: 'It came in after the proposals closed', refusedAt: at }));
+  spec(t).given(opened).when(enter(300_00)).then(entered(garden, 300_00));
+  spec(t).given(opened, closed).when(enter(200_00, at)).then(entered(garden, 200_00));
+});
+
+t.test('a resident is registered once', async (t) => {
+  const registered = PbResidentRegistered({ roundId, residentId: resident, codeDigest: 'a'.repeat(64), registeredBy: secretary, registeredAt: at });
+  spec(t).given(opened, registered).when({ type: 'RegisterResident', residentId: resident, codeDigest: 'a'.repeat(64), registeredBy: secretary, now }).then();
+});
+
+t.test('voting opens with exactly the minimum eligible; the refusals of a ballot name the figures', async (t) => {
+  const strict = { ...settings, minApprovals: 2, maxApprovals: 2 };
+  const openedStrict = PbRoundOpened({ ...opened.data, settings: strict });
+  const open: PbRoundCommand = { type: 'OpenVoting', roll: [alice, bob, carol], closesAt: later(7), openedBy: secretary, now };
+  const twoEligible = [openedStrict, funded, entered(garden, 200_00), entered(benches, 100_00), entered(mural, 150_00, bob), closed, reviewed(garden), reviewed(benches), reviewed(mural, false)];
+  spec(t).given(...twoEligible).when(open).then(votingOpened);
+  spec(t)
+    .given(openedStrict, funded, entered(garden, 200_00), entered(benches, 100_00), closed, reviewed(garden), reviewed(benches, false))
+    .when(open)
+    .thenError('PB.TOO_FEW_ELIGIBLE', { message: '1 proposals are eligible; a ballot approves at least 2' });
+  spec(t)
+    .given(...twoEligible, votingOpened)
+    .when(cast(alice, [garden, mural]))
+    .thenError('PB.NOT_ON_BALLOT', { message: `Proposal ${mural} is not on this round's ballot` });
+  spec(t)
+    .given(...twoEligible, votingOpened)
+    .when(cast(alice, [garden]))
+    .thenError('PB.APPROVALS_OUT_OF_RANGE', { message: 'A ballot approves from 2 to 2 proposals; this one 1' });
+  spec(t)
+    .given(...twoEligible, votingOpened)
+    .when({ type: 'CloseVoting', lotSeed: '00000000000000000000000000000001', now: later(6) } as PbRoundCommand)
+    .thenError('PB.VOTING_STILL_OPEN', { message: `Voting closes at ${later(7).toISOString()}` });
+});
+
+t.test('the lot is sfc32 as published, shuffling the ids in order (Fisher–Yates): anyone can draw it again', async (t) => {
+  // The reference generator (Chris Doty-Humphrey's sfc32, as PractRand publishes it), written independently of the decider's.
+  const sfc32 = (seed: string) => {
+    let [a, b, c, d] = [0, 8, 16, 24].map((offset) => Number.parseInt(seed.slice(offset, offset + 8), 16) | 0) as [number, number, number, number];
+    return () => {
+      const result = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + result) | 0;
+      return (result >>> 0) / 4294967296;
+    };
+  };
+  const drawn = (seed: string, ids: string[]) => {
+    const random = sfc32(seed);
+    const order = [...ids].sort();
+    for (let index = order.length - 1; index > 0; index -= 1) {
+      const pick = Math.floor(random() * (index + 1));
+      [order[index], order[pick]] = [order[pick]!, order[index]!];
+    }
+    return order;
+  };
+  const ids = Array.from({ length: 12 }, (_, n) => id(100 + n));
+  for (const seed of ['00000000000000000000000000000001', 'ffffffff00000000ffffffff00000000', '9e3779b97f4a7c15f39cc0605cedc834', 'deadbeefcafebabe0123456789abcdef']) {
+    t.strictSame(lotOrder(seed, ids), drawn(seed, ids), seed);
+  }
+});

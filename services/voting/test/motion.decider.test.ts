@@ -765,3 +765,16 @@ t.test('a new vote needs more than half of the meeting: exactly half is not enou
     .when(challenge([voter(5), voter(1), voter(2)]))
     .thenError('MOTION.REQUESTER_NOT_PRESENT', { message: `Member ${voter(5)} is not at the meeting` });
 });
+
+t.test('who counts as present: not a grantor whose holder stayed away, not the recused though there', async (t) => {
+  const presentWeightAt = (assembly: ConvenedAssembly, history: Parameters<typeof motionDecider.evolve>[1][]) => {
+    const [, decision] = motionDecider.decide(closeByChair(assembly), history.reduce(motionDecider.evolve, motionDecider.initialState));
+    return decision?.type === 'MotionDecided' ? decision.data : undefined;
+  };
+  const voted = [votingOpened(), vote(1, 'for'), vote(2, 'for')];
+  t.equal(presentWeightAt(assemblyAfter(...convened(), proxy(4, 3), opened), [tabled(), ...voted])?.presentWeight, 2, 'the holder is not there');
+  t.equal(presentWeightAt(assemblyAfter(...convened(), proxy(4, 3), opened, present(3)), [tabled(), ...voted])?.presentWeight, 4, 'the holder is there');
+  const recusing = tabled({ recused: [{ memberId: voter(3), ground: 'contract-party', reason: 'levert de tuinaarde' }, { memberId: outsider, ground: 'contract-party', reason: 'niet op de lijst' }] });
+  const withRecusal = presentWeightAt(assemblyAfter(...convened(), proxy(4, 3), opened, present(3), present(5)), [recusing, ...voted]);
+  t.match(withRecusal, { presentWeight: 4, eligibleWeight: 4, tally: { for: 2, against: 0, abstain: 0, notVoted: 2 } }, 'voters 1 and 2 voted, 4 represented by their holder, 5 there; 3 recused, the outsider on no roll');
+});

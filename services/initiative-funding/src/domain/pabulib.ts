@@ -58,10 +58,13 @@ export function parsePb(text: string): PbFile {
   const tables: Record<Section, Record<string, string>[]> = { META: [], PROJECTS: [], VOTES: [] };
   let section: Section | null = null;
   let header: string[] | null = null;
+  const seen = new Set<Section>();
+  // A spreadsheet saving "CSV UTF-8" puts a byte-order mark before the first section's name.
   for (const row of rowsOf(text.replace(/^\uFEFF/, ''))) {
     const name = row.length === 1 ? row[0]!.trim().toUpperCase() : '';
     if ((SECTIONS as readonly string[]).includes(name)) {
       section = name as Section;
+      seen.add(section);
       header = null;
       continue;
     }
@@ -73,7 +76,7 @@ export function parsePb(text: string): PbFile {
     tables[section].push(Object.fromEntries(header.map((column, index) => [column, (row[index] ?? '').trim()])));
   }
   for (const required of SECTIONS) {
-    if (!text.match(new RegExp(`^${required}\\s*$`, 'm'))) throw new PbFormatError(`The ${required} section is missing`, required);
+    if (!seen.has(required)) throw new PbFormatError(`The ${required} section is missing`, required);
   }
   const meta = Object.fromEntries(tables.META.map((entry) => [entry.key ?? '', entry.value ?? '']));
   return { meta, projects: tables.PROJECTS, votes: tables.VOTES };
