@@ -77,6 +77,17 @@ class Test {
   notMatch(found, pattern, message = 'should not match pattern') {
     report(!match(found, pattern).match, message);
   }
+  /** Passes when `fn` throws an error matching `wanted`, if given (as tap: `t.throws(fn, { name: 'X' }, message)`). */
+  throws(fn, wanted, message = 'expected to throw') {
+    try {
+      fn();
+    } catch (error) {
+      const result = wanted === undefined ? { match: true } : match(error, wanted);
+      report(result.match, message, result.diff);
+      return;
+    }
+    report(false, message);
+  }
 }
 
 const root = new Test('');
