@@ -4,12 +4,6 @@ import type { EventFilter } from '../event-store.js';
 const REMEMBERED_EVENTS = 20_000;
 /** Read at most this many a time, so one refresh after a long pause stays a bounded query. */
 const READ_LIMIT = 5_000;
-/**
- * A tail not refreshed for this long answers nothing: its refresh may hang on a connection the database dropped (until
- * the pool's timeouts end it), and meanwhile a subscription it would move reads its own pages. Subscriptions ask for a
- * refresh each time they wait, at least every poll interval, so a working tail is never this old.
- */
-const STALE_AFTER_MS = 3_000;
 
 /** What the tail needs of the store: where the log is complete, and each event's stream and type from there. */
 export interface TailSource {
@@ -42,7 +36,6 @@ export class LogTail {
   private start: number | undefined;
   private end = 0;
   private known: EventHeader[] = [];
-  private refreshedAt = 0;
   private refreshing: Promise<{ end: number; committed: number }> | undefined;
   private refreshingNext: Promise<{ end: number; committed: number }> | undefined;
 
@@ -54,7 +47,6 @@ export class LogTail {
    */
   passedOver(after: number, filter: EventFilter): number | undefined {
     if (this.start === undefined || after < this.start || after > this.end) return undefined;
-    if (performance.now() - this.refreshedAt > STALE_AFTER_MS) return undefined;
     for (let index = this.known.length - 1; index >= 0; index -= 1) {
       const header = this.known[index]!;
       if (header.position <= after) break;
@@ -89,7 +81,6 @@ export class LogTail {
       // Nothing before now is known: subscriptions behind it read their own pages.
       this.start = complete;
       this.end = complete;
-      this.refreshedAt = performance.now();
       return { end: complete, committed };
     }
     while (this.end < complete) {
@@ -101,7 +92,6 @@ export class LogTail {
       const forgotten = this.known.splice(0, this.known.length - REMEMBERED_EVENTS);
       this.start = forgotten[forgotten.length - 1]!.position;
     }
-    this.refreshedAt = performance.now();
     return { end: this.end, committed };
   }
 }
