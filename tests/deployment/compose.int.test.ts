@@ -65,6 +65,26 @@ for (const path of COMPOSE_FILES) {
   });
 }
 
+t.test('infra/compose.eventstoredb.yaml: every node a gossip seed, signed in as the admin the nodes start with', async (t) => {
+  const services = composeFile('infra/compose.eventstoredb.yaml');
+  const nodes = Object.keys(services).filter((name) => services[name]?.image?.startsWith('eventstore/eventstore:'));
+  t.same(nodes, ['esdb1', 'esdb2', 'esdb3']);
+  const password = '${EVENTSTORE_ADMIN_PASSWORD:?set EVENTSTORE_ADMIN_PASSWORD}';
+  for (const node of nodes) t.equal(services[node]?.environment?.EVENTSTORE_DEFAULT_ADMIN_PASSWORD, password, `${node} starts with the admin's password, given`);
+  const processes = Object.entries(services).filter(([, service]) => contextsOf(service));
+  t.ok(processes.length >= 4);
+  for (const [name, service] of processes) {
+    const url = /^(?<scheme>[a-z+]+):\/\/(?<login>[^:@]*):(?<password>[^@]*)@(?<hosts>[^?]*)\?(?<query>.*)$/.exec(
+      service.environment?.MEENT_EVENTSTORE_URL ?? '',
+    )?.groups;
+    t.equal(url?.scheme, 'esdb', `${name} lists its seeds itself: esdb+discover takes one DNS name`);
+    t.equal(url?.login, 'admin', `${name} signs in: anonymous calls are refused`);
+    t.equal(url?.password, password, `${name} signs in with the given password`);
+    t.same(url?.hosts?.split(','), nodes.map((node) => `${node}:2113`), `${name} names every node as a gossip seed`);
+    t.equal(url?.query, 'tls=true&tlsCAFile=/certs/ca/ca.crt', `${name} trusts the nodes' CA`);
+  }
+});
+
 t.test('infra/gateway.conf: every operation lands on a process that serves it', async (t) => {
   const services = composeFile('infra/compose.yaml');
   const routes = gatewayRoutes();

@@ -41,7 +41,8 @@ export async function* readStreamInPages(
     yield* page;
     remaining -= page.length;
     const last = page[page.length - 1];
-    if (!last || page.length < pageSize) return;
+    // Backwards, a full page ending at revision 0 is the stream's start: there is no revision -1 to read from.
+    if (!last || page.length < pageSize || (backwards && last.revision === 0)) return;
     from = backwards ? last.revision - 1 : last.revision + 1;
   }
 }

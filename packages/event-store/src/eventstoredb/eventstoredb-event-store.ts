@@ -1,6 +1,8 @@
 import {
   ANY,
+  AccessDeniedError,
   BACKWARDS,
+  CancelledError,
   DeadlineExceededError,
   END,
   EventStoreDBClient,
@@ -11,6 +13,7 @@ import {
   STREAM_EXISTS,
   StreamNotFoundError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError as EventStoreDbWrongExpectedVersion,
   eventTypeFilter,
   excludeSystemEvents,
@@ -22,6 +25,7 @@ import {
   type Filter,
   type ReadPosition,
   type ResolvedEvent,
+  type StreamingRead,
 } from '@eventstore/db-client';
 import { abortableDelay } from '../catch-up-subscription.js';
 import { readAllInPages, readStreamInPages } from '../paging.js';
@@ -42,7 +46,10 @@ import {
 } from '../event-store.js';
 
 export interface EventStoreDbEventStoreOptions {
-  /** `esdb://host:2113?tls=false`, or `esdb+discover://…` for a cluster found through gossip. */
+  /**
+   * `esdb://admin:changeit@host:2113?tls=true&tlsCAFile=ca.crt`; for a cluster, every node as a gossip seed
+   * (`esdb://…@a:2113,b:2113,c:2113?…`) or `esdb+discover://…@cluster.example` for a DNS name listing them.
+   */
   readonly connectionString: string;
   /**
    * Prefixed to every stream name (`{namespace}.member-…`), so several deployments, or test runs, share one cluster
@@ -56,6 +63,17 @@ export interface EventStoreDbEventStoreOptions {
 const PAGE_SIZE = 1000;
 /** gRPC's UNAVAILABLE: the client sometimes throws the raw status error instead of its own `UnavailableError`. */
 const GRPC_UNAVAILABLE = 14;
+/**
+ * Every call goes to the leader: a follower may lag behind it, and a reader must see what was just written. A follower
+ * answers with where the leader is, and the client reconnects there.
+ */
+const ON_LEADER = { requiresLeader: true } as const;
+/**
+ * The server reports a filtered subscription's progress each time it has searched `maxSearchWindow ×
+ * checkpointInterval` events — with the client's defaults every 32 — so a projection on a quiet store would not learn
+ * that it passed the events it leaves out. Searched one at a time, it learns after each.
+ */
+const REPORT_EVERY_EVENT = { maxSearchWindow: 1, checkpointInterval: 1 } as const;
 
 /**
  * EventStoreDB behind the port. Every event an append writes gets its own place in the log (outside an explicit
@@ -71,7 +89,7 @@ export class EventStoreDbEventStore implements EventStore {
   private closed = false;
 
   constructor(options: EventStoreDbEventStoreOptions) {
-    this.client = EventStoreDBClient.connectionString(options.connectionString);
+    this.client = EventStoreDBClient.connectionString(gossipSeeds(options.connectionString));
     this.reconnectDelayMs = options.reconnectDelayMs ?? 500;
     const namespace = options.namespace ?? '';
     if (!/^[a-z0-9_]*$/.test(namespace)) throw new Error(`namespace ${namespace} may hold only a-z, 0-9 and _`);
@@ -83,7 +101,7 @@ export class EventStoreDbEventStore implements EventStore {
       const result = await this.client.appendToStream(
         this.namespace + stream,
         events.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata })),
-        { expectedRevision: toEventStoreDbExpectation(expectedRevision) },
+        { expectedRevision: toEventStoreDbExpectation(expectedRevision), ...ON_LEADER },
       );
       const nextExpectedRevision = Number(result.nextExpectedRevision);
       // An idempotent re-append is answered without a position: the stored events have it.
@@ -117,6 +135,7 @@ export class EventStoreDbEventStore implements EventStore {
             fromRevision: fromEnd ? END : BigInt(from),
             direction: backwards ? BACKWARDS : FORWARDS,
             maxCount: limit,
+            ...ON_LEADER,
           });
           for await (const resolved of read) {
             const event = this.toRecordedEvent(resolved);
@@ -139,7 +158,8 @@ export class EventStoreDbEventStore implements EventStore {
 
   /**
    * Up to `limit` matching events after `after`. `readAll` takes no filter in this client, so the log is read in
-   * bounded pages and filtered here; subscriptions filter on the server.
+   * bounded batches and filtered here; subscriptions filter on the server. A forward read of `$all` includes the event
+   * at its start, so each batch after the first begins with the last one scanned, which is passed over.
    */
   private async readPage(after: number, limit: number, filter: EventFilter | undefined): Promise<RecordedEvent[]> {
     const page: RecordedEvent[] = [];
@@ -147,19 +167,20 @@ export class EventStoreDbEventStore implements EventStore {
     for (;;) {
       let scanned = 0;
       try {
-        const read = this.client.readAll({ fromPosition: logPosition(scannedTo), direction: FORWARDS, maxCount: PAGE_SIZE });
-        for await (const resolved of read) {
+        const read = this.client.readAll({ fromPosition: logPosition(scannedTo), direction: FORWARDS, maxCount: PAGE_SIZE, ...ON_LEADER });
+        await readUntil(read, (resolved) => {
           scanned += 1;
-          const position = resolved.event?.position.commit;
-          if (position !== undefined) scannedTo = Math.max(scannedTo, Number(position));
+          const position = Number(resolved.event?.position?.commit ?? resolved.commitPosition ?? -1);
+          if (position <= scannedTo) return true;
+          scannedTo = position;
           const event = this.toRecordedEvent(resolved);
-          if (event && event.position > after && matches(event, filter)) page.push(event);
-          if (page.length === limit) return page;
-        }
+          if (event && matches(event, filter)) page.push(event);
+          return page.length < limit;
+        });
       } catch (error) {
         throw unavailable(error);
       }
-      if (scanned < PAGE_SIZE) return page;
+      if (page.length === limit || scanned < PAGE_SIZE) return page;
     }
   }
 
@@ -182,6 +203,7 @@ export class EventStoreDbEventStore implements EventStore {
           native = this.client.subscribeToAll({
             fromPosition: logPosition(lastDelivered),
             filter: { ...this.serverFilter(options.filter), checkpointReached: (_, position) => progress(Number(position.commit)) },
+            ...ON_LEADER,
           });
           const received = native[Symbol.asyncIterator]();
           for (;;) {
@@ -234,13 +256,15 @@ export class EventStoreDbEventStore implements EventStore {
       for (;;) {
         let scanned = 0;
         let oldest: bigint | undefined;
-        const read = this.client.readAll({ fromPosition: before, direction: BACKWARDS, maxCount: PAGE_SIZE });
-        for await (const resolved of read) {
+        let head: number | undefined;
+        const read = this.client.readAll({ fromPosition: before, direction: BACKWARDS, maxCount: PAGE_SIZE, ...ON_LEADER });
+        await readUntil(read, (resolved) => {
           scanned += 1;
-          const event = this.toRecordedEvent(resolved);
-          if (event) return event.position;
-          oldest = resolved.event?.position.commit ?? oldest;
-        }
+          head = this.toRecordedEvent(resolved)?.position;
+          oldest = resolved.event?.position?.commit ?? oldest;
+          return head === undefined;
+        });
+        if (head !== undefined) return head;
         if (scanned < PAGE_SIZE || oldest === undefined) return 0;
         before = { commit: oldest, prepare: oldest };
       }
@@ -251,7 +275,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   async ping(): Promise<void> {
     try {
-      for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) void resolved;
+      await readUntil(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, ...ON_LEADER }), () => true);
     } catch (error) {
       throw unavailable(error);
     }
@@ -270,9 +294,11 @@ export class EventStoreDbEventStore implements EventStore {
    * events.
    */
   private serverFilter(filter: EventFilter | undefined): Filter {
-    if (filter?.eventTypes) return eventTypeFilter({ regex: `^(${filter.eventTypes.map(escapeRegex).join('|')})$` });
-    if (filter?.streamPrefixes) return streamNameFilter({ prefixes: filter.streamPrefixes.map((prefix) => this.namespace + prefix) });
-    return this.namespace ? streamNameFilter({ prefixes: [this.namespace] }) : excludeSystemEvents();
+    if (filter?.eventTypes) return eventTypeFilter({ regex: `^(${filter.eventTypes.map(escapeRegex).join('|')})$`, ...REPORT_EVERY_EVENT });
+    if (filter?.streamPrefixes) {
+      return streamNameFilter({ prefixes: filter.streamPrefixes.map((prefix) => this.namespace + prefix), ...REPORT_EVERY_EVENT });
+    }
+    return this.namespace ? streamNameFilter({ prefixes: [this.namespace], ...REPORT_EVERY_EVENT }) : excludeSystemEvents(REPORT_EVERY_EVENT);
   }
 
   /** This namespace's events only: other namespaces, system streams, system event types and links are not Meent's. */
@@ -321,12 +347,62 @@ function matches(event: RecordedEvent, filter: EventFilter | undefined): boolean
   return true;
 }
 
+/**
+ * Reads a call to its end, or until `take` answers false — and then cancels it: leaving a `for await` early does not
+ * end the gRPC call, and with 100 calls open on its one connection the server takes no more.
+ */
+async function readUntil<T>(read: StreamingRead<T>, take: (item: T) => boolean): Promise<void> {
+  let stoppedEarly = false;
+  try {
+    for await (const item of read) {
+      if (!take(item as T)) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+  } finally {
+    if (stoppedEarly) await read.cancel();
+  }
+}
+
+/**
+ * The failures after which the same call may succeed later — the node down, not ready or not the leader any more,
+ * a call the server cancelled, discovery that found no node, credentials it refuses — are the port's unavailable
+ * error, so a command answers 503 and a subscription subscribes again.
+ */
 function unavailable(error: unknown): unknown {
-  const isUnavailable =
+  if (!(error instanceof Error)) return error;
+  const reason = unavailableReason(error);
+  return reason ? new EventStoreUnavailableError(`EventStoreDB ${reason}: ${error.message}`, { cause: error }) : error;
+}
+
+function unavailableReason(error: Error): string | undefined {
+  if (error instanceof AccessDeniedError) return 'refuses these credentials';
+  if (
     error instanceof UnavailableError ||
     error instanceof NotLeaderError ||
     error instanceof DeadlineExceededError ||
-    (error instanceof Error && 'code' in error && error.code === GRPC_UNAVAILABLE);
-  if (isUnavailable) return new EventStoreUnavailableError(`EventStoreDB is unreachable: ${error.message}`, { cause: error });
-  return error;
+    error instanceof CancelledError ||
+    ('code' in error && error.code === GRPC_UNAVAILABLE) ||
+    // Discovery gives up with a plain error once every gossip seed has failed its attempts.
+    /^Failed to discover after \d+ attempts/.test(error.message)
+  ) {
+    return 'is unreachable';
+  }
+  // A batch append to a node that is not ready is answered with a status whose detail the client does not know.
+  if (error instanceof UnknownError && /Server Is (Not Ready|Busy)/.test(error.message)) return 'is not ready';
+  return undefined;
+}
+
+/**
+ * `esdb+discover://a,b,c` names gossip seeds, but the client takes only the first host for DNS discovery (it logs
+ * "Using first"), so with that node down nothing connects. Several hosts become `esdb://a:2113,b:2113,c:2113`, which
+ * the client asks in turn; one host stays a DNS name to discover.
+ */
+export function gossipSeeds(connectionString: string): string {
+  const parts = /^esdb\+discover:\/\/(?<credentials>[^@/?]*@)?(?<hosts>[^/?]*)(?<rest>.*)$/.exec(connectionString)?.groups;
+  const hosts = parts?.hosts?.split(',') ?? [];
+  if (!parts || hosts.length < 2) return connectionString;
+  const seeds = hosts.map((host) => (/:\d+$/.test(host) ? host : `${host}:2113`));
+  return `esdb://${parts.credentials ?? ''}${seeds.join(',')}${parts.rest ?? ''}`;
 }

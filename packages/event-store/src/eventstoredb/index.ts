@@ -1,2 +1,2 @@
 // A subpath of its own: the gRPC client loads only in a process configured for EventStoreDB.
-export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb-event-store.js';
+export { gossipSeeds, EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb-event-store.js';

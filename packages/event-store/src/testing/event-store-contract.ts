@@ -25,6 +25,8 @@ export interface EventStoreContractOptions {
   largeStoreEventCount?: number;
   /** Why this store cannot refuse an event id already used on another stream; that case is then skipped. */
   keepsEventIdsPerStreamOnly?: string;
+  /** Runs after each case while its store is still open: to find what the adapter left behind, such as open calls. */
+  afterCase?(t: Test): Promise<void>;
 }
 
 export function newEvent(type = 'Happened', data: Record<string, string | number> = {}): EventToAppend {
@@ -86,6 +88,7 @@ export function eventStoreContract(t: Test, options: EventStoreContractOptions):
       const harness = await options.create();
       t.teardown(() => harness.destroy());
       await body(harness.store, harness, t);
+      await options.afterCase?.(t);
     });
 
   t.test('expected revision', async (t) => {

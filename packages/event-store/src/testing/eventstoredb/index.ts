@@ -1,0 +1,2 @@
+export * from './eventstoredb-test-cluster.js';
+export { ReplicatedLog, type LogRecord } from './replicated-log.js';
