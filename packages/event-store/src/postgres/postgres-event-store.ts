@@ -8,7 +8,6 @@ import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
   WrongExpectedVersionError,
-  satisfiesExpectation,
   type AppendResult,
   type EventFilter,
   type EventStore,
@@ -116,35 +115,60 @@ export class PostgresEventStore implements EventStore {
         CONSTRAINT events_stream_revision UNIQUE (stream, revision)
       )`);
     await client.query(`CREATE INDEX IF NOT EXISTS events_type ON ${this.table('events')} (type, position)`);
+    await client.query(this.appendFunction());
+  }
+
+  /**
+   * An append as one statement: the lock, the revision check, the insert and the notification run in the server, so the
+   * store-wide lock is held for the statement's own work, never across round trips to this process. A wrong expected
+   * version is answered as a row (the stream's revision), not raised; a reused id or revision raises the unique
+   * violation the caller explains.
+   */
+  private appendFunction(): string {
+    return `
+      CREATE OR REPLACE FUNCTION ${this.table('meent_append')}(p_stream text, p_expected text, p_events jsonb)
+      RETURNS TABLE (satisfied boolean, current_revision integer, last_position bigint)
+      LANGUAGE plpgsql AS $append$
+      DECLARE
+        v_current integer;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext('meent-append-${this.schema}'));
+        SELECT max(revision) INTO v_current FROM ${this.table('events')} WHERE stream = p_stream;
+        IF NOT (p_expected = 'any'
+            OR (p_expected = 'no_stream' AND v_current IS NULL)
+            OR (p_expected = 'stream_exists' AND v_current IS NOT NULL)
+            OR (p_expected ~ '^[0-9]+$' AND v_current IS NOT NULL AND v_current = p_expected::integer)) THEN
+          RETURN QUERY SELECT false, v_current, NULL::bigint;
+          RETURN;
+        END IF;
+        IF jsonb_array_length(p_events) = 0 THEN
+          RETURN QUERY SELECT true, coalesce(v_current, -1), 0::bigint;
+          RETURN;
+        END IF;
+        RETURN QUERY
+          WITH inserted AS (
+            INSERT INTO ${this.table('events')} (id, stream, revision, type, data, metadata)
+            SELECT event->>'id', p_stream, coalesce(v_current, -1) + ordinal::integer, event->>'type', event->'data', event->'metadata'
+            FROM jsonb_array_elements(p_events) WITH ORDINALITY AS proposed(event, ordinal)
+            ORDER BY ordinal
+            RETURNING position
+          )
+          SELECT true, coalesce(v_current, -1) + jsonb_array_length(p_events), max(position) FROM inserted;
+        PERFORM pg_notify('${CHANNEL}', '${this.schema}');
+      END
+      $append$`;
   }
 
   async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     try {
-      return await this.pool.transaction(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meent-append-${this.schema}`]);
-        const current = await this.streamRevision(stream, client);
-        const actual = current ?? 'no_stream';
-        if (!satisfiesExpectation(expectedRevision, actual)) {
-          throw new WrongExpectedVersionError(stream, expectedRevision, actual);
-        }
-        if (events.length === 0) return { nextExpectedRevision: current ?? -1, position: 0 };
-        const first = (current ?? -1) + 1;
-        const values: unknown[] = [];
-        const rows = events.map((event, index) => {
-          const offset = index * 6;
-          values.push(event.id, stream, first + index, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
-          return `($${offset + 1}, $${offset + 2}, $${offset + 3}, $${offset + 4}, $${offset + 5}::jsonb, $${offset + 6}::jsonb)`;
-        });
-        const inserted = await client.query<{ position: string }>(
-          `INSERT INTO ${this.table('events')} (id, stream, revision, type, data, metadata) VALUES ${rows.join(', ')} RETURNING position`,
-          values,
-        );
-        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, this.schema]);
-        return {
-          nextExpectedRevision: first + events.length - 1,
-          position: Number(inserted.rows[inserted.rows.length - 1]?.position ?? 0),
-        };
-      });
+      const proposed = events.map((event) => ({ id: event.id, type: event.type, data: event.data, metadata: event.metadata }));
+      const { rows } = await this.query<{ satisfied: boolean; current_revision: number | null; last_position: string | null }>(
+        `SELECT satisfied, current_revision, last_position FROM ${this.table('meent_append')}($1, $2, $3::jsonb)`,
+        [stream, String(expectedRevision), JSON.stringify(proposed)],
+      );
+      const [outcome] = rows;
+      if (!outcome?.satisfied) throw new WrongExpectedVersionError(stream, expectedRevision, outcome?.current_revision ?? 'no_stream');
+      return { nextExpectedRevision: outcome.current_revision ?? -1, position: Number(outcome.last_position ?? 0) };
     } catch (error) {
       const conflict = await this.explainConflict(stream, events, expectedRevision, error);
       if (conflict && 'position' in conflict) return conflict;
@@ -187,10 +211,8 @@ export class PostgresEventStore implements EventStore {
     return earlierAppend(stream, events, expected, (id) => places.get(id));
   }
 
-  /** The stream's revision, read on `client` inside an append's transaction, else from the pool. */
-  private async streamRevision(stream: string, client?: pg.PoolClient): Promise<number | undefined> {
-    const sql = `SELECT max(revision) AS revision FROM ${this.table('events')} WHERE stream = $1`;
-    const { rows } = client ? await client.query<{ revision: number | null }>(sql, [stream]) : await this.query<{ revision: number | null }>(sql, [stream]);
+  private async streamRevision(stream: string): Promise<number | undefined> {
+    const { rows } = await this.query<{ revision: number | null }>(`SELECT max(revision) AS revision FROM ${this.table('events')} WHERE stream = $1`, [stream]);
     return rows[0]?.revision ?? undefined;
   }
 
