@@ -177,6 +177,18 @@ t.test('defects a real server shows, each caught here', async (t) => {
   });
 });
 
+t.test('a follower sends the client to the leader: the call in hand is unavailable, the next one lands there', async (t) => {
+  const { cluster, open } = await clusterFor(t, { nodes: 3, secure: false });
+  const follower = cluster.nodes.find((node) => !node.isLeader);
+  if (!follower) throw new Error('no follower');
+  // One host and no gossip: the client connects to the follower itself.
+  const store = open(`esdb://127.0.0.1:${follower.port}?tls=false`);
+  const name = stream();
+  await t.rejects(store.append(name, [newEvent()], 'no_stream'), EventStoreUnavailableError, 'NotLeader, with the leader named');
+  t.equal((await store.append(name, [newEvent()], 'no_stream')).nextExpectedRevision, 0, 'the retry lands on the leader');
+  t.equal((await collect(store.readStream(name))).length, 1);
+});
+
 t.test('the leader goes away mid-subscription and mid-append', async (t) => {
   const { cluster, open } = await clusterFor(t, { nodes: 3 });
   const writer = open();
