@@ -12,7 +12,7 @@ import { createMembership, cooperativeRulesSchema } from '@meent/membership';
 import { MembershipCommands } from '../src/application/member.js';
 import { cooperativeDecider, cooperativeStream } from '../src/domain/cooperative.decider.js';
 import { memberAggregate, type MemberCommand } from '../src/domain/member.decider.js';
-import { registerPage, statusCounts, type MemberRegisterProjection } from '../src/projections/member-register.projection.js';
+import { registerPage, registerRows, statusCounts, type MemberRegisterProjection } from '../src/projections/member-register.projection.js';
 
 const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
 const ids = {
@@ -115,6 +115,16 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   await projections.waitForPosition([register.name], position, 5000);
   t.same(await asOfDate('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', [ids.cato]: 'admitted', Dirk: 'applied' }, 'the erased member keeps their place, without their name');
   t.same(await countsInFebruary(), february, 'counts of the past are unchanged by an erasure');
+  const inFebruary = { cooperativeId, asOf: '2026-02-15T23:59:59.999Z' };
+  const wholeRegister = await projections.query(register, async (reader, tables) => {
+    const entries: string[] = [];
+    // A member a page: every page after the first starts after the last one read, the nameless last.
+    for await (const entry of registerRows(reader, tables, inFebruary, 1)) entries.push(entry.id);
+    return entries;
+  });
+  const onePage = await projections.query(register, (reader, tables) => registerPage(reader, tables, { ...inFebruary, limit: 50, offset: 0 }));
+  t.same(wholeRegister, onePage.members.map((member) => member.id), 'the whole register, read a member at a time, in the order of a page');
+  t.equal(wholeRegister.at(-1), ids.cato, 'the erased member, without a name, last');
 
   await projections.replay(register.name);
   t.equal((await projections.replayFinished(register.name))?.status, 'completed');

@@ -129,6 +129,7 @@ async function restartUnderLoad(t: Test, cluster: PrivatePostgres, processes: nu
   // Every projection of every process — the one writing it and those standing by — reaches the newest write.
   const deadline = backAt + RECOVERY_DEADLINE_MS;
   let lagging: string[] = [];
+  let described = false;
   do {
     lagging = [];
     for (const [index, process] of served.entries()) {
@@ -141,6 +142,11 @@ async function restartUnderLoad(t: Test, cluster: PrivatePostgres, processes: nu
           lagging.push(`process ${index} ${projection.name}: ${projection.status} at ${projection.position}${lastError}`);
         }
       }
+    }
+    if (lagging.length > 0 && !described && performance.now() - backAt > RECOVERY_DEADLINE_MS / 2) {
+      // Half the bar gone: what every session of the cluster is doing, so a miss can be traced.
+      described = true;
+      t.comment(JSON.stringify({ afterMs: Math.round(performance.now() - backAt), lagging, sessions: await sessionsOf(cluster.url, schema) }, null, 1));
     }
     if (lagging.length > 0) await delay(200);
   } while (lagging.length > 0 && performance.now() < deadline);
@@ -165,6 +171,26 @@ async function restartUnderLoad(t: Test, cluster: PrivatePostgres, processes: nu
   const register = await call(served[served.length - 1]!, 'GET', `/cooperatives/${cooperativeId}/members?minPosition=${newest}&limit=1`);
   t.equal(register.body.total, rows.length, 'the register holds every member on record, none twice');
   t.equal(served.map((process) => process.stderr()).join(''), '', 'nothing was written to stderr');
+}
+
+/** Each client session's state, transaction and wait, and where the log's visibility stands. */
+async function sessionsOf(url: string, schema: string): Promise<unknown> {
+  const probe = new pg.Client({ connectionString: url });
+  await probe.connect();
+  try {
+    const sessions = await probe.query(
+      `SELECT pid, state, backend_xid::text AS xid, backend_xmin::text AS xmin, round(extract(epoch FROM now() - xact_start) * 1000) AS transaction_ms,
+              round(extract(epoch FROM now() - query_start) * 1000) AS statement_ms, wait_event_type, wait_event, left(query, 100) AS query
+       FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() ORDER BY xact_start NULLS LAST`,
+    );
+    const log = await probe.query(
+      `SELECT max(position)::int AS head, pg_snapshot_xmin(pg_current_snapshot())::text AS visible_below,
+              (SELECT transaction_id::text FROM "${schema}".events ORDER BY position DESC LIMIT 1) AS newest_transaction FROM "${schema}".events`,
+    );
+    return { log: log.rows[0], sessions: sessions.rows };
+  } finally {
+    await probe.end();
+  }
 }
 
 const binaries = postgresBinaries();

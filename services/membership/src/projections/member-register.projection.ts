@@ -272,12 +272,15 @@ export async function registerPage(
   const { from, parameters } = asOfClause(tables, query);
   const total = await reader.get<{ total: number }>(`SELECT count(*) AS total FROM ${from}`, parameters);
   const rows = await reader.all<RegisterRow>(
-    `SELECT m.id, m.name, m.email, m.address, m.phone, m.erased, p.status, m.registered_at FROM ${from}
-     ORDER BY m.name IS NULL, m.name, m.id LIMIT ? OFFSET ?`,
+    `SELECT ${REGISTER_COLUMNS} FROM ${from} ORDER BY ${REGISTER_ORDER} LIMIT ? OFFSET ?`,
     [...parameters, query.limit, query.offset],
   );
   return { total: total?.total ?? 0, members: rows.map(toEntry) };
 }
+
+const REGISTER_COLUMNS = 'm.id, m.name, m.email, m.address, m.phone, m.erased, p.status, m.registered_at';
+/** By name, members without one (erased) last, then by id: one order for a page and for the whole register. */
+const REGISTER_ORDER = "CASE WHEN m.name IS NULL THEN 1 ELSE 0 END, coalesce(m.name, ''), m.id";
 
 export async function statusCounts(
   reader: SqlExecutor,
@@ -309,12 +312,29 @@ export async function registerEntry(
   return row ? toEntry(row) : undefined;
 }
 
-/** Every member at the moment, a page at a time, so an export of any size holds one page in memory. */
-export async function* registerRows(reader: SqlExecutor, tables: TableNames<Tables>, moment: PointInTime): AsyncGenerator<RegisterEntry> {
-  const limit = 1000;
-  for (let offset = 0; ; offset += limit) {
-    const { members } = await registerPage(reader, tables, { ...moment, limit, offset });
-    yield* members;
-    if (members.length < limit) return;
+/**
+ * Every member at the moment, a page at a time, so an export of any size holds one page in memory. Each page starts
+ * after the last member of the one before (a keyset, not an offset) and counts nothing, so the whole register costs
+ * the same per member however long it is.
+ */
+export async function* registerRows(
+  reader: SqlExecutor,
+  tables: TableNames<Tables>,
+  moment: PointInTime,
+  limit = 1000,
+): AsyncGenerator<RegisterEntry> {
+  const { from, parameters } = asOfClause(tables, moment);
+  let after: RegisterRow | undefined;
+  for (;;) {
+    const keyset = after
+      ? ` AND (CASE WHEN m.name IS NULL THEN 1 ELSE 0 END, coalesce(m.name, ''), m.id) > (?, ?, ?)`
+      : '';
+    const rows: RegisterRow[] = await reader.all<RegisterRow>(
+      `SELECT ${REGISTER_COLUMNS} FROM ${from}${keyset} ORDER BY ${REGISTER_ORDER} LIMIT ?`,
+      [...parameters, ...(after ? [after.name === null ? 1 : 0, after.name ?? '', after.id] : []), limit],
+    );
+    yield* rows.map(toEntry);
+    after = rows.at(-1);
+    if (rows.length < limit) return;
   }
 }
