@@ -7,8 +7,8 @@ import { ensurePostgres } from './postgres.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Tests that hold a time bar and load the machine themselves (the PostgreSQL restart test: three servers, four writers
- * and a cluster of its own, back within 10 s). They run first, on a machine nothing else has loaded yet: after eight
- * minutes of the other files, the restart test took 10.1 s where it takes 4.4–5.1 s alone (four fresh-clone runs).
+ * and a cluster of its own, back within 10 s). They run first, by themselves, on a machine the other files have not
+ * loaded yet, so their bar measures them alone; and the other files, two at a time, never wait for them to end.
  */
 const ALONE = 'tests/reliability/alone';
 
