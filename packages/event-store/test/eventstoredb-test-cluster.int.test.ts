@@ -68,10 +68,10 @@ t.test('defects a real server shows, each caught here', async (t) => {
     t.ok(cluster.log.size > 7_000, 'the log holds link and system events besides');
     const all = await collect(store.readAll());
     t.equal(all.length, 3_500);
-    t.equal(new Set(all.map((event) => event.id)).size, 3_500, 'no event twice');
+    t.equal(new Set(all.map((event) => event.id)).size, all.length, 'no event twice');
     const members = await collect(store.readAll({ filter: { streamPrefixes: ['member-'] } }));
     t.equal(members.length, 1_700);
-    t.equal(new Set(members.map((event) => event.id)).size, 1_700, 'no event twice when filtered');
+    t.equal(new Set(members.map((event) => event.id)).size, members.length, 'no event twice when filtered');
     const later = await collect(store.readAll({ after: all[999]?.position ?? 0 }));
     t.same(
       later.map((event) => event.id),
