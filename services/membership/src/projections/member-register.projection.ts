@@ -326,9 +326,8 @@ export async function* registerRows(
   const { from, parameters } = asOfClause(tables, moment);
   let after: RegisterRow | undefined;
   for (;;) {
-    const keyset = after
-      ? ` AND (CASE WHEN m.name IS NULL THEN 1 ELSE 0 END, coalesce(m.name, ''), m.id) > (?, ?, ?)`
-      : '';
+    // The page order as one row value: the next page starts after the last member of this one.
+    const keyset = after ? ` AND (${REGISTER_ORDER}) > (?, ?, ?)` : '';
     const rows: RegisterRow[] = await reader.all<RegisterRow>(
       `SELECT ${REGISTER_COLUMNS} FROM ${from}${keyset} ORDER BY ${REGISTER_ORDER} LIMIT ?`,
       [...parameters, ...(after ? [after.name === null ? 1 : 0, after.name ?? '', after.id] : []), limit],

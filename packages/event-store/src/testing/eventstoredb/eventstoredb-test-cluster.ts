@@ -98,7 +98,7 @@ export class EventStoreDbTestCluster {
   private readonly users: readonly TestUser[];
   private readonly certificates: { directory: string; ca: Buffer; key: Buffer; certificate: Buffer } | undefined;
 
-  private constructor(readonly options: EventStoreDbTestClusterOptions) {
+  private constructor(options: EventStoreDbTestClusterOptions) {
     this.log = new ReplicatedLog({ linkByCategory: options.linkByCategory ?? true });
     this.users = [
       { ...DEFAULT_ADMIN, groups: ['$admins'] },
