@@ -115,7 +115,7 @@ postgresTest('four services as processes on PostgreSQL, and a takeover', async (
   }
   const adopted = await next('BudgetAdopted', voted);
   const actuals = await call(budget, applicant.token, 'GET', `${base}/budgets/${budgetId}?minPosition=${adopted.position}`);
-  t.match(actuals.body, { status: 'adopted', version: 1 }, 'adopted across the voting and budget processes');
+  t.match(actuals.body, { status: 'adopted', version: 1 }, 'adopted across the voting and budget processes', { body: actuals.body });
 
   const submitted = await call(initiatives, applicant.token, 'POST', `${base}/initiatives`, {
     title: 'Buurtmoestuin',
