@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import t from 'tap';
+import { SqliteReadModelStore } from '@meent/eventsourcing';
 import { temporaryDirectory } from '@meent/eventsourcing/testing';
 import { postgresServeEnvironment, postgresTest } from '../support/postgres.js';
 import { finished, runTypeScript, spawnTypeScript, waitForLine } from '../support/processes.js';
@@ -141,4 +143,61 @@ postgresTest('meent serve refused by PostgreSQL for its password or database nam
   const database = await refusedBy((wrong) => (wrong.pathname = '/no_such_database'));
   t.equal(database.code, 2);
   t.match(database.stderr, /MEENT_POSTGRES_URL: database "no_such_database" does not exist/);
+});
+
+t.test('meent migrate --status reads, meent migrate applies, and tables a newer version made stop a start', async (t) => {
+  const dataDir = join(temporaryDirectory(t), 'data');
+  const environment = { MEENT_DATA_DIR: dataDir };
+  const before = await runTypeScript(CLI, ['migrate', '--status'], environment);
+  t.equal(before.code, 0, before.stderr);
+  t.match(before.stdout, /^events and personal-data keys — not created yet: made at the first start\n {2}events +version 0 of 1, pending:\n +1 the event log/);
+  t.match(before.stdout, /read model member_register +generation 1, not built yet/);
+  t.notOk(existsSync(dataDir), 'the status created nothing');
+
+  const applied = await runTypeScript(CLI, ['migrate'], environment);
+  t.equal(applied.code, 0, applied.stderr);
+  t.match(applied.stdout, /^applied events 1: the event log, indexed by stream and by type\n/);
+  t.match(applied.stdout, /applied projections 2: each generation's shape/);
+  const after = await runTypeScript(CLI, ['migrate', '--status'], environment);
+  t.equal(after.code, 0, after.stderr);
+  t.match(after.stdout, /^events and personal-data keys — .*events\.db\n {2}events +version 1, up to date\n/);
+  t.match(after.stdout, /\n {2}projections +version 2, up to date\n/);
+  t.notMatch(after.stdout, /pending/);
+
+  // What a later version's migration of the outbox would have left.
+  const readModels = new SqliteReadModelStore({ path: join(dataDir, 'read-models.db') });
+  await readModels.transaction((transaction) =>
+    transaction.run(
+      "INSERT INTO meent_schema_migrations (component, version, description, checksum, applied_at) VALUES ('outbox', 2, 'a later change', '0', '2027-01-01T00:00:00.000Z')",
+    ),
+  );
+  await readModels.close();
+  const newer = await runTypeScript(CLI, ['migrate', '--status'], environment);
+  t.equal(newer.code, 1, 'the status exits 1');
+  t.match(newer.stdout, /\n {2}outbox +cannot be migrated: the outbox tables are at version 2, made by a newer Meent; this one knows versions up to 1/);
+  const refused = await runTypeScript(CLI, ['serve'], { ...environment, MEENT_PORT: '0' });
+  t.equal(refused.code, 1);
+  t.match(refused.stderr, /^meent: the outbox tables are at version 2, made by a newer Meent/);
+  t.notMatch(refused.stdout, /Server listening/, 'it never listened');
+});
+
+postgresTest('meent migrate --status and meent migrate on PostgreSQL', async (t, url) => {
+  const schema = `meent_migrate_${process.pid}`;
+  const environment = { ...postgresServeEnvironment(url, schema), MEENT_DATA_DIR: temporaryDirectory(t) };
+  t.teardown(async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    for (const dropped of [schema, `${schema}_read_models`]) await client.query(`DROP SCHEMA IF EXISTS "${dropped}" CASCADE`);
+    await client.end();
+  });
+  const before = await runTypeScript(CLI, ['migrate', '--status'], environment);
+  t.equal(before.code, 0, before.stderr);
+  t.match(before.stdout, new RegExp(`^events and personal-data keys — PostgreSQL schema ${schema}\\n {2}events +version 0 of 2, pending:`));
+  const applied = await runTypeScript(CLI, ['migrate'], environment);
+  t.equal(applied.code, 0, applied.stderr);
+  t.match(applied.stdout, /applied events 2: appends in one statement \(meent_append\)/);
+  const after = await runTypeScript(CLI, ['migrate', '--status'], environment);
+  t.equal(after.code, 0, after.stderr);
+  t.match(after.stdout, new RegExp(`read models, sessions and outboxes — PostgreSQL schema ${schema}_read_models\\n {2}projections +version 2, up to date`));
+  t.notMatch(after.stdout, /pending/);
 });

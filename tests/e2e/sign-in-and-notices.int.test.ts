@@ -363,6 +363,8 @@ t.test('a message the mail server refuses is retried with back-off, then kept as
   }
   const dead = await welcomeOf(8);
   t.equal(dead.status, 'dead', 'given up after eight attempts');
+  const metrics = await server.app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' });
+  t.match(metrics.body, /^meent_outbox_messages\{status="dead"\} 1$/m, 'the operator\'s alert sees it');
 
   mail.refuseAll(false);
   const retried = await server.app.inject({ method: 'POST', url: `/admin/notifications/${encodeURIComponent(dead.id)}/retry`, headers: bearer(admin) });

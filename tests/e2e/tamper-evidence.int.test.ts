@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
+import { v7 as uuidv7 } from 'uuid';
+import { SqliteEventStore } from '@meent/event-store';
+import { temporaryDirectory } from '@meent/eventsourcing/testing';
+import { PROGRESS_EVERY_EVENTS, verifyCooperative } from '@meent/server';
 import { runTypeScript } from '../support/processes.js';
 import { admittedMember, command, foundCooperative } from '../support/cooperative-fixture.js';
 import { bearer, testServer } from '../support/test-server.js';
@@ -80,4 +84,21 @@ t.test('swapping two events is found', async (t) => {
     move.run(admitted.id, registered.type, registered.data, registered.metadata, admitted.position);
   })();
   t.match(await verify(), { verified: false, firstBrokenLink: { stream: annaStream, revision: 0 } });
+});
+
+t.test('a verification tells how far it has read, every 10,000 events, for meent audit verify to show', async (t) => {
+  const store = new SqliteEventStore({ path: join(temporaryDirectory(t), 'events.db') });
+  t.teardown(() => store.close());
+  // Another cooperative's events: read past, and counted for the progress all the same.
+  for (let batch = 0; batch < 41; batch += 1) {
+    const events = Array.from({ length: 500 }, () => {
+      const id = uuidv7();
+      return { id, type: 'SomethingElsewhere', data: {}, metadata: { eventId: id, cooperativeId: 'elsewhere' } };
+    });
+    await store.append(`elsewhere-${batch}`, events, 'no_stream');
+  }
+  const reported: number[] = [];
+  const result = await verifyCooperative(store, uuidv7(), () => false, (position) => reported.push(position));
+  t.same(reported, [PROGRESS_EVERY_EVENTS, 2 * PROGRESS_EVERY_EVENTS]);
+  t.match(result, { verified: true, events: 0 });
 });

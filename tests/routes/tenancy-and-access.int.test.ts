@@ -285,10 +285,20 @@ t.test("the server's metrics: projections, reactions and stores, for the listed 
   t.equal((await scrape('127.0.0.1')).statusCode, 401, 'loopback is not listed here');
   const listed = await scrape('10.0.0.7');
   t.equal(listed.statusCode, 200, 'the listed Prometheus');
-  for (const family of ['meent_projection_lag', 'meent_projection_status', 'meent_reaction_position', 'meent_reaction_status', 'meent_store_available', 'nodejs_eventloop_lag_seconds']) {
+  for (const family of [
+    'meent_projection_lag',
+    'meent_projection_status',
+    'meent_reaction_position',
+    'meent_reaction_status',
+    'meent_store_available',
+    'meent_outbox_messages',
+    'meent_webhook_deliveries',
+    'nodejs_eventloop_lag_seconds',
+  ]) {
     t.match(listed.body, new RegExp(`^# TYPE ${family} `, 'm'), family);
   }
   t.match(listed.body, /^meent_store_available\{store="event-store"\} 1$/m);
+  t.match(listed.body, /^meent_outbox_messages\{status="dead"\} 0$/m, 'the mail queue, nothing given up on');
   t.equal((await scrape('203.0.113.5', server.token(['admin'], { subject: 'admin-1' }))).statusCode, 200, 'an admin from anywhere');
 });
 

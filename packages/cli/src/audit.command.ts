@@ -1,5 +1,6 @@
 import { cooperativesInStore, eventRegistry, openEventStore, verifyCooperative, type MeentConfig } from '@meent/server';
 import { z } from 'zod';
+import { progressBar, terminalProgress } from './progress.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -17,9 +18,14 @@ export async function auditCommand(config: MeentConfig, args: string[]): Promise
   const registry = eventRegistry();
   try {
     const cooperatives = cooperativeFlag ? [cooperativeFlag] : await cooperativesInStore(store);
+    const head = await store.headPosition();
+    const progress = terminalProgress();
     let broken = false;
     for (const cooperativeId of cooperatives) {
-      const result = await verifyCooperative(store, cooperativeId, (type) => registry.isWithheld(type));
+      const result = await verifyCooperative(store, cooperativeId, (type) => registry.isWithheld(type), (position) =>
+        progress.show(`${cooperativeId} ${progressBar(position, head)}`),
+      );
+      progress.clear();
       const link = result.firstBrokenLink;
       if (link) {
         broken = true;

@@ -1,4 +1,4 @@
-// The `meent` command: serve, token, projections, audit, admins — and help for each.
+// The `meent` command: serve, token, projections, audit, admins, migrate — and help for each.
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Role } from '@meent/http';
@@ -19,6 +19,9 @@ const USAGE = `usage: meent <command>   (meent --help, meent <command> --help, m
   projections replay NAME                 rebuild a projection, with a progress bar on a terminal
   audit verify [--cooperative ID]         recheck every hash, link and seal in the store; exit 1 if one is broken
   admins add|remove EMAIL, admins list    the addresses that sign in as admin with an e-mailed code
+  migrate [--status]                      apply every database's pending migrations (meent serve does at start);
+                                          with --status, only say what each database has and lacks (exit 1 when
+                                          this version cannot migrate one) and which read models a start rebuilds
 `;
 
 /** The roles a token may carry: `@meent/http`'s, named here so that checking a flag loads no server code. */
@@ -116,6 +119,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./audit.command.js')).auditCommand(config, rest);
     case 'admins':
       return (await import('./admins.command.js')).adminsCommand(config, rest);
+    case 'migrate':
+      return (await import('./migrate.command.js')).migrateCommand(config, rest);
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command given');
   }

@@ -1,6 +1,7 @@
 import { signToken } from '@meent/http';
 import { projectionSchema, replaySchema, tokenSettings, type MeentConfig } from '@meent/server';
 import { z } from 'zod';
+import { progressBar } from './progress.js';
 import { UsageError } from './usage-error.js';
 
 const listSchema = z.object({ projections: z.array(projectionSchema) });
@@ -81,7 +82,7 @@ async function replay(client: AdminClient, name: string): Promise<void> {
   for (;;) {
     const { replay: progress } = await client.call('GET', path, projectionSchema);
     if (!progress || progress.generation !== started.generation) throw new Error('the replay is no longer reported');
-    if (interactive) process.stdout.write(`\r${progressBar(progress)}`);
+    if (interactive) process.stdout.write(`\r${replayBar(progress)}`);
     if (progress.status === 'failed') {
       throw new Error(`replay failed at position ${progress.failure?.position}: ${progress.failure?.message}`);
     }
@@ -93,12 +94,9 @@ async function replay(client: AdminClient, name: string): Promise<void> {
   }
 }
 
-function progressBar(progress: z.infer<typeof replaySchema>): string {
-  const width = 30;
-  const share = progress.targetPosition === 0 ? 1 : Math.min(1, progress.position / progress.targetPosition);
-  const filled = Math.round(share * width);
+function replayBar(progress: z.infer<typeof replaySchema>): string {
   const eta = progress.etaSeconds === null ? '?' : `${progress.etaSeconds}s`;
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(share * 100)}% ${progress.position}/${progress.targetPosition} ${progress.eventsPerSecond} ev/s ETA ${eta} `;
+  return progressBar(progress.position, progress.targetPosition, `${progress.eventsPerSecond} ev/s ETA ${eta}`);
 }
 
 function printTable(header: string[], rows: string[][]): void {

@@ -6,6 +6,10 @@ export * from './read-model-store.js';
 export * from './sqlite-read-model-store.js';
 export * from './projection.js';
 export {
+  ACTIVE_GENERATIONS_TABLE,
+  CHECKPOINTS_TABLE,
+  PROJECTION_TABLES,
+  SHAPES_TABLE,
   type ProjectionFailure,
   type RunnerStatus,
   type RunnerProgress,
@@ -20,3 +24,8 @@ export * from './versioned-map.js';
 export * from './ids.js';
 export * from './postgres-read-model-store.js';
 export * from './money.js';
+export {
+  defineSchema,
+  type SchemaComponent,
+  type SchemaMigration,
+} from '@meent/event-store';

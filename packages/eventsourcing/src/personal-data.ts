@@ -1,7 +1,17 @@
 // Crypto-shredding: personal data enters events only encrypted under a key per data subject, kept outside the
 // event log. Destroying the key erases the person while every event stays.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { PostgresPool, guardSqlite, openSqliteDatabase, type SqliteDurability } from '@meent/event-store';
+import {
+  applyMigrations,
+  applySqliteMigrations,
+  defineSchema,
+  guardSqlite,
+  MIGRATIONS_TABLE,
+  migrationTransaction,
+  openSqliteDatabase,
+  PostgresPool,
+  type SqliteDurability,
+} from '@meent/event-store';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 
@@ -25,6 +35,8 @@ export interface KeyStore {
   destroyedAt(subject: string): Promise<string | undefined>;
   /** A deployment-wide key for blind indexes: finding "this e-mail again" without storing the e-mail. */
   indexKey(): Promise<Buffer>;
+  /** Answers once the store is reachable and its table migrated; rejects with why not. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,6 +101,21 @@ async function indexKeyOf(keys: KeyStore): Promise<Buffer> {
   return key;
 }
 
+/** The key table, versioned in both dialects: a change to it is a new migration at the end of this list. */
+export const keyTables = (table: string) =>
+  defineSchema('personal-data-keys', [
+    {
+      version: 1,
+      description: 'one encryption key per data subject, destroyed to erase what it encrypted',
+      statements: {
+        sqlite: [`CREATE TABLE IF NOT EXISTS ${table} (subject TEXT PRIMARY KEY, key BLOB, created_at TEXT NOT NULL, destroyed_at TEXT)`],
+        postgres: [
+          `CREATE TABLE IF NOT EXISTS ${table} (subject TEXT PRIMARY KEY, key BYTEA, created_at TIMESTAMPTZ NOT NULL DEFAULT now(), destroyed_at TIMESTAMPTZ)`,
+        ],
+      },
+    },
+  ]);
+
 /**
  * Keys in their own table of the event store's database file: backed up with the events, never touched by a
  * projection replay (read models live elsewhere). `secure_delete` overwrites a destroyed key's bytes on disk.
@@ -100,12 +127,7 @@ export class SqliteKeyStore implements KeyStore {
   constructor(options: { path: string; durability?: SqliteDurability }) {
     this.db = openSqliteDatabase(options.path, options.durability ?? 'normal');
     this.db.pragma('secure_delete = ON');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS personal_data_keys (
-      subject TEXT PRIMARY KEY,
-      key BLOB,
-      created_at TEXT NOT NULL,
-      destroyed_at TEXT
-    )`);
+    applySqliteMigrations(this.db, keyTables('personal_data_keys'), new Date());
     this.statements = {
       create: this.db.prepare<[string, Buffer, string]>(
         'INSERT INTO personal_data_keys (subject, key, created_at) VALUES (?, ?, ?) ON CONFLICT (subject) DO NOTHING',
@@ -143,6 +165,10 @@ export class SqliteKeyStore implements KeyStore {
     return indexKeyOf(this);
   }
 
+  async ping(): Promise<void> {
+    guarded(() => this.db.prepare('SELECT 1').get());
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
@@ -166,12 +192,7 @@ export class PostgresKeyStore implements KeyStore {
       serves: 'personal data keys',
       migrate: async (client) => {
         await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
-          subject TEXT PRIMARY KEY,
-          key BYTEA,
-          created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-          destroyed_at TIMESTAMPTZ
-        )`);
+        await applyMigrations(migrationTransaction(client, `"${schema}".${MIGRATIONS_TABLE}`), keyTables(this.table), new Date());
       },
     });
     void this.pool.ready().catch(() => undefined);
@@ -205,6 +226,10 @@ export class PostgresKeyStore implements KeyStore {
 
   indexKey(): Promise<Buffer> {
     return indexKeyOf(this);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
   }
 
   async close(): Promise<void> {

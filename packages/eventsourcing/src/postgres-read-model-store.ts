@@ -1,24 +1,24 @@
-import { CONNECT_TIMEOUT_MS, PostgresPool, QUERY_TIMEOUT_MS } from '@meent/event-store';
+import {
+  applyMigrations,
+  CONNECT_TIMEOUT_MS,
+  MIGRATIONS_TABLE,
+  migrationTransaction,
+  numberPlaceholders,
+  PostgresPool,
+  QUERY_TIMEOUT_MS,
+  type SchemaComponent,
+  type SchemaMigration,
+} from '@meent/event-store';
 import pg from 'pg';
 import type { Lease, ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
+
+export { numberPlaceholders } from '@meent/event-store';
 
 export interface PostgresReadModelStoreOptions {
   readonly connectionString: string;
   /** Schema holding the read-model tables; created if missing, and the only one on their search path. */
   readonly schema?: string;
   readonly poolSize?: number;
-}
-
-/** Projections write `?` placeholders, SQLite's; PostgreSQL numbers them. Quoted text is left as it is. */
-export function numberPlaceholders(sql: string): string {
-  let index = 0;
-  let quoted = false;
-  let result = '';
-  for (const character of sql) {
-    if (character === "'") quoted = !quoted;
-    result += character === '?' && !quoted ? `$${(index += 1)}` : character;
-  }
-  return result;
 }
 
 // Counts and BIGINT columns arrive as strings by default; read models hold positions and counts well below 2^53.
@@ -41,6 +41,7 @@ interface LeaseSession {
 
 /** Read models in PostgreSQL, with the same guarantees as SQLite's: each transaction whole, reads of committed data. */
 export class PostgresReadModelStore implements ReadModelStore {
+  readonly dialect = 'postgres';
   readonly reader: SqlExecutor;
   private readonly pool: PostgresPool;
   private readonly connectionString: string;
@@ -78,6 +79,14 @@ export class PostgresReadModelStore implements ReadModelStore {
         }
       })),
     );
+  }
+
+  /** Under the lock every store's migrations take, so processes starting together apply each migration once. */
+  migrate(component: SchemaComponent): Promise<readonly SchemaMigration[]> {
+    return this.pool.transaction(async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('meent-migration'))");
+      return applyMigrations(migrationTransaction(client, MIGRATIONS_TABLE), component, new Date());
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
-import { abortableDelay, type EventStore, type RecordedEvent, type Subscription } from '@meent/event-store';
+import { abortableDelay, defineSchema, type EventStore, type RecordedEvent, type Subscription } from '@meent/event-store';
 import type { EventRegistry } from './events.js';
-import { physicalTableNames, type Projection, type TableNames } from './projection.js';
+import { physicalTableNames, projectionShape, type Projection, type TableNames } from './projection.js';
 import type { Lease, ReadModelStore, SqlExecutor } from './read-model-store.js';
 import { isTransient, retryDelayMs } from './retry.js';
 
@@ -37,6 +37,7 @@ export interface RunnerProgress {
 
 export const CHECKPOINTS_TABLE = 'meent_projection_checkpoints';
 export const ACTIVE_GENERATIONS_TABLE = 'meent_projection_generations';
+export const SHAPES_TABLE = 'meent_projection_shapes';
 
 const MAX_BATCH = 1000;
 const RATE_WINDOW_MS = 5000;
@@ -55,16 +56,24 @@ class CheckpointMovedError extends Error {
   override readonly name = 'CheckpointMovedError';
 }
 
-export async function ensureProjectionBookkeeping(readModels: ReadModelStore): Promise<void> {
-  await readModels.transaction(async (transaction) => {
-    await transaction.run(
+/** The projections' bookkeeping, versioned: a change to it is a new migration at the end of this list. */
+export const PROJECTION_TABLES = defineSchema('projections', [
+  {
+    version: 1,
+    description: "each projection's checkpoint per generation, and the generation serving reads",
+    statements: [
       `CREATE TABLE IF NOT EXISTS ${CHECKPOINTS_TABLE} (name TEXT NOT NULL, generation INTEGER NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (name, generation))`,
-    );
-    await transaction.run(
       `CREATE TABLE IF NOT EXISTS ${ACTIVE_GENERATIONS_TABLE} (name TEXT PRIMARY KEY, generation INTEGER NOT NULL)`,
-    );
-  });
-}
+    ],
+  },
+  {
+    version: 2,
+    description: "each generation's shape, so that a read model an upgrade changed is rebuilt",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${SHAPES_TABLE} (name TEXT NOT NULL, generation INTEGER NOT NULL, shape TEXT NOT NULL, PRIMARY KEY (name, generation))`,
+    ],
+  },
+]);
 
 /**
  * Runs one generation of one projection: subscribes after its checkpoint and applies events in batches, each batch
@@ -215,6 +224,10 @@ export class GenerationRunner<Table extends string = string> {
         `INSERT INTO ${CHECKPOINTS_TABLE} (name, generation, position) VALUES (?, ?, 0) ON CONFLICT (name, generation) DO NOTHING`,
         [this.projection.name, this.generation],
       );
+      await transaction.run(
+        `INSERT INTO ${SHAPES_TABLE} (name, generation, shape) VALUES (?, ?, ?) ON CONFLICT (name, generation) DO NOTHING`,
+        [this.projection.name, this.generation, projectionShape(this.projection)],
+      );
       return this.storedCheckpoint(transaction);
     });
     this.stored = this.position;
@@ -272,13 +285,27 @@ export class GenerationRunner<Table extends string = string> {
     });
   }
 
+  /**
+   * Drops this generation's tables unless a process still writes them — one of the version before an upgrade, still
+   * running — and says whether it did.
+   */
+  async dropTablesIfAbandoned(): Promise<boolean> {
+    const lease = await this.readModels.lease(this.leaseName);
+    if (!lease) return false;
+    try {
+      await this.dropTables();
+      return true;
+    } finally {
+      await lease.release();
+    }
+  }
+
   async dropTables(): Promise<void> {
     await this.readModels.transaction(async (transaction) => {
       for (const name of Object.values<string>(this.tables)) await transaction.run(`DROP TABLE IF EXISTS ${name}`);
-      await transaction.run(`DELETE FROM ${CHECKPOINTS_TABLE} WHERE name = ? AND generation = ?`, [
-        this.projection.name,
-        this.generation,
-      ]);
+      for (const table of [CHECKPOINTS_TABLE, SHAPES_TABLE]) {
+        await transaction.run(`DELETE FROM ${table} WHERE name = ? AND generation = ?`, [this.projection.name, this.generation]);
+      }
     });
   }
 

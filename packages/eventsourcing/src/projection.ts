@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { EventDefinition, StoredEvent } from './events.js';
 import type { SqlExecutor } from './read-model-store.js';
@@ -16,6 +17,11 @@ export interface Projection<Table extends string = string> {
   /** Statements creating each table under the physical name given; run once per generation. */
   readonly tables: Readonly<Record<Table, (name: string) => readonly string[]>>;
   readonly handlers: ReadonlyMap<string, ProjectionHandler<Table>>;
+  /**
+   * Raised by hand when handlers change what they write without the tables changing shape (a column computed another
+   * way): like a change of shape, it has the read model rebuilt at the next start.
+   */
+  readonly revision: number;
 }
 
 export interface HandlerEntry<Table extends string> {
@@ -39,6 +45,7 @@ export function defineProjection<Table extends string>(spec: {
   name: string;
   tables: Record<Table, (name: string) => readonly string[]>;
   handlers: readonly HandlerEntry<NoInfer<Table>>[];
+  revision?: number;
 }): Projection<Table> {
   if (!/^[a-z][a-z0-9_]*$/.test(spec.name)) throw new Error(`projection name ${spec.name} must be snake_case`);
   const handlers = new Map<string, ProjectionHandler<Table>>();
@@ -46,7 +53,23 @@ export function defineProjection<Table extends string>(spec: {
     if (handlers.has(type)) throw new Error(`projection ${spec.name} handles ${type} twice`);
     handlers.set(type, handler);
   }
-  return { name: spec.name, tables: spec.tables, handlers };
+  return { name: spec.name, tables: spec.tables, handlers, revision: spec.revision ?? 1 };
+}
+
+/**
+ * What a generation of the read model is: its tables' statements, the events it handles and its revision. Tables made
+ * by code of another shape are not what this code reads and writes, so a process whose shape differs from the serving
+ * generation's rebuilds the read model into a fresh one (see `Projections`).
+ */
+export function projectionShape(projection: Projection): string {
+  const tables = Object.entries(projection.tables)
+    .sort(([one], [other]) => one.localeCompare(other))
+    .map(([table, create]) => `${table}: ${create(`{${table}}`).map((statement) => statement.replace(/\s+/g, ' ').trim()).join(';')}`);
+  const handled = [...projection.handlers.keys()].sort();
+  return createHash('sha256')
+    .update(JSON.stringify({ tables, handled, revision: projection.revision }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function physicalTableNames<Table extends string>(

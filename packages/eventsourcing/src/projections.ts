@@ -1,11 +1,12 @@
 import { abortableDelay, type EventStore } from '@meent/event-store';
 import type { EventRegistry } from './events.js';
-import type { Projection, TableNames } from './projection.js';
+import { projectionShape, type Projection, type TableNames } from './projection.js';
 import {
   ACTIVE_GENERATIONS_TABLE,
   CHECKPOINTS_TABLE,
   GenerationRunner,
-  ensureProjectionBookkeeping,
+  PROJECTION_TABLES,
+  SHAPES_TABLE,
   type ProjectionFailure,
   type RunnerStatus,
   type TransientError,
@@ -19,6 +20,8 @@ import { isTransient } from './retry.js';
  */
 const FOLLOW_INTERVAL_MS = 100;
 const IDLE_FOLLOW_INTERVAL_MS = 1000;
+/** How long a rebuild waits to learn the head again while the event store is out of reach. */
+const REBUILD_HEAD_RETRY_MS = 1000;
 
 export interface ReplayProgress {
   readonly generation: number;
@@ -73,6 +76,27 @@ export class PositionBeyondHeadError extends Error {
   }
 }
 
+/**
+ * A read model an upgrade changed is being rebuilt into fresh tables: until it has caught up, this process cannot
+ * answer from it (the tables serving processes of the old version are not the shape this code reads).
+ */
+export class ReadModelRebuildingError extends Error {
+  override readonly name = 'ReadModelRebuildingError';
+  readonly statusCode = 503;
+  readonly code = 'READ_MODEL_REBUILDING';
+  readonly retryAfterSeconds: number;
+  readonly publicDetail: string;
+  constructor(
+    readonly projection: string,
+    progress: ReplayProgress,
+  ) {
+    super(`read model ${projection} is being rebuilt after an upgrade: at ${progress.position} of ${progress.targetPosition}`);
+    const share = progress.targetPosition === 0 ? 1 : Math.min(1, progress.position / progress.targetPosition);
+    this.retryAfterSeconds = Math.min(60, Math.max(1, progress.etaSeconds ?? 5));
+    this.publicDetail = `This part of the service is being rebuilt after an upgrade (${Math.floor(share * 100)}% done); please try again shortly.`;
+  }
+}
+
 export interface ProjectionsOptions {
   readonly store: EventStore;
   readonly readModels: ReadModelStore;
@@ -90,6 +114,41 @@ interface Slot {
   lastReplay: ReplayProgress | undefined;
   /** Reads under way per generation, so a replaced generation's tables are dropped only once nobody reads them. */
   readonly readers: Map<number, { count: number; drained?: () => void }>;
+  /**
+   * Set while `active` rebuilds a read model whose shape an upgrade changed; `replacing` is the generation that serves
+   * processes of the version before. The target is the head once it could be read.
+   */
+  rebuild: { replacing: number; targetPosition: number | undefined; done: Promise<void> } | undefined;
+}
+
+/**
+ * What a process of a version whose read model has `shape` does with it: serve the serving generation when its tables
+ * have that shape (or were made before shapes were recorded, and are taken to have it), resume the rebuild another
+ * process of this version began, or rebuild into a fresh generation.
+ */
+export type GenerationDecision =
+  | { readonly kind: 'serve'; readonly shapeRecorded: boolean }
+  | { readonly kind: 'resume-rebuild'; readonly generation: number }
+  | { readonly kind: 'rebuild' };
+
+export function generationForShape(
+  serving: number,
+  recorded: readonly { readonly generation: number; readonly shape: string }[],
+  shape: string,
+): GenerationDecision {
+  const servingShape = recorded.find((row) => row.generation === serving)?.shape;
+  if (servingShape === undefined || servingShape === shape) return { kind: 'serve', shapeRecorded: servingShape !== undefined };
+  const begun = recorded.find((row) => row.generation > serving && row.shape === shape);
+  return begun ? { kind: 'resume-rebuild', generation: begun.generation } : { kind: 'rebuild' };
+}
+
+/** Which generation a process runs for a projection, and what it found left behind. */
+interface GenerationChoice {
+  readonly generation: number;
+  /** The serving generation, of another shape, that this one replaces once rebuilt. */
+  readonly replacing: number | undefined;
+  /** Generations before the serving one whose tables are still there: dropped when nobody writes them. */
+  readonly superseded: readonly number[];
 }
 
 /** Every projection of a process: runs them, serves their reads, waits for positions, replays and swaps. */
@@ -99,24 +158,29 @@ export class Projections {
   private knownHead = 0;
   private readonly closing = new AbortController();
   private following: Promise<void> = Promise.resolve();
+  private readonly rebuilds: Promise<void>[] = [];
 
   private constructor(private readonly options: ProjectionsOptions) {}
 
   static async start(options: ProjectionsOptions): Promise<Projections> {
     const projections = new Projections(options);
-    await ensureProjectionBookkeeping(options.readModels);
+    await options.readModels.migrate(PROJECTION_TABLES);
     for (const projection of options.projections) {
       if (projections.slots.has(projection.name)) throw new Error(`projection ${projection.name} is defined twice`);
-      const generation = await projections.activeGeneration(projection.name);
+      const { generation, replacing, superseded } = await projections.chooseGeneration(projection);
+      for (const leftOver of superseded) await projections.runner(projection, leftOver).dropTablesIfAbandoned();
       const active = projections.runner(projection, generation);
-      projections.slots.set(projection.name, {
+      const slot: Slot = {
         projection,
         active,
         replay: undefined,
         lastReplay: undefined,
         readers: new Map(),
-      });
+        rebuild: replacing === undefined ? undefined : { replacing, targetPosition: undefined, done: Promise.resolve() },
+      };
+      projections.slots.set(projection.name, slot);
       await active.start();
+      projections.continueRebuild(slot);
     }
     projections.following = projections.followCheckpoints();
     return projections;
@@ -139,7 +203,7 @@ export class Projections {
         eventsPerSecond: progress.eventsPerSecond,
         failure: progress.failure ?? null,
         lastError: progress.lastError ?? null,
-        replay: this.replayProgress(slot) ?? null,
+        replay: this.replayProgress(slot) ?? this.rebuildProgress(slot) ?? null,
       };
     });
   }
@@ -159,6 +223,8 @@ export class Projections {
     read: (reader: SqlExecutor, tables: TableNames<Table>) => Promise<Result>,
   ): Promise<Result> {
     const slot = this.slot(projection.name);
+    const rebuilding = this.rebuildProgress(slot);
+    if (rebuilding) throw new ReadModelRebuildingError(projection.name, rebuilding);
     const runner = slot.active as GenerationRunner<Table>;
     const readers = slot.readers.get(runner.generation) ?? { count: 0 };
     slot.readers.set(runner.generation, readers);
@@ -194,7 +260,7 @@ export class Projections {
   /** Starts a rebuild into fresh tables; the current ones keep serving reads until the rebuild has caught up. */
   async replay(name: string): Promise<ReplayProgress> {
     const slot = this.slot(name);
-    if (slot.replay) throw new ReplayInProgressError(name);
+    if (slot.replay || slot.rebuild) throw new ReplayInProgressError(name);
     const targetPosition = await this.options.store.headPosition();
     const runner = this.runner(slot.projection, slot.active.generation + 1);
     await runner.dropTables();
@@ -204,10 +270,11 @@ export class Projections {
     return this.replayProgress(slot) as ReplayProgress;
   }
 
-  /** Waits for the replay under way, if any, and returns how it ended. */
+  /** Waits for the replay or the rebuild after an upgrade under way, if any, and returns how it ended. */
   async replayFinished(name: string): Promise<ReplayProgress | undefined> {
     const slot = this.slot(name);
     await slot.replay?.done;
+    await slot.rebuild?.done;
     return slot.lastReplay;
   }
 
@@ -218,11 +285,14 @@ export class Projections {
     const runner = this.runner(slot.projection, slot.active.generation);
     slot.active = runner;
     await runner.start();
+    // A rebuild that stopped with the failed runner goes on with this one.
+    this.continueRebuild(slot);
   }
 
   async close(): Promise<void> {
     this.closing.abort();
     await this.following;
+    await Promise.all(this.rebuilds);
     for (const slot of this.slots.values()) {
       await slot.replay?.runner.stop();
       await slot.active.stop();
@@ -339,12 +409,82 @@ export class Projections {
     );
   }
 
-  private async activeGeneration(name: string): Promise<number> {
-    const row = await this.options.readModels.reader.get<{ generation: number }>(
-      `SELECT generation FROM ${ACTIVE_GENERATIONS_TABLE} WHERE name = ?`,
-      [name],
-    );
-    return row?.generation ?? 1;
+  /**
+   * The generation this process runs (see `generationForShape`), its shape recorded; a fresh one is numbered past
+   * every generation ever used.
+   */
+  private chooseGeneration(projection: Projection): Promise<GenerationChoice> {
+    const shape = projectionShape(projection);
+    return this.options.readModels.transaction(async (transaction) => {
+      const serving =
+        (await transaction.get<{ generation: number }>(`SELECT generation FROM ${ACTIVE_GENERATIONS_TABLE} WHERE name = ?`, [
+          projection.name,
+        ]))?.generation ?? 1;
+      const recorded = await transaction.all<{ generation: number; shape: string }>(
+        `SELECT generation, shape FROM ${SHAPES_TABLE} WHERE name = ? ORDER BY generation`,
+        [projection.name],
+      );
+      const superseded = recorded.filter((row) => row.generation < serving).map((row) => row.generation);
+      const decision = generationForShape(serving, recorded, shape);
+      if (decision.kind === 'serve') {
+        await recordShape(transaction, projection.name, serving, shape);
+        return { generation: serving, replacing: undefined, superseded };
+      }
+      if (decision.kind === 'resume-rebuild') return { generation: decision.generation, replacing: serving, superseded };
+      // Past every generation with a checkpoint too: a replay that failed before shapes were kept left its tables.
+      const checkpointed = await transaction.get<{ newest: number | null }>(
+        `SELECT max(generation) AS newest FROM ${CHECKPOINTS_TABLE} WHERE name = ?`,
+        [projection.name],
+      );
+      let fresh = Math.max(serving, checkpointed?.newest ?? 0, ...recorded.map((row) => row.generation)) + 1;
+      // A process of yet another version may take the same number at the same moment: the next one is free.
+      while ((await recordShape(transaction, projection.name, fresh, shape)) !== shape) fresh += 1;
+      return { generation: fresh, replacing: serving, superseded };
+    });
+  }
+
+  private continueRebuild(slot: Slot): void {
+    if (!slot.rebuild) return;
+    slot.rebuild.done = this.completeRebuild(slot);
+    this.rebuilds.push(slot.rebuild.done);
+  }
+
+  /**
+   * Once the rebuilt generation has caught up with the head as it was when this process started, it serves; the
+   * replaced one's tables are dropped unless a process of the old version still writes them (then the next start
+   * drops them).
+   */
+  private async completeRebuild(slot: Slot): Promise<void> {
+    const rebuild = slot.rebuild;
+    if (!rebuild) return;
+    const runner = slot.active;
+    const closing = this.closing.signal;
+    while (rebuild.targetPosition === undefined && !closing.aborted) {
+      // Whatever kept the head from being read (the store out of reach, as a rule), the rebuild asks again.
+      rebuild.targetPosition = await this.options.store.headPosition().catch(async () => {
+        await abortableDelay(REBUILD_HEAD_RETRY_MS, closing);
+        return undefined;
+      });
+    }
+    if (rebuild.targetPosition === undefined) return;
+    const caughtUp = runner.waitFor(rebuild.targetPosition, closing);
+    const outcome = await Promise.race([caughtUp.then((reached) => (reached ? 'caught-up' : 'closing')), runner.failed.then(() => 'failed')]);
+    if (outcome !== 'caught-up') return;
+    await this.options.readModels.transaction(async (transaction) => {
+      await transaction.run(
+        `INSERT INTO ${ACTIVE_GENERATIONS_TABLE} (name, generation) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET generation = excluded.generation`,
+        [slot.projection.name, runner.generation],
+      );
+    });
+    slot.rebuild = undefined;
+    slot.lastReplay = { ...this.replayProgressOf(runner, rebuild.targetPosition), status: 'completed' };
+    await this.runner(slot.projection, rebuild.replacing).dropTablesIfAbandoned();
+  }
+
+  private rebuildProgress(slot: Slot): ReplayProgress | undefined {
+    if (!slot.rebuild) return undefined;
+    const { position } = slot.active.progress;
+    return this.replayProgressOf(slot.active, slot.rebuild.targetPosition ?? Math.max(position, this.knownHead));
   }
 
   private slot(name: string): Slot {
@@ -352,4 +492,18 @@ export class Projections {
     if (!slot) throw new UnknownProjectionError(name);
     return slot;
   }
+}
+
+/** Records a generation's shape unless one is recorded; returns the shape recorded for it, whoever recorded it. */
+async function recordShape(transaction: SqlExecutor, name: string, generation: number, shape: string): Promise<string | undefined> {
+  await transaction.run(`INSERT INTO ${SHAPES_TABLE} (name, generation, shape) VALUES (?, ?, ?) ON CONFLICT (name, generation) DO NOTHING`, [
+    name,
+    generation,
+    shape,
+  ]);
+  const row = await transaction.get<{ shape: string }>(`SELECT shape FROM ${SHAPES_TABLE} WHERE name = ? AND generation = ?`, [
+    name,
+    generation,
+  ]);
+  return row?.shape;
 }

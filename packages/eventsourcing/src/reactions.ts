@@ -2,7 +2,7 @@
 // once — the checkpoint moves only after its reaction finished — and each command a reaction sends carries an
 // idempotency key made from the causing event, so a reaction repeated after a crash appends nothing twice.
 import { setMaxListeners } from 'node:events';
-import { abortableDelay, type EventStore } from '@meent/event-store';
+import { abortableDelay, defineSchema, type EventStore } from '@meent/event-store';
 import { ForeignStreamError, type CommandContext, type CommandHandler } from './command-handler.js';
 import type { EventRegistry, StoredEvent } from './events.js';
 import type { Lease, ReadModelStore } from './read-model-store.js';
@@ -60,6 +60,15 @@ export interface ReactionsOptions {
   readonly onFailure?: (reaction: string, error: unknown, position: number) => void;
 }
 
+/** The reactions' bookkeeping, versioned: a change to it is a new migration at the end of this list. */
+export const REACTION_TABLES = defineSchema('reactions', [
+  {
+    version: 1,
+    description: 'where each reaction has reacted up to',
+    statements: [`CREATE TABLE IF NOT EXISTS ${REACTION_CHECKPOINTS_TABLE} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)`],
+  },
+]);
+
 export class Reactions {
   private readonly statuses = new Map<string, ReactionStatus>();
   private readonly closing = new AbortController();
@@ -72,10 +81,8 @@ export class Reactions {
     // Each reaction listens for the close at most twice at a time — its subscription's stop, a retry's pause — so a
     // deployment with many reactions is not mistaken for a listener leak.
     setMaxListeners(2 * options.reactions.length + 1, reactions.closing.signal);
+    await options.readModels.migrate(REACTION_TABLES);
     await options.readModels.transaction(async (transaction) => {
-      await transaction.run(
-        `CREATE TABLE IF NOT EXISTS ${REACTION_CHECKPOINTS_TABLE} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)`,
-      );
       // One that starts at the head gets its checkpoint when it first runs: the event store may be out of reach now.
       for (const reaction of options.reactions.filter((candidate) => candidate.startsAt !== 'head')) {
         await transaction.run(

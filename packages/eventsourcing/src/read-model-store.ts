@@ -1,3 +1,5 @@
+import type { SchemaComponent, SchemaMigration, SqlDialect } from '@meent/event-store';
+
 // The read-model store: where projections keep their tables and checkpoints. SQL uses `?` placeholders and the
 // subset SQLite and PostgreSQL share (TEXT, INTEGER, BIGINT, ON CONFLICT … DO UPDATE), so projections run on both.
 
@@ -17,6 +19,7 @@ export interface Lease {
 }
 
 export interface ReadModelStore {
+  readonly dialect: SqlDialect;
   /** Reads see only committed data, never a projection's transaction half-way. */
   readonly reader: SqlExecutor;
   /**
@@ -25,6 +28,11 @@ export interface ReadModelStore {
    * condition (as the checkpoint update does).
    */
   transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Applies what `component`'s tables lack, in order, each migration recorded in this store's ledger; refuses tables a
+   * newer version made. Every table kept here (projections' own excepted: see `Projections`) is made this way.
+   */
+  migrate(component: SchemaComponent): Promise<readonly SchemaMigration[]>;
   /** The lease on `name`, or undefined while another holder has it. A holder that dies loses it. */
   lease(name: string): Promise<Lease | undefined>;
   ping(): Promise<void>;

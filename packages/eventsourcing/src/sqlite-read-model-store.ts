@@ -1,9 +1,13 @@
 import {
+  applyMigrations,
   checkpointInBackground,
+  MIGRATIONS_TABLE,
   guardSqlite,
   openSqliteDatabase,
   sqliteUnavailable,
   type BackgroundCheckpoints,
+  type SchemaComponent,
+  type SchemaMigration,
   type SqliteDurability,
 } from '@meent/event-store';
 import type Database from 'better-sqlite3';
@@ -22,6 +26,7 @@ export interface SqliteReadModelStoreOptions {
 
 /** One connection writes (transactions queued one after another); a second one serves reads from committed data. */
 export class SqliteReadModelStore implements ReadModelStore {
+  readonly dialect = 'sqlite';
   readonly reader: SqlExecutor;
   private readonly writer: Database.Database;
   private readonly checkpoints: BackgroundCheckpoints;
@@ -59,6 +64,13 @@ export class SqliteReadModelStore implements ReadModelStore {
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** In a transaction of its own: `BEGIN IMMEDIATE` keeps any other process out until it commits. */
+  migrate(component: SchemaComponent): Promise<readonly SchemaMigration[]> {
+    return this.transaction((transaction) =>
+      applyMigrations({ dialect: 'sqlite', ledger: MIGRATIONS_TABLE, run: transaction.run, all: transaction.all }, component, new Date()),
+    );
   }
 
   /** An embedded read store serves one process: leases only keep two holders in it apart. */

@@ -33,7 +33,7 @@ const STATUS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   415: 'The body is not JSON',
   422: 'The request is understood but a rule refuses it: `code` names the rule',
   429: 'Too many requests: `retry-after` says when to try again',
-  503: 'A store is out of reach or a read model is behind: `retry-after` says when to try again',
+  503: 'A store is out of reach, or a read model is behind or being rebuilt after an upgrade: `retry-after` says when to try again',
 };
 
 const SAFE_INTEGER = Number.MAX_SAFE_INTEGER;

@@ -94,6 +94,8 @@ interface UnavailableError extends Error {
   statusCode: 503;
   code: string;
   retryAfterSeconds: number;
+  /** What the caller may be told, when it is not that a database is out of reach (a read model being rebuilt). */
+  publicDetail?: string;
 }
 
 /** A store out of reach for now (see the event store's `StoreUnavailableError`): the same request may succeed later. */
@@ -147,11 +149,11 @@ function problemDetails(app: FastifyInstance): void {
       return sendProblem(request, reply, {
         status: 503,
         code: error.code,
-        detail:
-          request.method === 'GET' || request.method === 'HEAD'
+        detail: error.publicDetail ??
+          (request.method === 'GET' || request.method === 'HEAD'
             ? 'The service cannot reach its database just now; please try again shortly.'
             : // A connection lost during a commit leaves it unknown whether the write went through.
-              'The service cannot reach its database just now; please try again shortly. The change may or may not have been recorded: read it back before sending it again.',
+              'The service cannot reach its database just now; please try again shortly. The change may or may not have been recorded: read it back before sending it again.'),
       });
     }
     request.log.error({ err: error }, 'request failed');

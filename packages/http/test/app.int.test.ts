@@ -25,6 +25,15 @@ const exampleRoutes: FastifyPluginAsync = async (plain) => {
   app.get('/explode', async () => {
     throw new Error('SQLITE_CORRUPT at /var/lib/meent/events.db');
   });
+  app.get('/rebuilding', async () => {
+    // As a read model being rebuilt after an upgrade fails a read (`ReadModelRebuildingError`).
+    throw Object.assign(new Error('read model motions is being rebuilt: at 3 of 9'), {
+      statusCode: 503,
+      code: 'READ_MODEL_REBUILDING',
+      retryAfterSeconds: 7,
+      publicDetail: 'This part of the service is being rebuilt after an upgrade (33% done); please try again shortly.',
+    });
+  });
   app.get('/admin-only', { onRequest: app.authenticate }, async (request) => {
     if (!isAdmin(principalOf(request))) throw forbidden('Only an admin may do this');
     return { ok: true };
@@ -97,6 +106,15 @@ t.test('an unexpected error is a 500 that does not leak its message, logged with
   t.ok(logged.some((entry) => entry.reqId === 'trace-42' && entry.err), 'the error is logged with its request id');
   const incoming = logged.filter((entry) => entry.msg === 'incoming request');
   t.ok(incoming.length > 0 && incoming.every((entry) => entry.reqId), 'every request log line has one');
+});
+
+t.test('a part being rebuilt is a 503 that says so, with when to try again', async (t) => {
+  const app = await build(t);
+  const response = await app.inject({ method: 'GET', url: '/rebuilding' });
+  t.equal(response.statusCode, 503);
+  t.equal(response.headers['retry-after'], '7');
+  t.match(response.json(), { code: 'READ_MODEL_REBUILDING', detail: /being rebuilt after an upgrade \(33% done\)/ });
+  t.notMatch(response.body, /motions|3 of 9/, 'what the error says for the log stays there');
 });
 
 t.test('an unknown route is a 404 problem', async (t) => {

@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { PostgresEventStore, SqliteEventStore, StoreUnavailableError, type EventStore, type JsonValue } from '@meent/event-store';
+import {
+  PostgresEventStore,
+  SchemaMigrationError,
+  SqliteEventStore,
+  StoreUnavailableError,
+  type EventStore,
+  type JsonValue,
+} from '@meent/event-store';
 import {
   CommandHandler,
   EventRegistry,
@@ -35,6 +42,7 @@ import {
   webhookRoutes,
   Webhooks,
   directMail,
+  type Backlog,
   type DeliveryLoop,
   type MailFailure,
   type OutgoingMessage,
@@ -109,7 +117,7 @@ export async function openEventStore(config: MeentConfig): Promise<EventStore> {
  * cannot forget a key on demand (a deleted stream lingers until a scavenge), so beside it they go to PostgreSQL when
  * one is configured, else to `keys.db` in the data directory.
  */
-function openKeyStore(config: MeentConfig): KeyStore {
+export function openKeyStore(config: MeentConfig): KeyStore {
   const inPostgres = config.eventStore === 'postgres' || (config.eventStore === 'eventstoredb' && config.postgresUrl);
   if (inPostgres) return new PostgresKeyStore({ connectionString: postgresUrl(config), schema: config.postgresSchema });
   ensureDataDir(config.dataDir);
@@ -150,10 +158,35 @@ async function refuseMisconfiguredStores(stores: readonly { ping(): Promise<void
   for (const store of stores) {
     const reason = await store.ping().then(
       () => undefined,
-      (error: unknown) => misconfiguration(error),
+      (error: unknown) => {
+        // Tables a newer version made, or a released migration changed: nothing here may write to them.
+        if (error instanceof SchemaMigrationError) throw error;
+        return misconfiguration(error);
+      },
     );
     if (reason) throw new ConfigError(`invalid configuration:\n  ${reason}`);
   }
+}
+
+/** A queue's pending and dead items as a gauge; absent while the read-model store is out of reach. */
+function backlogCollector(name: string, what: string, backlog: () => Promise<Backlog>) {
+  return {
+    name,
+    help: `${what} waiting for an attempt (pending) and given up after every attempt (dead): alert on dead above 0, or pending that keeps growing.`,
+    labelNames: ['status'],
+    collect: async () => {
+      try {
+        const { pending, dead } = await backlog();
+        return [
+          { labels: { status: 'pending' }, value: pending },
+          { labels: { status: 'dead' }, value: dead },
+        ];
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) return [];
+        throw error;
+      }
+    },
+  };
 }
 
 /** One app from the chosen services and stores; closing the app closes projections and stores. */
@@ -169,7 +202,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
   let webhooks: Webhooks;
   let calendarFeeds: CalendarFeeds;
   try {
-    await refuseMisconfiguredStores([store, readModels]);
+    await refuseMisconfiguredStores([store, readModels, keys]);
     outbox = await Outbox.open(readModels);
     sessions = await SessionStore.open(readModels, tokens.secret);
     webhooks = await Webhooks.open(readModels);
@@ -280,6 +313,8 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
       collect: async () =>
         Promise.all(storeChecks.map(async ({ name, check }) => ({ labels: { store: name }, value: await check().then(() => 1, () => 0) }))),
     });
+    app.metrics.addCollector(backlogCollector('meent_outbox_messages', 'Mail', () => outbox.backlog()));
+    app.metrics.addCollector(backlogCollector('meent_webhook_deliveries', 'Webhook deliveries', () => webhooks.backlog()));
     const commands = new CommandHandler({ store, registry });
     // What the history shows, a webhook may subscribe to.
     const publishedTypes = registry.types().filter((type) => !registry.isWithheld(type));

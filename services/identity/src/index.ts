@@ -12,7 +12,7 @@ import type { SessionStore } from './session-store.js';
 import { SignIn } from './sign-in.js';
 import { sessionRoutes, signInRoutes } from './sign-in.routes.js';
 
-export { SessionStore, DEFAULT_LIFETIMES, type SessionLifetimes, type SessionView } from './session-store.js';
+export { SessionStore, SESSION_TABLES, DEFAULT_LIFETIMES, type SessionLifetimes, type SessionView } from './session-store.js';
 export { ACCESS_TOKEN_SECONDS, CODES_PER_ADDRESS, SignIn, type Tokens } from './sign-in.js';
 export { identityError, identityLinkEvents } from './domain/identity-link.js';
 export type { OidcSettings } from './oidc.js';

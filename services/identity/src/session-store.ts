@@ -1,7 +1,7 @@
 // Sign-in codes, sessions and their refresh tokens, and the deployment's admins: operational state, not domain events
 // (DESIGN §6). A code or token is stored only as its keyed hash, so what the tables hold cannot sign anyone in.
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import type { ReadModelStore, SqlExecutor } from '@meent/eventsourcing';
+import { defineSchema, type ReadModelStore, type SqlExecutor } from '@meent/eventsourcing';
 
 const CODES = 'meent_sign_in_codes';
 const SESSIONS = 'meent_sessions';
@@ -60,6 +60,44 @@ export interface SessionLifetimes {
 
 export const DEFAULT_LIFETIMES: SessionLifetimes = { codeMs: 10 * 60_000, sessionMs: 30 * 86_400_000, codeAttempts: 5 };
 
+/** The tables, versioned: a change to them is a new migration at the end of this list. */
+export const SESSION_TABLES = defineSchema('sessions', [
+  {
+    version: 1,
+    description: 'sign-in codes, sessions, refresh tokens and admins',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${CODES} (
+        id TEXT PRIMARY KEY,
+        address_hash TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        subject TEXT,
+        code_hash TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${CODES}_by_address ON ${CODES} (address_hash, audience, created_at)`,
+      `CREATE TABLE IF NOT EXISTS ${SESSIONS} (
+        id TEXT PRIMARY KEY,
+        cooperative_id TEXT,
+        subject TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        method TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_refreshed_at BIGINT,
+        expires_at BIGINT NOT NULL,
+        revoked_at BIGINT,
+        revoked_because TEXT
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${SESSIONS}_by_subject ON ${SESSIONS} (subject, created_at)`,
+      `CREATE TABLE IF NOT EXISTS ${REFRESH_TOKENS} (token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, issued_at BIGINT NOT NULL,
+        used_at BIGINT)`,
+      `CREATE TABLE IF NOT EXISTS ${ADMINS} (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, added_at BIGINT NOT NULL)`,
+    ],
+  },
+]);
+
 export class SessionStore {
   private constructor(
     private readonly store: ReadModelStore,
@@ -69,42 +107,7 @@ export class SessionStore {
   ) {}
 
   static async open(store: ReadModelStore, pepper: string, lifetimes: SessionLifetimes = DEFAULT_LIFETIMES): Promise<SessionStore> {
-    await store.transaction(async (transaction) => {
-      await transaction.run(
-        `CREATE TABLE IF NOT EXISTS ${CODES} (
-          id TEXT PRIMARY KEY,
-          address_hash TEXT NOT NULL,
-          audience TEXT NOT NULL,
-          subject TEXT,
-          code_hash TEXT NOT NULL,
-          attempts INTEGER NOT NULL,
-          created_at BIGINT NOT NULL,
-          expires_at BIGINT NOT NULL,
-          used_at BIGINT
-        )`,
-      );
-      await transaction.run(`CREATE INDEX IF NOT EXISTS ${CODES}_by_address ON ${CODES} (address_hash, audience, created_at)`);
-      await transaction.run(
-        `CREATE TABLE IF NOT EXISTS ${SESSIONS} (
-          id TEXT PRIMARY KEY,
-          cooperative_id TEXT,
-          subject TEXT NOT NULL,
-          kind TEXT NOT NULL,
-          method TEXT NOT NULL,
-          created_at BIGINT NOT NULL,
-          last_refreshed_at BIGINT,
-          expires_at BIGINT NOT NULL,
-          revoked_at BIGINT,
-          revoked_because TEXT
-        )`,
-      );
-      await transaction.run(`CREATE INDEX IF NOT EXISTS ${SESSIONS}_by_subject ON ${SESSIONS} (subject, created_at)`);
-      await transaction.run(
-        `CREATE TABLE IF NOT EXISTS ${REFRESH_TOKENS} (token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, issued_at BIGINT NOT NULL,
-          used_at BIGINT)`,
-      );
-      await transaction.run(`CREATE TABLE IF NOT EXISTS ${ADMINS} (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, added_at BIGINT NOT NULL)`);
-    });
+    await store.migrate(SESSION_TABLES);
     return new SessionStore(store, pepper, lifetimes);
   }
 

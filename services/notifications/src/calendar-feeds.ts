@@ -1,7 +1,7 @@
 // A member's private calendar feed of the cooperative's assemblies: a URL whose secret part is the only credential a
 // calendar app can carry. Stored only as its hash; a new feed replaces the old, and the member may revoke it.
 import { createHash, randomBytes } from 'node:crypto';
-import type { ReadModelStore } from '@meent/eventsourcing';
+import { defineSchema, type ReadModelStore } from '@meent/eventsourcing';
 
 const FEEDS = 'meent_calendar_feeds';
 
@@ -12,17 +12,24 @@ export interface CalendarFeed {
   readonly memberId: string;
 }
 
+/** The tables, versioned: a change to them is a new migration at the end of this list. */
+export const CALENDAR_FEED_TABLES = defineSchema('calendar-feeds', [
+  {
+    version: 1,
+    description: "members' calendar feed tokens",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${FEEDS} (token_hash TEXT PRIMARY KEY, cooperative_id TEXT NOT NULL, member_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL, revoked_at BIGINT)`,
+      `CREATE INDEX IF NOT EXISTS ${FEEDS}_by_member ON ${FEEDS} (member_id)`,
+    ],
+  },
+]);
+
 export class CalendarFeeds {
   private constructor(private readonly store: ReadModelStore) {}
 
   static async open(store: ReadModelStore): Promise<CalendarFeeds> {
-    await store.transaction(async (transaction) => {
-      await transaction.run(
-        `CREATE TABLE IF NOT EXISTS ${FEEDS} (token_hash TEXT PRIMARY KEY, cooperative_id TEXT NOT NULL, member_id TEXT NOT NULL,
-          created_at BIGINT NOT NULL, revoked_at BIGINT)`,
-      );
-      await transaction.run(`CREATE INDEX IF NOT EXISTS ${FEEDS}_by_member ON ${FEEDS} (member_id)`);
-    });
+    await store.migrate(CALENDAR_FEED_TABLES);
     return new CalendarFeeds(store);
   }
 

@@ -9,14 +9,14 @@ import { notificationRoutes } from './notification.routes.js';
 import { notifyPeopleConcerned } from './notify.reaction.js';
 import type { Outbox } from './outbox.js';
 
-export { Outbox, MAX_ATTEMPTS, retryDelayAfter, type OutgoingMessage, type DeliveryRecord } from './outbox.js';
+export { Outbox, OUTBOX_TABLES, MAX_ATTEMPTS, retryDelayAfter, type Backlog, type OutgoingMessage, type DeliveryRecord } from './outbox.js';
 export { createMailer, directMail, messageIdOf, startMailDelivery, type MailFailure, type Mailer, type MailSettings } from './mailer.js';
 export { DeliveryLoop } from './delivery.js';
 export { signInCodeNotice, type Language } from './notices.js';
 export { calendarOf } from './calendar.js';
-export { CalendarFeeds } from './calendar-feeds.js';
+export { CalendarFeeds, CALENDAR_FEED_TABLES } from './calendar-feeds.js';
 export { NOTIFY_REACTION } from './notify.reaction.js';
-export { Webhooks, postToWebhooks, startWebhookDelivery, webhookSignature, type Webhook, type WebhookDelivery } from './webhooks.js';
+export { Webhooks, WEBHOOK_TABLES, postToWebhooks, startWebhookDelivery, webhookSignature, type Webhook, type WebhookDelivery } from './webhooks.js';
 export { webhookRoutes } from './webhook.routes.js';
 
 export interface NotificationsDependencies {

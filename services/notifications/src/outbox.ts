@@ -2,7 +2,7 @@
 // caused it (an event, a sign-in request) and the person it goes to, so queuing it again — a reaction repeated after a
 // crash — adds nothing, and the id goes out as the Message-ID, by which a receiving server knows a message it already has.
 // Operational state, not domain events: what is in a message is rebuilt from events, whether it left is not.
-import type { ReadModelStore, SqlExecutor } from '@meent/eventsourcing';
+import { defineSchema, type ReadModelStore, type SqlExecutor } from '@meent/eventsourcing';
 import { Wakeup } from './delivery.js';
 
 export const OUTBOX_TABLE = 'meent_outbox';
@@ -66,7 +66,49 @@ export function retryDelayAfter(attempts: number): number {
   return Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
 }
 
+export interface Backlog {
+  readonly pending: number;
+  readonly dead: number;
+}
+
+/** The pending and dead rows of a queue table (its status index answers it). */
+export async function backlogOf(store: ReadModelStore, table: string): Promise<Backlog> {
+  const rows = await store.reader.all<{ status: string; count: number | string }>(
+    `SELECT status, count(*) AS count FROM ${table} WHERE status IN ('pending', 'dead') GROUP BY status`,
+  );
+  const count = (status: string) => Number(rows.find((row) => row.status === status)?.count ?? 0);
+  return { pending: count('pending'), dead: count('dead') };
+}
+
 const iso = (milliseconds: number | string | null) => (milliseconds === null ? null : new Date(Number(milliseconds)).toISOString());
+
+/** The tables, versioned: a change to them is a new migration at the end of this list. */
+export const OUTBOX_TABLES = defineSchema('outbox', [
+  {
+    version: 1,
+    description: 'messages waiting to be sent',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${OUTBOX_TABLE} (
+        id TEXT PRIMARY KEY,
+        cooperative_id TEXT,
+        kind TEXT NOT NULL,
+        member_id TEXT,
+        recipient TEXT,
+        subject TEXT,
+        body TEXT,
+        calendar TEXT,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_error TEXT,
+        queued_at BIGINT NOT NULL,
+        next_attempt_at BIGINT,
+        sent_at BIGINT
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${OUTBOX_TABLE}_due ON ${OUTBOX_TABLE} (status, next_attempt_at)`,
+      `CREATE INDEX IF NOT EXISTS ${OUTBOX_TABLE}_by_member ON ${OUTBOX_TABLE} (member_id)`,
+    ],
+  },
+]);
 
 export class Outbox {
   private readonly queued = new Wakeup();
@@ -74,28 +116,7 @@ export class Outbox {
   private constructor(private readonly store: ReadModelStore) {}
 
   static async open(store: ReadModelStore): Promise<Outbox> {
-    await store.transaction(async (transaction) => {
-      await transaction.run(
-        `CREATE TABLE IF NOT EXISTS ${OUTBOX_TABLE} (
-          id TEXT PRIMARY KEY,
-          cooperative_id TEXT,
-          kind TEXT NOT NULL,
-          member_id TEXT,
-          recipient TEXT,
-          subject TEXT,
-          body TEXT,
-          calendar TEXT,
-          status TEXT NOT NULL,
-          attempts INTEGER NOT NULL,
-          last_error TEXT,
-          queued_at BIGINT NOT NULL,
-          next_attempt_at BIGINT,
-          sent_at BIGINT
-        )`,
-      );
-      await transaction.run(`CREATE INDEX IF NOT EXISTS ${OUTBOX_TABLE}_due ON ${OUTBOX_TABLE} (status, next_attempt_at)`);
-      await transaction.run(`CREATE INDEX IF NOT EXISTS ${OUTBOX_TABLE}_by_member ON ${OUTBOX_TABLE} (member_id)`);
-    });
+    await store.migrate(OUTBOX_TABLES);
     return new Outbox(store);
   }
 
@@ -203,6 +224,11 @@ export class Outbox {
     );
     this.queued.notify();
     return true;
+  }
+
+  /** Messages waiting for a (next) attempt, and those given up on: what an operator alerts on. */
+  async backlog(): Promise<Backlog> {
+    return backlogOf(this.store, OUTBOX_TABLE);
   }
 
   async list(filter: { status?: DeliveryStatus | undefined; limit: number }): Promise<DeliveryRecord[]> {

@@ -3,9 +3,9 @@
 // HMAC-SHA256 over `id.timestamp.body` with the subscription's secret), retried with back-off, every attempt logged.
 // What is posted is what the cooperative's history shows: personal data only as "encrypted", never its content.
 import { createHmac, randomBytes } from 'node:crypto';
-import type { ReadModelStore, Reaction, StoredEvent } from '@meent/eventsourcing';
+import { defineSchema, type ReadModelStore, type Reaction, type StoredEvent } from '@meent/eventsourcing';
 import { DeliveryLoop, failureText, Wakeup } from './delivery.js';
-import { MAX_ATTEMPTS, retryDelayAfter } from './outbox.js';
+import { backlogOf, MAX_ATTEMPTS, retryDelayAfter, type Backlog } from './outbox.js';
 
 const WEBHOOKS = 'meent_webhooks';
 const DELIVERIES = 'meent_webhook_deliveries';
@@ -79,45 +79,50 @@ export function webhookSignature(secret: string, id: string, timestamp: number, 
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
+/** The tables, versioned: a change to them is a new migration at the end of this list. */
+export const WEBHOOK_TABLES = defineSchema('webhooks', [
+  {
+    version: 1,
+    description: 'webhooks and their deliveries',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${WEBHOOKS} (
+        id TEXT PRIMARY KEY,
+        cooperative_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        event_types TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${WEBHOOKS}_by_cooperative ON ${WEBHOOKS} (cooperative_id)`,
+      `CREATE TABLE IF NOT EXISTS ${DELIVERIES} (
+        id TEXT PRIMARY KEY,
+        webhook_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_status INTEGER,
+        last_error TEXT,
+        queued_at BIGINT NOT NULL,
+        next_attempt_at BIGINT,
+        delivered_at BIGINT
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${DELIVERIES}_due ON ${DELIVERIES} (status, next_attempt_at)`,
+      `CREATE INDEX IF NOT EXISTS ${DELIVERIES}_by_webhook ON ${DELIVERIES} (webhook_id, queued_at)`,
+    ],
+  },
+]);
+
 export class Webhooks {
   private readonly queued = new Wakeup();
 
   private constructor(private readonly store: ReadModelStore) {}
 
   static async open(store: ReadModelStore): Promise<Webhooks> {
-    await store.transaction(async (transaction) => {
-      await transaction.run(
-        `CREATE TABLE IF NOT EXISTS ${WEBHOOKS} (
-          id TEXT PRIMARY KEY,
-          cooperative_id TEXT NOT NULL,
-          url TEXT NOT NULL,
-          event_types TEXT NOT NULL,
-          secret TEXT NOT NULL,
-          created_by TEXT NOT NULL,
-          created_at BIGINT NOT NULL,
-          revoked_at BIGINT
-        )`,
-      );
-      await transaction.run(`CREATE INDEX IF NOT EXISTS ${WEBHOOKS}_by_cooperative ON ${WEBHOOKS} (cooperative_id)`);
-      await transaction.run(
-        `CREATE TABLE IF NOT EXISTS ${DELIVERIES} (
-          id TEXT PRIMARY KEY,
-          webhook_id TEXT NOT NULL,
-          event_id TEXT NOT NULL,
-          event_type TEXT NOT NULL,
-          payload TEXT NOT NULL,
-          status TEXT NOT NULL,
-          attempts INTEGER NOT NULL,
-          last_status INTEGER,
-          last_error TEXT,
-          queued_at BIGINT NOT NULL,
-          next_attempt_at BIGINT,
-          delivered_at BIGINT
-        )`,
-      );
-      await transaction.run(`CREATE INDEX IF NOT EXISTS ${DELIVERIES}_due ON ${DELIVERIES} (status, next_attempt_at)`);
-      await transaction.run(`CREATE INDEX IF NOT EXISTS ${DELIVERIES}_by_webhook ON ${DELIVERIES} (webhook_id, queued_at)`);
-    });
+    await store.migrate(WEBHOOK_TABLES);
     return new Webhooks(store);
   }
 
@@ -147,6 +152,11 @@ export class Webhooks {
         WHERE webhook_id = ? AND status = 'pending'`, [webhookId]);
       return true;
     });
+  }
+
+  /** Deliveries waiting for a (next) attempt, and those given up on. */
+  async backlog(): Promise<Backlog> {
+    return backlogOf(this.store, DELIVERIES);
   }
 
   async deliveriesOf(cooperativeId: string, webhookId: string, limit: number): Promise<WebhookDelivery[] | undefined> {

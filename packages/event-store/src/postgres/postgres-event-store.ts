@@ -3,7 +3,8 @@ import pg from 'pg';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
 import { LogTail, type EventHeader } from './log-tail.js';
-import { CONNECT_TIMEOUT_MS, PostgresPool, QUERY_TIMEOUT_MS } from './postgres-pool.js';
+import { applyMigrations, defineSchema, MIGRATIONS_TABLE, type SchemaComponent } from '../schema-migrations.js';
+import { CONNECT_TIMEOUT_MS, migrationTransaction, PostgresPool, QUERY_TIMEOUT_MS } from './postgres-pool.js';
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
@@ -64,6 +65,74 @@ const UNIQUE_VIOLATION = '23505';
  */
 const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
+/** The event log's tables and functions in `schema`, versioned: a change to them is a new migration at the end. */
+export function postgresEventTables(schema: string): SchemaComponent {
+  const table = (name: string) => `"${schema}".${name}`;
+  return defineSchema('events', [
+    {
+      version: 1,
+      description: 'the event log, indexed by stream and by type',
+      statements: [
+        `CREATE TABLE IF NOT EXISTS ${table('events')} (
+          position BIGSERIAL PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          stream TEXT NOT NULL,
+          revision INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          data JSONB NOT NULL,
+          metadata JSONB NOT NULL,
+          transaction_id XID8 NOT NULL DEFAULT pg_current_xact_id(),
+          CONSTRAINT events_stream_revision UNIQUE (stream, revision)
+        )`,
+        `CREATE INDEX IF NOT EXISTS events_type ON ${table('events')} (type, position)`,
+      ],
+    },
+    { version: 2, description: 'appends in one statement (meent_append)', statements: [appendFunction(schema)] },
+  ]);
+}
+
+/**
+ * An append as one statement: the lock, the revision check, the insert and the notification run in the server, so the
+ * store-wide lock is held for the statement's own work, never across round trips to this process. A wrong expected
+ * version is answered as a row (the stream's revision), not raised; a reused id or revision raises the unique
+ * violation the caller explains.
+ */
+function appendFunction(schema: string): string {
+  const table = (name: string) => `"${schema}".${name}`;
+  return `
+    CREATE OR REPLACE FUNCTION ${table('meent_append')}(p_stream text, p_expected text, p_events jsonb)
+    RETURNS TABLE (satisfied boolean, current_revision integer, last_position bigint)
+    LANGUAGE plpgsql AS $append$
+    DECLARE
+      v_current integer;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtext('meent-append-${schema}'));
+      SELECT max(revision) INTO v_current FROM ${table('events')} WHERE stream = p_stream;
+      IF NOT (p_expected = 'any'
+          OR (p_expected = 'no_stream' AND v_current IS NULL)
+          OR (p_expected = 'stream_exists' AND v_current IS NOT NULL)
+          OR (p_expected ~ '^[0-9]+$' AND v_current IS NOT NULL AND v_current = p_expected::integer)) THEN
+        RETURN QUERY SELECT false, v_current, NULL::bigint;
+        RETURN;
+      END IF;
+      IF jsonb_array_length(p_events) = 0 THEN
+        RETURN QUERY SELECT true, coalesce(v_current, -1), 0::bigint;
+        RETURN;
+      END IF;
+      RETURN QUERY
+        WITH inserted AS (
+          INSERT INTO ${table('events')} (id, stream, revision, type, data, metadata)
+          SELECT event->>'id', p_stream, coalesce(v_current, -1) + ordinal::integer, event->>'type', event->'data', event->'metadata'
+          FROM jsonb_array_elements(p_events) WITH ORDINALITY AS proposed(event, ordinal)
+          ORDER BY ordinal
+          RETURNING position
+        )
+        SELECT true, coalesce(v_current, -1) + jsonb_array_length(p_events), max(position) FROM inserted;
+      PERFORM pg_notify('${CHANNEL}', '${schema}');
+    END
+    $append$`;
+}
+
 export class PostgresEventStore implements EventStore {
   private readonly pool: PostgresPool;
   private readonly connectionString: string;
@@ -102,61 +171,7 @@ export class PostgresEventStore implements EventStore {
 
   private async migrate(client: pg.PoolClient): Promise<void> {
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await client.query(`
-      CREATE TABLE IF NOT EXISTS ${this.table('events')} (
-        position BIGSERIAL PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        stream TEXT NOT NULL,
-        revision INTEGER NOT NULL,
-        type TEXT NOT NULL,
-        data JSONB NOT NULL,
-        metadata JSONB NOT NULL,
-        transaction_id XID8 NOT NULL DEFAULT pg_current_xact_id(),
-        CONSTRAINT events_stream_revision UNIQUE (stream, revision)
-      )`);
-    await client.query(`CREATE INDEX IF NOT EXISTS events_type ON ${this.table('events')} (type, position)`);
-    await client.query(this.appendFunction());
-  }
-
-  /**
-   * An append as one statement: the lock, the revision check, the insert and the notification run in the server, so the
-   * store-wide lock is held for the statement's own work, never across round trips to this process. A wrong expected
-   * version is answered as a row (the stream's revision), not raised; a reused id or revision raises the unique
-   * violation the caller explains.
-   */
-  private appendFunction(): string {
-    return `
-      CREATE OR REPLACE FUNCTION ${this.table('meent_append')}(p_stream text, p_expected text, p_events jsonb)
-      RETURNS TABLE (satisfied boolean, current_revision integer, last_position bigint)
-      LANGUAGE plpgsql AS $append$
-      DECLARE
-        v_current integer;
-      BEGIN
-        PERFORM pg_advisory_xact_lock(hashtext('meent-append-${this.schema}'));
-        SELECT max(revision) INTO v_current FROM ${this.table('events')} WHERE stream = p_stream;
-        IF NOT (p_expected = 'any'
-            OR (p_expected = 'no_stream' AND v_current IS NULL)
-            OR (p_expected = 'stream_exists' AND v_current IS NOT NULL)
-            OR (p_expected ~ '^[0-9]+$' AND v_current IS NOT NULL AND v_current = p_expected::integer)) THEN
-          RETURN QUERY SELECT false, v_current, NULL::bigint;
-          RETURN;
-        END IF;
-        IF jsonb_array_length(p_events) = 0 THEN
-          RETURN QUERY SELECT true, coalesce(v_current, -1), 0::bigint;
-          RETURN;
-        END IF;
-        RETURN QUERY
-          WITH inserted AS (
-            INSERT INTO ${this.table('events')} (id, stream, revision, type, data, metadata)
-            SELECT event->>'id', p_stream, coalesce(v_current, -1) + ordinal::integer, event->>'type', event->'data', event->'metadata'
-            FROM jsonb_array_elements(p_events) WITH ORDINALITY AS proposed(event, ordinal)
-            ORDER BY ordinal
-            RETURNING position
-          )
-          SELECT true, coalesce(v_current, -1) + jsonb_array_length(p_events), max(position) FROM inserted;
-        PERFORM pg_notify('${CHANNEL}', '${this.schema}');
-      END
-      $append$`;
+    await applyMigrations(migrationTransaction(client, this.table(MIGRATIONS_TABLE)), postgresEventTables(this.schema), new Date());
   }
 
   async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {

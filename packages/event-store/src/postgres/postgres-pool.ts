@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { StoreUnavailableError, type UnavailableErrorClass } from '../event-store.js';
+import type { MigrationTransaction } from '../schema-migrations.js';
+import { numberPlaceholders } from '../sql-placeholders.js';
 
 /**
  * Error codes that say the server could not be reached or went away, not that the statement was wrong: the network's
@@ -176,4 +178,18 @@ export class PostgresPool {
       client.release(broken);
     }
   }
+}
+
+/** `client`'s transaction, under the migration lock `PostgresPool.ready` holds, as schema migrations use it. */
+export function migrationTransaction(client: pg.PoolClient | pg.Client, ledger: string): MigrationTransaction {
+  return {
+    dialect: 'postgres',
+    ledger,
+    async run(sql, parameters = []) {
+      await client.query(numberPlaceholders(sql), [...parameters]);
+    },
+    async all<Row>(sql: string, parameters: readonly (string | number)[] = []) {
+      return (await client.query(numberPlaceholders(sql), [...parameters])).rows as Row[];
+    },
+  };
 }

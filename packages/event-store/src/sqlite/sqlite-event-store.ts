@@ -2,6 +2,7 @@ import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
+import { applySqliteMigrations, defineSchema } from '../schema-migrations.js';
 import { checkpointInBackground, type BackgroundCheckpoints } from './background-checkpoints.js';
 import {
   DuplicateEventIdError,
@@ -88,6 +89,11 @@ export const SQLITE_EVENTS_SCHEMA = `
   CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
 `;
 
+/** The event log's tables, versioned: see `schema-migrations.ts`. */
+export const SQLITE_EVENTS_MIGRATIONS = defineSchema('events', [
+  { version: 1, description: 'the event log, indexed by stream and by type', statements: [SQLITE_EVENTS_SCHEMA] },
+]);
+
 /**
  * The files hold events, keys and read models with personal data: readable by the owner only. SQLite gives its log and
  * shared-memory files the database file's mode, so creating that one 0600 covers all three; files of an older
@@ -154,7 +160,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     this.db = openSqliteDatabase(options.path, options.durability ?? 'normal', options.busyTimeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
-    this.db.exec(SQLITE_EVENTS_SCHEMA);
+    applySqliteMigrations(this.db, SQLITE_EVENTS_MIGRATIONS, new Date());
     this.checkpoints = checkpointInBackground(this.db);
     this.statements = {
       streamRevision: this.db.prepare<[string], { revision: number | null }>(

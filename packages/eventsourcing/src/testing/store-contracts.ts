@@ -1,5 +1,6 @@
 // What every read-model store and key store promises, whatever holds it: run against SQLite and PostgreSQL alike, as
 // the event store's contract is, so a new adapter proves itself by passing them.
+import { defineSchema, SchemaMigrationError, type SchemaMigration } from '@meent/event-store';
 import type { Test } from 'tap';
 import type { KeyStore } from '../personal-data.js';
 import type { ReadModelStore } from '../read-model-store.js';
@@ -99,6 +100,78 @@ export function readModelStoreContract(t: Test, factory: StoreFactory<ReadModelS
     await store.forgetOverwritten();
     const again = await reopen();
     t.same(await again.reader.all('SELECT id FROM contract_kept'), [{ id: 'kept' }]);
+  });
+
+  migrationContract(t, factory);
+}
+
+
+/** A component's migrations as a release would ship them: a table, then a column, then an index. */
+const CONTRACT_MIGRATIONS: readonly SchemaMigration[] = [
+  {
+    version: 1,
+    description: 'the members table',
+    statements: ['CREATE TABLE IF NOT EXISTS contract_members (id TEXT PRIMARY KEY, name TEXT NOT NULL)'],
+  },
+  { version: 2, description: 'when each joined', statements: ['ALTER TABLE contract_members ADD COLUMN joined_on TEXT'] },
+  { version: 3, description: 'members by date', statements: ['CREATE INDEX contract_members_by_date ON contract_members (joined_on)'] },
+];
+const releasedUpTo = (version: number) => defineSchema('contract-members', CONTRACT_MIGRATIONS.slice(0, version));
+const versionsOf = (applied: readonly SchemaMigration[]) => applied.map((migration) => migration.version);
+
+function migrationContract(t: Test, factory: StoreFactory<ReadModelStore>): void {
+  t.test('migrations apply in order, each once, and the data of earlier versions stays', async (t) => {
+    const { store } = await using(t, factory);
+    t.same(versionsOf(await store.migrate(releasedUpTo(1))), [1], 'a fresh database gets the first release');
+    await store.transaction((transaction) => transaction.run('INSERT INTO contract_members (id, name) VALUES (?, ?)', ['m1', 'Anna']));
+    t.same(versionsOf(await store.migrate(releasedUpTo(1))), [], 'starting again applies nothing');
+    t.same(versionsOf(await store.migrate(releasedUpTo(3))), [2, 3], 'an upgrade applies what it lacks, in order');
+    await store.transaction((transaction) =>
+      transaction.run('INSERT INTO contract_members (id, name, joined_on) VALUES (?, ?, ?)', ['m2', 'Bram', '2026-11-29']),
+    );
+    t.same(
+      await store.reader.all('SELECT id, name, joined_on FROM contract_members ORDER BY id'),
+      [
+        { id: 'm1', name: 'Anna', joined_on: null },
+        { id: 'm2', name: 'Bram', joined_on: '2026-11-29' },
+      ],
+    );
+  });
+
+  t.test('tables made before migrations were recorded are taken as the first version', async (t) => {
+    const { store } = await using(t, factory);
+    await store.transaction(async (transaction) => {
+      await transaction.run('CREATE TABLE contract_members (id TEXT PRIMARY KEY, name TEXT NOT NULL)');
+      await transaction.run('INSERT INTO contract_members (id, name) VALUES (?, ?)', ['m1', 'Anna']);
+    });
+    t.same(versionsOf(await store.migrate(releasedUpTo(2))), [1, 2]);
+    t.same(await store.reader.all('SELECT id, joined_on FROM contract_members'), [{ id: 'm1', joined_on: null }]);
+  });
+
+  t.test('tables a newer version made are refused, as is a released migration that changed', async (t) => {
+    const { store } = await using(t, factory);
+    await store.migrate(releasedUpTo(3));
+    const older = await store.migrate(releasedUpTo(2)).then(() => undefined, (error: unknown) => error);
+    t.ok(older instanceof SchemaMigrationError, 'an older version refuses');
+    t.match(String(older), /contract-members tables are at version 3, made by a newer Meent; this one knows versions up to 2/);
+    const changed = defineSchema('contract-members', [
+      CONTRACT_MIGRATIONS[0] as SchemaMigration,
+      { version: 2, description: 'when each joined', statements: ['ALTER TABLE contract_members ADD COLUMN joined_at TEXT'] },
+      CONTRACT_MIGRATIONS[2] as SchemaMigration,
+    ]);
+    const edited = await store.migrate(changed).then(() => undefined, (error: unknown) => error);
+    t.ok(edited instanceof SchemaMigrationError, 'an edited migration refuses');
+    t.match(String(edited), /contract-members migration 2 \(when each joined\) is not the one applied on/);
+  });
+
+  t.test('every process applies each migration once between them', async (t) => {
+    const { store, reopen } = await using(t, factory);
+    const processes = [store, await reopen(), await reopen()];
+    // Processes sharing a server start together; an embedded store's file has one process at a time.
+    const applied = factory.sharedByProcesses
+      ? await Promise.all(processes.map((each) => each.migrate(releasedUpTo(3))))
+      : [await processes[0]?.migrate(releasedUpTo(2)), await processes[1]?.migrate(releasedUpTo(3)), await processes[2]?.migrate(releasedUpTo(3))];
+    t.same(applied.flatMap((each) => versionsOf(each ?? [])).sort(), [1, 2, 3]);
   });
 }
 

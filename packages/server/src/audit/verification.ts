@@ -28,7 +28,19 @@ export interface Verification {
 const sealData = AuditSealed.schema;
 type Seal = z.infer<typeof sealData> & { position: number; stream: string; revision: number };
 
-export async function verifyCooperative(store: EventStore, cooperativeId: string, isWithheld: IsWithheld): Promise<Verification> {
+/** How many events the verification reads between two reports of its progress. */
+export const PROGRESS_EVERY_EVENTS = 10_000;
+
+/**
+ * Rechecks a cooperative's hashes, links and seals, reading the whole log once; `onProgress` hears the position read
+ * up to every `PROGRESS_EVERY_EVENTS` events, for a command to show how far it is.
+ */
+export async function verifyCooperative(
+  store: EventStore,
+  cooperativeId: string,
+  isWithheld: IsWithheld,
+  onProgress: (position: number) => void = () => undefined,
+): Promise<Verification> {
   const seals: Seal[] = [];
   for await (const event of store.readAll({ filter: { streamPrefixes: ['seal-'], eventTypes: ['AuditSealed'] } })) {
     const parsed = sealData.safeParse(event.data);
@@ -59,7 +71,10 @@ export async function verifyCooperative(store: EventStore, cooperativeId: string
     return null;
   };
 
+  let read = 0;
   for await (const event of store.readAll()) {
+    read += 1;
+    if (read % PROGRESS_EVERY_EVENTS === 0) onProgress(event.position);
     const sealBroken = checkSealsUpTo(event.position);
     if (sealBroken) return result(sealBroken);
     if (event.metadata.cooperativeId !== cooperativeId) continue;
