@@ -107,3 +107,26 @@ t.test('infra/gateway.conf: every operation lands on a process that serves it', 
   }
   t.same(misrouted, [], `each of ${Object.keys(everything.paths).length} paths reaches a process that serves it`);
 });
+
+t.test('infra/gateway.conf: each projection is administered in a process that runs it', async (t) => {
+  const services = composeFile('infra/compose.yaml');
+  const routes = gatewayRoutes();
+  const projectionsRunBy = new Map<string, Set<string>>();
+  const listed = async (server: Awaited<ReturnType<typeof testServer>>) => {
+    const response = await server.app.inject({ url: '/admin/projections', headers: { authorization: `Bearer ${server.token(['admin'])}` } });
+    return (response.json() as { projections: { name: string }[] }).projections.map((projection) => projection.name);
+  };
+  for (const [name, service] of Object.entries(services)) {
+    const contexts = contextsOf(service);
+    if (contexts) projectionsRunBy.set(name, new Set(await listed(await testServer(t, { environment: { MEENT_SERVICES: contexts.join(',') } }))));
+  }
+  const every = await listed(await testServer(t));
+  const misrouted = every.flatMap((projection) =>
+    [`/admin/projections/${projection}`, `/admin/projections/${projection}/replay`].flatMap((url) => {
+      const upstream = routes.find((route) => route.pattern === null || route.pattern.test(url))?.upstream ?? '';
+      return projectionsRunBy.get(upstream)?.has(projection) ? [] : [`${url} → ${upstream}`];
+    }),
+  );
+  t.ok(every.length >= 16, `${every.length} projections`);
+  t.same(misrouted, []);
+});

@@ -22,6 +22,11 @@ const FOLLOW_INTERVAL_MS = 100;
 const IDLE_FOLLOW_INTERVAL_MS = 1000;
 /** How long a rebuild waits to learn the head again while the event store is out of reach. */
 const REBUILD_HEAD_RETRY_MS = 1000;
+/**
+ * How long a replaced generation's tables outlive the swap where processes share the store: each of the others moves
+ * to the new generation within `IDLE_FOLLOW_INTERVAL_MS`, and a read it began before must not lose its tables.
+ */
+const REPLACED_GENERATION_GRACE_MS = 5 * IDLE_FOLLOW_INTERVAL_MS;
 
 export interface ReplayProgress {
   readonly generation: number;
@@ -109,6 +114,8 @@ export interface ProjectionsOptions {
 
 interface Slot {
   readonly projection: Projection;
+  /** This version's shape of the projection (see `projectionShape`). */
+  readonly shape: string;
   active: GenerationRunner;
   replay: { runner: GenerationRunner; targetPosition: number; done: Promise<void>; outcome?: ReplayProgress } | undefined;
   lastReplay: ReplayProgress | undefined;
@@ -119,6 +126,8 @@ interface Slot {
    * processes of the version before. The target is the head once it could be read.
    */
   rebuild: { replacing: number; targetPosition: number | undefined; done: Promise<void> } | undefined;
+  /** The replaced generation's tables being dropped, after a swap. */
+  retiring: Promise<void> | undefined;
 }
 
 /**
@@ -159,6 +168,9 @@ export class Projections {
   private readonly closing = new AbortController();
   private following: Promise<void> = Promise.resolve();
   private readonly rebuilds: Promise<void>[] = [];
+  /** Replaced generations waiting for their tables to be dropped. */
+  private readonly retirements: Promise<void>[] = [];
+  private readonly generationWaiters = new Set<{ name: string; generation: number; resolve: () => void }>();
 
   private constructor(private readonly options: ProjectionsOptions) {}
 
@@ -172,11 +184,13 @@ export class Projections {
       const active = projections.runner(projection, generation);
       const slot: Slot = {
         projection,
+        shape: projectionShape(projection),
         active,
         replay: undefined,
         lastReplay: undefined,
         readers: new Map(),
         rebuild: replacing === undefined ? undefined : { replacing, targetPosition: undefined, done: Promise.resolve() },
+        retiring: undefined,
       };
       projections.slots.set(projection.name, slot);
       await active.start();
@@ -270,11 +284,15 @@ export class Projections {
     return this.replayProgress(slot) as ReplayProgress;
   }
 
-  /** Waits for the replay or the rebuild after an upgrade under way, if any, and returns how it ended. */
+  /**
+   * Waits for the replay or the rebuild after an upgrade under way, if any, and for the replaced tables to be dropped;
+   * returns how it ended.
+   */
   async replayFinished(name: string): Promise<ReplayProgress | undefined> {
     const slot = this.slot(name);
     await slot.replay?.done;
     await slot.rebuild?.done;
+    await slot.retiring;
     return slot.lastReplay;
   }
 
@@ -292,7 +310,7 @@ export class Projections {
   async close(): Promise<void> {
     this.closing.abort();
     await this.following;
-    await Promise.all(this.rebuilds);
+    await Promise.all([...this.rebuilds, ...this.retirements]);
     for (const slot of this.slots.values()) {
       await slot.replay?.runner.stop();
       await slot.active.stop();
@@ -309,11 +327,21 @@ export class Projections {
     return this.knownHead;
   }
 
-  /** Moves every runner that does not write its projection to the checkpoint the writing process stored. */
+  /**
+   * Moves every runner that does not write its projection to the checkpoint the writing process stored; where
+   * processes share the store, also moves each projection to the generation another process's replay swapped in.
+   */
   private async followCheckpoints(): Promise<void> {
     let lastRead = 0;
+    let generationsRead = performance.now();
     while (!this.closing.signal.aborted) {
       await abortableDelay(FOLLOW_INTERVAL_MS, this.closing.signal);
+      if (this.sharedByProcesses && !this.closing.signal.aborted && performance.now() - generationsRead >= IDLE_FOLLOW_INTERVAL_MS) {
+        generationsRead = performance.now();
+        await this.followGenerations().catch((error: unknown) => {
+          if (!isTransient(error)) this.options.onFollowError?.(error);
+        });
+      }
       const runners = [...this.slots.values()].flatMap((slot) => [slot.active, ...(slot.replay ? [slot.replay.runner] : [])]);
       const following = runners.filter((runner) => runner.following);
       if (following.length === 0) continue;
@@ -360,9 +388,80 @@ export class Projections {
     slot.active = runner;
     slot.lastReplay = { ...this.replayProgressOf(runner, targetPosition), status: 'completed' };
     slot.replay = undefined;
-    await replaced.stop();
-    await this.drained(slot, replaced.generation);
-    await replaced.dropTables();
+    this.announceGeneration(slot);
+    await this.retire(slot, replaced);
+  }
+
+  /**
+   * A replaced generation stops here at once; its tables are dropped once this process's reads of them are done and,
+   * where processes share the store, once the others have had time to follow the swap — unless one still writes them
+   * (then the first start after it stopped drops them).
+   */
+  private retire(slot: Slot, replaced: GenerationRunner): Promise<void> {
+    const retiring = (async () => {
+      await replaced.stop();
+      await this.drained(slot, replaced.generation);
+      if (this.sharedByProcesses) await abortableDelay(REPLACED_GENERATION_GRACE_MS, this.closing.signal);
+      if (this.closing.signal.aborted) return;
+      // Should the store fail now, the tables stay for the first start after to drop.
+      await replaced.dropTablesIfAbandoned().catch(() => undefined);
+    })();
+    slot.retiring = retiring;
+    this.retirements.push(retiring);
+    return retiring;
+  }
+
+  /** An embedded store serves one process: only processes sharing a server swap generations under each other. */
+  private get sharedByProcesses(): boolean {
+    return this.options.readModels.dialect !== 'sqlite';
+  }
+
+  /**
+   * Moves to the generation another process swapped in with a replay, when it has this version's shape (a process of
+   * another version rebuilding for its own shape is not followed: those tables are not what this code reads).
+   */
+  private async followGenerations(): Promise<void> {
+    const rows = await this.options.readModels.reader.all<{ name: string; generation: number | string; shape: string | null }>(
+      `SELECT serving.name, serving.generation, shapes.shape FROM ${ACTIVE_GENERATIONS_TABLE} serving
+       LEFT JOIN ${SHAPES_TABLE} shapes ON shapes.name = serving.name AND shapes.generation = serving.generation`,
+    );
+    for (const row of rows) {
+      const slot = this.slots.get(row.name);
+      const generation = Number(row.generation);
+      if (!slot || slot.replay || slot.rebuild || generation <= slot.active.generation) continue;
+      if (row.shape !== null && row.shape !== slot.shape) continue;
+      const replaced = slot.active;
+      const runner = this.runner(slot.projection, generation);
+      await runner.start();
+      slot.active = runner;
+      this.announceGeneration(slot);
+      void this.retire(slot, replaced);
+    }
+  }
+
+  /** Resolves true once the named projection serves `generation` (or a later one) here; false on timeout. */
+  waitForGeneration(name: string, generation: number, timeoutMs: number): Promise<boolean> {
+    if (this.slot(name).active.generation >= generation) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.generationWaiters.delete(waiter);
+        resolve(false);
+      }, timeoutMs);
+      const waiter = { name, generation, resolve: () => {
+        clearTimeout(timer);
+        resolve(true);
+      } };
+      this.generationWaiters.add(waiter);
+    });
+  }
+
+  private announceGeneration(slot: Slot): void {
+    for (const waiter of this.generationWaiters) {
+      if (waiter.name === slot.projection.name && slot.active.generation >= waiter.generation) {
+        this.generationWaiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
   }
 
   private drained(slot: Slot, generation: number): Promise<void> {
@@ -478,6 +577,7 @@ export class Projections {
     });
     slot.rebuild = undefined;
     slot.lastReplay = { ...this.replayProgressOf(runner, rebuild.targetPosition), status: 'completed' };
+    this.announceGeneration(slot);
     await this.runner(slot.projection, rebuild.replacing).dropTablesIfAbandoned();
   }
 

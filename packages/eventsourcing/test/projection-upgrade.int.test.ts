@@ -1,6 +1,6 @@
 // A read model whose shape an upgrade changed: rebuilt into fresh tables at start while the old ones keep serving the
 // old version, its reads answered "being rebuilt" until it has caught up — on SQLite, and on PostgreSQL shared by
-// processes of two versions.
+// processes of two versions; and a replay in one process, followed by the others sharing the store.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -266,6 +266,22 @@ if (!url) {
       await old.close();
       await startProcess(t, deployment, upgraded);
       t.same(await deployment.tableNames(), ['counters_g2_totals'], 'once it stopped, the next start drops them');
+    });
+
+    t.test('a replay in one process is followed by the others, and the old tables go once nobody runs them', async (t) => {
+      const deployment = postgresDeployment(t, connectionString);
+      const [one, two] = [await startProcess(t, deployment, countersProjection), await startProcess(t, deployment, countersProjection)];
+      await increment(deployment.store, 'counter-a', 2);
+      const head = await increment(deployment.store, 'counter-b', 5);
+      t.ok(await two.waitForPosition(['counters'], head, 10_000));
+      await one.replay('counters');
+      t.ok(await two.waitForGeneration('counters', 2, 10_000), 'the other process serves the new generation too');
+      t.equal((await one.replayFinished('counters'))?.status, 'completed');
+      t.same(await totals(two), [{ stream: 'counter-a', total: 2 }, { stream: 'counter-b', total: 5 }], 'from the rebuilt tables');
+      t.same(await deployment.tableNames(), ['counters_g2_totals'], 'the replaced tables are dropped');
+      const later = await increment(deployment.store, 'counter-b', 1);
+      t.ok(await two.waitForPosition(['counters'], later, 10_000), 'and it follows the new generation on');
+      t.same((await totals(two)).at(1), { stream: 'counter-b', total: 6 });
     });
   });
 }
