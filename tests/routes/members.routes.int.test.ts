@@ -161,3 +161,41 @@ t.test('the register as CSV, and as of a date', async (t) => {
   const negative = await server.app.inject({ url: `${base}/counts?asOfPosition=-1`, headers: bearer(cooperative.secretary) });
   t.match(negative.json(), { status: 400, errors: [{ in: 'querystring', field: 'asOfPosition' }] });
 });
+
+t.test('the register page by page with a cursor: every member once, in order, whatever the filter; a forged cursor is a 400', async (t) => {
+  const server = await testServer(t);
+  const cooperative = await foundCooperative(server);
+  const base = `/cooperatives/${cooperative.cooperativeId}/members`;
+  for (const name of ['Bram', 'Anna', 'Daan', 'Anna', 'Cas']) await admittedMember(server, cooperative, name, `${name.toLowerCase()}-${uuidv7()}@example.nl`);
+  type Page = { total: number; nextCursor: string | null; members: { id: string; personalData: { name: string } }[] };
+  const read = async (query: string) => {
+    const reply = await server.app.inject({ url: `${base}?minPosition=${cooperative.position}&${query}`, headers: bearer(cooperative.secretary) });
+    t.equal(reply.statusCode, 200, reply.body);
+    return reply.json<Page>();
+  };
+  const walk = async (query: string) => {
+    const seen: Page['members'] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Page = await read(`limit=2&${query}${cursor ? `&after=${cursor}` : ''}`);
+      seen.push(...page.members);
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor);
+    return { seen, pages };
+  };
+  const whole = await read('limit=500');
+  t.equal(whole.nextCursor, null, 'one page holds them all: no next');
+  const paged = await walk('');
+  t.same(paged.seen.map((member) => member.id), whole.members.map((member) => member.id), 'the same members, in the same order');
+  t.equal(paged.pages, 3, 'six members two at a time: the last page says there is no next');
+  t.same(whole.members.map((member) => member.personalData.name), ['Anna', 'Anna', 'Bram', 'Cas', 'Daan', 'Sanne Secretaris'], 'by name');
+  const admitted = await walk('status=admitted');
+  t.same(admitted.seen.map((member) => member.id), whole.members.map((member) => member.id), 'and with a status filter');
+  const forged = await server.app.inject({ url: `${base}?after=${Buffer.from('["x"]').toString('base64url')}`, headers: bearer(cooperative.secretary) });
+  t.equal(forged.statusCode, 400);
+  t.match(forged.json(), { code: 'VALIDATION', errors: [{ in: 'querystring', field: 'after' }] });
+  const garbled = await server.app.inject({ url: `${base}?after=not%20a%20cursor`, headers: bearer(cooperative.secretary) });
+  t.match(garbled.json(), { status: 400, errors: [{ in: 'querystring', field: 'after' }] });
+});

@@ -41,6 +41,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.writer.pragma('secure_delete = ON');
     this.checkpoints = checkpointInBackground(this.writer);
     this.readerDb = openSqliteDatabase(options.path, options.durability ?? 'normal');
+    // Up to 64 MiB of pages kept for reads, filled only as they are read: SQLite's default 2 MiB holds a few thousand
+    // members' rows, and reading the whole register of 100,000 then went to the file for most of them.
+    this.readerDb.pragma('cache_size = -65536');
     this.writerExecutor = executor(this.writer);
     this.reader = executor(this.readerDb);
   }

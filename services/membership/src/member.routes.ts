@@ -10,6 +10,7 @@ import {
   UTF8_BOM,
   forbidden,
   holdsOffice,
+  HttpProblem,
   minPositionQuery,
   notFound,
   pointInTime,
@@ -36,6 +37,7 @@ import {
   registerRows,
   statusCounts,
   type MemberRegisterProjection,
+  type RegisterCursor,
   type RegisterEntry,
 } from './projections/member-register.projection.js';
 
@@ -46,7 +48,36 @@ const registerQuery = pointInTimeQuery.extend({
   name: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().nonnegative().default(0),
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this register handed out')
+    .max(1400)
+    .optional()
+    .describe("The previous page's `nextCursor`: the page starts after its last member, however long the register"),
 });
+
+/** A page's cursor: its last member's place in the register's order, opaque to the client. */
+const cursorSchema = z.tuple([z.union([z.literal(0), z.literal(1)]), z.string().max(1000), z.uuid()]);
+const encodeCursor = (cursor: RegisterCursor) =>
+  Buffer.from(JSON.stringify([cursor.nameless, cursor.sortName, cursor.id])).toString('base64url');
+
+function decodeCursor(text: string): RegisterCursor {
+  const decoded = cursorSchema.safeParse(parseJson(Buffer.from(text, 'base64url').toString('utf8')));
+  if (!decoded.success) {
+    const message = 'is not a cursor this register handed out';
+    throw new HttpProblem(400, 'VALIDATION', `after: ${message}`, { errors: [{ in: 'querystring', field: 'after', message }] });
+  }
+  const [nameless, sortName, id] = decoded.data;
+  return { nameless, sortName, id };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 const terminationBody = z.strictObject({
@@ -109,6 +140,7 @@ const registerPageSchema = z.object({
   limit: z.int(),
   offset: z.int(),
   members: z.array(memberSummary),
+  nextCursor: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
 });
 
 const problems = problemResponses(400, 401, 403, 404);
@@ -305,7 +337,8 @@ export function registerRoutes(register: MemberRegisterProjection): FastifyPlugi
       async (request) => {
         const { cooperativeId } = request.params;
         const caller = callerOf(request);
-        const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition, status, name, limit, offset } = request.query;
+        const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition, status, name, limit, offset, after } = request.query;
+        const cursor = after === undefined ? undefined : decodeCursor(after);
         await readAfter(runtime, register, minPosition, asOfPosition);
         const page = await runtime.projections.query(register, (reader, tables) =>
           registerPage(reader, tables, {
@@ -316,6 +349,7 @@ export function registerRoutes(register: MemberRegisterProjection): FastifyPlugi
             offset,
             ...(status ? { status } : {}),
             ...(name ? { name } : {}),
+            ...(cursor ? { after: cursor } : {}),
           }),
         );
         const view = holdsOffice(caller, 'secretary') ? 'full' : 'name';
@@ -332,6 +366,7 @@ export function registerRoutes(register: MemberRegisterProjection): FastifyPlugi
             registeredAt: entry.registeredAt,
             personalData: visiblePersonalData(entry, view),
           })),
+          nextCursor: page.next ? encodeCursor(page.next) : null,
         };
       },
     );

@@ -68,10 +68,13 @@ async function writePersonalData(
   memberId: string,
   personalData: PersonalData | undefined,
 ): Promise<void> {
+  // The register's order kept as columns an index can seek in: by name, members without one (erased) last.
   await transaction.run(
-    `UPDATE ${tables.members} SET name = ?, email = ?, address = ?, phone = ?, erased = ? WHERE id = ?`,
+    `UPDATE ${tables.members} SET name = ?, nameless = ?, sort_name = ?, email = ?, address = ?, phone = ?, erased = ? WHERE id = ?`,
     [
       personalData?.name ?? null,
+      personalData?.name === undefined ? 1 : 0,
+      personalData?.name ?? '',
       personalData?.email ?? null,
       personalData?.address ?? null,
       personalData?.phone ?? null,
@@ -95,9 +98,11 @@ export function memberRegisterProjection(keys: KeyStore) {
           phone TEXT,
           erased INTEGER NOT NULL DEFAULT 0,
           channel TEXT NOT NULL,
-          registered_at TEXT NOT NULL
+          registered_at TEXT NOT NULL,
+          nameless INTEGER NOT NULL DEFAULT 1,
+          sort_name TEXT NOT NULL DEFAULT ''
         )`,
-        `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, name)`,
+        `CREATE INDEX IF NOT EXISTS ${name}_in_register_order ON ${name} (cooperative_id, nameless, sort_name, id)`,
       ],
       periods: (name) => [
         `CREATE TABLE IF NOT EXISTS ${name} (
@@ -110,7 +115,9 @@ export function memberRegisterProjection(keys: KeyStore) {
           superseded_position BIGINT
         )`,
         `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, from_at)`,
-        `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, to_at)`,
+        // Covering: a member's period at a moment, and a count of the register, are read from the index alone.
+        `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, superseded_position, from_at, to_at, status)`,
+        `CREATE INDEX IF NOT EXISTS ${name}_counted ON ${name} (cooperative_id, superseded_position, from_at, to_at, status)`,
       ],
     },
     handlers: [
@@ -239,12 +246,29 @@ export interface RegisterQuery extends PointInTime {
   readonly name?: string;
   readonly limit: number;
   readonly offset: number;
+  /** Where the page starts: after this member of the register's order (a keyset, found in the index at once). */
+  readonly after?: RegisterCursor;
 }
 
-/** The status each member had at `asOf`; a member registered later is not in it. */
-function asOfClause(tables: TableNames<Tables>, query: Omit<RegisterQuery, 'limit' | 'offset'>) {
-  const conditions = ['p.cooperative_id = ?', 'p.from_at <= ?', '(p.to_at IS NULL OR p.to_at > ?)'];
-  const parameters: (string | number)[] = [query.cooperativeId, query.asOf, query.asOf];
+/** A member's place in the register's order: by name, members without one last, then by id. */
+export interface RegisterCursor {
+  readonly nameless: 0 | 1;
+  readonly sortName: string;
+  readonly id: string;
+}
+
+const cursorOf = (row: RegisterRow): RegisterCursor => ({ nameless: row.name === null ? 1 : 0, sortName: row.name ?? '', id: row.id });
+
+/** The condition that starts a page after `cursor`, and its parameters. */
+function startingAfter(cursor: RegisterCursor | undefined): { condition: string; parameters: (string | number)[] } {
+  if (!cursor) return { condition: '', parameters: [] };
+  return { condition: ` AND (${REGISTER_ORDER}) > (?, ?, ?)`, parameters: [cursor.nameless, cursor.sortName, cursor.id] };
+}
+
+/** The conditions on a member's period at the moment asked (and as recorded up to the position, if one is asked). */
+function periodAt(query: PointInTime & { status?: RegisterStatus | undefined }) {
+  const conditions = ['p.from_at <= ?', '(p.to_at IS NULL OR p.to_at > ?)'];
+  const parameters: (string | number)[] = [query.asOf, query.asOf];
   if (query.asOfPosition === undefined) conditions.push('p.superseded_position IS NULL');
   else {
     conditions.push('p.recorded_position <= ?', '(p.superseded_position IS NULL OR p.superseded_position > ?)');
@@ -254,12 +278,44 @@ function asOfClause(tables: TableNames<Tables>, query: Omit<RegisterQuery, 'limi
     conditions.push('p.status = ?');
     parameters.push(query.status);
   }
+  return { conditions, parameters };
+}
+
+function nameLike(name: string): string {
+  return `%${name.toLowerCase().replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+}
+
+/**
+ * The status each member had at `asOf`, found from the periods: for a count, and for a page of one status (a rare
+ * one would take long to find walking the whole register in order). A member registered later is not in it.
+ */
+function asOfClause(tables: TableNames<Tables>, query: Omit<RegisterQuery, 'limit' | 'offset'>, withMembers = Boolean(query.name)) {
+  const period = periodAt(query);
+  const conditions = ['p.cooperative_id = ?', ...period.conditions];
+  const parameters: (string | number)[] = [query.cooperativeId, ...period.parameters];
   if (query.name) {
     conditions.push("lower(m.name) LIKE ? ESCAPE '\\'");
-    parameters.push(`%${query.name.toLowerCase().replace(/[\\%_]/g, (match) => `\\${match}`)}%`);
+    parameters.push(nameLike(query.name));
+  }
+  // Without a name to match or members' columns to show, the periods' index alone counts.
+  const members = withMembers ? ` JOIN ${tables.members} m ON m.id = p.member_id` : '';
+  return { from: `${tables.periods} p${members} WHERE ${conditions.join(' AND ')}`, parameters };
+}
+
+/**
+ * The register at the moment, walked in its order through the members' index, each member's period probed through
+ * theirs: a page reads the members it shows (and those a name filter passes over), never the whole register sorted.
+ */
+function inRegisterOrder(tables: TableNames<Tables>, query: PointInTime & { name?: string | undefined }) {
+  const period = periodAt(query);
+  const conditions = ['m.cooperative_id = ?'];
+  const parameters: (string | number)[] = [...period.parameters, query.cooperativeId];
+  if (query.name) {
+    conditions.push("lower(m.name) LIKE ? ESCAPE '\\'");
+    parameters.push(nameLike(query.name));
   }
   return {
-    from: `${tables.periods} p JOIN ${tables.members} m ON m.id = p.member_id WHERE ${conditions.join(' AND ')}`,
+    from: `${tables.members} m JOIN ${tables.periods} p ON p.member_id = m.id AND ${period.conditions.join(' AND ')} WHERE ${conditions.join(' AND ')}`,
     parameters,
   };
 }
@@ -268,19 +324,24 @@ export async function registerPage(
   reader: SqlExecutor,
   tables: TableNames<Tables>,
   query: RegisterQuery,
-): Promise<{ total: number; members: RegisterEntry[] }> {
-  const { from, parameters } = asOfClause(tables, query);
-  const total = await reader.get<{ total: number }>(`SELECT count(*) AS total FROM ${from}`, parameters);
+): Promise<{ total: number; members: RegisterEntry[]; next: RegisterCursor | undefined }> {
+  const counted = asOfClause(tables, query);
+  const total = await reader.get<{ total: number }>(`SELECT count(*) AS total FROM ${counted.from}`, counted.parameters);
+  const { from, parameters } = query.status ? asOfClause(tables, query, true) : inRegisterOrder(tables, query);
+  const after = startingAfter(query.after);
+  // One row more than the page: whether there is a next page is known without asking for an empty one.
   const rows = await reader.all<RegisterRow>(
-    `SELECT ${REGISTER_COLUMNS} FROM ${from} ORDER BY ${REGISTER_ORDER} LIMIT ? OFFSET ?`,
-    [...parameters, query.limit, query.offset],
+    `SELECT ${REGISTER_COLUMNS} FROM ${from}${after.condition} ORDER BY ${REGISTER_ORDER} LIMIT ? OFFSET ?`,
+    [...parameters, ...after.parameters, query.limit + 1, query.offset],
   );
-  return { total: total?.total ?? 0, members: rows.map(toEntry) };
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { total: total?.total ?? 0, members: page.map(toEntry), next: last && rows.length > query.limit ? cursorOf(last) : undefined };
 }
 
 const REGISTER_COLUMNS = 'm.id, m.name, m.email, m.address, m.phone, m.erased, p.status, m.registered_at';
 /** By name, members without one (erased) last, then by id: one order for a page and for the whole register. */
-const REGISTER_ORDER = "CASE WHEN m.name IS NULL THEN 1 ELSE 0 END, coalesce(m.name, ''), m.id";
+const REGISTER_ORDER = 'm.nameless, m.sort_name, m.id';
 
 export async function statusCounts(
   reader: SqlExecutor,
@@ -304,11 +365,8 @@ export async function registerEntry(
   memberId: string,
   asOf: string,
 ): Promise<RegisterEntry | undefined> {
-  const { from, parameters } = asOfClause(tables, { cooperativeId, asOf });
-  const row = await reader.get<RegisterRow>(
-    `SELECT m.id, m.name, m.email, m.address, m.phone, m.erased, p.status, m.registered_at FROM ${from} AND m.id = ?`,
-    [...parameters, memberId],
-  );
+  const { from, parameters } = inRegisterOrder(tables, { cooperativeId, asOf });
+  const row = await reader.get<RegisterRow>(`SELECT ${REGISTER_COLUMNS} FROM ${from} AND m.id = ?`, [...parameters, memberId]);
   return row ? toEntry(row) : undefined;
 }
 
@@ -323,17 +381,18 @@ export async function* registerRows(
   moment: PointInTime,
   limit = 1000,
 ): AsyncGenerator<RegisterEntry> {
-  const { from, parameters } = asOfClause(tables, moment);
-  let after: RegisterRow | undefined;
+  const { from, parameters } = inRegisterOrder(tables, moment);
+  let cursor: RegisterCursor | undefined;
   for (;;) {
-    // The page order as one row value: the next page starts after the last member of this one.
-    const keyset = after ? ` AND (${REGISTER_ORDER}) > (?, ?, ?)` : '';
+    // The next page starts where the last member of this one is in the index.
+    const after = startingAfter(cursor);
     const rows: RegisterRow[] = await reader.all<RegisterRow>(
-      `SELECT ${REGISTER_COLUMNS} FROM ${from}${keyset} ORDER BY ${REGISTER_ORDER} LIMIT ?`,
-      [...parameters, ...(after ? [after.name === null ? 1 : 0, after.name ?? '', after.id] : []), limit],
+      `SELECT ${REGISTER_COLUMNS} FROM ${from}${after.condition} ORDER BY ${REGISTER_ORDER} LIMIT ?`,
+      [...parameters, ...after.parameters, limit],
     );
     yield* rows.map(toEntry);
-    after = rows.at(-1);
-    if (rows.length < limit) return;
+    const last = rows.at(-1);
+    if (!last || rows.length < limit) return;
+    cursor = cursorOf(last);
   }
 }
