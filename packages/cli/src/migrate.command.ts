@@ -4,8 +4,7 @@ import { UsageError } from './usage-error.js';
 const PROJECTION_STATES: Record<ProjectionStatus['state'], string> = {
   current: 'current',
   'not-built': 'not built yet: built at the first start',
-  adopted: 'made before shapes were recorded: taken as this version\'s at the next start',
-  rebuild: 'another version\'s shape: rebuilt into a fresh generation at the next start, the serving one serving meanwhile',
+  rebuild: 'another version\'s shape (or one unrecorded): rebuilt into a fresh generation at the next start, the serving one serving meanwhile',
   rebuilding: 'another version\'s shape: a process of this version is rebuilding it',
 };
 

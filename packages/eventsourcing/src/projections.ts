@@ -132,22 +132,22 @@ interface Slot {
 
 /**
  * What a process of a version whose read model has `shape` does with it: serve the serving generation when its tables
- * have that shape (or were made before shapes were recorded, and are taken to have it), resume the rebuild another
- * process of this version began, or rebuild into a fresh generation.
+ * have that shape (or are not built yet), resume the rebuild another process of this version began, or rebuild into a
+ * fresh generation — also when the serving tables were built before shapes were recorded: nothing says what they are.
  */
 export type GenerationDecision =
-  | { readonly kind: 'serve'; readonly shapeRecorded: boolean }
+  | { readonly kind: 'serve'; readonly built: boolean }
   | { readonly kind: 'resume-rebuild'; readonly generation: number }
   | { readonly kind: 'rebuild' };
 
 export function generationForShape(
-  serving: number,
+  serving: { readonly generation: number; readonly built: boolean },
   recorded: readonly { readonly generation: number; readonly shape: string }[],
   shape: string,
 ): GenerationDecision {
-  const servingShape = recorded.find((row) => row.generation === serving)?.shape;
-  if (servingShape === undefined || servingShape === shape) return { kind: 'serve', shapeRecorded: servingShape !== undefined };
-  const begun = recorded.find((row) => row.generation > serving && row.shape === shape);
+  const servingShape = recorded.find((row) => row.generation === serving.generation)?.shape;
+  if (servingShape === shape || (servingShape === undefined && !serving.built)) return { kind: 'serve', built: serving.built };
+  const begun = recorded.find((row) => row.generation > serving.generation && row.shape === shape);
   return begun ? { kind: 'resume-rebuild', generation: begun.generation } : { kind: 'rebuild' };
 }
 
@@ -524,18 +524,17 @@ export class Projections {
         [projection.name],
       );
       const superseded = recorded.filter((row) => row.generation < serving).map((row) => row.generation);
-      const decision = generationForShape(serving, recorded, shape);
+      const checkpointed = (
+        await transaction.all<{ generation: number | string }>(`SELECT generation FROM ${CHECKPOINTS_TABLE} WHERE name = ?`, [projection.name])
+      ).map((row) => Number(row.generation));
+      const decision = generationForShape({ generation: serving, built: checkpointed.includes(serving) }, recorded, shape);
       if (decision.kind === 'serve') {
         await recordShape(transaction, projection.name, serving, shape);
         return { generation: serving, replacing: undefined, superseded };
       }
       if (decision.kind === 'resume-rebuild') return { generation: decision.generation, replacing: serving, superseded };
       // Past every generation with a checkpoint too: a replay that failed before shapes were kept left its tables.
-      const checkpointed = await transaction.get<{ newest: number | null }>(
-        `SELECT max(generation) AS newest FROM ${CHECKPOINTS_TABLE} WHERE name = ?`,
-        [projection.name],
-      );
-      let fresh = Math.max(serving, checkpointed?.newest ?? 0, ...recorded.map((row) => row.generation)) + 1;
+      let fresh = Math.max(serving, ...checkpointed, ...recorded.map((row) => row.generation)) + 1;
       // A process of yet another version may take the same number at the same moment: the next one is free.
       while ((await recordShape(transaction, projection.name, fresh, shape)) !== shape) fresh += 1;
       return { generation: fresh, replacing: serving, superseded };

@@ -94,14 +94,14 @@ export interface DatabaseStatus {
 }
 
 /**
- * A read model as this version would find it at its next start: `current`; `not-built` yet; `adopted` (made before
- * shapes were recorded, taken as this version's); `rebuild` into a fresh generation, the serving one being of another
- * version's shape; or `rebuilding`, begun by a process of this version.
+ * A read model as this version would find it at its next start: `current`; `not-built` yet; `rebuild` into a fresh
+ * generation, the serving one being of another version's shape (or of one before shapes were recorded); or
+ * `rebuilding`, begun by a process of this version.
  */
 export interface ProjectionStatus {
   readonly name: string;
   readonly serving: number;
-  readonly state: 'current' | 'not-built' | 'adopted' | 'rebuild' | 'rebuilding';
+  readonly state: 'current' | 'not-built' | 'rebuild' | 'rebuilding';
 }
 
 export async function schemaStatus(config: MeentConfig): Promise<DatabaseStatus[]> {
@@ -141,17 +141,9 @@ async function projectionStatuses(reader: SchemaReader | undefined, projections:
   return projections.map((projection) => {
     const generation = serving.get(projection.name) ?? 1;
     const recorded = shapes.filter((row) => row.name === projection.name).map((row) => ({ generation: Number(row.generation), shape: row.shape }));
-    const decision = generationForShape(generation, recorded, projectionShape(projection));
-    const state =
-      decision.kind === 'resume-rebuild'
-        ? 'rebuilding'
-        : decision.kind === 'rebuild'
-          ? 'rebuild'
-          : decision.shapeRecorded
-            ? 'current'
-            : checkpointed.has(`${projection.name}/${generation}`)
-              ? 'adopted'
-              : 'not-built';
+    const built = checkpointed.has(`${projection.name}/${generation}`);
+    const decision = generationForShape({ generation, built }, recorded, projectionShape(projection));
+    const state = decision.kind === 'resume-rebuild' ? 'rebuilding' : decision.kind === 'rebuild' ? 'rebuild' : built ? 'current' : 'not-built';
     return { name: projection.name, serving: generation, state };
   });
 }
