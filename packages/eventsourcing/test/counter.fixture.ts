@@ -44,9 +44,10 @@ export const countersProjection = defineProjection({
   },
   handlers: [
     on(Incremented, async (event, transaction, tables) => {
+      // The kept row named, as PostgreSQL needs it to tell it from the proposed one.
       await transaction.run(
-        `INSERT INTO ${tables.totals} (stream, total, events) VALUES (?, ?, 1)
-         ON CONFLICT (stream) DO UPDATE SET total = total + excluded.total, events = events + 1`,
+        `INSERT INTO ${tables.totals} AS kept (stream, total, events) VALUES (?, ?, 1)
+         ON CONFLICT (stream) DO UPDATE SET total = kept.total + excluded.total, events = kept.events + 1`,
         [event.stream, event.data.by],
       );
     }),

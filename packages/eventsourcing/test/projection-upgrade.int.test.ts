@@ -2,43 +2,24 @@
 // old version, its reads answered "being rebuilt" until it has caught up — on SQLite, and on PostgreSQL shared by
 // processes of two versions; and a replay in one process, followed by the others sharing the store.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
 import t, { type Test } from 'tap';
-import { PostgresEventStore, SqliteEventStore, type EventStore } from '@meent/event-store';
+import { PostgresEventStore, type EventStore } from '@meent/event-store';
 import {
   EventRegistry,
   PostgresReadModelStore,
   Projections,
   ReadModelRebuildingError,
-  SqliteReadModelStore,
   defineProjection,
   on,
   type Projection,
   type ReadModelStore,
 } from '@meent/eventsourcing';
-import { temporaryDirectory } from '@meent/eventsourcing/testing';
+import { temporaryStores } from '@meent/eventsourcing/testing';
 import { v7 as uuidv7 } from 'uuid';
-import { Incremented } from './counter.fixture.js';
+import { Incremented, countersProjection } from './counter.fixture.js';
 
 const registry = new EventRegistry([Incremented]);
-
-/** The counters as the first version keeps them (the statements read the same on SQLite and PostgreSQL). */
-const countersProjection = defineProjection({
-  name: 'counters',
-  tables: {
-    totals: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (stream TEXT PRIMARY KEY, total INTEGER NOT NULL, events INTEGER NOT NULL)`],
-  },
-  handlers: [
-    on(Incremented, async (event, transaction, tables) => {
-      await transaction.run(
-        `INSERT INTO ${tables.totals} AS kept (stream, total, events) VALUES (?, ?, 1)
-         ON CONFLICT (stream) DO UPDATE SET total = kept.total + excluded.total, events = kept.events + 1`,
-        [event.stream, event.data.by],
-      );
-    }),
-  ],
-});
 
 /** The counters as the next version keeps them: with each stream's largest step, a column the first version lacks. */
 function countersWithLargest(gate: Promise<void> = Promise.resolve()) {
@@ -109,13 +90,7 @@ async function startProcess(t: Test, deployment: Deployment, projection: Project
 }
 
 function sqliteDeployment(t: Test): Deployment {
-  const directory = temporaryDirectory(t);
-  const store = new SqliteEventStore({ path: join(directory, 'events.db') });
-  const readModels = new SqliteReadModelStore({ path: join(directory, 'read-models.db') });
-  t.teardown(async () => {
-    await readModels.close();
-    await store.close();
-  });
+  const { store, readModels } = temporaryStores(t);
   return {
     store,
     // An embedded store serves one process: every start in this test is that process again.
