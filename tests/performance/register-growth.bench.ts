@@ -13,7 +13,6 @@ import {
   SqliteReadModelStore,
   encryptFor,
   type SqlExecutor,
-  type TableNames,
 } from '@meent/eventsourcing';
 import { createMembership } from '@meent/membership';
 import { v7 as uuidv7 } from 'uuid';
@@ -23,6 +22,7 @@ import {
   registerRows,
   statusCounts,
   type MemberRegisterProjection,
+  type RegisterTables,
 } from '../../services/membership/src/projections/member-register.projection.js';
 import { median } from './measure.js';
 
@@ -87,7 +87,7 @@ async function measure(members: number): Promise<Map<string, { ms: number; perMe
 
     const now = minute(members * 2 + 10);
     const halfway = minute(members);
-    const query = <Result>(read: (reader: SqlExecutor, tables: TableNames<'members' | 'periods'>) => Promise<Result>) =>
+    const query = <Result>(read: (reader: SqlExecutor, tables: RegisterTables) => Promise<Result>) =>
       projections.query(register, read);
     const whole = (asOf: string) =>
       query(async (reader, tables) => {

@@ -115,6 +115,21 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   await projections.waitForPosition([register.name], position, 5000);
   t.same(await asOfDate('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', [ids.cato]: 'admitted', Dirk: 'applied' }, 'the erased member keeps their place, without their name');
   t.same(await countsInFebruary(), february, 'counts of the past are unchanged by an erasure');
+  // The counts kept as periods open and close, corrected by those dated after the moment, against the periods counted.
+  const counted = (asOf: string) =>
+    projections.query(register, async (reader, tables) => {
+      const rows = await reader.all<{ status: string; count: number }>(
+        `SELECT status, count(*) AS count FROM ${tables.periods}
+         WHERE cooperative_id = ? AND superseded_position IS NULL AND from_at <= ? AND (to_at IS NULL OR to_at > ?) GROUP BY status`,
+        [cooperativeId, asOf, asOf],
+      );
+      return { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 0, ...Object.fromEntries(rows.map((row) => [row.status, row.count])) };
+    });
+  for (const day of ['2026-01-05', '2026-01-10', '2026-01-15', '2026-02-15', '2026-03-15', '2026-04-15', '2026-05-15', '2027-01-01']) {
+    for (const asOf of [`${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`]) {
+      t.same(await projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf })), await counted(asOf), `counts as of ${asOf}`);
+    }
+  }
   const inFebruary = { cooperativeId, asOf: '2026-02-15T23:59:59.999Z' };
   const wholeRegister = await projections.query(register, async (reader, tables) => {
     const entries: string[] = [];

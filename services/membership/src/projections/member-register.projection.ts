@@ -28,7 +28,21 @@ import { personalDataSchema, type PersonalData } from '../domain/personal-data.j
 export const REGISTER_STATUSES = ['applied', 'admitted', 'suspended', 'rejected', 'terminated'] as const;
 export type RegisterStatus = (typeof REGISTER_STATUSES)[number];
 
-type Tables = 'members' | 'periods';
+type Tables = 'members' | 'periods' | 'open';
+export type RegisterTables = TableNames<Tables>;
+
+/**
+ * The open periods (no end, not superseded) per cooperative and status, kept as each is opened or superseded: the
+ * register's total at a moment is this count corrected by the few periods with a boundary after it (see
+ * `countAt`), not a count of the whole register.
+ */
+async function countOpen(transaction: SqlExecutor, tables: TableNames<Tables>, cooperativeId: string, status: RegisterStatus, change: 1 | -1) {
+  await transaction.run(
+    `INSERT INTO ${tables.open} AS kept (cooperative_id, status, periods) VALUES (?, ?, ?)
+     ON CONFLICT (cooperative_id, status) DO UPDATE SET periods = kept.periods + excluded.periods`,
+    [cooperativeId, status, change],
+  );
+}
 
 /**
  * Periods are never changed in place: ending the open one records it as superseded at this event's position and
@@ -48,6 +62,8 @@ async function startPeriod(
      RETURNING status, from_at`,
     [event.position, memberId],
   );
+  if (open) await countOpen(transaction, tables, event.metadata.cooperativeId, open.status, -1);
+  await countOpen(transaction, tables, event.metadata.cooperativeId, status, 1);
   // A backdated termination never ends a period before it began.
   const from = open && at < open.from_at ? open.from_at : at;
   const { cooperativeId } = event.metadata;
@@ -118,6 +134,10 @@ export function memberRegisterProjection(keys: KeyStore) {
         // Covering: a member's period at a moment, and a count of the register, are read from the index alone.
         `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, superseded_position, from_at, to_at, status)`,
         `CREATE INDEX IF NOT EXISTS ${name}_counted ON ${name} (cooperative_id, superseded_position, from_at, to_at, status)`,
+        `CREATE INDEX IF NOT EXISTS ${name}_by_end ON ${name} (cooperative_id, superseded_position, to_at, from_at, status)`,
+      ],
+      open: (name) => [
+        `CREATE TABLE IF NOT EXISTS ${name} (cooperative_id TEXT NOT NULL, status TEXT NOT NULL, periods INTEGER NOT NULL, PRIMARY KEY (cooperative_id, status))`,
       ],
     },
     handlers: [
@@ -183,8 +203,13 @@ export function memberRegisterProjection(keys: KeyStore) {
  */
 async function suspendUntilDecided(transaction: SqlExecutor, tables: TableNames<Tables>, event: StoredEvent, memberId: string): Promise<void> {
   const supersede = `UPDATE ${tables.periods} SET superseded_position = ? WHERE member_id = ? AND superseded_position IS NULL`;
-  const termination = await transaction.get<{ from_at: string }>(`${supersede} AND to_at IS NULL RETURNING from_at`, [event.position, memberId]);
+  const termination = await transaction.get<{ from_at: string; status: RegisterStatus }>(`${supersede} AND to_at IS NULL RETURNING from_at, status`, [
+    event.position,
+    memberId,
+  ]);
   if (!termination) return;
+  await countOpen(transaction, tables, event.metadata.cooperativeId, termination.status, -1);
+  await countOpen(transaction, tables, event.metadata.cooperativeId, 'suspended', 1);
   const suspension = await transaction.get<{ from_at: string }>(`${supersede} AND to_at = ? RETURNING from_at`, [
     event.position,
     memberId,
@@ -325,9 +350,11 @@ export async function registerPage(
   tables: TableNames<Tables>,
   query: RegisterQuery,
 ): Promise<{ total: number; members: RegisterEntry[]; next: RegisterCursor | undefined }> {
-  const counted = asOfClause(tables, query);
-  const total = await reader.get<{ total: number }>(`SELECT count(*) AS total FROM ${counted.from}`, counted.parameters);
-  const { from, parameters } = query.status ? asOfClause(tables, query, true) : inRegisterOrder(tables, query);
+  const { total, statusShare } = await countOf(reader, tables, query);
+  // Walking the register in order finds a page of a status most members have at once, but one of a rare status only
+  // after reading most of the register: that page is found from its periods, and sorted.
+  const walk = !query.status || (statusShare !== undefined && statusShare >= 1 / RARE_STATUS);
+  const { from, parameters } = walk ? inRegisterOrder(tables, query) : asOfClause(tables, query, true);
   const after = startingAfter(query.after);
   // One row more than the page: whether there is a next page is known without asking for an empty one.
   const rows = await reader.all<RegisterRow>(
@@ -336,7 +363,7 @@ export async function registerPage(
   );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return { total: total?.total ?? 0, members: page.map(toEntry), next: last && rows.length > query.limit ? cursorOf(last) : undefined };
+  return { total, members: page.map(toEntry), next: last && rows.length > query.limit ? cursorOf(last) : undefined };
 }
 
 const REGISTER_COLUMNS = 'm.id, m.name, m.email, m.address, m.phone, m.erased, p.status, m.registered_at';
@@ -348,14 +375,69 @@ export async function statusCounts(
   tables: TableNames<Tables>,
   moment: PointInTime,
 ): Promise<Record<RegisterStatus, number>> {
+  if (moment.asOfPosition === undefined) return countsAt(reader, tables, moment);
   const { from, parameters } = asOfClause(tables, moment);
-  const rows = await reader.all<{ status: RegisterStatus; count: number }>(
+  const rows = await reader.all<{ status: RegisterStatus; count: number | string }>(
     `SELECT p.status, count(*) AS count FROM ${from} GROUP BY p.status`,
     parameters,
   );
+  return tally(rows.map((row) => [row.status, Number(row.count)]));
+}
+
+const tally = (entries: readonly (readonly [RegisterStatus, number])[]): Record<RegisterStatus, number> => {
   const counts = Object.fromEntries(REGISTER_STATUSES.map((status) => [status, 0])) as Record<RegisterStatus, number>;
-  for (const row of rows) counts[row.status] = row.count;
+  for (const [status, count] of entries) counts[status] += count;
   return counts;
+};
+
+/** A status fewer than one in this many members have is rare: its page is not found by walking the register. */
+const RARE_STATUS = 20;
+
+/**
+ * The members a page's query finds in all — from the kept counts where it can be, else counted — and, from the kept
+ * counts, the share of the register the status asked for has.
+ */
+async function countOf(
+  reader: SqlExecutor,
+  tables: TableNames<Tables>,
+  query: Omit<RegisterQuery, 'limit' | 'offset'>,
+): Promise<{ total: number; statusShare: number | undefined }> {
+  if (query.asOfPosition === undefined && !query.name) {
+    const counts = await countsAt(reader, tables, query);
+    const all = REGISTER_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+    if (!query.status) return { total: all, statusShare: undefined };
+    return { total: counts[query.status], statusShare: all === 0 ? 0 : counts[query.status] / all };
+  }
+  const { from, parameters } = asOfClause(tables, query);
+  const row = await reader.get<{ total: number | string }>(`SELECT count(*) AS total FROM ${from}`, parameters);
+  return { total: Number(row?.total ?? 0), statusShare: undefined };
+}
+
+/**
+ * How many members had each status at the moment: the open periods kept per status (`countOpen`), less those opening
+ * after it, plus those ended after it that had begun by then. For the present that reads the few changes dated
+ * ahead, however long the register; a moment in the past reads the periods since.
+ */
+async function countsAt(reader: SqlExecutor, tables: TableNames<Tables>, moment: PointInTime): Promise<Record<RegisterStatus, number>> {
+  type Count = { status: RegisterStatus; count: number | string };
+  const [open, openingLater, endingLater] = await Promise.all([
+    reader.all<Count>(`SELECT status, periods AS count FROM ${tables.open} WHERE cooperative_id = ?`, [moment.cooperativeId]),
+    reader.all<Count>(
+      `SELECT status, count(*) AS count FROM ${tables.periods}
+       WHERE cooperative_id = ? AND superseded_position IS NULL AND to_at IS NULL AND from_at > ? GROUP BY status`,
+      [moment.cooperativeId, moment.asOf],
+    ),
+    reader.all<Count>(
+      `SELECT status, count(*) AS count FROM ${tables.periods}
+       WHERE cooperative_id = ? AND superseded_position IS NULL AND to_at > ? AND from_at <= ? GROUP BY status`,
+      [moment.cooperativeId, moment.asOf, moment.asOf],
+    ),
+  ]);
+  return tally([
+    ...open.map((row) => [row.status, Number(row.count)] as const),
+    ...openingLater.map((row) => [row.status, -Number(row.count)] as const),
+    ...endingLater.map((row) => [row.status, Number(row.count)] as const),
+  ]);
 }
 
 export async function registerEntry(
