@@ -306,22 +306,23 @@ function periodAt(query: PointInTime & { status?: RegisterStatus | undefined }) 
   return { conditions, parameters };
 }
 
-function nameLike(name: string): string {
-  return `%${name.toLowerCase().replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+/** Which members a page or count is about: at a moment, optionally of one status or with part of a name. */
+type RegisterFilter = Omit<RegisterQuery, 'limit' | 'offset' | 'after'>;
+
+/** Part of a name, any case, its `%` and `_` taken as they are. */
+function nameMatches(name: string) {
+  return { condition: "lower(m.name) LIKE ? ESCAPE '\\'", parameter: `%${name.toLowerCase().replace(/[\\%_]/g, (match) => `\\${match}`)}%` };
 }
 
 /**
  * The status each member had at `asOf`, found from the periods: for a count, and for a page of one status (a rare
  * one would take long to find walking the whole register in order). A member registered later is not in it.
  */
-function asOfClause(tables: TableNames<Tables>, query: Omit<RegisterQuery, 'limit' | 'offset'>, withMembers = Boolean(query.name)) {
+function asOfClause(tables: TableNames<Tables>, query: RegisterFilter, withMembers = Boolean(query.name)) {
   const period = periodAt(query);
-  const conditions = ['p.cooperative_id = ?', ...period.conditions];
-  const parameters: (string | number)[] = [query.cooperativeId, ...period.parameters];
-  if (query.name) {
-    conditions.push("lower(m.name) LIKE ? ESCAPE '\\'");
-    parameters.push(nameLike(query.name));
-  }
+  const name = query.name ? nameMatches(query.name) : undefined;
+  const conditions = ['p.cooperative_id = ?', ...period.conditions, ...(name ? [name.condition] : [])];
+  const parameters: (string | number)[] = [query.cooperativeId, ...period.parameters, ...(name ? [name.parameter] : [])];
   // Without a name to match or members' columns to show, the periods' index alone counts.
   const members = withMembers ? ` JOIN ${tables.members} m ON m.id = p.member_id` : '';
   return { from: `${tables.periods} p${members} WHERE ${conditions.join(' AND ')}`, parameters };
@@ -331,14 +332,11 @@ function asOfClause(tables: TableNames<Tables>, query: Omit<RegisterQuery, 'limi
  * The register at the moment, walked in its order through the members' index, each member's period probed through
  * theirs: a page reads the members it shows (and those a name filter passes over), never the whole register sorted.
  */
-function inRegisterOrder(tables: TableNames<Tables>, query: PointInTime & { name?: string | undefined }) {
+function inRegisterOrder(tables: TableNames<Tables>, query: RegisterFilter) {
   const period = periodAt(query);
-  const conditions = ['m.cooperative_id = ?'];
-  const parameters: (string | number)[] = [...period.parameters, query.cooperativeId];
-  if (query.name) {
-    conditions.push("lower(m.name) LIKE ? ESCAPE '\\'");
-    parameters.push(nameLike(query.name));
-  }
+  const name = query.name ? nameMatches(query.name) : undefined;
+  const conditions = ['m.cooperative_id = ?', ...(name ? [name.condition] : [])];
+  const parameters: (string | number)[] = [...period.parameters, query.cooperativeId, ...(name ? [name.parameter] : [])];
   return {
     from: `${tables.members} m JOIN ${tables.periods} p ON p.member_id = m.id AND ${period.conditions.join(' AND ')} WHERE ${conditions.join(' AND ')}`,
     parameters,
@@ -400,7 +398,7 @@ const RARE_STATUS = 20;
 async function countOf(
   reader: SqlExecutor,
   tables: TableNames<Tables>,
-  query: Omit<RegisterQuery, 'limit' | 'offset'>,
+  query: RegisterFilter,
 ): Promise<{ total: number; statusShare: number | undefined }> {
   if (query.asOfPosition === undefined && !query.name) {
     const counts = await countsAt(reader, tables, query);
