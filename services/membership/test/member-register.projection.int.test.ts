@@ -146,3 +146,64 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   t.same(await asOfDate('2026-05-15'), { Anna: 'admitted', Bram: 'admitted', [ids.cato]: 'terminated', Dirk: 'rejected' }, 'a rebuild cannot bring the erased member back');
   t.same(await countsInFebruary(), february);
 });
+
+t.test('the kept counts through an expulsion appealed and confirmed: each moment as the periods count it', async (t) => {
+  const { store, readModels, directory } = temporaryStores(t);
+  const keys = new SqliteKeyStore({ path: `${directory}/events.db` });
+  t.teardown(() => keys.close());
+  const membership = createMembership({ keys });
+  const register = membership.projections[1] as MemberRegisterProjection;
+  const registry = new EventRegistry(membership.events);
+  const projections = await Projections.start({ store, readModels, registry, projections: membership.projections });
+  t.teardown(() => projections.close());
+  const commands = new CommandHandler({ store, registry });
+  let today = new Date();
+  const runtime = serviceRuntime({ commands, projections, clock: () => today, newId: () => '', readWaitMs: 5000 });
+  const on = (day: string): CommandContext => {
+    today = new Date(`${day}T09:00:00.000Z`);
+    return { cooperativeId, actor: { id: 'secretary', roles: ['member'] }, correlationId: `on-${day}`, occurredAt: today };
+  };
+  const rules = cooperativeRulesSchema.parse({});
+  await commands.handle(
+    cooperativeStream(cooperativeId),
+    cooperativeDecider,
+    { type: 'FoundCooperative', cooperativeId, name: 'De Meent', chamberOfCommerceNumber: null, rules, now: new Date('2026-01-01') },
+    on('2026-01-01'),
+  );
+  const personalData = { name: 'Cato', email: 'cato@example.nl', address: null, phone: null, language: null };
+  await new MembershipCommands(runtime, keys).register(cooperativeId, ids.cato, personalData, 'secretary', on('2026-01-10'));
+  let position = 0;
+  const transition = async (day: string, command: MemberCommand) => {
+    ({ position } = await runtime.aggregate(memberAggregate).handle(on(day), ids.cato, () => command));
+  };
+  await transition('2026-01-20', { type: 'AdmitMember', now: new Date('2026-01-20T09:00:00Z') });
+  await transition('2026-04-01', {
+    type: 'TerminateMembership',
+    kind: 'expelled',
+    reason: 'acted against the cooperative',
+    effectiveAt: null,
+    resignation: rules,
+    expulsionAppealMonths: 1,
+    now: new Date('2026-04-01T09:00:00Z'),
+  });
+  await transition('2026-04-10', { type: 'AppealExpulsion', now: new Date('2026-04-10T09:00:00Z') });
+  const appealed = position;
+  await transition('2026-06-01', { type: 'RecordAppealDecision', motionId: '0193a6f0-0000-7000-8000-0000000000ff', round: 1, confirmed: true, now: new Date('2026-06-01T09:00:00Z') });
+  await projections.waitForPosition([register.name], position, 5000);
+
+  const counted = (asOf: string) =>
+    projections.query(register, async (reader, tables) => {
+      const rows = await reader.all<{ status: string; count: number }>(
+        `SELECT status, count(*) AS count FROM ${tables.periods}
+         WHERE cooperative_id = ? AND superseded_position IS NULL AND from_at <= ? AND (to_at IS NULL OR to_at > ?) GROUP BY status`,
+        [cooperativeId, asOf, asOf],
+      );
+      return { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 0, ...Object.fromEntries(rows.map((row) => [row.status, row.count])) };
+    });
+  const kept = (asOf: string) => projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf }));
+  t.ok(appealed < position);
+  t.same(await kept('2026-05-15T00:00:00.000Z'), { applied: 0, admitted: 0, suspended: 1, rejected: 0, terminated: 0 }, 'suspended while the assembly decides');
+  for (const day of ['2026-01-15', '2026-02-01', '2026-04-05', '2026-05-15', '2026-06-01', '2026-07-01', '2027-01-01']) {
+    t.same(await kept(`${day}T12:00:00.000Z`), await counted(`${day}T12:00:00.000Z`), `as of ${day}`);
+  }
+});
