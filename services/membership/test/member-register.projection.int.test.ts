@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   CommandHandler,
   EventRegistry,
@@ -23,7 +23,11 @@ const ids = {
 };
 type Name = keyof typeof ids;
 
-t.test('the register as of any date, across suspension, reinstatement, termination and erasure', async (t) => {
+/**
+ * The membership context on fresh SQLite stores, its projections running; `on(day)` is a command of the secretary's on
+ * that day, the clock set to its morning.
+ */
+async function membershipOnFreshStores(t: Test) {
   const { store, readModels, directory } = temporaryStores(t);
   const keys = new SqliteKeyStore({ path: `${directory}/events.db` });
   t.teardown(() => keys.close());
@@ -35,12 +39,28 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   const commands = new CommandHandler({ store, registry });
   let today = new Date();
   const runtime = serviceRuntime({ commands, projections, clock: () => today, newId: () => '', readWaitMs: 5000 });
-  const members = new MembershipCommands(runtime, keys);
-  /** Commands from the secretary on this day: the clock is set to its morning. */
   const on = (day: string): CommandContext => {
     today = new Date(`${day}T09:00:00.000Z`);
     return { cooperativeId, actor: { id: 'secretary', roles: ['member'] }, correlationId: `on-${day}`, occurredAt: today };
   };
+  return { keys, register, projections, commands, runtime, on };
+}
+
+/** Each status's members at the moment, counted from the periods themselves: what the kept counts must equal. */
+function periodsCounted(projections: Projections, register: MemberRegisterProjection, asOf: string) {
+  return projections.query(register, async (reader, tables) => {
+    const rows = await reader.all<{ status: string; count: number }>(
+      `SELECT status, count(*) AS count FROM ${tables.periods}
+       WHERE cooperative_id = ? AND superseded_position IS NULL AND from_at <= ? AND (to_at IS NULL OR to_at > ?) GROUP BY status`,
+      [cooperativeId, asOf, asOf],
+    );
+    return { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 0, ...Object.fromEntries(rows.map((row) => [row.status, row.count])) };
+  });
+}
+
+t.test('the register as of any date, across suspension, reinstatement, termination and erasure', async (t) => {
+  const { keys, register, projections, commands, runtime, on } = await membershipOnFreshStores(t);
+  const members = new MembershipCommands(runtime, keys);
   let position = 0;
   const track = async (result: Promise<{ position: number }>) => {
     position = (await result).position;
@@ -116,15 +136,7 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   t.same(await asOfDate('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', [ids.cato]: 'admitted', Dirk: 'applied' }, 'the erased member keeps their place, without their name');
   t.same(await countsInFebruary(), february, 'counts of the past are unchanged by an erasure');
   // The counts kept as periods open and close, corrected by those dated after the moment, against the periods counted.
-  const counted = (asOf: string) =>
-    projections.query(register, async (reader, tables) => {
-      const rows = await reader.all<{ status: string; count: number }>(
-        `SELECT status, count(*) AS count FROM ${tables.periods}
-         WHERE cooperative_id = ? AND superseded_position IS NULL AND from_at <= ? AND (to_at IS NULL OR to_at > ?) GROUP BY status`,
-        [cooperativeId, asOf, asOf],
-      );
-      return { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 0, ...Object.fromEntries(rows.map((row) => [row.status, row.count])) };
-    });
+  const counted = (asOf: string) => periodsCounted(projections, register, asOf);
   for (const day of ['2026-01-05', '2026-01-10', '2026-01-15', '2026-02-15', '2026-03-15', '2026-04-15', '2026-05-15', '2027-01-01']) {
     for (const asOf of [`${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`]) {
       t.same(await projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf })), await counted(asOf), `counts as of ${asOf}`);
@@ -148,21 +160,7 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
 });
 
 t.test('the kept counts through an expulsion appealed and confirmed: each moment as the periods count it', async (t) => {
-  const { store, readModels, directory } = temporaryStores(t);
-  const keys = new SqliteKeyStore({ path: `${directory}/events.db` });
-  t.teardown(() => keys.close());
-  const membership = createMembership({ keys });
-  const register = membership.projections[1] as MemberRegisterProjection;
-  const registry = new EventRegistry(membership.events);
-  const projections = await Projections.start({ store, readModels, registry, projections: membership.projections });
-  t.teardown(() => projections.close());
-  const commands = new CommandHandler({ store, registry });
-  let today = new Date();
-  const runtime = serviceRuntime({ commands, projections, clock: () => today, newId: () => '', readWaitMs: 5000 });
-  const on = (day: string): CommandContext => {
-    today = new Date(`${day}T09:00:00.000Z`);
-    return { cooperativeId, actor: { id: 'secretary', roles: ['member'] }, correlationId: `on-${day}`, occurredAt: today };
-  };
+  const { keys, register, projections, commands, runtime, on } = await membershipOnFreshStores(t);
   const rules = cooperativeRulesSchema.parse({});
   await commands.handle(
     cooperativeStream(cooperativeId),
@@ -191,15 +189,7 @@ t.test('the kept counts through an expulsion appealed and confirmed: each moment
   await transition('2026-06-01', { type: 'RecordAppealDecision', motionId: '0193a6f0-0000-7000-8000-0000000000ff', round: 1, confirmed: true, now: new Date('2026-06-01T09:00:00Z') });
   await projections.waitForPosition([register.name], position, 5000);
 
-  const counted = (asOf: string) =>
-    projections.query(register, async (reader, tables) => {
-      const rows = await reader.all<{ status: string; count: number }>(
-        `SELECT status, count(*) AS count FROM ${tables.periods}
-         WHERE cooperative_id = ? AND superseded_position IS NULL AND from_at <= ? AND (to_at IS NULL OR to_at > ?) GROUP BY status`,
-        [cooperativeId, asOf, asOf],
-      );
-      return { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 0, ...Object.fromEntries(rows.map((row) => [row.status, row.count])) };
-    });
+  const counted = (asOf: string) => periodsCounted(projections, register, asOf);
   const kept = (asOf: string) => projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf }));
   t.ok(appealed < position);
   t.same(await kept('2026-05-15T00:00:00.000Z'), { applied: 0, admitted: 0, suspended: 1, rejected: 0, terminated: 0 }, 'suspended while the assembly decides');
