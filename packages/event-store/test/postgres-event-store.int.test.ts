@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import t from 'tap';
-import { PostgresEventStore } from '@meent/event-store';
+import {
+  applyMigrations,
+  defineSchema,
+  migrationTransaction,
+  MIGRATIONS_TABLE,
+  PostgresEventStore,
+  postgresEventTables,
+  type EventToAppend,
+} from '@meent/event-store';
 import { collect, eventStoreContract, newEvent, take } from '@meent/event-store/testing';
 
 const url = process.env.MEENT_TEST_POSTGRES_URL;
@@ -41,43 +49,155 @@ if (!url) {
     });
   });
 
-  t.test('a transaction that commits after a later one: the subscriber still gets every event once, in order', async (t) => {
+  /** A client of its own that appends in a transaction it leaves open, as a writer slow to commit would. */
+  async function slowWriter(schema: string) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('BEGIN');
+    return {
+      async append(stream: string, event: EventToAppend): Promise<number> {
+        const { rows } = await client.query<{ last_position: string }>(
+          `SELECT last_position FROM "${schema}".meent_append($1, 'any', $2::jsonb)`,
+          [stream, JSON.stringify([event])],
+        );
+        return Number(rows[0]?.last_position);
+      },
+      commit: () => client.query('COMMIT'),
+      end: () => client.end(),
+    };
+  }
+
+  t.test('a transaction that commits after a later one: every subscriber still gets every event once, in order', async (t) => {
     const { schema, drop } = await freshSchema();
     const store = new PostgresEventStore({ connectionString: url, schema });
     await store.headPosition();
-    const slow = new pg.Client({ connectionString: url });
-    await slow.connect();
+    const slow = await slowWriter(schema);
     t.teardown(async () => {
       await slow.end();
       await store.close();
       await drop();
     });
+    let furthest = 0;
+    const progressed = new Set<() => void>();
+    const reached = (position: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (furthest < position) return;
+          progressed.delete(check);
+          resolve();
+        };
+        progressed.add(check);
+        check();
+      });
     const subscription = store.subscribeToAll();
+    const onlyTheEarly = store.subscribeToAll({
+      filter: { eventTypes: ['Early'] },
+      onProgress: (position) => {
+        furthest = position;
+        for (const check of [...progressed]) check();
+      },
+    });
+    // Both read live from the start, so they meet the late commit as it happens.
+    const everything = take(subscription, 2);
+    const theEarly = take(onlyTheEarly, 1);
 
     const early = newEvent('Early');
-    await slow.query('BEGIN');
-    const { rows } = await slow.query<{ position: string }>(
-      `INSERT INTO "${schema}".events (id, stream, revision, type, data, metadata) VALUES ($1, 'slow-1', 0, 'Early', '{}', '{}') RETURNING position`,
-      [early.id],
-    );
+    const earlyPosition = await slow.append('slow-1', early);
     const late = newEvent('Late');
     const { position: latePosition } = await store.append('fast-1', [late], 'no_stream');
-    t.ok(Number(rows[0]?.position) < latePosition, 'the slow transaction holds the lower position');
+    t.ok(earlyPosition < latePosition, 'the slow transaction holds the lower position, and writers of other streams do not wait for it');
     t.same(await collect(store.readAll()), [], 'nothing is visible while an older transaction may still commit');
     t.equal(await store.lastCommittedPosition(), latePosition, 'yet the committed event counts, so a reader may wait for it');
+    // The filtered subscription moves over the log as far as it is final: up to the slow transaction's first position.
+    await reached(earlyPosition - 1);
 
-    await slow.query(`SELECT pg_notify('meent_events', $1)`, [schema]);
-    await slow.query('COMMIT');
-    const received = await take(subscription, 2);
-    await subscription.close();
+    await slow.commit();
     t.same(
-      received.map((event) => event.type),
+      (await everything).map((event) => event.type),
       ['Early', 'Late'],
     );
+    t.same((await theEarly).map((event) => event.id), [early.id], 'a filtered subscription does not pass over it');
+    await subscription.close();
+    await onlyTheEarly.close();
     t.same(
       (await collect(store.readAll())).map((event) => event.id),
       [early.id, late.id],
       'exactly once each, in position order',
     );
+  });
+
+  t.test('writers of one stream take turns: `any` waits for the append before it and follows it', async (t) => {
+    const { schema, drop } = await freshSchema();
+    const store = new PostgresEventStore({ connectionString: url, schema });
+    await store.headPosition();
+    const slow = await slowWriter(schema);
+    t.teardown(async () => {
+      await slow.end();
+      await store.close();
+      await drop();
+    });
+    await slow.append('shared-1', newEvent('First'));
+    const second = store.append('shared-1', [newEvent('Second')], 'any');
+    await slow.commit();
+    t.equal((await second).nextExpectedRevision, 1, 'appended after the first, not beside it');
+    t.same(
+      (await collect(store.readStream('shared-1'))).map((event) => [event.type, event.revision]),
+      [
+        ['First', 0],
+        ['Second', 1],
+      ],
+    );
+  });
+
+  t.test('an append is a transaction of its own', async (t) => {
+    const { schema, drop } = await freshSchema();
+    const store = new PostgresEventStore({ connectionString: url, schema });
+    await store.headPosition();
+    const slow = await slowWriter(schema);
+    t.teardown(async () => {
+      await slow.end();
+      await store.close();
+      await drop();
+    });
+    await slow.append('twice-1', newEvent());
+    await t.rejects(slow.append('twice-2', newEvent()), /an append is a transaction of its own/);
+  });
+
+  t.test('a log whose positions came from the sequence goes on in transaction order after the upgrade', async (t) => {
+    const { schema, drop } = await freshSchema();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    t.teardown(async () => {
+      await client.end();
+      await drop();
+    });
+    await client.query(`CREATE SCHEMA "${schema}"`);
+    const released = defineSchema('events', postgresEventTables(schema).migrations.slice(0, 2));
+    await applyMigrations(migrationTransaction(client, `"${schema}".${MIGRATIONS_TABLE}`), released, new Date());
+    const before = [newEvent('Before'), newEvent('Before')];
+    await client.query(`SELECT * FROM "${schema}".meent_append('old-1', 'no_stream', $1::jsonb)`, [JSON.stringify(before)]);
+
+    const store = new PostgresEventStore({ connectionString: url, schema });
+    t.teardown(() => store.close());
+    const upgraded = await collect(store.readAll());
+    t.same(
+      upgraded.map((event) => event.position),
+      [1, 2],
+      'the events from before keep their positions',
+    );
+    const subscription = store.subscribeToAll({ after: upgraded[0]?.position ?? 0 });
+    const after = newEvent('After');
+    const { position } = await store.append('old-1', [after], 1);
+    t.ok(position > 2, 'the first position in transaction order lies above them');
+    t.same(
+      (await take(subscription, 2)).map((event) => event.id),
+      [before[1]?.id, after.id],
+      'a checkpoint from before the upgrade resumes where it was',
+    );
+    await subscription.close();
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT max(version) AS version FROM "${schema}".${MIGRATIONS_TABLE} WHERE component = 'events'`,
+    );
+    t.equal(rows[0]?.version, 3);
   });
 }

@@ -97,7 +97,7 @@ export class GenerationRunner<Table extends string = string> {
   /** How far the subscription has read past events this projection does not handle. */
   private passedOver = 0;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
-  private readonly rateSamples: { at: number; read: number }[] = [];
+  private readonly rateSamples: { at: number; read: number; position: number }[] = [];
   private read = 0;
   private reportFailure: (failure: ProjectionFailure) => void = () => undefined;
   /** Settles when a handler throws and the runner stops there. */
@@ -434,7 +434,7 @@ export class GenerationRunner<Table extends string = string> {
 
   private recordRate(): void {
     const now = performance.now();
-    this.rateSamples.push({ at: now, read: this.read });
+    this.rateSamples.push({ at: now, read: this.read, position: this.position });
     while (this.rateSamples.length > 2 && (this.rateSamples[0]?.at ?? now) < now - RATE_WINDOW_MS) {
       this.rateSamples.shift();
     }
@@ -442,10 +442,27 @@ export class GenerationRunner<Table extends string = string> {
 
   /** Events read (handled or not) per second over the last few seconds. */
   private eventsPerSecond(): number {
+    const window = this.recentWindow();
+    return window ? Math.round(((window.last.read - window.first.read) * 1000) / (window.last.at - window.first.at)) : 0;
+  }
+
+  /**
+   * Seconds until the runner passes `target` at the pace its position moved over the last few seconds; undefined while
+   * it does not move. Measured in positions, not events: a store's positions need not count events (PostgreSQL's
+   * follow transaction ids, EventStoreDB's are offsets in its log).
+   */
+  secondsToReach(target: number): number | undefined {
+    if (this.position >= target) return 0;
+    const window = this.recentWindow();
+    const perSecond = window ? ((window.last.position - window.first.position) * 1000) / (window.last.at - window.first.at) : 0;
+    return perSecond > 0 ? Math.ceil((target - this.position) / perSecond) : undefined;
+  }
+
+  private recentWindow() {
     const first = this.rateSamples[0];
     const last = this.rateSamples[this.rateSamples.length - 1];
-    if (!first || !last || last.at === first.at || performance.now() - last.at > RATE_WINDOW_MS) return 0;
-    return Math.round(((last.read - first.read) * 1000) / (last.at - first.at));
+    if (!first || !last || last.at === first.at || performance.now() - last.at > RATE_WINDOW_MS) return undefined;
+    return { first, last };
   }
 }
 

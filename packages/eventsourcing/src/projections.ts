@@ -485,13 +485,12 @@ export class Projections {
 
   private replayProgressOf(runner: GenerationRunner, targetPosition: number): ReplayProgress {
     const { generation, position, eventsPerSecond, failure } = runner.progress;
-    const remaining = Math.max(0, targetPosition - position);
     return {
       generation,
       position,
       targetPosition,
       eventsPerSecond,
-      etaSeconds: remaining === 0 ? 0 : eventsPerSecond > 0 ? Math.ceil(remaining / eventsPerSecond) : null,
+      etaSeconds: runner.secondsToReach(targetPosition) ?? null,
       status: failure ? 'failed' : 'replaying',
       ...(failure ? { failure } : {}),
     };

@@ -184,7 +184,7 @@ async function sessionsOf(url: string, schema: string): Promise<unknown> {
        FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() ORDER BY xact_start NULLS LAST`,
     );
     const log = await probe.query(
-      `SELECT max(position)::int AS head, pg_snapshot_xmin(pg_current_snapshot())::text AS visible_below,
+      `SELECT max(position)::text AS head, pg_snapshot_xmin(pg_current_snapshot())::text AS oldest_running_transaction,
               (SELECT transaction_id::text FROM "${schema}".events ORDER BY position DESC LIMIT 1) AS newest_transaction FROM "${schema}".events`,
     );
     return { log: log.rows[0], sessions: sessions.rows };

@@ -54,14 +54,27 @@ const VISIBILITY_WAIT_MS = 1000;
  */
 const HIDDEN_EVENTS_POLL_MS = 100;
 const CHANNEL = 'meent_events';
+/**
+ * The least time between two notifications of one process: under a steady stream of appends, a notification (a
+ * transaction of its own) for each cost a single writer a fifth of its rate; one per 10 ms costs it next to nothing and
+ * delays another process's subscriptions by at most that.
+ */
+const ANNOUNCE_INTERVAL_MS = 10;
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Positions come from a sequence, so a transaction that took a lower position could commit after one with a higher
- * position, and a reader going by position would skip the late one. Two guards: appends take a transaction-scoped
- * advisory lock, so this adapter's writers commit in position order; and readers see only events whose transaction
- * is older than every transaction still running, which also holds back a late commit by any other writer.
- * (Transaction ids alone are not enough: a transaction may get its id after a later one took its position.)
+ * A position is the appending transaction's id times 2^16 plus the event's place in the append: the log is in the order
+ * transactions got their ids, not the order they committed. No new transaction gets an id below the oldest one still
+ * running (the snapshot's xmin), and every transaction below it has ended, so every event at or below xmin × 2^16 is
+ * final: readers read that far and no further, and a transaction that commits late can never land behind one of them.
+ * Writers need no store-wide lock for it (only writers of one stream wait for each other), so concurrent appends commit
+ * as PostgreSQL flushes them, together. Positions stay exact in a JavaScript number up to transaction id 2^37.
+ */
+const TRANSACTION_SHIFT = 65536;
+const FINAL_UP_TO = `pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${TRANSACTION_SHIFT}`;
+/**
+ * The same bound said of each row, which is how readers filter: a range over an expression the planner cannot
+ * estimate made it sort whole tables instead of walking the index in order.
  */
 const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
@@ -87,17 +100,82 @@ export function postgresEventTables(schema: string): SchemaComponent {
         `CREATE INDEX IF NOT EXISTS events_type ON ${table('events')} (type, position)`,
       ],
     },
-    { version: 2, description: 'appends in one statement (meent_append)', statements: [appendFunction(schema)] },
+    { version: 2, description: 'appends in one statement (meent_append)', statements: [storeLockedAppendFunction(schema)] },
+    {
+      version: 3,
+      description: 'appends without a store-wide lock, positioned in transaction order',
+      statements: [
+        // Every position before this one came from the sequence; the first in transaction order must lie above them all.
+        `DO $check$ BEGIN
+          IF (SELECT max(position) FROM ${table('events')}) > ${FINAL_UP_TO} THEN
+            RAISE EXCEPTION 'the event log''s positions run ahead of the transaction ids: positions in transaction order would fall behind them';
+          END IF;
+        END $check$`,
+        // Positions come only from the append function now: a row inserted with a position from the old sequence would
+        // land behind events readers have passed.
+        `ALTER TABLE ${table('events')} ALTER COLUMN position DROP DEFAULT`,
+        appendFunction(schema),
+      ],
+    },
   ]);
 }
 
 /**
- * An append as one statement: the lock, the revision check, the insert and the notification run in the server, so the
- * store-wide lock is held for the statement's own work, never across round trips to this process. A wrong expected
- * version is answered as a row (the stream's revision), not raised; a reused id or revision raises the unique
- * violation the caller explains.
+ * An append as one statement: the stream's lock, the revision check and the insert run in the server, one round trip.
+ * It sends no notification: PostgreSQL commits the transactions that notify one at a time, under a lock held through
+ * the commit's flush, which would queue every writer behind every other as a store-wide lock did. A wrong expected version is answered as a row (the stream's revision), not raised; a reused id or
+ * revision raises the unique violation the caller explains. The lock is per stream (the two-key form, a key space of
+ * its own): writers of one stream take turns, so `any` never loses a race; writers of different streams never wait.
  */
 function appendFunction(schema: string): string {
+  const table = (name: string) => `"${schema}".${name}`;
+  return `
+    CREATE OR REPLACE FUNCTION ${table('meent_append')}(p_stream text, p_expected text, p_events jsonb)
+    RETURNS TABLE (satisfied boolean, current_revision integer, last_position bigint)
+    LANGUAGE plpgsql AS $append$
+    DECLARE
+      v_current integer;
+      v_base bigint;
+    BEGIN
+      PERFORM pg_advisory_xact_lock(hashtext('meent-append-${schema}'), hashtext(p_stream));
+      SELECT max(revision) INTO v_current FROM ${table('events')} WHERE stream = p_stream;
+      IF NOT (p_expected = 'any'
+          OR (p_expected = 'no_stream' AND v_current IS NULL)
+          OR (p_expected = 'stream_exists' AND v_current IS NOT NULL)
+          OR (p_expected ~ '^[0-9]+$' AND v_current IS NOT NULL AND v_current = p_expected::integer)) THEN
+        RETURN QUERY SELECT false, v_current, NULL::bigint;
+        RETURN;
+      END IF;
+      IF jsonb_array_length(p_events) = 0 THEN
+        RETURN QUERY SELECT true, coalesce(v_current, -1), 0::bigint;
+        RETURN;
+      END IF;
+      IF jsonb_array_length(p_events) >= ${TRANSACTION_SHIFT} THEN
+        RAISE EXCEPTION 'an append holds at most ${TRANSACTION_SHIFT - 1} events, not %', jsonb_array_length(p_events);
+      END IF;
+      v_base := pg_current_xact_id()::text::bigint * ${TRANSACTION_SHIFT};
+      IF v_base >= 9007199254740992 - ${TRANSACTION_SHIFT} THEN
+        RAISE EXCEPTION 'transaction id % is past what a position can hold exactly', pg_current_xact_id();
+      END IF;
+      IF EXISTS (SELECT 1 FROM ${table('events')} WHERE position > v_base AND position < v_base + ${TRANSACTION_SHIFT}) THEN
+        RAISE EXCEPTION 'an append is a transaction of its own: this transaction has appended already';
+      END IF;
+      RETURN QUERY
+        WITH inserted AS (
+          INSERT INTO ${table('events')} (position, id, stream, revision, type, data, metadata)
+          SELECT v_base + ordinal, event->>'id', p_stream, coalesce(v_current, -1) + ordinal::integer,
+                 event->>'type', event->'data', event->'metadata'
+          FROM jsonb_array_elements(p_events) WITH ORDINALITY AS proposed(event, ordinal)
+          ORDER BY ordinal
+          RETURNING position
+        )
+        SELECT true, coalesce(v_current, -1) + jsonb_array_length(p_events), max(position) FROM inserted;
+    END
+    $append$`;
+}
+
+/** Migration 2's append, as released (a released migration never changes): every writer of the store took one lock. */
+function storeLockedAppendFunction(schema: string): string {
   const table = (name: string) => `"${schema}".${name}`;
   return `
     CREATE OR REPLACE FUNCTION ${table('meent_append')}(p_stream text, p_expected text, p_events jsonb)
@@ -140,6 +218,10 @@ export class PostgresEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private listener: pg.Client | undefined;
   private readonly appendWaiters = new Set<() => void>();
+  /** A notification on its way, and whether appends committed since it left need another. */
+  private announcing: Promise<void> | undefined;
+  private announceAgain = false;
+  private lastAnnouncedAt = Number.NEGATIVE_INFINITY;
   private readonly subscriptions = new Set<Subscription>();
   /** The newest events as this process knows them, learned once for all its subscriptions. */
   private readonly tail = new LogTail({
@@ -183,12 +265,47 @@ export class PostgresEventStore implements EventStore {
       );
       const [outcome] = rows;
       if (!outcome?.satisfied) throw new WrongExpectedVersionError(stream, expectedRevision, outcome?.current_revision ?? 'no_stream');
+      if (events.length > 0) this.announce();
       return { nextExpectedRevision: outcome.current_revision ?? -1, position: Number(outcome.last_position ?? 0) };
     } catch (error) {
       const conflict = await this.explainConflict(stream, events, expectedRevision, error);
       if (conflict && 'position' in conflict) return conflict;
       throw conflict ?? error;
     }
+  }
+
+  /**
+   * Notifies every process's subscriptions, this one's too, once for all the appends committed while a notification was
+   * on its way or within `ANNOUNCE_INTERVAL_MS` of the last: the first append after a quiet spell is announced at once.
+   * Sent without waiting for its commit to reach the disk: a notification lost to a crash costs a subscription one
+   * poll, and the commits that notify are the ones PostgreSQL takes one at a time.
+   */
+  private announce(): void {
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    const wait = this.lastAnnouncedAt + ANNOUNCE_INTERVAL_MS - performance.now();
+    this.announcing = (wait > 0 ? delay(wait) : Promise.resolve())
+      .then(() => {
+        this.lastAnnouncedAt = performance.now();
+        return this.pool.query(`BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('${CHANNEL}', '${this.schema}'); COMMIT`);
+      })
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        this.announcing = undefined;
+        if (this.announceAgain && !this.closed) {
+          this.announceAgain = false;
+          this.announce();
+        }
+      });
+  }
+
+  private wakeWaiters(): void {
+    for (const wake of [...this.appendWaiters]) wake();
   }
 
   /**
@@ -278,14 +395,10 @@ export class PostgresEventStore implements EventStore {
     return Number(rows[0]?.position ?? 0);
   }
 
-  /** Below the first event after `after` that an older running transaction still hides; the head when none is. */
+  /** As far as every event is final: up to the oldest running transaction's first position, or the head if lower. */
   private async completeUpTo(after: number): Promise<number> {
     const { rows } = await this.query<{ position: string | null }>(
-      `SELECT coalesce(
-         (SELECT min(position) - 1 FROM ${this.table('events')} WHERE position > $1 AND NOT (${VISIBLE})),
-         (SELECT max(position) FROM ${this.table('events')}),
-         $1
-       ) AS position`,
+      `SELECT greatest($1::bigint, least(${FINAL_UP_TO}, (SELECT coalesce(max(position), 0) FROM ${this.table('events')}))) AS position`,
       [after],
     );
     return Number(rows[0]?.position ?? after);
@@ -300,6 +413,7 @@ export class PostgresEventStore implements EventStore {
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.listener?.end().catch(() => undefined);
+    await this.announcing;
     await this.pool.end();
   }
 
@@ -309,7 +423,7 @@ export class PostgresEventStore implements EventStore {
     const deadline = Date.now() + VISIBILITY_WAIT_MS;
     for (;;) {
       const { rows } = await this.query<{ hidden: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM ${this.table('events')} WHERE NOT (${VISIBLE})) AS hidden`,
+        `SELECT coalesce(max(position), 0) > ${FINAL_UP_TO} AS hidden FROM ${this.table('events')}`,
       );
       if (!rows[0]?.hidden || Date.now() >= deadline) return;
       await delay(10);
@@ -392,17 +506,14 @@ export class PostgresEventStore implements EventStore {
       query_timeout: QUERY_TIMEOUT_MS,
     });
     this.listener = client;
-    const wakeAll = () => {
-      for (const wake of [...this.appendWaiters]) wake();
-    };
     client.on('notification', (message) => {
-      if (message.payload === this.schema) wakeAll();
+      if (message.payload === this.schema) this.wakeWaiters();
     });
     client.on('error', () => {
       // Notifications sent while no one listened are lost: every waiter reads again, and the next wait listens anew.
       if (this.listener === client) this.listener = undefined;
       void client.end().catch(() => undefined);
-      wakeAll();
+      this.wakeWaiters();
     });
     try {
       await client.connect();
