@@ -36,7 +36,11 @@ export const projectionSchema = z
       ),
     generation: z.int(),
     position: z.number(),
-    lag: z.number(),
+    lag: z
+      .number()
+      .describe(
+        'The head position minus this one: a count of events on SQLite; on PostgreSQL positions rise by 65,536 per transaction and on EventStoreDB they are offsets in its log, so there 0 (caught up) is the figure to read',
+      ),
     eventsPerSecond: z.number(),
     failure: failureSchema.nullable(),
     lastError: transientErrorSchema.nullable(),
