@@ -246,6 +246,37 @@ t.test('two initiatives, from application to the money', async (t) => {
     t.equal(unknown.statusCode, 404, 'an initiative not yet submitted at that position');
   });
 
+  t.test('the list page by page with a cursor: each initiative once, in order, now and as of a position; a forged cursor is a 400', async (t) => {
+    type Page = { initiatives: { id: string }[]; nextCursor: string | null };
+    const walk = async (query: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      // Bounded: a cursor that does not move on would otherwise walk forever.
+      for (let pages = 0; pages < 10 && (pages === 0 || cursor); pages += 1) {
+        const page: { status: number; body: Page } = await read<Page>(
+          server.app,
+          treasurer.token,
+          `${base}/initiatives?limit=1&${query}${cursor ? `&after=${cursor}` : ''}`,
+        );
+        t.equal(page.status, 200);
+        seen.push(...page.body.initiatives.map((entry) => entry.id));
+        cursor = page.body.nextCursor;
+      }
+      return seen;
+    };
+    const whole = await read<Page>(server.app, treasurer.token, `${base}/initiatives`);
+    t.ok(whole.body.initiatives.length >= 2);
+    t.equal(whole.body.nextCursor, null, 'one page holds them all: no next');
+    t.same(await walk(''), whole.body.initiatives.map((entry) => entry.id), 'the same initiatives, in the same order');
+    const then = await read<Page>(server.app, treasurer.token, `${base}/initiatives?asOfPosition=${garden.body.position}`);
+    t.same(await walk(`asOfPosition=${garden.body.position}`), then.body.initiatives.map((entry) => entry.id), 'and as they stood');
+    const forged = await server.app.inject({
+      url: `${base}/initiatives?after=${Buffer.from('["2027-01-15", "not an id"]').toString('base64url')}`,
+      headers: { authorization: `Bearer ${treasurer.token}` },
+    });
+    t.match(forged.json(), { status: 400, code: 'VALIDATION', errors: [{ in: 'querystring', field: 'after' }] });
+  });
+
   t.test('a multi-year agreement: the next year continued by the board on its own budget, the one after ended', async (t) => {
     const budget2028 = (await command(server.app, treasurer.token, `${base}/budgets`, { financialYear: 2028, title: 'Begroting 2028' })).body.id;
     await command(server.app, treasurer.token, `${base}/budgets/${budget2028}/lines`, { code: '4100', name: 'Buurtinitiatieven', kind: 'expense', amountCents: 400_000 });

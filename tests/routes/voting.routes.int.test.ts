@@ -323,3 +323,32 @@ t.test('proxies: granted and revoked by the grantor, shown to officers and to th
   const after = await read<{ proxies: unknown[] }>(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}?minPosition=${revoked.body.position}`);
   t.same(after.body.proxies, []);
 });
+
+t.test('the assemblies page by page with a cursor, latest first: each once, those on one day by id; a forged cursor is a 400', async (t) => {
+  const { server, cooperative, base, assemblyId, scheduledAt } = await assemblyOf(t, 1);
+  const convene = (at: string) =>
+    command(server.app, cooperative.secretary, `${base}/assemblies`, { title: 'Ledenvergadering', scheduledAt: at, venue: { kind: 'online' } });
+  const later = await convene(new Date(Date.parse(scheduledAt) + days(10)).toISOString());
+  const sameDay = await convene(scheduledAt);
+  t.equal(sameDay.status, 201, JSON.stringify(sameDay.body));
+  type Page = { assemblies: { id: string }[]; nextCursor: string | null };
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  // Bounded: a cursor that does not move on would otherwise walk forever.
+  for (let pages = 0; pages < 10 && (pages === 0 || cursor); pages += 1) {
+    const page: { status: number; body: Page } = await read<Page>(
+      server.app,
+      cooperative.secretary,
+      `${base}/assemblies?limit=1&minPosition=${sameDay.body.position}${cursor ? `&after=${cursor}` : ''}`,
+    );
+    seen.push(...page.body.assemblies.map((assembly) => assembly.id));
+    cursor = page.body.nextCursor;
+  }
+  const onOneDay = [assemblyId, sameDay.body.id].sort().reverse();
+  t.same(seen, [later.body.id, ...onOneDay]);
+  const whole = await read<Page>(server.app, cooperative.secretary, `${base}/assemblies`);
+  t.same(whole.body, { assemblies: whole.body.assemblies, nextCursor: null });
+  t.same(whole.body.assemblies.map((assembly) => assembly.id), seen, 'one page of them all, in the same order');
+  const forged = await server.app.inject({ url: `${base}/assemblies?after=${Buffer.from('[1, 2]').toString('base64url')}`, headers: bearer(cooperative.secretary) });
+  t.match(forged.json(), { status: 400, code: 'VALIDATION', errors: [{ in: 'querystring', field: 'after' }] });
+});

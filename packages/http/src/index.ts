@@ -7,3 +7,4 @@ export * from './read-your-writes.js';
 export * from './csv.js';
 export * from './access.js';
 export * from './openapi.js';
+export * from './cursor.js';

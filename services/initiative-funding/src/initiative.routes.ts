@@ -5,7 +5,9 @@ import {
   commandAcceptedSchema,
   commandOriginOf,
   cooperativeParams,
+  cursorCodec,
   minPositionQuery,
+  nextCursorSchema,
   notFound,
   pointInTime,
   pointInTimeQuery,
@@ -231,6 +233,9 @@ export const initiativeProgressRoutes: FastifyPluginAsync<ServiceRuntime> = asyn
 };
 
 /** Initiatives as every member reads them, now or as they stood; the board's pipeline for the officers. */
+/** A page's cursor: its last initiative's place in the list (submitted, id). */
+const initiativeCursor = cursorCodec(z.tuple([z.string().max(40), z.uuid()]), 'this list of initiatives');
+
 export const initiativeReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
 
@@ -246,24 +251,32 @@ export const initiativeReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (p
           status: z.enum(INITIATIVE_STATUSES).optional(),
           applicant: reference('member').optional(),
           theme: z.string().trim().min(1).max(32).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          after: initiativeCursor.query,
         }),
-        response: { 200: z.object({ initiatives: z.array(initiativeSummarySchema) }), ...readProblems },
+        response: { 200: z.object({ initiatives: z.array(initiativeSummarySchema), nextCursor: nextCursorSchema }), ...readProblems },
       },
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      const { minPosition, status, applicant, theme, asOf, asOfPosition } = request.query;
+      const { minPosition, status, applicant, theme, asOf, asOfPosition, limit, after } = request.query;
+      const start = after === undefined ? undefined : initiativeCursor.decode(after);
       await readAfter(runtime, initiativesProjection, minPosition, asOfPosition);
-      const initiatives = await runtime.projections.query(initiativesProjection, (reader, tables) =>
+      // One row more than the page: whether there is a next page is known without asking for an empty one.
+      const found = await runtime.projections.query(initiativesProjection, (reader, tables) =>
         initiativesOf(reader, tables, {
           cooperativeId,
           ...pointInTime({ asOf, asOfPosition }),
           ...(status ? { statuses: [status] } : {}),
           ...(applicant ? { applicantMemberId: applicant } : {}),
           ...(theme ? { theme } : {}),
+          limit: limit + 1,
+          ...(start ? { after: start } : {}),
         }),
       );
-      return { initiatives };
+      const initiatives = found.slice(0, limit);
+      const last = initiatives.at(-1);
+      return { initiatives, nextCursor: last && found.length > limit ? initiativeCursor.encode([last.submittedAt, last.id]) : null };
     },
   );
 

@@ -6,12 +6,14 @@ import {
   commandOriginOf,
   cooperativeParams,
   CsvTable,
+  cursorCodec,
   csvOptionsQuery,
   UTF8_BOM,
   forbidden,
   holdsOffice,
   HttpProblem,
   minPositionQuery,
+  nextCursorSchema,
   notFound,
   pointInTime,
   pointInTimeQuery,
@@ -43,41 +45,18 @@ import {
 
 export const memberParams = cooperativeParams.extend({ memberId: reference('member') });
 
+/** A page's cursor: its last member's place in the register's order (nameless, name, id). */
+const registerCursor = cursorCodec(z.tuple([z.union([z.literal(0), z.literal(1)]), z.string().max(1000), z.uuid()]), 'this register');
+
 const registerQuery = pointInTimeQuery.extend({
   status: z.enum(REGISTER_STATUSES).optional(),
   name: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().nonnegative().default(0),
-  after: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this register handed out')
-    .max(1400)
-    .optional()
-    .describe("The previous page's `nextCursor`: the page starts after its last member, however long the register"),
+  after: registerCursor.query,
 });
 
-/** A page's cursor: its last member's place in the register's order, opaque to the client. */
-const cursorSchema = z.tuple([z.union([z.literal(0), z.literal(1)]), z.string().max(1000), z.uuid()]);
-const encodeCursor = (cursor: RegisterCursor) =>
-  Buffer.from(JSON.stringify([cursor.nameless, cursor.sortName, cursor.id])).toString('base64url');
-
-function decodeCursor(text: string): RegisterCursor {
-  const decoded = cursorSchema.safeParse(parseJson(Buffer.from(text, 'base64url').toString('utf8')));
-  if (!decoded.success) {
-    const message = 'is not a cursor this register handed out';
-    throw new HttpProblem(400, 'VALIDATION', `after: ${message}`, { errors: [{ in: 'querystring', field: 'after', message }] });
-  }
-  const [nameless, sortName, id] = decoded.data;
-  return { nameless, sortName, id };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+const placeInRegister = ([nameless, sortName, id]: [0 | 1, string, string]): RegisterCursor => ({ nameless, sortName, id });
 
 const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 const terminationBody = z.strictObject({
@@ -140,7 +119,7 @@ const registerPageSchema = z.object({
   limit: z.int(),
   offset: z.int(),
   members: z.array(memberSummary),
-  nextCursor: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
+  nextCursor: nextCursorSchema,
 });
 
 const problems = problemResponses(400, 401, 403, 404);
@@ -338,7 +317,7 @@ export function registerRoutes(register: MemberRegisterProjection): FastifyPlugi
         const { cooperativeId } = request.params;
         const caller = callerOf(request);
         const { minPosition, asOf = runtime.clock().toISOString(), asOfPosition, status, name, limit, offset, after } = request.query;
-        const cursor = after === undefined ? undefined : decodeCursor(after);
+        const cursor = after === undefined ? undefined : placeInRegister(registerCursor.decode(after));
         await readAfter(runtime, register, minPosition, asOfPosition);
         const page = await runtime.projections.query(register, (reader, tables) =>
           registerPage(reader, tables, {
@@ -366,7 +345,7 @@ export function registerRoutes(register: MemberRegisterProjection): FastifyPlugi
             registeredAt: entry.registeredAt,
             personalData: visiblePersonalData(entry, view),
           })),
-          nextCursor: page.next ? encodeCursor(page.next) : null,
+          nextCursor: page.next ? registerCursor.encode([page.next.nameless, page.next.sortName, page.next.id]) : null,
         };
       },
     );

@@ -6,8 +6,10 @@ import {
   commandAcceptedSchema,
   commandOriginOf,
   cooperativeParams,
+  cursorCodec,
   holdsOffice,
   minPositionQuery,
+  nextCursorSchema,
   notFound,
   problemResponses,
   readAfter,
@@ -210,6 +212,9 @@ export const assemblyConveningRoutes: FastifyPluginAsync<ServiceRuntime> = async
 };
 
 /** The assemblies as every member reads them; a voter's own place on the roll, proxies and votes. */
+/** A page's cursor: its last assembly's place in the list (scheduled, id), latest first. */
+const assemblyCursor = cursorCodec(z.tuple([z.string().max(40), z.uuid()]), 'this list of assemblies');
+
 export const assemblyReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (plain, runtime) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
 
@@ -221,17 +226,25 @@ export const assemblyReadRoutes: FastifyPluginAsync<ServiceRuntime> = async (pla
         summary: 'The assemblies of the cooperative, latest first (any member)',
         security: BEARER_SECURITY,
         params: cooperativeParams,
-        querystring: minPositionQuery,
-        response: { 200: z.object({ assemblies: z.array(assemblySummarySchema) }), ...readProblems },
+        querystring: minPositionQuery.extend({
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          after: assemblyCursor.query,
+        }),
+        response: { 200: z.object({ assemblies: z.array(assemblySummarySchema), nextCursor: nextCursorSchema }), ...readProblems },
       },
     },
     async (request) => {
       const { cooperativeId } = request.params;
-      await readAfter(runtime, assembliesProjection, request.query.minPosition);
-      const assemblies = await runtime.projections.query(assembliesProjection, (reader, tables) =>
-        assembliesOf(reader, tables, cooperativeId),
+      const { minPosition, limit, after } = request.query;
+      const start = after === undefined ? undefined : assemblyCursor.decode(after);
+      await readAfter(runtime, assembliesProjection, minPosition);
+      // One row more than the page: whether there is a next page is known without asking for an empty one.
+      const found = await runtime.projections.query(assembliesProjection, (reader, tables) =>
+        assembliesOf(reader, tables, cooperativeId, { limit: limit + 1, after: start }),
       );
-      return { assemblies };
+      const assemblies = found.slice(0, limit);
+      const last = assemblies.at(-1);
+      return { assemblies, nextCursor: last && found.length > limit ? assemblyCursor.encode([last.scheduledAt, last.id]) : null };
     },
   );
 

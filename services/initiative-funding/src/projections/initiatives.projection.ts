@@ -88,6 +88,8 @@ export const initiativesProjection = defineProjection({
     initiatives: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (id TEXT PRIMARY KEY, ${INITIATIVE_COLUMN_DEFINITIONS})`,
       `CREATE INDEX IF NOT EXISTS ${name}_by_status ON ${name} (cooperative_id, status)`,
+      // The list's order: a page after a cursor starts here.
+      `CREATE INDEX IF NOT EXISTS ${name}_in_order ON ${name} (cooperative_id, submitted_at, id)`,
     ],
     versions: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (
@@ -393,10 +395,21 @@ async function themesIn(reader: SqlExecutor, tables: InitiativesTables, cooperat
 const withKind = (tables: InitiativesTables, select: string) =>
   `SELECT selected.*, c.kind FROM (${select}) selected LEFT JOIN ${tables.classification} c ON c.initiative_id = selected.id`;
 
+/** An initiative's place in the list's order: when it was submitted, then its id. */
+export type InitiativePlace = readonly [submittedAt: string, id: string];
+
 export async function initiativesOf(
   reader: SqlExecutor,
   tables: InitiativesTables,
-  query: { cooperativeId: string; statuses?: readonly string[]; applicantMemberId?: string; theme?: string } & InitiativeMoment,
+  query: {
+    cooperativeId: string;
+    statuses?: readonly string[];
+    applicantMemberId?: string;
+    theme?: string;
+    /** A page: at most this many, starting after this place. */
+    limit?: number;
+    after?: InitiativePlace;
+  } & InitiativeMoment,
 ) {
   const at = initiativesAt(tables, query.cooperativeId, query);
   const conditions = ['cooperative_id = ?'];
@@ -413,8 +426,17 @@ export async function initiativesOf(
     conditions.push(`id IN (SELECT initiative_id FROM ${tables.themes} WHERE cooperative_id = ? AND theme = ?)`);
     parameters.push(query.cooperativeId, query.theme);
   }
+  if (query.after) {
+    conditions.push('(submitted_at, id) > (?, ?)');
+    parameters.push(...query.after);
+  }
+  let page = '';
+  if (query.limit !== undefined) {
+    page = ' ORDER BY submitted_at, id LIMIT ?';
+    parameters.push(query.limit);
+  }
   const rows = await reader.all<InitiativeRow>(
-    `${withKind(tables, `SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE ${conditions.join(' AND ')}`)} ORDER BY selected.submitted_at, selected.id`,
+    `${withKind(tables, `SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE ${conditions.join(' AND ')}${page}`)} ORDER BY selected.submitted_at, selected.id`,
     parameters,
   );
   const themes = await themesIn(reader, tables, query.cooperativeId);

@@ -49,7 +49,7 @@ export const assembliesProjection = defineProjection({
         cancelled_at TEXT,
         cancellation_reason TEXT
       )`,
-      `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, scheduled_at)`,
+      `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, scheduled_at, id)`,
     ],
     agenda: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (assembly_id TEXT NOT NULL, number INTEGER NOT NULL, title TEXT NOT NULL,
@@ -291,10 +291,20 @@ const summaryOf = (row: AssemblyRow): AssemblySummary =>
     cancellationReason: row.cancellation_reason,
   });
 
-export async function assembliesOf(reader: SqlExecutor, tables: AssembliesTables, cooperativeId: string): Promise<AssemblySummary[]> {
+/** An assembly's place in the list's order, latest first: when it is scheduled, then its id. */
+export type AssemblyPlace = readonly [scheduledAt: string, id: string];
+
+/** The cooperative's assemblies, latest first: all of them, or a page of at most `limit` starting after `after`. */
+export async function assembliesOf(
+  reader: SqlExecutor,
+  tables: AssembliesTables,
+  cooperativeId: string,
+  page?: { readonly limit: number; readonly after?: AssemblyPlace | undefined },
+): Promise<AssemblySummary[]> {
+  const start = page?.after ? ' AND (scheduled_at, id) < (?, ?)' : '';
   const rows = await reader.all<AssemblyRow>(
-    `SELECT * FROM ${tables.assemblies} WHERE cooperative_id = ? ORDER BY scheduled_at DESC`,
-    [cooperativeId],
+    `SELECT * FROM ${tables.assemblies} WHERE cooperative_id = ?${start} ORDER BY scheduled_at DESC, id DESC${page ? ' LIMIT ?' : ''}`,
+    [cooperativeId, ...(page?.after ?? []), ...(page ? [page.limit] : [])],
   );
   return rows.map(summaryOf);
 }
