@@ -11,7 +11,6 @@ import {
   UTF8_BOM,
   forbidden,
   holdsOffice,
-  HttpProblem,
   minPositionQuery,
   nextCursorSchema,
   notFound,
