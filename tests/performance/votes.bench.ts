@@ -6,15 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore } from '@meent/event-store';
-import { EventRegistry, type DomainEvent } from '@meent/eventsourcing';
 import { commandAcceptedSchema, forbidden, principalOf, signToken } from '@meent/http';
-import { CooperativeFounded, MemberAdmitted, MemberRegistered, OfficerAppointed, cooperativeRulesSchema } from '@meent/membership';
 import { buildServer, defaultServices, loadConfig, openEventStore, type MeentConfig, type Service } from '@meent/server';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { REPOSITORY_ROOT, spawnTypeScript } from '../support/processes.js';
+import { seedCooperative } from './seed-cooperative.js';
 
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 10_000);
 const CONNECTIONS = 50;
@@ -72,38 +71,6 @@ async function load(baseUrl: string, requests: { path: string; token: string; bo
   return JSON.parse(output) as LoadFigures;
 }
 
-/** A cooperative whose members are on record before the server starts: the setup is not what is measured. */
-async function seed(store: EventStore, cooperativeId: string, memberIds: readonly string[], at: Date): Promise<void> {
-  const registry = new EventRegistry([CooperativeFounded, OfficerAppointed, MemberRegistered, MemberAdmitted]);
-  const append = (stream: string, ...events: DomainEvent[]) =>
-    store.append(
-      stream,
-      events.map((event) =>
-        registry.encode(event, {
-          eventId: uuidv7(),
-          cooperativeId,
-          actor: { id: 'bench', roles: ['admin'] },
-          correlationId: 'bench',
-          causationId: null,
-          occurredAt: at.toISOString(),
-        }),
-      ),
-      'any',
-    );
-  const when = at.toISOString();
-  const rules = cooperativeRulesSchema.parse({});
-  await append(`cooperative-${cooperativeId}`, CooperativeFounded({ cooperativeId, name: 'Bench', chamberOfCommerceNumber: null, rules, foundedAt: when }));
-  const personalData = { algorithm: 'aes-256-gcm' as const, subject: 'bench', iv: 'aXY=', ciphertext: 'Y2lwaGVy', tag: 'dGFn' };
-  for (const memberId of memberIds) {
-    await append(
-      `member-${memberId}`,
-      MemberRegistered({ memberId, cooperativeId, personalData, emailClaim: memberId, channel: 'secretary', registeredAt: when }),
-      MemberAdmitted({ memberId, admittedAt: when }),
-    );
-  }
-  await append(`cooperative-${cooperativeId}`, OfficerAppointed({ memberId: memberIds[0]!, office: 'secretary', appointedAt: when }));
-}
-
 async function appendsPerSecond(store: EventStore): Promise<number> {
   const started = performance.now();
   for (let index = 0; index < APPENDS; index += 1) {
@@ -116,7 +83,7 @@ async function run(label: string, config: MeentConfig, directory: string) {
   const cooperativeId = uuidv7();
   const memberIds = Array.from({ length: VOTERS }, () => uuidv7());
   const seedStore = await openEventStore(config);
-  await seed(seedStore, cooperativeId, memberIds, new Date(Date.now() - 86_400_000));
+  await seedCooperative(seedStore, cooperativeId, memberIds, new Date(Date.now() - 86_400_000));
   const appends = await appendsPerSecond(seedStore);
   await seedStore.close();
 

@@ -29,3 +29,4 @@ export {
   type SchemaComponent,
   type SchemaMigration,
 } from '@meent/event-store';
+export * from './time-slices.js';

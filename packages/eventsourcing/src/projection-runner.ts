@@ -3,6 +3,7 @@ import type { EventRegistry } from './events.js';
 import { physicalTableNames, projectionShape, type Projection, type TableNames } from './projection.js';
 import type { Lease, ReadModelStore, SqlExecutor } from './read-model-store.js';
 import { isTransient, retryDelayMs } from './retry.js';
+import { TimeSlices } from './time-slices.js';
 
 /**
  * `standby`: another process holds this projection's lease and writes it; this one follows its checkpoint.
@@ -43,8 +44,6 @@ const MAX_BATCH = 1000;
 const RATE_WINDOW_MS = 5000;
 /** How often a standby asks for the lease again; between asks it follows the holder's checkpoint (see Projections). */
 const LEASE_ATTEMPT_INTERVAL_MS = 1000;
-/** How long a batch applies events before it lets the event loop serve requests. */
-const SLICE_MS = 4;
 /**
  * How long the position may run ahead of the stored checkpoint, past events this projection ignores, before it is
  * stored for the processes following it.
@@ -379,13 +378,9 @@ export class GenerationRunner<Table extends string = string> {
     const last = batch[batch.length - 1]?.position ?? this.position;
     try {
       await this.readModels.transaction(async (transaction: SqlExecutor) => {
-        let slice = performance.now();
+        const slices = new TimeSlices();
         for (const recorded of batch) {
-          if (performance.now() - slice > SLICE_MS) {
-            // An embedded store's statements run synchronously: without a pause a big batch holds every request back.
-            await yieldToEventLoop();
-            slice = performance.now();
-          }
+          await slices.pause();
           current = recorded;
           const handler = this.projection.handlers.get(recorded.type);
           if (!handler) continue;
@@ -467,8 +462,6 @@ export class GenerationRunner<Table extends string = string> {
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const TURN = Symbol('turn');
 const IDLE = Symbol('idle');

@@ -7,6 +7,7 @@ import { ForeignStreamError, type CommandContext, type CommandHandler } from './
 import type { EventRegistry, StoredEvent } from './events.js';
 import type { Lease, ReadModelStore } from './read-model-store.js';
 import { retryDelayMs } from './retry.js';
+import { TimeSlices } from './time-slices.js';
 
 export interface Reaction {
   /** Names the checkpoint, and keys the commands it sends: never rename a reaction that has run. */
@@ -43,7 +44,7 @@ export interface ReactionStatus {
    * keeps failing.
    */
   readonly status: 'starting' | 'running' | 'standby' | 'retrying';
-  /** The last event whose reaction finished. */
+  /** How far it has read: every event up to here that it reacts to has had its reaction. */
   readonly position: number;
   /** Set while a reaction keeps failing: it is retried, never skipped. */
   readonly failure: { readonly message: string; readonly position: number; readonly attempts: number } | null;
@@ -162,12 +163,23 @@ export class Reactions {
     }
     const after = Number(row?.position ?? 0);
     this.update(reaction, { status: 'running', position: after, failure: null });
-    const subscription = store.subscribeToAll({ after, filter: { eventTypes: reaction.eventTypes } });
+    const subscription = store.subscribeToAll({
+      after,
+      filter: { eventTypes: reaction.eventTypes },
+      // Reading past events it does not react to moves it on as well: its position shows how far it has come, not
+      // only the last event it reacted to. Reported only between events, once every event before has been reacted to.
+      onProgress: (position) => {
+        const current = this.statuses.get(reaction.name);
+        if (current?.status === 'running' && position > current.position) this.update(reaction, { position });
+      },
+    });
     const stop = () => void subscription.close();
     this.closing.signal.addEventListener('abort', stop, { once: true });
     void lease.lost.then(stop);
+    const slices = new TimeSlices();
     try {
       for await (const recorded of subscription) {
+        await slices.pause();
         for (let attempt = 1; ; attempt += 1) {
           try {
             await reaction.react(registry.decode(recorded), commands);

@@ -98,3 +98,14 @@ t.test('a keyed command repeated by another process is found already appended', 
   t.equal(repeated.events.length, 0, 'nothing appended the second time');
   t.equal((await collect(store.readStream('counter-1'))).length, 1);
 });
+
+t.test('a reaction reports how far it has read, past the events it does not react to', async (t) => {
+  const { store, readModels } = temporaryStores(t);
+  const commands = new CommandHandler({ store, registry });
+  const reactions = await Reactions.start({ store, readModels, registry, commands, reactions: [mirror({ remaining: 0 })] });
+  t.teardown(() => reactions.close());
+  const { position } = await store.append('elsewhere-1', [{ id: '0193a6f0-0000-7000-8000-0000000000e1', type: 'Unrelated', data: {}, metadata: {} }], 'no_stream');
+  const deadline = performance.now() + 10_000;
+  while ((reactions.list()[0]?.position ?? 0) < position && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+  t.match(reactions.list(), [{ name: 'mirror-increments', status: 'running', position }]);
+});

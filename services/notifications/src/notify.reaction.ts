@@ -1,7 +1,7 @@
 // Who is told what, as a reaction: each event that concerns people queues one message for each of them in the outbox,
 // with an id made of the event's and the person's, so a repeated reaction queues nothing twice. The facts a message
 // needs beyond its event are folded from the streams the event points at, never read from a projection that may lag.
-import type { CommandHandler, Decider, KeyStore, Reaction, StoredEvent } from '@meent/eventsourcing';
+import { TimeSlices, type CommandHandler, type Decider, type KeyStore, type Reaction, type StoredEvent } from '@meent/eventsourcing';
 import { ExpenseSubmitted } from '@meent/budget/events';
 import { FundingApproved, FundingRejected, InitiativeSubmitted, TrancheApprovalGiven, TrancheRequested } from '@meent/initiative-funding/events';
 import { ApplicationRejected, MemberAdmitted, MemberExpelled, PersonalDataErased, type NoticeLanguage } from '@meent/membership/events';
@@ -99,7 +99,10 @@ async function lettersTo(
   const letterhead = await letterheadOf(context.commands, context.event.metadata.cooperativeId);
   if (!letterhead) return [];
   const messages: OutgoingMessage[] = [];
+  // A roll of many thousands: the process goes on serving requests while their letters are written.
+  const slices = new TimeSlices();
   for (const memberId of new Set(memberIds)) {
+    await slices.pause();
     const contact = await contactOf(context.commands, context.keys, memberId);
     if (!contact) continue;
     const { subject, text, calendar } = write(contact, { ...letterhead, language: contact.language ?? letterhead.language });
