@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@meent/event-store';
 import { EventRegistry } from '@meent/eventsourcing';
 import { signToken } from '@meent/http';
-import { auditEvents, buildServer, defaultServices, loadConfig, openEventStore } from '@meent/server';
+import { auditEvents, buildServer, loadConfig, openEventStore } from '@meent/server';
 import { v7 as uuidv7 } from 'uuid';
 import { history } from '../../packages/server/src/audit/history.js';
 import { median } from './measure.js';
