@@ -197,3 +197,37 @@ t.test('the kept counts through an expulsion appealed and confirmed: each moment
     t.same(await kept(`${day}T12:00:00.000Z`), await counted(`${day}T12:00:00.000Z`), `as of ${day}`);
   }
 });
+
+t.test('the kept counts through a termination dated before the period it ends began: each moment as the periods count it', async (t) => {
+  const { keys, register, projections, commands, runtime, on } = await membershipOnFreshStores(t);
+  const rules = cooperativeRulesSchema.parse({});
+  await commands.handle(
+    cooperativeStream(cooperativeId),
+    cooperativeDecider,
+    { type: 'FoundCooperative', cooperativeId, name: 'De Meent', chamberOfCommerceNumber: null, rules, now: new Date('2026-01-01') },
+    on('2026-01-01'),
+  );
+  const personalData = { name: 'Dirk', email: 'dirk@example.nl', address: null, phone: null, language: null };
+  await new MembershipCommands(runtime, keys).register(cooperativeId, ids.dirk, personalData, 'secretary', on('2026-01-10'));
+  let position = 0;
+  const transition = async (day: string, command: MemberCommand) => {
+    ({ position } = await runtime.aggregate(memberAggregate).handle(on(day), ids.dirk, () => command));
+  };
+  await transition('2026-03-01', { type: 'AdmitMember', now: new Date('2026-03-01T09:00:00Z') });
+  // Recorded in March, the death was on 1 February: before the admission the register shows.
+  await transition('2026-03-20', {
+    type: 'TerminateMembership',
+    kind: 'deceased',
+    reason: 'deceased',
+    effectiveAt: '2026-02-01T00:00:00.000Z',
+    resignation: rules,
+    expulsionAppealMonths: 1,
+    now: new Date('2026-03-20T09:00:00Z'),
+  });
+  await projections.waitForPosition([register.name], position, 5000);
+  const counted = (asOf: string) => periodsCounted(projections, register, asOf);
+  const kept = (asOf: string) => projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf }));
+  for (const day of ['2026-01-15', '2026-02-01', '2026-02-15', '2026-03-01', '2026-03-10', '2026-03-20', '2026-04-01']) {
+    for (const asOf of [`${day}T00:00:00.000Z`, `${day}T12:00:00.000Z`]) t.same(await kept(asOf), await counted(asOf), `as of ${asOf}`);
+  }
+});

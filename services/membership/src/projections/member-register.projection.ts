@@ -28,21 +28,38 @@ import { personalDataSchema, type PersonalData } from '../domain/personal-data.j
 export const REGISTER_STATUSES = ['applied', 'admitted', 'suspended', 'rejected', 'terminated'] as const;
 export type RegisterStatus = (typeof REGISTER_STATUSES)[number];
 
-type Tables = 'members' | 'periods' | 'open';
+type Tables = 'members' | 'periods' | 'starts' | 'ends';
 export type RegisterTables = TableNames<Tables>;
 
+const boundaryCounts = (name: string) => [
+  `CREATE TABLE IF NOT EXISTS ${name} (
+    cooperative_id TEXT NOT NULL, status TEXT NOT NULL, day TEXT NOT NULL, periods INTEGER NOT NULL,
+    PRIMARY KEY (cooperative_id, status, day)
+  )`,
+];
+
 /**
- * The open periods (no end, not superseded) per cooperative and status, kept as each is opened or superseded: the
- * register's total at a moment is this count corrected by the few periods with a boundary after it (see
- * `countAt`), not a count of the whole register.
+ * The periods in force (not superseded) counted by the day they start and by the day they end, per cooperative and
+ * status. A member has a status at a moment when a period of it started by then and had not ended: the register's
+ * count at a moment is the starts up to it less the ends up to it — the days before it summed from these counts, its
+ * own day counted from the periods (see `countsAt`) — however long the register.
  */
-async function countOpen(transaction: SqlExecutor, tables: TableNames<Tables>, cooperativeId: string, status: RegisterStatus, change: 1 | -1) {
+async function countBoundary(
+  transaction: SqlExecutor,
+  table: string,
+  cooperativeId: string,
+  status: RegisterStatus,
+  at: string,
+  change: 1 | -1,
+) {
   await transaction.run(
-    `INSERT INTO ${tables.open} AS kept (cooperative_id, status, periods) VALUES (?, ?, ?)
-     ON CONFLICT (cooperative_id, status) DO UPDATE SET periods = kept.periods + excluded.periods`,
-    [cooperativeId, status, change],
+    `INSERT INTO ${table} AS kept (cooperative_id, status, day, periods) VALUES (?, ?, ?, ?)
+     ON CONFLICT (cooperative_id, status, day) DO UPDATE SET periods = kept.periods + excluded.periods`,
+    [cooperativeId, status, dayOf(at), change],
   );
 }
+
+const dayOf = (at: string) => at.slice(0, 10);
 
 /**
  * Periods are never changed in place: ending the open one records it as superseded at this event's position and
@@ -62,11 +79,12 @@ async function startPeriod(
      RETURNING status, from_at`,
     [event.position, memberId],
   );
-  if (open) await countOpen(transaction, tables, event.metadata.cooperativeId, open.status, -1);
-  await countOpen(transaction, tables, event.metadata.cooperativeId, status, 1);
   // A backdated termination never ends a period before it began.
   const from = open && at < open.from_at ? open.from_at : at;
   const { cooperativeId } = event.metadata;
+  // The open period's start stays counted (its ended copy starts when it did); it ends where the new one starts.
+  if (open) await countBoundary(transaction, tables.ends, cooperativeId, open.status, from, 1);
+  await countBoundary(transaction, tables.starts, cooperativeId, status, from, 1);
   const columns = `${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position)`;
   if (open) {
     await transaction.run(`INSERT INTO ${columns} VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, NULL, ?)`, [
@@ -136,9 +154,8 @@ export function memberRegisterProjection(keys: KeyStore) {
         `CREATE INDEX IF NOT EXISTS ${name}_counted ON ${name} (cooperative_id, superseded_position, from_at, to_at, status)`,
         `CREATE INDEX IF NOT EXISTS ${name}_by_end ON ${name} (cooperative_id, superseded_position, to_at, from_at, status)`,
       ],
-      open: (name) => [
-        `CREATE TABLE IF NOT EXISTS ${name} (cooperative_id TEXT NOT NULL, status TEXT NOT NULL, periods INTEGER NOT NULL, PRIMARY KEY (cooperative_id, status))`,
-      ],
+      starts: boundaryCounts,
+      ends: boundaryCounts,
     },
     handlers: [
       on(MemberRegistered, async (event, transaction, tables) => {
@@ -208,13 +225,17 @@ async function suspendUntilDecided(transaction: SqlExecutor, tables: TableNames<
     memberId,
   ]);
   if (!termination) return;
-  await countOpen(transaction, tables, event.metadata.cooperativeId, termination.status, -1);
-  await countOpen(transaction, tables, event.metadata.cooperativeId, 'suspended', 1);
+  const { cooperativeId } = event.metadata;
   const suspension = await transaction.get<{ from_at: string }>(`${supersede} AND to_at = ? RETURNING from_at`, [
     event.position,
     memberId,
     termination.from_at,
   ]);
+  // The termination no longer starts, and the suspension no longer ends, when the appeal term runs out; a suspension
+  // without one to carry on from starts there.
+  await countBoundary(transaction, tables.starts, cooperativeId, termination.status, termination.from_at, -1);
+  if (suspension) await countBoundary(transaction, tables.ends, cooperativeId, 'suspended', termination.from_at, -1);
+  else await countBoundary(transaction, tables.starts, cooperativeId, 'suspended', termination.from_at, 1);
   await transaction.run(
     `INSERT INTO ${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position) VALUES (?, ?, 'suspended', ?, NULL, ?)`,
     [memberId, event.metadata.cooperativeId, suspension?.from_at ?? termination.from_at, event.position],
@@ -412,30 +433,31 @@ async function countOf(
 }
 
 /**
- * How many members had each status at the moment: the open periods kept per status (`countOpen`), less those opening
- * after it, plus those ended after it that had begun by then. For the present that reads the few changes dated
- * ahead, however long the register; a moment in the past reads the periods since.
+ * How many members had each status at the moment: the periods started by then less those ended by then — the days
+ * before its own from the counts kept per day, its own day from the periods. Reads as many rows as there are days
+ * with a change, whatever the register's length.
  */
 async function countsAt(reader: SqlExecutor, tables: TableNames<Tables>, moment: PointInTime): Promise<Record<RegisterStatus, number>> {
   type Count = { status: RegisterStatus; count: number | string };
-  const [open, openingLater, endingLater] = await Promise.all([
-    reader.all<Count>(`SELECT status, periods AS count FROM ${tables.open} WHERE cooperative_id = ?`, [moment.cooperativeId]),
+  const day = dayOf(moment.asOf);
+  const dayStart = `${day}T00:00:00.000Z`;
+  const before = (table: string) =>
+    reader.all<Count>(`SELECT status, sum(periods) AS count FROM ${table} WHERE cooperative_id = ? AND day < ? GROUP BY status`, [moment.cooperativeId, day]);
+  const onTheDay = (column: 'from_at' | 'to_at') =>
     reader.all<Count>(
       `SELECT status, count(*) AS count FROM ${tables.periods}
-       WHERE cooperative_id = ? AND superseded_position IS NULL AND to_at IS NULL AND from_at > ? GROUP BY status`,
-      [moment.cooperativeId, moment.asOf],
-    ),
-    reader.all<Count>(
-      `SELECT status, count(*) AS count FROM ${tables.periods}
-       WHERE cooperative_id = ? AND superseded_position IS NULL AND to_at > ? AND from_at <= ? GROUP BY status`,
-      [moment.cooperativeId, moment.asOf, moment.asOf],
-    ),
+       WHERE cooperative_id = ? AND superseded_position IS NULL AND ${column} >= ? AND ${column} <= ? GROUP BY status`,
+      [moment.cooperativeId, dayStart, moment.asOf],
+    );
+  const [startedBefore, endedBefore, startedThatDay, endedThatDay] = await Promise.all([
+    before(tables.starts),
+    before(tables.ends),
+    onTheDay('from_at'),
+    onTheDay('to_at'),
   ]);
-  return tally([
-    ...open.map((row) => [row.status, Number(row.count)] as const),
-    ...openingLater.map((row) => [row.status, -Number(row.count)] as const),
-    ...endingLater.map((row) => [row.status, Number(row.count)] as const),
-  ]);
+  const positive = (rows: Count[]) => rows.map((row) => [row.status, Number(row.count)] as const);
+  const negative = (rows: Count[]) => rows.map((row) => [row.status, -Number(row.count)] as const);
+  return tally([...positive(startedBefore), ...positive(startedThatDay), ...negative(endedBefore), ...negative(endedThatDay)]);
 }
 
 export async function registerEntry(
