@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import { SqliteEventStore } from '@meent/event-store';
-import { admittedMember, command, foundCooperative, read, withTreasurerAndChair } from '../support/cooperative-fixture.js';
+import { admittedMember, command, foundCooperative, idsPageByPage, read, withTreasurerAndChair } from '../support/cooperative-fixture.js';
 import { nextEvent } from '../support/events.js';
 import { days, testServer } from '../support/test-server.js';
 
@@ -248,22 +248,7 @@ t.test('two initiatives, from application to the money', async (t) => {
 
   t.test('the list page by page with a cursor: each initiative once, in order, now and as of a position; a forged cursor is a 400', async (t) => {
     type Page = { initiatives: { id: string }[]; nextCursor: string | null };
-    const walk = async (query: string) => {
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      // Bounded: a cursor that does not move on would otherwise walk forever.
-      for (let pages = 0; pages < 10 && (pages === 0 || cursor); pages += 1) {
-        const page: { status: number; body: Page } = await read<Page>(
-          server.app,
-          treasurer.token,
-          `${base}/initiatives?limit=1&${query}${cursor ? `&after=${cursor}` : ''}`,
-        );
-        t.equal(page.status, 200);
-        seen.push(...page.body.initiatives.map((entry) => entry.id));
-        cursor = page.body.nextCursor;
-      }
-      return seen;
-    };
+    const walk = (query: string) => idsPageByPage(server.app, treasurer.token, `${base}/initiatives?limit=1&${query}`, 'initiatives');
     const whole = await read<Page>(server.app, treasurer.token, `${base}/initiatives`);
     t.ok(whole.body.initiatives.length >= 2);
     t.equal(whole.body.nextCursor, null, 'one page holds them all: no next');

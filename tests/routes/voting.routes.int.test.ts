@@ -3,7 +3,7 @@ import type { Test } from 'tap';
 import { SqliteEventStore } from '@meent/event-store';
 import { SqliteKeyStore } from '@meent/eventsourcing';
 import { join } from 'node:path';
-import { admittedMember, command, foundCooperative, read, type FoundedCooperative } from '../support/cooperative-fixture.js';
+import { admittedMember, command, foundCooperative, idsPageByPage, read, type FoundedCooperative } from '../support/cooperative-fixture.js';
 import { nextEvent } from '../support/events.js';
 import { bearer, days, testServer, type TestServer } from '../support/test-server.js';
 
@@ -332,18 +332,7 @@ t.test('the assemblies page by page with a cursor, latest first: each once, thos
   const sameDay = await convene(scheduledAt);
   t.equal(sameDay.status, 201, JSON.stringify(sameDay.body));
   type Page = { assemblies: { id: string }[]; nextCursor: string | null };
-  const seen: string[] = [];
-  let cursor: string | null = null;
-  // Bounded: a cursor that does not move on would otherwise walk forever.
-  for (let pages = 0; pages < 10 && (pages === 0 || cursor); pages += 1) {
-    const page: { status: number; body: Page } = await read<Page>(
-      server.app,
-      cooperative.secretary,
-      `${base}/assemblies?limit=1&minPosition=${sameDay.body.position}${cursor ? `&after=${cursor}` : ''}`,
-    );
-    seen.push(...page.body.assemblies.map((assembly) => assembly.id));
-    cursor = page.body.nextCursor;
-  }
+  const seen = await idsPageByPage(server.app, cooperative.secretary, `${base}/assemblies?limit=1&minPosition=${sameDay.body.position}`, 'assemblies');
   const onOneDay = [assemblyId, sameDay.body.id].sort().reverse();
   t.same(seen, [later.body.id, ...onOneDay]);
   const whole = await read<Page>(server.app, cooperative.secretary, `${base}/assemblies`);

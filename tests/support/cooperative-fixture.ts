@@ -68,6 +68,22 @@ export async function read<Body = Record<string, unknown>>(app: HttpApp, token: 
   return { status: response.statusCode, body: response.json() as Body };
 }
 
+/**
+ * The ids of a list read a page at a time, each page after the last one's `nextCursor` (`url` takes `&after=`). At
+ * most ten pages: a cursor that does not move on ends the walk instead of running forever.
+ */
+export async function idsPageByPage(app: HttpApp, token: string, url: string, list: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 10 && (pages === 0 || cursor); pages += 1) {
+    const page: { status: number; body: Record<string, unknown> } = await read(app, token, `${url}${cursor ? `&after=${cursor}` : ''}`);
+    if (page.status !== 200) throw new Error(`${url}: ${page.status} ${JSON.stringify(page.body)}`);
+    ids.push(...(page.body[list] as { id: string }[]).map((row) => row.id));
+    cursor = page.body.nextCursor as string | null;
+  }
+  return ids;
+}
+
 /** The secretary convenes an online assembly 20 days from the server's now; returns the answer to the command. */
 export function conveneAssembly(server: TestServer, cooperative: FoundedCooperative, extra: object = {}) {
   return command(server.app, cooperative.secretary, `/cooperatives/${cooperative.cooperativeId}/assemblies`, {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   applyMigrations,
   defineSchema,
@@ -67,7 +67,8 @@ if (!url) {
     };
   }
 
-  t.test('a transaction that commits after a later one: every subscriber still gets every event once, in order', async (t) => {
+  /** A store on a fresh schema, and a writer of its own that appends to it in a transaction it leaves open. */
+  const storeBesideSlowWriter = async (t: Test) => {
     const { schema, drop } = await freshSchema();
     const store = new PostgresEventStore({ connectionString: url, schema });
     await store.headPosition();
@@ -77,6 +78,11 @@ if (!url) {
       await store.close();
       await drop();
     });
+    return { store, slow };
+  };
+
+  t.test('a transaction that commits after a later one: every subscriber still gets every event once, in order', async (t) => {
+    const { store, slow } = await storeBesideSlowWriter(t);
     let furthest = 0;
     const progressed = new Set<() => void>();
     const reached = (position: number) =>
@@ -127,15 +133,7 @@ if (!url) {
   });
 
   t.test('writers of one stream take turns: `any` waits for the append before it and follows it', async (t) => {
-    const { schema, drop } = await freshSchema();
-    const store = new PostgresEventStore({ connectionString: url, schema });
-    await store.headPosition();
-    const slow = await slowWriter(schema);
-    t.teardown(async () => {
-      await slow.end();
-      await store.close();
-      await drop();
-    });
+    const { store, slow } = await storeBesideSlowWriter(t);
     await slow.append('shared-1', newEvent('First'));
     const second = store.append('shared-1', [newEvent('Second')], 'any');
     await slow.commit();
@@ -150,15 +148,7 @@ if (!url) {
   });
 
   t.test('an append is a transaction of its own', async (t) => {
-    const { schema, drop } = await freshSchema();
-    const store = new PostgresEventStore({ connectionString: url, schema });
-    await store.headPosition();
-    const slow = await slowWriter(schema);
-    t.teardown(async () => {
-      await slow.end();
-      await store.close();
-      await drop();
-    });
+    const { slow } = await storeBesideSlowWriter(t);
     await slow.append('twice-1', newEvent());
     await t.rejects(slow.append('twice-2', newEvent()), /an append is a transaction of its own/);
   });

@@ -159,7 +159,11 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   t.same(await countsInFebruary(), february);
 });
 
-t.test('the kept counts through an expulsion appealed and confirmed: each moment as the periods count it', async (t) => {
+/**
+ * A cooperative founded on 1 January and one member registered on 10 January; `transition` records a change of
+ * theirs and answers its position; `kept` and `counted` are the register's counts at a moment, kept and from the periods.
+ */
+async function oneMemberFromJanuary(t: Test, name: string, memberId: string) {
   const { keys, register, projections, commands, runtime, on } = await membershipOnFreshStores(t);
   const rules = cooperativeRulesSchema.parse({});
   await commands.handle(
@@ -168,12 +172,17 @@ t.test('the kept counts through an expulsion appealed and confirmed: each moment
     { type: 'FoundCooperative', cooperativeId, name: 'De Meent', chamberOfCommerceNumber: null, rules, now: new Date('2026-01-01') },
     on('2026-01-01'),
   );
-  const personalData = { name: 'Cato', email: 'cato@example.nl', address: null, phone: null, language: null };
-  await new MembershipCommands(runtime, keys).register(cooperativeId, ids.cato, personalData, 'secretary', on('2026-01-10'));
-  let position = 0;
-  const transition = async (day: string, command: MemberCommand) => {
-    ({ position } = await runtime.aggregate(memberAggregate).handle(on(day), ids.cato, () => command));
-  };
+  const personalData = { name, email: `${name.toLowerCase()}@example.nl`, address: null, phone: null, language: null };
+  await new MembershipCommands(runtime, keys).register(cooperativeId, memberId, personalData, 'secretary', on('2026-01-10'));
+  const transition = async (day: string, command: MemberCommand) =>
+    (await runtime.aggregate(memberAggregate).handle(on(day), memberId, () => command)).position;
+  const counted = (asOf: string) => periodsCounted(projections, register, asOf);
+  const kept = (asOf: string) => projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf }));
+  return { register, projections, rules, transition, kept, counted };
+}
+
+t.test('the kept counts through an expulsion appealed and confirmed: each moment as the periods count it', async (t) => {
+  const { register, projections, rules, transition, kept, counted } = await oneMemberFromJanuary(t, 'Cato', ids.cato);
   await transition('2026-01-20', { type: 'AdmitMember', now: new Date('2026-01-20T09:00:00Z') });
   await transition('2026-04-01', {
     type: 'TerminateMembership',
@@ -184,13 +193,15 @@ t.test('the kept counts through an expulsion appealed and confirmed: each moment
     expulsionAppealMonths: 1,
     now: new Date('2026-04-01T09:00:00Z'),
   });
-  await transition('2026-04-10', { type: 'AppealExpulsion', now: new Date('2026-04-10T09:00:00Z') });
-  const appealed = position;
-  await transition('2026-06-01', { type: 'RecordAppealDecision', motionId: '0193a6f0-0000-7000-8000-0000000000ff', round: 1, confirmed: true, now: new Date('2026-06-01T09:00:00Z') });
+  const appealed = await transition('2026-04-10', { type: 'AppealExpulsion', now: new Date('2026-04-10T09:00:00Z') });
+  const position = await transition('2026-06-01', {
+    type: 'RecordAppealDecision',
+    motionId: '0193a6f0-0000-7000-8000-0000000000ff',
+    round: 1,
+    confirmed: true,
+    now: new Date('2026-06-01T09:00:00Z'),
+  });
   await projections.waitForPosition([register.name], position, 5000);
-
-  const counted = (asOf: string) => periodsCounted(projections, register, asOf);
-  const kept = (asOf: string) => projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf }));
   t.ok(appealed < position);
   t.same(await kept('2026-05-15T00:00:00.000Z'), { applied: 0, admitted: 0, suspended: 1, rejected: 0, terminated: 0 }, 'suspended while the assembly decides');
   for (const day of ['2026-01-15', '2026-02-01', '2026-04-05', '2026-05-15', '2026-06-01', '2026-07-01', '2027-01-01']) {
@@ -199,23 +210,10 @@ t.test('the kept counts through an expulsion appealed and confirmed: each moment
 });
 
 t.test('the kept counts through a termination dated before the period it ends began: each moment as the periods count it', async (t) => {
-  const { keys, register, projections, commands, runtime, on } = await membershipOnFreshStores(t);
-  const rules = cooperativeRulesSchema.parse({});
-  await commands.handle(
-    cooperativeStream(cooperativeId),
-    cooperativeDecider,
-    { type: 'FoundCooperative', cooperativeId, name: 'De Meent', chamberOfCommerceNumber: null, rules, now: new Date('2026-01-01') },
-    on('2026-01-01'),
-  );
-  const personalData = { name: 'Dirk', email: 'dirk@example.nl', address: null, phone: null, language: null };
-  await new MembershipCommands(runtime, keys).register(cooperativeId, ids.dirk, personalData, 'secretary', on('2026-01-10'));
-  let position = 0;
-  const transition = async (day: string, command: MemberCommand) => {
-    ({ position } = await runtime.aggregate(memberAggregate).handle(on(day), ids.dirk, () => command));
-  };
+  const { register, projections, rules, transition, kept, counted } = await oneMemberFromJanuary(t, 'Dirk', ids.dirk);
   await transition('2026-03-01', { type: 'AdmitMember', now: new Date('2026-03-01T09:00:00Z') });
   // Recorded in March, the death was on 1 February: before the admission the register shows.
-  await transition('2026-03-20', {
+  const position = await transition('2026-03-20', {
     type: 'TerminateMembership',
     kind: 'deceased',
     reason: 'deceased',
@@ -225,8 +223,6 @@ t.test('the kept counts through a termination dated before the period it ends be
     now: new Date('2026-03-20T09:00:00Z'),
   });
   await projections.waitForPosition([register.name], position, 5000);
-  const counted = (asOf: string) => periodsCounted(projections, register, asOf);
-  const kept = (asOf: string) => projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf }));
   for (const day of ['2026-01-15', '2026-02-01', '2026-02-15', '2026-03-01', '2026-03-10', '2026-03-20', '2026-04-01']) {
     for (const asOf of [`${day}T00:00:00.000Z`, `${day}T12:00:00.000Z`]) t.same(await kept(asOf), await counted(asOf), `as of ${asOf}`);
   }
