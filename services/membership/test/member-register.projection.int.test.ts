@@ -227,3 +227,47 @@ t.test('the kept counts through a termination dated before the period it ends be
     for (const asOf of [`${day}T00:00:00.000Z`, `${day}T12:00:00.000Z`]) t.same(await kept(asOf), await counted(asOf), `as of ${asOf}`);
   }
 });
+
+t.test('found by part of a name: any case, in any script, its % and _ as they are; a changed name is found by the new one, an erased one not at all', async (t) => {
+  const { keys, register, projections, commands, runtime, on } = await membershipOnFreshStores(t);
+  const members = new MembershipCommands(runtime, keys);
+  await commands.handle(
+    cooperativeStream(cooperativeId),
+    cooperativeDecider,
+    { type: 'FoundCooperative', cooperativeId, name: 'De Meent', chamberOfCommerceNumber: null, rules: cooperativeRulesSchema.parse({}), now: new Date('2026-01-01') },
+    on('2026-01-01'),
+  );
+  const names = { anna: 'Anna de Vries', bram: 'Bram Janssen', cato: 'Özlem Yılmaz', dirk: 'Jan_Pieter 100%' };
+  for (const [member, name] of Object.entries(names) as [Name, string][]) {
+    await members.register(cooperativeId, ids[member], { name, email: `${member}@example.nl`, address: null, phone: null, language: null }, 'secretary', on('2026-01-10'));
+  }
+  await members.changeDetails(cooperativeId, ids.bram, { name: 'Bram Jansen' }, on('2026-01-11'));
+  await runtime.aggregate(memberAggregate).handle(on('2026-01-12'), ids.anna, () => ({
+    type: 'RejectApplication',
+    reason: 'lives elsewhere',
+    now: new Date('2026-01-12T09:00:00Z'),
+  }));
+  const { position } = await members.erase(ids.anna, on('2026-01-12'));
+  await projections.waitForPosition([register.name], position, 5000);
+  const found = async (name: string) => {
+    const page = await projections.query(register, (reader, tables) =>
+      registerPage(reader, tables, { cooperativeId, asOf: '2026-02-01T00:00:00.000Z', name, limit: 50, offset: 0 }),
+    );
+    t.equal(page.total, page.members.length, `${name}: the total counts what the page shows`);
+    return page.members.map((member) => member.name);
+  };
+  t.same(await found('jans'), ['Bram Jansen'], 'by the name as it is now');
+  t.same(await found('janss'), [], 'not by the name it had');
+  t.same(await found('ÖZLEM'), ['Özlem Yılmaz'], 'any case, beyond ASCII');
+  t.same(await found('yıl'), ['Özlem Yılmaz']);
+  t.same(await found('n_p'), ['Jan_Pieter 100%'], 'an underscore is an underscore');
+  t.same(await found('n%p'), [], 'and a percent sign a percent sign');
+  t.same(await found('100%'), ['Jan_Pieter 100%']);
+  t.same(await found('vries'), [], 'an erased name is found no more');
+  const fragments = await projections.query(register, (reader, tables) =>
+    reader.all<{ gram: string }>(`SELECT gram FROM ${tables.grams} WHERE member_id = ? OR gram = 'nss'`, [ids.anna]),
+  );
+  t.same(fragments, [], 'nor is any part of it kept, nor of a name changed since');
+  t.same(await found('an'), ['Bram Jansen', 'Jan_Pieter 100%'], 'a part too short for three letters is matched against every name');
+  t.same(await found('xyz'), [], 'three letters no name holds');
+});

@@ -28,7 +28,7 @@ import { personalDataSchema, type PersonalData } from '../domain/personal-data.j
 export const REGISTER_STATUSES = ['applied', 'admitted', 'suspended', 'rejected', 'terminated'] as const;
 export type RegisterStatus = (typeof REGISTER_STATUSES)[number];
 
-type Tables = 'members' | 'periods' | 'starts' | 'ends';
+type Tables = 'members' | 'periods' | 'starts' | 'ends' | 'grams';
 export type RegisterTables = TableNames<Tables>;
 
 const boundaryCounts = (name: string) => [
@@ -99,16 +99,19 @@ async function startPeriod(
 async function writePersonalData(
   transaction: SqlExecutor,
   tables: TableNames<Tables>,
+  cooperativeId: string,
   memberId: string,
   personalData: PersonalData | undefined,
 ): Promise<void> {
+  const searchName = personalData ? searchable(personalData.name) : null;
   // The register's order kept as columns an index can seek in: by name, members without one (erased) last.
   await transaction.run(
-    `UPDATE ${tables.members} SET name = ?, nameless = ?, sort_name = ?, email = ?, address = ?, phone = ?, erased = ? WHERE id = ?`,
+    `UPDATE ${tables.members} SET name = ?, nameless = ?, sort_name = ?, search_name = ?, email = ?, address = ?, phone = ?, erased = ? WHERE id = ?`,
     [
       personalData?.name ?? null,
       personalData?.name === undefined ? 1 : 0,
       personalData?.name ?? '',
+      searchName,
       personalData?.email ?? null,
       personalData?.address ?? null,
       personalData?.phone ?? null,
@@ -116,6 +119,23 @@ async function writePersonalData(
       memberId,
     ],
   );
+  await transaction.run(`DELETE FROM ${tables.grams} WHERE member_id = ?`, [memberId]);
+  const grams = searchName === null ? [] : gramsOf(searchName);
+  if (grams.length > 0) {
+    await transaction.run(
+      `INSERT INTO ${tables.grams} (cooperative_id, gram, member_id) VALUES ${grams.map(() => '(?, ?, ?)').join(', ')}`,
+      grams.flatMap((gram) => [cooperativeId, gram, memberId]),
+    );
+  }
+}
+
+/** A name as a search compares it: lower case in every script, the same in SQLite and PostgreSQL. */
+const searchable = (name: string) => name.normalize('NFC').toLowerCase();
+
+/** Every run of three letters of a searchable name, once each. */
+function gramsOf(text: string): string[] {
+  const letters = [...text];
+  return [...new Set(letters.slice(0, Math.max(0, letters.length - 2)).map((_, index) => letters.slice(index, index + 3).join('')))];
 }
 
 export function memberRegisterProjection(keys: KeyStore) {
@@ -134,7 +154,8 @@ export function memberRegisterProjection(keys: KeyStore) {
           channel TEXT NOT NULL,
           registered_at TEXT NOT NULL,
           nameless INTEGER NOT NULL DEFAULT 1,
-          sort_name TEXT NOT NULL DEFAULT ''
+          sort_name TEXT NOT NULL DEFAULT '',
+          search_name TEXT
         )`,
         `CREATE INDEX IF NOT EXISTS ${name}_in_register_order ON ${name} (cooperative_id, nameless, sort_name, id)`,
       ],
@@ -156,6 +177,12 @@ export function memberRegisterProjection(keys: KeyStore) {
       ],
       starts: boundaryCounts,
       ends: boundaryCounts,
+      // Every three letters of each name, lower case: a search by part of a name reads the members holding its rarest
+      // three, not the register.
+      grams: (name) => [
+        `CREATE TABLE IF NOT EXISTS ${name} (cooperative_id TEXT NOT NULL, gram TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (cooperative_id, gram, member_id))`,
+        `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id)`,
+      ],
     },
     handlers: [
       on(MemberRegistered, async (event, transaction, tables) => {
@@ -166,6 +193,7 @@ export function memberRegisterProjection(keys: KeyStore) {
         await writePersonalData(
           transaction,
           tables,
+          event.metadata.cooperativeId,
           event.data.memberId,
           await decryptWith(keys, event.data.personalData, personalDataSchema),
         );
@@ -175,12 +203,13 @@ export function memberRegisterProjection(keys: KeyStore) {
         await writePersonalData(
           transaction,
           tables,
+          event.metadata.cooperativeId,
           event.data.memberId,
           await decryptWith(keys, event.data.personalData, personalDataSchema),
         );
       }),
       on(PersonalDataErased, async (event, transaction, tables) => {
-        await writePersonalData(transaction, tables, event.data.memberId, undefined);
+        await writePersonalData(transaction, tables, event.metadata.cooperativeId, event.data.memberId, undefined);
       }),
       on(MemberAdmitted, (event, transaction, tables) =>
         startPeriod(transaction, tables, event, event.data.memberId, 'admitted', event.data.admittedAt),
@@ -330,37 +359,67 @@ function periodAt(query: PointInTime & { status?: RegisterStatus | undefined }) 
 /** Which members a page or count is about: at a moment, optionally of one status or with part of a name. */
 type RegisterFilter = Omit<RegisterQuery, 'limit' | 'offset' | 'after'>;
 
-/** Part of a name, any case, its `%` and `_` taken as they are. */
-function nameMatches(name: string) {
-  return { condition: "lower(m.name) LIKE ? ESCAPE '\\'", parameter: `%${name.toLowerCase().replace(/[\\%_]/g, (match) => `\\${match}`)}%` };
+/** Part of a name, any case: the members holding its rarest three letters (none under three), each then checked whole. */
+interface NameSearch {
+  /** The part, its `%` and `_` taken as they are. */
+  readonly like: string;
+  readonly gram: string | undefined;
+}
+
+/** A probe reads at most this many members of a three-letter run: enough to tell a rare one from a common one. */
+const GRAM_PROBE = 1000;
+
+async function nameSearch(reader: SqlExecutor, tables: TableNames<Tables>, cooperativeId: string, name: string): Promise<NameSearch> {
+  const part = searchable(name);
+  const like = `%${part.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+  let rarest: { gram: string; members: number } | undefined;
+  for (const gram of gramsOf(part)) {
+    const row = await reader.get<{ members: number | string }>(
+      `SELECT count(*) AS members FROM (SELECT 1 FROM ${tables.grams} WHERE cooperative_id = ? AND gram = ? LIMIT ${GRAM_PROBE}) AS probe`,
+      [cooperativeId, gram],
+    );
+    const members = Number(row?.members ?? 0);
+    if (!rarest || members < rarest.members) rarest = { gram, members };
+    if (members === 0) break;
+  }
+  return { like, gram: rarest?.gram };
+}
+
+/** The members whose name holds the part searched, with their period at the moment (of the status asked, if one is). */
+function byName(tables: TableNames<Tables>, query: RegisterFilter, search: NameSearch) {
+  const period = periodAt(query);
+  const [members, conditions, parameters]: [string, string[], (string | number)[]] = search.gram
+    ? [`${tables.grams} g JOIN ${tables.members} m ON m.id = g.member_id`, ['g.cooperative_id = ?', 'g.gram = ?'], [query.cooperativeId, search.gram]]
+    : [`${tables.members} m`, ['m.cooperative_id = ?'], [query.cooperativeId]];
+  return {
+    from: `${members} JOIN ${tables.periods} p ON p.member_id = m.id AND ${period.conditions.join(' AND ')}
+      WHERE ${[...conditions, "m.search_name LIKE ? ESCAPE '\\'"].join(' AND ')}`,
+    parameters: [...period.parameters, ...parameters, search.like],
+  };
 }
 
 /**
  * The status each member had at `asOf`, found from the periods: for a count, and for a page of one status (a rare
  * one would take long to find walking the whole register in order). A member registered later is not in it.
  */
-function asOfClause(tables: TableNames<Tables>, query: RegisterFilter, withMembers = Boolean(query.name)) {
+function asOfClause(tables: TableNames<Tables>, query: PointInTime & { status?: RegisterStatus | undefined }, withMembers = false) {
   const period = periodAt(query);
-  const name = query.name ? nameMatches(query.name) : undefined;
-  const conditions = ['p.cooperative_id = ?', ...period.conditions, ...(name ? [name.condition] : [])];
-  const parameters: (string | number)[] = [query.cooperativeId, ...period.parameters, ...(name ? [name.parameter] : [])];
-  // Without a name to match or members' columns to show, the periods' index alone counts.
+  const conditions = ['p.cooperative_id = ?', ...period.conditions];
+  const parameters: (string | number)[] = [query.cooperativeId, ...period.parameters];
+  // Without members' columns to show, the periods' index alone counts.
   const members = withMembers ? ` JOIN ${tables.members} m ON m.id = p.member_id` : '';
   return { from: `${tables.periods} p${members} WHERE ${conditions.join(' AND ')}`, parameters };
 }
 
 /**
  * The register at the moment, walked in its order through the members' index, each member's period probed through
- * theirs: a page reads the members it shows (and those a name filter passes over), never the whole register sorted.
+ * theirs: a page reads the members it shows, never the whole register sorted.
  */
-function inRegisterOrder(tables: TableNames<Tables>, query: RegisterFilter) {
+function inRegisterOrder(tables: TableNames<Tables>, query: PointInTime & { status?: RegisterStatus | undefined }) {
   const period = periodAt(query);
-  const name = query.name ? nameMatches(query.name) : undefined;
-  const conditions = ['m.cooperative_id = ?', ...(name ? [name.condition] : [])];
-  const parameters: (string | number)[] = [...period.parameters, query.cooperativeId, ...(name ? [name.parameter] : [])];
   return {
-    from: `${tables.members} m JOIN ${tables.periods} p ON p.member_id = m.id AND ${period.conditions.join(' AND ')} WHERE ${conditions.join(' AND ')}`,
-    parameters,
+    from: `${tables.members} m JOIN ${tables.periods} p ON p.member_id = m.id AND ${period.conditions.join(' AND ')} WHERE m.cooperative_id = ?`,
+    parameters: [...period.parameters, query.cooperativeId],
   };
 }
 
@@ -369,11 +428,13 @@ export async function registerPage(
   tables: TableNames<Tables>,
   query: RegisterQuery,
 ): Promise<{ total: number; members: RegisterEntry[]; next: RegisterCursor | undefined }> {
-  const { total, statusShare } = await countOf(reader, tables, query);
+  const search = query.name === undefined ? undefined : await nameSearch(reader, tables, query.cooperativeId, query.name);
+  const { total, statusShare } = await countOf(reader, tables, query, search);
   // Walking the register in order finds a page of a status most members have at once, but one of a rare status only
-  // after reading most of the register: that page is found from its periods, and sorted.
+  // after reading most of the register: that page is found from its periods, and sorted. A page by name is found
+  // from the members the name search finds, and sorted.
   const walk = !query.status || (statusShare !== undefined && statusShare >= 1 / RARE_STATUS);
-  const { from, parameters } = walk ? inRegisterOrder(tables, query) : asOfClause(tables, query, true);
+  const { from, parameters } = search ? byName(tables, query, search) : walk ? inRegisterOrder(tables, query) : asOfClause(tables, query, true);
   const after = startingAfter(query.after);
   // One row more than the page: whether there is a next page is known without asking for an empty one.
   const rows = await reader.all<RegisterRow>(
@@ -420,14 +481,15 @@ async function countOf(
   reader: SqlExecutor,
   tables: TableNames<Tables>,
   query: RegisterFilter,
+  search: NameSearch | undefined,
 ): Promise<{ total: number; statusShare: number | undefined }> {
-  if (query.asOfPosition === undefined && !query.name) {
+  if (query.asOfPosition === undefined && !search) {
     const counts = await countsAt(reader, tables, query);
     const all = REGISTER_STATUSES.reduce((sum, status) => sum + counts[status], 0);
     if (!query.status) return { total: all, statusShare: undefined };
     return { total: counts[query.status], statusShare: all === 0 ? 0 : counts[query.status] / all };
   }
-  const { from, parameters } = asOfClause(tables, query);
+  const { from, parameters } = search ? byName(tables, query, search) : asOfClause(tables, query);
   const row = await reader.get<{ total: number | string }>(`SELECT count(*) AS total FROM ${from}`, parameters);
   return { total: Number(row?.total ?? 0), statusShare: undefined };
 }
