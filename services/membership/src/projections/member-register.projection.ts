@@ -366,17 +366,19 @@ interface NameSearch {
   readonly gram: string | undefined;
 }
 
-/** A probe reads at most this many members of a three-letter run: enough to tell a rare one from a common one. */
-const GRAM_PROBE = 1000;
+/** A probe counts at most this many members holding a run of three letters. */
+const GRAM_PROBE = 20_000;
 
 async function nameSearch(reader: SqlExecutor, tables: TableNames<Tables>, cooperativeId: string, name: string): Promise<NameSearch> {
   const part = searchable(name);
   const like = `%${part.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+  // Each run is counted only as far as the rarest found so far: a common one stops there. The runs at the end of what
+  // was typed come first, the part most searches narrow with ("member 0012": its digits, not "mem").
   let rarest: { gram: string; members: number } | undefined;
-  for (const gram of gramsOf(part)) {
+  for (const gram of gramsOf(part).reverse()) {
     const row = await reader.get<{ members: number | string }>(
-      `SELECT count(*) AS members FROM (SELECT 1 FROM ${tables.grams} WHERE cooperative_id = ? AND gram = ? LIMIT ${GRAM_PROBE}) AS probe`,
-      [cooperativeId, gram],
+      `SELECT count(*) AS members FROM (SELECT 1 FROM ${tables.grams} WHERE cooperative_id = ? AND gram = ? LIMIT ?) AS probe`,
+      [cooperativeId, gram, rarest?.members ?? GRAM_PROBE],
     );
     const members = Number(row?.members ?? 0);
     if (!rarest || members < rarest.members) rarest = { gram, members };
@@ -388,8 +390,11 @@ async function nameSearch(reader: SqlExecutor, tables: TableNames<Tables>, coope
 /** The members whose name holds the part searched, with their period at the moment (of the status asked, if one is). */
 function byName(tables: TableNames<Tables>, query: RegisterFilter, search: NameSearch) {
   const period = periodAt(query);
+  // From the three letters' members to theirs, never the other way round: walking the members in the register's
+  // order to skip the sort (SQLite's choice for a page) would read the whole register. A CROSS JOIN keeps SQLite to
+  // that order; to PostgreSQL it is the join it always was.
   const [members, conditions, parameters]: [string, string[], (string | number)[]] = search.gram
-    ? [`${tables.grams} g JOIN ${tables.members} m ON m.id = g.member_id`, ['g.cooperative_id = ?', 'g.gram = ?'], [query.cooperativeId, search.gram]]
+    ? [`${tables.grams} g CROSS JOIN ${tables.members} m`, ['g.cooperative_id = ?', 'g.gram = ?', 'm.id = g.member_id'], [query.cooperativeId, search.gram]]
     : [`${tables.members} m`, ['m.cooperative_id = ?'], [query.cooperativeId]];
   return {
     from: `${members} JOIN ${tables.periods} p ON p.member_id = m.id AND ${period.conditions.join(' AND ')}
