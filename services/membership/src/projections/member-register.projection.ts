@@ -102,8 +102,13 @@ async function writePersonalData(
   cooperativeId: string,
   memberId: string,
   personalData: PersonalData | undefined,
+  { registering = false } = {},
 ): Promise<void> {
   const searchName = personalData ? searchable(personalData.name) : null;
+  // The runs of three letters of the name it replaces go with it (a member just registered has none yet).
+  const before = registering
+    ? undefined
+    : await transaction.get<{ search_name: string | null }>(`SELECT search_name FROM ${tables.members} WHERE id = ?`, [memberId]);
   // The register's order kept as columns an index can seek in: by name, members without one (erased) last.
   await transaction.run(
     `UPDATE ${tables.members} SET name = ?, nameless = ?, sort_name = ?, search_name = ?, email = ?, address = ?, phone = ?, erased = ? WHERE id = ?`,
@@ -119,7 +124,13 @@ async function writePersonalData(
       memberId,
     ],
   );
-  await transaction.run(`DELETE FROM ${tables.grams} WHERE member_id = ?`, [memberId]);
+  if (before?.search_name) {
+    const held = gramsOf(before.search_name);
+    await transaction.run(
+      `DELETE FROM ${tables.grams} WHERE cooperative_id = ? AND member_id = ? AND gram IN (${held.map(() => '?').join(', ')})`,
+      [cooperativeId, memberId, ...held],
+    );
+  }
   const grams = searchName === null ? [] : gramsOf(searchName);
   if (grams.length > 0) {
     await transaction.run(
@@ -181,7 +192,6 @@ export function memberRegisterProjection(keys: KeyStore) {
       // three, not the register.
       grams: (name) => [
         `CREATE TABLE IF NOT EXISTS ${name} (cooperative_id TEXT NOT NULL, gram TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (cooperative_id, gram, member_id))`,
-        `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id)`,
       ],
     },
     handlers: [
@@ -196,6 +206,7 @@ export function memberRegisterProjection(keys: KeyStore) {
           event.metadata.cooperativeId,
           event.data.memberId,
           await decryptWith(keys, event.data.personalData, personalDataSchema),
+          { registering: true },
         );
         await startPeriod(transaction, tables, event, event.data.memberId, 'applied', event.data.registeredAt);
       }),
