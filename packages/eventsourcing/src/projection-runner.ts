@@ -437,8 +437,8 @@ export class GenerationRunner<Table extends string = string> {
 
   /** Events read (handled or not) per second over the last few seconds. */
   private eventsPerSecond(): number {
-    const window = this.recentWindow();
-    return window ? Math.round(((window.last.read - window.first.read) * 1000) / (window.last.at - window.first.at)) : 0;
+    const recent = this.recentSamples();
+    return recent ? Math.round(((recent.last.read - recent.first.read) * 1000) / (recent.last.at - recent.first.at)) : 0;
   }
 
   /**
@@ -448,12 +448,13 @@ export class GenerationRunner<Table extends string = string> {
    */
   secondsToReach(target: number): number | undefined {
     if (this.position >= target) return 0;
-    const window = this.recentWindow();
-    const perSecond = window ? ((window.last.position - window.first.position) * 1000) / (window.last.at - window.first.at) : 0;
+    const recent = this.recentSamples();
+    const perSecond = recent ? ((recent.last.position - recent.first.position) * 1000) / (recent.last.at - recent.first.at) : 0;
     return perSecond > 0 ? Math.ceil((target - this.position) / perSecond) : undefined;
   }
 
-  private recentWindow() {
+  /** The first and last rate samples of the last few seconds; undefined when there are not two or they are stale. */
+  private recentSamples() {
     const first = this.rateSamples[0];
     const last = this.rateSamples[this.rateSamples.length - 1];
     if (!first || !last || last.at === first.at || performance.now() - last.at > RATE_WINDOW_MS) return undefined;

@@ -2,7 +2,7 @@
 // never waits on I/O: without a pause it holds every request of the process back until it ends.
 
 /** How long work runs before it lets the event loop serve others. */
-export const SLICE_MS = 4;
+const SLICE_MS = 4;
 
 /** Pauses a long loop for one turn of the event loop once it has run `sliceMs` since the last pause. */
 export class TimeSlices {

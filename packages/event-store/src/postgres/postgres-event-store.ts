@@ -122,10 +122,11 @@ export function postgresEventTables(schema: string): SchemaComponent {
 
 /**
  * An append as one statement: the stream's lock, the revision check and the insert run in the server, one round trip.
- * It sends no notification: PostgreSQL commits the transactions that notify one at a time, under a lock held through
- * the commit's flush, which would queue every writer behind every other as a store-wide lock did. A wrong expected version is answered as a row (the stream's revision), not raised; a reused id or
- * revision raises the unique violation the caller explains. The lock is per stream (the two-key form, a key space of
- * its own): writers of one stream take turns, so `any` never loses a race; writers of different streams never wait.
+ * The lock is per stream (the two-key form, a key space of its own): writers of one stream take turns, so `any` never
+ * loses a race; writers of different streams never wait. It sends no notification: PostgreSQL commits the
+ * transactions that notify one at a time, under a lock held through the commit's flush, which would queue every writer
+ * behind every other as a store-wide lock did. A wrong expected version is answered as a row (the stream's revision),
+ * not raised; a reused id or revision raises the unique violation the caller explains.
  */
 function appendFunction(schema: string): string {
   const table = (name: string) => `"${schema}".${name}`;
