@@ -38,6 +38,14 @@ t.test('meent serve on an empty data directory, meent token, the curl walkthroug
   const read = await fetch(`${baseUrl}/cooperatives/${id}?minPosition=${position}`, { headers });
   t.match(await read.json(), { id, name: 'Wijkcoöperatie De Meent' });
 
+  const csvFile = join(temporaryDirectory(t), 'history.csv');
+  const exported = await runTypeScript(CLI, ['export', 'history', '--cooperative', id, '--output', csvFile, '--separator', 'semicolon'], environment);
+  t.equal(exported.code, 0, exported.stderr);
+  t.equal(exported.stderr, `${id}: 1 events written to ${csvFile}\n`);
+  const fromApi = await fetch(`${baseUrl}/cooperatives/${id}/events?format=csv&separator=semicolon`, { headers });
+  t.same(readFileSync(csvFile), Buffer.from(await fromApi.arrayBuffer()), 'the archive is the API’s CSV export, byte for byte, its byte-order mark too');
+  t.notOk(existsSync(`${csvFile}.partial`), 'nothing half written is left beside it');
+
   const listed = await runTypeScript(CLI, ['projections', 'list'], environment);
   t.equal(listed.code, 0, listed.stderr);
   t.match(listed.stdout, /^NAME\s+STATUS\s+GENERATION\s+POSITION\s+LAG/);
@@ -120,6 +128,9 @@ t.test('meent with bad input says why and exits 2', async (t) => {
   const noRole = await runTypeScript(CLI, ['token', '--sub', 'x'], { MEENT_DATA_DIR: dataDir });
   t.equal(noRole.code, 2);
   t.match(noRole.stderr, /at least one --role is required/);
+  const memberWithoutCooperative = await runTypeScript(CLI, ['token', '--sub', 'x', '--role', 'member'], { MEENT_DATA_DIR: dataDir });
+  t.equal(memberWithoutCooperative.code, 2);
+  t.match(memberWithoutCooperative.stderr, /^meent: --cooperative is required for a member token\n/, 'one line naming the flag, no zod issue list');
   const unknownFlag = await runTypeScript(CLI, ['token', '--bogus'], { MEENT_DATA_DIR: dataDir });
   t.equal(unknownFlag.code, 2);
   const badPort = await runTypeScript(CLI, ['serve'], { MEENT_DATA_DIR: dataDir, MEENT_PORT: 'eighty' });

@@ -1,10 +1,9 @@
 // The `meent` command: serve, token, projections, audit, admins, migrate — and help for each.
 import { readFileSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Role } from '@meent/http';
 import { ConfigError, loadConfig, tokenSettings, type MeentConfig } from '@meent/server/settings';
 import { z } from 'zod';
-import { UsageError } from './usage-error.js';
+import { parseCommandLine, UsageError } from './usage-error.js';
 
 // The server and each command's modules load only when a command needs them: help, the version and a usage error
 // answer at once.
@@ -19,6 +18,9 @@ const USAGE = `usage: meent <command>   (meent --help, meent <command> --help, m
   projections replay NAME                 rebuild a projection, with a progress bar on a terminal
   audit verify [--cooperative ID]         recheck every hash, link and seal in the store; exit 1 if one is broken
   admins add|remove EMAIL, admins list    the addresses that sign in as admin with an e-mailed code
+  export history --cooperative ID [--output FILE] [--separator comma|semicolon]
+                                          the cooperative's whole history as CSV, read from the store (the API's
+                                          export, no server needed); a progress bar on a terminal
   migrate [--status]                      apply every database's pending migrations (meent serve does at start);
                                           with --status, only say what each database has and lacks (exit 1 when
                                           this version cannot migrate one) and which read models a start rebuilds
@@ -34,16 +36,11 @@ const tokenOptions = z.object({
     .array(z.enum(ROLES, { error: '--role is admin or member' }), { error: 'at least one --role is required' })
     .min(1, 'at least one --role is required'),
   'expires-in': z.coerce.number({ error: '--expires-in is a number of seconds' }).int().positive().default(24 * 60 * 60),
-});
-
-/** parseArgs, with its complaints reported as usage errors. */
-function parseCommandLine<const Config extends ParseArgsConfig>(config: Config) {
-  try {
-    return parseArgs(config);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
+})
+  // The token's own rule (a member's token names its cooperative), said here in terms of the flag to add.
+  .refine((options) => options.role.includes('admin') || options.cooperative !== undefined, {
+    message: '--cooperative is required for a member token',
+  });
 
 async function tokenCommand(config: MeentConfig, args: string[]): Promise<void> {
   const { values } = parseCommandLine({
@@ -82,11 +79,15 @@ const HELP_FLAGS = new Set(['--help', '-h']);
 
 /** The usage lines of one command (the first line and those that begin with it), or all of them. */
 function usageOf(command: string | undefined): string {
-  const lines = USAGE.split('\n');
-  const own = lines.filter((line) => command && line.trimStart().startsWith(`${command} `));
-  if (own.length === 0) return USAGE;
-  // A command's description may run on to indented lines below it.
-  const described = lines.filter((line, index) => own.includes(line) || (/^\s{20,}\S/.test(line) && own.includes(lines[index - 1] ?? '')));
+  const described: string[] = [];
+  let inCommand = false;
+  for (const line of USAGE.split('\n')) {
+    // A command's description may run on to indented lines below it.
+    const continued = /^\s{20,}\S/.test(line);
+    inCommand = command !== undefined && (line.trimStart().startsWith(`${command} `) || (inCommand && continued));
+    if (inCommand) described.push(line);
+  }
+  if (described.length === 0) return USAGE;
   return `usage: meent ${command} …\n\n${described.join('\n')}\n`;
 }
 
@@ -119,6 +120,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./audit.command.js')).auditCommand(config, rest);
     case 'admins':
       return (await import('./admins.command.js')).adminsCommand(config, rest);
+    case 'export':
+      return (await import('./export.command.js')).exportCommand(config, rest);
     case 'migrate':
       return (await import('./migrate.command.js')).migrateCommand(config, rest);
     default:

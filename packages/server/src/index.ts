@@ -4,6 +4,7 @@ export { signingSecret, ensureDataDir, tokenSettings } from './data-dir.js';
 export { projectionSchema, replaySchema } from './admin-routes.js';
 export { PROGRESS_EVERY_EVENTS, verifyCooperative, type Verification, type BrokenLink } from './audit/verification.js';
 export { auditEvents, cooperativesInStore } from './audit/seal.js';
+export { historyCsvChunks } from './audit/history.js';
 export { RIGHTS, rightsTableMarkdown } from './rights.js';
 export { eventRegistry } from './events.js';
 export { domainErrorsMarkdown } from './domain-errors.js';

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type { EventStore } from '@meent/event-store';
 import type { EventRegistry, ServiceRuntime } from '@meent/eventsourcing';
-import { BEARER_SECURITY, callerOf, commandOriginOf, CsvTable, csvOptionsQuery, forbidden, problemResponses, UTF8_BOM } from '@meent/http';
+import { BEARER_SECURITY, callerOf, commandOriginOf, csvOptionsQuery, forbidden, problemResponses } from '@meent/http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HISTORY_CSV_COLUMNS, history, historyCsvCells, type HistoryEntry, type HistoryFilter } from './history.js';
+import { history, historyCsvChunks, type HistoryEntry, type HistoryFilter } from './history.js';
 import { sealDecider, sealStream, streamHeads } from './seal.js';
 import { verifyCooperative } from './verification.js';
 
@@ -17,9 +17,6 @@ export interface AuditRoutesOptions {
 
 const cooperativeParams = z.object({ cooperativeId: z.uuid() });
 
-/** The longest an export works before letting other requests in: a few ms, so a health check never waits long. */
-const EXPORT_SLICE_MS = 2;
-const EXPORT_CHUNK_CHARACTERS = 32_768;
 const commaList = z
   .string()
   .min(1)
@@ -114,31 +111,10 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (plain,
     reply: FastifyReply,
   ) => {
     if (query.format === 'csv') {
-      // Streamed: an export of any length holds one page of the store in memory.
-      const lines = async function* () {
-        const table = new CsvTable(HISTORY_CSV_COLUMNS, { separator: query.separator, amounts: 'cents' });
-        let chunk = UTF8_BOM + table.header();
-        let lastBreath = performance.now();
-        for await (const entry of history(store, registry, filter)) {
-          chunk += table.line(historyCsvCells(entry));
-          // Written a few dozen kilobytes at a time rather than line by line, which costs the socket far more.
-          if (chunk.length >= EXPORT_CHUNK_CHARACTERS) {
-            yield chunk;
-            chunk = '';
-          }
-          // Reading and encoding never wait on I/O, so without a breath now and then an export of any size would hold
-          // every other request, health checks included, until it ends.
-          if (performance.now() - lastBreath > EXPORT_SLICE_MS) {
-            await new Promise((resolve) => setImmediate(resolve));
-            lastBreath = performance.now();
-          }
-        }
-        if (chunk) yield chunk;
-      };
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="history-${filter.cooperativeId}.csv"`)
-        .send(Readable.from(lines()));
+        .send(Readable.from(historyCsvChunks(store, registry, filter, query.separator)));
     }
     const events: HistoryEntry[] = [];
     for await (const entry of history(store, registry, filter)) {

@@ -1,7 +1,8 @@
 // The cooperative's history as the treasurer audits it: every event in global order, filtered, a page at a time or
 // streamed whole as CSV.
 import type { EventStore, JsonValue, RecordedEvent } from '@meent/event-store';
-import type { EventRegistry } from '@meent/eventsourcing';
+import { TimeSlices, type EventRegistry } from '@meent/eventsourcing';
+import { CsvTable, UTF8_BOM, type CsvOptions } from '@meent/http';
 
 export interface HistoryFilter {
   readonly cooperativeId: string;
@@ -136,4 +137,37 @@ export function historyCsvCells(entry: HistoryEntry): (string | number | null)[]
     entry.causationId ?? '',
     JSON.stringify(entry.data),
   ];
+}
+
+/** The longest an export works before letting other requests in: a few ms, so a health check never waits long. */
+const EXPORT_SLICE_MS = 2;
+const EXPORT_CHUNK_CHARACTERS = 32_768;
+
+/**
+ * The history as CSV text, a few dozen kilobytes at a time (written line by line it would cost a socket or a file far
+ * more): an export of any length holds one page of the store in memory. `onEntry` hears each entry's position, for a
+ * progress display.
+ */
+export async function* historyCsvChunks(
+  store: EventStore,
+  registry: EventRegistry,
+  filter: HistoryFilter,
+  separator: CsvOptions['separator'],
+  onEntry?: (position: number) => void,
+): AsyncGenerator<string> {
+  const table = new CsvTable(HISTORY_CSV_COLUMNS, { separator, amounts: 'cents' });
+  // Reading and encoding never wait on I/O on the embedded store: without a pause now and then an export of any size
+  // would hold every other request of the process, health checks included, until it ends.
+  const slices = new TimeSlices(EXPORT_SLICE_MS);
+  let chunk = UTF8_BOM + table.header();
+  for await (const entry of history(store, registry, filter)) {
+    chunk += table.line(historyCsvCells(entry));
+    onEntry?.(entry.position);
+    if (chunk.length >= EXPORT_CHUNK_CHARACTERS) {
+      yield chunk;
+      chunk = '';
+    }
+    await slices.pause();
+  }
+  if (chunk) yield chunk;
 }
