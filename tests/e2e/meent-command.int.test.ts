@@ -211,4 +211,5 @@ postgresTest('meent migrate --status and meent migrate on PostgreSQL', async (t,
   t.equal(after.code, 0, after.stderr);
   t.match(after.stdout, new RegExp(`read models, sessions and outboxes — PostgreSQL schema ${schema}_read_models\\n {2}projections +version 2, up to date`));
   t.notMatch(after.stdout, /pending/);
+  t.same([before.stderr, applied.stderr, after.stderr], ['', '', ''], 'no warning: one connection is asked one query at a time');
 });

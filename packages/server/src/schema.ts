@@ -110,11 +110,11 @@ export async function schemaStatus(config: MeentConfig): Promise<DatabaseStatus[
   for (const database of databasesOf(config)) {
     const reader = await database.open();
     try {
-      const components = await Promise.all(
-        database.components.map(async (component) =>
-          componentStatus(component, reader?.dialect ?? 'sqlite', reader ? await readLedger(reader, component) : []),
-        ),
-      );
+      // One after another: the reader is one connection, which takes one query at a time.
+      const components: ComponentStatus[] = [];
+      for (const component of database.components) {
+        components.push(componentStatus(component, reader?.dialect ?? 'sqlite', reader ? await readLedger(reader, component) : []));
+      }
       statuses.push({
         holds: database.holds,
         where: reader?.where,
