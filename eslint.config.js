@@ -40,6 +40,10 @@ export default tseslint.config(
     rules: forbid(upward('the HTTP kit knows no domain', '@meent/*')),
   },
   {
+    files: ['packages/web/src/**/*.ts'],
+    rules: forbid(upward('the web app knows Meent only through its public HTTP API', '@meent/*')),
+  },
+  {
     files: ['services/*/src/**/*.ts'],
     rules: forbid(
       upward('a service never imports the composition root or the CLI', '@meent/server', '@meent/cli'),

@@ -60,6 +60,7 @@ for (const path of COMPOSE_FILES) {
       t.equal(service.env_file, undefined, `${name} reads no example file`);
       t.match(service.environment?.MEENT_JWT_SECRET, /^\$\{MEENT_JWT_SECRET:\?/, `${name}'s signing secret must be given; it has no default`);
       t.equal(service.ports, undefined, `${name} publishes no port: the gateway is the way in`);
+      t.equal(service.environment?.MEENT_APP_API_URL, 'http://gateway:3000', `${name}'s web app uses the whole API, through the gateway`);
     }
     t.same(services.gateway?.ports, ['3000:3000'], 'the gateway is');
   });

@@ -19,7 +19,7 @@ const manifestAt = (directory: string): Manifest =>
 
 /** Where each workspace package lives, by its name. */
 const WORKSPACE = new Map(
-  ['packages/cli', 'packages/event-store', 'packages/eventsourcing', 'packages/http', 'packages/server', 'services/budget', 'services/identity', 'services/initiative-funding', 'services/membership', 'services/notifications', 'services/voting'].map(
+  ['packages/cli', 'packages/event-store', 'packages/eventsourcing', 'packages/http', 'packages/server', 'services/budget', 'services/identity', 'services/initiative-funding', 'services/membership', 'services/notifications', 'services/voting', 'packages/web'].map(
     (directory) => [manifestAt(directory).name, directory] as const,
   ),
 );

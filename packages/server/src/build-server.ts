@@ -48,6 +48,7 @@ import {
   type OutgoingMessage,
 } from '@meent/notifications';
 import { createVoting } from '@meent/voting';
+import { fetchTransport, injectTransport, webApp } from '@meent/web';
 import type { FastifyPluginAsync } from 'fastify';
 import { adminRoutes } from './admin-routes.js';
 import { auditRoutes } from './audit/audit-routes.js';
@@ -389,6 +390,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HttpApp>
     await app.register(adminRoutes, { projections: started, reactions });
     await app.register(auditRoutes, { runtime, store, registry });
     await app.register(webhookRoutes, { webhooks, eventTypes: publishedTypes, clock, newId: runtime.newId });
+    await app.register(webApp, { prefix: '/app', api: config.appApiUrl ? fetchTransport(config.appApiUrl) : injectTransport(app) });
     return app;
   } catch (error) {
     await app.close();

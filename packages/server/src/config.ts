@@ -33,6 +33,7 @@ export const configSchema = z.object({
     .default('')
     .transform((list) => list.split(',').map((address) => address.trim()).filter(Boolean))
     .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'must be IP addresses or ranges (10.0.0.0/8), comma-separated' }))),
+  MEENT_APP_API_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) address of a Meent API' }).optional(),
   MEENT_METRICS_ALLOW_FROM: z
     .string()
     .default('127.0.0.1,::1,::ffff:127.0.0.1')
@@ -86,6 +87,8 @@ export interface MeentConfig {
   readonly trustProxy: readonly string[];
   /** Addresses that may read `/metrics` without an admin's token. */
   readonly metricsAllowFrom: readonly string[];
+  /** The Meent whose API the web app at /app uses; unset, this process's own. */
+  readonly appApiUrl: string | undefined;
   /** Requests a minute per caller with a valid token, and per address without one. */
   readonly rateLimit: { readonly perToken: number; readonly perAddress: number };
   readonly bodyLimitBytes: number;
@@ -144,6 +147,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): MeentC
     jwtClockSkewSeconds: env.MEENT_JWT_CLOCK_SKEW_SECONDS,
     corsOrigins: env.MEENT_CORS_ORIGINS,
     metricsAllowFrom: env.MEENT_METRICS_ALLOW_FROM,
+    appApiUrl: env.MEENT_APP_API_URL,
     trustProxy: env.MEENT_TRUST_PROXY,
     rateLimit: { perToken: env.MEENT_RATE_LIMIT_PER_TOKEN, perAddress: env.MEENT_RATE_LIMIT_PER_ADDRESS },
     bodyLimitBytes: env.MEENT_BODY_LIMIT_BYTES,

@@ -26,6 +26,7 @@ t.test('refuses, naming the variable', async (t) => {
   t.throws(() => loadConfig({ MEENT_TRUST_PROXY: 'the-gateway' }), /MEENT_TRUST_PROXY/);
   t.throws(() => loadConfig({ MEENT_METRICS_ALLOW_FROM: '10.0.0.0/8' }), /MEENT_METRICS_ALLOW_FROM/, 'addresses, not ranges');
   t.throws(() => loadConfig({ MEENT_OUTBOX_POLL_MS: '5' }), /MEENT_OUTBOX_POLL_MS/);
+  t.throws(() => loadConfig({ MEENT_APP_API_URL: 'ftp://meent.example' }), /MEENT_APP_API_URL: must be the http\(s\) address of a Meent API/);
   t.ok(new ConfigError('x') instanceof Error);
 });
 

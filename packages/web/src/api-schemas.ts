@@ -1,0 +1,107 @@
+// What the pages read from the API: only the fields they show, checked as they arrive.
+import { z } from 'zod';
+
+const choice = z.enum(['for', 'against', 'abstain']);
+
+export const cooperativeSchema = z.object({ id: z.string(), name: z.string() });
+
+export const memberSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  offices: z.array(z.string()),
+  personalData: z
+    .object({
+      name: z.string().nullish(),
+      email: z.string().nullish(),
+      address: z.string().nullish(),
+      phone: z.string().nullish(),
+    })
+    .nullable(),
+  history: z.array(z.object({ type: z.string(), occurredAt: z.string() })),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+const venueSchema = z.object({ kind: z.string(), address: z.string().optional() });
+
+const assemblySummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  scheduledAt: z.string(),
+  venue: venueSchema,
+  status: z.string(),
+  rollSize: z.number(),
+});
+export type AssemblySummary = z.infer<typeof assemblySummary>;
+
+export const assembliesSchema = z.object({ assemblies: z.array(assemblySummary) });
+
+const proxySchema = z.object({ grantorId: z.string(), holderId: z.string() });
+
+export const assemblySchema = assemblySummary.extend({
+  agenda: z.array(z.object({ number: z.number(), title: z.string() })),
+  attendance: z.array(z.object({ memberId: z.string() })),
+  motions: z.array(z.object({ id: z.string(), title: z.string(), ballot: z.string(), status: z.string() })),
+});
+export type Assembly = z.infer<typeof assemblySchema>;
+
+export const voterSchema = z.object({
+  onRoll: z.boolean(),
+  proxies: z.array(proxySchema),
+  votes: z.array(
+    z.object({
+      motionId: z.string(),
+      vote: z.object({ choice: choice.nullable(), byProxy: z.boolean() }).nullable(),
+    }),
+  ),
+});
+export type Voter = z.infer<typeof voterSchema>;
+
+const decisionSchema = z.object({
+  tally: z.object({ for: z.number(), against: z.number(), abstain: z.number() }),
+  outcome: z.enum(['passed', 'rejected']),
+  explanation: z.string(),
+});
+
+export const motionSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  text: z.string(),
+  ballot: z.string(),
+  status: z.string(),
+  result: decisionSchema.nullable(),
+});
+export type Motion = z.infer<typeof motionSchema>;
+
+export const budgetsSchema = z.object({
+  budgets: z.array(z.object({ id: z.string(), financialYear: z.number(), title: z.string(), status: z.string() })),
+});
+
+const lineSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(['income', 'expense']),
+  budgetedCents: z.number(),
+  receivedCents: z.number(),
+  spentCents: z.number(),
+  reservedCents: z.number(),
+  availableCents: z.number(),
+});
+export type BudgetLine = z.infer<typeof lineSchema>;
+
+export const budgetSchema = z.object({
+  id: z.string(),
+  financialYear: z.number(),
+  title: z.string(),
+  status: z.string(),
+  lines: z.array(lineSchema),
+  totals: z.object({
+    budgetedIncomeCents: z.number(),
+    budgetedExpenseCents: z.number(),
+    receivedCents: z.number(),
+    spentCents: z.number(),
+    reservedCents: z.number(),
+  }),
+  cashCents: z.number(),
+  draft: z.array(z.object({ code: z.string(), name: z.string(), kind: z.enum(['income', 'expense']), amountCents: z.number() })),
+});
+export type Budget = z.infer<typeof budgetSchema>;
