@@ -38,7 +38,8 @@ export const assembliesSchema = z.object({ assemblies: z.array(assemblySummary) 
 const proxySchema = z.object({ grantorId: z.string(), holderId: z.string() });
 
 export const assemblySchema = assemblySummary.extend({
-  agenda: z.array(z.object({ number: z.number(), title: z.string() })),
+  agenda: z.array(z.object({ number: z.number(), title: z.string(), document: z.object({ href: z.string() }).nullable() })),
+  convocations: z.array(z.object({ sentAt: z.string(), recipients: z.number() })),
   attendance: z.array(z.object({ memberId: z.string() })),
   motions: z.array(z.object({ id: z.string(), title: z.string(), ballot: z.string(), status: z.string() })),
 });
@@ -105,3 +106,44 @@ export const budgetSchema = z.object({
   draft: z.array(z.object({ code: z.string(), name: z.string(), kind: z.enum(['income', 'expense']), amountCents: z.number() })),
 });
 export type Budget = z.infer<typeof budgetSchema>;
+
+export const registerSchema = z.object({
+  total: z.number(),
+  members: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      personalData: z.object({ name: z.string().nullish(), email: z.string().nullish() }).nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+export type Register = z.infer<typeof registerSchema>;
+
+export const historySchema = z.object({
+  events: z.array(z.object({ position: z.number(), stream: z.string(), type: z.string(), occurredAt: z.string(), actor: z.object({ id: z.string() }) })),
+  nextAfter: z.number().nullable(),
+});
+export type History = z.infer<typeof historySchema>;
+
+export const verificationSchema = z.object({
+  events: z.number(),
+  streams: z.number(),
+  seals: z.number(),
+  firstBrokenLink: z.object({ stream: z.string(), revision: z.number() }).nullable(),
+});
+export type Verification = z.infer<typeof verificationSchema>;
+
+export const journalSchema = z.object({
+  entries: z.array(
+    z.object({
+      entryId: z.string(),
+      kind: z.string(),
+      lineCode: z.string(),
+      amountCents: z.number(),
+      onDate: z.string(),
+      description: z.string(),
+    }),
+  ),
+});
+export type Journal = z.infer<typeof journalSchema>;

@@ -112,6 +112,11 @@ export class Api {
     return this.call('GET', path, undefined, schema);
   }
 
+  /** A page the API renders itself (the impact report), as its HTML. */
+  async document(path: string): Promise<string> {
+    return this.call('GET', path, undefined, z.string());
+  }
+
   async post(path: string, body?: object): Promise<Written> {
     return this.call('POST', path, body, writtenSchema);
   }

@@ -10,7 +10,7 @@ const nl = {
   appName: 'Meent',
   skipToContent: 'Naar de inhoud',
   otherLanguage: { code: 'en', label: 'English' },
-  nav: { home: 'Overzicht', assemblies: 'Vergaderingen', budgets: 'Begroting', me: 'Mijn gegevens', signOut: 'Uitloggen' },
+  nav: { home: 'Overzicht', assemblies: 'Vergaderingen', budgets: 'Begroting', register: 'Ledenregister', history: 'Geschiedenis', me: 'Mijn gegevens', signOut: 'Uitloggen' },
   landing: {
     title: 'Meent — de app van uw wijkcoöperatie',
     text: 'Open de app via de link die uw coöperatie u stuurde: die bevat het nummer van uw coöperatie.',
@@ -67,6 +67,9 @@ const nl = {
   assembly: {
     agenda: 'Agenda',
     noAgenda: 'Nog geen agendapunten.',
+    convoked: (when: string, recipients: number) => `Oproep verstuurd op ${when} aan ${recipients} stemgerechtigden.`,
+    notConvoked: 'De oproep is nog niet verstuurd.',
+    document: 'stuk',
     motions: 'Voorstellen',
     noMotions: 'Nog geen voorstellen.',
     roll: (size: number) => `${size} stemgerechtigden`,
@@ -127,6 +130,52 @@ const nl = {
     chartDescription: 'Per post twee balken: het begrote bedrag en wat werkelijk ontvangen of uitgegeven is.',
     draftLines: 'Posten in concept (nog niet vastgesteld)',
   },
+  register: {
+    title: 'Ledenregister',
+    search: 'Zoek op naam',
+    searchButton: 'Zoeken',
+    total: (count: number) => `${count} ingeschreven`,
+    name: 'Naam',
+    email: 'E-mailadres',
+    address: 'Adres',
+    phone: 'Telefoon',
+    status: 'Stand',
+    number: 'Lidnummer',
+    registerTitle: 'Inschrijven',
+    registerButton: 'Inschrijven',
+    admit: (name: string) => `${name} toelaten`,
+    next: 'Volgende bladzijde',
+    none: 'Niemand gevonden.',
+  },
+  history: {
+    title: 'Geschiedenis',
+    intro: 'Elk feit dat Meent vastlegde, in de volgorde waarin het gebeurde. Leden zien hun eigen geschiedenis.',
+    verified: (events: number, streams: number, seals: number) => `Gecontroleerd: ${events} gebeurtenissen in ${streams} reeksen en ${seals} zegels; elke schakel klopt.`,
+    broken: (stream: string, revision: number) => `Gebroken schakel in ${stream} bij versie ${revision}: deze geschiedenis is aangetast.`,
+    position: 'Positie',
+    when: 'Wanneer',
+    what: 'Wat',
+    where: 'Reeks',
+    who: 'Door',
+    next: 'Verder',
+    none: 'Nog niets vastgelegd.',
+  },
+  booking: {
+    income: 'Ontvangst boeken',
+    expense: 'Uitgave boeken',
+    line: 'Post',
+    source: 'Van wie',
+    payee: 'Aan wie',
+    amount: 'Bedrag in euro (bijv. 1.234,56)',
+    receivedOn: 'Ontvangen op',
+    invoice: 'Factuurnummer',
+    description: 'Omschrijving',
+    book: 'Boeken',
+    journal: 'Journaal',
+    pending: 'Wacht op goedkeuring (vier ogen)',
+    approve: 'Goedkeuren',
+    kind: { income: 'ontvangst', 'expense-submitted': 'uitgave ingediend', 'expense-approved': 'uitgave goedgekeurd', 'expense-booked': 'uitgave geboekt', 'expense-paid': 'uitgave betaald', 'funds-reserved': 'reservering', 'reservation-refused': 'reservering geweigerd', 'reservation-released': 'reservering vrijgegeven', disbursement: 'uitbetaling', reversal: 'correctie' } as Record<string, string>,
+  },
   errors: {
     title: 'Dat lukte niet',
     field: (field: string) => `Controleer ${field}`,
@@ -148,7 +197,7 @@ const en: Texts = {
   appName: 'Meent',
   skipToContent: 'Skip to content',
   otherLanguage: { code: 'nl', label: 'Nederlands' },
-  nav: { home: 'Overview', assemblies: 'Assemblies', budgets: 'Budget', me: 'My details', signOut: 'Sign out' },
+  nav: { home: 'Overview', assemblies: 'Assemblies', budgets: 'Budget', register: 'Register', history: 'History', me: 'My details', signOut: 'Sign out' },
   landing: {
     title: 'Meent — your neighbourhood cooperative’s app',
     text: 'Open the app through the link your cooperative sent you: it carries your cooperative’s number.',
@@ -205,6 +254,9 @@ const en: Texts = {
   assembly: {
     agenda: 'Agenda',
     noAgenda: 'No agenda items yet.',
+    convoked: (when: string, recipients: number) => `Convocation sent on ${when} to ${recipients} voters.`,
+    notConvoked: 'The convocation has not been sent yet.',
+    document: 'document',
     motions: 'Motions',
     noMotions: 'No motions yet.',
     roll: (size: number) => `${size} voters`,
@@ -264,6 +316,52 @@ const en: Texts = {
     chartDescription: 'Two bars per line: the amount budgeted and what was actually received or spent.',
     draftLines: 'Draft lines (not adopted yet)',
   },
+  register: {
+    title: 'Member register',
+    search: 'Search by name',
+    searchButton: 'Search',
+    total: (count: number) => `${count} registered`,
+    name: 'Name',
+    email: 'E-mail address',
+    address: 'Address',
+    phone: 'Phone',
+    status: 'Status',
+    number: 'Member number',
+    registerTitle: 'Register',
+    registerButton: 'Register',
+    admit: (name: string) => `Admit ${name}`,
+    next: 'Next page',
+    none: 'Nobody found.',
+  },
+  history: {
+    title: 'History',
+    intro: 'Every fact Meent recorded, in the order it happened. Members see their own history.',
+    verified: (events: number, streams: number, seals: number) => `Verified: ${events} events in ${streams} streams and ${seals} seals; every link holds.`,
+    broken: (stream: string, revision: number) => `A broken link in ${stream} at revision ${revision}: this history has been tampered with.`,
+    position: 'Position',
+    when: 'When',
+    what: 'What',
+    where: 'Stream',
+    who: 'By',
+    next: 'More',
+    none: 'Nothing recorded yet.',
+  },
+  booking: {
+    income: 'Book income',
+    expense: 'Book an expense',
+    line: 'Line',
+    source: 'From',
+    payee: 'To',
+    amount: 'Amount in euros (e.g. 1,234.56)',
+    receivedOn: 'Received on',
+    invoice: 'Invoice number',
+    description: 'Description',
+    book: 'Book',
+    journal: 'Journal',
+    pending: 'Awaiting approval (four eyes)',
+    approve: 'Approve',
+    kind: { income: 'income', 'expense-submitted': 'expense submitted', 'expense-approved': 'expense approved', 'expense-booked': 'expense booked', 'expense-paid': 'expense paid', 'funds-reserved': 'reservation', 'reservation-refused': 'reservation refused', 'reservation-released': 'reservation released', disbursement: 'disbursement', reversal: 'reversal' },
+  },
   errors: {
     title: 'That did not work',
     field: (field: string) => `Check ${field}`,
@@ -292,4 +390,16 @@ export function euros(cents: number, language: Language): string {
 
 export function dateTime(iso: string, language: Language): string {
   return new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(iso));
+}
+
+/**
+ * Cents from an amount as a person types it: `1.234,56` or `1234,56` (Dutch), `1,234.56` or `1234.56` (English), whole
+ * euros too; undefined when it is no amount. Exact: no floating point between the text and the cents.
+ */
+export function centsFrom(typed: string, language: Language): number | undefined {
+  const [grouping, decimal] = language === 'nl' ? ['.', ','] : [',', '.'];
+  const plain = typed.trim().replaceAll(' ', '').replaceAll(grouping, '');
+  const match = new RegExp(`^(\\d{1,9})(?:\\${decimal}(\\d{1,2}))?$`).exec(plain);
+  if (!match) return undefined;
+  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
 }

@@ -12,12 +12,16 @@ export interface Frame {
   readonly cooperativeId?: string | undefined;
   readonly cooperativeName?: string | undefined;
   readonly signedIn: boolean;
+  /** An officer sees the register in the navigation. */
+  readonly officer?: boolean;
 }
 
 /** A problem the API gave for one form of the page. */
 export interface FormProblem {
   readonly form: string;
   readonly problem: Problem;
+  /** What was posted, so the form comes back as it was filled in. */
+  readonly values?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export const STYLESHEET = `
@@ -77,6 +81,8 @@ export function layout(frame: Frame, title: string, content: Html): Html {
 <li><a href="${base}">${t.nav.home}</a></li>
 <li><a href="${base}/assemblies">${t.nav.assemblies}</a></li>
 <li><a href="${base}/budgets">${t.nav.budgets}</a></li>
+${frame.officer ? html`<li><a href="${base}/members">${t.nav.register}</a></li>` : ''}
+<li><a href="${base}/history">${t.nav.history}</a></li>
 <li><a href="${base}/me">${t.nav.me}</a></li>
 <li><form method="post" action="${base}/sign-out"><button class="link" type="submit">${t.nav.signOut}</button></form></li>
 </ul></nav>`
@@ -147,12 +153,15 @@ export interface FieldOptions {
 export function field(options: FieldOptions, shown: FormProblem | undefined, t: Texts): Html {
   const id = `${options.form}-${options.name}`;
   const apiField = options.apiField ?? options.name;
-  const complaint = shown?.form === options.form ? shown.problem.errors?.find((error) => error.field === apiField) : undefined;
+  const ours = shown?.form === options.form ? shown : undefined;
+  const complaint = ours?.problem.errors?.find((error) => error.field === apiField);
+  const kept = ours?.values?.[options.name];
+  const value = typeof kept === 'string' ? kept : options.value;
   const described = [options.help ? `${id}-help` : '', complaint ? `${id}-error` : ''].filter(Boolean).join(' ');
   return html`<label for="${id}">${options.label}</label>
 ${options.help ? html`<p class="muted" id="${id}-help">${options.help}</p>` : ''}
 ${complaint ? html`<p class="field-error" id="${id}-error">${t.errors.field(options.label)}: <span lang="en">${complaint.message}</span></p>` : ''}
-<input type="${options.type ?? 'text'}" id="${id}" name="${options.name}" value="${options.value ?? ''}"${options.required ? html` required` : ''}${
+<input type="${options.type ?? 'text'}" id="${id}" name="${options.name}" value="${value ?? ''}"${options.required ? html` required` : ''}${
     options.autocomplete ? html` autocomplete="${options.autocomplete}"` : ''
   }${options.inputmode ? html` inputmode="${options.inputmode}"` : ''}${complaint ? html` aria-invalid="true"` : ''}${described ? html` aria-describedby="${described}"` : ''}>`;
 }

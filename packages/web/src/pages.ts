@@ -200,6 +200,13 @@ ${field({ form: 'table', name: 'text', label: t.assembly.motionText, required: t
 </form></section>`;
 }
 
+/** An agenda item's document, as the app shows it: the API's page, fetched with the member's token. */
+function documentLink(context: PageContext, apiHref: string): string {
+  const query = new URLSearchParams(apiHref.split('?')[1] ?? '');
+  query.set('lang', context.language);
+  return `${context.base}/impact-report?${query.toString()}`;
+}
+
 export function assemblyPage(context: PageContext, view: AssemblyView): Html {
   const { t, language } = context;
   const { assembly, voter, motions } = view;
@@ -208,7 +215,10 @@ export function assemblyPage(context: PageContext, view: AssemblyView): Html {
   } · ${t.assembly.roll(assembly.rollSize)}</p>
 ${voter.onRoll ? '' : html`<p class="notice">${t.assembly.notOnRoll}</p>`}
 <section aria-labelledby="agenda"><h2 id="agenda">${t.assembly.agenda}</h2>
-${assembly.agenda.length === 0 ? html`<p>${t.assembly.noAgenda}</p>` : html`<ol>${assembly.agenda.map((item) => html`<li>${item.title}</li>`)}</ol>`}</section>
+${assembly.agenda.length === 0
+  ? html`<p>${t.assembly.noAgenda}</p>`
+  : html`<ol>${assembly.agenda.map((item) => html`<li>${item.title}${item.document ? html` (<a href="${documentLink(context, item.document.href)}">${t.assembly.document}</a>)` : ''}</li>`)}</ol>`}
+<p class="muted">${assembly.convocations.length === 0 ? t.assembly.notConvoked : assembly.convocations.map((sent) => t.assembly.convoked(dateTime(sent.sentAt, language), sent.recipients)).join(' ')}</p></section>
 <section aria-labelledby="motions"><h2 id="motions">${t.assembly.motions}</h2>
 ${motions.length === 0 ? html`<p>${t.assembly.noMotions}</p>` : motions.map((motion, index) => motionCard(context, view, motion, index))}</section>
 ${proxySection(context, view)}
@@ -225,7 +235,7 @@ export function budgetsPage(context: PageContext, budgets: readonly { id: string
 
 const actualOf = (line: BudgetLine) => (line.kind === 'income' ? line.receivedCents : line.spentCents);
 
-export function budgetPage(context: PageContext, budget: Budget): Html {
+export function budgetPage(context: PageContext, budget: Budget, booking: Html | string = ''): Html {
   const { t, language } = context;
   const money = (cents: number) => euros(cents, language);
   const rows = budget.lines.map(
@@ -252,5 +262,5 @@ export function budgetPage(context: PageContext, budget: Budget): Html {
     budget.draft.length > 0 && budget.lines.length === 0
       ? html`<h2>${t.budgets.draftLines}</h2><ul>${budget.draft.map((line) => html`<li>${line.code} ${line.name} (${t.budgets.kind[line.kind] ?? line.kind}): ${money(line.amountCents)}</li>`)}</ul>`
       : '';
-  return html`<p><strong>${t.budgets.cash}:</strong> ${money(budget.cashCents)}</p>${chart}${table}${draft}`;
+  return html`<p><strong>${t.budgets.cash}:</strong> ${money(budget.cashCents)}</p>${chart}${table}${draft}${booking}`;
 }

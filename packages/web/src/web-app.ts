@@ -4,13 +4,15 @@ import cookie from '@fastify/cookie';
 import formBody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Api, ApiProblem, SignedOut, tokensSchema, type ApiTransport, type Problem, type Tokens, type Written } from './api.js';
-import { assembliesSchema, assemblySchema, budgetSchema, budgetsSchema, cooperativeSchema, memberSchema, motionSchema, voterSchema } from './api-schemas.js';
+import { Api, ApiProblem, SignedOut, tokensSchema, type ApiTransport, type Tokens } from './api.js';
+import { assembliesSchema, assemblySchema, cooperativeSchema, memberSchema, motionSchema, voterSchema } from './api-schemas.js';
 import { html, type Html } from './html.js';
-import { LANGUAGES, TEXTS, type Language } from './i18n.js';
+import { LANGUAGES, TEXTS } from './i18n.js';
 import { layout, problemPage, STYLESHEET, type FormProblem } from './layout.js';
+import { cooperativeParams, invalidForm, text, type Kit, type Render, type Visit } from './kit.js';
 import { localTimeToIso } from './local-time.js';
-import { assembliesPage, assemblyPage, budgetPage, budgetsPage, codePage, homePage, mePage, signInPage, type PageContext } from './pages.js';
+import { recordsRoutes } from './records-routes.js';
+import { assembliesPage, assemblyPage, codePage, homePage, mePage, signInPage, type PageContext } from './pages.js';
 
 export interface WebAppOptions {
   /** How the app reaches the API: this server's (injectTransport) or another Meent's (fetchTransport). */
@@ -22,10 +24,8 @@ const LANGUAGE_COOKIE = 'meent_lang';
 const COOKIE_PATH = '/app';
 const YEAR_SECONDS = 365 * 86_400;
 
-const cooperativeParams = z.object({ cooperativeId: z.uuid() });
 const assemblyParams = cooperativeParams.extend({ assemblyId: z.uuid() });
 const motionParams = cooperativeParams.extend({ motionId: z.uuid() });
-const budgetParams = cooperativeParams.extend({ budgetId: z.uuid() });
 const pageQuery = z.object({
   lang: z.enum(LANGUAGES).optional(),
   /** The position the member's last change was written at: the page waits until its reads show it. */
@@ -33,7 +33,6 @@ const pageQuery = z.object({
   email: z.string().max(320).optional(),
   saved: z.literal('1').optional(),
 });
-const text = (max: number) => z.string().trim().max(max);
 const forms = {
   signIn: z.object({ email: text(320).min(1) }),
   code: z.object({ email: text(320).min(1), code: text(20).min(1) }),
@@ -45,24 +44,6 @@ const forms = {
   vote: z.object({ assemblyId: z.uuid(), choice: z.enum(['for', 'against', 'abstain']), onBehalfOf: z.uuid().optional() }),
   motionStep: z.object({ assemblyId: z.uuid() }),
 };
-
-/** A form the app refused before asking the API, said as the API says it: the fields named. */
-function invalidForm(error: z.ZodError): Problem {
-  return {
-    status: 400,
-    code: 'VALIDATION',
-    detail: 'The form is not filled in right',
-    errors: error.issues.map((issue) => ({ in: 'body', field: issue.path.join('.'), message: issue.message })),
-  };
-}
-
-interface Visit {
-  readonly request: FastifyRequest;
-  readonly reply: FastifyReply;
-  readonly language: Language;
-  readonly api: Api;
-  readonly at: number | undefined;
-}
 
 export async function webApp(app: FastifyInstance, options: WebAppOptions): Promise<void> {
   await app.register(cookie);
@@ -96,14 +77,22 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
     return { request, reply, language, api, at: query.success ? query.data.at : undefined };
   };
 
-  const send = (visit: Visit, cooperativeId: string | undefined, cooperativeName: string | undefined, title: string, content: Html, status = 200) =>
+  const send = (visit: Visit, cooperativeId: string | undefined, cooperativeName: string | undefined, title: string, content: Html, status = 200, officer = false) =>
     visit.reply
       .code(status)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(
         layout(
-          { t: TEXTS[visit.language], language: visit.language, path: visit.request.url.replace(/[?&]lang=[a-z]+/, ''), cooperativeId, cooperativeName, signedIn: visit.api.signedIn !== undefined },
+          {
+            t: TEXTS[visit.language],
+            language: visit.language,
+            path: visit.request.url.replace(/[?&]lang=[a-z]+/, ''),
+            cooperativeId,
+            cooperativeName,
+            signedIn: visit.api.signedIn !== undefined,
+            officer,
+          },
           title,
           content,
         ).text,
@@ -125,16 +114,10 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
   };
 
   /** Renders a page of the cooperative, or says why not: signed out (to the sign-in), or the API's refusal. */
-  const page = async (
-    visit: Visit,
-    cooperativeId: string,
-    render: (context: PageContext, api: { base: string; since: string }) => Promise<{ title: string; content: Html }>,
-    shown?: FormProblem,
-  ) => {
+  /** Work for a signed-in member: signed out, to the sign-in; refused by the API, its problem as a page. */
+  const guarded: Kit['guarded'] = async (visit, cooperativeId, work) => {
     try {
-      const { context, cooperativeName, base } = await memberContext(visit, cooperativeId, shown);
-      const { title, content } = await render(context, { base, since: since(visit) });
-      return send(visit, cooperativeId, cooperativeName, title, content, shown?.problem.status ?? 200);
+      return await work();
     } catch (error) {
       if (error instanceof SignedOut) return signedOut(visit, cooperativeId);
       if (error instanceof ApiProblem) {
@@ -145,28 +128,30 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
     }
   };
 
+  const page = async (visit: Visit, cooperativeId: string, render: Render, shown?: FormProblem) =>
+    guarded(visit, cooperativeId, async () => {
+      const { context, cooperativeName, base } = await memberContext(visit, cooperativeId, shown);
+      const { title, content } = await render(context, { base, since: since(visit) });
+      return send(visit, cooperativeId, cooperativeName, title, content, shown?.problem.status ?? 200, context.me.offices.length > 0);
+    });
+
+
   const signedOut = (visit: Visit, cooperativeId: string) => {
     visit.reply.clearCookie(SESSION_COOKIE, { path: COOKIE_PATH });
     return visit.reply.redirect(`/app/${cooperativeId}/sign-in`, 303);
   };
 
   /** Runs a form's command; refused, the page is shown again with the API's words at the form. */
-  const act = async (
-    visit: Visit,
-    cooperativeId: string,
-    form: string,
-    schema: z.ZodType,
-    command: (body: never) => Promise<{ written: Written; then: string }>,
-    again: (shown: FormProblem) => Promise<unknown>,
-  ) => {
-    const body = schema.safeParse(visit.request.body ?? {});
-    if (!body.success) return again({ form, problem: invalidForm(body.error) });
+  const act: Kit['act'] = async (visit, cooperativeId, form, schema, command, again) => {
+    const posted = (visit.request.body ?? {}) as Record<string, unknown>;
+    const body = schema.safeParse(posted);
+    if (!body.success) return again({ form, problem: invalidForm(body.error), values: posted });
     try {
-      const { written, then } = await command(body.data as never);
+      const { written, then } = await command(body.data);
       return visit.reply.redirect(`${then}${then.includes('?') ? '&' : '?'}at=${written.position}`, 303);
     } catch (error) {
       if (error instanceof SignedOut) return signedOut(visit, cooperativeId);
-      if (error instanceof ApiProblem) return again({ form, problem: error.problem });
+      if (error instanceof ApiProblem) return again({ form, problem: error.problem, values: posted });
       throw error;
     }
   };
@@ -262,7 +247,7 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
       cooperativeId,
       'details',
       forms.details,
-      async (details: z.infer<typeof forms.details>) => ({
+      async (details) => ({
         written: await current.api.post(`/cooperatives/${cooperativeId}/members/${current.api.signedIn?.subject}/details`, {
           name: details.name,
           email: details.email,
@@ -297,7 +282,7 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
       cooperativeId,
       'convene',
       forms.convene,
-      async (form: z.infer<typeof forms.convene>) => {
+      async (form) => {
         const written = await current.api.post(`/cooperatives/${cooperativeId}/assemblies`, {
           title: form.title,
           scheduledAt: localTimeToIso(form.scheduledAt) ?? form.scheduledAt,
@@ -329,12 +314,7 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
   });
 
   /** A form on the assembly's page: its command, then the page again. */
-  const assemblyAction = (
-    path: string,
-    form: string,
-    schema: z.ZodType,
-    command: (body: never) => { path: string; body?: object },
-  ) =>
+  const assemblyAction = <Schema extends z.ZodType>(path: string, form: string, schema: Schema, command: (body: z.infer<Schema>) => { path: string; body?: object }) =>
     app.post(`/:cooperativeId/assemblies/:assemblyId/${path}`, { schema: { hide: true, params: assemblyParams } }, async (request, reply) => {
       const { cooperativeId, assemblyId } = assemblyParams.parse(request.params);
       const current = visit(request, reply);
@@ -344,7 +324,7 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
         cooperativeId,
         form,
         schema,
-        async (body: never) => {
+        async (body) => {
           const call = command(body);
           return { written: await current.api.post(`${api}${call.path}`, call.body), then: `/app/${cooperativeId}/assemblies/${assemblyId}` };
         },
@@ -352,18 +332,23 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
       );
     });
   const nothing = z.object({});
-  assemblyAction('proxy', 'proxy', forms.proxy, (body: z.infer<typeof forms.proxy>) => ({ path: '/proxies', body: { holderId: body.holderId } }));
+  assemblyAction('proxy', 'proxy', forms.proxy, (body) => ({ path: '/proxies', body: { holderId: body.holderId } }));
   assemblyAction('proxy/revocation', 'revoke', nothing, () => ({ path: '/proxies/revocation' }));
   assemblyAction('opening', 'opening', nothing, () => ({ path: '/opening' }));
   assemblyAction('closing', 'closing', nothing, () => ({ path: '/closing' }));
-  assemblyAction('attendance', 'attendance', forms.attendance, (body: z.infer<typeof forms.attendance>) => ({ path: '/attendance', body: { memberId: body.memberId } }));
-  assemblyAction('motions', 'table', forms.table, (body: z.infer<typeof forms.table>) => ({
+  assemblyAction('attendance', 'attendance', forms.attendance, (body) => ({ path: '/attendance', body: { memberId: body.memberId } }));
+  assemblyAction('motions', 'table', forms.table, (body) => ({
     path: '/motions',
     body: { title: body.title, text: body.text, ballot: body.secret ? 'secret' : 'open' },
   }));
 
   /** A form on a motion, shown on its assembly's page: the form's name says which motion's it was. */
-  const motionAction = (path: string, formOf: (motionIndex: number, body: Record<string, unknown>) => string, schema: z.ZodType, bodyOf: (body: never) => object | undefined) =>
+  const motionAction = <Schema extends z.ZodType>(
+    path: string,
+    formOf: (motionIndex: number, body: Record<string, unknown>) => string,
+    schema: Schema,
+    bodyOf: (body: z.infer<Schema>) => object | undefined,
+  ) =>
     app.post(`/:cooperativeId/motions/:motionId/${path}`, { schema: { hide: true, params: motionParams } }, async (request, reply) => {
       const { cooperativeId, motionId } = motionParams.parse(request.params);
       const current = visit(request, reply);
@@ -376,7 +361,7 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
         cooperativeId,
         formOf(motionIndex, posted),
         schema,
-        async (body: never) => ({
+        async (body) => ({
           written: await current.api.post(`/cooperatives/${cooperativeId}/motions/${motionId}/${path}`, bodyOf(body)),
           then: `/app/${cooperativeId}/assemblies/${assemblyId.data}`,
         }),
@@ -387,27 +372,12 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
     'votes',
     (index, posted) => (posted.onBehalfOf ? `proxy-vote-${index}-0` : `vote-${index}`),
     forms.vote,
-    (body: z.infer<typeof forms.vote>) => ({ choice: body.choice, ...(body.onBehalfOf ? { onBehalfOf: body.onBehalfOf } : {}) }),
+    (body) => ({ choice: body.choice, ...(body.onBehalfOf ? { onBehalfOf: body.onBehalfOf } : {}) }),
   );
   motionAction('opening', (index) => `open-${index}`, forms.motionStep, () => undefined);
   motionAction('closing', (index) => `close-${index}`, forms.motionStep, () => undefined);
 
-  app.get('/:cooperativeId/budgets', { schema: { hide: true, params: cooperativeParams } }, async (request, reply) => {
-    const { cooperativeId } = cooperativeParams.parse(request.params);
-    const current = visit(request, reply);
-    return page(current, cooperativeId, async (context, { base, since }) => {
-      const { budgets } = await current.api.get(`${base}/budgets${since}`, budgetsSchema);
-      return { title: context.t.budgets.title, content: budgetsPage(context, budgets) };
-    });
-  });
-  app.get('/:cooperativeId/budgets/:budgetId', { schema: { hide: true, params: budgetParams } }, async (request, reply) => {
-    const { cooperativeId, budgetId } = budgetParams.parse(request.params);
-    const current = visit(request, reply);
-    return page(current, cooperativeId, async (context, { base, since }) => {
-      const budget = await current.api.get(`${base}/budgets/${budgetId}${since}`, budgetSchema);
-      return { title: budget.title, content: budgetPage(context, budget) };
-    });
-  });
+  recordsRoutes(app, { visit, page, act, guarded });
 }
 
 /** Where a motion stands on its assembly's agenda: the forms of its card are named by it. */
