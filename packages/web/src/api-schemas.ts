@@ -147,3 +147,42 @@ export const journalSchema = z.object({
   ),
 });
 export type Journal = z.infer<typeof journalSchema>;
+
+const moneySchema = z.object({ requestedCents: z.number(), grantedCents: z.number(), disbursedCents: z.number() });
+
+const initiativeSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  applicant: z.object({ kind: z.string(), memberId: z.string().optional(), name: z.string().optional() }),
+  themes: z.array(z.string()),
+  kind: z.string(),
+  money: moneySchema,
+});
+export type InitiativeSummary = z.infer<typeof initiativeSummary>;
+
+export const initiativesSchema = z.object({ initiatives: z.array(initiativeSummary) });
+
+export const initiativeSchema = initiativeSummary.extend({
+  tranchesPlanned: z.number(),
+  tranchesPaid: z.number(),
+  history: z.array(z.object({ type: z.string(), summary: z.string(), at: z.string() })),
+});
+export type Initiative = z.infer<typeof initiativeSchema>;
+
+export const themesSchema = z.object({ rules: z.object({ themes: z.array(z.object({ code: z.string(), nl: z.string(), en: z.string() })) }) });
+export type Theme = z.infer<typeof themesSchema>['rules']['themes'][number];
+
+const roundSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  phase: z.string(),
+  amountCents: z.number(),
+  settings: z.object({ minApprovals: z.number(), maxApprovals: z.number() }),
+  voting: z.object({ closesAt: z.string() }).nullable(),
+  proposals: z.array(z.object({ proposalId: z.string(), title: z.string(), costCents: z.number(), review: z.object({ eligible: z.boolean() }).nullable() })),
+  result: z.object({ selected: z.array(z.object({ proposalId: z.string(), costCents: z.number() })), spentCents: z.number() }).nullable(),
+});
+export type Round = z.infer<typeof roundSchema>;
+export const roundsSchema = z.object({ rounds: z.array(roundSchema.pick({ id: true, title: true, phase: true, amountCents: true })) });
+export { roundSchema };

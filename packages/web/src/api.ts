@@ -124,29 +124,32 @@ export class Api {
   /** A call that needs no session (signing in). */
   async anonymous<Schema extends z.ZodType>(path: string, body: object, schema: Schema): Promise<z.infer<Schema>> {
     const answer = await this.transport({ method: 'POST', path, body, clientAddress: this.clientAddress });
-    return this.accept(answer, schema);
+    return this.accept(path, answer, schema);
   }
 
   private async call<Schema extends z.ZodType>(method: 'GET' | 'POST', path: string, body: object | undefined, schema: Schema): Promise<z.infer<Schema>> {
     if (!this.tokens) throw new SignedOut();
     const token = this.tokens.accessToken;
     const answer = await this.transport({ method, path, body, token, clientAddress: this.clientAddress });
-    if (answer.status !== 401) return this.accept(answer, schema);
+    if (answer.status !== 401) return this.accept(path, answer, schema);
     this.renewal ??= this.renew();
     await this.renewal;
     // Renewed before this call was made, and refused all the same: nothing more to try.
     if (this.tokens.accessToken === token) throw new SignedOut();
     const again = await this.transport({ method, path, body, token: this.tokens.accessToken, clientAddress: this.clientAddress });
     if (again.status === 401) throw new SignedOut();
-    return this.accept(again, schema);
+    return this.accept(path, again, schema);
   }
 
-  private accept<Schema extends z.ZodType>(answer: ApiAnswer, schema: Schema): z.infer<Schema> {
+  private accept<Schema extends z.ZodType>(path: string, answer: ApiAnswer, schema: Schema): z.infer<Schema> {
     if (answer.status >= 400) {
       const problem = problemSchema.safeParse(answer.body);
       throw new ApiProblem(problem.success ? problem.data : { status: answer.status, code: 'UNKNOWN', detail: `HTTP ${answer.status}` });
     }
-    return schema.parse(answer.body);
+    const read = schema.safeParse(answer.body);
+    // The app and the API disagree on a shape: the app's fault, logged with what did not fit (never the data).
+    if (!read.success) throw new Error(`the API's answer to ${path.split('?')[0]} is not what the app reads: ${read.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    return read.data;
   }
 
   /** The refresh token buys the next pair once; refused, the member signs in again. */

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Api, Problem, Written } from './api.js';
 import type { Html } from './html.js';
-import type { Language } from './i18n.js';
+import { centsFrom, type Language } from './i18n.js';
 import type { FormProblem } from './layout.js';
 import type { PageContext } from './pages.js';
 
@@ -52,5 +52,16 @@ export function invalidForm(error: z.ZodError): Problem {
     code: 'VALIDATION',
     detail: 'The form is not filled in right',
     errors: error.issues.map((issue) => ({ in: 'body', field: issue.path.join('.'), message: issue.message })),
+  };
+}
+
+/** An amount in euros as typed that is no amount: refused here, named as the API's field it would have become. */
+export function amountProblem(visit: Visit, typed: string, apiField: string): Problem | undefined {
+  if (centsFrom(typed, visit.language) !== undefined) return undefined;
+  return {
+    status: 400,
+    code: 'VALIDATION',
+    detail: `"${typed}" is no amount in euros`,
+    errors: [{ in: 'body', field: apiField, message: 'an amount in euros, with at most two decimals' }],
   };
 }

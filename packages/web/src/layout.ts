@@ -81,6 +81,8 @@ export function layout(frame: Frame, title: string, content: Html): Html {
 <li><a href="${base}">${t.nav.home}</a></li>
 <li><a href="${base}/assemblies">${t.nav.assemblies}</a></li>
 <li><a href="${base}/budgets">${t.nav.budgets}</a></li>
+<li><a href="${base}/initiatives">${t.nav.initiatives}</a></li>
+<li><a href="${base}/pb-rounds">${t.nav.pb}</a></li>
 ${frame.officer ? html`<li><a href="${base}/members">${t.nav.register}</a></li>` : ''}
 <li><a href="${base}/history">${t.nav.history}</a></li>
 <li><a href="${base}/me">${t.nav.me}</a></li>

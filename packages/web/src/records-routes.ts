@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiProblem } from './api.js';
 import { budgetSchema, budgetsSchema, historySchema, journalSchema, registerSchema, verificationSchema } from './api-schemas.js';
 import { centsFrom } from './i18n.js';
-import { cooperativeParams, text, type Kit, type Visit } from './kit.js';
+import { amountProblem, cooperativeParams, text, type Kit, type Visit } from './kit.js';
 import type { FormProblem } from './layout.js';
 import { bookingSection, historyPage, registerPage } from './officer-pages.js';
 import { budgetPage, budgetsPage } from './pages.js';
@@ -19,12 +19,6 @@ const forms = {
   income: z.object({ lineCode: text(32).min(1), source: text(200).min(1), amount: text(20).min(1), receivedOn: text(10).min(1) }),
   expense: z.object({ lineCode: text(32).min(1), payee: text(200).min(1), amount: text(20).min(1), invoiceReference: text(100).min(1), description: text(500).min(1) }),
 };
-
-/** What the API would refuse on its own, only with the amount as typed: cents it cannot parse are named here. */
-function amountProblem(visit: Visit, typed: string): FormProblem['problem'] | undefined {
-  if (centsFrom(typed, visit.language) !== undefined) return undefined;
-  return { status: 400, code: 'VALIDATION', detail: `"${typed}" is no amount in euros`, errors: [{ in: 'body', field: 'amountCents', message: 'an amount in euros, with at most two decimals' }] };
-}
 
 /** Reads what an officer may see; a member who may not gets the page without it. */
 async function ifAllowed<T>(read: () => Promise<T>): Promise<T | undefined> {
@@ -111,7 +105,12 @@ export function recordsRoutes(app: FastifyInstance, kit: Kit): void {
     const search = new URLSearchParams({ year: String(query.data.year), lang: visit.language, ...(query.data.asOfPosition === undefined ? {} : { asOfPosition: String(query.data.asOfPosition) }) });
     return kit.guarded(visit, cooperativeId, async () => {
       const document = await visit.api.document(`/cooperatives/${cooperativeId}/impact-report.html?${search.toString()}`);
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(document);
+      // The report's own policy, as the API sends it: a printed page that loads nothing, not even an icon.
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+        .send(document);
     });
   });
 
@@ -156,7 +155,7 @@ export function recordsRoutes(app: FastifyInstance, kit: Kit): void {
         form,
         schema,
         async (filled) => {
-          const refused = amountProblem(visit, filled.amount);
+          const refused = amountProblem(visit, filled.amount, 'amountCents');
           if (refused) throw new ApiProblem(refused);
           const written = await visit.api.post(`/cooperatives/${cooperativeId}/budgets/${budgetId}/${path}`, bodyOf(filled, centsFrom(filled.amount, visit.language) ?? 0));
           return { written, then: `/app/${cooperativeId}/budgets/${budgetId}` };

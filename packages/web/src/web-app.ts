@@ -11,6 +11,7 @@ import { LANGUAGES, TEXTS } from './i18n.js';
 import { layout, problemPage, STYLESHEET, type FormProblem } from './layout.js';
 import { cooperativeParams, invalidForm, text, type Kit, type Render, type Visit } from './kit.js';
 import { localTimeToIso } from './local-time.js';
+import { fundingRoutes } from './funding-routes.js';
 import { recordsRoutes } from './records-routes.js';
 import { assembliesPage, assemblyPage, codePage, homePage, mePage, signInPage, type PageContext } from './pages.js';
 
@@ -377,7 +378,9 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
   motionAction('opening', (index) => `open-${index}`, forms.motionStep, () => undefined);
   motionAction('closing', (index) => `close-${index}`, forms.motionStep, () => undefined);
 
-  recordsRoutes(app, { visit, page, act, guarded });
+  const kit: Kit = { visit, page, act, guarded };
+  recordsRoutes(app, kit);
+  fundingRoutes(app, kit);
 }
 
 /** Where a motion stands on its assembly's agenda: the forms of its card are named by it. */

@@ -175,7 +175,6 @@ export function impactReportHtml({ report, year, language, cooperativeName }: Im
 <html lang="${language}">
 <head>
 <meta charset="utf-8">
-<link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${text.title(year)} — ${cooperativeName}`)}</title>
 <style>${STYLE}</style>
