@@ -83,6 +83,17 @@ t.test('members vote, grant a proxy and see the decisions in the web app', async
       forgetRefusedForm(t, problems, `/app/${cooperativeId}/assemblies/${assemblyId}/proxy`);
     });
 
+    await t.test('on a phone: nothing wider than the screen', async (t) => {
+      const phone = await visitor(browser, problems, { width: 390, height: 844 });
+      await phone.page.context().addCookies(await annaPage.context().cookies());
+      for (const [name, path] of [['assembly', assemblyPage], ['home', `${address}/app/${cooperativeId}`]] as const) {
+        await phone.page.goto(path);
+        const overflow = Number(await phone.page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+        t.equal(overflow, 0, `the ${name} page fits 390 px`);
+        await phone.check(t, `member-${name}-phone`);
+      }
+    });
+
     await t.test('in English on request', async (t) => {
       await annaPage.goto(`${assemblyPage}?lang=en`);
       t.equal(await annaPage.locator('html').getAttribute('lang'), 'en');
@@ -126,6 +137,11 @@ t.test('members vote, grant a proxy and see the decisions in the web app', async
       t.match(await motionCard(visiting.page, motions.board).textContent(), /Besluit: verworpen.*1 voor, 1 tegen, 0 onthouding/s, `${who} sees the secret ballot's tally`);
       t.match(await motionCard(visiting.page, motions.lights).textContent(), /Besluit: aangenomen.*2 voor, 0 tegen, 0 onthouding/s, `${who} sees the proxy's vote counted`);
     }
+    t.match(
+      await motionCard(annaPage, motions.garden).textContent(),
+      'Toelichting: Verworpen, een gewone meerderheid niet gehaald: 1 voor, 1 tegen (0 onthouding, telt niet als uitgebrachte stem).',
+      'the explanation in her language',
+    );
     await annaVisits.check(t, 'member-decisions');
 
     const treasurerVisits = await visitor(browser, problems);

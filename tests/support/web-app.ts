@@ -21,8 +21,8 @@ export interface Visitor {
   check(t: Test, name: string): Promise<void>;
 }
 
-export async function visitor(browser: Browser, problems: string[]): Promise<Visitor> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+export async function visitor(browser: Browser, problems: string[], viewport = { width: 1000, height: 900 }): Promise<Visitor> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());

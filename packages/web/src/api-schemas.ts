@@ -60,8 +60,16 @@ export type Voter = z.infer<typeof voterSchema>;
 const decisionSchema = z.object({
   tally: z.object({ for: z.number(), against: z.number(), abstain: z.number() }),
   outcome: z.enum(['passed', 'rejected']),
-  explanation: z.string(),
+  rule: z.object({
+    majority: z.enum(['simple', 'two-thirds']),
+    quorum: z.object({ numerator: z.number(), denominator: z.number() }).nullable(),
+    basis: z.string(),
+  }),
+  quorumMet: z.boolean(),
+  presentWeight: z.number(),
+  eligibleWeight: z.number(),
 });
+export type Decision = z.infer<typeof decisionSchema>;
 
 export const motionSchema = z.object({
   id: z.string(),

@@ -1,5 +1,6 @@
 // What the pages say, in Dutch (the default) and English. Both dictionaries have one type, so a text missing in one
 // language does not compile.
+import type { Decision } from './api-schemas.js';
 
 export const LANGUAGES = ['nl', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -88,6 +89,16 @@ const nl = {
     tally: (tally: { for: number; against: number; abstain: number }) =>
       `${tally.for} voor, ${tally.against} tegen, ${tally.abstain} onthouding`,
     explanation: 'Toelichting',
+    explain: (decision: Decision) => {
+      const majority = decision.rule.majority === 'simple' ? 'een gewone meerderheid' : 'twee derde van de uitgebrachte stemmen';
+      const cast = `${decision.tally.for} voor, ${decision.tally.against} tegen (${decision.tally.abstain} onthouding, telt niet als uitgebrachte stem)`;
+      if (!decision.quorumMet && decision.rule.quorum) {
+        const { numerator, denominator } = decision.rule.quorum;
+        return `Quorum niet gehaald: ${decision.presentWeight} van ${decision.eligibleWeight} aanwezig of vertegenwoordigd, ${numerator}/${denominator} vereist.`;
+      }
+      const basis = decision.rule.basis === 'second-meeting' ? ' In een tweede vergadering (BW 2:42) geldt geen quorum.' : '';
+      return decision.outcome === 'passed' ? `Aangenomen met ${majority}: ${cast}.${basis}` : `Verworpen, ${majority} niet gehaald: ${cast}.${basis}`;
+    },
     proxy: 'Volmacht',
     proxyIntro: 'Kunt u niet stemmen? Geef een ander lid op de lijst een volmacht om voor u te stemmen.',
     holder: 'Lidnummer van wie voor u stemt',
@@ -220,6 +231,43 @@ const nl = {
     selected: 'Gekozen',
     explanation: 'Verdeeld met de Method of Equal Shares: elke stemmer krijgt een gelijk deel van het budget.',
   },
+  /** What the API's refusals of the app's forms mean, by their code; a code not here is told by its kind. */
+  problems: {
+    'ASSEMBLY.NOT_ON_ROLL': 'U staat niet op de presentielijst van deze vergadering.',
+    'ASSEMBLY.ATTENDEE_NOT_ON_ROLL': 'Dit lid staat niet op de presentielijst van deze vergadering.',
+    'ASSEMBLY.HOLDER_NOT_ON_ROLL': 'Wie uw volmacht krijgt, moet zelf op de presentielijst staan.',
+    'ASSEMBLY.PROXY_TO_SELF': 'Een volmacht geeft u aan een ander lid.',
+    'ASSEMBLY.PROXY_ALREADY_GRANTED': 'U gaf al een volmacht; trek die eerst in.',
+    'ASSEMBLY.PROXY_CAP_REACHED': 'Dit lid houdt al zoveel volmachten als de statuten toestaan.',
+    'ASSEMBLY.PROXIES_NOT_ALLOWED': 'De statuten staan geen volmachten toe.',
+    'ASSEMBLY.NO_PROXY': 'U gaf voor deze vergadering geen volmacht.',
+    'ASSEMBLY.TOO_EARLY': 'De vergadering kan pas op het geplande tijdstip worden geopend.',
+    'ASSEMBLY.VOTING_STILL_OPEN': 'Er wordt nog gestemd over een voorstel van deze vergadering; sluit eerst de stemming.',
+    'ASSEMBLY.NOTICE_TOO_SHORT': 'De oproeptermijn van de statuten is langer: kies een latere datum.',
+    'ASSEMBLY.WRONG_STATE': 'Dat kan niet in deze fase van de vergadering.',
+    'MOTION.VOTING_NOT_OPEN': 'De stemming over dit voorstel is niet open.',
+    'MOTION.VOTING_CLOSED': 'De stemming over dit voorstel is gesloten.',
+    'MOTION.VOTING_TOO_EARLY': 'Online stemmen kan vanaf 30 dagen voor de vergadering.',
+    'MOTION.NO_PROXY': 'U houdt geen volmacht van dit lid voor deze vergadering.',
+    'MOTION.PROXY_OVERRIDDEN': 'Het lid stemde zelf; dat gaat voor de volmacht.',
+    'MOTION.PROXY_ALREADY_USED': 'Met deze volmacht is over dit voorstel al gestemd.',
+    'MOTION.RECUSED': 'U stemt niet over dit voorstel: het gaat over uzelf.',
+    'MOTION.VOTER_SUSPENDED': 'Een geschorst lid stemt niet.',
+    'MOTION.MEETING_NOT_IN_SESSION': 'De stemming wordt in de vergadering gesloten: open eerst de vergadering.',
+    'MOTION.NOT_ON_ROLL': 'U staat niet op de presentielijst van deze vergadering.',
+    'MEMBER.EMAIL_TAKEN': 'Een ander lid van de coöperatie heeft dit e-mailadres al.',
+    'MEMBER.ALREADY_ADMITTED': 'Dit lid is al toegelaten.',
+    'LEDGER.WRONG_LINE_KIND': 'Deze post is van de andere soort (inkomsten of uitgaven).',
+    'LEDGER.BUDGET_NOT_ADOPTED': 'Er wordt niets geboekt voordat de vergadering de begroting vaststelt.',
+    'LEDGER.NOT_AWAITING_APPROVAL': 'Deze uitgave wacht niet op goedkeuring.',
+    'INITIATIVE.NO_THEME': 'Kies ten minste één thema waar het initiatief aan werkt.',
+    'INITIATIVE.WRONG_STATE': 'Dat kan niet in deze fase van het initiatief.',
+    'PB.VOTING_CLOSED': 'De stemming in deze ronde is gesloten.',
+    'PB.WRONG_PHASE': 'Dat kan niet in deze fase van de ronde.',
+    'PB.APPROVED_TWICE': 'Een stem steunt elk voorstel één keer.',
+    'PB.APPROVALS_OUT_OF_RANGE': 'Kies niet minder en niet meer voorstellen dan de ronde toestaat.',
+    RATE_LIMITED: 'Te veel verzoeken; probeer het zo opnieuw.',
+  } as Partial<Record<string, string>>,
   errors: {
     title: 'Dat lukte niet',
     field: (field: string) => `Controleer ${field}`,
@@ -318,6 +366,16 @@ const en: Texts = {
     outcome: { passed: 'passed', rejected: 'rejected' },
     tally: (tally: { for: number; against: number; abstain: number }) => `${tally.for} for, ${tally.against} against, ${tally.abstain} abstaining`,
     explanation: 'Explanation',
+    explain: (decision: Decision) => {
+      const majority = decision.rule.majority === 'simple' ? 'a simple majority' : 'two thirds of the votes cast';
+      const cast = `${decision.tally.for} for, ${decision.tally.against} against (${decision.tally.abstain} abstaining, not counted as cast)`;
+      if (!decision.quorumMet && decision.rule.quorum) {
+        const { numerator, denominator } = decision.rule.quorum;
+        return `Quorum not met: ${decision.presentWeight} of ${decision.eligibleWeight} present or represented, ${numerator}/${denominator} required.`;
+      }
+      const basis = decision.rule.basis === 'second-meeting' ? ' At a second meeting (BW 2:42) no quorum applies.' : '';
+      return decision.outcome === 'passed' ? `Passed with ${majority}: ${cast}.${basis}` : `Rejected, ${majority} not reached: ${cast}.${basis}`;
+    },
     proxy: 'Proxy',
     proxyIntro: 'Cannot vote? Give another voter on the roll your proxy to vote for you.',
     holder: 'Member number of who votes for you',
@@ -450,6 +508,8 @@ const en: Texts = {
     selected: 'Selected',
     explanation: 'Shared by the Method of Equal Shares: every voter gets an equal part of the budget.',
   },
+  // The API's own messages are English: they say it best.
+  problems: {},
   errors: {
     title: 'That did not work',
     field: (field: string) => `Check ${field}`,

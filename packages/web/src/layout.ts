@@ -37,7 +37,9 @@ header a, header button.link { color: var(--accent-ink); }
 header .bar { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: baseline; max-width: 60rem; margin: 0 auto; }
 header .name { font-weight: 700; margin-right: auto; }
 nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
-main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem; overflow-wrap: break-word; }
+h1 { font-size: clamp(1.5rem, 7vw, 2.25rem); line-height: 1.2; }
+code { overflow-wrap: anywhere; }
 section { margin: 1.5rem 0; }
 .card { border: 1px solid var(--line); border-radius: .5rem; padding: 1rem; margin: 1rem 0; }
 .muted { color: var(--muted); }
@@ -113,8 +115,10 @@ ${content}
 </html>`;
 }
 
-/** What the API said, in the member's language: a summary by kind, and its own words after it. */
+/** What the API said, in the member's language: what its code means where the app knows it, else its kind. */
 export function problemSummary(problem: Problem, t: Texts): string {
+  const known = t.problems[problem.code];
+  if (known) return known;
   const byStatus: Record<number, string> = {
     400: t.errors.invalid,
     403: t.errors.forbidden,

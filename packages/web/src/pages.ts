@@ -143,7 +143,7 @@ ${choiceFieldset(t, proxyForm, t.assembly.onBehalfOf(proxy.grantorId), undefined
   const decision = motion.result
     ? html`<div class="decision"><h4>${t.assembly.decision}: ${t.assembly.outcome[motion.result.outcome]}</h4>
 <p>${t.assembly.tally(motion.result.tally)}</p>
-<p><strong>${t.assembly.explanation}:</strong> <span lang="en">${motion.result.explanation}</span></p></div>`
+<p><strong>${t.assembly.explanation}:</strong> ${t.assembly.explain(motion.result)}</p></div>`
     : '';
   const officer = runsMeetings(me)
     ? html`${motion.status === 'tabled' ? html`<form method="post" action="${base}/motions/${motion.id}/opening">${formAlert(`open-${index}`, shown, t)}<input type="hidden" name="assemblyId" value="${assembly.id}"><button type="submit" class="secondary">${t.assembly.openVoting}</button></form>` : ''}

@@ -114,7 +114,6 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
     return { context, cooperativeName: cooperative.name, base };
   };
 
-  /** Renders a page of the cooperative, or says why not: signed out (to the sign-in), or the API's refusal. */
   /** Work for a signed-in member: signed out, to the sign-in; refused by the API, its problem as a page. */
   const guarded: Kit['guarded'] = async (visit, cooperativeId, work) => {
     try {
@@ -129,13 +128,13 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
     }
   };
 
+  /** Renders a page of the cooperative, or says why not: signed out (to the sign-in), or the API's refusal. */
   const page = async (visit: Visit, cooperativeId: string, render: Render, shown?: FormProblem) =>
     guarded(visit, cooperativeId, async () => {
       const { context, cooperativeName, base } = await memberContext(visit, cooperativeId, shown);
       const { title, content } = await render(context, { base, since: since(visit) });
       return send(visit, cooperativeId, cooperativeName, title, content, shown?.problem.status ?? 200, context.me.offices.length > 0);
     });
-
 
   const signedOut = (visit: Visit, cooperativeId: string) => {
     visit.reply.clearCookie(SESSION_COOKIE, { path: COOKIE_PATH });
