@@ -1,27 +1,15 @@
 // Initiatives and the neighbourhood budget in the web app, in a real browser: a member applies for an initiative,
 // the chair grants it, the money is reserved and she reports progress; in an open round of participatory budgeting
 // she votes with an approval ballot, and a ballot outside the round's bounds is refused at its field.
-import { join } from 'node:path';
 import t from 'tap';
-import { SqliteEventStore } from '@meent/event-store';
-import { admittedMember, command, foundCooperative, withTreasurerAndChair } from '../support/cooperative-fixture.js';
+import { command } from '../support/cooperative-fixture.js';
 import { browserTest } from '../support/browser.js';
 import { nextEvent } from '../support/events.js';
-import { startMailServer } from '../support/mail-server.js';
-import { days, testServer } from '../support/test-server.js';
-import { accepted, adoptedBudget, forgetRefusedForm, signIn, visitor } from '../support/web-app.js';
+import { days } from '../support/test-server.js';
+import { accepted, adoptedBudget, browserFor, forgetRefusedForm, signIn, visitor, webAppWorld } from '../support/web-app.js';
 
 t.test('initiatives and a participatory budget in the web app', async (t) => {
-  const mail = await startMailServer(t);
-  const server = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url } });
-  server.clock.set('2026-03-02T09:00:00.000Z');
-  const cooperative = await foundCooperative(server);
-  const { cooperativeId } = cooperative;
-  const base = `/cooperatives/${cooperativeId}`;
-  const officers = await withTreasurerAndChair(server, cooperative);
-  const anna = await admittedMember(server, cooperative, 'Anna de Vries', 'anna@example.nl');
-  const events = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
-  t.teardown(() => events.close());
+  const { mail, server, cooperative, cooperativeId, base, officers, anna, events } = await webAppWorld(t);
   const voters = [cooperative.secretary, officers.treasurer.token, officers.chair.token, anna.token];
   const budgetId = await adoptedBudget(server, cooperative, officers.treasurer.token, voters, events);
 
@@ -48,11 +36,7 @@ t.test('initiatives and a participatory budget in the web app', async (t) => {
   await accepted(command(server.app, cooperative.secretary, `${round}/voting/opening`, { closesAt: new Date(server.clock.now().getTime() + days(14)).toISOString() }), 'voting');
 
   await browserTest(t, 'in headless Chromium', async (t, executablePath) => {
-    const { chromium } = await import('playwright-core');
-    const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-    t.teardown(() => browser.close());
-    const problems: string[] = [];
+    const { address, browser, problems } = await browserFor(t, server, executablePath);
 
     const member = await visitor(browser, problems);
     await signIn(t, member, mail, address, cooperativeId, 'anna@example.nl');

@@ -2,36 +2,19 @@
 // finds her by name; the treasurer books income and an expense above the four-eyes threshold, which the chair
 // approves; a refused amount is named beside its field; the history shows the verification to an officer and a
 // member their own; an agenda item's impact report opens with the member's session.
-import { join } from 'node:path';
 import t from 'tap';
-import { SqliteEventStore } from '@meent/event-store';
-import { admittedMember, command, conveneAssembly, foundCooperative, withTreasurerAndChair } from '../support/cooperative-fixture.js';
+import { command, conveneAssembly } from '../support/cooperative-fixture.js';
 import { browserTest } from '../support/browser.js';
-import { startMailServer } from '../support/mail-server.js';
-import { testServer } from '../support/test-server.js';
-import { accepted, adoptedBudget, forgetRefusedForm, signIn, visitor } from '../support/web-app.js';
+import { accepted, adoptedBudget, browserFor, forgetRefusedForm, signIn, visitor, webAppWorld } from '../support/web-app.js';
 
 t.test('the register, the books and the history in the web app', async (t) => {
-  const mail = await startMailServer(t);
-  const server = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url } });
-  server.clock.set('2026-03-02T09:00:00.000Z');
-  const cooperative = await foundCooperative(server);
-  const { cooperativeId } = cooperative;
-  const base = `/cooperatives/${cooperativeId}`;
-  const officers = await withTreasurerAndChair(server, cooperative);
-  const anna = await admittedMember(server, cooperative, 'Anna de Vries', 'anna@example.nl');
-  const events = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
-  t.teardown(() => events.close());
+  const { mail, server, cooperative, cooperativeId, base, officers, anna, events } = await webAppWorld(t);
   const budgetId = await adoptedBudget(server, cooperative, officers.treasurer.token, [cooperative.secretary, officers.treasurer.token, officers.chair.token, anna.token], events);
   const assemblyId = (await accepted(conveneAssembly(server, cooperative, { title: 'Jaarvergadering' }), 'assembly')).id;
   await accepted(command(server.app, cooperative.secretary, `${base}/assemblies/${assemblyId}/agenda`, { title: 'Jaarverslag maatschappelijke impact', document: { kind: 'impact-report', year: 2026 } }), 'agenda');
 
   await browserTest(t, 'in headless Chromium', async (t, executablePath) => {
-    const { chromium } = await import('playwright-core');
-    const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-    t.teardown(() => browser.close());
-    const problems: string[] = [];
+    const { address, browser, problems } = await browserFor(t, server, executablePath);
 
     const secretary = await visitor(browser, problems);
     await signIn(t, secretary, mail, address, cooperativeId, 'sanne@example.nl');

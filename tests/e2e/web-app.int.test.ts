@@ -2,27 +2,16 @@
 // vote on an open and a secret motion, change a vote, grant a proxy; the holder votes for himself and for the one
 // who granted it; the secretary runs and closes the meeting; everyone sees the decisions; the treasurer sees the
 // budget against actuals. Every page is checked with axe-core and saved as a screenshot.
-import { join } from 'node:path';
 import t from 'tap';
-import { SqliteEventStore } from '@meent/event-store';
-import { admittedMember, command, conveneAssembly, foundCooperative, withTreasurerAndChair } from '../support/cooperative-fixture.js';
+import { admittedMember, command, conveneAssembly } from '../support/cooperative-fixture.js';
 import { browserTest } from '../support/browser.js';
-import { codeIn, startMailServer } from '../support/mail-server.js';
+import { codeIn } from '../support/mail-server.js';
 import { days, testServer } from '../support/test-server.js';
-import { accepted, adoptedBudget, forgetRefusedForm, motionCard, signIn, visitor, vote } from '../support/web-app.js';
+import { accepted, adoptedBudget, browserFor, forgetRefusedForm, motionCard, signIn, visitor, vote, webAppWorld } from '../support/web-app.js';
 
 t.test('members vote, grant a proxy and see the decisions in the web app', async (t) => {
-  const mail = await startMailServer(t);
-  const server = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url } });
-  server.clock.set('2026-03-02T09:00:00.000Z');
-  const cooperative = await foundCooperative(server);
-  const { cooperativeId } = cooperative;
-  const base = `/cooperatives/${cooperativeId}`;
-  const officers = await withTreasurerAndChair(server, cooperative);
-  const anna = await admittedMember(server, cooperative, 'Anna de Vries', 'anna@example.nl');
+  const { mail, server, cooperative, cooperativeId, base, officers, anna, events } = await webAppWorld(t);
   const bart = await admittedMember(server, cooperative, 'Bart Bakker', 'bart@example.nl');
-  const events = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
-  t.teardown(() => events.close());
 
   // The budget of 2026, adopted by an earlier assembly, with income and an expense booked.
   const voters = [cooperative.secretary, officers.treasurer.token, officers.chair.token, anna.token, bart.token];
@@ -40,11 +29,7 @@ t.test('members vote, grant a proxy and see the decisions in the web app', async
   }
 
   await browserTest(t, 'in headless Chromium', async (t, executablePath) => {
-    const { chromium } = await import('playwright-core');
-    const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
-    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-    t.teardown(() => browser.close());
-    const problems: string[] = [];
+    const { address, browser, problems } = await browserFor(t, server, executablePath);
     const assemblyPage = `${address}/app/${cooperativeId}/assemblies/${assemblyId}`;
 
     const annaVisits = await visitor(browser, problems);

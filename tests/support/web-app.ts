@@ -3,14 +3,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { EventStore } from '@meent/event-store';
+import { SqliteEventStore, type EventStore } from '@meent/event-store';
 import type { Browser, Page } from 'playwright-core';
 import type { Test } from 'tap';
-import { command, conveneAssembly, type FoundedCooperative } from './cooperative-fixture.js';
+import { admittedMember, command, conveneAssembly, foundCooperative, withTreasurerAndChair, type FoundedCooperative } from './cooperative-fixture.js';
 import { nextEvent } from './events.js';
-import { codeIn, type MailServer } from './mail-server.js';
+import { codeIn, startMailServer, type MailServer } from './mail-server.js';
 import { REPOSITORY_ROOT } from './processes.js';
-import type { TestServer } from './test-server.js';
+import { testServer, type TestServer } from './test-server.js';
 
 const SCREENSHOTS = join(REPOSITORY_ROOT, 'test-results', 'web-app');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -116,4 +116,32 @@ export function forgetRefusedForm(t: Test, problems: string[], path: string): vo
   const notes = problems.filter((problem) => /status of 4\d\d/.test(problem) || new RegExp(`^4\\d\\d ${path}$`).test(problem));
   t.equal(notes.length, 2, `the refused form at ${path} was answered with its problem`);
   for (const note of notes) problems.splice(problems.indexOf(note), 1);
+}
+
+/**
+ * What every web app test starts from: a real SMTP server, a server that sends its mail there with its clock at
+ * 2 March 2026, a cooperative with its secretary (Sanne), treasurer (Theo), chair (Clara) and a member (Anna), and
+ * the event log to wait on.
+ */
+export async function webAppWorld(t: Test) {
+  const mail = await startMailServer(t);
+  const server = await testServer(t, { environment: { MEENT_SMTP_URL: mail.url } });
+  server.clock.set('2026-03-02T09:00:00.000Z');
+  const cooperative = await foundCooperative(server);
+  const officers = await withTreasurerAndChair(server, cooperative);
+  const anna = await admittedMember(server, cooperative, 'Anna de Vries', 'anna@example.nl');
+  const events = new SqliteEventStore({ path: join(server.dataDir, 'events.db') });
+  t.teardown(() => events.close());
+  const { cooperativeId } = cooperative;
+  return { mail, server, cooperative, cooperativeId, base: `/cooperatives/${cooperativeId}`, officers, anna, events };
+}
+
+/** The server on a port and a headless Chromium for it, closed with the test; `problems` gathers what pages log. */
+export async function browserFor(t: Test, server: TestServer, executablePath: string) {
+  const { chromium } = await import('playwright-core');
+  const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  t.teardown(() => browser.close());
+  const problems: string[] = [];
+  return { address, browser, problems };
 }

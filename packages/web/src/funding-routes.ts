@@ -56,33 +56,29 @@ export function fundingRoutes(app: FastifyInstance, kit: Kit): void {
     const { cooperativeId } = cooperativeParams.parse(request.params);
     return initiativesPageOf(kit.visit(request, reply), cooperativeId);
   });
-  app.post('/:cooperativeId/initiatives', { schema: { hide: true, params: cooperativeParams } }, async (request, reply) => {
-    const { cooperativeId } = cooperativeParams.parse(request.params);
-    const visit = kit.visit(request, reply);
-    return kit.act(
-      visit,
-      cooperativeId,
-      'apply',
-      forms.apply,
-      async (form) => {
-        const refused = amountProblem(visit, form.amount, 'requestedCents');
-        if (refused) throw new ApiProblem(refused);
-        const requestedCents = centsFrom(form.amount, visit.language) ?? 0;
-        const [budgetId, ...code] = form.line.split(':');
-        const written = await visit.api.post(`/cooperatives/${cooperativeId}/initiatives`, {
-          title: form.title,
-          description: form.description,
-          requestedCents,
-          budgetId,
-          lineCode: code.join(':'),
-          tranches: [{ amountCents: requestedCents, milestone: form.milestone }],
-          themes: form.themes,
-          kind: form.kind,
-        });
-        return { written, then: `/app/${cooperativeId}/initiatives/${written.id}` };
-      },
-      (shown) => initiativesPageOf(visit, cooperativeId, shown),
-    );
+  kit.formRoute({
+    url: '/:cooperativeId/initiatives',
+    params: cooperativeParams,
+    form: 'apply',
+    schema: forms.apply,
+    command: async (visit, { cooperativeId }, form) => {
+      const refused = amountProblem(visit, form.amount, 'requestedCents');
+      if (refused) throw new ApiProblem(refused);
+      const requestedCents = centsFrom(form.amount, visit.language) ?? 0;
+      const [budgetId, ...code] = form.line.split(':');
+      const written = await visit.api.post(`/cooperatives/${cooperativeId}/initiatives`, {
+        title: form.title,
+        description: form.description,
+        requestedCents,
+        budgetId,
+        lineCode: code.join(':'),
+        tranches: [{ amountCents: requestedCents, milestone: form.milestone }],
+        themes: form.themes,
+        kind: form.kind,
+      });
+      return { written, then: `/app/${cooperativeId}/initiatives/${written.id}` };
+    },
+    again: (visit, { cooperativeId }, shown) => initiativesPageOf(visit, cooperativeId, shown),
   });
 
   const initiativePageOf = (visit: Visit, cooperativeId: string, initiativeId: string, shown?: FormProblem) =>
@@ -102,40 +98,32 @@ export function fundingRoutes(app: FastifyInstance, kit: Kit): void {
     const { cooperativeId, initiativeId } = initiativeParams.parse(request.params);
     return initiativePageOf(kit.visit(request, reply), cooperativeId, initiativeId);
   });
-  app.post('/:cooperativeId/initiatives/:initiativeId/decision', { schema: { hide: true, params: initiativeParams } }, async (request, reply) => {
-    const { cooperativeId, initiativeId } = initiativeParams.parse(request.params);
-    const visit = kit.visit(request, reply);
-    return kit.act(
-      visit,
-      cooperativeId,
-      'decide',
-      forms.decide,
-      async (form) => ({
-        written: await visit.api.post(`/cooperatives/${cooperativeId}/initiatives/${initiativeId}/decision`, { approve: form.approve === 'yes', reason: form.reason }),
-        then: `/app/${cooperativeId}/initiatives/${initiativeId}`,
-      }),
-      (shown) => initiativePageOf(visit, cooperativeId, initiativeId, shown),
-    );
+  kit.formRoute({
+    url: '/:cooperativeId/initiatives/:initiativeId/decision',
+    params: initiativeParams,
+    form: 'decide',
+    schema: forms.decide,
+    command: async (visit, { cooperativeId, initiativeId }, form) => ({
+      written: await visit.api.post(`/cooperatives/${cooperativeId}/initiatives/${initiativeId}/decision`, { approve: form.approve === 'yes', reason: form.reason }),
+      then: `/app/${cooperativeId}/initiatives/${initiativeId}`,
+    }),
+    again: (visit, { cooperativeId, initiativeId }, shown) => initiativePageOf(visit, cooperativeId, initiativeId, shown),
   });
-  app.post('/:cooperativeId/initiatives/:initiativeId/tranches', { schema: { hide: true, params: initiativeParams } }, async (request, reply) => {
-    const { cooperativeId, initiativeId } = initiativeParams.parse(request.params);
-    const visit = kit.visit(request, reply);
-    return kit.act(
-      visit,
-      cooperativeId,
-      'report',
-      forms.report,
-      async (form) => {
-        const refused = amountProblem(visit, form.spent, 'spentSoFarCents');
-        if (refused) throw new ApiProblem(refused);
-        const written = await visit.api.post(`/cooperatives/${cooperativeId}/initiatives/${initiativeId}/tranches`, {
-          progressReport: form.progressReport,
-          spentSoFarCents: centsFrom(form.spent, visit.language) ?? 0,
-        });
-        return { written, then: `/app/${cooperativeId}/initiatives/${initiativeId}` };
-      },
-      (shown) => initiativePageOf(visit, cooperativeId, initiativeId, shown),
-    );
+  kit.formRoute({
+    url: '/:cooperativeId/initiatives/:initiativeId/tranches',
+    params: initiativeParams,
+    form: 'report',
+    schema: forms.report,
+    command: async (visit, { cooperativeId, initiativeId }, form) => {
+      const refused = amountProblem(visit, form.spent, 'spentSoFarCents');
+      if (refused) throw new ApiProblem(refused);
+      const written = await visit.api.post(`/cooperatives/${cooperativeId}/initiatives/${initiativeId}/tranches`, {
+        progressReport: form.progressReport,
+        spentSoFarCents: centsFrom(form.spent, visit.language) ?? 0,
+      });
+      return { written, then: `/app/${cooperativeId}/initiatives/${initiativeId}` };
+    },
+    again: (visit, { cooperativeId, initiativeId }, shown) => initiativePageOf(visit, cooperativeId, initiativeId, shown),
   });
 
   app.get('/:cooperativeId/pb-rounds', { schema: { hide: true, params: cooperativeParams } }, async (request, reply) => {
@@ -161,19 +149,15 @@ export function fundingRoutes(app: FastifyInstance, kit: Kit): void {
     const { cooperativeId, roundId } = roundParams.parse(request.params);
     return roundPageOf(kit.visit(request, reply), cooperativeId, roundId);
   });
-  app.post('/:cooperativeId/pb-rounds/:roundId/ballots', { schema: { hide: true, params: roundParams } }, async (request, reply) => {
-    const { cooperativeId, roundId } = roundParams.parse(request.params);
-    const visit = kit.visit(request, reply);
-    return kit.act(
-      visit,
-      cooperativeId,
-      'ballot',
-      forms.ballot,
-      async (form) => ({
-        written: await visit.api.post(`/cooperatives/${cooperativeId}/pb-rounds/${roundId}/ballots`, { approvals: form.approvals }),
-        then: `/app/${cooperativeId}/pb-rounds/${roundId}?voted=1`,
-      }),
-      (shown) => roundPageOf(visit, cooperativeId, roundId, shown),
-    );
+  kit.formRoute({
+    url: '/:cooperativeId/pb-rounds/:roundId/ballots',
+    params: roundParams,
+    form: 'ballot',
+    schema: forms.ballot,
+    command: async (visit, { cooperativeId, roundId }, form) => ({
+      written: await visit.api.post(`/cooperatives/${cooperativeId}/pb-rounds/${roundId}/ballots`, { approvals: form.approvals }),
+      then: `/app/${cooperativeId}/pb-rounds/${roundId}?voted=1`,
+    }),
+    again: (visit, { cooperativeId, roundId }, shown) => roundPageOf(visit, cooperativeId, roundId, shown),
   });
 }

@@ -30,14 +30,18 @@ export interface Kit {
   page(visit: Visit, cooperativeId: string, render: Render, shown?: FormProblem): Promise<unknown>;
   /** Work for a signed-in member, answered by the sign-in or the API's problem when it cannot be done. */
   guarded(visit: Visit, cooperativeId: string, work: () => Promise<unknown>): Promise<unknown>;
-  act<Schema extends z.ZodType>(
-    visit: Visit,
-    cooperativeId: string,
-    form: string,
-    schema: Schema,
-    command: (body: z.infer<Schema>) => Promise<{ written: Written; then: string }>,
-    again: (shown: FormProblem) => Promise<unknown>,
-  ): Promise<unknown>;
+  /**
+   * A form's route: its fields checked, its command sent to the API, then the page `then` names; refused, the page the
+   * form is on (`again`), shown with the refusal at the form.
+   */
+  formRoute<Params extends z.ZodType<{ cooperativeId: string }>, Schema extends z.ZodType>(route: {
+    readonly url: string;
+    readonly params: Params;
+    readonly form: string;
+    readonly schema: Schema;
+    readonly command: (visit: Visit, params: z.infer<Params>, body: z.infer<Schema>) => Promise<{ written: Written; then: string }>;
+    readonly again: (visit: Visit, params: z.infer<Params>, shown: FormProblem) => Promise<unknown>;
+  }): void;
 }
 
 export const cooperativeParams = z.object({ cooperativeId: z.uuid() });

@@ -48,37 +48,32 @@ export function recordsRoutes(app: FastifyInstance, kit: Kit): void {
     const { cooperativeId } = cooperativeParams.parse(request.params);
     return registerPageOf(kit.visit(request, reply), cooperativeId);
   });
-  app.post('/:cooperativeId/members', { schema: { hide: true, params: cooperativeParams } }, async (request, reply) => {
-    const { cooperativeId } = cooperativeParams.parse(request.params);
-    const visit = kit.visit(request, reply);
-    return kit.act(
-      visit,
-      cooperativeId,
-      'register',
-      forms.register,
-      async (form) => ({
-        written: await visit.api.post(`/cooperatives/${cooperativeId}/members`, {
-          name: form.name,
-          email: form.email,
-          address: form.address || null,
-          phone: form.phone || null,
-        }),
-        then: `/app/${cooperativeId}/members`,
+  kit.formRoute({
+    url: '/:cooperativeId/members',
+    params: cooperativeParams,
+    form: 'register',
+    schema: forms.register,
+    command: async (visit, { cooperativeId }, form) => ({
+      written: await visit.api.post(`/cooperatives/${cooperativeId}/members`, {
+        name: form.name,
+        email: form.email,
+        address: form.address || null,
+        phone: form.phone || null,
       }),
-      (shown) => registerPageOf(visit, cooperativeId, shown),
-    );
+      then: `/app/${cooperativeId}/members`,
+    }),
+    again: (visit, { cooperativeId }, shown) => registerPageOf(visit, cooperativeId, shown),
   });
-  app.post('/:cooperativeId/members/:memberId/admission', { schema: { hide: true, params: memberParams } }, async (request, reply) => {
-    const { cooperativeId, memberId } = memberParams.parse(request.params);
-    const visit = kit.visit(request, reply);
-    return kit.act(
-      visit,
-      cooperativeId,
-      'admit',
-      z.object({}),
-      async () => ({ written: await visit.api.post(`/cooperatives/${cooperativeId}/members/${memberId}/admission`), then: `/app/${cooperativeId}/members` }),
-      (shown) => registerPageOf(visit, cooperativeId, shown),
-    );
+  kit.formRoute({
+    url: '/:cooperativeId/members/:memberId/admission',
+    params: memberParams,
+    form: 'admit',
+    schema: z.object({}),
+    command: async (visit, { cooperativeId, memberId }) => ({
+      written: await visit.api.post(`/cooperatives/${cooperativeId}/members/${memberId}/admission`),
+      then: `/app/${cooperativeId}/members`,
+    }),
+    again: (visit, { cooperativeId }, shown) => registerPageOf(visit, cooperativeId, shown),
   });
 
   app.get('/:cooperativeId/history', { schema: { hide: true, params: cooperativeParams } }, async (request, reply) => {
@@ -145,23 +140,18 @@ export function recordsRoutes(app: FastifyInstance, kit: Kit): void {
 
   /** A booking form below the budget: posted to the API in cents, the budget's page again after. */
   const booking = <Schema extends z.ZodType<{ amount: string }>>(path: string, form: string, schema: Schema, bodyOf: (form: z.infer<Schema>, cents: number) => object) =>
-    app.post(`/:cooperativeId/budgets/:budgetId/${path}`, { schema: { hide: true, params: budgetParams } }, async (request, reply) => {
-      const { cooperativeId, budgetId } = budgetParams.parse(request.params);
-      const visit = kit.visit(request, reply);
-      const again = (shown: FormProblem) => budgetPageOf(visit, cooperativeId, budgetId, shown);
-      return kit.act(
-        visit,
-        cooperativeId,
-        form,
-        schema,
-        async (filled) => {
-          const refused = amountProblem(visit, filled.amount, 'amountCents');
-          if (refused) throw new ApiProblem(refused);
-          const written = await visit.api.post(`/cooperatives/${cooperativeId}/budgets/${budgetId}/${path}`, bodyOf(filled, centsFrom(filled.amount, visit.language) ?? 0));
-          return { written, then: `/app/${cooperativeId}/budgets/${budgetId}` };
-        },
-        again,
-      );
+    kit.formRoute({
+      url: `/:cooperativeId/budgets/:budgetId/${path}`,
+      params: budgetParams,
+      form,
+      schema,
+      command: async (visit, { cooperativeId, budgetId }, filled) => {
+        const refused = amountProblem(visit, filled.amount, 'amountCents');
+        if (refused) throw new ApiProblem(refused);
+        const written = await visit.api.post(`/cooperatives/${cooperativeId}/budgets/${budgetId}/${path}`, bodyOf(filled, centsFrom(filled.amount, visit.language) ?? 0));
+        return { written, then: `/app/${cooperativeId}/budgets/${budgetId}` };
+      },
+      again: (visit, { cooperativeId, budgetId }, shown) => budgetPageOf(visit, cooperativeId, budgetId, shown),
     });
   booking('income', 'income', forms.income, (form, amountCents) => ({ lineCode: form.lineCode, source: form.source, amountCents, receivedOn: form.receivedOn }));
   booking('expenses', 'expense', forms.expense, (form, amountCents) => ({
@@ -171,19 +161,15 @@ export function recordsRoutes(app: FastifyInstance, kit: Kit): void {
     invoiceReference: form.invoiceReference,
     description: form.description,
   }));
-  app.post('/:cooperativeId/budgets/:budgetId/expenses/:expenseId/approval', { schema: { hide: true, params: expenseParams } }, async (request, reply) => {
-    const { cooperativeId, budgetId, expenseId } = expenseParams.parse(request.params);
-    const visit = kit.visit(request, reply);
-    return kit.act(
-      visit,
-      cooperativeId,
-      'approve',
-      z.object({}),
-      async () => ({
-        written: await visit.api.post(`/cooperatives/${cooperativeId}/budgets/${budgetId}/expenses/${expenseId}/approval`),
-        then: `/app/${cooperativeId}/budgets/${budgetId}`,
-      }),
-      (shown) => budgetPageOf(visit, cooperativeId, budgetId, shown),
-    );
+  kit.formRoute({
+    url: '/:cooperativeId/budgets/:budgetId/expenses/:expenseId/approval',
+    params: expenseParams,
+    form: 'approve',
+    schema: z.object({}),
+    command: async (visit, { cooperativeId, budgetId, expenseId }) => ({
+      written: await visit.api.post(`/cooperatives/${cooperativeId}/budgets/${budgetId}/expenses/${expenseId}/approval`),
+      then: `/app/${cooperativeId}/budgets/${budgetId}`,
+    }),
+    again: (visit, { cooperativeId, budgetId }, shown) => budgetPageOf(visit, cooperativeId, budgetId, shown),
   });
 }

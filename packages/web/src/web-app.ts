@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import formBody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Api, ApiProblem, SignedOut, tokensSchema, type ApiTransport, type Tokens } from './api.js';
+import { Api, ApiProblem, SignedOut, tokensSchema, type ApiTransport, type Tokens, type Written } from './api.js';
 import { assembliesSchema, assemblySchema, cooperativeSchema, memberSchema, motionSchema, voterSchema } from './api-schemas.js';
 import { html, type Html } from './html.js';
 import { LANGUAGES, TEXTS } from './i18n.js';
@@ -142,7 +142,14 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
   };
 
   /** Runs a form's command; refused, the page is shown again with the API's words at the form. */
-  const act: Kit['act'] = async (visit, cooperativeId, form, schema, command, again) => {
+  const act = async <Schema extends z.ZodType>(
+    visit: Visit,
+    cooperativeId: string,
+    form: string,
+    schema: Schema,
+    command: (body: z.infer<Schema>) => Promise<{ written: Written; then: string }>,
+    again: (shown: FormProblem) => Promise<unknown>,
+  ) => {
     const posted = (visit.request.body ?? {}) as Record<string, unknown>;
     const body = schema.safeParse(posted);
     if (!body.success) return again({ form, problem: invalidForm(body.error), values: posted });
@@ -154,6 +161,21 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
       if (error instanceof ApiProblem) return again({ form, problem: error.problem, values: posted });
       throw error;
     }
+  };
+
+  const formRoute: Kit['formRoute'] = (route) => {
+    app.post(route.url, { schema: { hide: true, params: route.params } }, async (request, reply) => {
+      const params = route.params.parse(request.params);
+      const current = visit(request, reply);
+      return act(
+        current,
+        params.cooperativeId,
+        route.form,
+        route.schema,
+        (body) => route.command(current, params, body),
+        (shown) => route.again(current, params, shown),
+      );
+    });
   };
 
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
@@ -239,25 +261,21 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
     const { cooperativeId } = cooperativeParams.parse(request.params);
     return mePageOf(visit(request, reply), cooperativeId);
   });
-  app.post('/:cooperativeId/me', { schema: { hide: true, params: cooperativeParams } }, async (request, reply) => {
-    const { cooperativeId } = cooperativeParams.parse(request.params);
-    const current = visit(request, reply);
-    return act(
-      current,
-      cooperativeId,
-      'details',
-      forms.details,
-      async (details) => ({
-        written: await current.api.post(`/cooperatives/${cooperativeId}/members/${current.api.signedIn?.subject}/details`, {
-          name: details.name,
-          email: details.email,
-          address: details.address || null,
-          phone: details.phone || null,
-        }),
-        then: `/app/${cooperativeId}/me?saved=1`,
+  formRoute({
+    url: '/:cooperativeId/me',
+    params: cooperativeParams,
+    form: 'details',
+    schema: forms.details,
+    command: async (current, { cooperativeId }, details) => ({
+      written: await current.api.post(`/cooperatives/${cooperativeId}/members/${current.api.signedIn?.subject}/details`, {
+        name: details.name,
+        email: details.email,
+        address: details.address || null,
+        phone: details.phone || null,
       }),
-      (shown) => mePageOf(current, cooperativeId, shown),
-    );
+      then: `/app/${cooperativeId}/me?saved=1`,
+    }),
+    again: (current, { cooperativeId }, shown) => mePageOf(current, cooperativeId, shown),
   });
 
   const assembliesPageOf = (current: Visit, cooperativeId: string, shown?: FormProblem) =>
@@ -274,24 +292,20 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
     const { cooperativeId } = cooperativeParams.parse(request.params);
     return assembliesPageOf(visit(request, reply), cooperativeId);
   });
-  app.post('/:cooperativeId/assemblies', { schema: { hide: true, params: cooperativeParams } }, async (request, reply) => {
-    const { cooperativeId } = cooperativeParams.parse(request.params);
-    const current = visit(request, reply);
-    return act(
-      current,
-      cooperativeId,
-      'convene',
-      forms.convene,
-      async (form) => {
-        const written = await current.api.post(`/cooperatives/${cooperativeId}/assemblies`, {
-          title: form.title,
-          scheduledAt: localTimeToIso(form.scheduledAt) ?? form.scheduledAt,
-          venue: form.address ? { kind: 'place', address: form.address } : { kind: 'online' },
-        });
-        return { written, then: `/app/${cooperativeId}/assemblies/${written.id}` };
-      },
-      (shown) => assembliesPageOf(current, cooperativeId, shown),
-    );
+  formRoute({
+    url: '/:cooperativeId/assemblies',
+    params: cooperativeParams,
+    form: 'convene',
+    schema: forms.convene,
+    command: async (current, { cooperativeId }, form) => {
+      const written = await current.api.post(`/cooperatives/${cooperativeId}/assemblies`, {
+        title: form.title,
+        scheduledAt: localTimeToIso(form.scheduledAt) ?? form.scheduledAt,
+        venue: form.address ? { kind: 'place', address: form.address } : { kind: 'online' },
+      });
+      return { written, then: `/app/${cooperativeId}/assemblies/${written.id}` };
+    },
+    again: (current, { cooperativeId }, shown) => assembliesPageOf(current, cooperativeId, shown),
   });
 
   const assemblyPageOf = (current: Visit, cooperativeId: string, assemblyId: string, shown?: FormProblem) =>
@@ -315,21 +329,17 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
 
   /** A form on the assembly's page: its command, then the page again. */
   const assemblyAction = <Schema extends z.ZodType>(path: string, form: string, schema: Schema, command: (body: z.infer<Schema>) => { path: string; body?: object }) =>
-    app.post(`/:cooperativeId/assemblies/:assemblyId/${path}`, { schema: { hide: true, params: assemblyParams } }, async (request, reply) => {
-      const { cooperativeId, assemblyId } = assemblyParams.parse(request.params);
-      const current = visit(request, reply);
-      const api = `/cooperatives/${cooperativeId}/assemblies/${assemblyId}`;
-      return act(
-        current,
-        cooperativeId,
-        form,
-        schema,
-        async (body) => {
-          const call = command(body);
-          return { written: await current.api.post(`${api}${call.path}`, call.body), then: `/app/${cooperativeId}/assemblies/${assemblyId}` };
-        },
-        (shown) => assemblyPageOf(current, cooperativeId, assemblyId, shown),
-      );
+    formRoute({
+      url: `/:cooperativeId/assemblies/:assemblyId/${path}`,
+      params: assemblyParams,
+      form,
+      schema,
+      command: async (current, { cooperativeId, assemblyId }, body) => {
+        const call = command(body);
+        const written = await current.api.post(`/cooperatives/${cooperativeId}/assemblies/${assemblyId}${call.path}`, call.body);
+        return { written, then: `/app/${cooperativeId}/assemblies/${assemblyId}` };
+      },
+      again: (current, { cooperativeId, assemblyId }, shown) => assemblyPageOf(current, cooperativeId, assemblyId, shown),
     });
   const nothing = z.object({});
   assemblyAction('proxy', 'proxy', forms.proxy, (body) => ({ path: '/proxies', body: { holderId: body.holderId } }));
@@ -377,7 +387,7 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
   motionAction('opening', (index) => `open-${index}`, forms.motionStep, () => undefined);
   motionAction('closing', (index) => `close-${index}`, forms.motionStep, () => undefined);
 
-  const kit: Kit = { visit, page, act, guarded };
+  const kit: Kit = { visit, page, guarded, formRoute };
   recordsRoutes(app, kit);
   fundingRoutes(app, kit);
 }
