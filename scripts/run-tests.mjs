@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './chromium.mjs';
 import { ensurePostgres } from './postgres.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +15,8 @@ const ALONE = 'tests/reliability/alone';
 
 const postgres = ensurePostgres();
 if (postgres.reason) process.stderr.write(`PostgreSQL tests will be skipped: ${postgres.reason}\n`);
+const chromium = ensureChromium();
+if (chromium.reason) process.stderr.write(`Browser tests will be skipped: ${chromium.reason}\n`);
 
 /** One tap run; resolves with its closing counts (undefined when it ended without them) and its exit status. */
 function tap(args) {
@@ -23,6 +26,7 @@ function tap(args) {
     env: {
       ...process.env,
       ...(postgres.url ? { MEENT_TEST_POSTGRES_URL: postgres.url } : { MEENT_TEST_POSTGRES_UNAVAILABLE: postgres.reason }),
+      ...(chromium.path ? { MEENT_CHROMIUM: chromium.path } : { MEENT_TEST_CHROMIUM_UNAVAILABLE: chromium.reason }),
     },
   });
   let summary;

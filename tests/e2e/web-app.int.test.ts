@@ -35,7 +35,10 @@ t.test('members vote, grant a proxy and see the decisions in the web app', async
     const annaVisits = await visitor(browser, problems);
     await signIn(t, annaVisits, mail, address, cooperativeId, 'anna@example.nl', 'member');
     const annaPage = annaVisits.page;
-    t.match(await annaPage.locator('main').textContent(), anna.id, 'her member number, to give a proxy holder');
+    const home = await annaPage.locator('main').textContent();
+    t.match(home, anna.id, 'her member number, to give a proxy holder');
+    t.match(home, /Statutaire naam\s*Wijkcoöperatie De Meent U\.A\./, 'her cooperative, by its registered name');
+    t.match(home, 'Een vergadering wordt ten minste 14 dagen van tevoren bijeengeroepen.', 'and what its statutes tell her');
     await annaVisits.check(t, 'member-home');
     await annaPage.goto(assemblyPage);
     await annaVisits.check(t, 'member-assembly');
@@ -107,6 +110,10 @@ t.test('members vote, grant a proxy and see the decisions in the web app', async
     await secretaryVisits.check(t, 'secretary-assembly');
     await secretaryPage.getByRole('button', { name: 'Vergadering openen' }).click();
     await secretaryPage.getByRole('button', { name: 'Vergadering sluiten' }).waitFor();
+    await secretaryPage.getByLabel('Aanwezig: lidnummer').fill(bart.id);
+    await secretaryPage.getByRole('button', { name: 'Aanwezigheid vastleggen' }).click();
+    await secretaryPage.getByText('1 aanwezig').waitFor();
+    t.pass('attendance recorded at the meeting');
     for (const title of Object.values(motions)) {
       await motionCard(secretaryPage, title).getByRole('button', { name: 'Stemming sluiten en besluit vastleggen' }).click();
       await motionCard(secretaryPage, title).getByRole('heading', { name: /^Besluit: / }).waitFor();

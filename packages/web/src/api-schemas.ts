@@ -3,7 +3,15 @@ import { z } from 'zod';
 
 const choice = z.enum(['for', 'against', 'abstain']);
 
-export const cooperativeSchema = z.object({ id: z.string(), name: z.string() });
+export const cooperativeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  legalName: z.string(),
+  chamberOfCommerceNumber: z.string().nullable(),
+  foundedAt: z.string(),
+  rules: z.object({ noticeDays: z.number(), proxiesAllowed: z.boolean(), maxProxiesPerHolder: z.number(), electronicVoting: z.boolean() }),
+});
+export type Cooperative = z.infer<typeof cooperativeSchema>;
 
 export const memberSchema = z.object({
   id: z.string(),

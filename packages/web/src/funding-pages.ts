@@ -13,7 +13,8 @@ export interface FundingLine {
   readonly name: string;
 }
 
-const BOARD = ['chair', 'board'];
+/** Who decides initiatives within the board's mandate (the rights table: the chair and board members). */
+const BOARD = ['chair', 'board-member'];
 
 function themeNames(context: PageContext, themes: readonly Theme[], codes: readonly string[]): string {
   return codes.map((code) => themes.find((theme) => theme.code === code)?.[context.language] ?? code).join(', ');

@@ -1,6 +1,6 @@
 // What the pages say, in Dutch (the default) and English. Both dictionaries have one type, so a text missing in one
 // language does not compile.
-import type { Decision } from './api-schemas.js';
+import type { Cooperative, Decision } from './api-schemas.js';
 
 export const LANGUAGES = ['nl', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -37,9 +37,19 @@ const nl = {
     none: 'geen',
     next: 'Komende vergaderingen',
     noAssemblies: 'Er zijn geen vergaderingen.',
+    cooperative: 'Uw coöperatie',
+    legalName: 'Statutaire naam',
+    chamber: 'KvK-nummer',
+    founded: 'Opgericht',
+    rules: 'Wat de statuten u zeggen',
+    ruleLines: (rules: Cooperative['rules']) => [
+      `Een vergadering wordt ten minste ${rules.noticeDays} dagen van tevoren bijeengeroepen.`,
+      rules.electronicVoting ? 'U kunt online stemmen, vanaf 30 dagen voor de vergadering.' : 'U stemt in de vergadering.',
+      rules.proxiesAllowed ? `U kunt een ander lid een volmacht geven; een lid houdt er hoogstens ${rules.maxProxiesPerHolder}.` : 'Volmachten zijn niet toegestaan.',
+    ],
   },
   memberStatus: { applied: 'aangemeld', admitted: 'lid', suspended: 'geschorst', rejected: 'afgewezen', terminated: 'beëindigd' } as Record<string, string>,
-  office: { secretary: 'secretaris', chair: 'voorzitter', treasurer: 'penningmeester', board: 'bestuurslid' } as Record<string, string>,
+  office: { secretary: 'secretaris', chair: 'voorzitter', treasurer: 'penningmeester', 'board-member': 'bestuurslid' } as Record<string, string>,
   me: {
     title: 'Mijn gegevens',
     intro: 'Dit is wat de coöperatie over u vastlegt (AVG art. 15). Wijzig wat niet klopt.',
@@ -315,9 +325,19 @@ const en: Texts = {
     none: 'none',
     next: 'Assemblies',
     noAssemblies: 'There are no assemblies.',
+    cooperative: 'Your cooperative',
+    legalName: 'Registered name',
+    chamber: 'Chamber of Commerce number',
+    founded: 'Founded',
+    rules: 'What the statutes tell you',
+    ruleLines: (rules: Cooperative['rules']) => [
+      `An assembly is convened at least ${rules.noticeDays} days ahead.`,
+      rules.electronicVoting ? 'You can vote online, from 30 days before the assembly.' : 'You vote at the assembly.',
+      rules.proxiesAllowed ? `You can give another member your proxy; a member holds at most ${rules.maxProxiesPerHolder}.` : 'Proxies are not allowed.',
+    ],
   },
   memberStatus: { applied: 'applied', admitted: 'member', suspended: 'suspended', rejected: 'rejected', terminated: 'ended' },
-  office: { secretary: 'secretary', chair: 'chair', treasurer: 'treasurer', board: 'board member' },
+  office: { secretary: 'secretary', chair: 'chair', treasurer: 'treasurer', 'board-member': 'board member' },
   me: {
     title: 'My details',
     intro: 'This is what the cooperative holds about you (GDPR art. 15). Change what is not right.',

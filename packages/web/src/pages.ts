@@ -1,5 +1,5 @@
 // The pages, each rendered from what the API answered for the signed-in member.
-import type { Assembly, AssemblySummary, Budget, BudgetLine, Member, Motion, Voter } from './api-schemas.js';
+import type { Assembly, AssemblySummary, Budget, BudgetLine, Cooperative, Member, Motion, Voter } from './api-schemas.js';
 import { budgetChart } from './chart.js';
 import { html, type Html } from './html.js';
 import { dateTime, euros, type Language, type Texts } from './i18n.js';
@@ -10,6 +10,7 @@ export interface PageContext {
   readonly language: Language;
   readonly base: string;
   readonly me: Member;
+  readonly cooperative: Cooperative;
   readonly shown?: FormProblem | undefined;
 }
 
@@ -56,7 +57,14 @@ export function homePage(context: PageContext, assemblies: readonly AssemblySumm
 <dt>${t.home.offices}</dt><dd>${offices}</dd>
 <dt>${t.home.memberNumber}</dt><dd><code>${me.id}</code><br><span class="muted">${t.home.memberNumberHelp}</span></dd>
 </dl>
-<section aria-labelledby="next"><h2 id="next">${t.home.next}</h2>${assemblyRows(context, assemblies)}</section>`;
+<section aria-labelledby="next"><h2 id="next">${t.home.next}</h2>${assemblyRows(context, assemblies)}</section>
+<section aria-labelledby="cooperative" class="card"><h2 id="cooperative">${t.home.cooperative}</h2>
+<dl>
+<dt>${t.home.legalName}</dt><dd>${context.cooperative.legalName}</dd>
+${context.cooperative.chamberOfCommerceNumber ? html`<dt>${t.home.chamber}</dt><dd>${context.cooperative.chamberOfCommerceNumber}</dd>` : ''}
+<dt>${t.home.founded}</dt><dd>${dateTime(context.cooperative.foundedAt, context.language)}</dd>
+<dt>${t.home.rules}</dt><dd><ul>${t.home.ruleLines(context.cooperative.rules).map((line) => html`<li>${line}</li>`)}</ul></dd>
+</dl></section>`;
 }
 
 export function mePage(context: PageContext, saved: boolean): Html {

@@ -110,7 +110,7 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
       visit.api.get(`${base}/members/${tokens.subject}${since(visit)}`, memberSchema),
       visit.api.get(`${base}${since(visit)}`, cooperativeSchema),
     ]);
-    const context: PageContext = { t: TEXTS[visit.language], language: visit.language, base: `/app/${cooperativeId}`, me, shown };
+    const context: PageContext = { t: TEXTS[visit.language], language: visit.language, base: `/app/${cooperativeId}`, me, cooperative, shown };
     return { context, cooperativeName: cooperative.name, base };
   };
 
