@@ -1,5 +1,5 @@
-// The web app for those who keep the records, in a real browser: the secretary registers and admits a member and
-// finds her by name; the treasurer books income and an expense above the four-eyes threshold, which the chair
+// The web app for those who keep the records, in a real browser: the secretary registers and admits a member,
+// finds her by name and convenes an assembly; the treasurer books income and an expense above the four-eyes threshold, which the chair
 // approves; a refused amount is named beside its field; the history shows the verification to an officer and a
 // member their own; an agenda item's impact report opens with the member's session.
 import t from 'tap';
@@ -35,6 +35,15 @@ t.test('the register, the books and the history in the web app', async (t) => {
     await page.getByRole('button', { name: 'Zoeken' }).click();
     await page.getByText('1 ingeschreven').waitFor();
     t.same(await page.locator('tbody th').allTextContents(), ['Femke Nieuw'], 'found by a part of her name');
+
+    await page.getByRole('link', { name: 'Vergaderingen' }).click();
+    await page.getByLabel('Titel').fill('Najaarsvergadering');
+    await page.getByLabel('Datum en tijd').fill('2026-04-20T19:30');
+    await page.getByLabel('Adres (leeg: online)').fill('Buurthuis, Meentweg 3');
+    await secretary.check(t, 'secretary-convene');
+    await page.getByRole('button', { name: 'Bijeenroepen' }).click();
+    await page.getByRole('heading', { name: 'Najaarsvergadering', level: 1 }).waitFor();
+    t.match(await page.locator('main > p').first().textContent(), '20 april 2026 om 19:30 · Buurthuis, Meentweg 3 · bijeengeroepen', 'convened for the time typed, in Amsterdam');
 
     const treasurer = await visitor(browser, problems);
     await signIn(t, treasurer, mail, address, cooperativeId, 'theo@example.nl');

@@ -25,6 +25,9 @@ export function localTimeToIso(local: string): string | undefined {
   if (!match) return undefined;
   const [, year, month, day, hour, minute] = match.map(Number) as [number, number, number, number, number, number];
   const wallClock = Date.UTC(year, month - 1, day, hour, minute);
+  // Date.UTC rolls a 31 November into December: a day, month, hour or minute out of range is no date and time.
+  const read = new Date(wallClock);
+  if (read.getUTCMonth() !== month - 1 || read.getUTCDate() !== day || read.getUTCHours() !== hour || read.getUTCMinutes() !== minute) return undefined;
   // The offset at the wall-clock time read as UTC is right but within hours of a change of clocks; asked again at
   // the instant that gives, it is right there too.
   const first = wallClock - offsetMinutes(wallClock) * 60_000;
