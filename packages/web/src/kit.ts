@@ -69,3 +69,12 @@ export function amountProblem(visit: Visit, typed: string, apiField: string): Pr
     errors: [{ in: 'body', field: apiField, message: 'an amount in euros, with at most two decimals' }],
   };
 }
+
+/** A person's details as a form has them (empty: none) and as the register takes them (null: none). */
+export const detailsForm = z.object({ name: text(200).min(1), email: text(320).min(1), address: text(500), phone: text(50) });
+export const registerDetails = (form: z.infer<typeof detailsForm>) => ({
+  name: form.name,
+  email: form.email,
+  address: form.address || null,
+  phone: form.phone || null,
+});

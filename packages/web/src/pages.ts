@@ -113,13 +113,14 @@ function choiceFieldset(t: Texts, form: string, legend: string, current: string 
   )}</fieldset>`;
 }
 
-function motionCard(context: PageContext, view: AssemblyView, motion: Motion, index: number): Html {
+/** A motion's card; its forms are named by the motion (and the grantor), so a refusal comes back at the right one. */
+function motionCard(context: PageContext, view: AssemblyView, motion: Motion): Html {
   const { t, base, me, shown } = context;
   const { voter, assembly } = view;
   const mine = voter.votes.find((vote) => vote.motionId === motion.id)?.vote ?? null;
   const heldFor = voter.proxies.filter((proxy) => proxy.holderId === me.id);
   const open = motion.status === 'voting-open';
-  const form = `vote-${index}`;
+  const form = `vote-${motion.id}`;
   const myVote = !voter.onRoll
     ? html``
     : mine && mine.choice
@@ -137,8 +138,8 @@ ${choiceFieldset(t, form, t.assembly.yourVote, mine?.choice)}
 </form>`
       : '';
   const proxyForms = open
-    ? heldFor.map((proxy, proxyIndex) => {
-        const proxyForm = `proxy-vote-${index}-${proxyIndex}`;
+    ? heldFor.map((proxy) => {
+        const proxyForm = `proxy-vote-${motion.id}-${proxy.grantorId}`;
         return html`<form method="post" action="${base}/motions/${motion.id}/votes">
 ${formAlert(proxyForm, shown, t)}
 <input type="hidden" name="assemblyId" value="${assembly.id}">
@@ -154,11 +155,11 @@ ${choiceFieldset(t, proxyForm, t.assembly.onBehalfOf(proxy.grantorId), undefined
 <p><strong>${t.assembly.explanation}:</strong> ${t.assembly.explain(motion.result)}</p></div>`
     : '';
   const officer = runsMeetings(me)
-    ? html`${motion.status === 'tabled' ? html`<form method="post" action="${base}/motions/${motion.id}/opening">${formAlert(`open-${index}`, shown, t)}<input type="hidden" name="assemblyId" value="${assembly.id}"><button type="submit" class="secondary">${t.assembly.openVoting}</button></form>` : ''}
-${open ? html`<form method="post" action="${base}/motions/${motion.id}/closing">${formAlert(`close-${index}`, shown, t)}<input type="hidden" name="assemblyId" value="${assembly.id}"><button type="submit" class="secondary">${t.assembly.closeVoting}</button></form>` : ''}`
+    ? html`${motion.status === 'tabled' ? html`<form method="post" action="${base}/motions/${motion.id}/opening">${formAlert(`open-${motion.id}`, shown, t)}<input type="hidden" name="assemblyId" value="${assembly.id}"><button type="submit" class="secondary">${t.assembly.openVoting}</button></form>` : ''}
+${open ? html`<form method="post" action="${base}/motions/${motion.id}/closing">${formAlert(`close-${motion.id}`, shown, t)}<input type="hidden" name="assemblyId" value="${assembly.id}"><button type="submit" class="secondary">${t.assembly.closeVoting}</button></form>` : ''}`
     : '';
-  return html`<article class="card" aria-labelledby="motion-${index}">
-<h3 id="motion-${index}">${motion.title}</h3>
+  return html`<article class="card" aria-labelledby="motion-${motion.id}">
+<h3 id="motion-${motion.id}">${motion.title}</h3>
 <p class="muted">${t.motionStatus[motion.status] ?? motion.status} · ${t.assembly.ballot[motion.ballot] ?? motion.ballot}</p>
 <p>${motion.text}</p>
 ${myVote}${voteForm}${proxyForms}${decision}${officer}
@@ -228,7 +229,7 @@ ${assembly.agenda.length === 0
   : html`<ol>${assembly.agenda.map((item) => html`<li>${item.title}${item.document ? html` (<a href="${documentLink(context, item.document.href)}">${t.assembly.document}</a>)` : ''}</li>`)}</ol>`}
 <p class="muted">${assembly.convocations.length === 0 ? t.assembly.notConvoked : assembly.convocations.map((sent) => t.assembly.convoked(dateTime(sent.sentAt, language), sent.recipients)).join(' ')}</p></section>
 <section aria-labelledby="motions"><h2 id="motions">${t.assembly.motions}</h2>
-${motions.length === 0 ? html`<p>${t.assembly.noMotions}</p>` : motions.map((motion, index) => motionCard(context, view, motion, index))}</section>
+${motions.length === 0 ? html`<p>${t.assembly.noMotions}</p>` : motions.map((motion) => motionCard(context, view, motion))}</section>
 ${proxySection(context, view)}
 ${meetingSection(context, assembly)}`;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiProblem } from './api.js';
 import { budgetSchema, budgetsSchema, historySchema, journalSchema, registerSchema, verificationSchema } from './api-schemas.js';
 import { centsFrom } from './i18n.js';
-import { amountProblem, cooperativeParams, text, type Kit, type Visit } from './kit.js';
+import { amountProblem, cooperativeParams, detailsForm, registerDetails, text, type Kit, type Visit } from './kit.js';
 import type { FormProblem } from './layout.js';
 import { bookingSection, historyPage, registerPage } from './officer-pages.js';
 import { budgetPage, budgetsPage } from './pages.js';
@@ -15,7 +15,6 @@ const expenseParams = budgetParams.extend({ expenseId: z.uuid() });
 const registerQuery = z.object({ name: text(100).optional(), after: text(500).optional() });
 const historyQuery = z.object({ after: z.coerce.number().int().nonnegative().optional() });
 const forms = {
-  register: z.object({ name: text(200).min(1), email: text(320).min(1), address: text(500), phone: text(50) }),
   income: z.object({ lineCode: text(32).min(1), source: text(200).min(1), amount: text(20).min(1), receivedOn: text(10).min(1) }),
   expense: z.object({ lineCode: text(32).min(1), payee: text(200).min(1), amount: text(20).min(1), invoiceReference: text(100).min(1), description: text(500).min(1) }),
 };
@@ -52,14 +51,9 @@ export function recordsRoutes(app: FastifyInstance, kit: Kit): void {
     url: '/:cooperativeId/members',
     params: cooperativeParams,
     form: 'register',
-    schema: forms.register,
+    schema: detailsForm,
     command: async (visit, { cooperativeId }, form) => ({
-      written: await visit.api.post(`/cooperatives/${cooperativeId}/members`, {
-        name: form.name,
-        email: form.email,
-        address: form.address || null,
-        phone: form.phone || null,
-      }),
+      written: await visit.api.post(`/cooperatives/${cooperativeId}/members`, registerDetails(form)),
       then: `/app/${cooperativeId}/members`,
     }),
     again: (visit, { cooperativeId }, shown) => registerPageOf(visit, cooperativeId, shown),

@@ -9,7 +9,7 @@ import { assembliesSchema, assemblySchema, cooperativeSchema, memberSchema, moti
 import { html, type Html } from './html.js';
 import { LANGUAGES, TEXTS } from './i18n.js';
 import { layout, problemPage, STYLESHEET, type FormProblem } from './layout.js';
-import { cooperativeParams, invalidForm, text, type Kit, type Render, type Visit } from './kit.js';
+import { cooperativeParams, detailsForm, invalidForm, registerDetails, text, type Kit, type Render, type Visit } from './kit.js';
 import { localTimeToIso } from './local-time.js';
 import { fundingRoutes } from './funding-routes.js';
 import { recordsRoutes } from './records-routes.js';
@@ -37,7 +37,6 @@ const pageQuery = z.object({
 const forms = {
   signIn: z.object({ email: text(320).min(1) }),
   code: z.object({ email: text(320).min(1), code: text(20).min(1) }),
-  details: z.object({ name: text(200).min(1), email: text(320).min(1), address: text(500), phone: text(50) }),
   convene: z.object({ title: text(200).min(1), scheduledAt: text(20).min(1), address: text(500) }),
   proxy: z.object({ holderId: text(100).min(1) }),
   attendance: z.object({ memberId: text(100).min(1) }),
@@ -265,14 +264,9 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
     url: '/:cooperativeId/me',
     params: cooperativeParams,
     form: 'details',
-    schema: forms.details,
+    schema: detailsForm,
     command: async (current, { cooperativeId }, details) => ({
-      written: await current.api.post(`/cooperatives/${cooperativeId}/members/${current.api.signedIn?.subject}/details`, {
-        name: details.name,
-        email: details.email,
-        address: details.address || null,
-        phone: details.phone || null,
-      }),
+      written: await current.api.post(`/cooperatives/${cooperativeId}/members/${current.api.signedIn?.subject}/details`, registerDetails(details)),
       then: `/app/${cooperativeId}/me?saved=1`,
     }),
     again: (current, { cooperativeId }, shown) => mePageOf(current, cooperativeId, shown),
@@ -355,7 +349,7 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
   /** A form on a motion, shown on its assembly's page: the form's name says which motion's it was. */
   const motionAction = <Schema extends z.ZodType>(
     path: string,
-    formOf: (motionIndex: number, body: Record<string, unknown>) => string,
+    formOf: (motionId: string, body: Record<string, unknown>) => string,
     schema: Schema,
     bodyOf: (body: z.infer<Schema>) => object | undefined,
   ) =>
@@ -365,11 +359,10 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
       const posted = (request.body ?? {}) as Record<string, unknown>;
       const assemblyId = z.uuid().safeParse(posted.assemblyId);
       if (!assemblyId.success) return reply.code(400).type('text/plain; charset=utf-8').send('Bad Request: the form names no assembly');
-      const motionIndex = await motionIndexOn(current, cooperativeId, assemblyId.data, motionId);
       return act(
         current,
         cooperativeId,
-        formOf(motionIndex, posted),
+        formOf(motionId, posted),
         schema,
         async (body) => ({
           written: await current.api.post(`/cooperatives/${cooperativeId}/motions/${motionId}/${path}`, bodyOf(body)),
@@ -380,26 +373,16 @@ export async function webApp(app: FastifyInstance, options: WebAppOptions): Prom
     });
   motionAction(
     'votes',
-    (index, posted) => (posted.onBehalfOf ? `proxy-vote-${index}-0` : `vote-${index}`),
+    (motionId, posted) => (typeof posted.onBehalfOf === 'string' ? `proxy-vote-${motionId}-${posted.onBehalfOf}` : `vote-${motionId}`),
     forms.vote,
     (body) => ({ choice: body.choice, ...(body.onBehalfOf ? { onBehalfOf: body.onBehalfOf } : {}) }),
   );
-  motionAction('opening', (index) => `open-${index}`, forms.motionStep, () => undefined);
-  motionAction('closing', (index) => `close-${index}`, forms.motionStep, () => undefined);
+  motionAction('opening', (motionId) => `open-${motionId}`, forms.motionStep, () => undefined);
+  motionAction('closing', (motionId) => `close-${motionId}`, forms.motionStep, () => undefined);
 
   const kit: Kit = { visit, page, guarded, formRoute };
   recordsRoutes(app, kit);
   fundingRoutes(app, kit);
-}
-
-/** Where a motion stands on its assembly's agenda: the forms of its card are named by it. */
-async function motionIndexOn(current: Visit, cooperativeId: string, assemblyId: string, motionId: string): Promise<number> {
-  try {
-    const assembly = await current.api.get(`/cooperatives/${cooperativeId}/assemblies/${assemblyId}`, assemblySchema);
-    return Math.max(0, assembly.motions.findIndex((motion) => motion.id === motionId));
-  } catch {
-    return 0;
-  }
 }
 
 function sessionOf(request: FastifyRequest): Tokens | undefined {
