@@ -58,7 +58,7 @@ t.test('two initiatives, from application to the money', async (t) => {
   await next('BudgetAdopted', votedBudget);
   server.clock.set('2027-01-15T10:00:00.000Z');
 
-  const apply = (requestedCents: number, tranches: number[]) =>
+  const apply = (requestedCents: number, tranches: number[], themes = ['meedoen', 'leren']) =>
     command(server.app, applicant.token, `${base}/initiatives`, {
       title: 'Buurtmoestuin',
       description: 'Een moestuin voor de hele buurt',
@@ -66,7 +66,7 @@ t.test('two initiatives, from application to the money', async (t) => {
       budgetId,
       lineCode: '4100',
       tranches: tranches.map((amountCents, index) => ({ amountCents, milestone: `Mijlpaal ${index + 1}` })),
-      themes: ['meedoen', 'leren'],
+      themes,
     });
   const garden = await apply(300_000, [120_000, 120_000, 60_000]);
   t.equal(garden.status, 201);
@@ -214,7 +214,7 @@ t.test('two initiatives, from application to the money', async (t) => {
   });
 
   t.test('a second initiative, granted by the board, is refused by the budget and waits', async (t) => {
-    const second = await apply(200_000, [200_000]);
+    const second = await apply(200_000, [200_000], ['werken']);
     const decided = await command(server.app, chair.token, `${base}/initiatives/${second.body.id}/decision`, { approve: true, reason: 'Binnen mandaat' });
     t.equal(decided.status, 200);
     const waiting = await next('InitiativeAwaitingFunds', decided.body.position);
@@ -223,8 +223,11 @@ t.test('two initiatives, from application to the money', async (t) => {
     t.match(view.body, { status: 'awaiting-funds', money: { grantedCents: 200_000, reservedCents: 0 } });
     const pipeline = await read<{ initiatives: { id: string; status: string }[] }>(server.app, chair.token, `${base}/initiatives/pipeline`);
     t.same(pipeline.body.initiatives.map((entry) => [entry.id, entry.status]), [[second.body.id, 'awaiting-funds']]);
-    const mine = await read<{ initiatives: unknown[] }>(server.app, applicant.token, `${base}/initiatives?applicant=${applicant.id}`);
+    const mine = await read<{ initiatives: { id: string; themes: string[] }[] }>(server.app, applicant.token, `${base}/initiatives?applicant=${applicant.id}`);
     t.equal(mine.body.initiatives.length, 2);
+    const submitted = new Map(mine.body.initiatives.map((entry) => [entry.id, entry.themes]));
+    t.same(submitted.get(garden.body.id), ['leren', 'meedoen'], 'a page shows each initiative with its own themes');
+    t.same(submitted.get(second.body.id), ['werken']);
   });
 
   t.test('the initiatives as they stood at a position or on a date', async (t) => {

@@ -37,7 +37,14 @@ postgresTest('the server on PostgreSQL: register, read your writes, erase, repla
   const duplicate = await command(server.app, cooperative.secretary, base, { name: 'Other', email: 'anna@example.nl' });
   t.equal(duplicate.status, 409);
 
-  await command(server.app, cooperative.secretary, `${base}/${anna.id}/termination`, { kind: 'resigned' });
+  const found = await server.app.inject({ url: `${base}?name=POSTGRES`, headers: bearer(cooperative.secretary) });
+  t.match(found.json(), { total: 1, members: [{ personalData: { name: 'Anna Postgres' } }] }, 'found by part of her name');
+
+  const terminated = await command(server.app, cooperative.secretary, `${base}/${anna.id}/termination`, { kind: 'resigned' });
+  const countsAt = async (query: string) =>
+    (await server.app.inject({ url: `${base}/counts?asOf=2027-01-01T12:00:00.000Z&minPosition=${terminated.body.position}${query}`, headers: bearer(anna.token) })).json().counts;
+  t.match(await countsAt(''), { admitted: 2, terminated: 1 }, 'her resignation takes effect at the year’s end');
+  t.match(await countsAt(`&asOfPosition=${terminated.body.position - 1}`), { admitted: 3, terminated: 0 }, 'not as recorded before it');
   // The resignation takes effect when the financial year ends (BW 2:36 lid 2); her data may be erased from then.
   server.clock.set('2027-01-02T10:00:00.000Z');
   const erased = await command(server.app, cooperative.secretary, `${base}/${anna.id}/erasure`);

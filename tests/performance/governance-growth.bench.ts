@@ -1,7 +1,9 @@
 // Benchmark (not a test): how the assembly's work and the history's reads grow with the cooperative. One server per
 // size (10,000 and 100,000 members unless BENCH_SIZES says otherwise) on the embedded store, its members on record
 // before it starts; then, through the API as a secretary would: convening an assembly (which fixes its roll), reading
-// it, closing a motion on the full roll, the first page of the register, a member's own history and one stream's.
+// it, closing a motion on the full roll, the first page of the register, budget versus
+// actuals (a ledger of as many entries as members), the first page of the initiatives (one for each ten members) and
+// of one theme's, a member's own history and one stream's.
 // Then the history of one stream in a log of BENCH_HISTORY_EVENTS (1,000,000) events, beside one of a tenth of that.
 // Targets (issue 28): convening and closing each under 2 s at 100,000 members; the histories under 10 ms at 1M events.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { auditEvents, buildServer, loadConfig, openEventStore } from '@meent/ser
 import { v7 as uuidv7 } from 'uuid';
 import { history } from '../../packages/server/src/audit/history.js';
 import { median } from './measure.js';
-import { seedCooperative } from './seed-cooperative.js';
+import { seedCooperative, seedFunding } from './seed-cooperative.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const HISTORY_EVENTS = Number(process.env.BENCH_HISTORY_EVENTS ?? 1_000_000);
@@ -34,6 +36,12 @@ async function measureCooperative(members: number): Promise<Figures> {
     const seeding = performance.now();
     const seedStore = await openEventStore(config);
     await seedCooperative(seedStore, cooperativeId, memberIds, new Date(Date.now() - 86_400_000));
+    const { budgetId } = await seedFunding(seedStore, cooperativeId, memberIds, {
+      entries: members,
+      initiatives: members / 10,
+      at: new Date(Date.now() - 86_400_000),
+    });
+    const seeded = await seedStore.headPosition();
     await seedStore.close();
     process.stdout.write(`${format(members)} members: on record in ${format((performance.now() - seeding) / 1000)} s`);
 
@@ -72,7 +80,7 @@ async function measureCooperative(members: number): Promise<Figures> {
         }
       };
       const projecting = performance.now();
-      await settle(0);
+      await settle(seeded);
       process.stdout.write(`, projected in ${format((performance.now() - projecting) / 1000)} s\n`);
 
       const base = `/cooperatives/${cooperativeId}`;
@@ -98,6 +106,9 @@ async function measureCooperative(members: number): Promise<Figures> {
       await timed('tell every member the decision (reactions)', () => settle(closed.position));
       figures.set('read the decision', await median(5, () => call('GET', `${base}/motions/${tabled.id}?minPosition=${closed.position}`)));
       figures.set('first page of the register, with its total', await median(5, () => call('GET', `${base}/members?limit=50`)));
+      figures.set('budget versus actuals (an entry per member)', await median(5, () => call('GET', `${base}/budgets/${budgetId}`)));
+      figures.set('initiatives, first page (one per ten members)', await median(5, () => call('GET', `${base}/initiatives?limit=100`)));
+      figures.set('initiatives of one theme, first page', await median(5, () => call('GET', `${base}/initiatives?limit=100&theme=werken`)));
       const someone = memberIds[members - 1]!;
       figures.set("a member's own history", await median(5, () => call('GET', `${base}/events?stream=member-${someone}&limit=100`)));
       figures.set("one stream's history", await median(5, () => call('GET', `${base}/streams/member-${someone}/events`)));

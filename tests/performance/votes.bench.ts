@@ -16,6 +16,8 @@ import { REPOSITORY_ROOT, spawnTypeScript } from '../support/processes.js';
 import { seedCooperative } from './seed-cooperative.js';
 
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 10_000);
+/** Which stores to measure: both unless BENCH_STORES names one (`sqlite` or `postgres`). */
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const CONNECTIONS = 50;
 const APPENDS = 5_000;
 const SECRET = 'a-benchmark-secret-that-is-long-enough-for-hs256';
@@ -152,10 +154,11 @@ const directory = mkdtempSync(join(tmpdir(), 'meent-bench-'));
 try {
   console.log(`${VOTERS} voters, ${CONNECTIONS} connections, load generator in its own process`);
   const common = { MEENT_JWT_SECRET: SECRET, MEENT_LOG_LEVEL: 'silent' };
-  await run('sqlite', loadConfig({ ...common, MEENT_DATA_DIR: join(directory, 'sqlite') }), directory);
+  if (STORES.includes('sqlite')) await run('sqlite', loadConfig({ ...common, MEENT_DATA_DIR: join(directory, 'sqlite') }), directory);
   // `pnpm bench` starts PostgreSQL and passes its URL, as `pnpm test` does.
   const postgres = { url: process.env.MEENT_TEST_POSTGRES_URL, reason: process.env.MEENT_TEST_POSTGRES_UNAVAILABLE ?? 'no MEENT_TEST_POSTGRES_URL' };
-  if (postgres.url) {
+  if (!STORES.includes('postgres')) console.log('postgres: not measured (BENCH_STORES)');
+  else if (postgres.url) {
     const schema = `bench_${Date.now()}`;
     try {
       await run(

@@ -12,7 +12,7 @@ import { createMembership, cooperativeRulesSchema } from '@meent/membership';
 import { MembershipCommands } from '../src/application/member.js';
 import { cooperativeDecider, cooperativeStream } from '../src/domain/cooperative.decider.js';
 import { memberAggregate, type MemberCommand } from '../src/domain/member.decider.js';
-import { registerPage, registerRows, statusCounts, type MemberRegisterProjection } from '../src/projections/member-register.projection.js';
+import { registerPage, registerRows, spanOf, statusCounts, type MemberRegisterProjection } from '../src/projections/member-register.projection.js';
 
 const cooperativeId = '0193a6f0-0000-7000-8000-000000000001';
 const ids = {
@@ -43,7 +43,7 @@ async function membershipOnFreshStores(t: Test) {
     today = new Date(`${day}T09:00:00.000Z`);
     return { cooperativeId, actor: { id: 'secretary', roles: ['member'] }, correlationId: `on-${day}`, occurredAt: today };
   };
-  return { keys, register, projections, commands, runtime, on };
+  return { store, keys, register, projections, commands, runtime, on };
 }
 
 /** Each status's members at the moment, counted from the periods themselves: what the kept counts must equal. */
@@ -164,7 +164,7 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
  * theirs and answers its position; `kept` and `counted` are the register's counts at a moment, kept and from the periods.
  */
 async function oneMemberFromJanuary(t: Test, name: string, memberId: string) {
-  const { keys, register, projections, commands, runtime, on } = await membershipOnFreshStores(t);
+  const { store, keys, register, projections, commands, runtime, on } = await membershipOnFreshStores(t);
   const rules = cooperativeRulesSchema.parse({});
   await commands.handle(
     cooperativeStream(cooperativeId),
@@ -177,8 +177,9 @@ async function oneMemberFromJanuary(t: Test, name: string, memberId: string) {
   const transition = async (day: string, command: MemberCommand) =>
     (await runtime.aggregate(memberAggregate).handle(on(day), memberId, () => command)).position;
   const counted = (asOf: string) => periodsCounted(projections, register, asOf);
-  const kept = (asOf: string) => projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf }));
-  return { register, projections, rules, transition, kept, counted };
+  const kept = (asOf: string, asOfPosition?: number) =>
+    projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf, ...(asOfPosition === undefined ? {} : { asOfPosition }) }));
+  return { store, register, projections, rules, transition, kept, counted };
 }
 
 t.test('the kept counts through an expulsion appealed and confirmed: each moment as the periods count it', async (t) => {
@@ -225,6 +226,81 @@ t.test('the kept counts through a termination dated before the period it ends be
   await projections.waitForPosition([register.name], position, 5000);
   for (const day of ['2026-01-15', '2026-02-01', '2026-02-15', '2026-03-01', '2026-03-10', '2026-03-20', '2026-04-01']) {
     for (const asOf of [`${day}T00:00:00.000Z`, `${day}T12:00:00.000Z`]) t.same(await kept(asOf), await counted(asOf), `as of ${asOf}`);
+  }
+});
+
+t.test('the counts as recorded up to each position: each moment as the periods recorded by then count it', async (t) => {
+  const { store, register, projections, rules, transition, kept } = await oneMemberFromJanuary(t, 'Bram', ids.bram);
+  // Past position 2,048 a span of positions holds 32, and ten events of another cooperative's between each change and
+  // the next put them in spans of their own and together in one: the counts of a position's own span come from the
+  // periods, those of the spans before it from the counts kept.
+  let padded = 0;
+  const pad = async (events: number) => {
+    const padding = Array.from({ length: events }, () => {
+      padded += 1;
+      return { id: `0193a6f0-0000-7000-8000-${String(padded).padStart(12, '0')}`, type: 'Padding', data: {}, metadata: { cooperativeId: 'elsewhere' } };
+    });
+    await store.append('padding', padding, 'any');
+  };
+  await pad(2100);
+  const padded10 = async (position: Promise<number>) => {
+    const recorded = await position;
+    await pad(10);
+    return recorded;
+  };
+  const positions = [
+    await padded10(transition('2026-01-20', { type: 'AdmitMember', now: new Date('2026-01-20T09:00:00Z') })),
+    await padded10(transition('2026-04-01', {
+      type: 'TerminateMembership',
+      kind: 'expelled',
+      reason: 'acted against the cooperative',
+      effectiveAt: null,
+      resignation: rules,
+      expulsionAppealMonths: 1,
+      now: new Date('2026-04-01T09:00:00Z'),
+    })),
+    await padded10(transition('2026-04-10', { type: 'AppealExpulsion', now: new Date('2026-04-10T09:00:00Z') })),
+    await padded10(
+      transition('2026-06-01', {
+        type: 'RecordAppealDecision',
+        motionId: '0193a6f0-0000-7000-8000-0000000000ff',
+        round: 1,
+        confirmed: false,
+        now: new Date('2026-06-01T09:00:00Z'),
+      }),
+    ),
+    // Recorded in September, the death was in May: a backdated change the register as recorded in June does not show.
+    await transition('2026-09-20', {
+      type: 'TerminateMembership',
+      kind: 'deceased',
+      reason: 'deceased',
+      effectiveAt: '2026-05-01T00:00:00.000Z',
+      resignation: rules,
+      expulsionAppealMonths: 1,
+      now: new Date('2026-09-20T09:00:00Z'),
+    }),
+  ];
+  await projections.waitForPosition([register.name], positions.at(-1)!, 5000);
+  const spans = new Set(positions.map(spanOf));
+  t.ok(spans.size > 1 && spans.size < positions.length, 'the changes are in spans of their own and share one');
+  const countedAt = (asOf: string, position: number) =>
+    projections.query(register, async (reader, tables) => {
+      const rows = await reader.all<{ status: string; count: number }>(
+        `SELECT status, count(*) AS count FROM ${tables.periods}
+         WHERE cooperative_id = ? AND recorded_position <= ? AND (superseded_position IS NULL OR superseded_position > ?)
+           AND from_at <= ? AND (to_at IS NULL OR to_at > ?) GROUP BY status`,
+        [cooperativeId, position, position, asOf, asOf],
+      );
+      return { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 0, ...Object.fromEntries(rows.map((row) => [row.status, row.count])) };
+    });
+  t.same(await kept('2026-07-01T12:00:00.000Z', positions[3]!), { applied: 0, admitted: 1, suspended: 0, rejected: 0, terminated: 0 }, 'admitted again, as recorded in June');
+  t.same(await kept('2026-07-01T12:00:00.000Z'), { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 1 }, 'deceased since May, as recorded now');
+  for (let position = positions[0]! - 1; position <= positions.at(-1)! + 1; position += 1) {
+    for (const day of ['2026-01-15', '2026-01-20', '2026-04-05', '2026-05-01', '2026-05-15', '2026-06-01', '2026-07-01', '2027-01-01']) {
+      for (const asOf of [`${day}T00:00:00.000Z`, `${day}T12:00:00.000Z`]) {
+        t.same(await kept(asOf, position), await countedAt(asOf, position), `as of ${asOf}, recorded up to ${position}`);
+      }
+    }
   }
 });
 

@@ -110,6 +110,8 @@ export const initiativesProjection = defineProjection({
     themes: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (cooperative_id TEXT NOT NULL, theme TEXT NOT NULL, initiative_id TEXT NOT NULL,
         PRIMARY KEY (cooperative_id, theme, initiative_id))`,
+      // A page's themes, read for its initiatives alone.
+      `CREATE INDEX IF NOT EXISTS ${name}_by_initiative ON ${name} (initiative_id, theme)`,
     ],
     indicators: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (indicator_id TEXT PRIMARY KEY, initiative_id TEXT NOT NULL, name TEXT NOT NULL,
@@ -380,12 +382,21 @@ function initiativesAt(
   };
 }
 
-/** The themes of the cooperative's initiatives, by initiative. */
-async function themesIn(reader: SqlExecutor, tables: InitiativesTables, cooperativeId: string): Promise<Map<string, string[]>> {
-  const rows = await reader.all<{ initiative_id: string; theme: string }>(
-    `SELECT initiative_id, theme FROM ${tables.themes} WHERE cooperative_id = ? ORDER BY theme`,
-    [cooperativeId],
-  );
+/**
+ * The themes of the initiatives named, by initiative: of a page, read for its initiatives alone; of more than a page
+ * can hold, read for the whole cooperative at once.
+ */
+async function themesOf(reader: SqlExecutor, tables: InitiativesTables, cooperativeId: string, initiativeIds: readonly string[]): Promise<Map<string, string[]>> {
+  const rows =
+    initiativeIds.length <= MAX_PAGE
+      ? await reader.all<{ initiative_id: string; theme: string }>(
+          `SELECT initiative_id, theme FROM ${tables.themes} WHERE initiative_id IN (${initiativeIds.map(() => '?').join(', ') || 'NULL'}) ORDER BY theme`,
+          [...initiativeIds],
+        )
+      : await reader.all<{ initiative_id: string; theme: string }>(
+          `SELECT initiative_id, theme FROM ${tables.themes} WHERE cooperative_id = ? ORDER BY theme`,
+          [cooperativeId],
+        );
   const themes = new Map<string, string[]>();
   for (const row of rows) themes.set(row.initiative_id, [...(themes.get(row.initiative_id) ?? []), row.theme]);
   return themes;
@@ -397,6 +408,9 @@ const withKind = (tables: InitiativesTables, select: string) =>
 
 /** An initiative's place in the list's order: when it was submitted, then its id. */
 export type InitiativePlace = readonly [submittedAt: string, id: string];
+
+/** The most initiatives a page holds (the API's largest `limit`, and the one row more that tells whether a next page follows). */
+const MAX_PAGE = 501;
 
 export async function initiativesOf(
   reader: SqlExecutor,
@@ -439,7 +453,7 @@ export async function initiativesOf(
     `${withKind(tables, `SELECT ${INITIATIVE_COLUMNS} FROM ${at.from} WHERE ${conditions.join(' AND ')}${page}`)} ORDER BY selected.submitted_at, selected.id`,
     parameters,
   );
-  const themes = await themesIn(reader, tables, query.cooperativeId);
+  const themes = await themesOf(reader, tables, query.cooperativeId, rows.map((row) => row.id));
   return rows.map((row) => summaryOf(row, themes));
 }
 
@@ -464,7 +478,7 @@ export async function initiativeDetail(
      WHERE initiative_id = ? AND at <= ? AND position <= ? ORDER BY position`,
     [initiativeId, moment.asOf ?? '9999-12-31T23:59:59.999Z', moment.asOfPosition ?? Number.MAX_SAFE_INTEGER],
   );
-  return { ...summaryOf(row, await themesIn(reader, tables, cooperativeId)), history: history.map((entry) => ({ ...entry, position: Number(entry.position) })) };
+  return { ...summaryOf(row, await themesOf(reader, tables, cooperativeId, [row.id])), history: history.map((entry) => ({ ...entry, position: Number(entry.position) })) };
 }
 
 

@@ -33,30 +33,44 @@ export type RegisterTables = TableNames<Tables>;
 
 const boundaryCounts = (name: string) => [
   `CREATE TABLE IF NOT EXISTS ${name} (
-    cooperative_id TEXT NOT NULL, status TEXT NOT NULL, day TEXT NOT NULL, periods INTEGER NOT NULL,
-    PRIMARY KEY (cooperative_id, status, day)
+    cooperative_id TEXT NOT NULL, status TEXT NOT NULL, day TEXT NOT NULL, span BIGINT NOT NULL, periods INTEGER NOT NULL,
+    PRIMARY KEY (cooperative_id, status, day, span)
   )`,
 ];
 
 /**
  * The periods in force (not superseded) counted by the day they start and by the day they end, per cooperative and
- * status. A member has a status at a moment when a period of it started by then and had not ended: the register's
- * count at a moment is the starts up to it less the ends up to it — the days before it summed from these counts, its
- * own day counted from the periods (see `countsAt`) — however long the register.
+ * status, and by the span of positions that recorded the change. A member has a status at a moment when a period of
+ * it started by then and had not ended: the register's count at a moment is the starts up to it less the ends up to
+ * it — the days before it summed from these counts, its own day counted from the periods (see `countsAt`) — however
+ * long the register. As recorded up to a position, the spans before the position's own are summed and its own span
+ * counted from the periods.
  */
 async function countBoundary(
   transaction: SqlExecutor,
   table: string,
-  cooperativeId: string,
+  event: StoredEvent,
   status: RegisterStatus,
   at: string,
   change: 1 | -1,
 ) {
   await transaction.run(
-    `INSERT INTO ${table} AS kept (cooperative_id, status, day, periods) VALUES (?, ?, ?, ?)
-     ON CONFLICT (cooperative_id, status, day) DO UPDATE SET periods = kept.periods + excluded.periods`,
-    [cooperativeId, status, dayOf(at), change],
+    `INSERT INTO ${table} AS kept (cooperative_id, status, day, span, periods) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (cooperative_id, status, day, span) DO UPDATE SET periods = kept.periods + excluded.periods`,
+    [event.metadata.cooperativeId, status, dayOf(at), spanOf(event.position), change],
   );
+}
+
+/**
+ * The span of positions a position belongs to, named by its first position: a span per position below 128, then 64
+ * spans between each power of two and the next. Whatever an adapter's positions count (events, transactions, bytes),
+ * a span holds at most 1/64 of the positions before it — what a count as of a position reads from the periods — and a
+ * cooperative's counts are kept in at most 64 spans for each doubling of the log, what a count of the days sums.
+ */
+export function spanOf(position: number): number {
+  let width = 1;
+  while (position / width >= 128) width *= 2;
+  return Math.floor(position / width) * width;
 }
 
 const dayOf = (at: string) => at.slice(0, 10);
@@ -83,8 +97,8 @@ async function startPeriod(
   const from = open && at < open.from_at ? open.from_at : at;
   const { cooperativeId } = event.metadata;
   // The open period's start stays counted (its ended copy starts when it did); it ends where the new one starts.
-  if (open) await countBoundary(transaction, tables.ends, cooperativeId, open.status, from, 1);
-  await countBoundary(transaction, tables.starts, cooperativeId, status, from, 1);
+  if (open) await countBoundary(transaction, tables.ends, event, open.status, from, 1);
+  await countBoundary(transaction, tables.starts, event, status, from, 1);
   const columns = `${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position)`;
   if (open) {
     await transaction.run(`INSERT INTO ${columns} VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, NULL, ?)`, [
@@ -181,10 +195,12 @@ export function memberRegisterProjection(keys: KeyStore) {
           superseded_position BIGINT
         )`,
         `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, from_at)`,
-        // Covering: a member's period at a moment, and a count of the register, are read from the index alone.
-        `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, superseded_position, from_at, to_at, status)`,
+        // Covering: a member's period at a moment, as recorded up to a position too, is read from the index alone.
+        `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, superseded_position, from_at, to_at, status, recorded_position)`,
         `CREATE INDEX IF NOT EXISTS ${name}_counted ON ${name} (cooperative_id, superseded_position, from_at, to_at, status)`,
-        `CREATE INDEX IF NOT EXISTS ${name}_by_end ON ${name} (cooperative_id, superseded_position, to_at, from_at, status)`,
+        // The periods ending on a day, superseded or not: a count of that day as recorded up to any position.
+        `CREATE INDEX IF NOT EXISTS ${name}_by_end ON ${name} (cooperative_id, to_at, superseded_position, from_at, status)`,
+        `CREATE INDEX IF NOT EXISTS ${name}_by_recording ON ${name} (cooperative_id, recorded_position, status, from_at, to_at)`,
       ],
       starts: boundaryCounts,
       ends: boundaryCounts,
@@ -265,7 +281,6 @@ async function suspendUntilDecided(transaction: SqlExecutor, tables: TableNames<
     memberId,
   ]);
   if (!termination) return;
-  const { cooperativeId } = event.metadata;
   const suspension = await transaction.get<{ from_at: string }>(`${supersede} AND to_at = ? RETURNING from_at`, [
     event.position,
     memberId,
@@ -273,9 +288,9 @@ async function suspendUntilDecided(transaction: SqlExecutor, tables: TableNames<
   ]);
   // The termination no longer starts, and the suspension no longer ends, when the appeal term runs out; a suspension
   // without one to carry on from starts there.
-  await countBoundary(transaction, tables.starts, cooperativeId, termination.status, termination.from_at, -1);
-  if (suspension) await countBoundary(transaction, tables.ends, cooperativeId, 'suspended', termination.from_at, -1);
-  else await countBoundary(transaction, tables.starts, cooperativeId, 'suspended', termination.from_at, 1);
+  await countBoundary(transaction, tables.starts, event, termination.status, termination.from_at, -1);
+  if (suspension) await countBoundary(transaction, tables.ends, event, 'suspended', termination.from_at, -1);
+  else await countBoundary(transaction, tables.starts, event, 'suspended', termination.from_at, 1);
   await transaction.run(
     `INSERT INTO ${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position) VALUES (?, ?, 'suspended', ?, NULL, ?)`,
     [memberId, event.metadata.cooperativeId, suspension?.from_at ?? termination.from_at, event.position],
@@ -357,8 +372,9 @@ function periodAt(query: PointInTime & { status?: RegisterStatus | undefined }) 
   const parameters: (string | number)[] = [query.asOf, query.asOf];
   if (query.asOfPosition === undefined) conditions.push('p.superseded_position IS NULL');
   else {
-    conditions.push('p.recorded_position <= ?', '(p.superseded_position IS NULL OR p.superseded_position > ?)');
-    parameters.push(query.asOfPosition, query.asOfPosition);
+    const recorded = recordedBy(query.asOfPosition);
+    conditions.push(...recorded.conditions);
+    parameters.push(...recorded.parameters);
   }
   if (query.status) {
     conditions.push('p.status = ?');
@@ -370,11 +386,14 @@ function periodAt(query: PointInTime & { status?: RegisterStatus | undefined }) 
 /** Which members a page or count is about: at a moment, optionally of one status or with part of a name. */
 type RegisterFilter = Omit<RegisterQuery, 'limit' | 'offset' | 'after'>;
 
-/** Part of a name, any case: the members holding its rarest three letters (none under three), each then checked whole. */
+/**
+ * Part of a name, any case: the members holding both of its two rarest runs of three letters (the one run of a part of
+ * three letters; none under three), each then checked whole.
+ */
 interface NameSearch {
   /** The part, its `%` and `_` taken as they are. */
   readonly like: string;
-  readonly gram: string | undefined;
+  readonly grams: readonly string[];
 }
 
 /** A probe counts at most this many members holding a run of three letters. */
@@ -383,48 +402,53 @@ const GRAM_PROBE = 20_000;
 async function nameSearch(reader: SqlExecutor, tables: TableNames<Tables>, cooperativeId: string, name: string): Promise<NameSearch> {
   const part = searchable(name);
   const like = `%${part.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
-  // Each run is counted only as far as the rarest found so far: a common one stops there. The runs at the end of what
-  // was typed come first, the part most searches narrow with ("member 0012": its digits, not "mem").
-  let rarest: { gram: string; members: number } | undefined;
+  // Each run is counted only as far as the second rarest found so far: a common one stops there. The runs at the end
+  // of what was typed come first, the part most searches narrow with ("member 0012": its digits, not "mem").
+  let rarest: { gram: string; members: number }[] = [];
   for (const gram of gramsOf(part).reverse()) {
     const row = await reader.get<{ members: number | string }>(
       `SELECT count(*) AS members FROM (SELECT 1 FROM ${tables.grams} WHERE cooperative_id = ? AND gram = ? LIMIT ?) AS probe`,
-      [cooperativeId, gram, rarest?.members ?? GRAM_PROBE],
+      [cooperativeId, gram, rarest[1]?.members ?? GRAM_PROBE],
     );
-    const members = Number(row?.members ?? 0);
-    if (!rarest || members < rarest.members) rarest = { gram, members };
-    if (members === 0) break;
+    rarest = [...rarest, { gram, members: Number(row?.members ?? 0) }].sort((one, other) => one.members - other.members).slice(0, 2);
+    if (rarest[0]?.members === 0) break;
   }
-  return { like, gram: rarest?.gram };
+  return { like, grams: rarest.map(({ gram }) => gram) };
 }
 
 /** The members whose name holds the part searched, with their period at the moment (of the status asked, if one is). */
 function byName(tables: TableNames<Tables>, query: RegisterFilter, search: NameSearch) {
   const period = periodAt(query);
-  // From the three letters' members to theirs, never the other way round: walking the members in the register's
+  const holding = `SELECT member_id FROM ${tables.grams} WHERE cooperative_id = ? AND gram = ?`;
+  // From the members holding both runs to theirs, never the other way round: walking the members in the register's
   // order to skip the sort (SQLite's choice for a page) would read the whole register. A CROSS JOIN keeps SQLite to
-  // that order; to PostgreSQL it is the join it always was.
-  const [members, conditions, parameters]: [string, string[], (string | number)[]] = search.gram
-    ? [`${tables.grams} g CROSS JOIN ${tables.members} m`, ['g.cooperative_id = ?', 'g.gram = ?', 'm.id = g.member_id'], [query.cooperativeId, search.gram]]
-    : [`${tables.members} m`, ['m.cooperative_id = ?'], [query.cooperativeId]];
+  // that order; to PostgreSQL it is the join it always was. Both runs together leave few members to read whole where
+  // each alone is common ("001" and "012" of "member 0012").
+  const members =
+    search.grams.length > 0
+      ? {
+          from: `(${search.grams.map(() => holding).join(' INTERSECT ')}) g CROSS JOIN ${tables.members} m`,
+          parameters: search.grams.flatMap((gram) => [query.cooperativeId, gram]),
+          condition: 'm.id = g.member_id',
+        }
+      : { from: `${tables.members} m`, parameters: [], condition: 'm.cooperative_id = ?' };
   return {
-    from: `${members} JOIN ${tables.periods} p ON p.member_id = m.id AND ${period.conditions.join(' AND ')}
-      WHERE ${[...conditions, "m.search_name LIKE ? ESCAPE '\\'"].join(' AND ')}`,
-    parameters: [...period.parameters, ...parameters, search.like],
+    from: `${members.from} JOIN ${tables.periods} p ON p.member_id = m.id AND ${period.conditions.join(' AND ')}
+      WHERE ${members.condition} AND m.search_name LIKE ? ESCAPE '\\'`,
+    parameters: [...members.parameters, ...period.parameters, ...(search.grams.length > 0 ? [] : [query.cooperativeId]), search.like],
   };
 }
 
 /**
- * The status each member had at `asOf`, found from the periods: for a count, and for a page of one status (a rare
- * one would take long to find walking the whole register in order). A member registered later is not in it.
+ * The members with the status asked at `asOf`, found from the periods: for a page of a rare status, which would take
+ * long to find walking the whole register in order. A member registered later is not in it.
  */
-function asOfClause(tables: TableNames<Tables>, query: PointInTime & { status?: RegisterStatus | undefined }, withMembers = false) {
+function ofStatus(tables: TableNames<Tables>, query: PointInTime & { status?: RegisterStatus | undefined }) {
   const period = periodAt(query);
-  const conditions = ['p.cooperative_id = ?', ...period.conditions];
-  const parameters: (string | number)[] = [query.cooperativeId, ...period.parameters];
-  // Without members' columns to show, the periods' index alone counts.
-  const members = withMembers ? ` JOIN ${tables.members} m ON m.id = p.member_id` : '';
-  return { from: `${tables.periods} p${members} WHERE ${conditions.join(' AND ')}`, parameters };
+  return {
+    from: `${tables.periods} p JOIN ${tables.members} m ON m.id = p.member_id WHERE ${['p.cooperative_id = ?', ...period.conditions].join(' AND ')}`,
+    parameters: [query.cooperativeId, ...period.parameters],
+  };
 }
 
 /**
@@ -450,7 +474,7 @@ export async function registerPage(
   // after reading most of the register: that page is found from its periods, and sorted. A page by name is found
   // from the members the name search finds, and sorted.
   const walk = !query.status || (statusShare !== undefined && statusShare >= 1 / RARE_STATUS);
-  const { from, parameters } = search ? byName(tables, query, search) : walk ? inRegisterOrder(tables, query) : asOfClause(tables, query, true);
+  const { from, parameters } = search ? byName(tables, query, search) : walk ? inRegisterOrder(tables, query) : ofStatus(tables, query);
   const after = startingAfter(query.after);
   // One row more than the page: whether there is a next page is known without asking for an empty one.
   const rows = await reader.all<RegisterRow>(
@@ -471,13 +495,7 @@ export async function statusCounts(
   tables: TableNames<Tables>,
   moment: PointInTime,
 ): Promise<Record<RegisterStatus, number>> {
-  if (moment.asOfPosition === undefined) return countsAt(reader, tables, moment);
-  const { from, parameters } = asOfClause(tables, moment);
-  const rows = await reader.all<{ status: RegisterStatus; count: number | string }>(
-    `SELECT p.status, count(*) AS count FROM ${from} GROUP BY p.status`,
-    parameters,
-  );
-  return tally(rows.map((row) => [row.status, Number(row.count)]));
+  return countsAt(reader, tables, moment);
 }
 
 const tally = (entries: readonly (readonly [RegisterStatus, number])[]): Record<RegisterStatus, number> => {
@@ -499,13 +517,13 @@ async function countOf(
   query: RegisterFilter,
   search: NameSearch | undefined,
 ): Promise<{ total: number; statusShare: number | undefined }> {
-  if (query.asOfPosition === undefined && !search) {
+  if (!search) {
     const counts = await countsAt(reader, tables, query);
     const all = REGISTER_STATUSES.reduce((sum, status) => sum + counts[status], 0);
     if (!query.status) return { total: all, statusShare: undefined };
     return { total: counts[query.status], statusShare: all === 0 ? 0 : counts[query.status] / all };
   }
-  const { from, parameters } = search ? byName(tables, query, search) : asOfClause(tables, query);
+  const { from, parameters } = byName(tables, query, search);
   const row = await reader.get<{ total: number | string }>(`SELECT count(*) AS total FROM ${from}`, parameters);
   return { total: Number(row?.total ?? 0), statusShare: undefined };
 }
@@ -513,29 +531,62 @@ async function countOf(
 /**
  * How many members had each status at the moment: the periods started by then less those ended by then — the days
  * before its own from the counts kept per day, its own day from the periods. Reads as many rows as there are days
- * with a change, whatever the register's length.
+ * with a change (and spans of positions that recorded one), whatever the register's length. As recorded up to a
+ * position: the counts kept for the spans before the position's own, the changes of its own span up to the position
+ * from the periods recorded or superseded there, and its own day from the periods as they stood at the position.
  */
 async function countsAt(reader: SqlExecutor, tables: TableNames<Tables>, moment: PointInTime): Promise<Record<RegisterStatus, number>> {
   type Count = { status: RegisterStatus; count: number | string };
+  const { cooperativeId, asOfPosition } = moment;
   const day = dayOf(moment.asOf);
   const dayStart = `${day}T00:00:00.000Z`;
+  const span = asOfPosition === undefined ? undefined : spanOf(asOfPosition);
   const before = (table: string) =>
-    reader.all<Count>(`SELECT status, sum(periods) AS count FROM ${table} WHERE cooperative_id = ? AND day < ? GROUP BY status`, [moment.cooperativeId, day]);
+    reader.all<Count>(
+      `SELECT status, sum(periods) AS count FROM ${table} WHERE cooperative_id = ? AND day < ?${span === undefined ? '' : ' AND span < ?'} GROUP BY status`,
+      [cooperativeId, day, ...(span === undefined ? [] : [span])],
+    );
+  const recorded = asOfPosition === undefined ? { conditions: ['p.superseded_position IS NULL'], parameters: [] } : recordedBy(asOfPosition);
   const onTheDay = (column: 'from_at' | 'to_at') =>
     reader.all<Count>(
-      `SELECT status, count(*) AS count FROM ${tables.periods}
-       WHERE cooperative_id = ? AND superseded_position IS NULL AND ${column} >= ? AND ${column} <= ? GROUP BY status`,
-      [moment.cooperativeId, dayStart, moment.asOf],
+      `SELECT status, count(*) AS count FROM ${tables.periods} p
+       WHERE cooperative_id = ? AND ${column} >= ? AND ${column} <= ? AND ${recorded.conditions.join(' AND ')} GROUP BY status`,
+      [cooperativeId, dayStart, moment.asOf, ...recorded.parameters],
     );
-  const [startedBefore, endedBefore, startedThatDay, endedThatDay] = await Promise.all([
+  const [startedBefore, endedBefore, startedThatDay, endedThatDay, changedInSpan] = await Promise.all([
     before(tables.starts),
     before(tables.ends),
     onTheDay('from_at'),
     onTheDay('to_at'),
+    span === undefined || asOfPosition === undefined ? [] : changesInSpan(reader, tables, cooperativeId, span, asOfPosition, dayStart),
   ]);
   const positive = (rows: Count[]) => rows.map((row) => [row.status, Number(row.count)] as const);
   const negative = (rows: Count[]) => rows.map((row) => [row.status, -Number(row.count)] as const);
-  return tally([...positive(startedBefore), ...positive(startedThatDay), ...negative(endedBefore), ...negative(endedThatDay)]);
+  const inSpan = changedInSpan.map(({ status, started, ended }) => [status, Number(started ?? 0) - Number(ended ?? 0)] as const);
+  return tally([...positive(startedBefore), ...positive(startedThatDay), ...negative(endedBefore), ...negative(endedThatDay), ...inSpan]);
+}
+
+/** The periods as recorded up to a position: written by then, and not yet superseded. */
+const recordedBy = (position: number) => ({
+  conditions: ['p.recorded_position <= ?', '(p.superseded_position IS NULL OR p.superseded_position > ?)'],
+  parameters: [position, position],
+});
+
+/**
+ * The periods recorded (a change of +1) or superseded (-1) from the first position of the span up to the position, by
+ * status: the starts and ends before `dayStart` among them are what the counts kept for the span hold of the changes
+ * up to the position.
+ */
+function changesInSpan(reader: SqlExecutor, tables: TableNames<Tables>, cooperativeId: string, span: number, position: number, dayStart: string) {
+  return reader.all<{ status: RegisterStatus; started: number | string | null; ended: number | string | null }>(
+    `SELECT status, sum(CASE WHEN from_at < ? THEN change ELSE 0 END) AS started, sum(CASE WHEN to_at < ? THEN change ELSE 0 END) AS ended
+     FROM (
+       SELECT status, from_at, to_at, 1 AS change FROM ${tables.periods} WHERE cooperative_id = ? AND recorded_position >= ? AND recorded_position <= ?
+       UNION ALL
+       SELECT status, from_at, to_at, -1 AS change FROM ${tables.periods} WHERE cooperative_id = ? AND superseded_position >= ? AND superseded_position <= ?
+     ) AS changes GROUP BY status`,
+    [dayStart, dayStart, cooperativeId, span, position, cooperativeId, span, position],
+  );
 }
 
 export async function registerEntry(
