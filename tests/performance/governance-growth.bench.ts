@@ -88,7 +88,7 @@ async function measureCooperative(members: number): Promise<Figures> {
       const convened = (await timed('convene an assembly (fixing its roll)', () =>
         call('POST', `${base}/assemblies`, { title: 'Benchmark', scheduledAt: new Date(scheduledAt).toISOString(), venue: { kind: 'online' } }),
       )) as { id: string; position: number };
-      figures.set('read the assembly', await median(5, () => call('GET', `${base}/assemblies/${convened.id}?minPosition=${convened.position}`)));
+      figures.set('read the assembly', await median(11, () => call('GET', `${base}/assemblies/${convened.id}?minPosition=${convened.position}`)));
       const { rollSize } = (await call('GET', `${base}/assemblies/${convened.id}`)) as unknown as { rollSize: number };
       if (rollSize !== members) throw new Error(`the roll holds ${rollSize} members, not ${members}`);
       const tabled = await call('POST', `${base}/assemblies/${convened.id}/motions`, { title: 'Benchmark', text: 'The assembly decides.' });
@@ -104,14 +104,14 @@ async function measureCooperative(members: number): Promise<Figures> {
         position: number;
       };
       await timed('tell every member the decision (reactions)', () => settle(closed.position));
-      figures.set('read the decision', await median(5, () => call('GET', `${base}/motions/${tabled.id}?minPosition=${closed.position}`)));
-      figures.set('first page of the register, with its total', await median(5, () => call('GET', `${base}/members?limit=50`)));
-      figures.set('budget versus actuals (an entry per member)', await median(5, () => call('GET', `${base}/budgets/${budgetId}`)));
-      figures.set('initiatives, first page (one per ten members)', await median(5, () => call('GET', `${base}/initiatives?limit=100`)));
-      figures.set('initiatives of one theme, first page', await median(5, () => call('GET', `${base}/initiatives?limit=100&theme=werken`)));
+      figures.set('read the decision', await median(11, () => call('GET', `${base}/motions/${tabled.id}?minPosition=${closed.position}`)));
+      figures.set('first page of the register, with its total', await median(11, () => call('GET', `${base}/members?limit=50`)));
+      figures.set('budget versus actuals (an entry per member)', await median(11, () => call('GET', `${base}/budgets/${budgetId}`)));
+      figures.set('initiatives, first page (one per ten members)', await median(11, () => call('GET', `${base}/initiatives?limit=100`)));
+      figures.set('initiatives of one theme, first page', await median(11, () => call('GET', `${base}/initiatives?limit=100&theme=werken`)));
       const someone = memberIds[members - 1]!;
-      figures.set("a member's own history", await median(5, () => call('GET', `${base}/events?stream=member-${someone}&limit=100`)));
-      figures.set("one stream's history", await median(5, () => call('GET', `${base}/streams/member-${someone}/events`)));
+      figures.set("a member's own history", await median(11, () => call('GET', `${base}/events?stream=member-${someone}&limit=100`)));
+      figures.set("one stream's history", await median(11, () => call('GET', `${base}/streams/member-${someone}/events`)));
       return figures;
     } finally {
       await app.close();

@@ -98,15 +98,19 @@ async function run(label: string, config: MeentConfig, directory: string) {
     const post = async (url: string, payload?: object) => {
       const response = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${secretary}` }, ...(payload ? { payload } : {}) });
       if (response.statusCode >= 300) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
-      return response.json() as { id: string };
+      return response.json() as { id: string; position: number };
     };
     const admin = signToken(SECRET, { subject: 'bench-admin', roles: ['admin'], expiresInSeconds: 3600, now: new Date() });
-    /** Waits until every projection has caught up, so neither run shares the server with a projection's backlog. */
-    const settle = async () => {
+    /**
+     * Waits until every projection has caught up and every reaction has finished the events up to `position` (the
+     * notices that voting is open, to every member, among them), so neither run shares the server with a backlog.
+     */
+    const settle = async (position = 0) => {
       for (;;) {
-        const response = await app.inject({ url: '/admin/projections', headers: { authorization: `Bearer ${admin}` } });
-        const { projections } = response.json() as { projections: { lag: number }[] };
-        if (projections.every((projection) => projection.lag === 0)) return;
+        const read = async <Body>(url: string) => (await app.inject({ url, headers: { authorization: `Bearer ${admin}` } })).json() as Body;
+        const { projections } = await read<{ projections: { lag: number }[] }>('/admin/projections');
+        const { reactions } = await read<{ reactions: { position: number }[] }>('/admin/reactions');
+        if (projections.every((projection) => projection.lag === 0) && reactions.every((reaction) => reaction.position >= position)) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
@@ -118,7 +122,7 @@ async function run(label: string, config: MeentConfig, directory: string) {
       venue: { kind: 'online' },
     });
     const { id: motionId } = await post(`${base}/assemblies/${assemblyId}/motions`, { title: 'Bench', text: 'Every member votes.' });
-    await post(`${base}/motions/${motionId}/opening`);
+    const opened = await post(`${base}/motions/${motionId}/opening`);
 
     const choices = ['for', 'against', 'abstain'] as const;
     const requests = (prefix: string) =>
@@ -127,7 +131,7 @@ async function run(label: string, config: MeentConfig, directory: string) {
         token: token(memberId),
         body: JSON.stringify({ choice: choices[index % 3] }),
       }));
-    await settle();
+    await settle(opened.position);
     await load(baseUrl, requests('/baseline'), directory);
     const stored = await load(baseUrl, requests('/baseline'), directory);
     const votes = await load(baseUrl, requests(''), directory);

@@ -147,6 +147,39 @@ if (!url) {
     );
   });
 
+  t.test('streams read side by side, each from its own revision and as far as asked, get their own events and no others', async (t) => {
+    const { schema, drop } = await freshSchema();
+    const store = new PostgresEventStore({ connectionString: url, schema, poolSize: 2 });
+    t.teardown(async () => {
+      await store.close();
+      await drop();
+    });
+    const lengths = Array.from({ length: 60 }, (_, index) => index % 7);
+    for (const [index, length] of lengths.entries()) {
+      if (length > 0) await store.append(`record-${index}`, Array.from({ length }, (_, revision) => newEvent('Recorded', { index, revision })), 'no_stream');
+    }
+    // A stream longer than a page is read a page at a time, its later pages beside the other streams' reads.
+    await store.append('long-1', Array.from({ length: 2500 }, (_, revision) => newEvent('Recorded', { revision })), 'no_stream');
+    const asked = lengths.map((length, index) => ({ stream: `record-${index}`, fromRevision: index % 3, maxCount: index % 5 === 0 ? 2 : undefined, length }));
+    const read = await Promise.all([
+      ...asked.map(({ stream, fromRevision, maxCount }) => collect(store.readStream(stream, { fromRevision, ...(maxCount ? { maxCount } : {}) }))),
+      collect(store.readStream('long-1', { fromRevision: 10 })),
+    ]);
+    asked.forEach(({ stream, fromRevision, maxCount, length }, index) => {
+      const expected = Array.from({ length: Math.max(0, length - fromRevision) }, (_, offset) => fromRevision + offset).slice(0, maxCount);
+      t.same(
+        read[index]!.map((event) => [event.stream, event.revision, event.data.revision]),
+        expected.map((revision) => [stream, revision, revision]),
+        `${stream} from ${fromRevision}${maxCount ? `, at most ${maxCount}` : ''}`,
+      );
+    });
+    t.same(
+      read.at(-1)!.map((event) => event.revision),
+      Array.from({ length: 2490 }, (_, offset) => 10 + offset),
+      'the long stream whole, from revision 10',
+    );
+  });
+
   t.test('an append is a transaction of its own', async (t) => {
     const { slow } = await storeBesideSlowWriter(t);
     await slow.append('twice-1', newEvent());

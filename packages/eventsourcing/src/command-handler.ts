@@ -87,6 +87,7 @@ export class CommandHandler {
   private readonly cache = new Map<AnyDecider, Map<string, RememberedStream>>();
   private readonly queues = new Map<string, PendingCommand[]>();
   private readonly owners = new Map<string, string>();
+  private readonly readsUnderWay = new Map<AnyDecider, Map<string, Promise<LoadedStream<unknown>>>>();
 
   constructor(private readonly options: CommandHandlerOptions) {
     this.maxRetries = options.maxRetries ?? 3;
@@ -160,9 +161,21 @@ export class CommandHandler {
     decider: Decider<State, Command, Event>,
     maxAgeMs = Number.POSITIVE_INFINITY,
   ): Promise<LoadedStream<State>> {
-    const cached = this.cacheOf(decider as unknown as AnyDecider).get(stream);
+    const key = decider as unknown as AnyDecider;
+    const cached = this.cacheOf(key).get(stream);
     if (cached && performance.now() - cached.confirmedAt <= maxAgeMs) return cached as LoadedStream<State>;
-    return this.load(stream, decider);
+    // Requests that find the state too old at the same moment share one read: a burst of votes reads its assembly
+    // once, not once a vote. The read under way began after the state was last confirmed, so it is as fresh as theirs.
+    let underWay = this.readsUnderWay.get(key);
+    if (!underWay) {
+      underWay = new Map();
+      this.readsUnderWay.set(key, underWay);
+    }
+    const reading = underWay.get(stream);
+    if (reading) return reading as Promise<LoadedStream<State>>;
+    const loading = this.load(stream, decider).finally(() => underWay.delete(stream));
+    underWay.set(stream, loading);
+    return loading;
   }
 
   /** The cooperative a stream belongs to (its first event's), or undefined when it has none. */

@@ -144,3 +144,17 @@ t.test('knows which cooperative a stream belongs to, and none for a stream with 
   t.equal(await new CommandHandler({ store, registry }).cooperativeOf('counter-1'), context.cooperativeId);
   t.equal(await commands.cooperativeOf('counter-2'), undefined);
 });
+
+t.test('requests that find a remembered state too old at the same moment share one read, which sees what another process appended', async (t) => {
+  const { store } = temporaryStores(t);
+  const [writer, reader] = [1, 2].map(() => new CommandHandler({ store, registry })) as [CommandHandler, CommandHandler];
+  await writer.handle('counter-1', counterDecider, { type: 'Increment', by: 1 }, context);
+  await reader.load('counter-1', counterDecider);
+  await writer.handle('counter-1', counterDecider, { type: 'Increment', by: 2 }, context);
+  const [first, second, third] = await Promise.all([0, 0, 0].map((maxAgeMs) => reader.recall('counter-1', counterDecider, maxAgeMs)));
+  t.equal(first?.state.total, 3, 'read again: the other process’s increment is in it');
+  t.equal(second, first, 'one read answered them all');
+  t.equal(third, first);
+  const later = await reader.recall('counter-1', counterDecider, 0);
+  t.not(later, first, 'a request after that read has ended reads again');
+});

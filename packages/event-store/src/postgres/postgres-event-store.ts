@@ -3,6 +3,7 @@ import pg from 'pg';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import { earlierAppend, readAllInPages, readStreamInPages } from '../paging.js';
 import { LogTail, type EventHeader } from './log-tail.js';
+import { StreamPageReads, type StreamPage } from './stream-reads.js';
 import { applyMigrations, defineSchema, MIGRATIONS_TABLE, type SchemaComponent } from '../schema-migrations.js';
 import { CONNECT_TIMEOUT_MS, migrationTransaction, PostgresPool, QUERY_TIMEOUT_MS } from './postgres-pool.js';
 import {
@@ -230,6 +231,7 @@ export class PostgresEventStore implements EventStore {
     lastCommitted: () => this.lastCommittedPosition(),
     headers: (after, upTo, limit) => this.headers(after, upTo, limit),
   });
+  private readonly streamPages = new StreamPageReads<EventRow>((pages) => this.readStreamPages(pages));
   private closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
@@ -352,9 +354,10 @@ export class PostgresEventStore implements EventStore {
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
     return readStreamInPages(
       async (from, backwards, limit) => {
+        if (!backwards) return (await this.streamPages.read({ stream, fromRevision: from, limit })).map(toRecordedEvent);
         const { rows } = await this.query<EventRow>(
           `SELECT position, id, stream, revision, type, data, metadata FROM ${this.table('events')}
-           WHERE stream = $1 AND revision ${backwards ? '<=' : '>='} $2 ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+           WHERE stream = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
           [stream, from, limit],
         );
         return rows.map(toRecordedEvent);
@@ -362,6 +365,21 @@ export class PostgresEventStore implements EventStore {
       PAGE_SIZE,
       options,
     );
+  }
+
+  /** The forward pages asked for side by side, in one query: each page its stream's events from its revision on. */
+  private async readStreamPages(pages: readonly StreamPage[]): Promise<{ page: number; row: EventRow }[]> {
+    const { rows } = await this.query<EventRow & { page: string }>(
+      `SELECT asked.page - 1 AS page, e.position, e.id, e.stream, e.revision, e.type, e.data, e.metadata
+       FROM unnest($1::text[], $2::integer[], $3::integer[]) WITH ORDINALITY AS asked (stream, from_revision, max_count, page)
+       CROSS JOIN LATERAL (
+         SELECT position, id, stream, revision, type, data, metadata FROM ${this.table('events')}
+         WHERE stream = asked.stream AND revision >= asked.from_revision ORDER BY revision LIMIT asked.max_count
+       ) AS e
+       ORDER BY asked.page, e.revision`,
+      [pages.map((page) => page.stream), pages.map((page) => page.fromRevision), pages.map((page) => page.limit)],
+    );
+    return rows.map(({ page, ...row }) => ({ page: Number(page), row }));
   }
 
   /** Every event committed before the call, unless an older transaction elsewhere holds them back for longer than a
