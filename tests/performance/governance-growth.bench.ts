@@ -63,8 +63,9 @@ async function measureCooperative(members: number): Promise<Figures> {
         return result;
       };
       /**
-       * Waits until every projection has caught up and every reaction (the notices to members among them) has
-       * finished the events up to `position`, so what is timed next does not share the process with their backlog.
+       * Waits until every projection has caught up, every reaction (the notices to members among them) has finished
+       * the events up to `position` and every letter is sent (here: written to a file), so what is timed next does not
+       * share the process with their backlog.
        */
       const settle = async (position: number) => {
         for (;;) {
@@ -75,7 +76,11 @@ async function measureCooperative(members: number): Promise<Figures> {
           const { reactions } = (await app.inject({ url: '/admin/reactions', headers: { authorization: `Bearer ${admin}` } })).json() as {
             reactions: { position: number }[];
           };
-          if (projections.every((projection) => projection.lag === 0) && reactions.every((reaction) => reaction.position >= position)) return;
+          const { deliveries } = (await app.inject({ url: '/admin/notifications?status=pending&limit=1', headers: { authorization: `Bearer ${admin}` } })).json() as {
+            deliveries: unknown[];
+          };
+          const settled = projections.every((projection) => projection.lag === 0) && reactions.every((reaction) => reaction.position >= position);
+          if (settled && deliveries.length === 0) return;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       };

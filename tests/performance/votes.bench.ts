@@ -102,15 +102,18 @@ async function run(label: string, config: MeentConfig, directory: string) {
     };
     const admin = signToken(SECRET, { subject: 'bench-admin', roles: ['admin'], expiresInSeconds: 3600, now: new Date() });
     /**
-     * Waits until every projection has caught up and every reaction has finished the events up to `position` (the
-     * notices that voting is open, to every member, among them), so neither run shares the server with a backlog.
+     * Waits until every projection has caught up, every reaction has finished the events up to `position` (the
+     * notices that voting is open, to every member, among them) and every letter is sent (here: written to a file), so
+     * neither run shares the server with a backlog.
      */
     const settle = async (position = 0) => {
       for (;;) {
         const read = async <Body>(url: string) => (await app.inject({ url, headers: { authorization: `Bearer ${admin}` } })).json() as Body;
         const { projections } = await read<{ projections: { lag: number }[] }>('/admin/projections');
         const { reactions } = await read<{ reactions: { position: number }[] }>('/admin/reactions');
-        if (projections.every((projection) => projection.lag === 0) && reactions.every((reaction) => reaction.position >= position)) return;
+        const { deliveries } = await read<{ deliveries: unknown[] }>('/admin/notifications?status=pending&limit=1');
+        const settled = projections.every((projection) => projection.lag === 0) && reactions.every((reaction) => reaction.position >= position);
+        if (settled && deliveries.length === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };

@@ -398,6 +398,11 @@ interface NameSearch {
 
 /** A probe counts at most this many members holding a run of three letters. */
 const GRAM_PROBE = 20_000;
+/**
+ * The runs probed of what was typed: a probe reads as many members as it could spare the search, so after the last
+ * four of the text — the part most searches narrow with — another costs about what it may save.
+ */
+const GRAMS_PROBED = 4;
 
 async function nameSearch(reader: SqlExecutor, tables: TableNames<Tables>, cooperativeId: string, name: string): Promise<NameSearch> {
   const part = searchable(name);
@@ -405,7 +410,7 @@ async function nameSearch(reader: SqlExecutor, tables: TableNames<Tables>, coope
   // Each run is counted only as far as the second rarest found so far: a common one stops there. The runs at the end
   // of what was typed come first, the part most searches narrow with ("member 0012": its digits, not "mem").
   let rarest: { gram: string; members: number }[] = [];
-  for (const gram of gramsOf(part).reverse()) {
+  for (const gram of gramsOf(part).reverse().slice(0, GRAMS_PROBED)) {
     const row = await reader.get<{ members: number | string }>(
       `SELECT count(*) AS members FROM (SELECT 1 FROM ${tables.grams} WHERE cooperative_id = ? AND gram = ? LIMIT ?) AS probe`,
       [cooperativeId, gram, rarest[1]?.members ?? GRAM_PROBE],
