@@ -8,7 +8,7 @@ import {
   serviceRuntime,
 } from '@meent/eventsourcing';
 import { temporaryStores } from '@meent/eventsourcing/testing';
-import { createMembership, cooperativeRulesSchema } from '@meent/membership';
+import { createMembership, cooperativeRulesSchema, type CooperativeRules } from '@meent/membership';
 import { MembershipCommands } from '../src/application/member.js';
 import { cooperativeDecider, cooperativeStream } from '../src/domain/cooperative.decider.js';
 import { memberAggregate, type MemberCommand } from '../src/domain/member.decider.js';
@@ -46,17 +46,35 @@ async function membershipOnFreshStores(t: Test) {
   return { store, keys, register, projections, commands, runtime, on };
 }
 
-/** Each status's members at the moment, counted from the periods themselves: what the kept counts must equal. */
-function periodsCounted(projections: Projections, register: MemberRegisterProjection, asOf: string) {
+/**
+ * Each status's members at the moment, counted from the periods themselves — as recorded now, or up to a position:
+ * what the kept counts must equal.
+ */
+function periodsCounted(projections: Projections, register: MemberRegisterProjection, asOf: string, asOfPosition?: number) {
+  const recorded =
+    asOfPosition === undefined
+      ? { condition: 'superseded_position IS NULL', parameters: [] }
+      : { condition: 'recorded_position <= ? AND (superseded_position IS NULL OR superseded_position > ?)', parameters: [asOfPosition, asOfPosition] };
   return projections.query(register, async (reader, tables) => {
     const rows = await reader.all<{ status: string; count: number }>(
       `SELECT status, count(*) AS count FROM ${tables.periods}
-       WHERE cooperative_id = ? AND superseded_position IS NULL AND from_at <= ? AND (to_at IS NULL OR to_at > ?) GROUP BY status`,
-      [cooperativeId, asOf, asOf],
+       WHERE cooperative_id = ? AND ${recorded.condition} AND from_at <= ? AND (to_at IS NULL OR to_at > ?) GROUP BY status`,
+      [cooperativeId, ...recorded.parameters, asOf, asOf],
     );
     return { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 0, ...Object.fromEntries(rows.map((row) => [row.status, row.count])) };
   });
 }
+
+/** The member expelled on the day, with a month to appeal. */
+const expulsionOn = (day: string, rules: CooperativeRules): MemberCommand => ({
+  type: 'TerminateMembership',
+  kind: 'expelled',
+  reason: 'acted against the cooperative',
+  effectiveAt: null,
+  resignation: rules,
+  expulsionAppealMonths: 1,
+  now: new Date(`${day}T09:00:00Z`),
+});
 
 t.test('the register as of any date, across suspension, reinstatement, termination and erasure', async (t) => {
   const { keys, register, projections, commands, runtime, on } = await membershipOnFreshStores(t);
@@ -136,7 +154,7 @@ t.test('the register as of any date, across suspension, reinstatement, terminati
   t.same(await asOfDate('2026-02-15'), { Anna: 'admitted', Bram: 'suspended', [ids.cato]: 'admitted', Dirk: 'applied' }, 'the erased member keeps their place, without their name');
   t.same(await countsInFebruary(), february, 'counts of the past are unchanged by an erasure');
   // The counts kept as periods open and close, corrected by those dated after the moment, against the periods counted.
-  const counted = (asOf: string) => periodsCounted(projections, register, asOf);
+  const counted = (asOf: string, asOfPosition?: number) => periodsCounted(projections, register, asOf, asOfPosition);
   for (const day of ['2026-01-05', '2026-01-10', '2026-01-15', '2026-02-15', '2026-03-15', '2026-04-15', '2026-05-15', '2027-01-01']) {
     for (const asOf of [`${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`]) {
       t.same(await projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf })), await counted(asOf), `counts as of ${asOf}`);
@@ -176,7 +194,7 @@ async function oneMemberFromJanuary(t: Test, name: string, memberId: string) {
   await new MembershipCommands(runtime, keys).register(cooperativeId, memberId, personalData, 'secretary', on('2026-01-10'));
   const transition = async (day: string, command: MemberCommand) =>
     (await runtime.aggregate(memberAggregate).handle(on(day), memberId, () => command)).position;
-  const counted = (asOf: string) => periodsCounted(projections, register, asOf);
+  const counted = (asOf: string, asOfPosition?: number) => periodsCounted(projections, register, asOf, asOfPosition);
   const kept = (asOf: string, asOfPosition?: number) =>
     projections.query(register, (reader, tables) => statusCounts(reader, tables, { cooperativeId, asOf, ...(asOfPosition === undefined ? {} : { asOfPosition }) }));
   return { store, register, projections, rules, transition, kept, counted };
@@ -185,15 +203,7 @@ async function oneMemberFromJanuary(t: Test, name: string, memberId: string) {
 t.test('the kept counts through an expulsion appealed and confirmed: each moment as the periods count it', async (t) => {
   const { register, projections, rules, transition, kept, counted } = await oneMemberFromJanuary(t, 'Cato', ids.cato);
   await transition('2026-01-20', { type: 'AdmitMember', now: new Date('2026-01-20T09:00:00Z') });
-  await transition('2026-04-01', {
-    type: 'TerminateMembership',
-    kind: 'expelled',
-    reason: 'acted against the cooperative',
-    effectiveAt: null,
-    resignation: rules,
-    expulsionAppealMonths: 1,
-    now: new Date('2026-04-01T09:00:00Z'),
-  });
+  await transition('2026-04-01', expulsionOn('2026-04-01', rules));
   const appealed = await transition('2026-04-10', { type: 'AppealExpulsion', now: new Date('2026-04-10T09:00:00Z') });
   const position = await transition('2026-06-01', {
     type: 'RecordAppealDecision',
@@ -230,7 +240,7 @@ t.test('the kept counts through a termination dated before the period it ends be
 });
 
 t.test('the counts as recorded up to each position: each moment as the periods recorded by then count it', async (t) => {
-  const { store, register, projections, rules, transition, kept } = await oneMemberFromJanuary(t, 'Bram', ids.bram);
+  const { store, register, projections, rules, transition, kept, counted } = await oneMemberFromJanuary(t, 'Bram', ids.bram);
   // Past position 2,048 a span of positions holds 32, and ten events of another cooperative's between each change and
   // the next put them in spans of their own and together in one: the counts of a position's own span come from the
   // periods, those of the spans before it from the counts kept.
@@ -250,15 +260,7 @@ t.test('the counts as recorded up to each position: each moment as the periods r
   };
   const positions = [
     await padded10(transition('2026-01-20', { type: 'AdmitMember', now: new Date('2026-01-20T09:00:00Z') })),
-    await padded10(transition('2026-04-01', {
-      type: 'TerminateMembership',
-      kind: 'expelled',
-      reason: 'acted against the cooperative',
-      effectiveAt: null,
-      resignation: rules,
-      expulsionAppealMonths: 1,
-      now: new Date('2026-04-01T09:00:00Z'),
-    })),
+    await padded10(transition('2026-04-01', expulsionOn('2026-04-01', rules))),
     await padded10(transition('2026-04-10', { type: 'AppealExpulsion', now: new Date('2026-04-10T09:00:00Z') })),
     await padded10(
       transition('2026-06-01', {
@@ -283,22 +285,12 @@ t.test('the counts as recorded up to each position: each moment as the periods r
   await projections.waitForPosition([register.name], positions.at(-1)!, 5000);
   const spans = new Set(positions.map(spanOf));
   t.ok(spans.size > 1 && spans.size < positions.length, 'the changes are in spans of their own and share one');
-  const countedAt = (asOf: string, position: number) =>
-    projections.query(register, async (reader, tables) => {
-      const rows = await reader.all<{ status: string; count: number }>(
-        `SELECT status, count(*) AS count FROM ${tables.periods}
-         WHERE cooperative_id = ? AND recorded_position <= ? AND (superseded_position IS NULL OR superseded_position > ?)
-           AND from_at <= ? AND (to_at IS NULL OR to_at > ?) GROUP BY status`,
-        [cooperativeId, position, position, asOf, asOf],
-      );
-      return { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 0, ...Object.fromEntries(rows.map((row) => [row.status, row.count])) };
-    });
   t.same(await kept('2026-07-01T12:00:00.000Z', positions[3]!), { applied: 0, admitted: 1, suspended: 0, rejected: 0, terminated: 0 }, 'admitted again, as recorded in June');
   t.same(await kept('2026-07-01T12:00:00.000Z'), { applied: 0, admitted: 0, suspended: 0, rejected: 0, terminated: 1 }, 'deceased since May, as recorded now');
   for (let position = positions[0]! - 1; position <= positions.at(-1)! + 1; position += 1) {
     for (const day of ['2026-01-15', '2026-01-20', '2026-04-05', '2026-05-01', '2026-05-15', '2026-06-01', '2026-07-01', '2027-01-01']) {
       for (const asOf of [`${day}T00:00:00.000Z`, `${day}T12:00:00.000Z`]) {
-        t.same(await kept(asOf, position), await countedAt(asOf, position), `as of ${asOf}, recorded up to ${position}`);
+        t.same(await kept(asOf, position), await counted(asOf, position), `as of ${asOf}, recorded up to ${position}`);
       }
     }
   }

@@ -111,7 +111,7 @@ export const initiativesProjection = defineProjection({
       `CREATE TABLE IF NOT EXISTS ${name} (cooperative_id TEXT NOT NULL, theme TEXT NOT NULL, initiative_id TEXT NOT NULL,
         PRIMARY KEY (cooperative_id, theme, initiative_id))`,
       // A page's themes, read for its initiatives alone.
-      `CREATE INDEX IF NOT EXISTS ${name}_by_initiative ON ${name} (initiative_id, theme)`,
+      `CREATE INDEX IF NOT EXISTS ${name}_by_initiative ON ${name} (initiative_id, cooperative_id, theme)`,
     ],
     indicators: (name) => [
       `CREATE TABLE IF NOT EXISTS ${name} (indicator_id TEXT PRIMARY KEY, initiative_id TEXT NOT NULL, name TEXT NOT NULL,
@@ -390,8 +390,9 @@ async function themesOf(reader: SqlExecutor, tables: InitiativesTables, cooperat
   const rows =
     initiativeIds.length <= MAX_PAGE
       ? await reader.all<{ initiative_id: string; theme: string }>(
-          `SELECT initiative_id, theme FROM ${tables.themes} WHERE initiative_id IN (${initiativeIds.map(() => '?').join(', ') || 'NULL'}) ORDER BY theme`,
-          [...initiativeIds],
+          `SELECT initiative_id, theme FROM ${tables.themes}
+           WHERE initiative_id IN (${initiativeIds.map(() => '?').join(', ') || 'NULL'}) AND cooperative_id = ? ORDER BY theme`,
+          [...initiativeIds, cooperativeId],
         )
       : await reader.all<{ initiative_id: string; theme: string }>(
           `SELECT initiative_id, theme FROM ${tables.themes} WHERE cooperative_id = ? ORDER BY theme`,

@@ -545,13 +545,13 @@ async function countsAt(reader: SqlExecutor, tables: TableNames<Tables>, moment:
   const { cooperativeId, asOfPosition } = moment;
   const day = dayOf(moment.asOf);
   const dayStart = `${day}T00:00:00.000Z`;
-  const span = asOfPosition === undefined ? undefined : spanOf(asOfPosition);
+  const upTo = asOfPosition === undefined ? undefined : { position: asOfPosition, span: spanOf(asOfPosition) };
   const before = (table: string) =>
     reader.all<Count>(
-      `SELECT status, sum(periods) AS count FROM ${table} WHERE cooperative_id = ? AND day < ?${span === undefined ? '' : ' AND span < ?'} GROUP BY status`,
-      [cooperativeId, day, ...(span === undefined ? [] : [span])],
+      `SELECT status, sum(periods) AS count FROM ${table} WHERE cooperative_id = ? AND day < ?${upTo ? ' AND span < ?' : ''} GROUP BY status`,
+      [cooperativeId, day, ...(upTo ? [upTo.span] : [])],
     );
-  const recorded = asOfPosition === undefined ? { conditions: ['p.superseded_position IS NULL'], parameters: [] } : recordedBy(asOfPosition);
+  const recorded = upTo ? recordedBy(upTo.position) : { conditions: ['p.superseded_position IS NULL'], parameters: [] };
   const onTheDay = (column: 'from_at' | 'to_at') =>
     reader.all<Count>(
       `SELECT status, count(*) AS count FROM ${tables.periods} p
@@ -563,7 +563,7 @@ async function countsAt(reader: SqlExecutor, tables: TableNames<Tables>, moment:
     before(tables.ends),
     onTheDay('from_at'),
     onTheDay('to_at'),
-    span === undefined || asOfPosition === undefined ? [] : changesInSpan(reader, tables, cooperativeId, span, asOfPosition, dayStart),
+    upTo ? changesInSpan(reader, tables, cooperativeId, upTo.span, upTo.position, dayStart) : [],
   ]);
   const positive = (rows: Count[]) => rows.map((row) => [row.status, Number(row.count)] as const);
   const negative = (rows: Count[]) => rows.map((row) => [row.status, -Number(row.count)] as const);
