@@ -2,8 +2,8 @@
 // size (10,000 and 100,000 members unless BENCH_SIZES says otherwise) on the embedded store, its members on record
 // before it starts; then, through the API as a secretary would: convening an assembly (which fixes its roll), reading
 // it, closing a motion on the full roll, the first page of the register, budget versus
-// actuals (a ledger of as many entries as members), the first page of the initiatives (one for each ten members) and
-// of one theme's, a member's own history and one stream's.
+// actuals (a ledger of as many entries as members), a page of the initiatives (one for each ten members) and of one
+// theme's, a member's own history and one stream's.
 // Then the history of one stream in a log of BENCH_HISTORY_EVENTS (1,000,000) events, beside one of a tenth of that.
 // Targets (issue 28): convening and closing each under 2 s at 100,000 members; the histories under 10 ms at 1M events.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -112,8 +112,9 @@ async function measureCooperative(members: number): Promise<Figures> {
       figures.set('read the decision', await median(11, () => call('GET', `${base}/motions/${tabled.id}?minPosition=${closed.position}`)));
       figures.set('first page of the register, with its total', await median(11, () => call('GET', `${base}/members?limit=50`)));
       figures.set('budget versus actuals (an entry per member)', await median(11, () => call('GET', `${base}/budgets/${budgetId}`)));
-      figures.set('initiatives, first page (one per ten members)', await median(11, () => call('GET', `${base}/initiatives?limit=100`)));
-      figures.set('initiatives of one theme, first page', await median(11, () => call('GET', `${base}/initiatives?limit=100&theme=werken`)));
+      // Pages of 50, as the issue's target for page reads counts them.
+      figures.set('initiatives, a page of 50 (one per ten members)', await median(11, () => call('GET', `${base}/initiatives?limit=50`)));
+      figures.set('initiatives of one theme, a page of 50', await median(11, () => call('GET', `${base}/initiatives?limit=50&theme=werken`)));
       const someone = memberIds[members - 1]!;
       figures.set("a member's own history", await median(11, () => call('GET', `${base}/events?stream=member-${someone}&limit=100`)));
       figures.set("one stream's history", await median(11, () => call('GET', `${base}/streams/member-${someone}/events`)));

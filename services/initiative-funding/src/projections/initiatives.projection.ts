@@ -391,7 +391,7 @@ async function themesOf(reader: SqlExecutor, tables: InitiativesTables, cooperat
     initiativeIds.length <= MAX_PAGE
       ? await reader.all<{ initiative_id: string; theme: string }>(
           `SELECT initiative_id, theme FROM ${tables.themes}
-           WHERE initiative_id IN (${initiativeIds.map(() => '?').join(', ') || 'NULL'}) AND cooperative_id = ? ORDER BY theme`,
+           WHERE initiative_id IN (${initiativeIds.map(() => '?').join(', ') || 'NULL'}) AND cooperative_id = ? ORDER BY initiative_id, theme`,
           [...initiativeIds, cooperativeId],
         )
       : await reader.all<{ initiative_id: string; theme: string }>(
