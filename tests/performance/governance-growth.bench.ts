@@ -17,6 +17,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { history } from '../../packages/server/src/audit/history.js';
 import { median } from './measure.js';
 import { seedCooperative, seedFunding } from './seed-cooperative.js';
+import { settle } from './settle.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const HISTORY_EVENTS = Number(process.env.BENCH_HISTORY_EVENTS ?? 1_000_000);
@@ -62,30 +63,9 @@ async function measureCooperative(members: number): Promise<Figures> {
         figures.set(name, performance.now() - started);
         return result;
       };
-      /**
-       * Waits until every projection has caught up, every reaction (the notices to members among them) has finished
-       * the events up to `position` and every letter is sent (here: written to a file), so what is timed next does not
-       * share the process with their backlog.
-       */
-      const settle = async (position: number) => {
-        for (;;) {
-          const admin = token('bench-admin', ['admin']);
-          const { projections } = (await app.inject({ url: '/admin/projections', headers: { authorization: `Bearer ${admin}` } })).json() as {
-            projections: { lag: number }[];
-          };
-          const { reactions } = (await app.inject({ url: '/admin/reactions', headers: { authorization: `Bearer ${admin}` } })).json() as {
-            reactions: { position: number }[];
-          };
-          const { deliveries } = (await app.inject({ url: '/admin/notifications?status=pending&limit=1', headers: { authorization: `Bearer ${admin}` } })).json() as {
-            deliveries: unknown[];
-          };
-          const settled = projections.every((projection) => projection.lag === 0) && reactions.every((reaction) => reaction.position >= position);
-          if (settled && deliveries.length === 0) return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      };
+      const settled = (position: number) => settle(app, token('bench-admin', ['admin']), position);
       const projecting = performance.now();
-      await settle(seeded);
+      await settled(seeded);
       process.stdout.write(`, projected in ${format((performance.now() - projecting) / 1000)} s\n`);
 
       const base = `/cooperatives/${cooperativeId}`;
@@ -98,17 +78,17 @@ async function measureCooperative(members: number): Promise<Figures> {
       if (rollSize !== members) throw new Error(`the roll holds ${rollSize} members, not ${members}`);
       const tabled = await call('POST', `${base}/assemblies/${convened.id}/motions`, { title: 'Benchmark', text: 'The assembly decides.' });
       const opened = await call('POST', `${base}/motions/${tabled.id}/opening`);
-      await timed('tell every member voting is open (reactions)', () => settle(opened.position));
+      await timed('tell every member voting is open (reactions)', () => settled(opened.position));
       for (const memberId of memberIds.slice(0, 100)) {
         await call('POST', `${base}/motions/${tabled.id}/votes`, { choice: 'for' }, token(memberId, ['member']));
       }
       now = scheduledAt + 60_000;
       const inSession = await call('POST', `${base}/assemblies/${convened.id}/opening`);
-      await settle(inSession.position);
+      await settled(inSession.position);
       const closed = (await timed('close the motion on the full roll', () => call('POST', `${base}/motions/${tabled.id}/closing`))) as {
         position: number;
       };
-      await timed('tell every member the decision (reactions)', () => settle(closed.position));
+      await timed('tell every member the decision (reactions)', () => settled(closed.position));
       figures.set('read the decision', await median(11, () => call('GET', `${base}/motions/${tabled.id}?minPosition=${closed.position}`)));
       figures.set('first page of the register, with its total', await median(11, () => call('GET', `${base}/members?limit=50`)));
       figures.set('budget versus actuals (an entry per member)', await median(11, () => call('GET', `${base}/budgets/${budgetId}`)));

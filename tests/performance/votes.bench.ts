@@ -14,6 +14,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { REPOSITORY_ROOT, spawnTypeScript } from '../support/processes.js';
 import { seedCooperative } from './seed-cooperative.js';
+import { settle } from './settle.js';
 
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 10_000);
 /** Which stores to measure: both unless BENCH_STORES names one (`sqlite` or `postgres`). */
@@ -101,24 +102,8 @@ async function run(label: string, config: MeentConfig, directory: string) {
       return response.json() as { id: string; position: number };
     };
     const admin = signToken(SECRET, { subject: 'bench-admin', roles: ['admin'], expiresInSeconds: 3600, now: new Date() });
-    /**
-     * Waits until every projection has caught up, every reaction has finished the events up to `position` (the
-     * notices that voting is open, to every member, among them) and every letter is sent (here: written to a file), so
-     * neither run shares the server with a backlog.
-     */
-    const settle = async (position = 0) => {
-      for (;;) {
-        const read = async <Body>(url: string) => (await app.inject({ url, headers: { authorization: `Bearer ${admin}` } })).json() as Body;
-        const { projections } = await read<{ projections: { lag: number }[] }>('/admin/projections');
-        const { reactions } = await read<{ reactions: { position: number }[] }>('/admin/reactions');
-        const { deliveries } = await read<{ deliveries: unknown[] }>('/admin/notifications?status=pending&limit=1');
-        const settled = projections.every((projection) => projection.lag === 0) && reactions.every((reaction) => reaction.position >= position);
-        if (settled && deliveries.length === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    };
     const base = `/cooperatives/${cooperativeId}`;
-    await settle();
+    await settle(app, admin);
     const { id: assemblyId } = await post(`${base}/assemblies`, {
       title: 'Benchmark',
       scheduledAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
@@ -134,11 +119,11 @@ async function run(label: string, config: MeentConfig, directory: string) {
         token: token(memberId),
         body: JSON.stringify({ choice: choices[index % 3] }),
       }));
-    await settle(opened.position);
+    await settle(app, admin, opened.position);
     await load(baseUrl, requests('/baseline'), directory);
     const stored = await load(baseUrl, requests('/baseline'), directory);
     const votes = await load(baseUrl, requests(''), directory);
-    await settle();
+    await settle(app, admin);
     const motion = await app.inject({ url: `${base}/motions/${motionId}`, headers: { authorization: `Bearer ${secretary}` } });
     const result = (motion.json() as { status: string; result: { tally: object } | null }).result;
 
