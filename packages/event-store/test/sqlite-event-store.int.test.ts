@@ -96,3 +96,35 @@ t.test('subscriptions served from the latest appends', async (t) => {
     );
   });
 });
+
+t.test('reads filtered by several types, over many pages, give each of their events once and in order', async (t) => {
+  const directory = mkdtempSync(join(tmpdir(), 'meent-sqlite-'));
+  const store = new SqliteEventStore({ path: join(directory, 'events.db') });
+  t.teardown(async () => {
+    await store.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+  // One type on most events, one on a few, and one read by nobody between them: pages of 2,000 hold every mix.
+  const typeOf = (index: number) => (index % 97 === 0 ? 'Rare' : index % 5 === 0 ? 'Ignored' : 'Common');
+  const events = Array.from({ length: 6_000 }, (_, index) => newEvent(typeOf(index), { index }));
+  for (let from = 0; from < events.length; from += 1_000) await store.append(`thing-${from}`, events.slice(from, from + 1_000), 'no_stream');
+  const all = await collect(store.readAll());
+  const wanted = (after: number) => all.filter((event) => event.position > after && event.type !== 'Ignored').map((event) => event.position);
+  const filter = { eventTypes: ['Rare', 'Common'] };
+  t.same((await collect(store.readAll({ filter }))).map((event) => event.position), wanted(0), 'the whole log');
+  const midway = all[2_345]?.position ?? 0;
+  t.same((await collect(store.readAll({ after: midway, filter }))).map((event) => event.position), wanted(midway), 'after a position');
+  const subscription = store.subscribeToAll({ after: midway, filter });
+  const received = await take(subscription, wanted(midway).length);
+  await subscription.close();
+  t.same(
+    received.map((event) => event.position),
+    wanted(midway),
+    'a subscription catching up',
+  );
+  t.same(
+    (await collect(store.readAll({ filter: { eventTypes: ['Rare'], streamPrefixes: ['thing-3'] } }))).map((event) => event.data.index),
+    events.flatMap((event, index) => (event.type === 'Rare' && index >= 3_000 && index < 4_000 ? [index] : [])),
+    'with a stream prefix too',
+  );
+});

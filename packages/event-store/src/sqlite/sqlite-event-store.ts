@@ -369,7 +369,7 @@ export class SqliteEventStore implements EventStore {
       }
     }
     this.filteredPageStatements.set(sql, statement);
-    return statement.all(after, ...parameters, limit).map(toRecordedEvent);
+    return statement.all(...parameters(after, limit)).map(toRecordedEvent);
   }
 
   private wakeSubscribers(): void {
@@ -401,20 +401,35 @@ export class SqliteEventStore implements EventStore {
 /** Filter shapes kept prepared: every projection's and reaction's, with room for the history's. */
 const PREPARED_FILTER_SHAPES = 64;
 
-function pageQuery(filter: EventFilter | undefined): { sql: string; parameters: (string | number)[] } {
-  const conditions = ['position > ?'];
-  const parameters: (string | number)[] = [];
+/**
+ * The page after `after`, and its parameters. Filtered by event type, each type's next events are found through the
+ * index by type, at most a page of each, and the page is the first of them in the log's order: reading the types'
+ * events together had SQLite read every later event of those types and sort them, for each page — a catch-up read the
+ * rest of the log again for every page it took.
+ */
+function pageQuery(filter: EventFilter | undefined): { sql: string; parameters: (after: number, limit: number) => (string | number)[] } {
+  const conditions: string[] = [];
+  const filterParameters: (string | number)[] = [];
   if (filter?.streamPrefixes) {
     conditions.push(`(${filter.streamPrefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ') || '0'})`);
-    for (const prefix of filter.streamPrefixes) parameters.push(prefix.length, prefix);
+    for (const prefix of filter.streamPrefixes) filterParameters.push(prefix.length, prefix);
   }
-  if (filter?.eventTypes) {
-    conditions.push(`type IN (${filter.eventTypes.map(() => '?').join(', ') || 'NULL'})`);
-    parameters.push(...filter.eventTypes);
+  const types = filter?.eventTypes;
+  if (!types || types.length === 0) {
+    if (types) conditions.push('0');
+    return {
+      sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${['position > ?', ...conditions].join(' AND ')} ORDER BY position LIMIT ?`,
+      parameters: (after, limit) => [after, ...filterParameters, limit],
+    };
   }
+  const ofType = `SELECT position FROM (
+    SELECT position FROM events WHERE ${['type = ?', 'position > ?', ...conditions].join(' AND ')} ORDER BY position LIMIT ?
+  )`;
   return {
-    sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
-    parameters,
+    sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE position IN (
+      SELECT position FROM (${types.map(() => ofType).join(' UNION ALL ')}) ORDER BY position LIMIT ?
+    ) ORDER BY position`,
+    parameters: (after, limit) => [...types.flatMap((type) => [type, after, ...filterParameters, limit]), limit],
   };
 }
 
