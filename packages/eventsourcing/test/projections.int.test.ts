@@ -254,12 +254,12 @@ t.test("a generation catching up builds its read indexes once it reaches the hea
     projections.query(indexedCounters, (reader, tables) =>
       reader.all<{ position: number; indexed: number }>(`SELECT position, indexed FROM ${tables.seen} ORDER BY position`),
     );
+  const { store, readModels } = temporaryStores(t);
   const indexExists = async (generation: number) =>
     (await readModels.reader.get<{ found: number }>(`SELECT count(*) AS found FROM sqlite_master WHERE type = 'index' AND name = ?`, [
       `indexed_counters_g${generation}_totals_by_total`,
     ]))?.found === 1;
 
-  const { store, readModels } = temporaryStores(t);
   const empty = await start(store, readModels, [indexedCounters]);
   t.ok(await indexExists(1), 'on an empty log, caught up at once: the read indexes are built as the tables are');
   await empty.close();
