@@ -417,8 +417,13 @@ export class GenerationRunner<Table extends string = string> {
     this.reportFailure(failure);
   }
 
+  /**
+   * Moves the position forward, never back: the subscription reports reading past ignored events while a batch's
+   * transaction is under way, and the batch ending at an earlier event must not take that back — with nothing more
+   * coming, nothing would report it again, and the projection would stand behind the log for good.
+   */
   private advanceTo(position: number): void {
-    this.position = position;
+    this.position = Math.max(this.position, position);
     for (const waiter of this.waiters) {
       if (this.position >= waiter.position) {
         this.waiters.delete(waiter);

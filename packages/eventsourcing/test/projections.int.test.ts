@@ -1,12 +1,15 @@
 import t from 'tap';
 import { StoreUnavailableError, type EventStore } from '@meent/event-store';
+import { z } from 'zod';
 import {
   EventRegistry,
   Projections,
+  defineEvent,
   defineProjection,
   on,
   type Projection,
   type ReadModelStore,
+  type SqlExecutor,
   type TableNames,
 } from '@meent/eventsourcing';
 import { temporaryStores } from '@meent/eventsourcing/testing';
@@ -169,6 +172,76 @@ t.test('a projection whose store fails under it retries from its checkpoint, say
     'each failed batch was rolled back, and every event applied once',
   );
 });
+
+t.test('a projection passing over events keeps the position it reached while storing an earlier one', async (t) => {
+  // The log holds only events this projection ignores: it moves as the store reports reading past them, and stores
+  // its checkpoint once nothing came for a while. Progress reported while that store is under way must not be lost
+  // when it commits — with no more events coming, nothing would move the projection again.
+  const Reset = defineEvent('Reset', { version: 1, schema: z.object({}) });
+  const resets = defineProjection({
+    name: 'resets',
+    tables: { resets: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (stream TEXT)`] },
+    handlers: [on(Reset, async (event, transaction, tables) => transaction.run(`INSERT INTO ${tables.resets} (stream) VALUES (?)`, [event.stream]))],
+  });
+  const { store, readModels } = temporaryStores(t);
+  const checkpoints = checkpointWrites(readModels);
+  const projections = await Projections.start({ store, readModels: checkpoints.store, registry: new EventRegistry([Incremented, Reset]), projections: [resets] });
+  t.teardown(() => projections.close());
+
+  const passedFirst = await increment(store, 'counter-a', 1);
+  const storing = await checkpoints.next();
+  t.equal(storing.position, passedFirst, 'with nothing more coming, it stores how far it read');
+  const passedLast = await increment(store, 'counter-a', 2);
+  t.ok(await projections.waitForPosition(['resets'], passedLast, 5000), 'reading on while the checkpoint is being stored');
+  storing.commit();
+
+  const storedNext = await Promise.race([checkpoints.next(), timeout(5000)]);
+  t.equal(storedNext === 'timed out' ? storedNext : storedNext.position, passedLast, 'the next checkpoint stored is the position it reached');
+  if (storedNext !== 'timed out') storedNext.commit();
+  t.equal((await projections.info('resets')).position, passedLast, 'and reports it');
+});
+
+interface CheckpointWrite {
+  /** The position the projection is storing as its checkpoint. */
+  readonly position: number;
+  /** Lets the transaction storing it go on. */
+  readonly commit: () => void;
+}
+
+/** `readModels` whose transactions wait, at their checkpoint update, until the test lets each one go on. */
+function checkpointWrites(readModels: ReadModelStore): { store: ReadModelStore; next: () => Promise<CheckpointWrite> } {
+  const arrived: CheckpointWrite[] = [];
+  let waiting: ((write: CheckpointWrite) => void) | undefined;
+  const held = (executor: SqlExecutor): SqlExecutor => ({
+    run: (sql, parameters) => executor.run(sql, parameters),
+    all: (sql, parameters) => executor.all(sql, parameters),
+    get: async (sql, parameters) => {
+      if (sql.startsWith('UPDATE meent_projection_checkpoints')) {
+        await new Promise<void>((commit) => {
+          const write = { position: Number(parameters?.[0]), commit };
+          if (waiting) waiting(write);
+          else arrived.push(write);
+          waiting = undefined;
+        });
+      }
+      return executor.get(sql, parameters);
+    },
+  });
+  const store = new Proxy(readModels, {
+    get(target, key) {
+      if (key === 'transaction') return <T>(work: (transaction: SqlExecutor) => Promise<T>) => target.transaction((executor) => work(held(executor)));
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const next = () => {
+    const write = arrived.shift();
+    return write ? Promise.resolve(write) : new Promise<CheckpointWrite>((resolve) => (waiting = resolve));
+  };
+  return { store, next };
+}
+
+const timeout = (ms: number) => new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms).unref());
 
 t.test('a replay rebuilds into fresh tables while reads and writes go on, then swaps', async (t) => {
   const { store, readModels } = temporaryStores(t);
