@@ -95,6 +95,13 @@ export class GenerationRunner<Table extends string = string> {
   private applying = false;
   /** How far the subscription has read past events this projection does not handle. */
   private passedOver = 0;
+  /**
+   * Where the projection's read indexes are built, in the transaction of the batch that reaches it: the head as it was
+   * when this runner began writing, or the position a replay asked it to reach if that is sooner. Undefined once built.
+   */
+  private readIndexesAt: number | undefined;
+  /** A replay's target: its swap must find the read indexes built. */
+  private catchUpTarget: number | undefined;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private readonly rateSamples: { at: number; read: number; position: number }[] = [];
   private read = 0;
@@ -145,7 +152,8 @@ export class GenerationRunner<Table extends string = string> {
    * so reads here can wait for positions, and takes over once the holder is gone. Resolves once it runs, stands by,
    * retries or failed — when it runs, its tables exist.
    */
-  async start(): Promise<void> {
+  async start(options: { readonly catchUpTo?: number } = {}): Promise<void> {
+    this.catchUpTarget = options.catchUpTo;
     this.status = 'starting';
     this.failure = undefined;
     const stopping = new AbortController();
@@ -215,6 +223,8 @@ export class GenerationRunner<Table extends string = string> {
   /** Applies events while it holds `lease`; ends when the lease is lost, another process moved the checkpoint, the
    * runner stops, or a handler failed. The store failing under it throws. */
   private async runHolding(lease: Lease, signal: AbortSignal, settled: () => void): Promise<'ended' | 'handed-over' | 'failed'> {
+    const head = await this.store.headPosition();
+    this.readIndexesAt = Math.min(head, this.catchUpTarget ?? head);
     this.position = await this.readModels.transaction(async (transaction) => {
       for (const [table, create] of Object.entries(this.projection.tables) as [Table, (name: string) => string[]][]) {
         for (const statement of create(this.tables[table])) await transaction.run(statement);
@@ -227,8 +237,11 @@ export class GenerationRunner<Table extends string = string> {
         `INSERT INTO ${SHAPES_TABLE} (name, generation, shape) VALUES (?, ?, ?) ON CONFLICT (name, generation) DO NOTHING`,
         [this.projection.name, this.generation, projectionShape(this.projection)],
       );
-      return this.storedCheckpoint(transaction);
+      const checkpoint = await this.storedCheckpoint(transaction);
+      if (this.readIndexesDue(checkpoint)) await this.buildReadIndexes(transaction);
+      return checkpoint;
     });
+    if (this.readIndexesDue(this.position)) this.readIndexesAt = undefined;
     this.stored = this.position;
     // What an earlier subscription of this runner (before it lost its lease) had read past counts for nothing now.
     this.passedOver = this.position;
@@ -253,6 +266,17 @@ export class GenerationRunner<Table extends string = string> {
     } finally {
       signal.removeEventListener('abort', close);
       await subscription.close();
+    }
+  }
+
+  private readIndexesDue(position: number): boolean {
+    return this.readIndexesAt !== undefined && position >= this.readIndexesAt;
+  }
+
+  /** `IF NOT EXISTS`: a generation that built them before (and now resumes far behind) only finds them there. */
+  private async buildReadIndexes(transaction: SqlExecutor): Promise<void> {
+    for (const [table, create] of Object.entries(this.projection.readIndexes) as [Table, (name: string) => string[]][]) {
+      for (const statement of create(this.tables[table])) await transaction.run(statement);
     }
   }
 
@@ -392,7 +416,9 @@ export class GenerationRunner<Table extends string = string> {
           [last, this.projection.name, this.generation, this.stored],
         );
         if (!moved) throw new CheckpointMovedError(`${this.projection.name} moved past ${this.stored} elsewhere`);
+        if (this.readIndexesDue(last)) await this.buildReadIndexes(transaction);
       });
+      if (this.readIndexesDue(last)) this.readIndexesAt = undefined;
       this.stored = last;
       // Before readers are told the erasure is applied: by then no copy of what it removed is left on disk.
       if (batch.some((event) => this.projection.handlers.has(event.type) && this.registry.erasesPersonalData(event.type))) {

@@ -18,6 +18,12 @@ export interface Projection<Table extends string = string> {
   readonly tables: Readonly<Record<Table, (name: string) => readonly string[]>>;
   readonly handlers: ReadonlyMap<string, ProjectionHandler<Table>>;
   /**
+   * Statements creating indexes that only reads use — never one a handler's own statements need. A generation catching
+   * up on a long log builds them in one go once it reaches the head, rather than keeping each up to date event by
+   * event; one that is caught up keeps them as its tables' own.
+   */
+  readonly readIndexes: Readonly<Partial<Record<Table, (name: string) => readonly string[]>>>;
+  /**
    * Raised by hand when handlers change what they write without the tables changing shape (a column computed another
    * way): like a change of shape, it has the read model rebuilt at the next start.
    */
@@ -45,6 +51,7 @@ export function defineProjection<Table extends string>(spec: {
   name: string;
   tables: Record<Table, (name: string) => readonly string[]>;
   handlers: readonly HandlerEntry<NoInfer<Table>>[];
+  readIndexes?: Partial<Record<NoInfer<Table>, (name: string) => readonly string[]>>;
   revision?: number;
 }): Projection<Table> {
   if (!/^[a-z][a-z0-9_]*$/.test(spec.name)) throw new Error(`projection name ${spec.name} must be snake_case`);
@@ -53,7 +60,8 @@ export function defineProjection<Table extends string>(spec: {
     if (handlers.has(type)) throw new Error(`projection ${spec.name} handles ${type} twice`);
     handlers.set(type, handler);
   }
-  return { name: spec.name, tables: spec.tables, handlers, revision: spec.revision ?? 1 };
+  const readIndexes: Partial<Record<Table, (name: string) => readonly string[]>> = spec.readIndexes ?? {};
+  return { name: spec.name, tables: spec.tables, handlers, readIndexes, revision: spec.revision ?? 1 };
 }
 
 /**
@@ -62,14 +70,16 @@ export function defineProjection<Table extends string>(spec: {
  * generation's rebuilds the read model into a fresh one (see `Projections`).
  */
 export function projectionShape(projection: Projection): string {
-  const tables = Object.entries(projection.tables)
-    .sort(([one], [other]) => one.localeCompare(other))
-    .map(([table, create]) => `${table}: ${create(`{${table}}`).map((statement) => statement.replace(/\s+/g, ' ').trim()).join(';')}`);
+  const statements = (definitions: Readonly<Partial<Record<string, (name: string) => readonly string[]>>>) =>
+    Object.entries(definitions)
+      .sort(([one], [other]) => one.localeCompare(other))
+      .map(([table, create]) => `${table}: ${(create?.(`{${table}}`) ?? []).map((statement) => statement.replace(/\s+/g, ' ').trim()).join(';')}`);
+  const tables = statements(projection.tables);
+  const readIndexes = statements(projection.readIndexes);
   const handled = [...projection.handlers.keys()].sort();
-  return createHash('sha256')
-    .update(JSON.stringify({ tables, handled, revision: projection.revision }))
-    .digest('hex')
-    .slice(0, 16);
+  // A projection without read indexes keeps the shape it had before they could be declared.
+  const shape = readIndexes.length > 0 ? { tables, readIndexes, handled, revision: projection.revision } : { tables, handled, revision: projection.revision };
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
 }
 
 export function physicalTableNames<Table extends string>(

@@ -280,7 +280,7 @@ export class Projections {
     await runner.dropTables();
     const done = this.completeReplay(slot, runner, targetPosition);
     slot.replay = { runner, targetPosition, done };
-    await runner.start();
+    await runner.start({ catchUpTo: targetPosition });
     return this.replayProgress(slot) as ReplayProgress;
   }
 

@@ -300,3 +300,66 @@ t.test('a replay rebuilds into fresh tables while reads and writes go on, then s
   t.equal(oldTable, undefined, 'the replaced tables are dropped');
   await t.rejects(projections.replay('unknown'), { name: 'UnknownProjectionError' });
 });
+
+t.test("a generation catching up builds its read indexes once it reaches the head; caught up, it keeps them; a replay's swap finds them", async (t) => {
+  const indexedCounters = defineProjection({
+    name: 'indexed_counters',
+    tables: {
+      totals: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (stream TEXT PRIMARY KEY, total INTEGER NOT NULL)`],
+      seen: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (position INTEGER PRIMARY KEY, indexed INTEGER NOT NULL)`],
+    },
+    readIndexes: { totals: (name) => [`CREATE INDEX IF NOT EXISTS ${name}_by_total ON ${name} (total)`] },
+    handlers: [
+      on(Incremented, async (event, transaction, tables) => {
+        await transaction.run(
+          `INSERT INTO ${tables.totals} AS kept (stream, total) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET total = kept.total + excluded.total`,
+          [event.stream, event.data.by],
+        );
+        // What the handler finds as it applies the event: whether the read index is there yet.
+        const index = await transaction.get<{ found: number }>(`SELECT count(*) AS found FROM sqlite_master WHERE type = 'index' AND name = ?`, [
+          `${tables.totals}_by_total`,
+        ]);
+        await transaction.run(`INSERT INTO ${tables.seen} (position, indexed) VALUES (?, ?)`, [event.position, index?.found ?? 0]);
+      }),
+    ],
+  });
+  const seen = (projections: Projections) =>
+    projections.query(indexedCounters, (reader, tables) =>
+      reader.all<{ position: number; indexed: number }>(`SELECT position, indexed FROM ${tables.seen} ORDER BY position`),
+    );
+  const { store, readModels } = temporaryStores(t);
+  const indexExists = async (generation: number) =>
+    (await readModels.reader.get<{ found: number }>(`SELECT count(*) AS found FROM sqlite_master WHERE type = 'index' AND name = ?`, [
+      `indexed_counters_g${generation}_totals_by_total`,
+    ]))?.found === 1;
+
+  const empty = await start(store, readModels, [indexedCounters]);
+  t.ok(await indexExists(1), 'on an empty log, caught up at once: the read indexes are built as the tables are');
+  await empty.close();
+  await readModels.transaction(async (transaction) => {
+    await transaction.run('DROP INDEX indexed_counters_g1_totals_by_total');
+  });
+
+  const logged: number[] = [];
+  for (let index = 0; index < 2500; index += 1) logged.push(await increment(store, `counter-${index % 5}`, 1));
+  const head = logged.at(-1) ?? 0;
+  const projections = await start(store, readModels, [indexedCounters]);
+  t.teardown(() => projections.close());
+  await projections.waitForPosition([indexedCounters.name], head, 10_000);
+  const later = [await increment(store, 'counter-0', 2), await increment(store, 'counter-1', 3)];
+  await projections.waitForPosition([indexedCounters.name], later.at(-1) ?? 0, 5000);
+  t.same(
+    await seen(projections),
+    [...logged.map((position) => ({ position, indexed: 0 })), ...later.map((position) => ({ position, indexed: 1 }))],
+    'every event of the catch-up applied without the read index, every one after it with',
+  );
+
+  const appending = (async () => {
+    for (let index = 0; index < 200; index += 1) await increment(store, 'counter-late', 1);
+  })();
+  await projections.replay(indexedCounters.name);
+  const swapped = projections.waitForGeneration(indexedCounters.name, 2, 10_000).then(() => indexExists(2));
+  await appending;
+  t.ok(await swapped, 'the replayed generation has its read index when it is swapped in, whatever was appended meanwhile');
+  t.equal((await projections.replayFinished(indexedCounters.name))?.status, 'completed');
+});
