@@ -41,9 +41,9 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 /**
  * How long a statement may go unanswered before its connection is given up as dead and the store reported
  * unavailable. Meent's statements read and write in bounded pages, in milliseconds; one that takes seconds is stuck,
- * not busy. Right after PostgreSQL came back from a restart, a statement sometimes went unanswered until this timeout
- * ended it — cause not found — and a filtered projection waiting on it stood still that long: at 10 s, the restart
- * test missed its 10-second bar by 38 to 175 ms in the fresh-clone runs whose times were recorded.
+ * not busy. (A projection the restart test found standing still after PostgreSQL came back was once put down to a
+ * statement left unanswered; it was the projection's own position set back — see `GenerationRunner.advanceTo` — and
+ * no statement took over 2 s in twenty traced restarts.)
  */
 export const QUERY_TIMEOUT_MS = 5_000;
 
