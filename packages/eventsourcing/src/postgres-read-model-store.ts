@@ -10,7 +10,7 @@ import {
   type SchemaMigration,
 } from '@meent/event-store';
 import pg from 'pg';
-import type { Lease, ReadModelStore, SqlExecutor, SqlValue } from './read-model-store.js';
+import { valuesFor, type Lease, type ReadModelStore, type SqlExecutor, type SqlValue } from './read-model-store.js';
 
 export { numberPlaceholders } from '@meent/event-store';
 
@@ -28,6 +28,9 @@ const types = {
 };
 
 const READ_MODEL_QUERY_TIMEOUT_MS = 30_000;
+
+/** The most parameters PostgreSQL's protocol carries in one statement. */
+const MAX_PARAMETERS = 65_535;
 
 /** The one connection holding this process's leases: advisory locks belong to the session that took them. */
 interface LeaseSession {
@@ -188,6 +191,17 @@ export class PostgresReadModelStore implements ReadModelStore {
       },
       async all<Row>(sql: string, parameters: readonly SqlValue[] = []) {
         return (await run(sql, parameters)).rows as Row[];
+      },
+      async insertRows(table, columns, rows) {
+        const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+        const row = `(${columns.map(() => '?').join(', ')})`;
+        for (let start = 0; start < rows.length; start += rowsPerStatement) {
+          const chunk = rows.slice(start, start + rowsPerStatement);
+          await run(
+            `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`,
+            chunk.flatMap((values) => valuesFor(columns, values)),
+          );
+        }
       },
     };
   }

@@ -1,6 +1,6 @@
 import { abortableDelay, defineSchema, type EventStore, type RecordedEvent, type Subscription } from '@meent/event-store';
 import type { EventRegistry } from './events.js';
-import { physicalTableNames, projectionShape, type Projection, type TableNames } from './projection.js';
+import { batchTransaction, physicalTableNames, projectionShape, type Projection, type TableNames } from './projection.js';
 import type { Lease, ReadModelStore, SqlExecutor } from './read-model-store.js';
 import { isTransient, retryDelayMs } from './retry.js';
 import { TimeSlices } from './time-slices.js';
@@ -403,13 +403,15 @@ export class GenerationRunner<Table extends string = string> {
     try {
       await this.readModels.transaction(async (transaction: SqlExecutor) => {
         const slices = new TimeSlices();
+        const handlers = batchTransaction(transaction);
         for (const recorded of batch) {
           await slices.pause();
           current = recorded;
           const handler = this.projection.handlers.get(recorded.type);
           if (!handler) continue;
-          await handler(this.registry.decode(recorded), transaction, this.tables);
+          await handler(this.registry.decode(recorded), handlers, this.tables);
         }
+        await handlers.writeSums();
         // Conditional on the checkpoint this runner last stored: two writers can never both apply a batch.
         const moved = await transaction.get<{ position: number }>(
           `UPDATE ${CHECKPOINTS_TABLE} SET position = ? WHERE name = ? AND generation = ? AND position = ? RETURNING position`,

@@ -1,16 +1,62 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { EventDefinition, StoredEvent } from './events.js';
-import type { SqlExecutor } from './read-model-store.js';
+import type { SqlExecutor, SqlValue } from './read-model-store.js';
 
 /** Physical names of a projection's tables for one generation; a replay builds the next generation beside it. */
 export type TableNames<Table extends string> = Readonly<Record<Table, string>>;
 
+/** What a handler writes with: the transaction of the batch its event is in. */
+export interface ProjectionTransaction extends SqlExecutor {
+  /**
+   * Adds `amounts` to the sums kept in `table`'s row of `key` (a row made at zero when there is none; `key` names the
+   * columns of the table's primary key). What the batch adds to a row is added up in memory and written once, when the
+   * batch ends: a batch of a replay touches the same few rows again and again. Handlers never read these sums back.
+   */
+  addToSums(table: string, key: Readonly<Record<string, SqlValue>>, amounts: Readonly<Record<string, number>>): void;
+}
+
 export type ProjectionHandler<Table extends string> = (
   event: StoredEvent,
-  transaction: SqlExecutor,
+  transaction: ProjectionTransaction,
   tables: TableNames<Table>,
 ) => Promise<void>;
+
+/**
+ * A batch's transaction for its handlers: the sums they add are kept until `writeSums`, which the batch calls once
+ * all its events are applied.
+ */
+export function batchTransaction(transaction: SqlExecutor): ProjectionTransaction & { writeSums(): Promise<void> } {
+  const sums = new Map<string, { table: string; key: Readonly<Record<string, SqlValue>>; amounts: Record<string, number> }>();
+  return {
+    run: (sql, parameters) => transaction.run(sql, parameters),
+    get: (sql, parameters) => transaction.get(sql, parameters),
+    all: (sql, parameters) => transaction.all(sql, parameters),
+    insertRows: (table, columns, rows) => transaction.insertRows(table, columns, rows),
+    addToSums(table, key, amounts) {
+      const row = JSON.stringify([table, Object.entries(key), Object.keys(amounts)]);
+      const kept = sums.get(row);
+      if (!kept) {
+        sums.set(row, { table, key, amounts: { ...amounts } });
+        return;
+      }
+      for (const [column, amount] of Object.entries(amounts)) kept.amounts[column] = (kept.amounts[column] ?? 0) + amount;
+    },
+    async writeSums() {
+      for (const { table, key, amounts } of sums.values()) {
+        const keys = Object.keys(key);
+        const added = Object.keys(amounts);
+        const columns = [...keys, ...added];
+        await transaction.run(
+          `INSERT INTO ${table} AS kept (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+           ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${added.map((column) => `${column} = kept.${column} + excluded.${column}`).join(', ')}`,
+          [...Object.values(key), ...Object.values(amounts)],
+        );
+      }
+      sums.clear();
+    },
+  };
+}
 
 export interface Projection<Table extends string = string> {
   readonly name: string;
@@ -40,7 +86,7 @@ export function on<Type extends string, Schema extends z.ZodType, Table extends 
   definition: EventDefinition<Type, Schema>,
   handler: (
     event: StoredEvent<Type, z.infer<Schema>>,
-    transaction: SqlExecutor,
+    transaction: ProjectionTransaction,
     tables: TableNames<Table>,
   ) => Promise<void>,
 ): HandlerEntry<Table> {

@@ -9,6 +9,18 @@ export interface SqlExecutor {
   run(sql: string, parameters?: readonly SqlValue[]): Promise<void>;
   get<Row>(sql: string, parameters?: readonly SqlValue[]): Promise<Row | undefined>;
   all<Row>(sql: string, parameters?: readonly SqlValue[]): Promise<Row[]>;
+  /**
+   * Inserts rows into a table, each row a value for each of `columns` in order, however the store does that
+   * cheapest: PostgreSQL, a round trip away, takes them in as few statements as it can; SQLite, in the process, runs a
+   * single-row statement for each, which costs half as much a row as one statement of many rows.
+   */
+  insertRows(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
+}
+
+/** A row's values, refused when they are not one for each column: a value left out would shift the rest. */
+export function valuesFor(columns: readonly string[], row: readonly SqlValue[]): readonly SqlValue[] {
+  if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns (${columns.join(', ')})`);
+  return row;
 }
 
 /** The right to be the one process that writes a projection or runs a reaction. */

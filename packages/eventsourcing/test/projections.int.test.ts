@@ -93,6 +93,56 @@ t.test('a restarted process resumes from the checkpoint, applying nothing twice'
   ]);
 });
 
+t.test("the sums a batch adds to are added up and written once a row, added to what the row held", async (t) => {
+  const { store, readModels } = temporaryStores(t);
+  const summed = defineProjection({
+    name: 'summed',
+    tables: {
+      sums: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (stream TEXT NOT NULL, parity TEXT NOT NULL, total INTEGER NOT NULL, events INTEGER NOT NULL, PRIMARY KEY (stream, parity))`],
+    },
+    handlers: [
+      on(Incremented, async (event, transaction, tables) => {
+        transaction.addToSums(tables.sums, { stream: event.stream, parity: event.data.by % 2 === 0 ? 'even' : 'odd' }, { total: event.data.by, events: 1 });
+      }),
+    ],
+  });
+  const writes: string[] = [];
+  const counted = new Proxy(readModels, {
+    get(target, key) {
+      if (key === 'transaction') {
+        return <T>(work: (transaction: SqlExecutor) => Promise<T>) =>
+          target.transaction((executor) =>
+            work({
+              ...executor,
+              run: (sql, parameters) => {
+                if (sql.startsWith('INSERT INTO summed_')) writes.push(String(parameters?.[0]));
+                return executor.run(sql, parameters);
+              },
+            }),
+          );
+      }
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  for (const by of [1, 2, 3, 4, 5]) await increment(store, 'counter-a', by);
+  await increment(store, 'counter-b', 7);
+  const projections = await start(store, counted, [summed]);
+  t.teardown(() => projections.close());
+  t.ok(await projections.waitForPosition(['summed'], await store.headPosition(), 5000));
+  t.same(writes.sort(), ['counter-a', 'counter-a', 'counter-b'], 'one batch: a write for each row it adds to');
+  const last = await increment(store, 'counter-a', 10);
+  t.ok(await projections.waitForPosition(['summed'], last, 5000));
+  const sums = await projections.query(summed, (reader, tables) =>
+    reader.all<{ stream: string; parity: string; total: number; events: number }>(`SELECT * FROM ${tables.sums} ORDER BY stream, parity`),
+  );
+  t.same(sums, [
+    { stream: 'counter-a', parity: 'even', total: 16, events: 3 },
+    { stream: 'counter-a', parity: 'odd', total: 9, events: 3 },
+    { stream: 'counter-b', parity: 'odd', total: 7, events: 1 },
+  ]);
+});
+
 t.test('a projection whose handler throws stops there while the others run on, and resumes once fixed', async (t) => {
   const { store, readModels } = temporaryStores(t);
   let broken = true;
@@ -215,6 +265,7 @@ function checkpointWrites(readModels: ReadModelStore): { store: ReadModelStore; 
   const held = (executor: SqlExecutor): SqlExecutor => ({
     run: (sql, parameters) => executor.run(sql, parameters),
     all: (sql, parameters) => executor.all(sql, parameters),
+    insertRows: (table, columns, rows) => executor.insertRows(table, columns, rows),
     get: async (sql, parameters) => {
       if (sql.startsWith('UPDATE meent_projection_checkpoints')) {
         await new Promise<void>((commit) => {

@@ -61,6 +61,35 @@ export function readModelStoreContract(t: Test, factory: StoreFactory<ReadModelS
     t.equal(await store.reader.get('SELECT id FROM contract_seen WHERE id = ?', ['missing']), undefined, 'no row: undefined');
   });
 
+  t.test('rows inserted together are all there, in every column, or none when one fails', async (t) => {
+    const { store } = await using(t, factory);
+    await store.transaction((transaction) =>
+      transaction.run('CREATE TABLE contract_inserted (id TEXT PRIMARY KEY, amount BIGINT NOT NULL, note TEXT)'),
+    );
+    const columns = ['id', 'amount', 'note'];
+    // More values than PostgreSQL takes in one statement (65,535).
+    const rows = Array.from({ length: 25_000 }, (_, index) => [`row-${String(index).padStart(5, '0')}`, index, index % 2 === 0 ? null : `odd ${index}`]);
+    await store.transaction(async (transaction) => {
+      await transaction.insertRows('contract_inserted', columns, rows);
+      await transaction.insertRows('contract_inserted', columns, []);
+    });
+    const stored = await store.reader.all<{ id: string; amount: number | string; note: string | null }>(
+      'SELECT id, amount, note FROM contract_inserted ORDER BY id',
+    );
+    t.same(stored.map((row) => [row.id, Number(row.amount), row.note]), rows, 'every row, every value, nulls as nulls');
+
+    const failed = await store
+      .transaction((transaction) => transaction.insertRows('contract_inserted', columns, [['new', 1, null], ['row-00000', 2, null]]))
+      .then(() => undefined, (error: unknown) => error);
+    t.ok(failed instanceof Error, 'a row that cannot be inserted fails the transaction');
+    const shortRow = await store
+      .transaction((transaction) => transaction.insertRows('contract_inserted', columns, [['short', 1]]))
+      .then(() => undefined, (error: unknown) => error);
+    t.match(String(shortRow), /a row of 2 values for 3 columns/, 'a row without a value for each column is refused');
+    const count = await store.reader.get<{ count: number | string }>('SELECT count(*) AS count FROM contract_inserted');
+    t.equal(Number(count?.count), rows.length, 'nothing of the failed insertions is left');
+  });
+
   t.test('transactions side by side each commit their own work', async (t) => {
     const { store } = await using(t, factory);
     await store.transaction((transaction) => transaction.run('CREATE TABLE contract_rows (id TEXT PRIMARY KEY)'));

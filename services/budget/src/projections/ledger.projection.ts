@@ -1,6 +1,6 @@
 // The journal: every ledger entry in order with who did what, each row carrying what it changed — received, spent,
 // reserved, cash — so budget versus actuals and the cash position are sums, now or up to any date.
-import { defineProjection, on, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
+import { defineProjection, on, type ProjectionTransaction, type SqlExecutor, type StoredEvent, type TableNames } from '@meent/eventsourcing';
 import { z } from 'zod';
 import {
   DisbursementBooked,
@@ -46,7 +46,7 @@ interface JournalRow {
 
 const budgetOf = (event: StoredEvent) => event.stream.slice('ledger-'.length);
 
-async function journal(transaction: SqlExecutor, tables: TableNames<Tables>, event: StoredEvent, row: JournalRow) {
+async function journal(transaction: ProjectionTransaction, tables: TableNames<Tables>, event: StoredEvent, row: JournalRow) {
   await transaction.run(
     `INSERT INTO ${tables.journal} (position, budget_id, entry_id, kind, line_code, amount_cents, on_date, description, actor,
        recorded_at, received_cents, spent_cents, reserved_cents, cash_cents)
@@ -70,15 +70,10 @@ async function journal(transaction: SqlExecutor, tables: TableNames<Tables>, eve
   );
   if (!row.received && !row.spent && !row.reserved && !row.cash) return;
   // Running sums per line and day: a budget as of any date adds up at most a year of days, not every entry.
-  await transaction.run(
-    `INSERT INTO ${tables.daily} (budget_id, line_code, on_date, received_cents, spent_cents, reserved_cents, cash_cents)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (budget_id, line_code, on_date) DO UPDATE SET
-       received_cents = ${tables.daily}.received_cents + excluded.received_cents,
-       spent_cents = ${tables.daily}.spent_cents + excluded.spent_cents,
-       reserved_cents = ${tables.daily}.reserved_cents + excluded.reserved_cents,
-       cash_cents = ${tables.daily}.cash_cents + excluded.cash_cents`,
-    [budgetOf(event), row.lineCode, row.onDate, row.received ?? 0, row.spent ?? 0, row.reserved ?? 0, row.cash ?? 0],
+  transaction.addToSums(
+    tables.daily,
+    { budget_id: budgetOf(event), line_code: row.lineCode, on_date: row.onDate },
+    { received_cents: row.received ?? 0, spent_cents: row.spent ?? 0, reserved_cents: row.reserved ?? 0, cash_cents: row.cash ?? 0 },
   );
 }
 

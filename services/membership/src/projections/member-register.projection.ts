@@ -6,6 +6,7 @@ import {
   on,
   type EventOf,
   type KeyStore,
+  type ProjectionTransaction,
   type SqlExecutor,
   type StoredEvent,
   type TableNames,
@@ -47,18 +48,18 @@ const boundaryCounts = (name: string) => [
  * long the register. As recorded up to a position, the spans before the position's own are summed and its own span
  * counted from the periods.
  */
-async function countBoundary(
-  transaction: SqlExecutor,
+function countBoundary(
+  transaction: ProjectionTransaction,
   table: string,
   event: StoredEvent,
   status: RegisterStatus,
   at: string,
   change: 1 | -1,
 ) {
-  await transaction.run(
-    `INSERT INTO ${table} AS kept (cooperative_id, status, day, span, periods) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (cooperative_id, status, day, span) DO UPDATE SET periods = kept.periods + excluded.periods`,
-    [event.metadata.cooperativeId, status, dayOf(at), spanOf(event.position), change],
+  transaction.addToSums(
+    table,
+    { cooperative_id: event.metadata.cooperativeId, status, day: dayOf(at), span: spanOf(event.position) },
+    { periods: change },
   );
 }
 
@@ -82,7 +83,7 @@ const dayOf = (at: string) => at.slice(0, 10);
  * transition: they run for every member event of a replay.
  */
 async function startPeriod(
-  transaction: SqlExecutor,
+  transaction: ProjectionTransaction,
   tables: TableNames<Tables>,
   event: StoredEvent,
   memberId: string,
@@ -98,18 +99,17 @@ async function startPeriod(
   const from = open && at < open.from_at ? open.from_at : at;
   const { cooperativeId } = event.metadata;
   // The open period's start stays counted (its ended copy starts when it did); it ends where the new one starts.
-  if (open) await countBoundary(transaction, tables.ends, event, open.status, from, 1);
-  await countBoundary(transaction, tables.starts, event, status, from, 1);
-  const columns = `${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position)`;
-  if (open) {
-    await transaction.run(`INSERT INTO ${columns} VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, NULL, ?)`, [
-      ...[memberId, cooperativeId, open.status, open.from_at, from, event.position],
-      ...[memberId, cooperativeId, status, from, event.position],
-    ]);
-  } else {
-    await transaction.run(`INSERT INTO ${columns} VALUES (?, ?, ?, ?, NULL, ?)`, [memberId, cooperativeId, status, from, event.position]);
-  }
+  if (open) countBoundary(transaction, tables.ends, event, open.status, from, 1);
+  countBoundary(transaction, tables.starts, event, status, from, 1);
+  const started = [memberId, cooperativeId, status, from, null, event.position];
+  await transaction.insertRows(
+    tables.periods,
+    PERIOD_COLUMNS,
+    open ? [[memberId, cooperativeId, open.status, open.from_at, from, event.position], started] : [started],
+  );
 }
+
+const PERIOD_COLUMNS = ['member_id', 'cooperative_id', 'status', 'from_at', 'to_at', 'recorded_position'];
 
 /** The register's columns holding a member's personal data, with the order kept as columns an index can seek in. */
 function personalColumns(personalData: PersonalData | undefined) {
@@ -175,10 +175,10 @@ async function addGrams(
   searchName: string | null,
 ): Promise<void> {
   const grams = searchName === null ? [] : gramsOf(searchName);
-  if (grams.length === 0) return;
-  await transaction.run(
-    `INSERT INTO ${tables.grams} (cooperative_id, gram, member_id) VALUES ${grams.map(() => '(?, ?, ?)').join(', ')}`,
-    grams.flatMap((gram) => [cooperativeId, gram, memberId]),
+  await transaction.insertRows(
+    tables.grams,
+    ['cooperative_id', 'gram', 'member_id'],
+    grams.map((gram) => [cooperativeId, gram, memberId]),
   );
 }
 
@@ -298,7 +298,7 @@ export function memberRegisterProjection(keys: KeyStore) {
  * An appeal keeps the expulsion's suspension open until the assembly decides: the termination recorded for the end of
  * the appeal term, and the suspension it would have ended, are superseded by one suspension without an end.
  */
-async function suspendUntilDecided(transaction: SqlExecutor, tables: TableNames<Tables>, event: StoredEvent, memberId: string): Promise<void> {
+async function suspendUntilDecided(transaction: ProjectionTransaction, tables: TableNames<Tables>, event: StoredEvent, memberId: string): Promise<void> {
   const supersede = `UPDATE ${tables.periods} SET superseded_position = ? WHERE member_id = ? AND superseded_position IS NULL`;
   const termination = await transaction.get<{ from_at: string; status: RegisterStatus }>(`${supersede} AND to_at IS NULL RETURNING from_at, status`, [
     event.position,
@@ -312,9 +312,9 @@ async function suspendUntilDecided(transaction: SqlExecutor, tables: TableNames<
   ]);
   // The termination no longer starts, and the suspension no longer ends, when the appeal term runs out; a suspension
   // without one to carry on from starts there.
-  await countBoundary(transaction, tables.starts, event, termination.status, termination.from_at, -1);
-  if (suspension) await countBoundary(transaction, tables.ends, event, 'suspended', termination.from_at, -1);
-  else await countBoundary(transaction, tables.starts, event, 'suspended', termination.from_at, 1);
+  countBoundary(transaction, tables.starts, event, termination.status, termination.from_at, -1);
+  if (suspension) countBoundary(transaction, tables.ends, event, 'suspended', termination.from_at, -1);
+  else countBoundary(transaction, tables.starts, event, 'suspended', termination.from_at, 1);
   await transaction.run(
     `INSERT INTO ${tables.periods} (member_id, cooperative_id, status, from_at, to_at, recorded_position) VALUES (?, ?, 'suspended', ?, NULL, ?)`,
     [memberId, event.metadata.cooperativeId, suspension?.from_at ?? termination.from_at, event.position],

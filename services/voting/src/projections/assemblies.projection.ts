@@ -130,21 +130,18 @@ export const assembliesProjection = defineProjection({
         ],
       );
     }),
-    on(VoterRollFixed, async (event, transaction, tables) => {
+    on(VoterRollFixed, async (event, transaction, tables: TableNames<Tables>) => {
       const { assemblyId, voters, totalWeight } = event.data;
       await transaction.run(`UPDATE ${tables.assemblies} SET roll_size = ?, roll_weight = ? WHERE id = ?`, [
         voters.length,
         totalWeight,
         assemblyId,
       ]);
-      // Rows in chunks: one statement per voter would make convening a large cooperative slow.
-      for (let start = 0; start < voters.length; start += 300) {
-        const chunk = voters.slice(start, start + 300);
-        await transaction.run(
-          `INSERT INTO ${tables.roll} (assembly_id, member_id, weight) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-          chunk.flatMap((voter) => [assemblyId, voter.memberId, voter.weight]),
-        );
-      }
+      await transaction.insertRows(
+        tables.roll,
+        ['assembly_id', 'member_id', 'weight'],
+        voters.map((voter) => [assemblyId, voter.memberId, voter.weight]),
+      );
     }),
     on(AgendaItemAdded, async (event, transaction, tables) => {
       const { assemblyId, number, title, document } = event.data;
