@@ -411,7 +411,7 @@ export class GenerationRunner<Table extends string = string> {
           if (!handler) continue;
           await handler(this.registry.decode(recorded), handlers, this.tables);
         }
-        await handlers.writeSums();
+        await handlers.end();
         // Conditional on the checkpoint this runner last stored: two writers can never both apply a batch.
         const moved = await transaction.get<{ position: number }>(
           `UPDATE ${CHECKPOINTS_TABLE} SET position = ? WHERE name = ? AND generation = ? AND position = ? RETURNING position`,

@@ -14,6 +14,13 @@ export interface ProjectionTransaction extends SqlExecutor {
    * batch ends: a batch of a replay touches the same few rows again and again. Handlers never read these sums back.
    */
   addToSums(table: string, key: Readonly<Record<string, SqlValue>>, amounts: Readonly<Record<string, number>>): void;
+  /**
+   * What the batch holds back under `name` to write once: made by `open` the first time a handler asks, handed to
+   * `write` once all the batch's events are applied — rows a later event of the batch may still change are written as
+   * they end up, rather than written and then updated. Handlers reading such rows look in it first; `write` must leave
+   * it empty, so that a handler may also write it early.
+   */
+  held<State>(name: string, open: () => State, write: (state: State) => Promise<void>): State;
 }
 
 export type ProjectionHandler<Table extends string> = (
@@ -23,18 +30,22 @@ export type ProjectionHandler<Table extends string> = (
 ) => Promise<void>;
 
 /**
- * A batch's transaction for its handlers: the sums they add are kept until `writeSums`, which the batch calls once
- * all its events are applied.
+ * A batch's transaction for its handlers: what they hold back and the sums they add are kept until `end`, which the
+ * batch calls once all its events are applied.
  */
-export function batchTransaction(transaction: SqlExecutor): ProjectionTransaction & { writeSums(): Promise<void> } {
+export function batchTransaction(transaction: SqlExecutor): ProjectionTransaction & { end(): Promise<void> } {
   const sums = new Map<string, { table: string; key: Readonly<Record<string, SqlValue>>; amounts: Record<string, number> }>();
+  const held = new Map<string, { readonly state: unknown; readonly write: () => Promise<void> }>();
   return {
     run: (sql, parameters) => transaction.run(sql, parameters),
     get: (sql, parameters) => transaction.get(sql, parameters),
     all: (sql, parameters) => transaction.all(sql, parameters),
     insertRows: (table, columns, rows) => transaction.insertRows(table, columns, rows),
     addToSums(table, key, amounts) {
-      const row = JSON.stringify([table, Object.entries(key), Object.keys(amounts)]);
+      // A table's rows are named by the values of its primary key's columns, the same columns every time: each value
+      // with its type and length, so that no two keys read alike (null, '' and 0 among them).
+      let row = table;
+      for (const value of Object.values(key)) row += ` ${typeof value} ${String(value).length}:${value}`;
       const kept = sums.get(row);
       if (!kept) {
         sums.set(row, { table, key, amounts: { ...amounts } });
@@ -42,7 +53,15 @@ export function batchTransaction(transaction: SqlExecutor): ProjectionTransactio
       }
       for (const [column, amount] of Object.entries(amounts)) kept.amounts[column] = (kept.amounts[column] ?? 0) + amount;
     },
-    async writeSums() {
+    held<State>(name: string, open: () => State, write: (state: State) => Promise<void>): State {
+      const kept = held.get(name);
+      if (kept) return kept.state as State;
+      const state = open();
+      held.set(name, { state, write: () => write(state) });
+      return state;
+    },
+    async end() {
+      for (const { write } of held.values()) await write();
       for (const { table, key, amounts } of sums.values()) {
         const keys = Object.keys(key);
         const added = Object.keys(amounts);

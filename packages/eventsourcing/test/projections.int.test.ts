@@ -101,7 +101,7 @@ t.test("the sums a batch adds to are added up and written once a row, added to w
       sums: (name) => [`CREATE TABLE IF NOT EXISTS ${name} (stream TEXT NOT NULL, parity TEXT NOT NULL, total INTEGER NOT NULL, events INTEGER NOT NULL, PRIMARY KEY (stream, parity))`],
     },
     handlers: [
-      on(Incremented, async (event, transaction, tables) => {
+      on(Incremented, async (event, transaction, tables: TableNames<'sums'>) => {
         transaction.addToSums(tables.sums, { stream: event.stream, parity: event.data.by % 2 === 0 ? 'even' : 'odd' }, { total: event.data.by, events: 1 });
       }),
     ],
