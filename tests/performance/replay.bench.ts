@@ -128,7 +128,8 @@ try {
     return (raw1.count * 1000) / (performance.now() - started);
   };
   const decodedPerSecond = await floor(false);
-  const decryptedPerSecond = await floor(true);
+  // The better of two runs, as for the raw read: the floor is what the machine can do, and a run it slowed says less.
+  const decryptedPerSecond = Math.max(await floor(true), await floor(true));
   const ratio = (perSecond: number) => (perSecond / rawPerSecond).toFixed(2);
   const toFloor = replayPerSecond / decryptedPerSecond;
   const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
