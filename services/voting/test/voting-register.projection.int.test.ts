@@ -61,9 +61,15 @@ t.test('who could vote at any moment, from membership events alone', async (t) =
   await append(`member-${voter(3)}`, MemberSuspended({ memberId: voter(3), reason: 'contributie', suspendedAt: day('2026-02-01') }));
   await append(`member-${voter(3)}`, MemberReinstated({ memberId: voter(3), reinstatedAt: day('2026-03-01') }));
   await join(4, '2026-01-02');
-  const last = await append(
+  await append(
     `member-${voter(4)}`,
     MemberTerminated({ memberId: voter(4), kind: 'resigned', reason: null, effectiveAt: day('2026-12-31'), terminatedAt: day('2026-02-01') }),
+  );
+  // Admitted, then terminated as of a day before: the period ends where it began, and member 5 never could vote.
+  await join(5, '2026-03-01');
+  const last = await append(
+    `member-${voter(5)}`,
+    MemberTerminated({ memberId: voter(5), kind: 'resigned', reason: null, effectiveAt: day('2026-02-01'), terminatedAt: day('2026-03-02') }),
   );
   t.ok(await projections.waitForPosition([votingRegisterProjection.name], last, 5000));
 
@@ -78,4 +84,24 @@ t.test('who could vote at any moment, from membership events alone', async (t) =
   const found = await projections.query(votingRegisterProjection, (reader, tables) => rulesOf(reader, tables, cooperativeId));
   t.equal(found?.rules.noticeDays, 21);
   t.equal(found?.version, 1);
+
+  // A rebuild applies the whole log in one batch, holding each member's periods back until it ends.
+  const periods = () =>
+    projections.query(votingRegisterProjection, (reader, tables) =>
+      reader.all<{ member_id: string; from_at: string; to_at: string | null }>(
+        `SELECT member_id, cooperative_id, from_at, to_at FROM ${tables.eligibility} ORDER BY member_id, from_at`,
+      ),
+    );
+  const applied = await periods();
+  t.equal(applied.length, 6, "member 3's two periods and one each for the others");
+  await projections.replay(votingRegisterProjection.name);
+  t.equal((await projections.replayFinished(votingRegisterProjection.name))?.status, 'completed');
+  const rebuilt = await periods();
+  t.same(rebuilt, applied, 'rebuilt, the same periods, each closed where it was');
+  t.match(
+    rebuilt.filter((period) => period.member_id === voter(5)),
+    [{ from_at: day('2026-03-01'), to_at: day('2026-03-01') }],
+    "member 5's period ends where it began",
+  );
+  t.same(await rollOn('2026-02-20'), [voter(1), voter(2), voter(4)]);
 });

@@ -1,6 +1,6 @@
 // The voting context's own view of membership: the rules each cooperative decides under, and when each member
 // could vote. Voter rolls are read from here at convening, never by calling into the membership context.
-import { defineProjection, on, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
+import { defineProjection, on, type ProjectionTransaction, type SqlExecutor, type TableNames } from '@meent/eventsourcing';
 import {
   CooperativeFounded,
   MemberAdmitted,
@@ -21,16 +21,60 @@ import {
 
 type Tables = 'cooperatives' | 'members' | 'eligibility' | 'kinds' | 'turnover';
 
-async function startEligibility(transaction: SqlExecutor, tables: TableNames<Tables>, memberId: string, at: string) {
-  await transaction.run(
-    `INSERT INTO ${tables.eligibility} (member_id, cooperative_id, from_at, to_at)
-     SELECT id, cooperative_id, ?, NULL FROM ${tables.members} WHERE id = ?`,
-    [at, memberId],
+interface Eligibility {
+  readonly member_id: string;
+  readonly cooperative_id: string;
+  readonly from_at: string;
+  to_at: string | null;
+}
+
+/**
+ * What a batch holds back: the members it registered, with their cooperative, and the periods of eligibility it
+ * records, written when it ends. A replay admits, suspends and reinstates a member a few events after registering
+ * them, in the same batch: their periods are closed here and written once, and their cooperative is known without a
+ * read.
+ */
+interface HeldEligibility {
+  readonly registered: Map<string, string>;
+  readonly periods: Map<string, Eligibility[]>;
+}
+
+const ELIGIBILITY_COLUMNS = ['member_id', 'cooperative_id', 'from_at', 'to_at'] as const;
+
+function heldEligibility(transaction: ProjectionTransaction, tables: TableNames<Tables>): HeldEligibility {
+  return transaction.held(
+    'eligibility',
+    () => ({ registered: new Map<string, string>(), periods: new Map<string, Eligibility[]>() }),
+    async ({ registered, periods }) => {
+      const rows = [...periods.values()].flat().map((period) => ELIGIBILITY_COLUMNS.map((column) => period[column]));
+      registered.clear();
+      periods.clear();
+      await transaction.insertRows(tables.eligibility, ELIGIBILITY_COLUMNS, rows);
+    },
   );
 }
 
-async function endEligibility(transaction: SqlExecutor, tables: TableNames<Tables>, memberId: string, at: string) {
+/** A registered member may vote from `at`; one the register does not know is not on it. */
+async function startEligibility(transaction: ProjectionTransaction, tables: TableNames<Tables>, memberId: string, at: string) {
+  const held = heldEligibility(transaction, tables);
+  const cooperativeId = held.registered.get(memberId) ?? (await cooperativeOf(transaction, tables, memberId));
+  if (cooperativeId === undefined) return;
+  const periods = held.periods.get(memberId) ?? [];
+  periods.push({ member_id: memberId, cooperative_id: cooperativeId, from_at: at, to_at: null });
+  held.periods.set(memberId, periods);
+}
+
+async function cooperativeOf(transaction: ProjectionTransaction, tables: TableNames<Tables>, memberId: string): Promise<string | undefined> {
+  return (await transaction.get<{ cooperative_id: string }>(`SELECT cooperative_id FROM ${tables.members} WHERE id = ?`, [memberId]))?.cooperative_id;
+}
+
+async function endEligibility(transaction: ProjectionTransaction, tables: TableNames<Tables>, memberId: string, at: string) {
+  const held = heldEligibility(transaction, tables);
   // A termination backdated before the period began ends it where it began: the member never could vote in it.
+  const end = (fromAt: string) => (fromAt > at ? fromAt : at);
+  for (const period of held.periods.get(memberId) ?? []) if (period.to_at === null) period.to_at = end(period.from_at);
+  // A member registered in this batch has no period written before it.
+  if (held.registered.has(memberId)) return;
   await transaction.run(
     `UPDATE ${tables.eligibility} SET to_at = CASE WHEN from_at > ? THEN from_at ELSE ? END
      WHERE member_id = ? AND to_at IS NULL`,
@@ -65,7 +109,6 @@ export const votingRegisterProjection = defineProjection({
         from_at TEXT NOT NULL,
         to_at TEXT
       )`,
-      `CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, from_at)`,
       `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id)`,
     ],
     /** Each member's kind of membership from a moment on, for the votes it gives them at a record date. */
@@ -79,6 +122,10 @@ export const votingRegisterProjection = defineProjection({
       `CREATE INDEX IF NOT EXISTS ${name}_by_member ON ${name} (member_id, financial_year)`,
     ],
   },
+  // Only reads use it: a generation catching up builds it once it reaches the head.
+  readIndexes: {
+    eligibility: (name) => [`CREATE INDEX IF NOT EXISTS ${name}_by_cooperative ON ${name} (cooperative_id, from_at)`],
+  },
   handlers: [
     on(CooperativeFounded, async (event, transaction, tables) => {
       await transaction.run(`INSERT INTO ${tables.cooperatives} (id, rules, rules_version) VALUES (?, ?, 1)`, [
@@ -89,11 +136,10 @@ export const votingRegisterProjection = defineProjection({
     // An assembly convened from now on decides under the rules in force then; one convened before keeps its own.
     on(RulesAmended, (event, transaction, tables) => rulesInForce(event.data, transaction, tables)),
     on(RulesAmendmentUndone, (event, transaction, tables) => rulesInForce(event.data, transaction, tables)),
-    on(MemberRegistered, async (event, transaction, tables) => {
-      await transaction.run(`INSERT INTO ${tables.members} (id, cooperative_id) VALUES (?, ?)`, [
-        event.data.memberId,
-        event.data.cooperativeId,
-      ]);
+    on(MemberRegistered, async (event, transaction, tables: TableNames<Tables>) => {
+      const { memberId, cooperativeId } = event.data;
+      await transaction.run(`INSERT INTO ${tables.members} (id, cooperative_id) VALUES (?, ?)`, [memberId, cooperativeId]);
+      heldEligibility(transaction, tables).registered.set(memberId, cooperativeId);
     }),
     on(MemberAdmitted, (event, transaction, tables) => startEligibility(transaction, tables, event.data.memberId, event.data.admittedAt)),
     on(MemberReinstated, (event, transaction, tables) =>
