@@ -39,6 +39,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.writer = openSqliteDatabase(options.path, options.durability ?? 'normal', WRITER_BUSY_TIMEOUT_MS);
     // Erased personal data is overwritten on disk, not just unlinked from the table.
     this.writer.pragma('secure_delete = ON');
+    // Up to 256 MiB of pages kept for writes too, filled only as they are touched: SQLite's default 2 MiB holds a few
+    // of the register's hot pages, and a replay of 1,000,000 events read its index pages from the file again and again
+    // (153.1 s with 2 MiB, 133.9 s with 256 MiB).
+    this.writer.pragma('cache_size = -262144');
     this.checkpoints = checkpointInBackground(this.writer);
     this.readerDb = openSqliteDatabase(options.path, options.durability ?? 'normal');
     // Up to 256 MiB of pages kept for reads, filled only as they are read: SQLite's default 2 MiB holds a few thousand
