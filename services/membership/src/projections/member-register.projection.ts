@@ -79,7 +79,8 @@ const dayOf = (at: string) => at.slice(0, 10);
 
 /**
  * Periods are never changed in place: ending the open one records it as superseded at this event's position and
- * writes its ended copy, so the register can also be read as it was recorded up to any position.
+ * writes its ended copy, so the register can also be read as it was recorded up to any position. A member's first
+ * period has none before it to end.
  */
 async function startPeriod(
   transaction: ProjectionTransaction,
@@ -88,34 +89,9 @@ async function startPeriod(
   memberId: string,
   status: RegisterStatus,
   at: string,
+  { first }: { readonly first: boolean } = { first: false },
 ): Promise<void> {
-  recordPeriod(transaction, tables, event, memberId, status, at, await supersedeOpenPeriod(transaction, tables, event, memberId));
-}
-
-/** Ends the member's open period, if any, as recorded at this event: a member has one at most, held or written. */
-async function supersedeOpenPeriod(transaction: ProjectionTransaction, tables: TableNames<Tables>, event: StoredEvent, memberId: string) {
-  for (const period of heldPeriods(transaction, tables).get(memberId) ?? []) {
-    if (period.to_at !== null || period.superseded_position !== null) continue;
-    period.superseded_position = event.position;
-    return period;
-  }
-  return transaction.get<{ status: RegisterStatus; from_at: string }>(
-    `UPDATE ${tables.periods} SET superseded_position = ? WHERE member_id = ? AND to_at IS NULL AND superseded_position IS NULL
-     RETURNING status, from_at`,
-    [event.position, memberId],
-  );
-}
-
-/** Records a period of `status` from `at`, and the ended copy of the one it ends. */
-function recordPeriod(
-  transaction: ProjectionTransaction,
-  tables: TableNames<Tables>,
-  event: StoredEvent,
-  memberId: string,
-  status: RegisterStatus,
-  at: string,
-  ended: { readonly status: RegisterStatus; readonly from_at: string } | undefined,
-): void {
+  const ended = first ? undefined : await supersedeOpenPeriod(transaction, tables, event, memberId);
   // A backdated termination never ends a period before it began.
   const from = ended && at < ended.from_at ? ended.from_at : at;
   const { cooperativeId } = event.metadata;
@@ -136,6 +112,20 @@ function recordPeriod(
   if (ended) recorded.push(period(ended.status, ended.from_at, from));
   recorded.push(period(status, from, null));
   periods.set(memberId, recorded);
+}
+
+/** Ends the member's open period, if any, as recorded at this event: a member has one at most, held or written. */
+async function supersedeOpenPeriod(transaction: ProjectionTransaction, tables: TableNames<Tables>, event: StoredEvent, memberId: string) {
+  for (const period of heldPeriods(transaction, tables).get(memberId) ?? []) {
+    if (period.to_at !== null || period.superseded_position !== null) continue;
+    period.superseded_position = event.position;
+    return period;
+  }
+  return transaction.get<{ status: RegisterStatus; from_at: string }>(
+    `UPDATE ${tables.periods} SET superseded_position = ? WHERE member_id = ? AND to_at IS NULL AND superseded_position IS NULL
+     RETURNING status, from_at`,
+    [event.position, memberId],
+  );
 }
 
 interface Period {
@@ -302,8 +292,7 @@ export function memberRegisterProjection(keys: KeyStore) {
     handlers: [
       on(MemberRegistered, async (event, transaction, tables) => {
         await registerMember(transaction, tables, event, await decryptWith(keys, event.data.personalData, personalDataSchema));
-        // A member's first period: none before it to end.
-        recordPeriod(transaction, tables, event, event.data.memberId, 'applied', event.data.registeredAt, undefined);
+        await startPeriod(transaction, tables, event, event.data.memberId, 'applied', event.data.registeredAt, { first: true });
       }),
       on(MemberDetailsChanged, async (event, transaction, tables) => {
         await writePersonalData(
