@@ -122,6 +122,16 @@ t.test('reads filtered by several types, over many pages, give each of their eve
     wanted(midway),
     'a subscription catching up',
   );
+  // Pages of 500: the first positions scanned hold a few of the rare type's events, its index finds the rest.
+  const rare = all.filter((event) => event.type === 'Rare').map((event) => event.position);
+  const rareSubscription = store.subscribeToAll({ filter: { eventTypes: ['Rare'] } });
+  const rareReceived = await take(rareSubscription, rare.length);
+  await rareSubscription.close();
+  t.same(
+    rareReceived.map((event) => event.position),
+    rare,
+    'a rare type, found partly by scanning and partly through its index',
+  );
   t.same(
     (await collect(store.readAll({ filter: { eventTypes: ['Rare'], streamPrefixes: ['thing-3'] } }))).map((event) => event.data.index),
     events.flatMap((event, index) => (event.type === 'Rare' && index >= 3_000 && index < 4_000 ? [index] : [])),

@@ -2,6 +2,7 @@ import { abortableDelay, defineSchema, type EventStore, type RecordedEvent, type
 import type { EventRegistry } from './events.js';
 import { batchTransaction, physicalTableNames, projectionShape, type Projection, type TableNames } from './projection.js';
 import type { Lease, ReadModelStore, SqlExecutor } from './read-model-store.js';
+import type { SharedLogReads } from './shared-log-reads.js';
 import { isTransient, retryDelayMs } from './retry.js';
 import { TimeSlices } from './time-slices.js';
 
@@ -117,6 +118,7 @@ export class GenerationRunner<Table extends string = string> {
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
     private readonly registry: EventRegistry,
+    private readonly reads: SharedLogReads,
     private readonly onFailure: (failure: ProjectionFailure) => void,
   ) {
     this.tables = physicalTableNames(projection, generation);
@@ -246,10 +248,11 @@ export class GenerationRunner<Table extends string = string> {
     // What an earlier subscription of this runner (before it lost its lease) had read past counts for nothing now.
     this.passedOver = this.position;
     this.applying = false;
-    // Only the events this projection handles are read and parsed; the store reports how far it has read past the rest.
-    const subscription = this.store.subscribeToAll({
+    // Only the events this projection handles are handed to it (read and decoded once for every projection reading from
+    // the same place); it is told how far the read has gone past the rest.
+    const subscription = this.reads.subscribe({
       after: this.position,
-      filter: { eventTypes: [...this.projection.handlers.keys()] },
+      eventTypes: new Set(this.projection.handlers.keys()),
       onProgress: (position) => {
         this.passedOver = Math.max(this.passedOver, position);
         if (!this.applying) this.advanceTo(Math.max(this.position, this.passedOver));
@@ -409,7 +412,7 @@ export class GenerationRunner<Table extends string = string> {
           current = recorded;
           const handler = this.projection.handlers.get(recorded.type);
           if (!handler) continue;
-          await handler(this.registry.decode(recorded), handlers, this.tables);
+          await handler(this.reads.decode(recorded), handlers, this.tables);
         }
         await handlers.end();
         // Conditional on the checkpoint this runner last stored: two writers can never both apply a batch.

@@ -13,6 +13,7 @@ import {
 } from './projection-runner.js';
 import type { ReadModelStore, SqlExecutor } from './read-model-store.js';
 import { isTransient } from './retry.js';
+import { SharedLogReads } from './shared-log-reads.js';
 
 /**
  * How often runners that do not write their projection read the checkpoints the writers store: often while a read
@@ -172,16 +173,33 @@ export class Projections {
   private readonly retirements: Promise<void>[] = [];
   private readonly generationWaiters = new Set<{ name: string; generation: number; resolve: () => void }>();
 
-  private constructor(private readonly options: ProjectionsOptions) {}
+  private readonly reads: SharedLogReads;
+
+  private constructor(private readonly options: ProjectionsOptions) {
+    this.reads = new SharedLogReads(options.store, options.registry);
+  }
 
   static async start(options: ProjectionsOptions): Promise<Projections> {
     const projections = new Projections(options);
     await options.readModels.migrate(PROJECTION_TABLES);
+    // Projections starting from the same checkpoint (all of them, on a first start over a long log) read it together.
+    const release = projections.reads.hold();
+    try {
+      await projections.startEach();
+    } finally {
+      release();
+    }
+    projections.following = projections.followCheckpoints();
+    return projections;
+  }
+
+  private async startEach(): Promise<void> {
+    const { options } = this;
     for (const projection of options.projections) {
-      if (projections.slots.has(projection.name)) throw new Error(`projection ${projection.name} is defined twice`);
-      const { generation, replacing, superseded } = await projections.chooseGeneration(projection);
-      for (const leftOver of superseded) await projections.runner(projection, leftOver).dropTablesIfAbandoned();
-      const active = projections.runner(projection, generation);
+      if (this.slots.has(projection.name)) throw new Error(`projection ${projection.name} is defined twice`);
+      const { generation, replacing, superseded } = await this.chooseGeneration(projection);
+      for (const leftOver of superseded) await this.runner(projection, leftOver).dropTablesIfAbandoned();
+      const active = this.runner(projection, generation);
       const slot: Slot = {
         projection,
         shape: projectionShape(projection),
@@ -192,12 +210,10 @@ export class Projections {
         rebuild: replacing === undefined ? undefined : { replacing, targetPosition: undefined, done: Promise.resolve() },
         retiring: undefined,
       };
-      projections.slots.set(projection.name, slot);
+      this.slots.set(projection.name, slot);
       await active.start();
-      projections.continueRebuild(slot);
+      this.continueRebuild(slot);
     }
-    projections.following = projections.followCheckpoints();
-    return projections;
   }
 
   names(): string[] {
@@ -503,6 +519,7 @@ export class Projections {
       this.options.store,
       this.options.readModels,
       this.options.registry,
+      this.reads,
       (failure) => this.options.onFailure?.(projection.name, failure),
     );
   }

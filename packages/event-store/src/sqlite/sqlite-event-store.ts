@@ -356,20 +356,32 @@ export class SqliteEventStore implements EventStore {
     return known >= head ? page : undefined;
   }
 
+  /**
+   * The page after `after`. Filtered by event type, the next positions are scanned first, which finds a page at once
+   * where the types are most of the log (a read shared by every projection); what the scan leaves to find is looked up
+   * through each type's index, which finds rare types far apart without reading what lies between.
+   */
   private storedPage(after: number, limit: number, filter: EventFilter | undefined): RecordedEvent[] {
-    const { sql, parameters } = pageQuery(filter);
-    let statement = this.filteredPageStatements.get(sql);
+    if (!filter?.eventTypes || filter.eventTypes.length === 0) return this.pageOf(pageQuery(filter), after, limit);
+    const scanEnd = after + limit * SCANNED_POSITIONS_PER_EVENT;
+    const scanned = this.pageOf(scanQuery(filter, scanEnd), after, limit);
+    if (scanned.length === limit) return scanned;
+    return [...scanned, ...this.pageOf(pageQuery(filter), scanEnd, limit - scanned.length)];
+  }
+
+  private pageOf(query: PageQuery, after: number, limit: number): RecordedEvent[] {
+    let statement = this.filteredPageStatements.get(query.sql);
     if (statement) {
-      this.filteredPageStatements.delete(sql);
+      this.filteredPageStatements.delete(query.sql);
     } else {
-      statement = this.db.prepare<unknown[], EventRow>(sql).raw(true);
+      statement = this.db.prepare<unknown[], EventRow>(query.sql).raw(true);
       // The shape follows the filter a caller asks for, so only the most recently used shapes stay prepared.
       if (this.filteredPageStatements.size >= PREPARED_FILTER_SHAPES) {
         this.filteredPageStatements.delete(this.filteredPageStatements.keys().next().value as string);
       }
     }
-    this.filteredPageStatements.set(sql, statement);
-    return statement.all(...parameters(after, limit)).map(toRecordedEvent);
+    this.filteredPageStatements.set(query.sql, statement);
+    return statement.all(...query.parameters(after, limit)).map(toRecordedEvent);
   }
 
   private wakeSubscribers(): void {
@@ -398,8 +410,36 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** Filter shapes kept prepared: every projection's and reaction's, with room for the history's. */
-const PREPARED_FILTER_SHAPES = 64;
+/** Filter shapes kept prepared (two statements each when filtered by type): every projection's and reaction's, with room for the history's. */
+const PREPARED_FILTER_SHAPES = 128;
+/**
+ * How far a filtered page is scanned by position before the types' indexes are asked: a page is found by the scan
+ * alone while at least one event in this many is of the types.
+ */
+const SCANNED_POSITIONS_PER_EVENT = 4;
+
+interface PageQuery {
+  readonly sql: string;
+  readonly parameters: (after: number, limit: number) => (string | number)[];
+}
+
+/** The events of `filter` from `after` up to `end`, in the log's order. */
+function scanQuery(filter: EventFilter, end: number): PageQuery {
+  const { conditions, parameters: filterParameters } = streamConditions(filter);
+  const types = filter.eventTypes ?? [];
+  return {
+    sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${['position > ?', 'position <= ?', `type IN (${types.map(() => '?').join(', ')})`, ...conditions].join(' AND ')} ORDER BY position LIMIT ?`,
+    parameters: (after, limit) => [after, end, ...types, ...filterParameters, limit],
+  };
+}
+
+function streamConditions(filter: EventFilter | undefined): { conditions: string[]; parameters: (string | number)[] } {
+  if (!filter?.streamPrefixes) return { conditions: [], parameters: [] };
+  return {
+    conditions: [`(${filter.streamPrefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ') || '0'})`],
+    parameters: filter.streamPrefixes.flatMap((prefix) => [prefix.length, prefix]),
+  };
+}
 
 /**
  * The page after `after`, and its parameters. Filtered by event type, each type's next events are found through the
@@ -407,13 +447,8 @@ const PREPARED_FILTER_SHAPES = 64;
  * events together had SQLite read every later event of those types and sort them, for each page — a catch-up read the
  * rest of the log again for every page it took.
  */
-function pageQuery(filter: EventFilter | undefined): { sql: string; parameters: (after: number, limit: number) => (string | number)[] } {
-  const conditions: string[] = [];
-  const filterParameters: (string | number)[] = [];
-  if (filter?.streamPrefixes) {
-    conditions.push(`(${filter.streamPrefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ') || '0'})`);
-    for (const prefix of filter.streamPrefixes) filterParameters.push(prefix.length, prefix);
-  }
+function pageQuery(filter: EventFilter | undefined): PageQuery {
+  const { conditions, parameters: filterParameters } = streamConditions(filter);
   const types = filter?.eventTypes;
   if (!types || types.length === 0) {
     if (types) conditions.push('0');
