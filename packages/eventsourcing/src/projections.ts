@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { abortableDelay, type EventStore } from '@meent/event-store';
 import type { EventRegistry } from './events.js';
 import { projectionShape, type Projection, type TableNames } from './projection.js';
@@ -276,6 +277,8 @@ export class Projections {
       if (position > this.knownHead) throw new PositionBeyondHeadError(position, this.knownHead);
     }
     const timeout = AbortSignal.timeout(timeoutMs);
+    // Each projection still behind listens for the timeout: as many listeners as names, which is no leak.
+    setMaxListeners(names.length + 1, timeout);
     const reached = await Promise.all(names.map((name) => this.slot(name).active.waitFor(position, timeout)));
     return reached.every(Boolean);
   }

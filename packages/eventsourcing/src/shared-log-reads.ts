@@ -2,10 +2,16 @@ import type { EventStore, RecordedEvent, Subscription } from '@meent/event-store
 import type { EventRegistry, StoredEvent } from './events.js';
 
 /**
- * How many events one projection may have waiting before the read it shares waits for it: enough for a few of its
- * batches, so that the projections sharing a read go on one after the other rather than in lockstep.
+ * How many events one projection may have waiting before the read it shares waits for it (catching up) or goes on
+ * without it (caught up): enough for a few of its batches, so that the projections sharing a read go on one after the
+ * other rather than in lockstep.
  */
 const WAITING_LIMIT = 2000;
+/**
+ * How long a read that has caught up waits for a projection with too many events waiting before it goes on without
+ * it: longer than a burst of appends takes every projection to work through, shorter than a reader would wait.
+ */
+const HELD_BACK_MS = 1000;
 
 export interface SharedReadOptions {
   /** Exclusive: the projection's checkpoint. */
@@ -22,6 +28,11 @@ export interface SharedReadOptions {
  * decoded once, and handed to each projection that handles it. A projection joins a read only where that read stands
  * now, so that no projection waits while a read goes over events it has applied already; one starting elsewhere reads
  * on its own (a replay asked for later, a projection that failed and restarts).
+ *
+ * Catching up, the read goes at the pace of the slowest projection: they all have the log to go through, and on one
+ * thread no projection is faster for the others waiting. Once the read has reached the head it began behind, a
+ * projection that keeps it waiting leaves it and reads on its own, so that one slow projection does not hold back
+ * what the others show.
  */
 export class SharedLogReads {
   private readonly reads = new Set<SharedRead>();
@@ -101,7 +112,7 @@ class SharedRead {
 
   join(options: SharedReadOptions): Reader {
     for (const type of options.eventTypes) this.eventTypes.add(type);
-    const reader = new Reader(options, () => this.leave(reader), () => this.roomMade?.());
+    const reader = new Reader(this.store, options, () => this.leave(reader), () => this.roomMade?.());
     this.readers.add(reader);
     return reader;
   }
@@ -114,6 +125,9 @@ class SharedRead {
 
   private async pump(): Promise<void> {
     try {
+      const caughtUpAt = await this.store.headPosition();
+      // Every projection may have left while the head was asked for.
+      if (this.ended) return;
       const subscription = this.store.subscribeToAll({
         after: this.position,
         filter: { eventTypes: [...this.eventTypes] },
@@ -126,10 +140,9 @@ class SharedRead {
       for await (const event of subscription) {
         this.position = event.position;
         for (const reader of this.readers) reader.offer(event);
-        while ([...this.readers].some((reader) => reader.waiting > WAITING_LIMIT)) {
-          await new Promise<void>((resolve) => {
-            this.roomMade = resolve;
-          });
+        while (this.behind()) {
+          const madeRoom = await this.room(this.position >= caughtUpAt ? HELD_BACK_MS : undefined);
+          if (!madeRoom) for (const reader of this.readers) if (reader.waiting > WAITING_LIMIT) this.goOnWithout(reader);
         }
       }
       for (const reader of this.readers) reader.end();
@@ -140,13 +153,39 @@ class SharedRead {
     }
   }
 
+  /** Whether a projection has so many events waiting that the read must wait for it. */
+  private behind(): boolean {
+    for (const reader of this.readers) if (reader.waiting > WAITING_LIMIT) return true;
+    return false;
+  }
+
+  /** True once a projection has taken enough for the read to go on; false if `timeoutMs` passes first. */
+  private room(timeoutMs: number | undefined): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => resolve(false), timeoutMs);
+      this.roomMade = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
+  /** The projection takes what it has been handed, then reads on its own from where this read stands. */
+  private goOnWithout(reader: Reader): void {
+    this.readers.delete(reader);
+    reader.readOnAlone(this.position);
+    if (this.readers.size === 0) this.close();
+  }
+
   private leave(reader: Reader): void {
     this.readers.delete(reader);
-    if (this.readers.size === 0) {
-      this.end();
-      void this.subscription?.close();
-    }
+    if (this.readers.size === 0) this.close();
     this.roomMade?.();
+  }
+
+  private close(): void {
+    this.end();
+    void this.subscription?.close();
   }
 
   private end(): void {
@@ -163,6 +202,9 @@ class Reader implements Subscription {
   private next = 0;
   private outcome: { readonly failed: unknown } | 'ended' | undefined;
   private left = false;
+  /** Where the shared read stood when this projection left it to read on alone. */
+  private aloneAfter: number | undefined;
+  private alone: Subscription | undefined;
   private wake: (() => void) | undefined;
   private progressWake: NodeJS.Immediate | undefined;
   private readonly iterator: AsyncGenerator<RecordedEvent>;
@@ -170,6 +212,7 @@ class Reader implements Subscription {
   waiting = 0;
 
   constructor(
+    private readonly store: EventStore,
     private readonly options: SharedReadOptions,
     private readonly leave: () => void,
     private readonly madeRoom: () => void,
@@ -198,6 +241,12 @@ class Reader implements Subscription {
     });
   }
 
+  readOnAlone(after: number): void {
+    this.left = true;
+    this.aloneAfter = after;
+    this.wakeUp();
+  }
+
   end(): void {
     this.outcome ??= 'ended';
     this.wakeUp();
@@ -221,6 +270,7 @@ class Reader implements Subscription {
     this.queue = [];
     this.next = 0;
     this.wakeUp();
+    await this.alone?.close();
     await this.iterator.return(undefined);
   }
 
@@ -244,6 +294,15 @@ class Reader implements Subscription {
       }
       if (this.outcome === 'ended') return;
       if (this.outcome) throw this.outcome.failed;
+      if (this.aloneAfter !== undefined) {
+        this.alone = this.store.subscribeToAll({
+          after: this.aloneAfter,
+          filter: { eventTypes: [...this.options.eventTypes] },
+          onProgress: this.options.onProgress,
+        });
+        yield* this.alone;
+        return;
+      }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });

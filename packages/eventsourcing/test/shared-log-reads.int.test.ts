@@ -12,7 +12,9 @@ import {
   type TableNames,
 } from '@meent/eventsourcing';
 import { temporaryStores } from '@meent/eventsourcing/testing';
+import { collect, take } from '@meent/event-store/testing';
 import { v7 as uuidv7 } from 'uuid';
+import { SharedLogReads } from '../src/shared-log-reads.js';
 import { Incremented, countersProjection } from './counter.fixture.js';
 
 const Noted = defineEvent('Noted', { schema: z.object({ text: z.string() }) });
@@ -165,4 +167,41 @@ t.test('a projection that fails on an event leaves the read it shared; the other
   t.same(await countsOf(projections, fragile), { Incremented: 3_000, Noted: 300 }, 'every event applied once');
   t.equal(subscriptions.length, 2, 'restarted behind the shared read, it read on its own');
   t.same(failures, []);
+});
+
+t.test('caught up, a projection falling behind leaves the shared read and reads on alone, holding back none of the others', async (t) => {
+  const stores = temporaryStores(t);
+  await fill(stores.store, 'counter-a', 100);
+  const { store, subscriptions } = countingSubscriptions(stores.store);
+  const reads = new SharedLogReads(store, registry);
+  const everything = new Set(['Incremented', 'Noted']);
+  const release = reads.hold();
+  const prompt = reads.subscribe({ after: 0, eventTypes: everything, onProgress: () => undefined });
+  const stalled = reads.subscribe({ after: 0, eventTypes: everything, onProgress: () => undefined });
+  t.teardown(async () => {
+    await prompt.close();
+    await stalled.close();
+  });
+  release();
+  t.equal((await take(prompt, 110)).length, 110);
+  t.equal((await take(stalled, 110)).length, 110, 'both caught up, through one read');
+  t.equal(subscriptions.length, 1);
+
+  // The stalled projection takes nothing of a burst more than it may have waiting.
+  await fill(stores.store, 'counter-b', 5_000);
+  const burst = (await collect(stores.store.readAll({ after: (await collect(stores.store.readAll())).at(109)?.position ?? 0 }))).map(
+    (event) => event.position,
+  );
+  t.same(
+    (await take(prompt, burst.length, 10_000)).map((event) => event.position),
+    burst,
+    'the prompt one is handed the whole burst while the other takes none of it',
+  );
+  t.same(
+    (await take(stalled, burst.length, 10_000)).map((event) => event.position),
+    burst,
+    'the stalled one, taking again, gets every event once and in order: what it was handed, then its own read',
+  );
+  t.equal(subscriptions.length, 2, 'it read the rest on its own');
+  t.equal(subscriptions[1]?.after, burst[2_000], 'from where the shared read stood when it left');
 });
