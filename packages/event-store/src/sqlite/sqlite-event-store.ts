@@ -410,7 +410,10 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/** Filter shapes kept prepared (two statements each when filtered by type): every projection's and reaction's, with room for the history's. */
+/**
+ * Filter shapes kept prepared, two statements each when filtered by type: every projection's and reaction's, with room
+ * for the history's.
+ */
 const PREPARED_FILTER_SHAPES = 128;
 /**
  * How far a filtered page is scanned by position before the types' indexes are asked: a page is found by the scan
